@@ -1,0 +1,11 @@
+/** Tests run against real PostgreSQL and Redis: see test/setup/ and README "Testing". */
+module.exports = {
+  testEnvironment: 'node',
+  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  // Transpile only (fast); `npm run typecheck` and the build check types.
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true } }] },
+  globalSetup: '<rootDir>/test/setup/global-setup.ts',
+  globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+  testTimeout: 30000,
+  maxWorkers: 2,
+};

@@ -1,0 +1,86 @@
+import { Config } from './config';
+import { Container, createContainer } from './container';
+import { loadOrCreateDevKey } from './gateway/dev-key';
+import { resolveInfrastructure, Infrastructure } from './runtime/infrastructure';
+import { seedDemo } from './seed/demo.seed';
+import { seedPartners } from './seed/partners.seed';
+import { RunningServer, startGatewayServer } from './server';
+import { createLogger, Logger } from './shared/logger';
+import { RunningWorkers, startWorkers } from '../workers';
+
+export interface App {
+  container: Container;
+  server?: RunningServer;
+  workers?: RunningWorkers;
+  stop(): Promise<void>;
+}
+
+/** Resolves PostgreSQL and Redis, builds the container and runs migrations: shared by every command. */
+export async function boot(config: Config, log: Logger = createLogger(config.logLevel)): Promise<{ container: Container; infra: Infrastructure }> {
+  const infra = await resolveInfrastructure(config, log);
+  try {
+    const container = await createContainer(config, { databaseUrl: infra.databaseUrl, redisUrl: infra.redisUrl, log });
+    const ran = await container.migrate();
+    if (ran.length) log.info({ migrations: ran }, 'migrations applied');
+    return { container, infra };
+  } catch (err) {
+    await infra.stop();
+    throw err;
+  }
+}
+
+/** `npm start` / `lotse serve`: gateway, all subgraphs and workers in one process; demo data on first start. */
+export async function startApp(config: Config, parts: { gateway: boolean; workers: boolean }): Promise<App> {
+  const log = createLogger(config.logLevel);
+  const { container, infra } = await boot(config, log);
+  let server: RunningServer | undefined;
+  let workers: RunningWorkers | undefined;
+  try {
+    const hub = container.subgraphs.hub.services.partners;
+    if (!(await hub.findBySlug('rheine-abh')) && config.seedDemoOnFirstStart) {
+      log.info('first start: loading demo data (about 500 persons in Rheine)');
+      await seedPartners(container);
+      const counts = await seedDemo(container, (msg) => log.info(msg));
+      log.info(counts, 'demo data loaded');
+    }
+    if (parts.workers) workers = await startWorkers(container);
+    if (parts.gateway) {
+      const devKey = config.auth.devKey ? await loadOrCreateDevKey(config.dataDir) : undefined;
+      server = await startGatewayServer(container, { port: config.port, host: config.host, devKey });
+      log.info({ url: server.url }, `Lotse is listening on ${server.url}/graphql${config.env !== 'production' ? ` and GraphiQL on ${server.url}/` : ''}`);
+    }
+  } catch (err) {
+    await server?.close();
+    await workers?.close();
+    await container.close();
+    await infra.stop();
+    throw err;
+  }
+  return {
+    container,
+    server,
+    workers,
+    async stop() {
+      await server?.close();
+      await workers?.close();
+      await container.close();
+      await infra.stop();
+    },
+  };
+}
+
+/** Stops cleanly on SIGINT/SIGTERM; a second signal exits at once. */
+export function stopOnSignals(stop: () => Promise<void>, log: Logger): void {
+  let stopping = false;
+  const onSignal = (signal: string) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+}

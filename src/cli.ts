@@ -1,0 +1,163 @@
+import 'reflect-metadata';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { boot, startApp, stopOnSignals } from './app';
+import { Config, ConfigError, loadConfig, SubgraphName, SUBGRAPH_NAMES } from './config';
+import { DEFAULT_SUBGRAPH_PORTS } from './gateway/compose';
+import { loadOrCreateDevKey, signDevToken } from './gateway/dev-key';
+import { RedisNotFoundError } from './runtime/redis-server';
+import { seedDemo } from './seed/demo.seed';
+import { seedPartners } from './seed/partners.seed';
+import { writeSchemas } from './schema-files';
+import { createLogger } from './shared/logger';
+import { SCOPES } from './shared/scopes';
+import { startSubgraphServer } from './subgraph-server';
+import { startWorkers } from '../workers';
+
+const USAGE = `Usage: lotse <command> [options]
+
+Commands:
+  serve                     gateway, all subgraphs and workers in one process (as npm start)
+  gateway                   the gateway only (subgraphs in-process unless LOTSE_SUBGRAPH_URLS names them)
+  subgraph <name>           one subgraph over HTTP (${SUBGRAPH_NAMES.join(', ')}); --port N
+  worker                    all queue processors and the outbox relay
+  migrate                   apply pending database migrations
+  seed --demo               load partners and the demo data set (Rheine)
+  compose [--check]         regenerate schema/*.graphql from code; --check fails on drift
+  token --partner SLUG      print a development access token [--scopes a,b] [--ttl seconds]
+
+Configuration comes from the environment; see README.md.`;
+
+async function run(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    console.log(USAGE);
+    return command ? 0 : 2;
+  }
+  if (command === 'compose') return compose(rest);
+  const config = loadConfig();
+  const log = createLogger(config.logLevel);
+  switch (command) {
+    case 'serve':
+    case 'gateway': {
+      const app = await startApp(config, { gateway: true, workers: command === 'serve' && config.workers });
+      stopOnSignals(() => app.stop(), log);
+      return -1;
+    }
+    case 'worker': {
+      const { container, infra } = await boot(config, log);
+      const workers = await startWorkers(container);
+      stopOnSignals(async () => {
+        await workers.close();
+        await container.close();
+        await infra.stop();
+      }, log);
+      return -1;
+    }
+    case 'subgraph':
+      return subgraph(config, rest);
+    case 'migrate': {
+      const { container, infra } = await boot(config, log);
+      console.log('migrations are up to date');
+      await container.close();
+      await infra.stop();
+      return 0;
+    }
+    case 'seed': {
+      const { values } = parseArgs({ args: rest, options: { demo: { type: 'boolean' } } });
+      if (!values.demo) throw new UsageError('lotse seed needs --demo (the only data set there is)');
+      const { container, infra } = await boot(config, log);
+      try {
+        await seedPartners(container);
+        const counts = await seedDemo(container, (msg) => console.error(msg));
+        console.log(JSON.stringify(counts));
+      } finally {
+        await container.close();
+        await infra.stop();
+      }
+      return 0;
+    }
+    case 'token':
+      return token(config, rest);
+    default:
+      throw new UsageError(`Unknown command "${command}"`);
+  }
+}
+
+class UsageError extends Error {}
+
+async function subgraph(config: Config, args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { port: { type: 'string' } } });
+  const name = positionals[0] as SubgraphName;
+  if (!SUBGRAPH_NAMES.includes(name)) throw new UsageError(`lotse subgraph needs one of: ${SUBGRAPH_NAMES.join(', ')}`);
+  const port = values.port ? Number(values.port) : DEFAULT_SUBGRAPH_PORTS[name];
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be a port number');
+  const log = createLogger(config.logLevel, { subgraph: name });
+  const { container, infra } = await boot(config, log);
+  const server = await startSubgraphServer(container, name, { port, host: config.host });
+  log.info({ url: server.url }, `subgraph ${name} listening`);
+  stopOnSignals(async () => {
+    await server.close();
+    await container.close();
+    await infra.stop();
+  }, log);
+  return -1;
+}
+
+/** A token for GraphiQL and scripts; it needs the partner to exist, so it reads the database. */
+async function token(config: Config, args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { partner: { type: 'string' }, scopes: { type: 'string' }, ttl: { type: 'string' } } });
+  if (!values.partner) throw new UsageError('lotse token needs --partner SLUG');
+  if (!config.auth.devKey) throw new UsageError('Development tokens are disabled (AUTH_DEV_KEY=false or production)');
+  const ttl = values.ttl ? Number(values.ttl) : 8 * 3600;
+  if (!Number.isInteger(ttl) || ttl < 60 || ttl > 30 * 86400) throw new UsageError('--ttl must be seconds between 60 and 2592000');
+  const requested = values.scopes?.split(/[ ,]+/).filter(Boolean);
+  const unknown = (requested ?? []).filter((s) => !(SCOPES as readonly string[]).includes(s));
+  if (unknown.length) throw new UsageError(`Unknown scopes: ${unknown.join(', ')}. Known: ${SCOPES.join(', ')}`);
+  const log = createLogger('warn');
+  const { container, infra } = await boot({ ...config, logLevel: 'warn' }, log);
+  try {
+    const partner = await container.subgraphs.hub.services.partners.findBySlug(values.partner);
+    if (!partner) throw new UsageError(`Unknown partner "${values.partner}" (run lotse seed --demo for the demo partners)`);
+    const notAllowed = (requested ?? []).filter((s) => !partner.scopes.includes(s));
+    if (notAllowed.length) throw new UsageError(`Partner ${partner.slug} is not registered for: ${notAllowed.join(', ')}`);
+    const key = await loadOrCreateDevKey(config.dataDir);
+    console.log(await signDevToken(key, config.auth.issuer, config.auth.audience, { partner: partner.slug, scopes: requested ?? partner.scopes, ttlSeconds: ttl }));
+    return 0;
+  } finally {
+    await container.close();
+    await infra.stop();
+  }
+}
+
+async function compose(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { check: { type: 'boolean' }, out: { type: 'string' } } });
+  const dir = path.resolve(values.out ?? 'schema');
+  const drift = await writeSchemas(dir, { check: Boolean(values.check) });
+  if (values.check) {
+    if (drift.length) {
+      console.error(`schema/ is out of date with the code: ${drift.join(', ')}. Run: npx lotse compose`);
+      return 1;
+    }
+    console.log('schema/ matches the code');
+  } else {
+    console.log(`wrote ${fs.readdirSync(dir).filter((f) => f.endsWith('.graphql')).length} files to ${path.relative(process.cwd(), dir) || '.'}`);
+  }
+  return 0;
+}
+
+run(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (err) => {
+    if (err instanceof UsageError) {
+      console.error(`${err.message}\n\n${USAGE}`);
+      process.exit(2);
+    }
+    if (err instanceof ConfigError || err instanceof RedisNotFoundError) console.error(err.message);
+    else console.error(`lotse: ${(err as Error).message}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,133 @@
+import path from 'node:path';
+
+export type Environment = 'development' | 'test' | 'production';
+export const SUBGRAPH_NAMES = ['city', 'jobcenter', 'courses', 'hub'] as const;
+export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
+
+export interface Config {
+  env: Environment;
+  host: string;
+  port: number;
+  logLevel: string;
+  /** Unset: an embedded PostgreSQL under dataDir is started. */
+  databaseUrl?: string;
+  dbPoolSize: number;
+  /** Unset: localhost:6379, else a redis-server from PATH. */
+  redisUrl?: string;
+  queuePrefix: string;
+  dataDir: string;
+  /** Subgraphs served elsewhere, by URL; the rest run in this process. */
+  subgraphUrls: Partial<Record<SubgraphName, string>>;
+  auth: {
+    issuer: string;
+    audience: string;
+    jwksUrl?: string;
+    /** Accept tokens signed with the local dev key (never in production). */
+    devKey: boolean;
+  };
+  /** HMAC secret for the gateway → subgraph identity; generated under dataDir in development. */
+  internalSecret?: string;
+  relayIntervalMs: number;
+  /** Unacknowledged events older than this are published again (Redis may have lost them). */
+  redeliverAfterMs: number;
+  workers: boolean;
+  seedDemoOnFirstStart: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the environment once; every problem is reported together. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+  const str = (name: string) => {
+    const v = env[name];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  };
+  const int = (name: string, def: number, min: number, max: number) => {
+    const raw = str(name);
+    if (raw === undefined) return def;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+      return def;
+    }
+    return n;
+  };
+  const bool = (name: string, def: boolean) => {
+    const raw = str(name);
+    if (raw === undefined) return def;
+    if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+    problems.push(`${name} must be true or false, got "${raw}"`);
+    return def;
+  };
+  const url = (name: string, protocols: string[]) => {
+    const raw = str(name);
+    if (raw === undefined) return undefined;
+    try {
+      const u = new URL(raw);
+      if (!protocols.includes(u.protocol)) problems.push(`${name} must use ${protocols.join(' or ')}, got "${u.protocol}"`);
+    } catch {
+      problems.push(`${name} is not a valid URL`);
+    }
+    return raw;
+  };
+
+  const rawEnv = str('LOTSE_ENV') ?? str('NODE_ENV') ?? 'development';
+  let lotseEnv: Environment = 'development';
+  if (rawEnv === 'development' || rawEnv === 'test' || rawEnv === 'production') lotseEnv = rawEnv;
+  else problems.push(`LOTSE_ENV must be development, test or production, got "${rawEnv}"`);
+
+  const subgraphUrls: Config['subgraphUrls'] = {};
+  const rawSubgraphs = str('LOTSE_SUBGRAPH_URLS');
+  if (rawSubgraphs) {
+    for (const pair of rawSubgraphs.split(',')) {
+      const [name, value] = pair.split('=').map((s) => s?.trim());
+      if (!SUBGRAPH_NAMES.includes(name as SubgraphName) || !value) {
+        problems.push(`LOTSE_SUBGRAPH_URLS entries look like city=http://host:4001/graphql; got "${pair}"`);
+        continue;
+      }
+      subgraphUrls[name as SubgraphName] = value;
+    }
+  }
+
+  const internalSecret = str('LOTSE_INTERNAL_SECRET');
+  if (internalSecret !== undefined && internalSecret.length < 32) problems.push('LOTSE_INTERNAL_SECRET must be at least 32 characters');
+  if (lotseEnv === 'production' && !internalSecret) problems.push('LOTSE_INTERNAL_SECRET is required in production');
+  const devKey = bool('AUTH_DEV_KEY', lotseEnv !== 'production');
+  if (lotseEnv === 'production' && devKey) problems.push('AUTH_DEV_KEY cannot be enabled in production');
+  const jwksUrl = url('AUTH_JWKS_URL', ['https:', 'http:']);
+  if (lotseEnv === 'production' && !jwksUrl) problems.push('AUTH_JWKS_URL is required in production');
+
+  const config: Config = {
+    env: lotseEnv,
+    host: str('HOST') ?? '0.0.0.0',
+    port: int('PORT', 4000, 0, 65535),
+    logLevel: str('LOG_LEVEL') ?? (lotseEnv === 'test' ? 'silent' : 'info'),
+    databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
+    dbPoolSize: int('DB_POOL_SIZE', 5, 1, 100),
+    redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
+    queuePrefix: str('LOTSE_QUEUE_PREFIX') ?? 'lotse',
+    dataDir: path.resolve(str('LOTSE_DATA_DIR') ?? '.lotse'),
+    subgraphUrls,
+    auth: {
+      issuer: str('AUTH_ISSUER') ?? 'urn:lotse:dev',
+      audience: str('AUTH_AUDIENCE') ?? 'urn:lotse:api',
+      jwksUrl,
+      devKey,
+    },
+    internalSecret,
+    relayIntervalMs: int('OUTBOX_RELAY_INTERVAL_MS', 500, 50, 60000),
+    redeliverAfterMs: int('OUTBOX_REDELIVER_AFTER_MS', 60000, 0, 86400000),
+    workers: bool('LOTSE_WORKERS', true),
+    seedDemoOnFirstStart: bool('LOTSE_DEMO_SEED', lotseEnv !== 'production'),
+  };
+  if (config.queuePrefix.includes(':')) problems.push('LOTSE_QUEUE_PREFIX must not contain ":"');
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}

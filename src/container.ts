@@ -1,0 +1,150 @@
+import 'reflect-metadata';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Queue } from 'bullmq';
+import Redis from 'ioredis';
+import { DataSource } from 'typeorm';
+import { Config, SubgraphName, SUBGRAPH_NAMES } from './config';
+import { EventJobData } from './events/event-types';
+import { Outbox, OutboxStore } from './events/outbox.service';
+import { createEventsQueue, createRedisConnection } from './events/queues';
+import { OutboxRelay } from './events/relay';
+import { createDataSource, migrate } from './shared/database';
+import { IdentitySigner } from './shared/identity';
+import { createLogger, Logger } from './shared/logger';
+import { Clock, systemClock } from './shared/time';
+import { buildCitySubgraph, cityEntities, cityMigrations, CitySubgraph } from './subgraphs/city/city.subgraph';
+import { buildCoursesSubgraph, coursesEntities, coursesMigrations, CoursesSubgraph } from './subgraphs/courses/courses.subgraph';
+import { buildHubSubgraph, hubEntities, hubMigrations, HubSubgraph } from './subgraphs/hub/hub.subgraph';
+import { buildJobcenterSubgraph, jobcenterEntities, jobcenterMigrations, JobcenterSubgraph } from './subgraphs/jobcenter/jobcenter.subgraph';
+
+export interface Subgraphs {
+  city: CitySubgraph;
+  jobcenter: JobcenterSubgraph;
+  courses: CoursesSubgraph;
+  hub: HubSubgraph;
+}
+
+export interface Container {
+  config: Config;
+  log: Logger;
+  clock: Clock;
+  databaseUrl: string;
+  redisUrl: string;
+  subgraphs: Subgraphs;
+  outbox: Outbox;
+  outboxStores: OutboxStore[];
+  redis: Redis;
+  eventsQueue: Queue<EventJobData>;
+  relay: OutboxRelay;
+  identity: IdentitySigner;
+  /** Runs every subgraph's pending migrations; returns what ran. */
+  migrate(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+const DEFINITIONS = {
+  city: { entities: cityEntities, migrations: cityMigrations, build: buildCitySubgraph },
+  jobcenter: { entities: jobcenterEntities, migrations: jobcenterMigrations, build: buildJobcenterSubgraph },
+  courses: { entities: coursesEntities, migrations: coursesMigrations, build: buildCoursesSubgraph },
+  hub: { entities: hubEntities, migrations: hubMigrations, build: buildHubSubgraph },
+} as const;
+
+export interface ContainerOptions {
+  databaseUrl: string;
+  redisUrl: string;
+  clock?: Clock;
+  log?: Logger;
+}
+
+/** Migrates every subgraph schema of one database, without Redis (tests' template database, tooling). */
+export async function migrateDatabase(databaseUrl: string): Promise<string[]> {
+  const ran: string[] = [];
+  for (const name of SUBGRAPH_NAMES) {
+    const ds = createDataSource({ url: databaseUrl, schema: name, entities: [...DEFINITIONS[name].entities], migrations: [...DEFINITIONS[name].migrations], poolSize: 1, applicationName: 'lotse-migrate' });
+    await ds.initialize();
+    try {
+      ran.push(...(await migrate(ds, name)));
+    } finally {
+      await ds.destroy();
+    }
+  }
+  return ran;
+}
+
+/** Builds everything from config; nothing lives at module level. Connects, but does not migrate. */
+export async function createContainer(config: Config, opts: ContainerOptions): Promise<Container> {
+  const log = opts.log ?? createLogger(config.logLevel);
+  const clock = opts.clock ?? systemClock;
+  const outbox = new Outbox(clock);
+  const dataSources = {} as Record<SubgraphName, DataSource>;
+  for (const name of SUBGRAPH_NAMES) {
+    dataSources[name] = createDataSource({
+      url: opts.databaseUrl,
+      schema: name,
+      entities: [...DEFINITIONS[name].entities],
+      migrations: [...DEFINITIONS[name].migrations],
+      poolSize: config.dbPoolSize,
+      applicationName: `lotse-${name}`,
+    });
+  }
+  await Promise.all(Object.values(dataSources).map((ds) => ds.initialize()));
+  const deps = { clock, outbox };
+  const subgraphs: Subgraphs = {
+    city: await buildCitySubgraph(dataSources.city, deps),
+    jobcenter: await buildJobcenterSubgraph(dataSources.jobcenter, deps),
+    courses: await buildCoursesSubgraph(dataSources.courses, deps),
+    hub: await buildHubSubgraph(dataSources.hub, deps),
+  };
+  const redis = createRedisConnection(opts.redisUrl);
+  redis.on('error', (err) => log.warn({ err: { message: err.message } }, 'redis connection error'));
+  const eventsQueue = createEventsQueue(redis, config.queuePrefix);
+  const outboxStores = SUBGRAPH_NAMES.map((name) => new OutboxStore(name, dataSources[name]));
+  const relay = new OutboxRelay(outboxStores, eventsQueue, { intervalMs: config.relayIntervalMs, redeliverAfterMs: config.redeliverAfterMs }, log.child({ component: 'relay' }));
+
+  return {
+    config,
+    log,
+    clock,
+    databaseUrl: opts.databaseUrl,
+    redisUrl: opts.redisUrl,
+    subgraphs,
+    outbox,
+    outboxStores,
+    redis,
+    eventsQueue,
+    relay,
+    identity: new IdentitySigner(internalSecret(config)),
+    async migrate() {
+      const ran: string[] = [];
+      for (const name of SUBGRAPH_NAMES) ran.push(...(await migrate(dataSources[name], name)));
+      return ran;
+    },
+    async close() {
+      await relay.stop();
+      await eventsQueue.close();
+      redis.disconnect();
+      await Promise.all(Object.values(dataSources).map((ds) => (ds.isInitialized ? ds.destroy() : undefined)));
+    },
+  };
+}
+
+/**
+ * The gateway → subgraph signing secret. Production must configure it; development keeps a
+ * generated one under the data directory so separately started processes agree.
+ */
+function internalSecret(config: Config): string {
+  if (config.internalSecret) return config.internalSecret;
+  if (config.env === 'test') return crypto.randomBytes(32).toString('base64url');
+  const file = path.join(config.dataDir, 'internal-secret');
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(config.dataDir, { recursive: true });
+    try {
+      fs.writeFileSync(file, crypto.randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+  return fs.readFileSync(file, 'utf8').trim();
+}

@@ -1,0 +1,40 @@
+/**
+ * Every domain event, with what its outbox row carries. The row stays in PostgreSQL; a queue job
+ * carries only { eventId, source } so Redis never holds personal data.
+ */
+export interface EventPayloads {
+  'person.registered': { personId: string; municipalityKey: string; householdId: string | null };
+  'person.moved': { personId: string; fromMunicipalityKey: string; toMunicipalityKey: string; district: string | null };
+  'person.residence_status_recorded': { personId: string; statusId: string; status: string; validFrom: string };
+  'jobcenter.record_opened': { personId: string; recordId: string; customerNumber: string; benefitStatus: string };
+  'jobcenter.benefit_status_changed': { personId: string; recordId: string; from: string; to: string };
+  'courses.course_created': { courseId: string; providerId: string };
+  'person.identifier_added': { personId: string; identifierId: string; system: string; issuedBy: string };
+}
+
+export type EventType = keyof EventPayloads;
+
+export const EVENT_TYPES: EventType[] = [
+  'person.registered',
+  'person.moved',
+  'person.residence_status_recorded',
+  'jobcenter.record_opened',
+  'jobcenter.benefit_status_changed',
+  'courses.course_created',
+  'person.identifier_added',
+];
+
+export interface DomainEvent<T extends EventType = EventType> {
+  type: T;
+  /** The person the event is about, when there is one: it goes into that person's biography. */
+  personId: string | null;
+  aggregateType: string;
+  aggregateId: string;
+  payload: EventPayloads[T];
+}
+
+/** What a queue job carries. */
+export interface EventJobData {
+  eventId: string;
+  source: string;
+}

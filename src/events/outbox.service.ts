@@ -1,0 +1,73 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { Actor } from '../shared/actor';
+import { newId } from '../shared/ids';
+import { Clock } from '../shared/time';
+import { OutboxEvent } from './outbox.entity';
+import { DomainEvent, EventType } from './event-types';
+
+/**
+ * Appends domain events inside the caller's transaction: the state change and its event
+ * commit together or not at all.
+ */
+export class Outbox {
+  constructor(private readonly clock: Clock) {}
+
+  async append<T extends EventType>(em: EntityManager, actor: Actor, event: DomainEvent<T>): Promise<string> {
+    if (!em.queryRunner?.isTransactionActive) throw new Error('Outbox.append must run inside a transaction');
+    const id = newId();
+    await em.insert(OutboxEvent, {
+      id,
+      type: event.type,
+      personId: event.personId,
+      aggregateType: event.aggregateType,
+      aggregateId: event.aggregateId,
+      payload: event.payload as unknown as () => string,
+      actorPartner: actor.partner,
+      occurredAt: this.clock.now(),
+      publishedAt: null,
+      ackedAt: null,
+    });
+    return id;
+  }
+}
+
+/** Read and acknowledge events of one subgraph's outbox (used by the relay and the event worker). */
+export class OutboxStore {
+  constructor(
+    readonly source: string,
+    private readonly ds: DataSource,
+  ) {}
+
+  get(eventId: string): Promise<OutboxEvent | null> {
+    return this.ds.getRepository(OutboxEvent).findOneBy({ id: eventId });
+  }
+
+  async ack(eventId: string): Promise<void> {
+    await this.ds.query(`UPDATE "${this.source}".outbox SET acked_at = now() WHERE id = $1 AND acked_at IS NULL`, [eventId]);
+  }
+
+  /**
+   * Claims up to `limit` events that were never published, or published longer ago than
+   * `redeliverAfterMs` without an acknowledgement, and hands them to `publish` in one transaction.
+   * SKIP LOCKED lets several relays run side by side.
+   */
+  async publishPending(limit: number, redeliverAfterMs: number, publish: (rows: OutboxEvent[]) => Promise<void>): Promise<number> {
+    return this.ds.transaction(async (em) => {
+      const rows: OutboxEvent[] = await em
+        .getRepository(OutboxEvent)
+        .createQueryBuilder('e')
+        .where('e.acked_at IS NULL')
+        .andWhere(`(e.published_at IS NULL OR e.published_at < now() - make_interval(secs => :secs))`, { secs: redeliverAfterMs / 1000 })
+        .orderBy('e.occurred_at', 'ASC')
+        .addOrderBy('e.id', 'ASC')
+        .limit(limit)
+        .setLock('pessimistic_write')
+        .setOnLocked('skip_locked')
+        .getMany();
+      if (rows.length === 0) return 0;
+      await publish(rows);
+      await em.query(`UPDATE "${this.source}".outbox SET published_at = now() WHERE id = ANY($1)`, [rows.map((r) => r.id)]);
+      return rows.length;
+    });
+  }
+}

@@ -1,0 +1,58 @@
+import { createRemoteJWKSet, jwtVerify, JWTVerifyGetKey, KeyLike } from 'jose';
+import { Actor } from '../shared/actor';
+import { AppError } from '../shared/errors';
+
+export interface PartnerDirectory {
+  /** The partner's status and jurisdiction, or undefined if unknown. */
+  lookup(slug: string): Promise<{ active: boolean; jurisdiction: string[]; scopes: string[] } | undefined>;
+}
+
+export interface AccessTokenVerifierOptions {
+  issuer: string;
+  audience: string;
+  jwksUrl?: string;
+  devPublicKey?: KeyLike | Uint8Array;
+  partners: PartnerDirectory;
+}
+
+/** Verifies partner access tokens and turns them into an actor; every failure is UNAUTHENTICATED. */
+export class AccessTokenVerifier {
+  private readonly key: JWTVerifyGetKey | KeyLike | Uint8Array;
+
+  constructor(private readonly opts: AccessTokenVerifierOptions) {
+    if (opts.jwksUrl) this.key = createRemoteJWKSet(new URL(opts.jwksUrl));
+    else if (opts.devPublicKey) this.key = opts.devPublicKey;
+    else throw new Error('No key to verify access tokens: configure AUTH_JWKS_URL or enable the dev key');
+  }
+
+  async verify(authorization: string | undefined, requestId: string): Promise<Actor> {
+    const match = /^Bearer ([A-Za-z0-9_\-.]+)$/.exec(authorization ?? '');
+    if (!match) throw new AppError('UNAUTHENTICATED', 'A bearer token is required (Authorization: Bearer <token>)');
+    let payload;
+    try {
+      ({ payload } = await jwtVerify(match[1], this.key as KeyLike, {
+        algorithms: ['ES256', 'RS256', 'EdDSA'],
+        issuer: this.opts.issuer,
+        audience: this.opts.audience,
+        typ: 'at+jwt',
+        requiredClaims: ['sub', 'exp', 'iat'],
+        clockTolerance: 30,
+      }));
+    } catch {
+      throw new AppError('UNAUTHENTICATED', 'The access token is invalid or expired');
+    }
+    const partner = typeof payload.partner === 'string' ? payload.partner : typeof payload.client_id === 'string' ? payload.client_id : undefined;
+    if (!partner) throw new AppError('UNAUTHENTICATED', 'The access token names no partner');
+    const known = await this.opts.partners.lookup(partner);
+    if (!known || !known.active) throw new AppError('UNAUTHENTICATED', 'The partner is unknown or deactivated');
+    const requested = typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [];
+    return {
+      subject: payload.sub!,
+      partner,
+      // A token never grants more than its partner is registered for.
+      scopes: requested.filter((s: string) => known.scopes.includes(s)),
+      jurisdiction: known.jurisdiction,
+      requestId,
+    };
+  }
+}

@@ -1,0 +1,72 @@
+/** Saved GraphiQL operations, one set per demo partner. Docs quote these too. */
+export const EXAMPLE_OPERATIONS: Array<{ partner: string; title: string; query: string; variables?: Record<string, unknown> }> = [
+  {
+    partner: 'rheine-social',
+    title: 'Persons with city, jobcenter and biography data',
+    query: `query PersonsOverview($first: Int, $after: String) {
+  persons(first: $first, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges {
+      node {
+        id
+        givenName
+        familyName
+        nameVariants
+        nationalities
+        address { district }
+        residenceStatus { status validFrom }
+        jobcenter { customerNumber benefitStatus }
+        biography(first: 3) { type summary occurredAt }
+      }
+    }
+  }
+}`,
+    variables: { first: 5 },
+  },
+  {
+    partner: 'rheine-social',
+    title: 'Search a name across transliterations',
+    query: `query FindByName($name: String!) {
+  persons(first: 10, filter: { name: $name }) {
+    totalCount
+    edges { node { givenName familyName nameVariants household { members { givenName birthDate } } } }
+  }
+}`,
+    variables: { name: 'Muhammad' },
+  },
+  {
+    partner: 'rheine-abh',
+    title: 'Recognised refugees and their residence history',
+    query: `query Residence {
+  persons(first: 10, filter: { nationality: "SY" }) {
+    edges { node { id familyName residenceHistory { status legalBasis validFrom residenceObligation } identifiers { system value } } }
+  }
+}`,
+  },
+  {
+    partner: 'jobcenter-steinfurt',
+    title: 'A customer by customer number',
+    query: `query Customer($customerNumber: String!) {
+  jobcenterRecord(customerNumber: $customerNumber) {
+    customerNumber
+    benefitStatus
+    householdCommunityNumber
+    person { givenName familyName residenceStatus { status } }
+  }
+}`,
+    variables: { customerNumber: '845D000001' },
+  },
+  {
+    partner: 'vhs-rheine',
+    title: 'Courses with childcare',
+    query: `query Courses {
+  courses(first: 20, filter: { childcare: true }) {
+    totalCount
+    edges { node { title kind targetLevel startsOn schedule capacity location provider { name } } }
+  }
+}`,
+  },
+  { partner: 'fbs-rheine', title: 'Who am I?', query: `query Viewer {\n  viewer { subject scopes partner { slug name kind jurisdiction } }\n}` },
+  { partner: 'arbeitsagentur-rheine', title: 'Partner directory', query: `query Partners {\n  partners { slug name kind legalDomains jurisdiction }\n}` },
+];

@@ -1,0 +1,77 @@
+import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
+import { getStitchedSchemaFromSupergraphSdl } from '@graphql-tools/federation';
+import { GraphQLSchema } from 'graphql';
+import { Config, SubgraphName, SUBGRAPH_NAMES } from '../config';
+import { formatError } from '../shared/errors';
+import { IdentitySigner } from '../shared/identity';
+import { Subgraph } from '../subgraphs/subgraph';
+import { composeSupergraph } from './compose';
+import { GatewayContext } from './context';
+import { localExecutor, remoteExecutor } from './executors';
+import { Metrics } from './metrics';
+
+export interface GatewayOptions {
+  config: Config;
+  subgraphs: Record<SubgraphName, Subgraph>;
+  identity: IdentitySigner;
+  metrics: Metrics;
+}
+
+/**
+ * The supergraph is composed from the subgraphs' code at start; each subgraph runs in this
+ * process unless LOTSE_SUBGRAPH_URLS names a URL for it. Same supergraph either way.
+ */
+export function buildGatewaySchema(opts: GatewayOptions): { schema: GraphQLSchema; supergraph: string } {
+  const composed = composeSupergraph(Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, opts.subgraphs[n].schema])) as Record<SubgraphName, GraphQLSchema>);
+  const schema = getStitchedSchemaFromSupergraphSdl({
+    supergraphSdl: composed.supergraph,
+    onSubschemaConfig(cfg) {
+      const name = cfg.name.toLowerCase() as SubgraphName;
+      const url = opts.config.subgraphUrls[name];
+      cfg.executor = url ? remoteExecutor(name, url, opts.identity) : localExecutor(opts.subgraphs[name], opts.identity);
+    },
+  });
+  return { schema, supergraph: composed.supergraph };
+}
+
+export function createApolloServer(schema: GraphQLSchema, opts: GatewayOptions): ApolloServer<GatewayContext> {
+  const production = opts.config.env === 'production';
+  return new ApolloServer<GatewayContext>({
+    schema,
+    introspection: !production,
+    includeStacktraceInErrorResponses: false,
+    hideSchemaDetailsFromClientErrors: production,
+    allowBatchedHttpRequests: false,
+    csrfPrevention: true,
+    formatError,
+    plugins: [observabilityPlugin(opts.metrics)],
+  });
+}
+
+/** Logs one line per operation (name, type, outcome, duration; never variables) and feeds metrics. */
+function observabilityPlugin(metrics: Metrics): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      const start = process.hrtime.bigint();
+      return {
+        async willSendResponse({ operation, operationName, errors }) {
+          const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+          const type = operation?.operation ?? 'unknown';
+          const outcome = errors?.length ? 'error' : 'ok';
+          metrics.operations.observe({ type, outcome }, seconds);
+          for (const e of errors ?? []) metrics.graphqlErrors.inc({ code: String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR') });
+          contextValue.log.info({ operationName: operationName ?? null, type, outcome, ms: Math.round(seconds * 1000) }, 'graphql operation');
+        },
+        async didEncounterErrors({ errors }) {
+          for (const e of errors) {
+            if (!e.extensions?.code || e.extensions.code === 'INTERNAL_SERVER_ERROR') {
+              // Messages can echo input values: log the error class and SQLSTATE only.
+              const original = e.originalError as (Error & { code?: string }) | undefined;
+              contextValue.log.error({ err: { name: original?.name ?? e.name, code: original?.code, path: e.path } }, 'graphql error');
+            }
+          }
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,279 @@
+/**
+ * Self-hosted GraphiQL page.
+ *
+ * Municipal networks block CDNs and font hosts, so everything the page needs
+ * (React, GraphiQL, CSS, init script) is served by us and the CSP forbids any
+ * other origin. GraphiQL's CSS ships its fonts as data: URIs, so no font host
+ * is needed; we still neutralise any remote url()/@import a future version
+ * might add.
+ */
+import { createHash, randomBytes } from 'crypto';
+import { readFileSync } from 'fs';
+import path from 'path';
+import type { IncomingMessage, ServerResponse } from 'http';
+
+export interface GraphiqlExample {
+  partner: string;
+  title: string;
+  query: string;
+  variables?: Record<string, unknown>;
+  /** Per-partner bearer token for this tab; falls back to devToken. */
+  token?: string;
+}
+
+export interface GraphiqlOptions {
+  endpoint: string; // e.g. '/graphql'
+  /** Development mode: a bearer token pre-filled in the headers editor. */
+  devToken?: () => Promise<string | undefined>;
+  examples: GraphiqlExample[];
+  /** Development mode: a fresh token per example partner, asked per page load (tokens expire). */
+  exampleToken?: (partner: string) => Promise<string | undefined>;
+}
+
+export const GRAPHIQL_ASSET_PREFIX = '/graphiql/assets/';
+const PAGE_PATHS = new Set(['/', '/graphiql']);
+const CONFIG_ELEMENT_ID = 'lotse-graphiql-config'; // also hard-coded in INIT_SCRIPT
+
+const JS = 'text/javascript; charset=utf-8';
+const CSS = 'text/css; charset=utf-8';
+
+interface Asset {
+  body: Buffer;
+  type: string;
+  etag: string;
+}
+
+/** Runs in the browser. Static (no interpolation): config arrives via the JSON data block. */
+const INIT_SCRIPT = `(function () {
+  'use strict';
+  var cfg = JSON.parse(document.getElementById('lotse-graphiql-config').textContent);
+  // GraphiQL's dialogs (react-remove-scroll) inject <style> tags and nonce them
+  // from this global; the nonce is only readable via the .nonce property.
+  var self = document.currentScript;
+  if (self && self.nonce) window.__webpack_nonce__ = self.nonce;
+  // Never restore tabs from localStorage: they would hide new examples and
+  // come back without headers (tokens are not persisted), i.e. without auth.
+  var TABS = 'graphiql:tabState';
+  var storage = {
+    getItem: function (k) { return k === TABS ? null : localStorage.getItem(k); },
+    setItem: function (k, v) { if (k !== TABS) localStorage.setItem(k, v); },
+    removeItem: function (k) { localStorage.removeItem(k); },
+    clear: function () {
+      Object.keys(localStorage).forEach(function (k) { if (k.indexOf('graphiql:') === 0) localStorage.removeItem(k); });
+    },
+    get length() { return Object.keys(localStorage).filter(function (k) { return k.indexOf('graphiql:') === 0; }).length; }
+  };
+  var h = React.createElement;
+  ReactDOM.createRoot(document.getElementById('graphiql')).render(
+    h(GraphiQL, {
+      fetcher: GraphiQL.createFetcher({ url: cfg.endpoint }),
+      defaultTabs: cfg.tabs.length ? cfg.tabs : undefined,
+      defaultQuery: cfg.defaultQuery,
+      defaultHeaders: cfg.defaultHeaders,
+      defaultEditorToolsVisibility: cfg.defaultHeaders ? 'headers' : undefined,
+      shouldPersistHeaders: false,
+      showPersistHeadersSettings: false,
+      storage: storage,
+      plugins: [] // built-ins only (docs, history); no plugin that loads remote code
+    }, h(GraphiQL.Logo, null, 'Lotse GraphiQL'))
+  );
+})();
+`;
+
+/** Page layout: GraphiQL needs a full-height container. */
+const PAGE_CSS = `html, body { height: 100%; margin: 0; overflow: hidden; }
+#graphiql { height: 100vh; }
+`;
+
+// The packages' "exports" maps hide their UMD files from require.resolve,
+// so resolve each package.json (which is exported) and join from there.
+function packageFile(pkg: string, rel: string): string {
+  return path.join(path.dirname(require.resolve(`${pkg}/package.json`)), rel);
+}
+
+// Source-map comments would make DevTools request files we do not serve.
+function stripSourceMap(text: string): string {
+  return text.replace(/\n?\/\/# sourceMappingURL=\S+\s*$/, '').replace(/\/\*# sourceMappingURL=[^*]*\*\/\s*$/, '');
+}
+
+/** Replace remote url(...) and drop remote @import so the CSS can never leave localhost. */
+export function neutralizeRemoteCss(css: string): string {
+  const remote = /^\s*['"]?\s*(?:[a-z][a-z0-9+.-]*:|\/\/)/i; // any scheme or protocol-relative…
+  const allowed = /^\s*['"]?\s*data:/i; // …except inline data: URIs
+  return css
+    .replace(/@import\s+(?:url\()?\s*['"]?[^;]*;/gi, (m) => {
+      const target = m.replace(/^@import\s+(?:url\()?/i, '');
+      return remote.test(target) && !allowed.test(target) ? '' : m;
+    })
+    .replace(/url\(([^)]*)\)/gi, (m, target: string) =>
+      remote.test(target) && !allowed.test(target) ? 'url("data:,")' : m,
+    );
+}
+
+function makeAsset(body: string | Buffer, type: string): Asset {
+  const buf = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  return { body: buf, type, etag: `"${createHash('sha256').update(buf).digest('base64url').slice(0, 22)}"` };
+}
+
+let assetCache: Map<string, Asset> | undefined;
+
+/** Reads the allow-listed assets once per process and keeps them in memory. */
+function loadAssets(): Map<string, Asset> {
+  if (assetCache) return assetCache;
+  const read = (pkg: string, rel: string) => stripSourceMap(readFileSync(packageFile(pkg, rel), 'utf8'));
+  assetCache = new Map<string, Asset>([
+    ['react.production.min.js', makeAsset(read('react', 'umd/react.production.min.js'), JS)],
+    ['react-dom.production.min.js', makeAsset(read('react-dom', 'umd/react-dom.production.min.js'), JS)],
+    ['graphiql.min.js', makeAsset(read('graphiql', 'graphiql.min.js'), JS)],
+    ['graphiql.min.css', makeAsset(neutralizeRemoteCss(read('graphiql', 'graphiql.min.css')), CSS)],
+    ['lotse-graphiql.css', makeAsset(PAGE_CSS, CSS)],
+    ['lotse-graphiql.js', makeAsset(INIT_SCRIPT, JS)],
+  ]);
+  return assetCache;
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** JSON that is safe inside <script type="application/json"> (no "</script>", no "<!--"). */
+function jsonForHtml(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+function authHeaders(token: string | undefined): string | undefined {
+  return token ? JSON.stringify({ Authorization: `Bearer ${token}` }, null, 2) : undefined;
+}
+
+export interface GraphiqlPageConfig {
+  endpoint: string;
+  defaultQuery?: string;
+  defaultHeaders?: string;
+  tabs: Array<{ query: string; variables: string | null; headers: string | null }>;
+}
+
+export function buildPageConfig(opts: GraphiqlOptions, devToken: string | undefined): GraphiqlPageConfig {
+  const oneLine = (s: string) => s.replace(/[\r\n]+/g, ' ');
+  return {
+    endpoint: opts.endpoint,
+    defaultQuery: opts.examples.length ? undefined : '{\n  __typename\n}\n',
+    defaultHeaders: authHeaders(devToken),
+    tabs: opts.examples.map((ex) => ({
+      // The comment names the partner; GraphiQL titles tabs by operation name.
+      query: `# ${oneLine(ex.partner)}: ${oneLine(ex.title)}\n${ex.query}`,
+      variables: ex.variables ? JSON.stringify(ex.variables, null, 2) : null,
+      headers: authHeaders(ex.token ?? devToken) ?? null,
+    })),
+  };
+}
+
+function contentSecurityPolicy(nonce: string): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    // Nonce covers the <style> GraphiQL's dialogs inject; element.style/cssText needs no allowance.
+    `style-src 'self' 'nonce-${nonce}'`,
+    "img-src 'self' data:",
+    "font-src 'self' data:", // GraphiQL's fonts are inlined data: URIs
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+function renderPage(config: GraphiqlPageConfig, nonce: string, assets: Map<string, Asset>): string {
+  // ?v=<etag> makes URLs change with content, so assets can be cached as immutable.
+  const src = (name: string) => escapeHtml(`${GRAPHIQL_ASSET_PREFIX}${name}?v=${assets.get(name)!.etag.slice(1, 13)}`);
+  const n = escapeHtml(nonce);
+  return `<!doctype html>
+<html lang="de">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Lotse GraphiQL</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="${src('graphiql.min.css')}">
+<link rel="stylesheet" href="${src('lotse-graphiql.css')}">
+</head>
+<body>
+<div id="graphiql">GraphiQL wird geladen…<noscript> (JavaScript erforderlich)</noscript></div>
+<script type="application/json" id="${CONFIG_ELEMENT_ID}">${jsonForHtml(config)}</script>
+<script src="${src('react.production.min.js')}"></script>
+<script src="${src('react-dom.production.min.js')}"></script>
+<script src="${src('graphiql.min.js')}"></script>
+<script src="${src('lotse-graphiql.js')}" nonce="${n}"></script>
+</body>
+</html>
+`;
+}
+
+function send(res: ServerResponse, status: number, headers: Record<string, string>, body: Buffer | string, head: boolean): void {
+  const buf = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  res.writeHead(status, { ...headers, 'Content-Length': String(buf.length), 'X-Content-Type-Options': 'nosniff' });
+  res.end(head ? undefined : buf);
+}
+
+export function createGraphiqlHandler(
+  opts: GraphiqlOptions,
+): (req: IncomingMessage, res: ServerResponse) => Promise<boolean> {
+  const assets = loadAssets(); // fail at startup, not on first page view, if a package is missing
+
+  return async (req, res) => {
+    const method = req.method ?? 'GET';
+    if (method !== 'GET' && method !== 'HEAD') return false; // e.g. POST / may be GraphQL
+    const head = method === 'HEAD';
+    let pathname: string;
+    try {
+      pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    } catch {
+      return false;
+    }
+
+    if (PAGE_PATHS.has(pathname)) {
+      // Ask per request: dev tokens expire.
+      const token = opts.devToken ? await opts.devToken() : undefined;
+      const examples = opts.exampleToken
+        ? await Promise.all(opts.examples.map(async (ex) => ({ ...ex, token: ex.token ?? (await opts.exampleToken!(ex.partner)) })))
+        : opts.examples;
+      const nonce = randomBytes(16).toString('base64');
+      const html = renderPage(buildPageConfig({ ...opts, examples }, token), nonce, assets);
+      send(res, 200, {
+        'Content-Type': 'text/html; charset=utf-8',
+        'Cache-Control': 'no-store', // per-request nonce and possibly a token
+        'Content-Security-Policy': contentSecurityPolicy(nonce),
+        'Referrer-Policy': 'no-referrer',
+        'X-Frame-Options': 'DENY',
+      }, html, head);
+      return true;
+    }
+
+    if (pathname.startsWith(GRAPHIQL_ASSET_PREFIX)) {
+      // Exact-name allow-list lookup: no filesystem path is ever built from the URL.
+      const asset = assets.get(pathname.slice(GRAPHIQL_ASSET_PREFIX.length));
+      if (!asset) {
+        send(res, 404, { 'Content-Type': 'text/plain; charset=utf-8' }, 'Not found', head);
+        return true;
+      }
+      const headers = {
+        'Content-Type': asset.type,
+        'Cache-Control': 'public, max-age=31536000, immutable',
+        ETag: asset.etag,
+      };
+      if (req.headers['if-none-match'] === asset.etag) {
+        res.writeHead(304, headers);
+        res.end();
+        return true;
+      }
+      send(res, 200, headers, asset.body, head);
+      return true;
+    }
+    return false;
+  };
+}

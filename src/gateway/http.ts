@@ -1,0 +1,111 @@
+import http from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { ApolloServer, HeaderMap, HTTPGraphQLRequest } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+import { AppError } from '../shared/errors';
+import { Logger } from '../shared/logger';
+import { AccessTokenVerifier } from './auth';
+import { GatewayContext } from './context';
+import { Metrics } from './metrics';
+
+export const MAX_BODY_BYTES = 100 * 1024;
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+export type RouteHandler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<boolean>;
+
+export interface HttpOptions {
+  apollo: ApolloServer<GatewayContext>;
+  verifier: AccessTokenVerifier;
+  metrics: Metrics;
+  log: Logger;
+  /** Tried in order before /graphql: GraphiQL, health, metrics. */
+  routes: RouteHandler[];
+}
+
+/** Plain node:http in front of Apollo Server: no framework, one place for limits and auth. */
+export function createHttpHandler(opts: HttpOptions) {
+  return async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const incomingId = String(req.headers['x-request-id'] ?? '');
+    const requestId = REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
+    res.setHeader('x-request-id', requestId);
+    res.on('finish', () => opts.metrics.httpRequests.inc({ route: url.pathname === '/graphql' ? '/graphql' : 'other', status: String(res.statusCode) }));
+    try {
+      for (const route of opts.routes) if (await route(req, res)) return;
+      if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'not found' });
+      await graphql(req, res, url, requestId, opts);
+    } catch (err) {
+      opts.log.error({ requestId, err: { name: (err as Error).name } }, 'request failed');
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      else res.end();
+    }
+  };
+}
+
+async function graphql(req: http.IncomingMessage, res: http.ServerResponse, url: URL, requestId: string, opts: HttpOptions) {
+  if (req.method !== 'POST' && req.method !== 'GET') {
+    res.setHeader('allow', 'GET, POST');
+    return sendJson(res, 405, { errors: [{ message: 'Use GET or POST', extensions: { code: 'BAD_REQUEST' } }] });
+  }
+  let body: unknown;
+  if (req.method === 'POST') {
+    const raw = await readBody(req, MAX_BODY_BYTES);
+    if (raw === undefined) return sendJson(res, 413, { errors: [{ message: `Request body larger than ${MAX_BODY_BYTES} bytes`, extensions: { code: 'BAD_REQUEST' } }] });
+    const type = String(req.headers['content-type'] ?? '');
+    if (type.includes('json')) {
+      try {
+        body = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
+      } catch {
+        return sendJson(res, 400, { errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+      }
+    } else {
+      body = raw.toString('utf8');
+    }
+  }
+  const headers = new HeaderMap();
+  for (const [key, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+  const httpGraphQLRequest: HTTPGraphQLRequest = { method: req.method, headers, search: url.search, body };
+
+  const response = await opts.apollo.executeHTTPGraphQLRequest({
+    httpGraphQLRequest,
+    context: async () => {
+      try {
+        const actor = await opts.verifier.verify(req.headers.authorization, requestId);
+        return { actor, requestId, log: opts.log.child({ requestId, partner: actor.partner }) };
+      } catch (err) {
+        const message = err instanceof AppError ? err.message : 'Authentication failed';
+        throw new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+      }
+    },
+  });
+  for (const [key, value] of response.headers) res.setHeader(key, value);
+  if (response.status === 401) res.setHeader('www-authenticate', 'Bearer realm="lotse"');
+  res.statusCode = response.status ?? 200;
+  if (response.body.kind === 'complete') {
+    res.end(response.body.string);
+  } else {
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  }
+}
+
+function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(tooLarge ? undefined : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+export function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.end(JSON.stringify(body));
+}

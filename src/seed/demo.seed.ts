@@ -1,0 +1,117 @@
+import { Container } from '../container';
+import { Actor } from '../shared/actor';
+import { ResidenceStatusCode } from '../subgraphs/city/residence/residence.types';
+import { Sex } from '../subgraphs/city/person/person.types';
+import { IdentifierSystem } from '../subgraphs/hub/identifier/identifier.types';
+import { BenefitStatus } from '../subgraphs/jobcenter/record/record.types';
+import { CefrLevel, CourseKind } from '../subgraphs/courses/course/course.types';
+import { generateDemoData } from './demo-data';
+
+const actorFor = (partner: string): Actor => ({ subject: 'seed', partner, scopes: ['*'], jurisdiction: ['05566'], requestId: `seed-${partner}` });
+
+export interface SeedCounts {
+  persons: number;
+  households: number;
+  residenceStatuses: number;
+  jobcenterRecords: number;
+  identifiers: number;
+  courseProviders: number;
+  courses: number;
+}
+
+/**
+ * Loads the deterministic demo data set through the services, as the partners would: each write
+ * is attributed to the partner that would make it and emits its domain event. Runs once: if
+ * persons exist already, nothing is loaded.
+ */
+export async function seedDemo(container: Container, progress: (msg: string) => void = () => undefined): Promise<SeedCounts> {
+  const counts: SeedCounts = { persons: 0, households: 0, residenceStatuses: 0, jobcenterRecords: 0, identifiers: 0, courseProviders: 0, courses: 0 };
+  const { city, jobcenter, courses, hub } = container.subgraphs;
+  const [{ n }] = await city.dataSource.query('SELECT count(*)::int AS n FROM city.person');
+  if (n > 0) {
+    progress(`demo data already present (${n} persons): nothing loaded`);
+    return counts;
+  }
+  const data = generateDemoData();
+  const social = actorFor('rheine-social');
+  const abh = actorFor('rheine-abh');
+  const jc = actorFor('jobcenter-steinfurt');
+  const households = new Set<string>();
+
+  for (const [i, p] of data.persons.entries()) {
+    await city.services.persons.register(
+      social,
+      {
+        givenName: p.givenName,
+        familyName: p.familyName,
+        nameVariants: p.nameVariants,
+        birthDate: p.birthDate,
+        sex: p.sex as Sex,
+        nationalities: p.nationalities,
+        languages: p.languages,
+        municipalityKey: p.municipalityKey,
+        address: p.address,
+      },
+      { id: p.id, householdId: p.householdId },
+    );
+    households.add(p.householdId);
+    counts.persons++;
+    for (const r of p.residence) {
+      await city.services.residence.record(abh, { personId: p.id, ...r, status: r.status as ResidenceStatusCode });
+      counts.residenceStatuses++;
+    }
+    if (p.azrNumber) {
+      await hub.services.identifiers.add(abh, { personId: p.id, system: IdentifierSystem.azr_number, value: p.azrNumber });
+      counts.identifiers++;
+    }
+    if (p.jobcenter) {
+      await jobcenter.services.records.open(jc, {
+        personId: p.id,
+        customerNumber: p.jobcenter.customerNumber,
+        householdCommunityNumber: p.jobcenter.householdCommunityNumber,
+        municipalityKey: p.municipalityKey,
+        startedOn: p.jobcenter.startedOn,
+        benefitStatus: p.jobcenter.benefitStatus as BenefitStatus,
+      });
+      counts.jobcenterRecords++;
+    }
+    if ((i + 1) % 100 === 0) progress(`demo data: ${i + 1} of ${data.persons.length} persons`);
+  }
+  counts.households = households.size;
+
+  const providerIds = new Map<string, string>();
+  for (const prov of data.providers) {
+    const row = await courses.services.providers.register(actorFor(prov.partnerSlug), {
+      partnerSlug: prov.partnerSlug,
+      name: prov.name,
+      municipalityKey: '05566076',
+      street: prov.street,
+      postalCode: prov.postalCode,
+      locality: prov.locality,
+      childcare: prov.childcare,
+    });
+    providerIds.set(prov.id, row.id);
+    counts.courseProviders++;
+  }
+  for (const c of data.courses) {
+    const provider = data.providers.find((p) => p.id === c.providerId)!;
+    await courses.services.courses.create(actorFor(provider.partnerSlug), {
+      providerId: providerIds.get(c.providerId)!,
+      title: c.title,
+      kind: c.kind as CourseKind,
+      targetLevel: c.targetLevel as CefrLevel,
+      startsOn: c.startsOn,
+      endsOn: c.endsOn,
+      schedule: c.schedule,
+      lessonsPerWeek: c.lessonsPerWeek,
+      capacity: c.capacity,
+      childcare: c.childcare,
+      location: c.location,
+      district: c.district,
+      municipalityKey: '05566076',
+    });
+    counts.courses++;
+  }
+  progress(`demo data: ${counts.persons} persons, ${counts.courses} courses loaded`);
+  return counts;
+}

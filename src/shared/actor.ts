@@ -1,0 +1,28 @@
+/**
+ * Who is asking: a partner system (and the subject within it), with its scopes and the
+ * municipalities (official keys, AGS prefixes) it serves. Services take an actor and scope
+ * every query to it. Later layers (consent, legal basis, purpose) hang on this object.
+ */
+export interface Actor {
+  subject: string;
+  partner: string;
+  scopes: string[];
+  /** AGS prefixes: '05566' is the district of Steinfurt, '05566076' the city of Rheine. */
+  jurisdiction: string[];
+  requestId: string;
+}
+
+/** The hub itself, for workers and seeding: sees everything, acts on behalf of no partner. */
+export const systemActor = (requestId = 'system'): Actor => ({
+  subject: 'system',
+  partner: 'lotse',
+  scopes: ['*'],
+  jurisdiction: [''],
+  requestId,
+});
+
+export const hasScope = (actor: Actor, scope: string): boolean =>
+  actor.scopes.includes('*') || actor.scopes.includes(scope);
+
+export const inJurisdiction = (actor: Actor, municipalityKey: string): boolean =>
+  actor.jurisdiction.some((prefix) => municipalityKey.startsWith(prefix));

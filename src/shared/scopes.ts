@@ -1,0 +1,15 @@
+import { Actor, hasScope } from './actor';
+import { AppError } from './errors';
+
+/** OAuth2 scopes a partner can be registered for. */
+export const SCOPES = [
+  'persons:read', 'persons:write', 'residence:write',
+  'jobcenter:read', 'jobcenter:write',
+  'courses:read', 'courses:write',
+  'partners:read',
+] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export function requireScope(actor: Actor, scope: Scope): void {
+  if (!hasScope(actor, scope)) throw new AppError('FORBIDDEN', `This operation needs the scope ${scope}`, { scope });
+}

@@ -1,0 +1,90 @@
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import { ApolloServer, HeaderMap } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+import { Container } from './container';
+import { SubgraphName } from './config';
+import { formatError } from './shared/errors';
+import { IDENTITY_HEADER } from './shared/identity';
+import { SubgraphContext } from './subgraphs/subgraph';
+import { MAX_BODY_BYTES } from './gateway/http';
+
+/**
+ * One subgraph over HTTP, for running it apart from the gateway. Every request must carry the
+ * gateway's signed identity for this subgraph; without it nothing is answered (401).
+ */
+export async function startSubgraphServer(container: Container, name: SubgraphName, opts: { port: number; host: string }) {
+  const subgraph = container.subgraphs[name];
+  const apollo = new ApolloServer<SubgraphContext>({
+    schema: subgraph.schema,
+    introspection: false,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    includeStacktraceInErrorResponses: false,
+    formatError,
+  });
+  await apollo.start();
+  const server = http.createServer(async (req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/healthz') {
+      res.setHeader('content-type', 'application/json');
+      return res.end('{"status":"ok"}');
+    }
+    if (path !== '/graphql' || req.method !== 'POST') {
+      res.statusCode = 404;
+      return res.end();
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > MAX_BODY_BYTES) {
+        res.statusCode = 413;
+        return res.end();
+      }
+      chunks.push(chunk as Buffer);
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch {
+      res.statusCode = 400;
+      return res.end('{"errors":[{"message":"Request body is not valid JSON","extensions":{"code":"BAD_REQUEST"}}]}');
+    }
+    const headers = new HeaderMap();
+    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: 'POST', headers, search: '', body },
+      context: async () => {
+        try {
+          const raw = req.headers[IDENTITY_HEADER];
+          const actor = await container.identity.verify(Array.isArray(raw) ? raw[0] : raw, name);
+          return subgraph.createContext(actor);
+        } catch {
+          throw new GraphQLError('A gateway identity is required', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+        }
+      },
+    });
+    for (const [k, v] of response.headers) res.setHeader(k, v);
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === 'complete') res.end(response.body.string);
+    else {
+      for await (const chunk of response.body.asyncIterator) res.write(chunk);
+      res.end();
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, resolve);
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    url: `http://127.0.0.1:${port}/graphql`,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await apollo.stop();
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import { DataSource } from 'typeorm';
+import { Actor } from '../../shared/actor';
+import { Clock } from '../../shared/time';
+import { Outbox } from '../../events/outbox.service';
+import { OutboxEvent } from '../../events/outbox.entity';
+import { buildFederatedSchema } from '../federation';
+import { Subgraph } from '../subgraph';
+import { CityContext, CityServices, createCityLoaders } from './city.context';
+import { HouseholdEntity } from './household/household.entity';
+import { CityInitial1764000000000 } from './migrations/1764000000000-city-initial';
+import { MunicipalityEntity } from './municipality/municipality.entity';
+import { MunicipalityResolver } from './municipality/municipality.resolver';
+import { MunicipalityService } from './municipality/municipality.service';
+import { PersonEntity } from './person/person.entity';
+import { HouseholdResolver, PersonResolver } from './person/person.resolver';
+import { PersonService } from './person/person.service';
+import { ResidenceStatusEntity } from './residence/residence.entity';
+import { PersonResidenceResolver, ResidenceResolver } from './residence/residence.resolver';
+import { ResidenceService } from './residence/residence.service';
+
+export const cityEntities = [PersonEntity, HouseholdEntity, MunicipalityEntity, ResidenceStatusEntity, OutboxEvent];
+export const cityMigrations = [CityInitial1764000000000];
+
+export type CitySubgraph = Subgraph & { services: CityServices };
+
+/** City: persons, households, residence status (owner of `Person`). */
+export async function buildCitySubgraph(ds: DataSource, deps: { clock: Clock; outbox: Outbox }): Promise<CitySubgraph> {
+  const municipalities = new MunicipalityService(ds);
+  const persons = new PersonService(ds, deps.outbox, municipalities, deps.clock);
+  const services: CityServices = { persons, municipalities, residence: new ResidenceService(ds, persons, deps.outbox, deps.clock) };
+  const schema = await buildFederatedSchema(
+    { resolvers: [PersonResolver, HouseholdResolver, PersonResidenceResolver, ResidenceResolver, MunicipalityResolver] },
+    { Person: { __resolveReference: (ref: { id: string }, ctx: CityContext) => ctx.loaders.person.load(ref.id) } },
+  );
+  return {
+    name: 'city',
+    dataSource: ds,
+    schema,
+    services,
+    createContext: (actor: Actor): CityContext => ({ actor, services, loaders: createCityLoaders(services, actor) }),
+  };
+}

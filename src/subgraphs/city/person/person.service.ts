@@ -1,0 +1,199 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { Actor } from '../../../shared/actor';
+import { AppError, badInput, notFound } from '../../../shared/errors';
+import { decodeCursor, encodeCursor, isUuid, newId } from '../../../shared/ids';
+import { requireScope } from '../../../shared/scopes';
+import { Clock } from '../../../shared/time';
+import { Outbox } from '../../../events/outbox.service';
+import { Page, pageSize } from '../../shared/connection.types';
+import { toDay } from '../../shared/validation';
+import { HouseholdEntity } from '../household/household.entity';
+import { MunicipalityService } from '../municipality/municipality.service';
+import { PersonEntity } from './person.entity';
+import { searchNames, searchTerms } from './person.names';
+import { AddressInput, MovePersonInput, PersonFilter, RegisterPersonInput } from './person.types';
+
+const COUNTRY = /^[A-Z]{2}$/;
+const LANGUAGE = /^[a-z]{2,3}$/;
+
+export class PersonService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly outbox: Outbox,
+    private readonly municipalities: MunicipalityService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Every read goes through here: a partner sees persons in its jurisdiction only. */
+  private scoped(actor: Actor, em: EntityManager = this.ds.manager) {
+    return em
+      .getRepository(PersonEntity)
+      .createQueryBuilder('p')
+      .where(`p.municipality_key LIKE ANY(:prefixes)`, { prefixes: actor.jurisdiction.map((j) => `${j}%`) });
+  }
+
+  async get(actor: Actor, id: string): Promise<PersonEntity | null> {
+    requireScope(actor, 'persons:read');
+    if (!isUuid(id)) return null;
+    return this.scoped(actor).andWhere('p.id = :id', { id }).getOne();
+  }
+
+  async byIds(actor: Actor, ids: readonly string[]): Promise<PersonEntity[]> {
+    const valid = ids.filter(isUuid);
+    if (!valid.length) return [];
+    return this.scoped(actor).andWhere('p.id = ANY(:ids)', { ids: valid }).getMany();
+  }
+
+  async byHouseholds(actor: Actor, householdIds: readonly string[]): Promise<PersonEntity[]> {
+    return this.scoped(actor)
+      .andWhere('p.household_id = ANY(:ids)', { ids: [...householdIds] })
+      .orderBy('p.birth_date', 'ASC', 'NULLS LAST')
+      .getMany();
+  }
+
+  async list(actor: Actor, args: { first?: number | null; after?: string | null; filter?: PersonFilter | null }): Promise<Page<PersonEntity>> {
+    requireScope(actor, 'persons:read');
+    const first = pageSize(args.first);
+    const qb = this.scoped(actor);
+    const f = args.filter ?? {};
+    if (f.name) {
+      searchTerms(f.name).forEach((t, i) => {
+        qb.andWhere(
+          `EXISTS (SELECT 1 FROM unnest(p.search_names) n WHERE n LIKE :pre${i} OR n = :sk${i})`,
+          { [`pre${i}`]: `${t.prefix.replace(/[%_]/g, '')}%`, [`sk${i}`]: t.skeleton },
+        );
+      });
+    }
+    if (f.municipalityKey) qb.andWhere('p.municipality_key LIKE :mk', { mk: `${f.municipalityKey.replace(/[%_]/g, '')}%` });
+    if (f.nationality) qb.andWhere(':nat = ANY(p.nationalities)', { nat: f.nationality.toUpperCase() });
+    if (f.district) qb.andWhere('lower(p.district) = lower(:district)', { district: f.district });
+    if (f.householdId) {
+      if (!isUuid(f.householdId)) throw badInput('householdId is not a valid id', 'householdId');
+      qb.andWhere('p.household_id = :hh', { hh: f.householdId });
+    }
+    const totalCount = await qb.clone().getCount();
+    if (args.after) {
+      const c = decodeCursor(args.after);
+      if (!c || c.length !== 3) throw badInput('after is not a valid cursor', 'after');
+      qb.andWhere('(p.family_name, p.given_name, p.id) > (:cf, :cg, :ci)', { cf: c[0], cg: c[1], ci: c[2] });
+    }
+    const rows = await qb
+      .orderBy('p.family_name', 'ASC')
+      .addOrderBy('p.given_name', 'ASC')
+      .addOrderBy('p.id', 'ASC')
+      .limit(first + 1)
+      .getMany();
+    const page = rows.slice(0, first);
+    const edges = page.map((node) => ({ cursor: encodeCursor([node.familyName, node.givenName, node.id]), node }));
+    return {
+      edges,
+      totalCount,
+      pageInfo: {
+        hasNextPage: rows.length > first,
+        hasPreviousPage: Boolean(args.after),
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges[edges.length - 1]?.cursor ?? null,
+      },
+    };
+  }
+
+  /**
+   * `fixed` is for loading data sets with known ids (the deterministic demo data); the API never
+   * passes it. A fixed household is created on first use.
+   */
+  async register(actor: Actor, input: RegisterPersonInput, fixed: { id?: string; householdId?: string } = {}): Promise<PersonEntity> {
+    requireScope(actor, 'persons:write');
+    const givenName = input.givenName.trim();
+    const familyName = input.familyName.trim();
+    if (!givenName || givenName.length > 200) throw badInput('givenName must be 1 to 200 characters', 'givenName');
+    if (!familyName || familyName.length > 200) throw badInput('familyName must be 1 to 200 characters', 'familyName');
+    const nationalities = (input.nationalities ?? []).map((n) => n.toUpperCase());
+    if (nationalities.some((n) => !COUNTRY.test(n))) throw badInput('nationalities must be ISO 3166-1 alpha-2 codes', 'nationalities');
+    const languages = (input.languages ?? []).map((l) => l.toLowerCase());
+    if (languages.some((l) => !LANGUAGE.test(l))) throw badInput('languages must be ISO 639-1 codes', 'languages');
+    const birthDate = input.birthDate ? toDay(input.birthDate, 'birthDate') : null;
+    if (birthDate && birthDate > this.clock.now().toISOString().slice(0, 10)) throw badInput('birthDate lies in the future', 'birthDate');
+    await this.assertMunicipality(actor, input.municipalityKey);
+    if (input.householdId && input.newHousehold) throw badInput('Give householdId or newHousehold, not both', 'householdId');
+    const variants = (input.nameVariants ?? []).map((v) => v.trim()).filter(Boolean);
+
+    return this.ds.transaction(async (em) => {
+      let householdId: string | null = null;
+      if (fixed.householdId) {
+        householdId = fixed.householdId;
+        await em.createQueryBuilder().insert().into(HouseholdEntity)
+          .values({ id: householdId, municipalityKey: input.municipalityKey, createdAt: this.clock.now() }).orIgnore().execute();
+      } else if (input.householdId) {
+        const hh = await em.findOneBy(HouseholdEntity, { id: input.householdId });
+        if (!hh || !actor.jurisdiction.some((j) => hh.municipalityKey.startsWith(j))) throw notFound('Household', input.householdId);
+        householdId = hh.id;
+      } else if (input.newHousehold) {
+        householdId = newId();
+        await em.insert(HouseholdEntity, { id: householdId, municipalityKey: input.municipalityKey, createdAt: this.clock.now() });
+      }
+      const now = this.clock.now();
+      const person: PersonEntity = {
+        id: fixed.id ?? newId(),
+        municipalityKey: input.municipalityKey,
+        givenName,
+        familyName,
+        nameVariants: variants,
+        searchNames: searchNames([givenName, familyName, ...variants]),
+        birthDate,
+        sex: input.sex ?? 'unknown',
+        nationalities,
+        languages,
+        ...addressColumns(input.address),
+        householdId,
+        registeredAt: now,
+        updatedAt: now,
+      };
+      await em.insert(PersonEntity, person);
+      await this.outbox.append(em, actor, {
+        type: 'person.registered',
+        personId: person.id,
+        aggregateType: 'Person',
+        aggregateId: person.id,
+        payload: { personId: person.id, municipalityKey: person.municipalityKey, householdId },
+      });
+      return person;
+    });
+  }
+
+  async move(actor: Actor, input: MovePersonInput): Promise<PersonEntity> {
+    requireScope(actor, 'persons:write');
+    await this.assertMunicipality(actor, input.municipalityKey, true);
+    return this.ds.transaction(async (em) => {
+      const person = await this.scoped(actor, em).andWhere('p.id = :id', { id: isUuid(input.personId) ? input.personId : null }).setLock('pessimistic_write').getOne();
+      if (!person) throw notFound('Person', input.personId);
+      const from = person.municipalityKey;
+      Object.assign(person, { municipalityKey: input.municipalityKey, ...addressColumns(input.address), updatedAt: this.clock.now() });
+      await em.update(PersonEntity, { id: person.id }, person);
+      await this.outbox.append(em, actor, {
+        type: 'person.moved',
+        personId: person.id,
+        aggregateType: 'Person',
+        aggregateId: person.id,
+        payload: { personId: person.id, fromMunicipalityKey: from, toMunicipalityKey: input.municipalityKey, district: person.district },
+      });
+      return person;
+    });
+  }
+
+  private async assertMunicipality(actor: Actor, key: string, allowOutside = false): Promise<void> {
+    if (!(await this.municipalities.exists(key))) throw badInput(`Unknown municipality key ${key}`, 'municipalityKey');
+    if (!allowOutside && !actor.jurisdiction.some((j) => key.startsWith(j))) {
+      throw new AppError('FORBIDDEN', 'The municipality is outside your jurisdiction', { field: 'municipalityKey' });
+    }
+  }
+}
+
+function addressColumns(a: AddressInput | undefined) {
+  return {
+    street: a?.street?.trim() || null,
+    houseNumber: a?.houseNumber?.trim() || null,
+    postalCode: a?.postalCode?.trim() || null,
+    locality: a?.locality?.trim() || null,
+    district: a?.district?.trim() || null,
+  };
+}

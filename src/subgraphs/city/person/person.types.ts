@@ -1,0 +1,81 @@
+import { Directive, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { DateResolver, DateTimeResolver } from 'graphql-scalars';
+import { Connection } from '../../shared/connection.types';
+
+export enum Sex {
+  female = 'female',
+  male = 'male',
+  diverse = 'diverse',
+  unknown = 'unknown',
+}
+registerEnumType(Sex, { name: 'Sex', description: 'Sex as registered (PStG: female, male, diverse, or not stated)' });
+
+@ObjectType({ description: 'A postal address in Germany' })
+export class Address {
+  @Field(() => String, { nullable: true }) street: string | null;
+  @Field(() => String, { nullable: true }) houseNumber: string | null;
+  @Field(() => String, { nullable: true }) postalCode: string | null;
+  @Field(() => String, { nullable: true }) locality: string | null;
+  @Field(() => String, { nullable: true, description: 'City district (Stadtteil), e.g. Dorenkamp' }) district: string | null;
+}
+
+@Directive('@key(fields: "id")')
+@ObjectType({ description: 'A person known to the city. Owned by the city subgraph; other subgraphs extend it.' })
+export class Person {
+  @Field(() => ID) id: string;
+  @Field(() => String) givenName: string;
+  @Field(() => String) familyName: string;
+  @Field(() => [String], { description: 'Other spellings of the names (transliteration variants)' }) nameVariants: string[];
+  @Field(() => DateResolver, { nullable: true }) birthDate: string | null;
+  @Field(() => Sex) sex: Sex;
+  @Field(() => [String], { description: 'ISO 3166-1 alpha-2 codes' }) nationalities: string[];
+  @Field(() => [String], { description: 'ISO 639-1 codes' }) languages: string[];
+  @Field(() => Address, { nullable: true }) address: Address | null;
+  @Field(() => String, { description: 'Official municipality key (AGS) of the place of residence' }) municipalityKey: string;
+  @Field(() => DateTimeResolver) registeredAt: Date;
+  householdId: string | null;
+}
+
+export const PersonConnection = Connection('Person', Person);
+export type PersonConnection = InstanceType<typeof PersonConnection>;
+
+@InputType({ description: 'Filters for persons; all given filters must match' })
+export class PersonFilter {
+  @Field(() => String, { nullable: true, description: 'Matches given or family name or a variant, tolerant of transliteration' })
+  name?: string;
+  @Field(() => String, { nullable: true, description: 'AGS or an AGS prefix' }) municipalityKey?: string;
+  @Field(() => String, { nullable: true, description: 'ISO 3166-1 alpha-2' }) nationality?: string;
+  @Field(() => String, { nullable: true }) district?: string;
+  @Field(() => ID, { nullable: true }) householdId?: string;
+}
+
+@InputType()
+export class AddressInput {
+  @Field(() => String, { nullable: true }) street?: string;
+  @Field(() => String, { nullable: true }) houseNumber?: string;
+  @Field(() => String, { nullable: true }) postalCode?: string;
+  @Field(() => String, { nullable: true }) locality?: string;
+  @Field(() => String, { nullable: true }) district?: string;
+}
+
+@InputType()
+export class RegisterPersonInput {
+  @Field(() => String) givenName: string;
+  @Field(() => String) familyName: string;
+  @Field(() => [String], { nullable: true }) nameVariants?: string[];
+  @Field(() => DateResolver, { nullable: true }) birthDate?: Date | string;
+  @Field(() => Sex, { nullable: true }) sex?: Sex;
+  @Field(() => [String], { nullable: true }) nationalities?: string[];
+  @Field(() => [String], { nullable: true }) languages?: string[];
+  @Field(() => String) municipalityKey: string;
+  @Field(() => AddressInput, { nullable: true }) address?: AddressInput;
+  @Field(() => ID, { nullable: true, description: 'Join an existing household' }) householdId?: string;
+  @Field(() => Boolean, { nullable: true, description: 'Start a new household with this person' }) newHousehold?: boolean;
+}
+
+@InputType()
+export class MovePersonInput {
+  @Field(() => ID) personId: string;
+  @Field(() => String) municipalityKey: string;
+  @Field(() => AddressInput, { nullable: true }) address?: AddressInput;
+}

@@ -1,0 +1,72 @@
+import { DataSource } from 'typeorm';
+import { Actor } from '../../../shared/actor';
+import { badInput, notFound } from '../../../shared/errors';
+import { newId } from '../../../shared/ids';
+import { requireScope } from '../../../shared/scopes';
+import { Clock } from '../../../shared/time';
+import { Outbox } from '../../../events/outbox.service';
+import { toDay } from '../../shared/validation';
+import { PersonService } from '../person/person.service';
+import { ResidenceStatusEntity } from './residence.entity';
+import { DEFAULT_LEGAL_BASIS, RecordResidenceStatusInput } from './residence.types';
+
+export class ResidenceService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly persons: PersonService,
+    private readonly outbox: Outbox,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Histories for many persons at once (newest first), for the per-request loader. */
+  async historyFor(actor: Actor, personIds: readonly string[]): Promise<ResidenceStatusEntity[]> {
+    const visible = await this.persons.byIds(actor, personIds);
+    if (!visible.length) return [];
+    return this.ds
+      .getRepository(ResidenceStatusEntity)
+      .createQueryBuilder('r')
+      .where('r.person_id = ANY(:ids)', { ids: visible.map((p) => p.id) })
+      .orderBy('r.valid_from', 'DESC')
+      .addOrderBy('r.recorded_at', 'DESC')
+      .getMany();
+  }
+
+  /** The status valid today: the newest that has started and not ended. */
+  current(history: ResidenceStatusEntity[]): ResidenceStatusEntity | null {
+    const today = this.clock.now().toISOString().slice(0, 10);
+    return history.find((r) => r.validFrom <= today && (!r.validUntil || r.validUntil >= today)) ?? null;
+  }
+
+  async record(actor: Actor, input: RecordResidenceStatusInput): Promise<ResidenceStatusEntity> {
+    requireScope(actor, 'residence:write');
+    const validFrom = toDay(input.validFrom, 'validFrom');
+    const validUntil = input.validUntil ? toDay(input.validUntil, 'validUntil') : null;
+    if (validUntil && validUntil < validFrom) throw badInput('validUntil lies before validFrom', 'validUntil');
+    const person = await this.persons.get(actor, input.personId);
+    if (!person) throw notFound('Person', input.personId);
+    const row: ResidenceStatusEntity = {
+      id: newId(),
+      personId: person.id,
+      status: input.status,
+      legalBasis: input.legalBasis?.trim() || DEFAULT_LEGAL_BASIS[input.status],
+      validFrom,
+      validUntil,
+      residenceObligation: input.residenceObligation ?? false,
+      workPermitted: input.workPermitted ?? false,
+      integrationCourseObligation: input.integrationCourseObligation ?? false,
+      recordedBy: actor.partner,
+      recordedAt: this.clock.now(),
+    };
+    return this.ds.transaction(async (em) => {
+      await em.insert(ResidenceStatusEntity, row);
+      await this.outbox.append(em, actor, {
+        type: 'person.residence_status_recorded',
+        personId: person.id,
+        aggregateType: 'ResidenceStatus',
+        aggregateId: row.id,
+        payload: { personId: person.id, statusId: row.id, status: row.status, validFrom: row.validFrom },
+      });
+      return row;
+    });
+  }
+}

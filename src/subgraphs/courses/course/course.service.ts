@@ -1,0 +1,148 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { Actor, inJurisdiction } from '../../../shared/actor';
+import { AppError, badInput, notFound } from '../../../shared/errors';
+import { decodeCursor, encodeCursor, isUuid, newId } from '../../../shared/ids';
+import { requireScope } from '../../../shared/scopes';
+import { Clock } from '../../../shared/time';
+import { Outbox } from '../../../events/outbox.service';
+import { Page, pageSize } from '../../shared/connection.types';
+import { CourseProviderEntity } from '../provider/provider.entity';
+import { AGS, toDay } from '../../shared/validation';
+import { CourseEntity } from './course.entity';
+import { CourseFilter, CourseKind, CreateCourseInput } from './course.types';
+
+export class CourseService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly outbox: Outbox,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Every read goes through here: a partner sees courses held in its jurisdiction only. */
+  private scoped(actor: Actor, em: EntityManager = this.ds.manager) {
+    return em
+      .getRepository(CourseEntity)
+      .createQueryBuilder('c')
+      .where('c.municipality_key LIKE ANY(:prefixes)', { prefixes: actor.jurisdiction.map((j) => `${j}%`) });
+  }
+
+  async get(actor: Actor, id: string): Promise<CourseEntity | null> {
+    requireScope(actor, 'courses:read');
+    if (!isUuid(id)) return null;
+    return this.scoped(actor).andWhere('c.id = :id', { id }).getOne();
+  }
+
+  /** Courses of many providers, by start, for the per-request loader. */
+  async byProviders(actor: Actor, providerIds: readonly string[]): Promise<CourseEntity[]> {
+    requireScope(actor, 'courses:read');
+    const ids = providerIds.filter(isUuid);
+    if (!ids.length) return [];
+    return this.scoped(actor).andWhere('c.provider_id = ANY(:ids)', { ids }).orderBy('c.starts_on', 'ASC').addOrderBy('c.id', 'ASC').getMany();
+  }
+
+  async list(actor: Actor, args: { first?: number | null; after?: string | null; filter?: CourseFilter | null }): Promise<Page<CourseEntity>> {
+    requireScope(actor, 'courses:read');
+    const first = pageSize(args.first);
+    const qb = this.scoped(actor);
+    const f = args.filter ?? {};
+    if (f.kind) qb.andWhere('c.kind = :kind', { kind: f.kind });
+    if (f.providerId) {
+      if (!isUuid(f.providerId)) throw badInput('providerId is not a valid id', 'providerId');
+      qb.andWhere('c.provider_id = :pid', { pid: f.providerId });
+    }
+    if (f.municipalityKey) qb.andWhere('c.municipality_key LIKE :mk', { mk: `${f.municipalityKey.replace(/[%_\\]/g, '')}%` });
+    if (f.childcare !== null && f.childcare !== undefined) qb.andWhere('c.childcare = :cc', { cc: f.childcare });
+    if (f.startsAfter) qb.andWhere('c.starts_on >= :sa', { sa: toDay(f.startsAfter, 'startsAfter') });
+    const totalCount = await qb.clone().getCount();
+    if (args.after) {
+      const c = decodeCursor(args.after);
+      // Checked here so that a forged cursor is a client error, not a failed cast in SQL.
+      if (!c || c.length !== 2 || typeof c[0] !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(c[0]) || !isUuid(String(c[1]))) {
+        throw badInput('after is not a valid cursor', 'after');
+      }
+      qb.andWhere('(c.starts_on, c.id) > (:cs::date, :ci::uuid)', { cs: c[0], ci: c[1] });
+    }
+    const rows = await qb.orderBy('c.starts_on', 'ASC').addOrderBy('c.id', 'ASC').limit(first + 1).getMany();
+    const page = rows.slice(0, first);
+    const edges = page.map((node) => ({ cursor: encodeCursor([node.startsOn, node.id]), node }));
+    return {
+      edges,
+      totalCount,
+      pageInfo: {
+        hasNextPage: rows.length > first,
+        hasPreviousPage: Boolean(args.after),
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges[edges.length - 1]?.cursor ?? null,
+      },
+    };
+  }
+
+  async create(actor: Actor, input: CreateCourseInput): Promise<CourseEntity> {
+    requireScope(actor, 'courses:write');
+    if (!isUuid(input.providerId)) throw notFound('CourseProvider', input.providerId);
+    const title = text(input.title, 'title', 200)!;
+    const schedule = text(input.schedule, 'schedule', 200)!;
+    const location = text(input.location, 'location', 200)!;
+    const district = text(input.district, 'district', 100, true);
+    if (!Number.isInteger(input.lessonsPerWeek) || input.lessonsPerWeek < 1 || input.lessonsPerWeek > 40) {
+      throw badInput('lessonsPerWeek must be between 1 and 40', 'lessonsPerWeek');
+    }
+    if (!Number.isInteger(input.capacity) || input.capacity < 1 || input.capacity > 100) {
+      throw badInput('capacity must be between 1 and 100', 'capacity');
+    }
+    const startsOn = toDay(input.startsOn, 'startsOn');
+    const endsOn = input.endsOn ? toDay(input.endsOn, 'endsOn') : null;
+    if (endsOn && endsOn < startsOn) throw badInput('endsOn lies before startsOn', 'endsOn');
+    const childcare = input.childcare ?? input.kind === CourseKind.women_with_childcare;
+    if (input.kind === CourseKind.women_with_childcare && !childcare) {
+      throw badInput('A course for women with childcare must offer childcare', 'childcare');
+    }
+    if (!AGS.test(input.municipalityKey)) throw badInput('municipalityKey must be an eight-digit AGS', 'municipalityKey');
+    if (!inJurisdiction(actor, input.municipalityKey)) {
+      throw new AppError('FORBIDDEN', 'The municipality is outside your jurisdiction', { field: 'municipalityKey' });
+    }
+
+    return this.ds.transaction(async (em) => {
+      const provider = await em.findOneBy(CourseProviderEntity, { id: input.providerId });
+      if (!provider) throw notFound('CourseProvider', input.providerId);
+      if (!actor.scopes.includes('*') && provider.partnerSlug !== actor.partner) {
+        throw new AppError('FORBIDDEN', 'You may only create courses for your own provider', { field: 'providerId' });
+      }
+      const course: CourseEntity = {
+        id: newId(),
+        providerId: provider.id,
+        title,
+        kind: input.kind,
+        targetLevel: input.targetLevel,
+        startsOn,
+        endsOn,
+        schedule,
+        lessonsPerWeek: input.lessonsPerWeek,
+        capacity: input.capacity,
+        childcare,
+        location,
+        district,
+        municipalityKey: input.municipalityKey,
+        createdBy: actor.partner,
+        createdAt: this.clock.now(),
+      };
+      await em.insert(CourseEntity, course);
+      await this.outbox.append(em, actor, {
+        type: 'courses.course_created',
+        personId: null,
+        aggregateType: 'Course',
+        aggregateId: course.id,
+        payload: { courseId: course.id, providerId: provider.id },
+      });
+      return course;
+    });
+  }
+}
+
+/** Trimmed text of 1..max characters; optional text may be empty (null). */
+function text(value: string | null | undefined, field: string, max: number, optional = false): string | null {
+  const v = value?.trim() ?? '';
+  if (!v && optional) return null;
+  if (!v || v.length > max) throw badInput(`${field} must be 1 to ${max} characters`, field);
+  return v;
+}

@@ -1,0 +1,39 @@
+import { DataSource } from 'typeorm';
+import { Actor } from '../../shared/actor';
+import { Clock } from '../../shared/time';
+import { Outbox } from '../../events/outbox.service';
+import { OutboxEvent } from '../../events/outbox.entity';
+import { buildFederatedSchema } from '../federation';
+import { Subgraph } from '../subgraph';
+import { CourseEntity } from './course/course.entity';
+import { CourseResolver } from './course/course.resolver';
+import { CourseService } from './course/course.service';
+import { CoursesContext, CoursesServices, createCoursesLoaders } from './courses.context';
+import { CoursesInitial1764000000000 } from './migrations/1764000000000-courses-initial';
+import { CourseProviderEntity } from './provider/provider.entity';
+import { CourseProviderResolver } from './provider/provider.resolver';
+import { CourseProviderService } from './provider/provider.service';
+
+export const coursesEntities = [CourseProviderEntity, CourseEntity, OutboxEvent];
+export const coursesMigrations = [CoursesInitial1764000000000];
+
+export type CoursesSubgraph = Subgraph & { services: CoursesServices };
+
+/**
+ * Courses: providers and their language courses. Adds nothing to `Person` yet (enrolments
+ * would), so it declares no Person stub.
+ */
+export async function buildCoursesSubgraph(ds: DataSource, deps: { clock: Clock; outbox: Outbox }): Promise<CoursesSubgraph> {
+  const services: CoursesServices = {
+    providers: new CourseProviderService(ds, deps.clock),
+    courses: new CourseService(ds, deps.outbox, deps.clock),
+  };
+  const schema = await buildFederatedSchema({ resolvers: [CourseProviderResolver, CourseResolver] });
+  return {
+    name: 'courses',
+    dataSource: ds,
+    schema,
+    services,
+    createContext: (actor: Actor): CoursesContext => ({ actor, services, loaders: createCoursesLoaders(services, actor) }),
+  };
+}

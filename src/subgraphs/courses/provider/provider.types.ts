@@ -1,0 +1,24 @@
+import { Field, ID, InputType, ObjectType } from 'type-graphql';
+
+@ObjectType({ description: 'A language course provider (Sprachkursträger)' })
+export class CourseProvider {
+  @Field(() => ID) id: string;
+  @Field(() => String, { description: 'Slug of the hub partner this provider is' }) partnerSlug: string;
+  @Field(() => String) name: string;
+  @Field(() => String, { description: 'Official municipality key (AGS) of its seat' }) municipalityKey: string;
+  @Field(() => String, { nullable: true }) street: string | null;
+  @Field(() => String, { nullable: true }) postalCode: string | null;
+  @Field(() => String, { nullable: true }) locality: string | null;
+  @Field(() => Boolean, { description: 'Offers childcare alongside courses' }) childcare: boolean;
+}
+
+@InputType()
+export class RegisterCourseProviderInput {
+  @Field(() => String, { description: 'Your partner slug, unless you hold the scope *' }) partnerSlug: string;
+  @Field(() => String) name: string;
+  @Field(() => String, { description: 'AGS, eight digits, inside your jurisdiction' }) municipalityKey: string;
+  @Field(() => String, { nullable: true }) street?: string | null;
+  @Field(() => String, { nullable: true, description: 'Five digits' }) postalCode?: string | null;
+  @Field(() => String, { nullable: true }) locality?: string | null;
+  @Field(() => Boolean, { nullable: true, description: 'Default: false' }) childcare?: boolean | null;
+}

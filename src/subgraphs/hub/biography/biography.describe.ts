@@ -1,0 +1,25 @@
+import { EventPayloads, EventType } from '../../../events/event-types';
+
+type Describe = { [T in EventType]: (p: EventPayloads[T]) => string };
+
+/** Plain-words summaries; codes only, never names or addresses. */
+const DESCRIBE: Describe = {
+  'person.registered': (p) => `Registered in municipality ${p.municipalityKey}`,
+  'person.moved': (p) => `Moved from ${p.fromMunicipalityKey} to ${p.toMunicipalityKey}`,
+  'person.residence_status_recorded': (p) => `Residence status ${p.status} from ${p.validFrom}`,
+  'jobcenter.record_opened': (p) => `Jobcenter record opened (benefits: ${p.benefitStatus})`,
+  'jobcenter.benefit_status_changed': (p) => `Jobcenter benefit status ${p.from} → ${p.to}`,
+  'courses.course_created': () => 'Course created',
+  'person.identifier_added': (p) => `Identifier ${p.system} recorded by ${p.issuedBy}`,
+};
+
+export function describeEvent(type: string, payload: Record<string, unknown>): string {
+  const fn = (DESCRIBE as Record<string, (p: unknown) => string>)[type];
+  return fn ? fn(payload) : type;
+}
+
+/** What of the payload goes into the entry: codes and ids, no identifiers' values. */
+export function entryData(payload: Record<string, unknown>): Record<string, unknown> {
+  const { customerNumber: _c, ...rest } = payload;
+  return rest;
+}

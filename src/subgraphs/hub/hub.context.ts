@@ -1,0 +1,32 @@
+import DataLoader from 'dataloader';
+import { Actor } from '../../shared/actor';
+import { SubgraphContext } from '../subgraph';
+import { loaderMany } from '../shared/loaders';
+import { BiographyEntryEntity } from './biography/biography.entity';
+import { BiographyService } from './biography/biography.service';
+import { IdentifierService } from './identifier/identifier.service';
+import { PartnerService } from './partner/partner.service';
+
+export interface HubServices {
+  partners: PartnerService;
+  identifiers: IdentifierService;
+  biography: BiographyService;
+}
+
+export function createHubLoaders(services: HubServices, _actor: Actor) {
+  // One biography loader per page size asked for in this request.
+  const biographyBySize = new Map<number, DataLoader<string, BiographyEntryEntity[]>>();
+  return {
+    identifiers: loaderMany((ids: readonly string[]) => services.identifiers.forPersons(ids), (i) => i.personId),
+    biography(first: number) {
+      let loader = biographyBySize.get(first);
+      if (!loader) {
+        loader = loaderMany((ids: readonly string[]) => services.biography.newestFor(ids, first), (b) => b.personId);
+        biographyBySize.set(first, loader);
+      }
+      return loader;
+    },
+  };
+}
+
+export type HubContext = SubgraphContext<ReturnType<typeof createHubLoaders>> & { services: HubServices };

@@ -1,0 +1,8 @@
+import { Directive, Field, ID, ObjectType } from 'type-graphql';
+
+/** The hub's view of `Person` (owned by city): only the key; the hub adds identifiers and biography. */
+@Directive('@key(fields: "id")')
+@ObjectType('Person')
+export class HubPerson {
+  @Field(() => ID) id: string;
+}

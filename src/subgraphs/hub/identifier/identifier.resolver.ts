@@ -1,0 +1,28 @@
+import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { HubContext } from '../hub.context';
+import { HubPerson } from '../hub.person';
+import { AddPersonIdentifierInput, IdentifierSystem, PersonIdentifier } from './identifier.types';
+
+@Resolver(() => HubPerson)
+export class PersonIdentifierResolver {
+  @FieldResolver(() => [PersonIdentifier], { description: "Agencies' own identifiers for this person" })
+  identifiers(@Root() p: HubPerson, @Ctx() ctx: HubContext) {
+    return ctx.loaders.identifiers.load(p.id);
+  }
+
+  @Query(() => HubPerson, { nullable: true, description: 'Find a person by an agency identifier (AZR number, customer number, ...)' })
+  async personByIdentifier(
+    @Arg('system', () => IdentifierSystem) system: IdentifierSystem,
+    @Arg('value', () => String) value: string,
+    @Arg('issuedBy', () => String, { nullable: true }) issuedBy: string | null,
+    @Ctx() ctx: HubContext,
+  ) {
+    const row = await ctx.services.identifiers.find(ctx.actor, system, value, issuedBy);
+    return row ? { id: row.personId } : null;
+  }
+
+  @Mutation(() => PersonIdentifier, { description: 'Record your own identifier for a person' })
+  addPersonIdentifier(@Arg('input', () => AddPersonIdentifierInput) input: AddPersonIdentifierInput, @Ctx() ctx: HubContext) {
+    return ctx.services.identifiers.add(ctx.actor, input);
+  }
+}

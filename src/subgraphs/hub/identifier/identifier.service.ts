@@ -1,0 +1,69 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { Actor } from '../../../shared/actor';
+import { AppError, badInput } from '../../../shared/errors';
+import { isUuid, newId } from '../../../shared/ids';
+import { requireScope } from '../../../shared/scopes';
+import { Clock } from '../../../shared/time';
+import { Outbox } from '../../../events/outbox.service';
+import { PersonIdentifierEntity } from './identifier.entity';
+import { IdentifierSystem } from './identifier.types';
+
+const FORMATS: Record<IdentifierSystem, RegExp> = {
+  azr_number: /^\d{12}$/,
+  jobcenter_customer_number: /^\d{3}[A-Z]\d{6}$/,
+  provider_participant_id: /^[A-Za-z0-9._-]{1,64}$/,
+  city_resident_id: /^[A-Za-z0-9._-]{1,64}$/,
+  youth_welfare_case_id: /^[A-Za-z0-9._/-]{1,64}$/,
+};
+
+export class IdentifierService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly outbox: Outbox,
+    private readonly clock: Clock,
+  ) {}
+
+  forPersons(personIds: readonly string[]): Promise<PersonIdentifierEntity[]> {
+    return this.ds
+      .getRepository(PersonIdentifierEntity)
+      .createQueryBuilder('i')
+      .where('i.person_id = ANY(:ids)', { ids: personIds.filter(isUuid) })
+      .orderBy('i.recorded_at', 'ASC')
+      .getMany();
+  }
+
+  /** The person behind an identifier; the city subgraph then decides whether the caller may see them. */
+  async find(actor: Actor, system: IdentifierSystem, value: string, issuedBy?: string | null): Promise<PersonIdentifierEntity | null> {
+    requireScope(actor, 'persons:read');
+    const rows = await this.ds.getRepository(PersonIdentifierEntity).findBy({ system, value, ...(issuedBy ? { issuedBy } : {}) });
+    if (rows.length > 1) throw new AppError('CONFLICT', 'The identifier is ambiguous: give issuedBy', { field: 'issuedBy' });
+    return rows[0] ?? null;
+  }
+
+  async add(actor: Actor, input: { personId: string; system: IdentifierSystem; value: string }): Promise<PersonIdentifierEntity> {
+    requireScope(actor, 'persons:write');
+    return this.ds.transaction((em) => this.addIn(em, actor, input, actor.partner));
+  }
+
+  /** Idempotent: the same (system, issuer, value) for the same person is returned as it is. */
+  async addIn(em: EntityManager, actor: Actor, input: { personId: string; system: IdentifierSystem; value: string }, issuedBy: string): Promise<PersonIdentifierEntity> {
+    if (!isUuid(input.personId)) throw badInput('personId is not a valid id', 'personId');
+    const value = input.value.trim();
+    if (!FORMATS[input.system].test(value)) throw badInput(`value is not a valid ${input.system}`, 'value');
+    const existing = await em.findOneBy(PersonIdentifierEntity, { system: input.system, issuedBy, value });
+    if (existing) {
+      if (existing.personId !== input.personId) throw new AppError('CONFLICT', 'This identifier already belongs to another person', { field: 'value' });
+      return existing;
+    }
+    const row: PersonIdentifierEntity = { id: newId(), personId: input.personId, system: input.system, value, issuedBy, recordedAt: this.clock.now() };
+    await em.insert(PersonIdentifierEntity, row);
+    await this.outbox.append(em, actor, {
+      type: 'person.identifier_added',
+      personId: row.personId,
+      aggregateType: 'PersonIdentifier',
+      aggregateId: row.id,
+      payload: { personId: row.personId, identifierId: row.id, system: row.system, issuedBy },
+    });
+    return row;
+  }
+}

@@ -1,0 +1,42 @@
+import { ClassType, Directive, Field, Int, ObjectType } from 'type-graphql';
+import { badInput } from '../../shared/errors';
+
+@Directive('@shareable')
+@ObjectType({ description: 'Relay page information' })
+export class PageInfo {
+  @Field(() => Boolean) hasNextPage: boolean;
+  @Field(() => Boolean) hasPreviousPage: boolean;
+  @Field(() => String, { nullable: true }) startCursor: string | null;
+  @Field(() => String, { nullable: true }) endCursor: string | null;
+}
+
+export interface Page<T> {
+  edges: Array<{ cursor: string; node: T }>;
+  pageInfo: PageInfo;
+  totalCount: number;
+}
+
+/** A Relay connection type for `node`, named `<name>Connection` / `<name>Edge`. */
+export function Connection<T extends object>(name: string, node: ClassType<T>) {
+  @ObjectType(`${name}Edge`)
+  class Edge {
+    @Field(() => String) cursor: string;
+    @Field(() => node) node: T;
+  }
+  @ObjectType(`${name}Connection`)
+  class Conn {
+    @Field(() => [Edge]) edges: Edge[];
+    @Field(() => PageInfo) pageInfo: PageInfo;
+    @Field(() => Int) totalCount: number;
+  }
+  return Conn;
+}
+
+export const MAX_PAGE = 100;
+
+/** Validates `first`: 1..100, default 20. */
+export function pageSize(first: number | null | undefined): number {
+  if (first === null || first === undefined) return 20;
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) throw badInput(`first must be between 1 and ${MAX_PAGE}`, 'first');
+  return first;
+}

@@ -1,0 +1,19 @@
+import { GraphQLSchema } from 'graphql';
+import { DataSource } from 'typeorm';
+import { SubgraphName } from '../config';
+import { Actor } from '../shared/actor';
+
+/** What a subgraph's resolvers receive: the verified actor and per-request loaders. */
+export interface SubgraphContext<L = unknown> {
+  actor: Actor;
+  loaders: L;
+}
+
+/** A subgraph as the container and the gateway see it. */
+export interface Subgraph {
+  name: SubgraphName;
+  dataSource: DataSource;
+  schema: GraphQLSchema;
+  /** Builds the per-request context for a verified actor (fresh DataLoaders every request). */
+  createContext(actor: Actor): SubgraphContext;
+}

@@ -1,0 +1,124 @@
+import 'reflect-metadata';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Redis from 'ioredis';
+import { loadConfig } from '../../src/config';
+import { Container, createContainer } from '../../src/container';
+import { DevKey, loadOrCreateDevKey, signDevToken } from '../../src/gateway/dev-key';
+import { seedPartners } from '../../src/seed/partners.seed';
+import { RunningServer, startGatewayServer } from '../../src/server';
+import { createLogger } from '../../src/shared/logger';
+import { Clock } from '../../src/shared/time';
+import { RunningWorkers, startWorkers } from '../../workers';
+import { REDIS_URL } from '../setup/pg';
+import { createTestDatabase, TestDatabase } from './db';
+
+export interface TestApp {
+  url: string;
+  container: Container;
+  devKey: DevKey;
+  db: TestDatabase;
+  queuePrefix: string;
+  workers?: RunningWorkers;
+  server?: RunningServer;
+  token(partner: string, scopes?: string[]): Promise<string>;
+  /** POST /graphql as a partner; returns the parsed body and the HTTP status. */
+  gql<T = any>(partner: string | null, query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: { data?: T; errors?: any[] } }>;
+  startWorkers(): Promise<RunningWorkers>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A real hub for one test file: its own database cloned from the template, its own Redis key
+ * prefix, the demo partners, the gateway on a free port. Nothing is mocked.
+ */
+export async function startTestApp(opts: { workers?: boolean; gateway?: boolean; env?: Record<string, string>; clock?: Clock } = {}): Promise<TestApp> {
+  const db = await createTestDatabase();
+  const queuePrefix = `lotse-test-${crypto.randomBytes(4).toString('hex')}`;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lotse-test-'));
+  const config = loadConfig({
+    LOTSE_ENV: 'test',
+    DATABASE_URL: db.url,
+    REDIS_URL,
+    LOTSE_QUEUE_PREFIX: queuePrefix,
+    LOTSE_DATA_DIR: dataDir,
+    DB_POOL_SIZE: '3',
+    OUTBOX_RELAY_INTERVAL_MS: '100',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...opts.env,
+  });
+  const container = await createContainer(config, { databaseUrl: db.url, redisUrl: REDIS_URL, clock: opts.clock, log: createLogger(config.logLevel) });
+  await seedPartners(container);
+  const devKey = await loadOrCreateDevKey(dataDir);
+  const server = opts.gateway === false ? undefined : await startGatewayServer(container, { port: 0, host: '127.0.0.1', devKey });
+  let workers: RunningWorkers | undefined;
+
+  const app: TestApp = {
+    url: server?.url ?? '',
+    container,
+    devKey,
+    db,
+    queuePrefix,
+    server,
+    async token(partner, scopes) {
+      const row = await container.subgraphs.hub.services.partners.findBySlug(partner);
+      return signDevToken(devKey, config.auth.issuer, config.auth.audience, { partner, scopes: scopes ?? row?.scopes ?? [] });
+    },
+    async gql(partner, query, variables) {
+      const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' };
+      if (partner) headers.authorization = `Bearer ${await app.token(partner)}`;
+      const res = await fetch(`${app.url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+      return { status: res.status, body: (await res.json()) as any };
+    },
+    async startWorkers() {
+      workers = await startWorkers(container);
+      app.workers = workers;
+      return workers;
+    },
+    async stop() {
+      await server?.close();
+      await workers?.close();
+      await flushPrefix(queuePrefix);
+      await container.close();
+      await db.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  if (opts.workers) await app.startWorkers();
+  return app;
+}
+
+/** Deletes every key of one test file's prefix (the machine's Redis is shared). */
+export async function flushPrefix(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Polls until `fn` returns a truthy value; bounded. */
+export async function eventually<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 10000, stepMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+  throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`);
+}

@@ -1,0 +1,24 @@
+import crypto from 'node:crypto';
+import { databaseUrl, templateName, withAdmin } from '../setup/pg';
+
+export interface TestDatabase {
+  name: string;
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh database for one test file, cloned from the migrated template. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const name = `lotse_t_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
+  const template = templateName();
+  await withAdmin((admin) => admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
+  return {
+    name,
+    url: databaseUrl(name),
+    drop: () =>
+      withAdmin(async (admin) => {
+        await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [name]);
+        await admin.query(`DROP DATABASE IF EXISTS "${name}"`);
+      }),
+  };
+}

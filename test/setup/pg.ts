@@ -1,0 +1,37 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client } from 'pg';
+
+/** The server tests use; CI and the machine notes give PostgreSQL on 127.0.0.1:5432 with trust auth. */
+export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export function databaseUrl(name: string): string {
+  const u = new URL(ADMIN_URL);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+/** The template's name changes with the migrations, so a stale template is never reused. */
+export function templateName(): string {
+  const root = path.resolve(__dirname, '..', '..');
+  const files = [path.join(root, 'src/events/outbox.migration.ts')];
+  for (const sg of fs.readdirSync(path.join(root, 'src/subgraphs'))) {
+    const dir = path.join(root, 'src/subgraphs', sg, 'migrations');
+    if (fs.existsSync(dir)) for (const f of fs.readdirSync(dir).sort()) files.push(path.join(dir, f));
+  }
+  const hash = crypto.createHash('sha256');
+  for (const f of files) hash.update(f.slice(root.length)).update(fs.readFileSync(f));
+  return `lotse_tpl_${hash.digest('hex').slice(0, 12)}`;
+}
+
+export async function withAdmin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
