@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError } from 'graphql';
 import { Container } from './container';
 import { SubgraphName } from './config';
@@ -22,6 +23,7 @@ export async function startSubgraphServer(container: Container, name: SubgraphNa
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     formatError,
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled()],
   });
   await apollo.start();
   const server = http.createServer(async (req, res) => {

@@ -1,4 +1,9 @@
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
+import {
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginSchemaReportingDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
 import { getStitchedSchemaFromSupergraphSdl } from '@graphql-tools/federation';
 import { GraphQLSchema } from 'graphql';
 import { Config, SubgraphName, SUBGRAPH_NAMES } from '../config';
@@ -44,7 +49,8 @@ export function createApolloServer(schema: GraphQLSchema, opts: GatewayOptions):
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
     formatError,
-    plugins: [observabilityPlugin(opts.metrics)],
+    // No vendor telemetry even if APOLLO_KEY is set; no landing page that loads from a CDN.
+    plugins: [observabilityPlugin(opts.metrics), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled(), ApolloServerPluginSchemaReportingDisabled()],
   });
 }
 

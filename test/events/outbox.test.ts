@@ -1,0 +1,81 @@
+import { startTestApp, TestApp, eventually, flushPrefix } from '../helpers/app';
+import { systemActor } from '../../src/shared/actor';
+import { EVENT_TYPES } from '../../src/events/event-types';
+import { assertHandlersComplete } from '../../workers/events.worker';
+
+const count = async (app: TestApp, sql: string, params: unknown[] = []) => (await app.container.subgraphs.city.dataSource.query(sql, params))[0].n as number;
+
+describe('transactional outbox', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ gateway: false });
+  });
+  afterAll(() => app?.stop());
+
+  const register = (familyName: string, extra: Record<string, unknown> = {}) =>
+    app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: 'rheine-social' }, { givenName: 'Amina', familyName, municipalityKey: '05566076', ...extra } as any);
+
+  it('a failed transaction leaves neither the change nor its event', async () => {
+    const persons = await count(app, 'SELECT count(*)::int AS n FROM city.person');
+    const events = await count(app, 'SELECT count(*)::int AS n FROM city.outbox');
+    // The household does not exist: the service fails inside its transaction, after validation.
+    await expect(register('Yusuf', { householdId: '00000000-0000-4000-8000-000000000000' })).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+    // A failure after the outbox row was written rolls both back.
+    const ds = app.container.subgraphs.city.dataSource;
+    await expect(
+      ds.transaction(async (em) => {
+        await app.container.outbox.append(em, systemActor(), { type: 'person.registered', personId: null, aggregateType: 'Person', aggregateId: '00000000-0000-4000-8000-000000000001', payload: { personId: 'x', municipalityKey: '05566076', householdId: null } });
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await count(app, 'SELECT count(*)::int AS n FROM city.person')).toBe(persons);
+    expect(await count(app, 'SELECT count(*)::int AS n FROM city.outbox')).toBe(events);
+  });
+
+  it('refuses to append outside a transaction', async () => {
+    const em = app.container.subgraphs.city.dataSource.manager;
+    await expect(app.container.outbox.append(em, systemActor(), { type: 'person.registered', personId: null, aggregateType: 'Person', aggregateId: '00000000-0000-4000-8000-000000000002', payload: { personId: 'x', municipalityKey: '05566076', householdId: null } })).rejects.toThrow(/inside a transaction/);
+  });
+
+  it('a committed event is delivered even when Redis lost it after publishing', async () => {
+    const person = await register('Haddad');
+    const [row] = await app.container.subgraphs.city.dataSource.query(`SELECT id FROM city.outbox WHERE person_id = $1`, [person.id]);
+    // Published to Redis, then Redis loses everything before any worker ran.
+    expect(await app.container.relay.tick()).toBeGreaterThanOrEqual(1);
+    expect(await app.container.eventsQueue.getJob(row.id)).toBeDefined();
+    await flushPrefix(app.queuePrefix);
+    expect(await app.container.eventsQueue.getJob(row.id)).toBeUndefined();
+    // Not re-sent before the redelivery delay; re-sent after it.
+    expect(await app.container.relay.tick(60000)).toBe(0);
+    expect(await app.container.relay.tick(0)).toBeGreaterThanOrEqual(1);
+    await app.startWorkers();
+    await eventually(async () => (await app.container.subgraphs.hub.services.biography.newestFor([person.id], 10)).length === 1);
+    const acked = await app.container.subgraphs.city.dataSource.query(`SELECT acked_at FROM city.outbox WHERE id = $1`, [row.id]);
+    expect(acked[0].acked_at).not.toBeNull();
+    // Acknowledged events are never published again.
+    await app.workers!.close();
+    expect(await app.container.relay.tick(0)).toBe(0);
+  });
+
+  it('publishing the same event twice adds one job (event id = job id)', async () => {
+    const person = await register('Nouri');
+    await app.container.relay.tick(0);
+    await app.container.relay.tick(0);
+    const [row] = await app.container.subgraphs.city.dataSource.query(`SELECT id FROM city.outbox WHERE person_id = $1`, [person.id]);
+    const counts = await app.container.eventsQueue.getJobCounts('wait', 'active', 'completed', 'delayed');
+    expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1);
+    const jobs = await app.container.eventsQueue.getJobs(['wait', 'active', 'completed', 'delayed']);
+    expect(jobs.filter((j) => j.id === row.id)).toHaveLength(1);
+    expect(Object.keys(jobs.find((j) => j.id === row.id)!.data).sort()).toEqual(['eventId', 'source']);
+  });
+});
+
+describe('events worker boot', () => {
+  it('refuses to boot when an event type has no handler', () => {
+    const handlers = Object.fromEntries(EVENT_TYPES.map((t) => [t, async () => undefined]));
+    expect(() => assertHandlersComplete(handlers)).not.toThrow();
+    const { ['person.moved']: _dropped, ...missing } = handlers;
+    expect(() => assertHandlersComplete(missing)).toThrow(/no handler for person.moved/);
+    expect(() => assertHandlersComplete({ ...handlers, 'person.unknown': async () => undefined })).toThrow(/unknown job names person.unknown/);
+  });
+});

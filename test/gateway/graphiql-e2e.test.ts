@@ -1,0 +1,23 @@
+import fs from 'node:fs';
+import { startTestApp, TestApp } from '../helpers/app';
+import { assertGraphiqlLoads } from '../helpers/graphiql-browser';
+import { EXAMPLE_OPERATIONS } from '../../src/gateway/examples';
+
+const hasChromium = fs.existsSync('/usr/bin/chromium');
+const maybe = hasChromium || process.env.CI ? describe : describe.skip;
+
+/** GraphiQL from the real gateway, in headless Chromium: it runs a query and nothing leaves localhost. */
+maybe('GraphiQL on the gateway', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  afterAll(() => app?.stop());
+
+  it('loads, runs the saved cross-subgraph example with its partner token, and stays on localhost', async () => {
+    const reg = await app.gql('rheine-social', `mutation { registerPerson(input: { givenName: "Fatima", familyName: "Rahimi", municipalityKey: "05566076" }) { id } }`);
+    expect(reg.body.errors).toBeUndefined();
+    // The first saved tab as shipped (GraphiQL keeps the tab's operation name, so keep the text).
+    await assertGraphiqlLoads(app.url, { query: EXAMPLE_OPERATIONS[0].query, expectText: 'Rahimi' });
+  }, 60000);
+});

@@ -1,0 +1,32 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { composeFromCode, schemaFiles } from '../../src/schema-files';
+
+/** Partners review the committed SDL, so it must be exactly what the code serves. */
+describe('schema/ contracts', () => {
+  it('match the code (run `npx lotse compose` after changing the schema)', async () => {
+    const files = schemaFiles(await composeFromCode());
+    const dir = path.resolve(__dirname, '../../schema');
+    for (const [file, content] of Object.entries(files)) {
+      const committed = path.join(dir, file);
+      expect(fs.existsSync(committed)).toBe(true);
+      expect(fs.readFileSync(committed, 'utf8')).toBe(content);
+    }
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.graphql')).sort()).toEqual(Object.keys(files).sort());
+  });
+
+  it('keep the API contract names', async () => {
+    const { supergraph } = await composeFromCode();
+    for (const needle of [
+      'person(id: ID!): Person',
+      'persons(',
+      'PersonConnection!',
+      'jobcenter: JobcenterRecord',
+      'biography(',
+      'totalCount: Int!',
+    ]) {
+      expect(supergraph).toContain(needle);
+    }
+    expect(supergraph).toMatch(/type Person\b[^{]*@join__type\(graph: CITY, key: "id"\)/);
+  });
+});
