@@ -40,8 +40,12 @@ export async function startApp(config: Config, parts: { gateway: boolean; worker
     if (!(await hub.findBySlug('rheine-abh')) && config.seedDemoOnFirstStart) {
       log.info('first start: loading demo data (about 500 persons in Rheine)');
       await seedPartners(container);
-      const counts = await seedDemo(container, (msg) => log.info(msg));
-      log.info(counts, 'demo data loaded');
+      try {
+        const counts = await seedDemo(container, (msg) => log.info(msg));
+        log.info(counts, 'demo data loaded');
+      } catch (err) {
+        throw new Error(`loading demo data failed (${(err as Error).message}); run "npx lotse seed --demo" to finish it`);
+      }
     }
     if (parts.workers) workers = await startWorkers(container);
     if (parts.gateway) {

@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import path from 'node:path';
+import { Client } from 'pg';
 import { Config } from '../config';
 import { Logger } from '../shared/logger';
 import { startEmbeddedPostgres } from './embedded-postgres';
@@ -19,9 +21,15 @@ export async function resolveInfrastructure(config: Config, log: Logger): Promis
   const stops: Array<() => Promise<void>> = [];
   try {
     let databaseUrl = config.databaseUrl;
+    if (!databaseUrl) databaseUrl = await runningEmbeddedPostgres(config.dataDir);
     if (!databaseUrl) {
       const pg = await startEmbeddedPostgres({ dataDir: path.join(config.dataDir, 'postgres'), log: say });
-      stops.push(pg.stop);
+      const urlFile = path.join(config.dataDir, RUNNING_FILE);
+      fs.writeFileSync(urlFile, JSON.stringify({ pid: process.pid, url: pg.url }), { mode: 0o600 });
+      stops.push(async () => {
+        fs.rmSync(urlFile, { force: true });
+        await pg.stop();
+      });
       databaseUrl = pg.url;
     }
     const redis = await resolveRedis({ redisUrl: config.redisUrl, dataDir: config.dataDir, log: say });
@@ -36,5 +44,32 @@ export async function resolveInfrastructure(config: Config, log: Logger): Promis
   } catch (err) {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
     throw err;
+  }
+}
+
+const RUNNING_FILE = 'postgres.running.json';
+
+/**
+ * The embedded PostgreSQL another local process (e.g. `npm start`) runs: CLI commands such as
+ * `lotse token` use it instead of failing on the locked data directory.
+ */
+async function runningEmbeddedPostgres(dataDir: string): Promise<string | undefined> {
+  const file = path.join(dataDir, RUNNING_FILE);
+  let info: { pid: number; url: string };
+  try {
+    info = JSON.parse(fs.readFileSync(file, 'utf8'));
+    process.kill(info.pid, 0);
+  } catch {
+    return undefined;
+  }
+  const client = new Client({ connectionString: info.url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return info.url;
+  } catch {
+    return undefined;
+  } finally {
+    await client.end().catch(() => undefined);
   }
 }

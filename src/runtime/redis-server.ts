@@ -94,6 +94,7 @@ export async function startRedisServer(dataDir: string, log: (msg: string) => vo
         if (stopped) return;
         stopped = true;
         process.removeListener('exit', onExit);
+        await terminate(child);
         log('redis-server stopped');
       },
     };

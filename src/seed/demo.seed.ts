@@ -27,18 +27,22 @@ export interface SeedCounts {
 export async function seedDemo(container: Container, progress: (msg: string) => void = () => undefined): Promise<SeedCounts> {
   const counts: SeedCounts = { persons: 0, households: 0, residenceStatuses: 0, jobcenterRecords: 0, identifiers: 0, courseProviders: 0, courses: 0 };
   const { city, jobcenter, courses, hub } = container.subgraphs;
-  const [{ n }] = await city.dataSource.query('SELECT count(*)::int AS n FROM city.person');
-  if (n > 0) {
-    progress(`demo data already present (${n} persons): nothing loaded`);
+  const data = generateDemoData();
+  // Resumable: persons already loaded (an earlier run that stopped half-way) are skipped.
+  const existing = new Set<string>(
+    (await city.dataSource.query('SELECT id FROM city.person WHERE id = ANY($1)', [data.persons.map((p) => p.id)])).map((r: { id: string }) => r.id),
+  );
+  if (existing.size === data.persons.length) {
+    progress(`demo data already present (${existing.size} persons): nothing loaded`);
     return counts;
   }
-  const data = generateDemoData();
   const social = actorFor('rheine-social');
   const abh = actorFor('rheine-abh');
   const jc = actorFor('jobcenter-steinfurt');
   const households = new Set<string>();
 
   for (const [i, p] of data.persons.entries()) {
+    if (existing.has(p.id)) continue;
     await city.services.persons.register(
       social,
       {
@@ -65,19 +69,26 @@ export async function seedDemo(container: Container, progress: (msg: string) => 
       counts.identifiers++;
     }
     if (p.jobcenter) {
-      await jobcenter.services.records.open(jc, {
+      // A record is opened, then ends: as it happens at the jobcenter, with both events.
+      const ended = p.jobcenter.benefitStatus === 'ended';
+      const record = await jobcenter.services.records.open(jc, {
         personId: p.id,
         customerNumber: p.jobcenter.customerNumber,
         householdCommunityNumber: p.jobcenter.householdCommunityNumber,
         municipalityKey: p.municipalityKey,
         startedOn: p.jobcenter.startedOn,
-        benefitStatus: p.jobcenter.benefitStatus as BenefitStatus,
+        benefitStatus: ended ? BenefitStatus.receiving : (p.jobcenter.benefitStatus as BenefitStatus),
       });
+      if (ended) await jobcenter.services.records.changeStatus(jc, { recordId: record.id, status: BenefitStatus.ended });
       counts.jobcenterRecords++;
     }
     if ((i + 1) % 100 === 0) progress(`demo data: ${i + 1} of ${data.persons.length} persons`);
   }
   counts.households = households.size;
+  if (existing.size) {
+    progress(`demo data: completed ${counts.persons} persons of an earlier, unfinished run`);
+    return counts;
+  }
 
   const providerIds = new Map<string, string>();
   for (const prov of data.providers) {
