@@ -25,7 +25,7 @@ export interface TestApp {
   server?: RunningServer;
   token(partner: string, scopes?: string[]): Promise<string>;
   /** POST /graphql as a partner; returns the parsed body and the HTTP status. */
-  gql<T = any>(partner: string | null, query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: { data?: T; errors?: any[] } }>;
+  gql<T = any>(partner: string | null, query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: { data?: T; errors?: any } }>;
   startWorkers(): Promise<RunningWorkers>;
   stop(): Promise<void>;
 }
