@@ -1,0 +1,41 @@
+import { Logger as TypeOrmLogger } from 'typeorm';
+import { startTestApp, TestApp } from '../helpers/app';
+
+/** House rule: no N+1. A page of persons with every joined field costs the same number of SQL queries for 5 or 30 persons. */
+describe('DataLoaders keep the query count independent of the page size', () => {
+  let app: TestApp;
+  let queries = 0;
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    for (let i = 0; i < 30; i++) {
+      const hh = await app.gql('rheine-social', `mutation($f: String!) { registerPerson(input: { givenName: "Test", familyName: $f, municipalityKey: "05566076", newHousehold: true }) { id } }`, { f: `N${String(i).padStart(2, '0')}` });
+      const id = hh.body.data.registerPerson.id;
+      await app.gql('rheine-abh', `mutation($id: ID!) { recordResidenceStatus(input: { personId: $id, status: recognised_refugee, validFrom: "2024-01-01" }) { id } }`, { id });
+      await app.gql('jobcenter-steinfurt', `mutation($id: ID!, $n: String!) { openJobcenterRecord(input: { personId: $id, customerNumber: $n, municipalityKey: "05566076", startedOn: "2024-02-01" }) { id } }`, { id, n: `845D${String(100000 + i)}` });
+    }
+    // Count every statement any subgraph's DataSource sends.
+    const counting: TypeOrmLogger = { logQuery: () => void queries++, logQueryError: () => undefined, logQuerySlow: () => undefined, logSchemaBuild: () => undefined, logMigration: () => undefined, log: () => undefined };
+    for (const sg of Object.values(app.container.subgraphs)) (sg.dataSource as unknown as { logger: TypeOrmLogger }).logger = counting;
+  });
+  afterAll(() => app?.stop());
+
+  async function countFor(first: number): Promise<number> {
+    queries = 0;
+    const res = await app.gql('rheine-social', `query($first: Int) { persons(first: $first) { edges { node {
+      municipality { name } household { members { id } } residenceStatus { status } residenceHistory { status }
+      jobcenter { customerNumber } identifiers { value } biography(first: 3) { type }
+    } } } }`, { first });
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data.persons.edges).toHaveLength(first);
+    return queries;
+  }
+
+  it('counts the same for 5 and 30 persons', async () => {
+    const small = await countFor(5);
+    const large = await countFor(30);
+    expect(large).toBe(small);
+    expect(small).toBeGreaterThanOrEqual(5); // the counter sees the queries at all
+    expect(small).toBeLessThanOrEqual(12);
+  });
+});
