@@ -26,3 +26,6 @@ export const hasScope = (actor: Actor, scope: string): boolean =>
 
 export const inJurisdiction = (actor: Actor, municipalityKey: string): boolean =>
   actor.jurisdiction.some((prefix) => municipalityKey.startsWith(prefix));
+
+/** SQL parameter for `<column> LIKE ANY(:prefixes)`: the AGS prefixes of the actor's jurisdiction. */
+export const jurisdictionPatterns = (actor: Actor): string[] => actor.jurisdiction.map((j) => `${j}%`);

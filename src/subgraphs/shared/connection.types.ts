@@ -40,3 +40,21 @@ export function pageSize(first: number | null | undefined): number {
   if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) throw badInput(`first must be between 1 and ${MAX_PAGE}`, 'first');
   return first;
 }
+
+/**
+ * Turns `first + 1` keyset-ordered rows into a Relay page: the extra row only tells whether a
+ * next page exists.
+ */
+export function toPage<T>(rows: T[], first: number, after: string | null | undefined, totalCount: number, cursorOf: (node: T) => string): Page<T> {
+  const edges = rows.slice(0, first).map((node) => ({ cursor: cursorOf(node), node }));
+  return {
+    edges,
+    totalCount,
+    pageInfo: {
+      hasNextPage: rows.length > first,
+      hasPreviousPage: Boolean(after),
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+    },
+  };
+}

@@ -1,11 +1,11 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { Actor } from '../../../shared/actor';
+import { Actor, jurisdictionPatterns } from '../../../shared/actor';
 import { AppError, badInput, notFound } from '../../../shared/errors';
 import { decodeCursor, encodeCursor, isUuid, newId } from '../../../shared/ids';
 import { requireScope } from '../../../shared/scopes';
 import { Clock } from '../../../shared/time';
 import { Outbox } from '../../../events/outbox.service';
-import { Page, pageSize } from '../../shared/connection.types';
+import { Page, pageSize, toPage } from '../../shared/connection.types';
 import { toDay } from '../../shared/validation';
 import { HouseholdEntity } from '../household/household.entity';
 import { MunicipalityService } from '../municipality/municipality.service';
@@ -29,7 +29,7 @@ export class PersonService {
     return em
       .getRepository(PersonEntity)
       .createQueryBuilder('p')
-      .where(`p.municipality_key LIKE ANY(:prefixes)`, { prefixes: actor.jurisdiction.map((j) => `${j}%`) });
+      .where(`p.municipality_key LIKE ANY(:prefixes)`, { prefixes: jurisdictionPatterns(actor) });
   }
 
   async get(actor: Actor, id: string): Promise<PersonEntity | null> {
@@ -74,7 +74,9 @@ export class PersonService {
     const totalCount = await qb.clone().getCount();
     if (args.after) {
       const c = decodeCursor(args.after);
-      if (!c || c.length !== 3) throw badInput('after is not a valid cursor', 'after');
+      if (!c || c.length !== 3 || typeof c[0] !== 'string' || typeof c[1] !== 'string' || !isUuid(String(c[2]))) {
+        throw badInput('after is not a valid cursor', 'after');
+      }
       qb.andWhere('(p.family_name, p.given_name, p.id) > (:cf, :cg, :ci)', { cf: c[0], cg: c[1], ci: c[2] });
     }
     const rows = await qb
@@ -83,18 +85,7 @@ export class PersonService {
       .addOrderBy('p.id', 'ASC')
       .limit(first + 1)
       .getMany();
-    const page = rows.slice(0, first);
-    const edges = page.map((node) => ({ cursor: encodeCursor([node.familyName, node.givenName, node.id]), node }));
-    return {
-      edges,
-      totalCount,
-      pageInfo: {
-        hasNextPage: rows.length > first,
-        hasPreviousPage: Boolean(args.after),
-        startCursor: edges[0]?.cursor ?? null,
-        endCursor: edges[edges.length - 1]?.cursor ?? null,
-      },
-    };
+    return toPage(rows, first, args.after, totalCount, (node) => encodeCursor([node.familyName, node.givenName, node.id]));
   }
 
   /**

@@ -1,11 +1,11 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { Actor, inJurisdiction } from '../../../shared/actor';
+import { Actor, inJurisdiction, jurisdictionPatterns } from '../../../shared/actor';
 import { AppError, badInput, notFound } from '../../../shared/errors';
 import { decodeCursor, encodeCursor, isUuid, newId } from '../../../shared/ids';
 import { requireScope } from '../../../shared/scopes';
 import { Clock } from '../../../shared/time';
 import { Outbox } from '../../../events/outbox.service';
-import { Page, pageSize } from '../../shared/connection.types';
+import { Page, pageSize, toPage } from '../../shared/connection.types';
 import { CourseProviderEntity } from '../provider/provider.entity';
 import { AGS, toDay } from '../../shared/validation';
 import { CourseEntity } from './course.entity';
@@ -23,7 +23,7 @@ export class CourseService {
     return em
       .getRepository(CourseEntity)
       .createQueryBuilder('c')
-      .where('c.municipality_key LIKE ANY(:prefixes)', { prefixes: actor.jurisdiction.map((j) => `${j}%`) });
+      .where('c.municipality_key LIKE ANY(:prefixes)', { prefixes: jurisdictionPatterns(actor) });
   }
 
   async get(actor: Actor, id: string): Promise<CourseEntity | null> {
@@ -63,18 +63,7 @@ export class CourseService {
       qb.andWhere('(c.starts_on, c.id) > (:cs::date, :ci::uuid)', { cs: c[0], ci: c[1] });
     }
     const rows = await qb.orderBy('c.starts_on', 'ASC').addOrderBy('c.id', 'ASC').limit(first + 1).getMany();
-    const page = rows.slice(0, first);
-    const edges = page.map((node) => ({ cursor: encodeCursor([node.startsOn, node.id]), node }));
-    return {
-      edges,
-      totalCount,
-      pageInfo: {
-        hasNextPage: rows.length > first,
-        hasPreviousPage: Boolean(args.after),
-        startCursor: edges[0]?.cursor ?? null,
-        endCursor: edges[edges.length - 1]?.cursor ?? null,
-      },
-    };
+    return toPage(rows, first, args.after, totalCount, (node) => encodeCursor([node.startsOn, node.id]));
   }
 
   async create(actor: Actor, input: CreateCourseInput): Promise<CourseEntity> {

@@ -1,5 +1,5 @@
 import { DataSource, QueryFailedError } from 'typeorm';
-import { Actor, inJurisdiction } from '../../../shared/actor';
+import { Actor, inJurisdiction, jurisdictionPatterns } from '../../../shared/actor';
 import { AppError, badInput } from '../../../shared/errors';
 import { isUuid, newId } from '../../../shared/ids';
 import { requireScope } from '../../../shared/scopes';
@@ -23,7 +23,7 @@ export class CourseProviderService {
     return this.ds
       .getRepository(CourseProviderEntity)
       .createQueryBuilder('cp')
-      .where('cp.municipality_key LIKE ANY(:prefixes)', { prefixes: actor.jurisdiction.map((j) => `${j}%`) })
+      .where('cp.municipality_key LIKE ANY(:prefixes)', { prefixes: jurisdictionPatterns(actor) })
       .orderBy('cp.name', 'ASC')
       .addOrderBy('cp.id', 'ASC')
       .getMany();

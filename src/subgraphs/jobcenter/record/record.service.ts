@@ -1,5 +1,5 @@
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
-import { Actor, inJurisdiction } from '../../../shared/actor';
+import { Actor, inJurisdiction, jurisdictionPatterns } from '../../../shared/actor';
 import { AppError, badInput, notFound } from '../../../shared/errors';
 import { isUuid, newId } from '../../../shared/ids';
 import { requireScope } from '../../../shared/scopes';
@@ -25,7 +25,7 @@ export class JobcenterRecordService {
     return em
       .getRepository(JobcenterRecordEntity)
       .createQueryBuilder('r')
-      .where('r.municipality_key LIKE ANY(:prefixes)', { prefixes: actor.jurisdiction.map((j) => `${j}%`) });
+      .where('r.municipality_key LIKE ANY(:prefixes)', { prefixes: jurisdictionPatterns(actor) });
   }
 
   async byCustomerNumber(actor: Actor, customerNumber: string): Promise<JobcenterRecordEntity | null> {
