@@ -67,6 +67,27 @@ export const EXAMPLE_OPERATIONS: Array<{ partner: string; title: string; query: 
   }
 }`,
   },
+  {
+    partner: 'rheine-asylblg',
+    title: 'Persons and their current residence status',
+    query: `query AsylumBenefits {
+  persons(first: 20, filter: { nationality: "AF" }) {
+    totalCount
+    edges { node { id familyName residenceStatus { status legalBasis validFrom } jobcenter { benefitStatus } } }
+  }
+}`,
+  },
+  {
+    partner: 'rheine-youth',
+    title: 'A household and its members',
+    query: `query Household($district: String) {
+  persons(first: 10, filter: { district: $district }) {
+    edges { node { givenName birthDate household { members { givenName birthDate residenceStatus { status } } } } }
+  }
+}`,
+    variables: { district: 'Dorenkamp' },
+  },
+  { partner: 'caritas-rheine', title: 'Courses for counselling', query: `query CourseOffer {\n  courses(first: 20) { totalCount edges { node { title kind targetLevel childcare location schedule } } }\n}` },
   { partner: 'fbs-rheine', title: 'Who am I?', query: `query Viewer {\n  viewer { subject scopes partner { slug name kind jurisdiction } }\n}` },
   { partner: 'arbeitsagentur-rheine', title: 'Partner directory', query: `query Partners {\n  partners { slug name kind legalDomains jurisdiction }\n}` },
 ];
