@@ -30,3 +30,18 @@ describe('schema/ contracts', () => {
     expect(supergraph).toMatch(/type Person\b[^{]*@join__type\(graph: CITY, key: "id"\)/);
   });
 });
+
+describe('saved GraphiQL examples', () => {
+  it('are valid operations against the supergraph', async () => {
+    const { getStitchedSchemaFromSupergraphSdl } = await import('@graphql-tools/federation');
+    const { parse, validate } = await import('graphql');
+    const { EXAMPLE_OPERATIONS } = await import('../../src/gateway/examples');
+    const { DEMO_PARTNERS } = await import('../../src/seed/demo-partners');
+    const schema = getStitchedSchemaFromSupergraphSdl({ supergraphSdl: (await composeFromCode()).supergraph });
+    for (const ex of EXAMPLE_OPERATIONS) {
+      expect({ title: ex.title, errors: validate(schema, parse(ex.query)).map((e) => e.message) }).toEqual({ title: ex.title, errors: [] });
+    }
+    // One set per demo partner.
+    expect(new Set(EXAMPLE_OPERATIONS.map((e) => e.partner))).toEqual(new Set(DEMO_PARTNERS.map((p) => p.slug)));
+  });
+});
