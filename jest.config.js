@@ -4,6 +4,8 @@ module.exports = {
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   // Transpile only (fast); `npm run typecheck` and the build check types.
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true } }] },
+  // Decorators need the metadata polyfill before any entity or GraphQL type is loaded.
+  setupFiles: ['reflect-metadata'],
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
   globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
   testTimeout: 30000,

@@ -98,4 +98,26 @@ describe('federated gateway', () => {
     const after = await app.container.subgraphs.city.dataSource.query('SELECT count(*)::int AS n FROM city.outbox');
     expect(after[0].n).toBe(before[0].n);
   });
+
+  it('records a move to another municipality as data: new owner sees the person, the old one no longer does', async () => {
+    const moved = await app.gql('rheine-social', `mutation($id: ID!) { movePerson(input: { personId: $id, municipalityKey: "05566008", address: { locality: "Emsdetten", postalCode: "48282" } }) { municipalityKey municipality { name } } }`, { id: personId });
+    expect(moved.body.errors).toBeUndefined();
+    expect(moved.body.data.movePerson).toEqual({ municipalityKey: '05566008', municipality: { name: 'Emsdetten' } });
+    const city = await app.gql('rheine-social', `query($id: ID!) { person(id: $id) { id } }`, { id: personId });
+    expect(city.body.data.person).toBeNull();
+    // The district's jobcenter still sees the person, with the move in the biography.
+    const bio = await eventually(async () => {
+      const res = await app.gql('jobcenter-steinfurt', `query($id: ID!) { person(id: $id) { municipalityKey biography(first: 1) { type summary } } }`, { id: personId });
+      return res.body.data.person?.biography[0]?.type === 'person.moved' ? res.body.data.person : undefined;
+    });
+    expect(bio).toEqual({ municipalityKey: '05566008', biography: [{ type: 'person.moved', summary: 'Moved from 05566076 to 05566008' }] });
+  });
+
+  it('refuses a move to an unknown municipality', async () => {
+    const res = await app.gql('rheine-social', `mutation($id: ID!) { movePerson(input: { personId: $id, municipalityKey: "99999999" }) { id } }`, { id: personId });
+    expect(res.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'municipalityKey' });
+    // Without the write scope the jobcenter cannot move anyone.
+    const jc = await app.gql('jobcenter-steinfurt', `mutation($id: ID!) { movePerson(input: { personId: $id, municipalityKey: "05566076" }) { id } }`, { id: personId });
+    expect(jc.body.errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', scope: 'persons:write' });
+  });
 });
