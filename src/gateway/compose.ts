@@ -1,6 +1,5 @@
-import { printSubgraphSchema } from '@apollo/subgraph';
 import { composeServices } from '@theguild/federation-composition';
-import { GraphQLSchema, parse } from 'graphql';
+import { parse } from 'graphql';
 import { SubgraphName, SUBGRAPH_NAMES } from '../config';
 
 /** Where `lotse subgraph NAME` listens by default; the committed supergraph names these URLs. */
@@ -13,9 +12,9 @@ export interface ComposedSchemas {
 }
 
 /** Subgraph SDL from code, composed into the Federation 2 supergraph (in JS, no external tool). */
-export function composeSupergraph(schemas: Record<SubgraphName, GraphQLSchema>): ComposedSchemas {
+export function composeSupergraph(sdls: Record<SubgraphName, string>): ComposedSchemas {
   const subgraphs = {} as Record<SubgraphName, string>;
-  for (const name of SUBGRAPH_NAMES) subgraphs[name] = printSubgraphSchema(schemas[name]).trim() + '\n';
+  for (const name of SUBGRAPH_NAMES) subgraphs[name] = sdls[name].trim() + '\n';
   const result = composeServices(SUBGRAPH_NAMES.map((name) => ({ name, typeDefs: parse(subgraphs[name]), url: defaultSubgraphUrl(name) })));
   if (result.errors?.length) {
     throw new Error(`Supergraph composition failed:\n${result.errors.map((e) => `  - ${e.message}`).join('\n')}`);

@@ -27,7 +27,7 @@ export interface GatewayOptions {
  * process unless LOTSE_SUBGRAPH_URLS names a URL for it. Same supergraph either way.
  */
 export function buildGatewaySchema(opts: GatewayOptions): { schema: GraphQLSchema; supergraph: string } {
-  const composed = composeSupergraph(Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, opts.subgraphs[n].schema])) as Record<SubgraphName, GraphQLSchema>);
+  const composed = composeSupergraph(Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, opts.subgraphs[n].sdl])) as Record<SubgraphName, string>);
   const schema = getStitchedSchemaFromSupergraphSdl({
     supergraphSdl: composed.supergraph,
     onSubschemaConfig(cfg) {

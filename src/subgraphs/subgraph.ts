@@ -14,6 +14,8 @@ export interface Subgraph {
   name: SubgraphName;
   dataSource: DataSource;
   schema: GraphQLSchema;
+  /** The subgraph SDL (with federation directives) that composition reads. */
+  sdl: string;
   /** Builds the per-request context for a verified actor (fresh DataLoaders every request). */
   createContext(actor: Actor): SubgraphContext;
 }

@@ -28,14 +28,15 @@ export async function buildCitySubgraph(ds: DataSource, deps: { clock: Clock; ou
   const municipalities = new MunicipalityService(ds);
   const persons = new PersonService(ds, deps.outbox, municipalities, deps.clock);
   const services: CityServices = { persons, municipalities, residence: new ResidenceService(ds, persons, deps.outbox, deps.clock) };
-  const schema = await buildFederatedSchema(
+  const { schema, sdl } = await buildFederatedSchema(
     { resolvers: [PersonResolver, HouseholdResolver, PersonResidenceResolver, ResidenceResolver, MunicipalityResolver] },
-    { Person: { __resolveReference: (ref: { id: string }, ctx: CityContext) => ctx.loaders.person.load(ref.id) } },
+    { Person: (ref: { id: string }, ctx: CityContext) => ctx.loaders.person.load(ref.id) },
   );
   return {
     name: 'city',
     dataSource: ds,
     schema,
+    sdl,
     services,
     createContext: (actor: Actor): CityContext => ({ actor, services, loaders: createCityLoaders(services, actor) }),
   };

@@ -28,11 +28,12 @@ export async function buildCoursesSubgraph(ds: DataSource, deps: { clock: Clock;
     providers: new CourseProviderService(ds, deps.clock),
     courses: new CourseService(ds, deps.outbox, deps.clock),
   };
-  const schema = await buildFederatedSchema({ resolvers: [CourseProviderResolver, CourseResolver] });
+  const { schema, sdl } = await buildFederatedSchema({ resolvers: [CourseProviderResolver, CourseResolver] });
   return {
     name: 'courses',
     dataSource: ds,
     schema,
+    sdl,
     services,
     createContext: (actor: Actor): CoursesContext => ({ actor, services, loaders: createCoursesLoaders(services, actor) }),
   };

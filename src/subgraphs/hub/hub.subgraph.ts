@@ -30,14 +30,15 @@ export async function buildHubSubgraph(ds: DataSource, deps: { clock: Clock; out
     identifiers: new IdentifierService(ds, deps.outbox, deps.clock),
     biography: new BiographyService(ds, deps.clock),
   };
-  const schema = await buildFederatedSchema(
+  const { schema, sdl } = await buildFederatedSchema(
     { resolvers: [PartnerResolver, PersonIdentifierResolver, BiographyResolver], orphanedTypes: [HubPerson] },
-    { Person: { __resolveReference: (ref: { id: string }) => ({ id: ref.id }) } },
+    { Person: (ref: { id: string }) => ({ id: ref.id }) },
   );
   return {
     name: 'hub',
     dataSource: ds,
     schema,
+    sdl,
     services,
     createContext: (actor: Actor): HubContext => ({ actor, services, loaders: createHubLoaders(services, actor) }),
   };

@@ -20,15 +20,16 @@ export type JobcenterSubgraph = Subgraph & { services: JobcenterServices };
 /** Jobcenter (SGB II): customer records and benefit status; extends `Person` with `jobcenter`. */
 export async function buildJobcenterSubgraph(ds: DataSource, deps: { clock: Clock; outbox: Outbox }): Promise<JobcenterSubgraph> {
   const services: JobcenterServices = { records: new JobcenterRecordService(ds, deps.outbox, deps.clock) };
-  const schema = await buildFederatedSchema(
+  const { schema, sdl } = await buildFederatedSchema(
     { resolvers: [JobcenterRecordResolver, PersonJobcenterResolver], orphanedTypes: [JobcenterPerson] },
     // No existence check: the city subgraph owns persons, and a stub is all this subgraph needs.
-    { Person: { __resolveReference: (ref: { id: string }) => ({ id: ref.id }) } },
+    { Person: (ref: { id: string }) => ({ id: ref.id }) },
   );
   return {
     name: 'jobcenter',
     dataSource: ds,
     schema,
+    sdl,
     services,
     createContext: (actor: Actor): JobcenterContext => ({ actor, services, loaders: createJobcenterLoaders(services, actor) }),
   };

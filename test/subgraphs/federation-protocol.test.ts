@@ -1,0 +1,47 @@
+import { IDENTITY_HEADER } from '../../src/shared/identity';
+import { startSubgraphServer } from '../../src/subgraph-server';
+import { startTestApp, TestApp } from '../helpers/app';
+
+/** What a Federation 2 router asks of a subgraph: `_service { sdl }` and `_entities`. */
+describe('subgraph federation protocol', () => {
+  let app: TestApp;
+  let city: Awaited<ReturnType<typeof startSubgraphServer>>;
+  let personId: string;
+  const actor = { subject: 's', partner: 'rheine-social', scopes: ['persons:read'], jurisdiction: ['05566076'], requestId: 'req-protocol' };
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    const reg = await app.gql('rheine-social', `mutation { registerPerson(input: { givenName: "Yonas", familyName: "Tesfay", municipalityKey: "05566076" }) { id } }`);
+    personId = reg.body.data.registerPerson.id;
+    city = await startSubgraphServer(app.container, 'city', { port: 0, host: '127.0.0.1' });
+  });
+  afterAll(async () => {
+    await city?.close();
+    await app?.stop();
+  });
+
+  const ask = async (query: string, variables?: Record<string, unknown>) => {
+    const res = await fetch(city.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await app.container.identity.sign(actor, 'city') },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await res.json()) as any;
+  };
+
+  it('serves its SDL with the federation link and keys', async () => {
+    const { data } = await ask('{ _service { sdl } }');
+    expect(data._service.sdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2.3"');
+    expect(data._service.sdl).toMatch(/type Person @key\(fields: "id"\)/);
+    expect(data._service.sdl).not.toContain('_entities');
+  });
+
+  it('resolves entity representations, scoped to the actor', async () => {
+    const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { id familyName } } }`;
+    const found = await ask(query, { r: [{ __typename: 'Person', id: personId }, { __typename: 'Person', id: '00000000-0000-4000-8000-000000000000' }] });
+    expect(found.errors).toBeUndefined();
+    expect(found.data._entities).toEqual([{ id: personId, familyName: 'Tesfay' }, null]);
+    const unknown = await ask(query, { r: [{ __typename: 'Household', id: personId }] });
+    expect(unknown.errors).toBeDefined();
+  });
+});
