@@ -86,6 +86,8 @@ async function run(argv: string[]): Promise<number> {
 }
 
 class UsageError extends Error {}
+/** A refusal that is not about the command's syntax: the message alone, exit code 2. */
+class CliError extends Error {}
 
 async function subgraph(config: Config, args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { port: { type: 'string' } } });
@@ -109,7 +111,7 @@ async function subgraph(config: Config, args: string[]): Promise<number> {
 async function token(config: Config, args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { partner: { type: 'string' }, scopes: { type: 'string' }, ttl: { type: 'string' } } });
   if (!values.partner) throw new UsageError('lotse token needs --partner SLUG');
-  if (!config.auth.devKey) throw new UsageError('Development tokens are disabled (AUTH_DEV_KEY=false or production)');
+  if (!config.auth.devKey) throw new CliError('Development tokens are disabled (AUTH_DEV_KEY=false or production)');
   const ttl = values.ttl ? Number(values.ttl) : 8 * 3600;
   if (!Number.isInteger(ttl) || ttl < 60 || ttl > 30 * 86400) throw new UsageError('--ttl must be seconds between 60 and 2592000');
   const requested = values.scopes?.split(/[ ,]+/).filter(Boolean);
@@ -119,9 +121,9 @@ async function token(config: Config, args: string[]): Promise<number> {
   const { container, infra } = await boot({ ...config, logLevel: 'warn' }, log);
   try {
     const partner = await container.subgraphs.hub.services.partners.findBySlug(values.partner);
-    if (!partner) throw new UsageError(`Unknown partner "${values.partner}" (run lotse seed --demo for the demo partners)`);
+    if (!partner) throw new CliError(`Unknown partner "${values.partner}" (run lotse seed --demo for the demo partners)`);
     const notAllowed = (requested ?? []).filter((s) => !partner.scopes.includes(s));
-    if (notAllowed.length) throw new UsageError(`Partner ${partner.slug} is not registered for: ${notAllowed.join(', ')}`);
+    if (notAllowed.length) throw new CliError(`Partner ${partner.slug} is not registered for: ${notAllowed.join(', ')}`);
     const key = await loadOrCreateDevKey(config.dataDir);
     console.log(await signDevToken(key, config.auth.issuer, config.auth.audience, { partner: partner.slug, scopes: requested ?? partner.scopes, ttlSeconds: ttl }));
     return 0;
@@ -154,6 +156,10 @@ run(process.argv.slice(2)).then(
   (err) => {
     if (err instanceof UsageError) {
       console.error(`${err.message}\n\n${USAGE}`);
+      process.exit(2);
+    }
+    if (err instanceof CliError) {
+      console.error(`lotse: ${err.message}`);
       process.exit(2);
     }
     if (err instanceof ConfigError || err instanceof RedisNotFoundError) console.error(err.message);

@@ -19,6 +19,8 @@ export async function startSubgraphServer(container: Container, name: SubgraphNa
   const apollo = new ApolloServer<SubgraphContext>({
     schema: subgraph.schema,
     introspection: false,
+    // We stop in order (server, workers, pools, embedded PostgreSQL) on SIGINT/SIGTERM ourselves.
+    stopOnTerminationSignals: false,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,

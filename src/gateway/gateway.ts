@@ -49,6 +49,8 @@ export function createApolloServer(schema: GraphQLSchema, opts: GatewayOptions):
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
     formatError,
+    // We stop in order (server, workers, pools, embedded PostgreSQL) on SIGINT/SIGTERM ourselves.
+    stopOnTerminationSignals: false,
     // No vendor telemetry even if APOLLO_KEY is set; no landing page that loads from a CDN.
     plugins: [observabilityPlugin(opts.metrics), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled(), ApolloServerPluginSchemaReportingDisabled()],
   });
