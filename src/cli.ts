@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { boot, startApp, stopOnSignals } from './app';
+import { Checkpoint } from './audit/audit.service';
 import { Config, ConfigError, loadConfig, SubgraphName, SUBGRAPH_NAMES } from './config';
 import { DEFAULT_SUBGRAPH_PORTS } from './gateway/compose';
 import { loadOrCreateDevKey, signDevToken } from './gateway/dev-key';
@@ -26,6 +27,11 @@ Commands:
   seed --demo               load partners and the demo data set (Rheine)
   compose [--check]         regenerate schema/*.graphql from code; --check fails on drift
   token --partner SLUG      print a development access token [--scopes a,b] [--ttl seconds]
+  audit verify              recompute the audit log's hash chain; exit 1 if it is broken
+  audit checkpoint          print a signed checkpoint of the audit log's head [--out FILE]
+  audit verify-checkpoint FILE
+                            check a checkpoint against the log (same LOTSE_INTERNAL_SECRET or
+                            LOTSE_DATA_DIR as when it was taken); exit 1 if it does not hold
 
 Configuration comes from the environment; see README.md.`;
 
@@ -80,6 +86,8 @@ async function run(argv: string[]): Promise<number> {
     }
     case 'token':
       return token(config, rest);
+    case 'audit':
+      return audit(config, rest);
     default:
       throw new UsageError(`Unknown command "${command}"`);
   }
@@ -127,6 +135,56 @@ async function token(config: Config, args: string[]): Promise<number> {
     const key = await loadOrCreateDevKey(config.dataDir);
     console.log(await signDevToken(key, config.auth.issuer, config.auth.audience, { partner: partner.slug, scopes: requested ?? partner.scopes, ttlSeconds: ttl }));
     return 0;
+  } finally {
+    await container.close();
+    await infra.stop();
+  }
+}
+
+/** `lotse audit …`: results on stdout, progress on stderr; exit 1 when the log or checkpoint does not hold. */
+async function audit(config: Config, args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' } } });
+  const [sub, file] = positionals;
+  if (sub !== 'verify' && sub !== 'checkpoint' && sub !== 'verify-checkpoint') throw new UsageError('lotse audit needs one of: verify, checkpoint, verify-checkpoint FILE');
+  if (sub === 'verify-checkpoint' && !file) throw new UsageError('lotse audit verify-checkpoint needs FILE');
+  if (positionals.length > (sub === 'verify-checkpoint' ? 2 : 1)) throw new UsageError(`lotse audit ${sub}: unexpected argument "${positionals.at(-1)}"`);
+  let cp: Checkpoint | undefined;
+  if (file) {
+    try {
+      cp = JSON.parse(fs.readFileSync(file, 'utf8')) as Checkpoint;
+    } catch (err) {
+      throw new CliError(`cannot read checkpoint ${file}: ${(err as Error).message}`);
+    }
+  }
+  // Quiet logs: stdout carries the result only.
+  const { container, infra } = await boot({ ...config, logLevel: 'warn' }, createLogger('warn'));
+  try {
+    if (sub === 'verify') {
+      let reported = 0;
+      const onProgress = (rows: number) => {
+        if (rows - reported < 10_000) return;
+        reported = rows - (rows % 10_000);
+        console.error(`verified ${rows} rows…`);
+      };
+      const res = await container.audit.verify({ onProgress });
+      if (res.ok) {
+        console.log(`audit log intact: ${res.rows} rows, head ${res.head}`);
+        return 0;
+      }
+      console.log(`audit log BROKEN at row ${res.brokenAt}: ${res.reason}`);
+      return 1;
+    }
+    if (sub === 'checkpoint') {
+      const json = JSON.stringify(await container.audit.checkpoint(), null, 2);
+      if (values.out) {
+        fs.writeFileSync(values.out, `${json}\n`);
+        console.error(`checkpoint written to ${values.out}`);
+      } else console.log(json);
+      return 0;
+    }
+    const res = await container.audit.verifyCheckpoint(cp!);
+    console.log(res.ok ? `checkpoint holds: row ${cp!.seq}, head ${cp!.head}` : `checkpoint does NOT hold: ${res.reason}`);
+    return res.ok ? 0 : 1;
   } finally {
     await container.close();
     await infra.stop();

@@ -32,6 +32,14 @@ export interface Config {
   redeliverAfterMs: number;
   workers: boolean;
   seedDemoOnFirstStart: boolean;
+  /** Per partner and minute (fixed windows in Redis); see src/gateway/rate-limit.ts. */
+  rateLimit: {
+    operationsPerMinute: number;
+    /** Estimated cost (the cost-limit formula, with variables resolved) per partner and minute. */
+    costPerMinute: number;
+  };
+  /** A subgraph call (in-process or over HTTP) that takes longer fails with SUBGRAPH_TIMEOUT. */
+  subgraphTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -126,6 +134,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redeliverAfterMs: int('OUTBOX_REDELIVER_AFTER_MS', 60000, 0, 86400000),
     workers: bool('LOTSE_WORKERS', true),
     seedDemoOnFirstStart: bool('LOTSE_DEMO_SEED', lotseEnv !== 'production'),
+    rateLimit: {
+      operationsPerMinute: int('RATE_LIMIT_OPERATIONS_PER_MINUTE', 600, 1, 1_000_000),
+      costPerMinute: int('RATE_LIMIT_COST_PER_MINUTE', 60000, 1, 1_000_000_000),
+    },
+    subgraphTimeoutMs: int('SUBGRAPH_TIMEOUT_MS', 10000, 1, 600000),
   };
   if (config.queuePrefix.includes(':')) problems.push('LOTSE_QUEUE_PREFIX must not contain ":"');
   if (problems.length) throw new ConfigError(problems);

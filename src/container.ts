@@ -5,9 +5,12 @@ import path from 'node:path';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
+import { AUDIT_SCHEMA, auditMigrations } from './audit/audit.module';
+import { AuditLog } from './audit/audit.service';
 import { Config, SubgraphName, SUBGRAPH_NAMES } from './config';
 import { EventJobData } from './events/event-types';
 import { Outbox, OutboxStore } from './events/outbox.service';
+import { PolicyDecisionPoint } from './policy/policy.service';
 import { createEventsQueue, createRedisConnection } from './events/queues';
 import { OutboxRelay } from './events/relay';
 import { createDataSource, migrate } from './shared/database';
@@ -39,7 +42,9 @@ export interface Container {
   eventsQueue: Queue<EventJobData>;
   relay: OutboxRelay;
   identity: IdentitySigner;
-  /** Runs every subgraph's pending migrations; returns what ran. */
+  /** Tamper-evident audit log (schema `audit`). */
+  audit: AuditLog;
+  /** Runs every subgraph's (and the audit log's) pending migrations; returns what ran. */
   migrate(): Promise<string[]>;
   close(): Promise<void>;
 }
@@ -70,6 +75,14 @@ export async function migrateDatabase(databaseUrl: string): Promise<string[]> {
       await ds.destroy();
     }
   }
+  // The audit log's schema, like a subgraph's (the tests' template database is built here).
+  const auditDs = createDataSource({ url: databaseUrl, schema: AUDIT_SCHEMA, entities: [], migrations: [...auditMigrations], poolSize: 1, applicationName: 'lotse-migrate' });
+  await auditDs.initialize();
+  try {
+    ran.push(...(await migrate(auditDs, AUDIT_SCHEMA)));
+  } finally {
+    await auditDs.destroy();
+  }
   return ran;
 }
 
@@ -89,8 +102,13 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
       applicationName: `lotse-${name}`,
     });
   }
-  await Promise.all(Object.values(dataSources).map((ds) => ds.initialize()));
-  const deps = { clock, outbox };
+  const auditDs = createDataSource({ url: opts.databaseUrl, schema: AUDIT_SCHEMA, entities: [], migrations: [...auditMigrations], poolSize: config.dbPoolSize, applicationName: 'lotse-audit' });
+  await Promise.all([...Object.values(dataSources), auditDs].map((ds) => ds.initialize()));
+  const secret = internalSecret(config);
+  const audit = new AuditLog(auditDs, { ...auditKeys(secret), clock });
+  // The policy decision point reads the hub's legal bases and consents for every subgraph.
+  const pdp = new PolicyDecisionPoint(dataSources.hub, clock);
+  const deps = { clock, outbox, pdp };
   const subgraphs: Subgraphs = {
     city: await buildCitySubgraph(dataSources.city, deps),
     jobcenter: await buildJobcenterSubgraph(dataSources.jobcenter, deps),
@@ -115,19 +133,32 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
     redis,
     eventsQueue,
     relay,
-    identity: new IdentitySigner(internalSecret(config)),
+    identity: new IdentitySigner(secret),
+    audit,
     async migrate() {
       const ran: string[] = [];
       for (const name of SUBGRAPH_NAMES) ran.push(...(await migrate(dataSources[name], name)));
+      ran.push(...(await migrate(auditDs, AUDIT_SCHEMA)));
       return ran;
     },
     async close() {
       await relay.stop();
       await eventsQueue.close();
       redis.disconnect();
-      await Promise.all(Object.values(dataSources).map((ds) => (ds.isInitialized ? ds.destroy() : undefined)));
+      await Promise.all([...Object.values(dataSources), auditDs].map((ds) => (ds.isInitialized ? ds.destroy() : undefined)));
     },
   };
+}
+
+/**
+ * The audit log's keys, derived from the internal secret for now (HMAC-SHA256 with the labels
+ * 'audit-pseudonym' and 'audit-checkpoint') so no new configuration is needed; a later change may
+ * give them their own variables. Changing the internal secret changes the pseudonyms (older rows
+ * no longer match an Art. 15 report) and invalidates earlier checkpoints.
+ */
+function auditKeys(secret: string): { pseudonymKey: string; checkpointKey: string } {
+  const derive = (label: string) => crypto.createHmac('sha256', secret).update(label).digest('hex');
+  return { pseudonymKey: derive('audit-pseudonym'), checkpointKey: derive('audit-checkpoint') };
 }
 
 /**

@@ -22,7 +22,7 @@ export interface RunningServer {
 export async function startGatewayServer(container: Container, opts: { port: number; host: string; devKey?: DevKey }): Promise<RunningServer> {
   const { config } = container;
   const metrics = createMetrics();
-  const gatewayOpts = { config, subgraphs: container.subgraphs, identity: container.identity, metrics };
+  const gatewayOpts = { config, subgraphs: container.subgraphs, identity: container.identity, metrics, redis: container.redis };
   const { schema } = buildGatewaySchema(gatewayOpts);
   const apollo = createApolloServer(schema, gatewayOpts);
   await apollo.start();
@@ -45,7 +45,15 @@ export async function startGatewayServer(container: Container, opts: { port: num
   };
   const routes = [healthRoutes(container, metrics)];
   if (config.env !== 'production') {
-    routes.push(createGraphiqlHandler({ endpoint: '/graphql', devToken: () => tokenFor('rheine-social'), examples: EXAMPLE_OPERATIONS, exampleToken: tokenFor }));
+    routes.push(
+      createGraphiqlHandler({
+        endpoint: '/graphql',
+        // GraphiQL's first tab takes the default headers: the first example's partner.
+        devToken: () => tokenFor(EXAMPLE_OPERATIONS[0].partner),
+        examples: EXAMPLE_OPERATIONS,
+        exampleToken: tokenFor,
+      }),
+    );
   }
 
   const handler = createHttpHandler({ apollo, verifier, metrics, log: container.log, routes });

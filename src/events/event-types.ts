@@ -10,6 +10,8 @@ export interface EventPayloads {
   'jobcenter.benefit_status_changed': { personId: string; recordId: string; from: string; to: string };
   'courses.course_created': { courseId: string; providerId: string };
   'person.identifier_added': { personId: string; identifierId: string; system: string; issuedBy: string };
+  'consent.given': { personId: string; consentId: string; purpose: string; recipients: string[]; categories: string[] };
+  'consent.withdrawn': { personId: string; consentId: string; purpose: string; recipients: string[]; categories: string[] };
 }
 
 export type EventType = keyof EventPayloads;
@@ -22,6 +24,8 @@ export const EVENT_TYPES: EventType[] = [
   'jobcenter.benefit_status_changed',
   'courses.course_created',
   'person.identifier_added',
+  'consent.given',
+  'consent.withdrawn',
 ];
 
 export interface DomainEvent<T extends EventType = EventType> {

@@ -4,7 +4,7 @@ import { AppError } from '../shared/errors';
 
 export interface PartnerDirectory {
   /** The partner's status and jurisdiction, or undefined if unknown. */
-  lookup(slug: string): Promise<{ active: boolean; jurisdiction: string[]; scopes: string[] } | undefined>;
+  lookup(slug: string): Promise<{ active: boolean; jurisdiction: string[]; scopes: string[]; purposes: string[] } | undefined>;
 }
 
 export interface AccessTokenVerifierOptions {
@@ -25,7 +25,12 @@ export class AccessTokenVerifier {
     else throw new Error('No key to verify access tokens: configure AUTH_JWKS_URL or enable the dev key');
   }
 
-  async verify(authorization: string | undefined, requestId: string): Promise<Actor> {
+  /**
+   * `purposeHeader` is the purpose the request states (Lotse-Purpose). It must be one the token
+   * allows (claim `purposes`, else all the partner is registered for); without it the partner's
+   * first registered purpose applies.
+   */
+  async verify(authorization: string | undefined, requestId: string, purposeHeader?: string): Promise<Actor> {
     const match = /^Bearer ([A-Za-z0-9_\-.]+)$/.exec(authorization ?? '');
     if (!match) throw new AppError('UNAUTHENTICATED', 'A bearer token is required (Authorization: Bearer <token>)');
     let payload;
@@ -46,12 +51,19 @@ export class AccessTokenVerifier {
     const known = await this.opts.partners.lookup(partner);
     if (!known || !known.active) throw new AppError('UNAUTHENTICATED', 'The partner is unknown or deactivated');
     const requested = typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [];
+    const tokenPurposes = typeof payload.purposes === 'string' ? payload.purposes.split(' ').filter(Boolean) : known.purposes;
+    const allowedPurposes = tokenPurposes.filter((p: string) => known.purposes.includes(p));
+    const purpose = purposeHeader?.trim() || allowedPurposes[0] || null;
+    if (purpose && !allowedPurposes.includes(purpose)) {
+      throw new AppError('FORBIDDEN', `The purpose ${purpose} is not allowed for this token`, { purpose, allowed: allowedPurposes });
+    }
     return {
       subject: payload.sub!,
       partner,
       // A token never grants more than its partner is registered for.
       scopes: requested.filter((s: string) => known.scopes.includes(s)),
       jurisdiction: known.jurisdiction,
+      purpose,
       requestId,
     };
   }

@@ -1,7 +1,7 @@
 /** Saved GraphiQL operations, one set per demo partner. Docs quote these too. */
 export const EXAMPLE_OPERATIONS: Array<{ partner: string; title: string; query: string; variables?: Record<string, unknown> }> = [
   {
-    partner: 'rheine-social',
+    partner: 'jobcenter-steinfurt',
     title: 'Persons with city, jobcenter and biography data',
     query: `query PersonsOverview($first: Int, $after: String) {
   persons(first: $first, after: $after) {
@@ -89,5 +89,10 @@ export const EXAMPLE_OPERATIONS: Array<{ partner: string; title: string; query: 
   },
   { partner: 'caritas-rheine', title: 'Courses for counselling', query: `query CourseOffer {\n  courses(first: 20) { totalCount edges { node { title kind targetLevel childcare location schedule } } }\n}` },
   { partner: 'fbs-rheine', title: 'Who am I?', query: `query Viewer {\n  viewer { subject scopes partner { slug name kind jurisdiction } }\n}` },
+  {
+    partner: 'rheine-dpo',
+    title: 'Register of legal bases (DSGVO Art. 30)',
+    query: `query Register {\n  legalBases { recipientPartner sourcePartner purpose category statute description }\n}`,
+  },
   { partner: 'arbeitsagentur-rheine', title: 'Partner directory', query: `query Partners {\n  partners { slug name kind legalDomains jurisdiction }\n}` },
 ];

@@ -1,6 +1,6 @@
 import { buildHTTPExecutor } from '@graphql-tools/executor-http';
 import { Executor, ExecutionRequest } from '@graphql-tools/utils';
-import { execute } from 'graphql';
+import { execute, ExecutionResult, GraphQLError } from 'graphql';
 import { IdentitySigner, IDENTITY_HEADER } from '../shared/identity';
 import { Subgraph, SubgraphContext } from '../subgraphs/subgraph';
 import { GatewayContext } from './context';
@@ -10,7 +10,7 @@ import { GatewayContext } from './context';
  * subgraph trusts nothing a remote one would not. Once per gateway request and subgraph, so
  * the subgraph's DataLoaders span all of that request's calls.
  */
-export function localExecutor(subgraph: Subgraph, identity: IdentitySigner): Executor {
+export function localExecutor(subgraph: Subgraph, identity: IdentitySigner, timeoutMs = 10000): Executor {
   const contexts = new WeakMap<GatewayContext, Promise<SubgraphContext>>();
   const contextFor = (gctx: GatewayContext) => {
     let ctx = contexts.get(gctx);
@@ -23,7 +23,7 @@ export function localExecutor(subgraph: Subgraph, identity: IdentitySigner): Exe
     }
     return ctx;
   };
-  return (async (request: ExecutionRequest) => {
+  const run = async (request: ExecutionRequest) => {
     const contextValue = await contextFor(request.context as GatewayContext);
     return execute({
       schema: subgraph.schema,
@@ -32,11 +32,12 @@ export function localExecutor(subgraph: Subgraph, identity: IdentitySigner): Exe
       operationName: request.operationName,
       contextValue,
     });
-  }) as Executor;
+  };
+  return ((request: ExecutionRequest) => withTimeout(subgraph.name, timeoutMs, run(request))) as Executor;
 }
 
 /** Remote subgraph over GraphQL-over-HTTP, with the signed identity in a header. */
-export function remoteExecutor(name: string, endpoint: string, identity: IdentitySigner): Executor {
+export function remoteExecutor(name: string, endpoint: string, identity: IdentitySigner, timeoutMs = 15000): Executor {
   const tokens = new WeakMap<object, string>();
   const http = buildHTTPExecutor({
     endpoint,
@@ -46,11 +47,23 @@ export function remoteExecutor(name: string, endpoint: string, identity: Identit
       if (token) headers[IDENTITY_HEADER] = token;
       return headers;
     },
-    timeout: 15000,
+    timeout: timeoutMs,
   });
   return (async (request: ExecutionRequest) => {
     const gctx = request.context as GatewayContext;
     if (!tokens.has(gctx)) tokens.set(gctx, await identity.sign(gctx.actor, name));
     return http(request);
   }) as Executor;
+}
+
+/**
+ * An in-process subgraph that does not answer in time yields SUBGRAPH_TIMEOUT for its fields (the
+ * rest of the response still arrives). Its work is not cancelled: it runs to its end unobserved.
+ */
+function withTimeout(name: string, ms: number, result: Promise<ExecutionResult>): Promise<ExecutionResult> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<ExecutionResult>((resolve) => {
+    timer = setTimeout(() => resolve({ errors: [new GraphQLError(`Subgraph ${name} did not answer within ${ms} ms`, { extensions: { code: 'SUBGRAPH_TIMEOUT' } })] }), ms);
+  });
+  return Promise.race([result, timeout]).finally(() => clearTimeout(timer));
 }

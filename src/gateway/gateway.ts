@@ -6,20 +6,25 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { getStitchedSchemaFromSupergraphSdl } from '@graphql-tools/federation';
 import { GraphQLSchema } from 'graphql';
+import type Redis from 'ioredis';
 import { Config, SubgraphName, SUBGRAPH_NAMES } from '../config';
 import { formatError } from '../shared/errors';
 import { IdentitySigner } from '../shared/identity';
 import { Subgraph } from '../subgraphs/subgraph';
+import { createArmor } from './armor';
 import { composeSupergraph } from './compose';
 import { GatewayContext } from './context';
 import { localExecutor, remoteExecutor } from './executors';
 import { Metrics } from './metrics';
+import { rateLimitPlugin } from './rate-limit';
 
 export interface GatewayOptions {
   config: Config;
   subgraphs: Record<SubgraphName, Subgraph>;
   identity: IdentitySigner;
   metrics: Metrics;
+  /** Per-partner rate limits are counted here (the container's connection). */
+  redis: Redis;
 }
 
 /**
@@ -33,7 +38,8 @@ export function buildGatewaySchema(opts: GatewayOptions): { schema: GraphQLSchem
     onSubschemaConfig(cfg) {
       const name = cfg.name.toLowerCase() as SubgraphName;
       const url = opts.config.subgraphUrls[name];
-      cfg.executor = url ? remoteExecutor(name, url, opts.identity) : localExecutor(opts.subgraphs[name], opts.identity);
+      const timeoutMs = opts.config.subgraphTimeoutMs;
+      cfg.executor = url ? remoteExecutor(name, url, opts.identity, timeoutMs) : localExecutor(opts.subgraphs[name], opts.identity, timeoutMs);
     },
   });
   return { schema, supergraph: composed.supergraph };
@@ -41,6 +47,9 @@ export function buildGatewaySchema(opts: GatewayOptions): { schema: GraphQLSchem
 
 export function createApolloServer(schema: GraphQLSchema, opts: GatewayOptions): ApolloServer<GatewayContext> {
   const production = opts.config.env === 'production';
+  // Depth, aliases, cost, tokens, directives, no field suggestions: see armor.ts for the limits.
+  const armor = createArmor<GatewayContext>(opts.config);
+  const rateLimit = rateLimitPlugin({ redis: opts.redis, prefix: opts.config.queuePrefix, ...opts.config.rateLimit });
   return new ApolloServer<GatewayContext>({
     schema,
     introspection: !production,
@@ -48,11 +57,12 @@ export function createApolloServer(schema: GraphQLSchema, opts: GatewayOptions):
     hideSchemaDetailsFromClientErrors: production,
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
+    validationRules: armor.validationRules,
     formatError,
     // We stop in order (server, workers, pools, embedded PostgreSQL) on SIGINT/SIGTERM ourselves.
     stopOnTerminationSignals: false,
     // No vendor telemetry even if APOLLO_KEY is set; no landing page that loads from a CDN.
-    plugins: [observabilityPlugin(opts.metrics), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled(), ApolloServerPluginSchemaReportingDisabled()],
+    plugins: [...armor.plugins, rateLimit, observabilityPlugin(opts.metrics), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled(), ApolloServerPluginSchemaReportingDisabled()],
   });
 }
 

@@ -9,6 +9,8 @@ import { GatewayContext } from './context';
 import { Metrics } from './metrics';
 
 export const MAX_BODY_BYTES = 100 * 1024;
+/** The purpose a request states (DSGVO Art. 5(1)(b)); recorded in the audit log with every access. */
+export const PURPOSE_HEADER = 'lotse-purpose';
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
 export type RouteHandler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<boolean>;
@@ -70,9 +72,13 @@ async function graphql(req: http.IncomingMessage, res: http.ServerResponse, url:
     httpGraphQLRequest,
     context: async () => {
       try {
-        const actor = await opts.verifier.verify(req.headers.authorization, requestId);
-        return { actor, requestId, log: opts.log.child({ requestId, partner: actor.partner }) };
+        const purpose = req.headers[PURPOSE_HEADER];
+        const actor = await opts.verifier.verify(req.headers.authorization, requestId, Array.isArray(purpose) ? purpose[0] : purpose);
+        return { actor, requestId, log: opts.log.child({ requestId, partner: actor.partner, purpose: actor.purpose }) };
       } catch (err) {
+        if (err instanceof AppError && err.code === 'FORBIDDEN') {
+          throw new GraphQLError(err.message, { extensions: { ...err.extensions, http: { status: 403 } } });
+        }
         const message = err instanceof AppError ? err.message : 'Authentication failed';
         throw new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
       }

@@ -7,7 +7,7 @@ import { BenefitStatus } from '../subgraphs/jobcenter/record/record.types';
 import { CefrLevel, CourseKind } from '../subgraphs/courses/course/course.types';
 import { generateDemoData } from './demo-data';
 
-const actorFor = (partner: string): Actor => ({ subject: 'seed', partner, scopes: ['*'], jurisdiction: ['05566'], requestId: `seed-${partner}` });
+const actorFor = (partner: string): Actor => ({ subject: 'seed', partner, scopes: ['*'], jurisdiction: ['05566'], purpose: 'system', requestId: `seed-${partner}` });
 
 export interface SeedCounts {
   persons: number;

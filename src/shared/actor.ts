@@ -9,6 +9,8 @@ export interface Actor {
   scopes: string[];
   /** AGS prefixes: '05566' is the district of Steinfurt, '05566076' the city of Rheine. */
   jurisdiction: string[];
+  /** The purpose the request stated; personal data is only ever released for one purpose. */
+  purpose: string | null;
   requestId: string;
 }
 
@@ -18,6 +20,7 @@ export const systemActor = (requestId = 'system'): Actor => ({
   partner: 'lotse',
   scopes: ['*'],
   jurisdiction: [''],
+  purpose: 'system',
   requestId,
 });
 

@@ -18,7 +18,7 @@ export class IdentitySigner {
   }
 
   async sign(actor: Actor, subgraph: string): Promise<string> {
-    return new SignJWT({ partner: actor.partner, scope: actor.scopes.join(' '), ags: actor.jurisdiction, rid: actor.requestId })
+    return new SignJWT({ partner: actor.partner, scope: actor.scopes.join(' '), ags: actor.jurisdiction, pur: actor.purpose, rid: actor.requestId })
       .setProtectedHeader({ alg: 'HS256', typ: 'lotse-identity+jwt' })
       .setIssuer(ISSUER)
       .setAudience(`urn:lotse:subgraph:${subgraph}`)
@@ -47,6 +47,7 @@ export class IdentitySigner {
         partner: payload.partner,
         scopes: typeof payload.scope === 'string' && payload.scope ? payload.scope.split(' ') : [],
         jurisdiction: payload.ags.map(String),
+        purpose: typeof payload.pur === 'string' ? payload.pur : null,
         requestId: payload.rid,
       };
     } catch {

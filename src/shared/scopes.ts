@@ -7,6 +7,8 @@ export const SCOPES = [
   'jobcenter:read', 'jobcenter:write',
   'courses:read', 'courses:write',
   'partners:read',
+  'consent:write',
+  'audit:read',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

@@ -10,8 +10,13 @@ import { buildSchema, BuildSchemaOptions, createResolversMap } from 'type-graphq
  * `_Entity`, `_Service`, `Query._entities`, `Query._service` and the directive definitions.
  */
 const FEDERATION_VERSION = 'https://specs.apollo.dev/federation/v2.3';
-const IMPORTS = ['@key', '@shareable', '@external', '@requires'];
-const HEADER = `extend schema @link(url: "${FEDERATION_VERSION}", import: [${IMPORTS.map((i) => `"${i}"`).join(', ')}])`;
+const IMPORTS = ['@key', '@shareable', '@external', '@requires', '@composeDirective'];
+/** Our own directive, composed into the supergraph so partners read data categories in the SDL. */
+const DATA_PROTECTION_SPEC = 'https://lotse.invalid/data-protection/v1.0';
+const HEADER = `extend schema
+  @link(url: "${FEDERATION_VERSION}", import: [${IMPORTS.map((i) => `"${i}"`).join(', ')}])
+  @link(url: "${DATA_PROTECTION_SPEC}", import: ["@personalData"])
+  @composeDirective(name: "@personalData")`;
 
 const DEFINITIONS = `
 scalar _Any
@@ -24,7 +29,13 @@ directive @key(fields: federation__FieldSet!, resolvable: Boolean = true) repeat
 directive @shareable repeatable on OBJECT | FIELD_DEFINITION
 directive @external on OBJECT | FIELD_DEFINITION
 directive @requires(fields: federation__FieldSet!) on FIELD_DEFINITION
+directive @composeDirective(name: String!) repeatable on SCHEMA
 `;
+/** Part of the subgraph SDL itself: composition must see its definition to compose it. */
+const PERSONAL_DATA_DEFINITION = `"""
+Personal data of a category: it resolves only on a legal basis or the person's consent for the stated purpose
+"""
+directive @personalData(category: String!) on FIELD_DEFINITION`;
 
 type Representation = { __typename: string } & Record<string, unknown>;
 export type ReferenceResolver = (ref: any, context: any, info: GraphQLResolveInfo) => unknown;
@@ -47,7 +58,7 @@ export async function buildFederatedSchema(
   referenceResolvers: Record<string, ReferenceResolver> = {},
 ): Promise<FederatedSchema> {
   const base = await buildSchema({ ...options, skipCheck: true, validate: false });
-  const sdl = `${HEADER}\n\n${printSchemaWithDirectives(base).trim()}\n`;
+  const sdl = `${HEADER}\n\n${PERSONAL_DATA_DEFINITION}\n\n${printSchemaWithDirectives(base).trim()}\n`;
 
   const doc = parse(sdl);
   const entities = doc.definitions

@@ -156,11 +156,11 @@ test('serves /healthz and GraphiQL', async () => {
 test('lotse token reuses the running embedded PostgreSQL and prints a token', async () => {
   if (!first?.running) fail('the first start did not come up (see the first test)', first);
   const before = { running: fs.readFileSync(runningFile(), 'utf8'), postmaster: fs.readFileSync(postmasterPidFile(), 'utf8') };
-  const res = await runCli(['token', '--partner', 'rheine-social'], env);
+  const res = await runCli(['token', '--partner', 'jobcenter-steinfurt'], env);
   if (res.code !== 0) fail(`lotse token exited with ${res.timedOut ? 'a timeout' : `code ${res.code}`}; stderr: ${res.stderr}`, first);
   const jwt = res.stdout.trim();
   expect(jwt).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
-  expect(JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8'))).toMatchObject({ partner: 'rheine-social' });
+  expect(JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8'))).toMatchObject({ partner: 'jobcenter-steinfurt' });
   // Same cluster, untouched: the token command neither started its own nor stopped the server's.
   expect(fs.readFileSync(runningFile(), 'utf8')).toBe(before.running);
   expect(fs.readFileSync(postmasterPidFile(), 'utf8')).toBe(before.postmaster);

@@ -85,7 +85,7 @@ describe('authentication', () => {
     });
 
     it('rejects an identity minted for another subgraph or with a forged secret', async () => {
-      const actor = { subject: 's', partner: 'rheine-social', scopes: ['persons:read'], jurisdiction: ['05566076'], requestId: 'r-1' };
+      const actor = { subject: 's', partner: 'rheine-social', scopes: ['persons:read'], jurisdiction: ['05566076'], purpose: 'case_management', requestId: 'r-1' };
       const forHub = await app.container.identity.sign(actor, 'hub');
       expect((await direct({ [IDENTITY_HEADER]: forHub })).status).toBe(401);
       const { IdentitySigner } = await import('../../src/shared/identity');

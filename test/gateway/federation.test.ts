@@ -27,8 +27,9 @@ describe('federated gateway', () => {
 
   it('joins city, jobcenter and hub data for one person in one query', async () => {
     // The biography is built by workers from the outbox: wait for all four events.
+    // The jobcenter's register covers identity, contact, residence and benefits for benefit administration.
     const body = await eventually(async () => {
-      const res = await app.gql('rheine-social', `query($id: ID!) {
+      const res = await app.gql('jobcenter-steinfurt', `query($id: ID!) {
         person(id: $id) {
           givenName familyName nameVariants birthDate
           address { district }

@@ -25,7 +25,8 @@ export interface TestApp {
   server?: RunningServer;
   token(partner: string, scopes?: string[]): Promise<string>;
   /** POST /graphql as a partner; returns the parsed body and the HTTP status. */
-  gql<T = any>(partner: string | null, query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: { data?: T; errors?: any } }>;
+  /** `purpose` is sent as the Lotse-Purpose header; without it the partner's default purpose applies. */
+  gql<T = any>(partner: string | null, query: string, variables?: Record<string, unknown>, opts?: { purpose?: string }): Promise<{ status: number; body: { data?: T; errors?: any } }>;
   startWorkers(): Promise<RunningWorkers>;
   stop(): Promise<void>;
 }
@@ -68,9 +69,10 @@ export async function startTestApp(opts: { workers?: boolean; gateway?: boolean;
       const row = await container.subgraphs.hub.services.partners.findBySlug(partner);
       return signDevToken(devKey, config.auth.issuer, config.auth.audience, { partner, scopes: scopes ?? row?.scopes ?? [] });
     },
-    async gql(partner, query, variables) {
+    async gql(partner, query, variables, opts) {
       const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' };
       if (partner) headers.authorization = `Bearer ${await app.token(partner)}`;
+      if (opts?.purpose) headers['lotse-purpose'] = opts.purpose;
       const res = await fetch(`${app.url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
       return { status: res.status, body: (await res.json()) as any };
     },

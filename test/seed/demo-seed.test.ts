@@ -35,7 +35,7 @@ describe('lotse seed --demo', () => {
     await app.startWorkers();
     const person = generateDemoData().persons.find((p) => p.jobcenter && p.residence.length > 1)!;
     const bio = await eventually(async () => {
-      const res = await app.gql('rheine-social', `query($id: ID!) { person(id: $id) { biography(first: 20) { type } } }`, { id: person.id });
+      const res = await app.gql('jobcenter-steinfurt', `query($id: ID!) { person(id: $id) { biography(first: 20) { type } } }`, { id: person.id });
       const types: string[] = res.body.data.person.biography.map((b: any) => b.type);
       return types.includes('jobcenter.record_opened') && types.filter((t) => t === 'person.residence_status_recorded').length === person.residence.length ? types : undefined;
     }, 30000, 250);

@@ -21,6 +21,8 @@ export function templateName(): string {
     const dir = path.join(root, 'src/subgraphs', sg, 'migrations');
     if (fs.existsSync(dir)) for (const f of fs.readdirSync(dir).sort()) files.push(path.join(dir, f));
   }
+  const auditDir = path.join(root, 'src/audit/migrations');
+  if (fs.existsSync(auditDir)) for (const f of fs.readdirSync(auditDir).sort()) files.push(path.join(auditDir, f));
   const hash = crypto.createHash('sha256');
   for (const f of files) hash.update(f.slice(root.length)).update(fs.readFileSync(f));
   return `lotse_tpl_${hash.digest('hex').slice(0, 12)}`;

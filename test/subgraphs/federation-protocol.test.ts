@@ -7,7 +7,7 @@ describe('subgraph federation protocol', () => {
   let app: TestApp;
   let city: Awaited<ReturnType<typeof startSubgraphServer>>;
   let personId: string;
-  const actor = { subject: 's', partner: 'rheine-social', scopes: ['persons:read'], jurisdiction: ['05566076'], requestId: 'req-protocol' };
+  const actor = { subject: 's', partner: 'rheine-social', scopes: ['persons:read'], jurisdiction: ['05566076'], purpose: 'case_management', requestId: 'req-protocol' };
 
   beforeAll(async () => {
     app = await startTestApp();

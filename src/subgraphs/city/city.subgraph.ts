@@ -4,7 +4,7 @@ import { Clock } from '../../shared/time';
 import { Outbox } from '../../events/outbox.service';
 import { OutboxEvent } from '../../events/outbox.entity';
 import { buildFederatedSchema } from '../federation';
-import { Subgraph } from '../subgraph';
+import { Subgraph, SubgraphDeps } from '../subgraph';
 import { CityContext, CityServices, createCityLoaders } from './city.context';
 import { HouseholdEntity } from './household/household.entity';
 import { CityInitial1764000000000 } from './migrations/1764000000000-city-initial';
@@ -24,9 +24,9 @@ export const cityMigrations = [CityInitial1764000000000];
 export type CitySubgraph = Subgraph & { services: CityServices };
 
 /** City: persons, households, residence status (owner of `Person`). */
-export async function buildCitySubgraph(ds: DataSource, deps: { clock: Clock; outbox: Outbox }): Promise<CitySubgraph> {
+export async function buildCitySubgraph(ds: DataSource, deps: SubgraphDeps): Promise<CitySubgraph> {
   const municipalities = new MunicipalityService(ds);
-  const persons = new PersonService(ds, deps.outbox, municipalities, deps.clock);
+  const persons = new PersonService(ds, deps.outbox, municipalities, deps.clock, deps.pdp);
   const services: CityServices = { persons, municipalities, residence: new ResidenceService(ds, persons, deps.outbox, deps.clock) };
   const { schema, sdl } = await buildFederatedSchema(
     { resolvers: [PersonResolver, HouseholdResolver, PersonResidenceResolver, ResidenceResolver, MunicipalityResolver] },
@@ -38,6 +38,6 @@ export async function buildCitySubgraph(ds: DataSource, deps: { clock: Clock; ou
     schema,
     sdl,
     services,
-    createContext: (actor: Actor): CityContext => ({ actor, services, loaders: createCityLoaders(services, actor) }),
+    createContext: (actor: Actor): CityContext => ({ actor, services, loaders: createCityLoaders(services, actor), policy: deps.pdp.forRequest(actor) }),
   };
 }

@@ -4,7 +4,7 @@ import { Clock } from '../../shared/time';
 import { Outbox } from '../../events/outbox.service';
 import { OutboxEvent } from '../../events/outbox.entity';
 import { buildFederatedSchema } from '../federation';
-import { Subgraph } from '../subgraph';
+import { Subgraph, SubgraphDeps } from '../subgraph';
 import { CourseEntity } from './course/course.entity';
 import { CourseResolver } from './course/course.resolver';
 import { CourseService } from './course/course.service';
@@ -23,7 +23,7 @@ export type CoursesSubgraph = Subgraph & { services: CoursesServices };
  * Courses: providers and their language courses. Adds nothing to `Person` yet (enrolments
  * would), so it declares no Person stub.
  */
-export async function buildCoursesSubgraph(ds: DataSource, deps: { clock: Clock; outbox: Outbox }): Promise<CoursesSubgraph> {
+export async function buildCoursesSubgraph(ds: DataSource, deps: SubgraphDeps): Promise<CoursesSubgraph> {
   const services: CoursesServices = {
     providers: new CourseProviderService(ds, deps.clock),
     courses: new CourseService(ds, deps.outbox, deps.clock),
@@ -35,6 +35,6 @@ export async function buildCoursesSubgraph(ds: DataSource, deps: { clock: Clock;
     schema,
     sdl,
     services,
-    createContext: (actor: Actor): CoursesContext => ({ actor, services, loaders: createCoursesLoaders(services, actor) }),
+    createContext: (actor: Actor): CoursesContext => ({ actor, services, loaders: createCoursesLoaders(services, actor), policy: deps.pdp.forRequest(actor) }),
   };
 }

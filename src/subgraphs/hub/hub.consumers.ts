@@ -27,6 +27,10 @@ export function hubEventHandlers(services: HubServices, dataSource: DataSource):
         services.identifiers.addIn(em, systemActor(e.id), { personId: p.personId, system: IdentifierSystem.jobcenter_customer_number, value: p.customerNumber }, e.actorPartner),
       );
     },
+    'consent.given': biography,
+    // Reads stop at once (the decision point counts active consents only). Pending deliveries that
+    // rest on the consent (referrals, notifications, webhooks) are cancelled here when they exist.
+    'consent.withdrawn': biography,
     // Not about a person: no biography entry. Webhooks to partners consume it later.
     'courses.course_created': async () => undefined,
   };

@@ -6,11 +6,15 @@ import { BiographyEntryEntity } from './biography/biography.entity';
 import { BiographyService } from './biography/biography.service';
 import { IdentifierService } from './identifier/identifier.service';
 import { PartnerService } from './partner/partner.service';
+import { ConsentService } from './consent/consent.service';
+import { LegalBasisService } from './legal-basis/legal-basis.service';
 
 export interface HubServices {
   partners: PartnerService;
   identifiers: IdentifierService;
   biography: BiographyService;
+  consents: ConsentService;
+  legalBases: LegalBasisService;
 }
 
 export function createHubLoaders(services: HubServices, _actor: Actor) {
@@ -18,6 +22,7 @@ export function createHubLoaders(services: HubServices, _actor: Actor) {
   const biographyBySize = new Map<number, DataLoader<string, BiographyEntryEntity[]>>();
   return {
     identifiers: loaderMany((ids: readonly string[]) => services.identifiers.forPersons(ids), (i) => i.personId),
+    consents: loaderMany((ids: readonly string[]) => services.consents.forPersons(ids), (c) => c.personId),
     biography(first: number) {
       let loader = biographyBySize.get(first);
       if (!loader) {

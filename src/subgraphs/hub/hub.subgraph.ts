@@ -4,7 +4,7 @@ import { Clock } from '../../shared/time';
 import { Outbox } from '../../events/outbox.service';
 import { OutboxEvent } from '../../events/outbox.entity';
 import { buildFederatedSchema } from '../federation';
-import { Subgraph } from '../subgraph';
+import { Subgraph, SubgraphDeps } from '../subgraph';
 import { BiographyEntryEntity } from './biography/biography.entity';
 import { BiographyResolver } from './biography/biography.resolver';
 import { BiographyService } from './biography/biography.service';
@@ -17,21 +17,30 @@ import { HubInitial1764000000000 } from './migrations/1764000000000-hub-initial'
 import { PartnerEntity } from './partner/partner.entity';
 import { PartnerResolver } from './partner/partner.resolver';
 import { PartnerService } from './partner/partner.service';
+import { ConsentEntity } from './consent/consent.entity';
+import { ConsentResolver, PersonConsentResolver } from './consent/consent.resolver';
+import { ConsentService } from './consent/consent.service';
+import { LegalBasisEntity } from './legal-basis/legal-basis.entity';
+import { LegalBasisResolver } from './legal-basis/legal-basis.resolver';
+import { LegalBasisService } from './legal-basis/legal-basis.service';
+import { HubDataProtection1764100000000 } from './migrations/1764100000000-hub-data-protection';
 
-export const hubEntities = [PartnerEntity, PersonIdentifierEntity, BiographyEntryEntity, OutboxEvent];
-export const hubMigrations = [HubInitial1764000000000];
+export const hubEntities = [PartnerEntity, PersonIdentifierEntity, BiographyEntryEntity, ConsentEntity, LegalBasisEntity, OutboxEvent];
+export const hubMigrations = [HubInitial1764000000000, HubDataProtection1764100000000];
 
 export type HubSubgraph = Subgraph & { services: HubServices };
 
 /** Hub: partners, agency identifiers, the integration biography (later: consent, referrals, webhooks). */
-export async function buildHubSubgraph(ds: DataSource, deps: { clock: Clock; outbox: Outbox }): Promise<HubSubgraph> {
+export async function buildHubSubgraph(ds: DataSource, deps: SubgraphDeps): Promise<HubSubgraph> {
   const services: HubServices = {
     partners: new PartnerService(ds, deps.clock),
     identifiers: new IdentifierService(ds, deps.outbox, deps.clock),
     biography: new BiographyService(ds, deps.clock),
+    consents: new ConsentService(ds, deps.outbox, deps.clock),
+    legalBases: new LegalBasisService(ds, deps.clock),
   };
   const { schema, sdl } = await buildFederatedSchema(
-    { resolvers: [PartnerResolver, PersonIdentifierResolver, BiographyResolver], orphanedTypes: [HubPerson] },
+    { resolvers: [PartnerResolver, PersonIdentifierResolver, BiographyResolver, PersonConsentResolver, ConsentResolver, LegalBasisResolver], orphanedTypes: [HubPerson] },
     { Person: (ref: { id: string }) => ({ id: ref.id }) },
   );
   return {
@@ -40,6 +49,6 @@ export async function buildHubSubgraph(ds: DataSource, deps: { clock: Clock; out
     schema,
     sdl,
     services,
-    createContext: (actor: Actor): HubContext => ({ actor, services, loaders: createHubLoaders(services, actor) }),
+    createContext: (actor: Actor): HubContext => ({ actor, services, loaders: createHubLoaders(services, actor), policy: deps.pdp.forRequest(actor) }),
   };
 }

@@ -4,7 +4,7 @@ import { Clock } from '../../shared/time';
 import { Outbox } from '../../events/outbox.service';
 import { OutboxEvent } from '../../events/outbox.entity';
 import { buildFederatedSchema } from '../federation';
-import { Subgraph } from '../subgraph';
+import { Subgraph, SubgraphDeps } from '../subgraph';
 import { createJobcenterLoaders, JobcenterContext, JobcenterServices } from './jobcenter.context';
 import { JobcenterInitial1764000000000 } from './migrations/1764000000000-jobcenter-initial';
 import { JobcenterPerson } from './person/person.types';
@@ -18,7 +18,7 @@ export const jobcenterMigrations = [JobcenterInitial1764000000000];
 export type JobcenterSubgraph = Subgraph & { services: JobcenterServices };
 
 /** Jobcenter (SGB II): customer records and benefit status; extends `Person` with `jobcenter`. */
-export async function buildJobcenterSubgraph(ds: DataSource, deps: { clock: Clock; outbox: Outbox }): Promise<JobcenterSubgraph> {
+export async function buildJobcenterSubgraph(ds: DataSource, deps: SubgraphDeps): Promise<JobcenterSubgraph> {
   const services: JobcenterServices = { records: new JobcenterRecordService(ds, deps.outbox, deps.clock) };
   const { schema, sdl } = await buildFederatedSchema(
     { resolvers: [JobcenterRecordResolver, PersonJobcenterResolver], orphanedTypes: [JobcenterPerson] },
@@ -31,6 +31,6 @@ export async function buildJobcenterSubgraph(ds: DataSource, deps: { clock: Cloc
     schema,
     sdl,
     services,
-    createContext: (actor: Actor): JobcenterContext => ({ actor, services, loaders: createJobcenterLoaders(services, actor) }),
+    createContext: (actor: Actor): JobcenterContext => ({ actor, services, loaders: createJobcenterLoaders(services, actor), policy: deps.pdp.forRequest(actor) }),
   };
 }

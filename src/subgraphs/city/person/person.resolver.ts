@@ -1,3 +1,4 @@
+import { PersonalData } from '../../../policy/personal-data';
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { CityContext } from '../city.context';
 import { Household } from '../household/household.types';
@@ -34,17 +35,20 @@ export class PersonResolver {
     return ctx.services.persons.move(ctx.actor, input);
   }
 
+  @PersonalData('contact')
   @FieldResolver(() => Address, { nullable: true })
   address(@Root() p: PersonEntity): Address | null {
     if (!p.street && !p.postalCode && !p.locality && !p.district) return null;
     return { street: p.street, houseNumber: p.houseNumber, postalCode: p.postalCode, locality: p.locality, district: p.district };
   }
 
-  @FieldResolver(() => Municipality)
+  @PersonalData('contact')
+  @FieldResolver(() => Municipality, { nullable: true })
   async municipality(@Root() p: PersonEntity, @Ctx() ctx: CityContext) {
     return (await ctx.loaders.municipality.load(p.municipalityKey)) ?? { key: p.municipalityKey, name: p.municipalityKey, level: 'municipality' };
   }
 
+  @PersonalData('contact')
   @FieldResolver(() => Household, { nullable: true })
   household(@Root() p: PersonEntity): Household | null {
     return p.householdId ? { id: p.householdId, municipalityKey: p.municipalityKey } : null;

@@ -5,6 +5,7 @@ import { decodeCursor, encodeCursor, isUuid, newId } from '../../../shared/ids';
 import { requireScope } from '../../../shared/scopes';
 import { Clock } from '../../../shared/time';
 import { Outbox } from '../../../events/outbox.service';
+import { PolicyDecisionPoint } from '../../../policy/policy.service';
 import { Page, pageSize, toPage } from '../../shared/connection.types';
 import { toDay } from '../../shared/validation';
 import { HouseholdEntity } from '../household/household.entity';
@@ -22,30 +23,37 @@ export class PersonService {
     private readonly outbox: Outbox,
     private readonly municipalities: MunicipalityService,
     private readonly clock: Clock,
+    private readonly pdp: PolicyDecisionPoint,
   ) {}
 
-  /** Every read goes through here: a partner sees persons in its jurisdiction only. */
-  private scoped(actor: Actor, em: EntityManager = this.ds.manager) {
-    return em
+  /**
+   * Every read goes through here: a partner sees persons in its jurisdiction only, and of those
+   * only the ones it may know of (a legal basis for identity data, or the person's consent).
+   */
+  private async scoped(actor: Actor, em: EntityManager = this.ds.manager) {
+    const qb = em
       .getRepository(PersonEntity)
       .createQueryBuilder('p')
       .where(`p.municipality_key LIKE ANY(:prefixes)`, { prefixes: jurisdictionPatterns(actor) });
+    const visible = await this.pdp.visiblePersons(actor);
+    if (visible) qb.andWhere('p.id = ANY(:visible::uuid[])', { visible });
+    return qb;
   }
 
   async get(actor: Actor, id: string): Promise<PersonEntity | null> {
     requireScope(actor, 'persons:read');
     if (!isUuid(id)) return null;
-    return this.scoped(actor).andWhere('p.id = :id', { id }).getOne();
+    return (await this.scoped(actor)).andWhere('p.id = :id', { id }).getOne();
   }
 
   async byIds(actor: Actor, ids: readonly string[]): Promise<PersonEntity[]> {
     const valid = ids.filter(isUuid);
     if (!valid.length) return [];
-    return this.scoped(actor).andWhere('p.id = ANY(:ids)', { ids: valid }).getMany();
+    return (await this.scoped(actor)).andWhere('p.id = ANY(:ids)', { ids: valid }).getMany();
   }
 
   async byHouseholds(actor: Actor, householdIds: readonly string[]): Promise<PersonEntity[]> {
-    return this.scoped(actor)
+    return (await this.scoped(actor))
       .andWhere('p.household_id = ANY(:ids)', { ids: [...householdIds] })
       .orderBy('p.birth_date', 'ASC', 'NULLS LAST')
       .getMany();
@@ -54,7 +62,7 @@ export class PersonService {
   async list(actor: Actor, args: { first?: number | null; after?: string | null; filter?: PersonFilter | null }): Promise<Page<PersonEntity>> {
     requireScope(actor, 'persons:read');
     const first = pageSize(args.first);
-    const qb = this.scoped(actor);
+    const qb = await this.scoped(actor);
     const f = args.filter ?? {};
     if (f.name) {
       searchTerms(f.name).forEach((t, i) => {
@@ -155,7 +163,7 @@ export class PersonService {
     requireScope(actor, 'persons:write');
     await this.assertMunicipality(actor, input.municipalityKey, true);
     return this.ds.transaction(async (em) => {
-      const person = await this.scoped(actor, em).andWhere('p.id = :id', { id: isUuid(input.personId) ? input.personId : null }).setLock('pessimistic_write').getOne();
+      const person = await (await this.scoped(actor, em)).andWhere('p.id = :id', { id: isUuid(input.personId) ? input.personId : null }).setLock('pessimistic_write').getOne();
       if (!person) throw notFound('Person', input.personId);
       const from = person.municipalityKey;
       Object.assign(person, { municipalityKey: input.municipalityKey, ...addressColumns(input.address), updatedAt: this.clock.now() });

@@ -1,3 +1,4 @@
+import { PersonalData } from '../../../policy/personal-data';
 import { Directive, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { DateResolver, DateTimeResolver } from 'graphql-scalars';
 import { Connection } from '../../shared/connection.types';
@@ -23,15 +24,23 @@ export class Address {
 @ObjectType({ description: 'A person known to the city. Owned by the city subgraph; other subgraphs extend it.' })
 export class Person {
   @Field(() => ID) id: string;
-  @Field(() => String) givenName: string;
-  @Field(() => String) familyName: string;
-  @Field(() => [String], { description: 'Other spellings of the names (transliteration variants)' }) nameVariants: string[];
+  @PersonalData('identity')
+  @Field(() => String, { nullable: true }) givenName: string;
+  @PersonalData('identity')
+  @Field(() => String, { nullable: true }) familyName: string;
+  @PersonalData('identity')
+  @Field(() => [String], { description: 'Other spellings of the names (transliteration variants)', nullable: true }) nameVariants: string[];
+  @PersonalData('identity')
   @Field(() => DateResolver, { nullable: true }) birthDate: string | null;
-  @Field(() => Sex) sex: Sex;
-  @Field(() => [String], { description: 'ISO 3166-1 alpha-2 codes' }) nationalities: string[];
-  @Field(() => [String], { description: 'ISO 639-1 codes' }) languages: string[];
+  @PersonalData('identity')
+  @Field(() => Sex, { nullable: true }) sex: Sex;
+  @PersonalData('identity')
+  @Field(() => [String], { description: 'ISO 3166-1 alpha-2 codes', nullable: true }) nationalities: string[];
+  @PersonalData('identity')
+  @Field(() => [String], { description: 'ISO 639-1 codes', nullable: true }) languages: string[];
   @Field(() => Address, { nullable: true }) address: Address | null;
-  @Field(() => String, { description: 'Official municipality key (AGS) of the place of residence' }) municipalityKey: string;
+  @PersonalData('contact')
+  @Field(() => String, { description: 'Official municipality key (AGS) of the place of residence', nullable: true }) municipalityKey: string;
   @Field(() => DateTimeResolver) registeredAt: Date;
   householdId: string | null;
 }

@@ -1,3 +1,4 @@
+import { PersonalData } from '../../../policy/personal-data';
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import { CityContext } from '../city.context';
 import { PersonEntity } from '../person/person.entity';
@@ -6,12 +7,14 @@ import { RecordResidenceStatusInput, ResidenceStatus } from './residence.types';
 
 @Resolver(() => Person)
 export class PersonResidenceResolver {
+  @PersonalData('residence')
   @FieldResolver(() => ResidenceStatus, { nullable: true, description: 'The status valid today' })
   async residenceStatus(@Root() p: PersonEntity, @Ctx() ctx: CityContext) {
     return ctx.services.residence.current(await ctx.loaders.residenceHistory.load(p.id));
   }
 
-  @FieldResolver(() => [ResidenceStatus], { description: 'All recorded statuses, newest first' })
+  @PersonalData('residence')
+  @FieldResolver(() => [ResidenceStatus], { nullable: true, description: 'All recorded statuses, newest first' })
   residenceHistory(@Root() p: PersonEntity, @Ctx() ctx: CityContext) {
     return ctx.loaders.residenceHistory.load(p.id);
   }

@@ -1,4 +1,5 @@
 import { EventPayloads, EventType } from '../../../events/event-types';
+import { DataCategory } from '../../../policy/policy.vocabulary';
 
 type Describe = { [T in EventType]: (p: EventPayloads[T]) => string };
 
@@ -11,7 +12,26 @@ const DESCRIBE: Describe = {
   'jobcenter.benefit_status_changed': (p) => `Jobcenter benefit status ${p.from} → ${p.to}`,
   'courses.course_created': () => 'Course created',
   'person.identifier_added': (p) => `Identifier ${p.system} recorded by ${p.issuedBy}`,
+  'consent.given': (p) => `Consent for ${p.purpose} given to ${p.recipients.join(', ')} (${p.categories.join(', ')})`,
+  'consent.withdrawn': (p) => `Consent for ${p.purpose} withdrawn`,
 };
+
+/** The data category an entry reveals: who may see the entry is decided like a field of that category. */
+export const EVENT_CATEGORY: Record<EventType, DataCategory> = {
+  'person.registered': 'identity',
+  'person.moved': 'contact',
+  'person.residence_status_recorded': 'residence',
+  'jobcenter.record_opened': 'benefits',
+  'jobcenter.benefit_status_changed': 'benefits',
+  'courses.course_created': 'course_participation',
+  'person.identifier_added': 'identity',
+  'consent.given': 'identity',
+  'consent.withdrawn': 'identity',
+};
+
+export function eventCategory(type: string): DataCategory {
+  return (EVENT_CATEGORY as Record<string, DataCategory>)[type] ?? 'case_notes';
+}
 
 export function describeEvent(type: string, payload: Record<string, unknown>): string {
   const fn = (DESCRIBE as Record<string, (p: unknown) => string>)[type];

@@ -10,6 +10,7 @@ export class BiographyEntryEntity {
   @Column('text') source: string;
   @Column('text') type: string;
   @Column('text') summary: string;
+  @Column('text') category: string;
   @Column('jsonb') data: Record<string, unknown>;
   @Column('text', { name: 'actor_partner' }) actorPartner: string;
   @Column('timestamptz', { name: 'occurred_at' }) occurredAt: Date;

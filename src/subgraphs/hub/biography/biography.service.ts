@@ -3,7 +3,7 @@ import { OutboxEvent } from '../../../events/outbox.entity';
 import { isUuid } from '../../../shared/ids';
 import { Clock } from '../../../shared/time';
 import { BiographyEntryEntity } from './biography.entity';
-import { describeEvent, entryData } from './biography.describe';
+import { describeEvent, entryData, eventCategory } from './biography.describe';
 
 export const MAX_BIOGRAPHY = 200;
 
@@ -26,6 +26,7 @@ export class BiographyService {
         source,
         type: event.type,
         summary: describeEvent(event.type, event.payload),
+        category: eventCategory(event.type),
         data: entryData(event.payload) as unknown as () => string,
         actorPartner: event.actorPartner,
         occurredAt: event.occurredAt,
@@ -52,6 +53,7 @@ export class BiographyService {
       source: r.source as string,
       type: r.type as string,
       summary: r.summary as string,
+      category: r.category as string,
       data: r.data as Record<string, unknown>,
       actorPartner: r.actor_partner as string,
       occurredAt: r.occurred_at as Date,

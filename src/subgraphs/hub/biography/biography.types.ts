@@ -8,6 +8,7 @@ export class BiographyEntry {
   @Field(() => String, { description: 'Subgraph the event came from' }) source: string;
   @Field(() => String, { description: 'Partner that caused it' }) actor: string;
   @Field(() => String, { description: 'One line, in plain words' }) summary: string;
+  @Field(() => String, { description: 'Data category the entry reveals' }) category: string;
   @Field(() => JSONObjectResolver, { description: 'Codes and ids of the event' }) data: Record<string, unknown>;
   @Field(() => DateTimeResolver) occurredAt: Date;
 }

@@ -1,3 +1,4 @@
+import { PersonalData } from '../../../policy/personal-data';
 import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { HubContext } from '../hub.context';
 import { HubPerson } from '../hub.person';
@@ -5,7 +6,8 @@ import { AddPersonIdentifierInput, IdentifierSystem, PersonIdentifier } from './
 
 @Resolver(() => HubPerson)
 export class PersonIdentifierResolver {
-  @FieldResolver(() => [PersonIdentifier], { description: "Agencies' own identifiers for this person" })
+  @PersonalData('identity')
+  @FieldResolver(() => [PersonIdentifier], { nullable: true, description: "Agencies' own identifiers for this person" })
   identifiers(@Root() p: HubPerson, @Ctx() ctx: HubContext) {
     return ctx.loaders.identifiers.load(p.id);
   }

@@ -13,6 +13,8 @@ export class PartnerEntity {
   @Column('text', { array: true }) jurisdiction: string[];
   /** Scopes its tokens may carry. */
   @Column('text', { array: true }) scopes: string[];
+  /** Purposes its requests may state. */
+  @Column('text', { array: true }) purposes: string[];
   @Column('boolean') active: boolean;
   @Column('timestamptz', { name: 'created_at' }) createdAt: Date;
 }

@@ -3,6 +3,7 @@ import { Actor } from '../../../shared/actor';
 import { badInput } from '../../../shared/errors';
 import { requireScope, SCOPES } from '../../../shared/scopes';
 import { Clock } from '../../../shared/time';
+import { isPurpose } from '../../../policy/policy.vocabulary';
 import { PartnerEntity } from './partner.entity';
 import { RegisterPartnerInput } from './partner.types';
 
@@ -32,6 +33,8 @@ export class PartnerService {
     if (!input.jurisdiction.length || input.jurisdiction.some((j) => !AGS_PREFIX.test(j))) {
       throw badInput('jurisdiction must list AGS prefixes of 2 to 8 digits', 'jurisdiction');
     }
+    const unknownPurposes = input.purposes.filter((p) => !isPurpose(p));
+    if (unknownPurposes.length) throw badInput(`Unknown purposes: ${unknownPurposes.join(', ')}`, 'purposes');
     const unknown = input.scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
     if (unknown.length) throw badInput(`Unknown scopes: ${unknown.join(', ')}`, 'scopes');
     const row: PartnerEntity = {
@@ -42,6 +45,7 @@ export class PartnerService {
       municipalityKey: input.municipalityKey,
       jurisdiction: input.jurisdiction,
       scopes: input.scopes,
+      purposes: input.purposes,
       active: true,
       createdAt: this.clock.now(),
     };

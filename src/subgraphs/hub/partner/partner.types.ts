@@ -10,6 +10,7 @@ export enum PartnerKind {
   course_provider = 'course_provider',
   ngo = 'ngo',
   employer = 'employer',
+  data_protection_officer = 'data_protection_officer',
 }
 registerEnumType(PartnerKind, { name: 'PartnerKind' });
 
@@ -32,6 +33,7 @@ export class Partner {
   @Field(() => [LegalDomain]) legalDomains: LegalDomain[];
   @Field(() => String, { description: "AGS of the partner's seat" }) municipalityKey: string;
   @Field(() => [String], { description: 'AGS prefixes of the area it serves' }) jurisdiction: string[];
+  @Field(() => [String], { description: 'Purposes its requests may state; the first is the default' }) purposes: string[];
   @Field(() => Boolean) active: boolean;
 }
 
@@ -40,6 +42,7 @@ export class Viewer {
   @Field(() => String) subject: string;
   @Field(() => Partner) partner: Partner;
   @Field(() => [String]) scopes: string[];
+  @Field(() => String, { nullable: true, description: 'The purpose this request stated' }) purpose: string | null;
 }
 
 @InputType()
@@ -51,4 +54,5 @@ export class RegisterPartnerInput {
   @Field(() => String) municipalityKey: string;
   @Field(() => [String]) jurisdiction: string[];
   @Field(() => [String]) scopes: string[];
+  @Field(() => [String]) purposes: string[];
 }

@@ -1,3 +1,4 @@
+import { PersonalData } from '../../../policy/personal-data';
 import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { JobcenterContext } from '../jobcenter.context';
 import { JobcenterPerson } from '../person/person.types';
@@ -29,6 +30,7 @@ export class JobcenterRecordResolver {
 
 @Resolver(() => JobcenterPerson)
 export class PersonJobcenterResolver {
+  @PersonalData('benefits')
   @FieldResolver(() => JobcenterRecord, { nullable: true, description: 'The open record, else the newest; null if none you may see' })
   async jobcenter(@Root() p: JobcenterPerson, @Ctx() ctx: JobcenterContext) {
     return ctx.services.records.current(await ctx.loaders.recordsByPerson.load(p.id));

@@ -1,3 +1,4 @@
+import { PersonalData } from '../../../policy/personal-data';
 import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
 import { DateResolver, DateTimeResolver } from 'graphql-scalars';
 
@@ -15,12 +16,17 @@ registerEnumType(BenefitStatus, {
 @ObjectType({ description: 'A person\'s case at the jobcenter (SGB II)' })
 export class JobcenterRecord {
   @Field(() => ID) id: string;
-  @Field(() => String, { description: 'Kundennummer, e.g. 845D123456' }) customerNumber: string;
-  @Field(() => BenefitStatus) benefitStatus: BenefitStatus;
+  @PersonalData('benefits')
+  @Field(() => String, { description: 'Kundennummer, e.g. 845D123456', nullable: true }) customerNumber: string;
+  @PersonalData('benefits')
+  @Field(() => BenefitStatus, { nullable: true }) benefitStatus: BenefitStatus;
+  @PersonalData('benefits')
   @Field(() => String, { nullable: true, description: 'Bedarfsgemeinschaftsnummer, e.g. 84503//0012345' })
   householdCommunityNumber: string | null;
   @Field(() => String, { description: 'Official municipality key (AGS) of the responsible municipality' }) municipalityKey: string;
-  @Field(() => DateResolver) startedOn: string;
+  @PersonalData('benefits')
+  @Field(() => DateResolver, { nullable: true }) startedOn: string;
+  @PersonalData('benefits')
   @Field(() => DateResolver, { nullable: true }) endedOn: string | null;
   @Field(() => String, { description: 'Partner slug that opened the record' }) openedBy: string;
   @Field(() => DateTimeResolver) openedAt: Date;

@@ -1,0 +1,5 @@
+import { AuditInitial1764200000000 } from './migrations/1764200000000-audit-initial';
+
+/** The audit log owns one PostgreSQL schema, migrated like a subgraph's (own migrations table in it). */
+export const AUDIT_SCHEMA = 'audit';
+export const auditMigrations = [AuditInitial1764200000000];

@@ -1,0 +1,255 @@
+import crypto from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { Clock } from '../shared/time';
+import { AUDIT_KINDS, AuditKind, CHAIN_COLUMNS, ChainRow, chainRowFromDb, DbChainRow, entryHash, GENESIS } from './chain';
+
+export type { AuditKind } from './chain';
+
+export interface AuditEntryInput {
+  kind: AuditKind;
+  /** Partner slug (or 'system'). */
+  partner: string;
+  /** Who acted within the partner (token subject). */
+  subject: string;
+  requestId: string;
+  /** Pseudonymised inside; the raw id is never stored. */
+  personId?: string | null;
+  categories?: string[];
+  fields?: string[];
+  purpose?: string | null;
+  /** e.g. 'consent:<uuid>', 'legal_basis:<uuid>', 'case_owner'. */
+  basis?: string | null;
+  /** GraphQL operation name. */
+  operation?: string | null;
+  /** Codes only, never personal data. */
+  detail?: Record<string, unknown>;
+}
+
+export interface Checkpoint {
+  seq: number;
+  head: string;
+  rows: number;
+  at: string;
+  signature: string;
+}
+
+export type VerifyResult = { ok: true; rows: number; head: string } | { ok: false; rows: number; brokenAt: number; reason: string };
+
+export interface VerifyOptions {
+  fromSeq?: number;
+  batch?: number;
+  /** Called after each batch with the number of rows verified so far (CLI progress). */
+  onProgress?: (rows: number) => void;
+}
+
+export interface AccessReportEntry {
+  at: Date;
+  partner: string;
+  kind: string;
+  categories: string[];
+  purpose: string | null;
+  basis: string | null;
+  operation: string | null;
+}
+
+export interface AuditLogOptions {
+  pseudonymKey: string;
+  checkpointKey: string;
+  clock: Clock;
+}
+
+/** pg_advisory_xact_lock key that serialises appenders (an arbitrary constant used nowhere else). */
+const CHAIN_LOCK_KEY = '7416128380519201';
+const MIN_BIGINT = '-9223372036854775808';
+const HEX64 = /^[0-9a-f]{64}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+type Prepared = Omit<ChainRow, 'seq' | 'at' | 'prev_hash'>;
+type WalkResult = VerifyResult & { lastSeq: number };
+
+/**
+ * The tamper-evident audit log: an insert-only table whose rows form a SHA-256 hash chain with
+ * gap-free `seq`. Queries are schema-qualified, so any DataSource on the database will do.
+ */
+export class AuditLog {
+  private readonly pseudonymKey: string;
+  private readonly checkpointKey: string;
+  private readonly clock: Clock;
+
+  constructor(
+    private readonly ds: DataSource,
+    opts: AuditLogOptions,
+  ) {
+    if (!opts.pseudonymKey || opts.pseudonymKey.length < 32) throw new Error('AuditLog: pseudonymKey must be at least 32 characters');
+    if (!opts.checkpointKey || opts.checkpointKey.length < 32) throw new Error('AuditLog: checkpointKey must be at least 32 characters');
+    this.pseudonymKey = opts.pseudonymKey;
+    this.checkpointKey = opts.checkpointKey;
+    this.clock = opts.clock;
+  }
+
+  /** HMAC-SHA256 of the person id, hex. UUIDs are lower-cased first: PostgreSQL accepts either case for the same person. */
+  pseudonym(personId: string): string {
+    const id = UUID.test(personId) ? personId.toLowerCase() : personId;
+    return crypto.createHmac('sha256', this.pseudonymKey).update(id).digest('hex');
+  }
+
+  /**
+   * Appends in the caller's transaction, so audited writes and their entries commit or roll back
+   * together. The advisory lock is held until that transaction ends: call this late in it. The
+   * transaction must be READ COMMITTED (the default), so the head read after the lock sees the
+   * previous appender's commit; under a stale snapshot the insert fails on the primary key instead.
+   */
+  async append(em: EntityManager, entries: AuditEntryInput[]): Promise<void> {
+    if (entries.length === 0) return;
+    if (!em.queryRunner?.isTransactionActive) throw new Error('AuditLog.append must run inside a transaction');
+    const prepared = entries.map((e) => this.prepare(e)); // validate before taking the lock
+    await em.query(`SELECT pg_advisory_xact_lock(${CHAIN_LOCK_KEY})`);
+    // ORDER BY e.seq, not seq: the bare name would sort by the text output column.
+    const head: Array<{ seq: string; hash: string }> = await em.query('SELECT e.seq::text AS seq, e.hash FROM audit.entry e ORDER BY e.seq DESC LIMIT 1');
+    let seq = head.length ? Number(head[0].seq) : 0;
+    let prev = head.length ? head[0].hash : GENESIS;
+    // Read under the lock, so `at` follows seq; whole milliseconds, exactly what timestamptz keeps and the hash covers.
+    const at = new Date(Math.floor(this.clock.now().getTime())).toISOString();
+    const rows = prepared.map((p) => {
+      const row: ChainRow = { ...p, seq: ++seq, at, prev_hash: prev };
+      prev = entryHash(row);
+      return { ...row, hash: prev };
+    });
+    // One statement for the whole batch, whatever its size (no bind-parameter limit).
+    await em.query(
+      `INSERT INTO audit.entry (seq, at, kind, partner, subject, request_id, person_ref, categories, fields, purpose, basis, operation, detail, prev_hash, hash)
+       SELECT seq, at, kind, partner, subject, request_id, person_ref, categories, fields, purpose, basis, operation, detail, prev_hash, hash
+       FROM jsonb_to_recordset($1::jsonb) AS r(seq bigint, at timestamptz, kind text, partner text, subject text, request_id text, person_ref text,
+         categories text[], fields text[], purpose text, basis text, operation text, detail jsonb, prev_hash text, hash text)
+       ORDER BY seq`,
+      [JSON.stringify(rows)],
+    );
+  }
+
+  /** Appends in a short transaction of its own (e.g. a request's batched reads, at its end). */
+  appendNow(entries: AuditEntryInput[]): Promise<void> {
+    if (entries.length === 0) return Promise.resolve();
+    return this.ds.transaction((em) => this.append(em, entries));
+  }
+
+  /** Recomputes the chain in seq order, batch by batch; names the first broken row. */
+  async verify(opts: VerifyOptions = {}): Promise<VerifyResult> {
+    const { lastSeq: _lastSeq, ...result } = await this.walk(opts);
+    return result;
+  }
+
+  /** Verifies the whole chain, then signs its head. Refuses to sign a broken chain. */
+  async checkpoint(): Promise<Checkpoint> {
+    const res = await this.walk({});
+    if (!res.ok) throw new Error(`audit log BROKEN at row ${res.brokenAt}: ${res.reason}; no checkpoint signed`);
+    const cp = { seq: res.lastSeq, head: res.head, rows: res.rows, at: this.clock.now().toISOString() };
+    return { ...cp, signature: this.sign(cp) };
+  }
+
+  /**
+   * A checkpoint holds if its signature is ours, the row at its seq still has its head hash, and
+   * the chain up to there verifies. The signed head is what catches a consistent rewrite of history.
+   */
+  async verifyCheckpoint(cp: Checkpoint): Promise<{ ok: boolean; reason?: string }> {
+    const shapeOk =
+      cp !== null && typeof cp === 'object' && Number.isSafeInteger(cp.seq) && cp.seq >= 0 && Number.isSafeInteger(cp.rows) &&
+      typeof cp.head === 'string' && HEX64.test(cp.head) && typeof cp.at === 'string' && typeof cp.signature === 'string' && HEX64.test(cp.signature);
+    if (!shapeOk) return { ok: false, reason: 'not a checkpoint (seq, head, rows, at, signature)' };
+    const expected = Buffer.from(this.sign(cp), 'hex');
+    if (!crypto.timingSafeEqual(expected, Buffer.from(cp.signature, 'hex'))) return { ok: false, reason: 'signature does not match (different key or edited checkpoint)' };
+    if (cp.seq === 0) return { ok: true };
+    const at: Array<{ hash: string }> = await this.ds.query('SELECT hash FROM audit.entry WHERE seq = $1', [String(cp.seq)]);
+    if (!at.length) return { ok: false, reason: `row ${cp.seq} no longer exists` };
+    if (at[0].hash !== cp.head) return { ok: false, reason: `row ${cp.seq} has hash ${at[0].hash}, the checkpoint signed ${cp.head}: history was rewritten` };
+    const res = await this.walk({ toSeq: cp.seq });
+    if (!res.ok) return { ok: false, reason: `chain broken at row ${res.brokenAt}: ${res.reason}` };
+    if (res.lastSeq !== cp.seq || res.rows !== cp.rows) return { ok: false, reason: `chain has ${res.rows} rows up to row ${cp.seq}, the checkpoint signed ${cp.rows}` };
+    return { ok: true };
+  }
+
+  /** DSGVO Art. 15: who processed this person's data, newest first (looked up by pseudonym). */
+  async accessReport(personId: string, opts: { since?: Date; first?: number } = {}): Promise<AccessReportEntry[]> {
+    const first = Math.min(Math.max(Math.trunc(opts.first ?? 100), 1), 1000);
+    const rows: AccessReportEntry[] = await this.ds.query(
+      `SELECT at, partner, kind, categories, purpose, basis, operation FROM audit.entry
+       WHERE person_ref = $1 AND ($2::timestamptz IS NULL OR at >= $2::timestamptz)
+       ORDER BY seq DESC LIMIT $3`,
+      [this.pseudonym(personId), opts.since ? opts.since.toISOString() : null, first],
+    );
+    return rows.map((r) => ({ at: r.at, partner: r.partner, kind: r.kind, categories: r.categories, purpose: r.purpose, basis: r.basis, operation: r.operation }));
+  }
+
+  private sign(cp: { seq: number; head: string; rows: number; at: string }): string {
+    return crypto.createHmac('sha256', this.checkpointKey).update(`${cp.seq}.${cp.head}.${cp.rows}.${cp.at}`).digest('hex');
+  }
+
+  private prepare(e: AuditEntryInput): Prepared {
+    if (!(AUDIT_KINDS as readonly string[]).includes(e.kind)) throw new Error(`AuditLog: unknown kind "${e.kind}"`);
+    for (const [name, v] of [['partner', e.partner], ['subject', e.subject], ['requestId', e.requestId]] as const) {
+      if (typeof v !== 'string' || v === '') throw new Error(`AuditLog: ${name} is required`);
+    }
+    const strings = (name: string, v: string[] | undefined) => {
+      if (v !== undefined && (!Array.isArray(v) || v.some((s) => typeof s !== 'string'))) throw new Error(`AuditLog: ${name} must be strings`);
+      return v ? [...v] : [];
+    };
+    // Through JSON once, so what is hashed is what jsonb stores and gives back (toJSON applied, undefined dropped).
+    const detail: unknown = JSON.parse(JSON.stringify(e.detail ?? {}));
+    if (detail === null || typeof detail !== 'object' || Array.isArray(detail)) throw new Error('AuditLog: detail must be an object');
+    return {
+      kind: e.kind,
+      partner: e.partner,
+      subject: e.subject,
+      request_id: e.requestId,
+      person_ref: e.personId ? this.pseudonym(e.personId) : null,
+      categories: strings('categories', e.categories),
+      fields: strings('fields', e.fields),
+      purpose: e.purpose ?? null,
+      basis: e.basis ?? null,
+      operation: e.operation ?? null,
+      detail: detail as Record<string, unknown>,
+    };
+  }
+
+  /** Keyset pagination in seq order: memory stays bounded by the batch size. */
+  private async walk(opts: VerifyOptions & { toSeq?: number }): Promise<WalkResult> {
+    const from = opts.fromSeq ?? 1;
+    if (!Number.isSafeInteger(from) || from < 1) throw new Error('AuditLog.verify: fromSeq must be a positive integer');
+    const batch = Math.min(Math.max(Math.trunc(opts.batch ?? 2000), 1), 50_000);
+    let expected = from;
+    let prev = GENESIS;
+    let rows = 0;
+    const broken = (brokenAt: number, reason: string): WalkResult => ({ ok: false, rows, brokenAt, reason, lastSeq: expected - 1 });
+    if (from > 1) {
+      // Verification starts after this row; its stored hash is taken as given.
+      const anchor: Array<{ hash: string }> = await this.ds.query('SELECT hash FROM audit.entry WHERE seq = $1', [String(from - 1)]);
+      if (!anchor.length) return broken(from - 1, `row ${from - 1} is missing`);
+      prev = anchor[0].hash;
+    }
+    // From the start, look below seq 1 too: a row slipped in there is not part of the chain.
+    let after = from > 1 ? String(from - 1) : MIN_BIGINT;
+    // Stop at toSeq in here, not in SQL: an extra `seq <= $n` makes the planner sort the whole range per batch.
+    const toSeq = opts.toSeq;
+    for (let done = false; !done; ) {
+      const page: DbChainRow[] = await this.ds.query(`SELECT ${CHAIN_COLUMNS} FROM audit.entry e WHERE e.seq > $1 ORDER BY e.seq LIMIT $2`, [after, batch]);
+      for (const r of page) {
+        if (toSeq !== undefined && expected > toSeq) {
+          done = true;
+          break;
+        }
+        const { row, atValid } = chainRowFromDb(r);
+        if (row.seq < expected) return broken(row.seq, `row ${row.seq} is outside the chain (expected row ${expected})`);
+        if (row.seq > expected) return broken(expected, `row ${expected} is missing (next row is ${row.seq})`);
+        if (row.prev_hash !== prev) return broken(row.seq, `prev_hash does not link to row ${row.seq - 1}`);
+        if (!atValid) return broken(row.seq, 'timestamp has sub-millisecond precision (not written by append)');
+        if (entryHash(row) !== r.hash) return broken(row.seq, 'hash does not match the row contents');
+        prev = r.hash;
+        expected++;
+        rows++;
+      }
+      opts.onProgress?.(rows);
+      if (page.length < batch) done = true;
+      else after = page[page.length - 1].seq;
+    }
+    return { ok: true, rows, head: prev, lastSeq: expected - 1 };
+  }
+}

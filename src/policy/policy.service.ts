@@ -1,0 +1,146 @@
+import DataLoader from 'dataloader';
+import { DataSource } from 'typeorm';
+import { Actor } from '../shared/actor';
+import { Clock } from '../shared/time';
+import { DATA_CATEGORIES, DataCategory } from './policy.vocabulary';
+
+export interface Decision {
+  allowed: boolean;
+  /** What allowed it: 'legal_basis:<id>', 'consent:<id>' or 'system'; null when denied. */
+  basis: string | null;
+}
+
+export interface AccessRecord {
+  kind: 'read' | 'denied';
+  personId: string;
+  category: DataCategory;
+  field: string;
+  basis: string | null;
+}
+
+type Decisions = Record<DataCategory, Decision>;
+const DENY: Decision = { allowed: false, basis: null };
+
+/**
+ * The policy decision point: may this partner, for the purpose it stated, see this category of
+ * this person's data? Yes only on a valid legal basis for (recipient, category, purpose) or an
+ * active consent of the person naming the recipient, the category and the purpose. Deny by default.
+ * It reads the hub's legal bases and consents; every subgraph asks it (it is infrastructure, as
+ * the outbox is, not another subgraph's domain).
+ */
+export class PolicyDecisionPoint {
+  /** Per request (an actor object lives for one request): legal bases are read once. */
+  private readonly basesByActor = new WeakMap<Actor, Promise<Map<string, string>>>();
+
+  constructor(
+    private readonly hub: DataSource,
+    private readonly clock: Clock,
+  ) {}
+
+  forRequest(actor: Actor): RequestPolicy {
+    return new RequestPolicy(this, actor);
+  }
+
+  /** Legal bases of the actor for its purpose: category → basis id (cached for the request). */
+  legalBases(actor: Actor): Promise<Map<string, string>> {
+    let bases = this.basesByActor.get(actor);
+    if (!bases) {
+      bases = this.readLegalBases(actor);
+      this.basesByActor.set(actor, bases);
+    }
+    return bases;
+  }
+
+  /**
+   * Which persons the actor may know of at all: everyone in its jurisdiction when it holds a legal
+   * basis for identity data for its purpose, otherwise only those who consented (null = no limit).
+   */
+  async visiblePersons(actor: Actor): Promise<string[] | null> {
+    if (actor.scopes.includes('*')) return null;
+    if ((await this.legalBases(actor)).has('identity')) return null;
+    return this.consentingPersons(actor, 'identity');
+  }
+
+  private async readLegalBases(actor: Actor): Promise<Map<string, string>> {
+    if (!actor.purpose) return new Map();
+    const today = this.clock.now().toISOString().slice(0, 10);
+    const rows: Array<{ id: string; category: string }> = await this.hub.query(
+      `SELECT id, category FROM hub.legal_basis
+        WHERE recipient_partner = $1 AND purpose = $2 AND valid_from <= $3 AND (valid_until IS NULL OR valid_until >= $3)
+        ORDER BY created_at, id`,
+      [actor.partner, actor.purpose, today],
+    );
+    const byCategory = new Map<string, string>();
+    for (const r of rows) if (!byCategory.has(r.category)) byCategory.set(r.category, r.id);
+    return byCategory;
+  }
+
+  /** Persons whose active consent names the actor, its purpose and the category. */
+  async consentingPersons(actor: Actor, category: string): Promise<string[]> {
+    if (!actor.purpose) return [];
+    const rows: Array<{ person_id: string }> = await this.hub.query(
+      `SELECT DISTINCT person_id FROM hub.consent
+        WHERE purpose = $1 AND $2 = ANY(recipients) AND $3 = ANY(categories)
+          AND withdrawn_at IS NULL AND given_at <= $4 AND (valid_until IS NULL OR valid_until > $4)`,
+      [actor.purpose, actor.partner, category, this.clock.now()],
+    );
+    return rows.map((r) => r.person_id);
+  }
+
+  /** Active consents of many persons for the actor and its purpose, in one query. */
+  async consents(actor: Actor, personIds: readonly string[]): Promise<Array<{ id: string; personId: string; categories: string[] }>> {
+    if (!actor.purpose || !personIds.length) return [];
+    const rows: Array<{ id: string; person_id: string; categories: string[] }> = await this.hub.query(
+      `SELECT id, person_id, categories FROM hub.consent
+        WHERE person_id = ANY($1::uuid[]) AND purpose = $2 AND $3 = ANY(recipients)
+          AND withdrawn_at IS NULL AND given_at <= $4 AND (valid_until IS NULL OR valid_until > $4)
+        ORDER BY given_at, id`,
+      [personIds, actor.purpose, actor.partner, this.clock.now()],
+    );
+    return rows.map((r) => ({ id: r.id, personId: r.person_id, categories: r.categories }));
+  }
+}
+
+/** Per request: decisions are batched per person and cached; every read and denial is recorded for the audit log. */
+export class RequestPolicy {
+  private readonly records: AccessRecord[] = [];
+  private readonly loader: DataLoader<string, Decisions>;
+
+  constructor(
+    private readonly pdp: PolicyDecisionPoint,
+    readonly actor: Actor,
+  ) {
+    this.loader = new DataLoader((ids) => this.decideMany(ids));
+  }
+
+  private async decideMany(personIds: readonly string[]): Promise<Decisions[]> {
+    const system = this.actor.scopes.includes('*');
+    const [bases, consents] = await Promise.all([this.pdp.legalBases(this.actor), system ? [] : this.pdp.consents(this.actor, personIds)]);
+    return personIds.map((personId) => {
+      const out = {} as Decisions;
+      for (const category of DATA_CATEGORIES) {
+        if (system) {
+          out[category] = { allowed: true, basis: 'system' };
+          continue;
+        }
+        const legal = bases.get(category);
+        const consent = legal ? undefined : consents.find((c) => c.personId === personId && c.categories.includes(category));
+        out[category] = legal ? { allowed: true, basis: `legal_basis:${legal}` } : consent ? { allowed: true, basis: `consent:${consent.id}` } : DENY;
+      }
+      return out;
+    });
+  }
+
+  async decide(personId: string, category: DataCategory): Promise<Decision> {
+    return (await this.loader.load(personId))[category];
+  }
+
+  record(entry: AccessRecord): void {
+    this.records.push(entry);
+  }
+
+  /** Hands over what was recorded so far (the caller writes it to the audit log). */
+  drain(): AccessRecord[] {
+    return this.records.splice(0, this.records.length);
+  }
+}

@@ -1,0 +1,33 @@
+import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { DateResolver } from 'graphql-scalars';
+
+@ObjectType({ description: 'A statute that lets a recipient process one category of personal data for one purpose (also a record of processing, DSGVO Art. 30)' })
+export class LegalBasis {
+  @Field(() => ID) id: string;
+  @Field(() => String, { nullable: true, description: 'Partner that transmits the data, for transfers; null for own collection' }) sourcePartner: string | null;
+  @Field(() => String) recipientPartner: string;
+  @Field(() => String, { description: 'Data category, e.g. residence' }) category: string;
+  @Field(() => String, { description: 'Purpose, e.g. benefit_administration' }) purpose: string;
+  @Field(() => String, { description: 'e.g. § 69 Abs. 1 Nr. 1 SGB X' }) statute: string;
+  @Field(() => String) description: string;
+  @Field(() => DateResolver) validFrom: string;
+  @Field(() => DateResolver, { nullable: true }) validUntil: string | null;
+}
+
+@InputType()
+export class LegalBasisFilter {
+  @Field(() => String, { nullable: true }) recipientPartner?: string;
+  @Field(() => String, { nullable: true }) purpose?: string;
+  @Field(() => String, { nullable: true }) category?: string;
+}
+
+export interface LegalBasisInput {
+  sourcePartner?: string | null;
+  recipientPartner: string;
+  category: string;
+  purpose: string;
+  statute: string;
+  description: string;
+  validFrom?: string;
+  validUntil?: string | null;
+}
