@@ -90,7 +90,6 @@ export async function migrateDatabase(databaseUrl: string): Promise<string[]> {
 export async function createContainer(config: Config, opts: ContainerOptions): Promise<Container> {
   const log = opts.log ?? createLogger(config.logLevel);
   const clock = opts.clock ?? systemClock;
-  const outbox = new Outbox(clock);
   const dataSources = {} as Record<SubgraphName, DataSource>;
   for (const name of SUBGRAPH_NAMES) {
     dataSources[name] = createDataSource({
@@ -106,9 +105,10 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
   await Promise.all([...Object.values(dataSources), auditDs].map((ds) => ds.initialize()));
   const secret = internalSecret(config);
   const audit = new AuditLog(auditDs, { ...auditKeys(secret), clock });
+  const outbox = new Outbox(clock, audit);
   // The policy decision point reads the hub's legal bases and consents for every subgraph.
   const pdp = new PolicyDecisionPoint(dataSources.hub, clock);
-  const deps = { clock, outbox, pdp };
+  const deps = { clock, outbox, pdp, audit };
   const subgraphs: Subgraphs = {
     city: await buildCitySubgraph(dataSources.city, deps),
     jobcenter: await buildJobcenterSubgraph(dataSources.jobcenter, deps),

@@ -9,6 +9,7 @@ import { formatError } from './shared/errors';
 import { IDENTITY_HEADER } from './shared/identity';
 import { SubgraphContext } from './subgraphs/subgraph';
 import { MAX_BODY_BYTES } from './gateway/http';
+import { flushAccess } from './policy/policy.audit';
 
 /**
  * One subgraph over HTTP, for running it apart from the gateway. Every request must carry the
@@ -28,7 +29,7 @@ export async function startSubgraphServer(container: Container, name: SubgraphNa
     plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled()],
   });
   await apollo.start();
-  const server = http.createServer(async (req, res) => {
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz') {
       res.setHeader('content-type', 'application/json');
@@ -57,18 +58,22 @@ export async function startSubgraphServer(container: Container, name: SubgraphNa
     }
     const headers = new HeaderMap();
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+    let context: SubgraphContext | undefined;
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: 'POST', headers, search: '', body },
       context: async () => {
         try {
           const raw = req.headers[IDENTITY_HEADER];
           const actor = await container.identity.verify(Array.isArray(raw) ? raw[0] : raw, name);
-          return subgraph.createContext(actor);
+          context = subgraph.createContext(actor);
+          return context;
         } catch {
           throw new GraphQLError('A gateway identity is required', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
         }
       },
     });
+    // No audit entry, no data: the response leaves only after its reads are logged.
+    if (context) await flushAccess(container.audit, context.policy, (body as { operationName?: string })?.operationName ?? null);
     for (const [k, v] of response.headers) res.setHeader(k, v);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') res.end(response.body.string);
@@ -76,6 +81,16 @@ export async function startSubgraphServer(container: Container, name: SubgraphNa
       for await (const chunk of response.body.asyncIterator) res.write(chunk);
       res.end();
     }
+  };
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((err) => {
+      container.log.error({ subgraph: name, err: { name: (err as Error).name } }, 'subgraph request failed');
+      if (!res.headersSent) {
+        res.statusCode = 500;
+        res.setHeader('content-type', 'application/json');
+        res.end('{"errors":[{"message":"Internal server error","extensions":{"code":"INTERNAL_SERVER_ERROR"}}]}');
+      } else res.end();
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,3 +1,5 @@
+import { DataCategory } from '../policy/policy.vocabulary';
+
 /**
  * Every domain event, with what its outbox row carries. The row stays in PostgreSQL; a queue job
  * carries only { eventId, source } so Redis never holds personal data.
@@ -36,6 +38,19 @@ export interface DomainEvent<T extends EventType = EventType> {
   aggregateId: string;
   payload: EventPayloads[T];
 }
+
+/** The data category each event reveals: for the audit entry of the write and for who may see it in a biography. */
+export const EVENT_CATEGORY: Record<EventType, DataCategory> = {
+  'person.registered': 'identity',
+  'person.moved': 'contact',
+  'person.residence_status_recorded': 'residence',
+  'jobcenter.record_opened': 'benefits',
+  'jobcenter.benefit_status_changed': 'benefits',
+  'courses.course_created': 'course_participation',
+  'person.identifier_added': 'identity',
+  'consent.given': 'identity',
+  'consent.withdrawn': 'identity',
+};
 
 /** What a queue job carries. */
 export interface EventJobData {

@@ -2,15 +2,20 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../shared/actor';
 import { newId } from '../shared/ids';
 import { Clock } from '../shared/time';
+import { AuditLog } from '../audit/audit.service';
 import { OutboxEvent } from './outbox.entity';
-import { DomainEvent, EventType } from './event-types';
+import { DomainEvent, EVENT_CATEGORY, EventType } from './event-types';
 
 /**
- * Appends domain events inside the caller's transaction: the state change and its event
- * commit together or not at all.
+ * Appends domain events inside the caller's transaction: the state change, its event and the
+ * audit entry of the write commit together or not at all. Every state change passes here, so
+ * this is the one place writes of personal data are audited.
  */
 export class Outbox {
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly audit?: AuditLog,
+  ) {}
 
   async append<T extends EventType>(em: EntityManager, actor: Actor, event: DomainEvent<T>): Promise<string> {
     if (!em.queryRunner?.isTransactionActive) throw new Error('Outbox.append must run inside a transaction');
@@ -27,6 +32,20 @@ export class Outbox {
       publishedAt: null,
       ackedAt: null,
     });
+    if (this.audit && event.personId) {
+      await this.audit.append(em, [
+        {
+          kind: 'write',
+          partner: actor.partner,
+          subject: actor.subject,
+          requestId: actor.requestId,
+          personId: event.personId,
+          categories: [EVENT_CATEGORY[event.type]],
+          purpose: actor.purpose,
+          detail: { event: event.type, eventId: id, aggregate: event.aggregateType },
+        },
+      ]);
+    }
     return id;
   }
 }

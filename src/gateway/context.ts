@@ -6,4 +6,6 @@ export interface GatewayContext {
   actor: Actor;
   requestId: string;
   log: Logger;
+  /** The client's operation name, once resolved: recorded with every audited access. */
+  operationName?: string | null;
 }

@@ -7,6 +7,7 @@ import {
 import { getStitchedSchemaFromSupergraphSdl } from '@graphql-tools/federation';
 import { GraphQLSchema } from 'graphql';
 import type Redis from 'ioredis';
+import { AuditLog } from '../audit/audit.service';
 import { Config, SubgraphName, SUBGRAPH_NAMES } from '../config';
 import { formatError } from '../shared/errors';
 import { IdentitySigner } from '../shared/identity';
@@ -25,6 +26,8 @@ export interface GatewayOptions {
   metrics: Metrics;
   /** Per-partner rate limits are counted here (the container's connection). */
   redis: Redis;
+  /** Reads and denials of personal data are written here after each subgraph call. */
+  audit?: AuditLog;
 }
 
 /**
@@ -39,7 +42,7 @@ export function buildGatewaySchema(opts: GatewayOptions): { schema: GraphQLSchem
       const name = cfg.name.toLowerCase() as SubgraphName;
       const url = opts.config.subgraphUrls[name];
       const timeoutMs = opts.config.subgraphTimeoutMs;
-      cfg.executor = url ? remoteExecutor(name, url, opts.identity, timeoutMs) : localExecutor(opts.subgraphs[name], opts.identity, timeoutMs);
+      cfg.executor = url ? remoteExecutor(name, url, opts.identity, timeoutMs) : localExecutor(opts.subgraphs[name], opts.identity, timeoutMs, opts.audit);
     },
   });
   return { schema, supergraph: composed.supergraph };
@@ -72,6 +75,9 @@ function observabilityPlugin(metrics: Metrics): ApolloServerPlugin<GatewayContex
     async requestDidStart({ contextValue }) {
       const start = process.hrtime.bigint();
       return {
+        async didResolveOperation({ operationName }) {
+          contextValue.operationName = operationName ?? null;
+        },
         async willSendResponse({ operation, operationName, errors }) {
           const seconds = Number(process.hrtime.bigint() - start) / 1e9;
           const type = operation?.operation ?? 'unknown';

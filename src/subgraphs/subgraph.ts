@@ -4,6 +4,7 @@ import { SubgraphName } from '../config';
 import { Actor } from '../shared/actor';
 import { PolicyDecisionPoint, RequestPolicy } from '../policy/policy.service';
 import { Outbox } from '../events/outbox.service';
+import { AuditLog } from '../audit/audit.service';
 import { Clock } from '../shared/time';
 
 /** What a subgraph's resolvers receive: the verified actor and per-request loaders. */
@@ -30,4 +31,5 @@ export interface SubgraphDeps {
   clock: Clock;
   outbox: Outbox;
   pdp: PolicyDecisionPoint;
+  audit: AuditLog;
 }

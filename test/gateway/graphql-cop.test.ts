@@ -178,7 +178,7 @@ describe('graphql-cop probes', () => {
       try {
         await db.query('ALTER TABLE city.person RENAME TO person_gone');
         const res = await graphQuery(prod, 'query cop { persons(first: 1) { totalCount } }');
-        expect(res.json.errors).toEqual([{ message: 'Internal server error', locations: [{ line: 1, column: 13 }], path: ['persons'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);
+        expect(res.json.errors).toEqual([{ message: 'Internal server error', path: ['persons'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);
         expect(res.text).not.toMatch(/person_gone|relation|city\.|QueryFailedError|SELECT/i);
         expectNoDebugDetails(res);
       } finally {
@@ -219,7 +219,7 @@ describe('graphql-cop probes', () => {
       expect(unknown.status).toBe(400);
       expect(unknown.json.errors[0]).toEqual({ message: 'Directives limit of 5 exceeded, found 10.', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
       // graphql-js rejects unknown directives anyway; the limit is what stops known ones.
-      const known = await graphQuery(app, `query cop { __typename ${'@include(if: true) '.repeat(10)}}`);
+      const known = await graphQuery(app, `query cop { ${'__typename @include(if: true) '.repeat(10)}}`);
       expect(known.json.data).toBeUndefined();
       expect(known.json.errors).toEqual([{ message: 'Directives limit of 5 exceeded, found 10.', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }]);
     });

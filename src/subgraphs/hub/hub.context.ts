@@ -8,6 +8,7 @@ import { IdentifierService } from './identifier/identifier.service';
 import { PartnerService } from './partner/partner.service';
 import { ConsentService } from './consent/consent.service';
 import { LegalBasisService } from './legal-basis/legal-basis.service';
+import { AccessReportService } from './access-report/access-report.service';
 
 export interface HubServices {
   partners: PartnerService;
@@ -15,6 +16,7 @@ export interface HubServices {
   biography: BiographyService;
   consents: ConsentService;
   legalBases: LegalBasisService;
+  accessReport: AccessReportService;
 }
 
 export function createHubLoaders(services: HubServices, _actor: Actor) {

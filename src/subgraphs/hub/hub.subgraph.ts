@@ -23,6 +23,8 @@ import { ConsentService } from './consent/consent.service';
 import { LegalBasisEntity } from './legal-basis/legal-basis.entity';
 import { LegalBasisResolver } from './legal-basis/legal-basis.resolver';
 import { LegalBasisService } from './legal-basis/legal-basis.service';
+import { AccessReportResolver } from './access-report/access-report.resolver';
+import { AccessReportService } from './access-report/access-report.service';
 import { HubDataProtection1764100000000 } from './migrations/1764100000000-hub-data-protection';
 
 export const hubEntities = [PartnerEntity, PersonIdentifierEntity, BiographyEntryEntity, ConsentEntity, LegalBasisEntity, OutboxEvent];
@@ -38,9 +40,10 @@ export async function buildHubSubgraph(ds: DataSource, deps: SubgraphDeps): Prom
     biography: new BiographyService(ds, deps.clock),
     consents: new ConsentService(ds, deps.outbox, deps.clock),
     legalBases: new LegalBasisService(ds, deps.clock),
+    accessReport: new AccessReportService(deps.audit),
   };
   const { schema, sdl } = await buildFederatedSchema(
-    { resolvers: [PartnerResolver, PersonIdentifierResolver, BiographyResolver, PersonConsentResolver, ConsentResolver, LegalBasisResolver], orphanedTypes: [HubPerson] },
+    { resolvers: [PartnerResolver, PersonIdentifierResolver, BiographyResolver, PersonConsentResolver, ConsentResolver, LegalBasisResolver, AccessReportResolver], orphanedTypes: [HubPerson] },
     { Person: (ref: { id: string }) => ({ id: ref.id }) },
   );
   return {

@@ -1,4 +1,4 @@
-import { EventPayloads, EventType } from '../../../events/event-types';
+import { EVENT_CATEGORY, EventPayloads, EventType } from '../../../events/event-types';
 import { DataCategory } from '../../../policy/policy.vocabulary';
 
 type Describe = { [T in EventType]: (p: EventPayloads[T]) => string };
@@ -16,18 +16,6 @@ const DESCRIBE: Describe = {
   'consent.withdrawn': (p) => `Consent for ${p.purpose} withdrawn`,
 };
 
-/** The data category an entry reveals: who may see the entry is decided like a field of that category. */
-export const EVENT_CATEGORY: Record<EventType, DataCategory> = {
-  'person.registered': 'identity',
-  'person.moved': 'contact',
-  'person.residence_status_recorded': 'residence',
-  'jobcenter.record_opened': 'benefits',
-  'jobcenter.benefit_status_changed': 'benefits',
-  'courses.course_created': 'course_participation',
-  'person.identifier_added': 'identity',
-  'consent.given': 'identity',
-  'consent.withdrawn': 'identity',
-};
 
 export function eventCategory(type: string): DataCategory {
   return (EVENT_CATEGORY as Record<string, DataCategory>)[type] ?? 'case_notes';
