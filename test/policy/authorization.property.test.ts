@@ -1,0 +1,112 @@
+import fc from 'fast-check';
+import { randomUUID } from 'node:crypto';
+import { DEMO_LEGAL_BASES } from '../../src/seed/demo-legal-bases';
+import { DEMO_PARTNERS } from '../../src/seed/demo-partners';
+import { systemActor } from '../../src/shared/actor';
+import { startTestApp, TestApp } from '../helpers/app';
+
+/**
+ * For random partner × purpose × consent state × person: a field's value is in the response if and
+ * only if the register of legal bases or an active consent allows it; every denial is audited.
+ */
+const FIELDS = {
+  identity: { select: 'givenName', value: (p: any) => p.givenName },
+  contact: { select: 'address { district }', value: (p: any) => p.address?.district },
+  residence: { select: 'residenceStatus { status }', value: (p: any) => p.residenceStatus?.status },
+  benefits: { select: 'jobcenter { customerNumber }', value: (p: any) => p.jobcenter?.customerNumber },
+} as const;
+type Category = keyof typeof FIELDS;
+const CATEGORIES = Object.keys(FIELDS) as Category[];
+const READERS = DEMO_PARTNERS.filter((p) => p.scopes.includes('persons:read'));
+
+describe('authorization (property-based)', () => {
+  let app: TestApp;
+  const persons: Array<{ id: string; givenName: string; district: string; status: string; customerNumber: string }> = [];
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    const { city, jobcenter } = app.container.subgraphs;
+    const actor = { ...systemActor(), partner: 'rheine-social' };
+    for (let i = 0; i < 3; i++) {
+      const p = await city.services.persons.register(actor, { givenName: `Given${i}`, familyName: `Family${i}`, municipalityKey: '05566076', address: { district: `District${i}` } } as any);
+      await city.services.residence.record({ ...actor, partner: 'rheine-abh' }, { personId: p.id, status: 'subsidiary_protection', validFrom: '2024-01-01' } as any);
+      const customerNumber = `845D00000${i}`;
+      await jobcenter.services.records.open({ ...actor, partner: 'jobcenter-steinfurt' }, { personId: p.id, customerNumber, municipalityKey: '05566076', startedOn: '2024-02-01' } as any);
+      persons.push({ id: p.id, givenName: `Given${i}`, district: `District${i}`, status: 'subsidiary_protection', customerNumber });
+    }
+  });
+  afterAll(() => app?.stop());
+
+  const hasBasis = (partner: string, purpose: string, category: string) =>
+    DEMO_LEGAL_BASES.some((b) => b.recipientPartner === partner && b.purpose === purpose && b.category === category);
+
+  it('releases a value iff the policy allows it, and audits every denial', async () => {
+    const scenario = fc.record({
+      partner: fc.constantFrom(...READERS),
+      purposeIndex: fc.nat(),
+      person: fc.nat({ max: 2 }),
+      consent: fc.option(
+        fc.record({
+          categories: fc.subarray(CATEGORIES, { minLength: 1 }),
+          samePurpose: fc.boolean(),
+          toPartner: fc.boolean(),
+          withdrawn: fc.boolean(),
+        }),
+      ),
+    });
+    await fc.assert(
+      fc.asyncProperty(scenario, async ({ partner, purposeIndex, person: index, consent }) => {
+        const purpose = partner.purposes[purposeIndex % partner.purposes.length];
+        const person = persons[index];
+        const hub = app.container.subgraphs.hub;
+        await hub.dataSource.query('DELETE FROM hub.consent');
+        let consented: Category[] = [];
+        if (consent) {
+          const otherPurpose = purpose === 'case_management' ? 'arrival_counselling' : 'case_management';
+          const row = await hub.services.consents.record({ ...systemActor(), partner: 'rheine-social' }, {
+            personId: person.id,
+            purpose: consent.samePurpose ? purpose : otherPurpose,
+            recipients: [consent.toPartner ? partner.slug : 'caritas-rheine' === partner.slug ? 'rheine-youth' : 'caritas-rheine'],
+            categories: consent.categories,
+            evidenceRef: 'property test',
+          });
+          if (consent.withdrawn) await hub.services.consents.withdraw({ ...systemActor(), partner: 'rheine-social' }, { consentId: row.id });
+          else if (consent.samePurpose && consent.toPartner) consented = consent.categories;
+        }
+        const allowed = (c: Category) => hasBasis(partner.slug, purpose, c) || consented.includes(c);
+
+        const requestId = `prop-${randomUUID()}`;
+        const res = await fetch(`${app.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${await app.token(partner.slug)}`, 'lotse-purpose': purpose, 'x-request-id': requestId },
+          body: JSON.stringify({ query: `query($id: ID!) { person(id: $id) { id ${CATEGORIES.map((c) => FIELDS[c].select).join(' ')} } }`, variables: { id: person.id } }),
+        });
+        const body = (await res.json()) as any;
+        const text = JSON.stringify(body);
+        const expected = { identity: person.givenName, contact: person.district, residence: person.status, benefits: person.customerNumber };
+
+        if (!allowed('identity')) {
+          // Not even the person's existence.
+          expect(body.data.person).toBeNull();
+        } else {
+          for (const c of CATEGORIES) {
+            if (allowed(c)) expect(FIELDS[c].value(body.data.person)).toBe(expected[c]);
+            else expect(FIELDS[c].value(body.data.person) ?? null).toBeNull();
+          }
+          const denied = CATEGORIES.filter((c) => !allowed(c));
+          const rows: Array<{ kind: string; categories: string[] }> = await app.container.subgraphs.hub.dataSource.query(
+            `SELECT kind, categories FROM audit.entry WHERE request_id = $1`,
+            [requestId],
+          );
+          const deniedAudited = new Set(rows.filter((r) => r.kind === 'denied').flatMap((r) => r.categories));
+          for (const c of denied) expect(deniedAudited).toContain(c);
+          const readAudited = new Set(rows.filter((r) => r.kind === 'read').flatMap((r) => r.categories));
+          for (const c of CATEGORIES.filter(allowed)) expect(readAudited).toContain(c);
+        }
+        // Zero leaks: no value of a category the policy denies appears anywhere in the response.
+        for (const c of CATEGORIES) if (!allowed(c) || !allowed('identity')) expect(text).not.toContain(expected[c]);
+      }),
+      { numRuns: 60, seed: Number(process.env.FC_SEED ?? 20261124) },
+    );
+  }, 120000);
+});
