@@ -36,15 +36,19 @@ export async function startApp(config: Config, parts: { gateway: boolean; worker
   let server: RunningServer | undefined;
   let workers: RunningWorkers | undefined;
   try {
-    const hub = container.subgraphs.hub.services.partners;
-    if (!(await hub.findBySlug('rheine-abh')) && config.seedDemoOnFirstStart) {
-      log.info('first start: loading demo data (about 500 persons in Rheine)');
+    if (config.seedDemoOnFirstStart) {
+      // Demo partners and their legal bases follow the code on every start (idempotent); the demo
+      // persons are loaded once, on a database that has none.
       await seedPartners(container);
-      try {
-        const counts = await seedDemo(container, (msg) => log.info(msg));
-        log.info(counts, 'demo data loaded');
-      } catch (err) {
-        throw new Error(`loading demo data failed (${(err as Error).message}); run "npx lotse seed --demo" to finish it`);
+      const [{ n }] = await container.subgraphs.city.dataSource.query('SELECT count(*)::int AS n FROM city.person');
+      if (n === 0) {
+        log.info('first start: loading demo data (about 500 persons in Rheine)');
+        try {
+          const counts = await seedDemo(container, (msg) => log.info(msg));
+          log.info(counts, 'demo data loaded');
+        } catch (err) {
+          throw new Error(`loading demo data failed (${(err as Error).message}); run "npx lotse seed --demo" to finish it`);
+        }
       }
     }
     if (parts.workers) workers = await startWorkers(container);

@@ -26,7 +26,8 @@ Commands:
   migrate                   apply pending database migrations
   seed --demo               load partners and the demo data set (Rheine)
   compose [--check]         regenerate schema/*.graphql from code; --check fails on drift
-  token --partner SLUG      print a development access token [--scopes a,b] [--ttl seconds]
+  token --partner SLUG      print a development access token [--scopes a,b] [--purposes a,b] [--ttl seconds]
+  register [--json]         print the register of legal bases (records of processing, DSGVO Art. 30)
   audit verify              recompute the audit log's hash chain; exit 1 if it is broken
   audit checkpoint          print a signed checkpoint of the audit log's head [--out FILE]
   audit verify-checkpoint FILE
@@ -84,6 +85,8 @@ async function run(argv: string[]): Promise<number> {
       }
       return 0;
     }
+    case 'register':
+      return register(config, rest);
     case 'token':
       return token(config, rest);
     case 'audit':
@@ -115,9 +118,32 @@ async function subgraph(config: Config, args: string[]): Promise<number> {
   return -1;
 }
 
+/** The records of processing activities (DSGVO Art. 30) as the legal bases define them. */
+async function register(config: Config, args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { json: { type: 'boolean' } } });
+  const { container, infra } = await boot({ ...config, logLevel: 'warn' }, createLogger('warn'));
+  try {
+    const rows = await container.subgraphs.hub.services.legalBases.all();
+    if (values.json) {
+      console.log(JSON.stringify(rows, null, 2));
+      return 0;
+    }
+    const esc = (v: string | null) => (v ?? '–').replace(/\|/g, '\\|');
+    console.log('| Recipient | Purpose | Category | Source | Statute | Description | Valid |');
+    console.log('| --- | --- | --- | --- | --- | --- | --- |');
+    for (const r of rows) {
+      console.log(`| ${esc(r.recipientPartner)} | ${esc(r.purpose)} | ${esc(r.category)} | ${esc(r.sourcePartner)} | ${esc(r.statute)} | ${esc(r.description)} | ${r.validFrom} – ${r.validUntil ?? 'open'} |`);
+    }
+    return 0;
+  } finally {
+    await container.close();
+    await infra.stop();
+  }
+}
+
 /** A token for GraphiQL and scripts; it needs the partner to exist, so it reads the database. */
 async function token(config: Config, args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { partner: { type: 'string' }, scopes: { type: 'string' }, ttl: { type: 'string' } } });
+  const { values } = parseArgs({ args, options: { partner: { type: 'string' }, scopes: { type: 'string' }, purposes: { type: 'string' }, ttl: { type: 'string' } } });
   if (!values.partner) throw new UsageError('lotse token needs --partner SLUG');
   if (!config.auth.devKey) throw new CliError('Development tokens are disabled (AUTH_DEV_KEY=false or production)');
   const ttl = values.ttl ? Number(values.ttl) : 8 * 3600;
@@ -130,10 +156,13 @@ async function token(config: Config, args: string[]): Promise<number> {
   try {
     const partner = await container.subgraphs.hub.services.partners.findBySlug(values.partner);
     if (!partner) throw new CliError(`Unknown partner "${values.partner}" (run lotse seed --demo for the demo partners)`);
+    const purposes = values.purposes?.split(/[ ,]+/).filter(Boolean);
+    const foreign = (purposes ?? []).filter((p) => !partner.purposes.includes(p));
+    if (foreign.length) throw new CliError(`Partner ${partner.slug} is not registered for the purposes: ${foreign.join(', ')} (registered: ${partner.purposes.join(', ')})`);
     const notAllowed = (requested ?? []).filter((s) => !partner.scopes.includes(s));
     if (notAllowed.length) throw new CliError(`Partner ${partner.slug} is not registered for: ${notAllowed.join(', ')}`);
     const key = await loadOrCreateDevKey(config.dataDir);
-    console.log(await signDevToken(key, config.auth.issuer, config.auth.audience, { partner: partner.slug, scopes: requested ?? partner.scopes, ttlSeconds: ttl }));
+    console.log(await signDevToken(key, config.auth.issuer, config.auth.audience, { partner: partner.slug, scopes: requested ?? partner.scopes, purposes, ttlSeconds: ttl }));
     return 0;
   } finally {
     await container.close();

@@ -38,7 +38,7 @@ export interface Config {
     /** Estimated cost (the cost-limit formula, with variables resolved) per partner and minute. */
     costPerMinute: number;
   };
-  /** A subgraph call (in-process or over HTTP) that takes longer fails with SUBGRAPH_TIMEOUT. */
+  /** Longest a subgraph call may take: in-process it then fails with SUBGRAPH_TIMEOUT, over HTTP the request is aborted. */
   subgraphTimeoutMs: number;
 }
 

@@ -4,8 +4,9 @@ import { DocumentNode, getIntrospectionQuery, GraphQLError, Kind, parse, print, 
 import { Config } from '../config';
 
 /**
- * Query limits of the gateway (graphql-armor, tuned). Every operation is checked after parsing and
- * before anything runs; the saved GraphiQL examples stay within them (test/gateway/hardening.test.ts).
+ * Query limits of the gateway (graphql-armor, tuned). The token limit applies while parsing, the
+ * others as validation rules: nothing of an operation over a limit runs. The saved GraphiQL examples
+ * are checked against them in test/gateway/hardening.test.ts.
  */
 export const ARMOR_LIMITS = {
   /** Nesting of fields; fragments do not count as a level (flattenFragments), `__schema` does. */

@@ -40,13 +40,17 @@ export async function loadOrCreateDevKey(dataDir: string): Promise<DevKey> {
 export interface TokenRequest {
   partner: string;
   scopes: string[];
+  /** Purposes the token allows (claim `purposes`); default: all the partner is registered for. */
+  purposes?: string[];
   subject?: string;
   ttlSeconds?: number;
 }
 
 /** An RFC 9068-shaped access token, as an OAuth2 client-credentials grant would issue it. */
 export async function signDevToken(key: DevKey, issuer: string, audience: string, req: TokenRequest): Promise<string> {
-  return new SignJWT({ partner: req.partner, client_id: req.partner, scope: req.scopes.join(' ') })
+  const claims: Record<string, unknown> = { partner: req.partner, client_id: req.partner, scope: req.scopes.join(' ') };
+  if (req.purposes) claims.purposes = req.purposes.join(' ');
+  return new SignJWT(claims)
     .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: key.kid })
     .setIssuer(issuer)
     .setAudience(audience)

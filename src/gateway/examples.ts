@@ -71,7 +71,7 @@ export const EXAMPLE_OPERATIONS: Array<{ partner: string; title: string; query: 
     partner: 'rheine-asylblg',
     title: 'Persons and their current residence status',
     query: `query AsylumBenefits {
-  persons(first: 20, filter: { nationality: "AF" }) {
+  persons(first: 10, filter: { nationality: "AF" }) {
     totalCount
     edges { node { id familyName residenceStatus { status legalBasis validFrom } jobcenter { benefitStatus } } }
   }

@@ -28,7 +28,8 @@ import { GatewayContext } from './context';
  * minutes), so that every gateway process shares them. Checked once per operation after validation
  * (`didResolveOperation`), when the operation and its variables are known. An operation over a limit
  * is not counted and is answered with RATE_LIMITED, HTTP 429, `Retry-After` and
- * `extensions.retryAfter` (seconds until the window ends).
+ * `extensions.retryAfter` (seconds until the window ends). The first operation of a window is never
+ * refused for its cost, else one costlier than the whole budget could never run.
  *
  * If Redis does not answer, operations are let through with a warning: the hub serves social
  * services and youth welfare, and their availability beats rate limiting (fail open).
