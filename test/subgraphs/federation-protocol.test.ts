@@ -44,4 +44,17 @@ describe('subgraph federation protocol', () => {
     const unknown = await ask(query, { r: [{ __typename: 'Household', id: personId }] });
     expect(unknown.errors).toBeDefined();
   });
+
+  it('enforces data protection itself: a partner without basis gets no personal data, also when calling directly', async () => {
+    const caritas = { ...actor, partner: 'caritas-rheine', purpose: 'case_management', requestId: 'req-direct-caritas' };
+    const res = await fetch(city.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await app.container.identity.sign(caritas, 'city') },
+      body: JSON.stringify({ query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { id familyName } } }`, variables: { r: [{ __typename: 'Person', id: personId }] } }),
+    });
+    const body = (await res.json()) as any;
+    // Not even known: the person is outside what caritas may see.
+    expect(body.data._entities).toEqual([null]);
+    expect(JSON.stringify(body)).not.toContain('Tesfay');
+  });
 });
