@@ -67,23 +67,8 @@ export function atFromDb(text: string): string | undefined {
 export const CHAIN_COLUMNS = `seq::text AS seq, ${AT_SQL} AS at, kind, partner, subject, request_id, person_ref,
   categories, fields, purpose, basis, operation, detail, prev_hash, hash`;
 
-export interface DbChainRow {
-  seq: string;
-  at: string;
-  kind: string;
-  partner: string;
-  subject: string;
-  request_id: string;
-  person_ref: string | null;
-  categories: string[];
-  fields: string[];
-  purpose: string | null;
-  basis: string | null;
-  operation: string | null;
-  detail: Record<string, unknown>;
-  prev_hash: string;
-  hash: string;
-}
+/** A row as PostgreSQL returns it: seq as text (bigint), plus the stored hash. */
+export type DbChainRow = Omit<ChainRow, 'seq'> & { seq: string; hash: string };
 
 /** A row read back from PostgreSQL as ChainRow; atValid is false when `at` cannot have been written by append(). */
 export function chainRowFromDb(r: DbChainRow): { row: ChainRow; atValid: boolean } {
