@@ -1,3 +1,5 @@
+import http from 'node:http';
+import https from 'node:https';
 import { createRemoteJWKSet, jwtVerify, JWTVerifyGetKey, KeyLike } from 'jose';
 import { Actor } from '../shared/actor';
 import { AppError } from '../shared/errors';
@@ -15,12 +17,40 @@ export interface AccessTokenVerifierOptions {
   partners: PartnerDirectory;
 }
 
+/** Longest a key lookup may wait for the identity provider's JWKS. */
+const JWKS_TIMEOUT_MS = 5000;
+
+/**
+ * The identity provider's JWKS, with a deadline on the whole fetch. jose's own timeout covers
+ * only the wait for the response headers: a body that stalls would hold this and every later
+ * refresh (jose shares one pending fetch) forever. At the deadline the lookup fails
+ * (UNAUTHENTICATED) and the stalled connection is cut, so the next lookup tries afresh.
+ */
+function remoteKeySet(url: URL): JWTVerifyGetKey {
+  const agent = url.protocol === 'https:' ? new https.Agent() : new http.Agent();
+  const jwks = createRemoteJWKSet(url, { agent, timeoutDuration: JWKS_TIMEOUT_MS });
+  return async (header, token) => {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        agent.destroy();
+        reject(new Error('JWKS fetch timed out'));
+      }, JWKS_TIMEOUT_MS);
+    });
+    try {
+      return await Promise.race([jwks(header, token), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}
+
 /** Verifies partner access tokens and turns them into an actor; every failure is UNAUTHENTICATED. */
 export class AccessTokenVerifier {
   private readonly key: JWTVerifyGetKey | KeyLike | Uint8Array;
 
   constructor(private readonly opts: AccessTokenVerifierOptions) {
-    if (opts.jwksUrl) this.key = createRemoteJWKSet(new URL(opts.jwksUrl));
+    if (opts.jwksUrl) this.key = remoteKeySet(new URL(opts.jwksUrl));
     else if (opts.devPublicKey) this.key = opts.devPublicKey;
     else throw new Error('No key to verify access tokens: configure AUTH_JWKS_URL or enable the dev key');
   }
