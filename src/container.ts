@@ -13,6 +13,7 @@ import { Outbox, OutboxStore } from './events/outbox.service';
 import { PolicyDecisionPoint } from './policy/policy.service';
 import { createEventsQueue, createRedisConnection } from './events/queues';
 import { OutboxRelay } from './events/relay';
+import { createRetentionService, RetentionService } from './retention/retention.service';
 import { createDataSource, migrate } from './shared/database';
 import { IdentitySigner } from './shared/identity';
 import { createLogger, Logger } from './shared/logger';
@@ -44,6 +45,8 @@ export interface Container {
   identity: IdentitySigner;
   /** Tamper-evident audit log (schema `audit`). */
   audit: AuditLog;
+  /** Retention: erases or pseudonymises what has passed its retention period (src/retention). */
+  retention: RetentionService;
   /** Runs every subgraph's (and the audit log's) pending migrations; returns what ran. */
   migrate(): Promise<string[]>;
   close(): Promise<void>;
@@ -119,6 +122,9 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
   redis.on('error', (err) => log.warn({ err: { message: err.message } }, 'redis connection error'));
   const eventsQueue = createEventsQueue(redis, config.queuePrefix);
   const outboxStores = SUBGRAPH_NAMES.map((name) => new OutboxStore(name, dataSources[name]));
+  // --- retention: each task writes its own subgraph's schema; the rules are hub data ---
+  const retention = createRetentionService({ hub: dataSources.hub, city: dataSources.city, audit, clock, log: log.child({ component: 'retention' }) });
+  // --- end retention ---
   const relay = new OutboxRelay(outboxStores, eventsQueue, { intervalMs: config.relayIntervalMs, redeliverAfterMs: config.redeliverAfterMs }, log.child({ component: 'relay' }));
 
   return {
@@ -135,6 +141,7 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
     relay,
     identity: new IdentitySigner(secret),
     audit,
+    retention,
     async migrate() {
       const ran: string[] = [];
       for (const name of SUBGRAPH_NAMES) ran.push(...(await migrate(dataSources[name], name)));

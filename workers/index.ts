@@ -1,6 +1,7 @@
 import { Worker } from 'bullmq';
 import { Container } from '../src/container';
 import { startEventsWorker } from './events.worker';
+import { startMaintenanceWorker } from './retention.worker';
 
 export interface RunningWorkers {
   workers: Worker[];
@@ -9,7 +10,10 @@ export interface RunningWorkers {
 
 /** Every queue's processor plus the outbox relay. `lotse worker` runs this alone; `npm start` in-process. */
 export async function startWorkers(container: Container): Promise<RunningWorkers> {
-  const workers: Worker[] = [startEventsWorker(container)];
+  // --- retention: the maintenance queue and its job scheduler (boot fails on a bad schedule or a missing handler) ---
+  const maintenance = await startMaintenanceWorker(container);
+  // --- end retention ---
+  const workers: Worker[] = [startEventsWorker(container), maintenance.worker];
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   container.relay.start();
   container.log.info({ queues: workers.map((w) => w.name) }, 'workers started');
@@ -18,6 +22,7 @@ export async function startWorkers(container: Container): Promise<RunningWorkers
     async close() {
       await container.relay.stop();
       await Promise.all(workers.map((w) => w.close()));
+      await maintenance.close(); // retention: its queue and schedule check
     },
   };
 }
