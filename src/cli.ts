@@ -7,6 +7,7 @@ import { Checkpoint } from './audit/audit.service';
 import { Config, ConfigError, loadConfig, SubgraphName, SUBGRAPH_NAMES } from './config';
 import { DEFAULT_SUBGRAPH_PORTS } from './gateway/compose';
 import { loadOrCreateDevKey, signDevToken } from './gateway/dev-key';
+import { checkManifest, composedGatewaySchema, exampleManifestFiles, ManifestError, PersistedQueryManifest, TRUSTED_DOCUMENTS_TTL_MS } from './gateway/trusted-documents';
 import { RedisNotFoundError } from './runtime/redis-server';
 import { seedDemo } from './seed/demo.seed';
 import { seedPartners } from './seed/partners.seed';
@@ -26,6 +27,13 @@ Commands:
   migrate                   apply pending database migrations
   seed --demo               load partners and the demo data set (Rheine)
   compose [--check]         regenerate schema/*.graphql from code; --check fails on drift
+  documents register --partner SLUG FILE
+                            register a partner's operations (Apollo persisted query manifest);
+                            refuses the whole file if one operation is invalid or over a limit
+  documents list --partner SLUG
+                            the partner's registered operations (sha256, name, registered at)
+  documents export-examples [--out DIR]
+                            write the demo partners' manifests (default trusted-documents/)
   token --partner SLUG      print a development access token [--scopes a,b] [--purposes a,b] [--ttl seconds]
   register [--json]         print the register of legal bases (records of processing, DSGVO Art. 30)
   audit verify              recompute the audit log's hash chain; exit 1 if it is broken
@@ -33,6 +41,8 @@ Commands:
   audit verify-checkpoint FILE
                             check a checkpoint against the log (same LOTSE_INTERNAL_SECRET or
                             LOTSE_DATA_DIR as when it was taken); exit 1 if it does not hold
+  retention run [--dry-run] erase or pseudonymise what has passed its retention period (one JSON
+                            line per task, counts only); --dry-run counts and writes nothing
 
 Configuration comes from the environment; see README.md.`;
 
@@ -87,10 +97,14 @@ async function run(argv: string[]): Promise<number> {
     }
     case 'register':
       return register(config, rest);
+    case 'documents':
+      return documents(config, rest);
     case 'token':
       return token(config, rest);
     case 'audit':
       return audit(config, rest);
+    case 'retention':
+      return retention(config, rest);
     default:
       throw new UsageError(`Unknown command "${command}"`);
   }
@@ -140,6 +154,64 @@ async function register(config: Config, args: string[]): Promise<number> {
     await infra.stop();
   }
 }
+
+// --- trusted documents (src/gateway/trusted-documents.ts) ---
+/** `lotse documents register|list|export-examples`: the operations each partner may run in production. */
+async function documents(config: Config, args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { partner: { type: 'string' }, out: { type: 'string' } } });
+  const [sub, file] = positionals;
+  const usage = 'lotse documents needs one of: register --partner SLUG FILE, list --partner SLUG, export-examples [--out DIR]';
+  if (sub !== 'register' && sub !== 'list' && sub !== 'export-examples') throw new UsageError(usage);
+  if (positionals.length !== (sub === 'register' ? 2 : 1)) throw new UsageError(usage);
+  if (sub !== 'export-examples' && !values.partner) throw new UsageError(`lotse documents ${sub} needs --partner SLUG`);
+  let schema: ReturnType<typeof composedGatewaySchema> | undefined;
+  const check = async (json: unknown, what: string) => {
+    try {
+      return checkManifest(json, await (schema ??= composedGatewaySchema()));
+    } catch (err) {
+      if (err instanceof ManifestError) throw new CliError(`${what} refused, nothing registered: ${err.message}`);
+      throw err;
+    }
+  };
+  if (sub === 'export-examples') {
+    const dir = path.resolve(values.out ?? 'trusted-documents');
+    const files = exampleManifestFiles();
+    for (const [name, content] of Object.entries(files)) await check(JSON.parse(content), name);
+    fs.mkdirSync(dir, { recursive: true });
+    for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), content);
+    console.log(`wrote ${Object.keys(files).length} manifests to ${path.relative(process.cwd(), dir) || '.'}`);
+    return 0;
+  }
+  let manifest: PersistedQueryManifest | undefined;
+  if (sub === 'register') {
+    let json: unknown;
+    try {
+      json = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new CliError(`cannot read manifest ${file}: ${(err as Error).message}`);
+    }
+    manifest = await check(json, file);
+  }
+  const { container, infra } = await boot({ ...config, logLevel: 'warn' }, createLogger('warn'));
+  try {
+    const hub = container.subgraphs.hub.services;
+    if (!(await hub.partners.findBySlug(values.partner!))) throw new CliError(`Unknown partner "${values.partner}"`);
+    if (manifest) {
+      const docs = manifest.operations.map((op) => ({ hash: op.id, name: op.name, document: op.body }));
+      const { added, updated } = await hub.trustedDocuments.register(values.partner!, docs);
+      console.log(`registered ${docs.length} operation${docs.length === 1 ? '' : 's'} for ${values.partner} (${added} new, ${updated} already registered); gateways use them within ${TRUSTED_DOCUMENTS_TTL_MS / 1000} s`);
+      return 0;
+    }
+    const rows = await hub.trustedDocuments.forPartner(values.partner!);
+    if (!rows.length) console.error(`no documents registered for ${values.partner}`);
+    for (const d of rows) console.log(`sha256:${d.hash}\t${d.name}\t${d.registeredAt.toISOString()}`);
+    return 0;
+  } finally {
+    await container.close();
+    await infra.stop();
+  }
+}
+// --- end trusted documents ---
 
 /** A token for GraphiQL and scripts; it needs the partner to exist, so it reads the database. */
 async function token(config: Config, args: string[]): Promise<number> {
@@ -219,6 +291,24 @@ async function audit(config: Config, args: string[]): Promise<number> {
     await infra.stop();
   }
 }
+
+// --- retention ---
+/** `lotse retention run [--dry-run]`: one JSON line per task on stdout (counts only, no personal data). */
+async function retention(config: Config, args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { 'dry-run': { type: 'boolean' } } });
+  if (positionals.length !== 1 || positionals[0] !== 'run') throw new UsageError('lotse retention needs: run [--dry-run]');
+  const dryRun = Boolean(values['dry-run']);
+  if (!dryRun && !config.retentionEnabled) throw new CliError('retention is disabled (RETENTION_ENABLED=false); only --dry-run runs');
+  const { container, infra } = await boot({ ...config, logLevel: 'warn' }, createLogger('warn'));
+  try {
+    for (const summary of await container.retention.run({ dryRun })) console.log(JSON.stringify(summary));
+    return 0;
+  } finally {
+    await container.close();
+    await infra.stop();
+  }
+}
+// --- end retention ---
 
 async function compose(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { check: { type: 'boolean' }, out: { type: 'string' } } });

@@ -40,6 +40,16 @@ export interface Config {
   };
   /** Longest a subgraph call may take: in-process it then fails with SUBGRAPH_TIMEOUT, over HTTP the request is aborted. */
   subgraphTimeoutMs: number;
+  // --- trusted documents (src/gateway/trusted-documents.ts) ---
+  /** Run only documents registered for the calling partner (`lotse documents register`). */
+  trustedDocuments: boolean;
+  // --- end trusted documents ---
+  // --- retention (src/retention, workers/retention.worker.ts) ---
+  /** Whether the scheduled retention job runs (false: the schedule is removed and `lotse retention run` only dry-runs). */
+  retentionEnabled: boolean;
+  /** Cron pattern (5 or 6 fields) of the retention job, in Europe/Berlin time. */
+  retentionSchedule: string;
+  // --- end retention ---
 }
 
 export class ConfigError extends Error {
@@ -139,7 +149,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       costPerMinute: int('RATE_LIMIT_COST_PER_MINUTE', 60000, 1, 1_000_000_000),
     },
     subgraphTimeoutMs: int('SUBGRAPH_TIMEOUT_MS', 10000, 1, 600000),
+    // --- trusted documents ---
+    trustedDocuments: bool('TRUSTED_DOCUMENTS', lotseEnv === 'production'),
+    // --- end trusted documents ---
+    // --- retention ---
+    retentionEnabled: bool('RETENTION_ENABLED', true),
+    retentionSchedule: str('RETENTION_SCHEDULE') ?? '15 3 * * *',
+    // --- end retention ---
   };
+  // --- retention: syntax only (5 or 6 cron fields); the worker's job scheduler rejects a pattern that cannot fire ---
+  if (!/^[0-9A-Za-z*,/?#LW-]+(\s+[0-9A-Za-z*,/?#LW-]+){4,5}$/.test(config.retentionSchedule)) {
+    problems.push(`RETENTION_SCHEDULE must be a cron pattern with 5 or 6 fields, e.g. "15 3 * * *", got "${config.retentionSchedule}"`);
+  }
+  // --- end retention ---
   if (config.queuePrefix.includes(':')) problems.push('LOTSE_QUEUE_PREFIX must not contain ":"');
   if (problems.length) throw new ConfigError(problems);
   return config;

@@ -12,16 +12,19 @@ import { Config, SubgraphName, SUBGRAPH_NAMES } from '../config';
 import { formatError } from '../shared/errors';
 import { IdentitySigner } from '../shared/identity';
 import { Subgraph } from '../subgraphs/subgraph';
+import type { HubSubgraph } from '../subgraphs/hub/hub.subgraph';
 import { createArmor } from './armor';
 import { composeSupergraph } from './compose';
 import { GatewayContext } from './context';
 import { localExecutor, remoteExecutor } from './executors';
 import { Metrics } from './metrics';
 import { rateLimitPlugin } from './rate-limit';
+import { CachedTrustedDocuments, trustedDocumentsPlugin } from './trusted-documents';
 
 export interface GatewayOptions {
   config: Config;
-  subgraphs: Record<SubgraphName, Subgraph>;
+  /** The hub always runs here too: the gateway reads its trusted documents. */
+  subgraphs: Record<SubgraphName, Subgraph> & { hub: HubSubgraph };
   identity: IdentitySigner;
   metrics: Metrics;
   /** Per-partner rate limits are counted here (the container's connection). */
@@ -53,6 +56,8 @@ export function createApolloServer(schema: GraphQLSchema, opts: GatewayOptions):
   // Depth, aliases, cost, tokens, directives, no field suggestions: see armor.ts for the limits.
   const armor = createArmor<GatewayContext>(opts.config);
   const rateLimit = rateLimitPlugin({ redis: opts.redis, prefix: opts.config.queuePrefix, ...opts.config.rateLimit });
+  // Only registered documents run where TRUSTED_DOCUMENTS is on; persisted references resolve always.
+  const trustedDocuments = trustedDocumentsPlugin({ documents: new CachedTrustedDocuments(opts.subgraphs.hub.services.trustedDocuments), enforce: opts.config.trustedDocuments });
   return new ApolloServer<GatewayContext>({
     schema,
     introspection: !production,
@@ -60,12 +65,14 @@ export function createApolloServer(schema: GraphQLSchema, opts: GatewayOptions):
     hideSchemaDetailsFromClientErrors: production,
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
+    // Automatic persisted queries would let any client register a document: trusted documents replace them.
+    persistedQueries: false,
     validationRules: armor.validationRules,
     formatError,
     // We stop in order (server, workers, pools, embedded PostgreSQL) on SIGINT/SIGTERM ourselves.
     stopOnTerminationSignals: false,
     // No vendor telemetry even if APOLLO_KEY is set; no landing page that loads from a CDN.
-    plugins: [...armor.plugins, rateLimit, observabilityPlugin(opts.metrics), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled(), ApolloServerPluginSchemaReportingDisabled()],
+    plugins: [trustedDocuments, ...armor.plugins, rateLimit, observabilityPlugin(opts.metrics), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled(), ApolloServerPluginSchemaReportingDisabled()],
   });
 }
 

@@ -7,6 +7,7 @@ import { Logger } from '../shared/logger';
 import { AccessTokenVerifier } from './auth';
 import { GatewayContext } from './context';
 import { Metrics } from './metrics';
+import { documentIdAsPersistedQuery } from './trusted-documents';
 
 export const MAX_BODY_BYTES = 100 * 1024;
 /** The purpose a request states (DSGVO Art. 5(1)(b)); recorded in the audit log with every access. */
@@ -66,7 +67,9 @@ async function graphql(req: http.IncomingMessage, res: http.ServerResponse, url:
   }
   const headers = new HeaderMap();
   for (const [key, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-  const httpGraphQLRequest: HTTPGraphQLRequest = { method: req.method, headers, search: url.search, body };
+  // GraphQL-over-HTTP `documentId` as Apollo's persisted-query extension (trusted documents).
+  const persisted = documentIdAsPersistedQuery(body, url.search);
+  const httpGraphQLRequest: HTTPGraphQLRequest = { method: req.method, headers, search: persisted.search, body: persisted.body };
 
   const response = await opts.apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest,

@@ -73,7 +73,8 @@ async function startProductionApp(): Promise<{ app: TestApp; close(): Promise<vo
   });
   await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
   const jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`;
-  const app = await startTestApp({ env: { LOTSE_ENV: 'production', LOTSE_INTERNAL_SECRET: 'x'.repeat(40), AUTH_DEV_KEY: 'false', AUTH_JWKS_URL: jwksUrl } });
+  // Trusted documents off: they would refuse every probe before the layers probed here (see trusted-documents.test.ts).
+  const app = await startTestApp({ env: { LOTSE_ENV: 'production', LOTSE_INTERNAL_SECRET: 'x'.repeat(40), AUTH_DEV_KEY: 'false', AUTH_JWKS_URL: jwksUrl, TRUSTED_DOCUMENTS: 'false' } });
   jwk = { ...(await exportJWK(app.devKey.publicKey)), kid: app.devKey.kid, alg: 'ES256', use: 'sig' };
   return {
     app,

@@ -9,6 +9,7 @@ import { PartnerService } from './partner/partner.service';
 import { ConsentService } from './consent/consent.service';
 import { LegalBasisService } from './legal-basis/legal-basis.service';
 import { AccessReportService } from './access-report/access-report.service';
+import { TrustedDocumentService } from './trusted-document/trusted-document.service';
 
 export interface HubServices {
   partners: PartnerService;
@@ -17,6 +18,8 @@ export interface HubServices {
   consents: ConsentService;
   legalBases: LegalBasisService;
   accessReport: AccessReportService;
+  /** Operators and the gateway only: not exposed over GraphQL. */
+  trustedDocuments: TrustedDocumentService;
 }
 
 export function createHubLoaders(services: HubServices, _actor: Actor) {

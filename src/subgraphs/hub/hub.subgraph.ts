@@ -26,9 +26,13 @@ import { LegalBasisService } from './legal-basis/legal-basis.service';
 import { AccessReportResolver } from './access-report/access-report.resolver';
 import { AccessReportService } from './access-report/access-report.service';
 import { HubDataProtection1764100000000 } from './migrations/1764100000000-hub-data-protection';
+import { HubRetention1764300000000 } from './migrations/1764300000000-hub-retention';
+import { HubTrustedDocuments1764400000000 } from './migrations/1764400000000-hub-trusted-documents';
+import { TrustedDocumentEntity } from './trusted-document/trusted-document.entity';
+import { TrustedDocumentService } from './trusted-document/trusted-document.service';
 
-export const hubEntities = [PartnerEntity, PersonIdentifierEntity, BiographyEntryEntity, ConsentEntity, LegalBasisEntity, OutboxEvent];
-export const hubMigrations = [HubInitial1764000000000, HubDataProtection1764100000000];
+export const hubEntities = [PartnerEntity, PersonIdentifierEntity, BiographyEntryEntity, ConsentEntity, LegalBasisEntity, TrustedDocumentEntity, OutboxEvent];
+export const hubMigrations = [HubInitial1764000000000, HubDataProtection1764100000000, HubRetention1764300000000, HubTrustedDocuments1764400000000];
 
 export type HubSubgraph = Subgraph & { services: HubServices };
 
@@ -41,6 +45,7 @@ export async function buildHubSubgraph(ds: DataSource, deps: SubgraphDeps): Prom
     consents: new ConsentService(ds, deps.outbox, deps.clock),
     legalBases: new LegalBasisService(ds, deps.clock),
     accessReport: new AccessReportService(deps.audit),
+    trustedDocuments: new TrustedDocumentService(ds, deps.clock),
   };
   const { schema, sdl } = await buildFederatedSchema(
     { resolvers: [PartnerResolver, PersonIdentifierResolver, BiographyResolver, PersonConsentResolver, ConsentResolver, LegalBasisResolver, AccessReportResolver], orphanedTypes: [HubPerson] },
