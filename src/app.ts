@@ -1,5 +1,5 @@
 import { Config } from './config';
-import { Container, createContainer } from './container';
+import { Container, createContainer, migrateDatabase } from './container';
 import { loadOrCreateDevKey } from './gateway/dev-key';
 import { resolveInfrastructure, Infrastructure } from './runtime/infrastructure';
 import { seedDemo } from './seed/demo.seed';
@@ -19,9 +19,10 @@ export interface App {
 export async function boot(config: Config, log: Logger = createLogger(config.logLevel)): Promise<{ container: Container; infra: Infrastructure }> {
   const infra = await resolveInfrastructure(config, log);
   try {
-    const container = await createContainer(config, { databaseUrl: infra.databaseUrl, redisUrl: infra.redisUrl, log });
-    const ran = await container.migrate();
+    // Migrations first, as the connecting (owner) role: they create the app role the container acts as.
+    const ran = await migrateDatabase(infra.databaseUrl);
     if (ran.length) log.info({ migrations: ran }, 'migrations applied');
+    const container = await createContainer({ ...config, databaseAppRole: config.databaseAppRole ?? infra.appRole }, { databaseUrl: infra.databaseUrl, redisUrl: infra.redisUrl, log });
     return { container, infra };
   } catch (err) {
     await infra.stop();

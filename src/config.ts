@@ -12,6 +12,8 @@ export interface Config {
   /** Unset: an embedded PostgreSQL under dataDir is started. */
   databaseUrl?: string;
   dbPoolSize: number;
+  /** Role the application acts as (SET ROLE) when it connects as the schema owner; row-level security applies to it. */
+  databaseAppRole?: string;
   /** Unset: localhost:6379, else a redis-server from PATH. */
   redisUrl?: string;
   queuePrefix: string;
@@ -129,6 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: str('LOG_LEVEL') ?? (lotseEnv === 'test' ? 'silent' : 'info'),
     databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
     dbPoolSize: int('DB_POOL_SIZE', 5, 1, 100),
+    databaseAppRole: str('DATABASE_APP_ROLE'),
     redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
     queuePrefix: str('LOTSE_QUEUE_PREFIX') ?? 'lotse',
     dataDir: path.resolve(str('LOTSE_DATA_DIR') ?? '.lotse'),
@@ -162,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push(`RETENTION_SCHEDULE must be a cron pattern with 5 or 6 fields, e.g. "15 3 * * *", got "${config.retentionSchedule}"`);
   }
   // --- end retention ---
+  if (config.databaseAppRole && !/^[a-z_][a-z0-9_]{0,62}$/.test(config.databaseAppRole)) problems.push('DATABASE_APP_ROLE must be a plain role name, e.g. lotse_app');
   if (config.queuePrefix.includes(':')) problems.push('LOTSE_QUEUE_PREFIX must not contain ":"');
   if (problems.length) throw new ConfigError(problems);
   return config;

@@ -15,6 +15,7 @@ import { createEventsQueue, createRedisConnection } from './events/queues';
 import { OutboxRelay } from './events/relay';
 import { createRetentionService, RetentionService } from './retention/retention.service';
 import { createDataSource, migrate } from './shared/database';
+import { RowSecurityContext, rowSecurityClient } from './shared/row-security';
 import { IdentitySigner } from './shared/identity';
 import { createLogger, Logger } from './shared/logger';
 import { Clock, systemClock } from './shared/time';
@@ -44,6 +45,8 @@ export interface Container {
   relay: OutboxRelay;
   identity: IdentitySigner;
   /** Tamper-evident audit log (schema `audit`). */
+  /** Which jurisdiction the database enforces for the current request (row-level security). */
+  rowSecurity: RowSecurityContext;
   audit: AuditLog;
   /** Retention: erases or pseudonymises what has passed its retention period (src/retention). */
   retention: RetentionService;
@@ -93,6 +96,9 @@ export async function migrateDatabase(databaseUrl: string): Promise<string[]> {
 export async function createContainer(config: Config, opts: ContainerOptions): Promise<Container> {
   const log = opts.log ?? createLogger(config.logLevel);
   const clock = opts.clock ?? systemClock;
+  // Row-level security: each connection carries the jurisdiction of the request it serves.
+  const rowSecurity = new RowSecurityContext();
+  const client = rowSecurityClient(rowSecurity, config.databaseAppRole);
   const dataSources = {} as Record<SubgraphName, DataSource>;
   for (const name of SUBGRAPH_NAMES) {
     dataSources[name] = createDataSource({
@@ -102,16 +108,17 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
       migrations: [...DEFINITIONS[name].migrations],
       poolSize: config.dbPoolSize,
       applicationName: `lotse-${name}`,
+      client,
     });
   }
-  const auditDs = createDataSource({ url: opts.databaseUrl, schema: AUDIT_SCHEMA, entities: [], migrations: [...auditMigrations], poolSize: config.dbPoolSize, applicationName: 'lotse-audit' });
+  const auditDs = createDataSource({ url: opts.databaseUrl, schema: AUDIT_SCHEMA, entities: [], migrations: [...auditMigrations], poolSize: config.dbPoolSize, applicationName: 'lotse-audit', client });
   await Promise.all([...Object.values(dataSources), auditDs].map((ds) => ds.initialize()));
   const secret = internalSecret(config);
   const audit = new AuditLog(auditDs, { ...auditKeys(secret), clock });
   const outbox = new Outbox(clock, audit);
   // The policy decision point reads the hub's legal bases and consents for every subgraph.
   const pdp = new PolicyDecisionPoint(dataSources.hub, clock);
-  const deps = { clock, outbox, pdp, audit };
+  const deps = { clock, outbox, pdp, audit, rowSecurity };
   const subgraphs: Subgraphs = {
     city: await buildCitySubgraph(dataSources.city, deps),
     jobcenter: await buildJobcenterSubgraph(dataSources.jobcenter, deps),
@@ -141,13 +148,10 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
     relay,
     identity: new IdentitySigner(secret),
     audit,
+    rowSecurity,
     retention,
-    async migrate() {
-      const ran: string[] = [];
-      for (const name of SUBGRAPH_NAMES) ran.push(...(await migrate(dataSources[name], name)));
-      ran.push(...(await migrate(auditDs, AUDIT_SCHEMA)));
-      return ran;
-    },
+    // Migrations run as the connecting (owner) role, not the application role.
+    migrate: () => migrateDatabase(opts.databaseUrl),
     async close() {
       await relay.stop();
       await eventsQueue.close();

@@ -6,6 +6,7 @@ import { SubgraphName, SUBGRAPH_NAMES } from './config';
 import { Outbox } from './events/outbox.service';
 import { PolicyDecisionPoint } from './policy/policy.service';
 import { AuditLog } from './audit/audit.service';
+import { RowSecurityContext } from './shared/row-security';
 import { composeSupergraph, ComposedSchemas } from './gateway/compose';
 import { systemClock } from './shared/time';
 import { buildCitySubgraph } from './subgraphs/city/city.subgraph';
@@ -20,7 +21,7 @@ export async function composeFromCode(): Promise<ComposedSchemas> {
   const ds = new DataSource({ type: 'postgres' });
   // Schemas depend on code only: nothing here touches a database.
   const audit = new AuditLog(ds, { pseudonymKey: 'x'.repeat(32), checkpointKey: 'x'.repeat(32), clock: systemClock });
-  const deps = { clock: systemClock, outbox: new Outbox(systemClock), pdp: new PolicyDecisionPoint(ds, systemClock), audit };
+  const deps = { clock: systemClock, outbox: new Outbox(systemClock), pdp: new PolicyDecisionPoint(ds, systemClock), audit, rowSecurity: new RowSecurityContext() };
   const sdls: Record<SubgraphName, string> = {
     city: (await buildCitySubgraph(ds, deps)).sdl,
     jobcenter: (await buildJobcenterSubgraph(ds, deps)).sdl,

@@ -22,7 +22,7 @@ export interface RunningServer {
 export async function startGatewayServer(container: Container, opts: { port: number; host: string; devKey?: DevKey }): Promise<RunningServer> {
   const { config } = container;
   const metrics = createMetrics();
-  const gatewayOpts = { config, subgraphs: container.subgraphs, identity: container.identity, metrics, redis: container.redis, audit: container.audit };
+  const gatewayOpts = { config, subgraphs: container.subgraphs, identity: container.identity, metrics, redis: container.redis, audit: container.audit, rowSecurity: container.rowSecurity };
   const { schema } = buildGatewaySchema(gatewayOpts);
   const apollo = createApolloServer(schema, gatewayOpts);
   await apollo.start();

@@ -58,22 +58,21 @@ export async function startSubgraphServer(container: Container, name: SubgraphNa
     }
     const headers = new HeaderMap();
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
-    let context: SubgraphContext | undefined;
-    const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: 'POST', headers, search: '', body },
-      context: async () => {
-        try {
-          const raw = req.headers[IDENTITY_HEADER];
-          const actor = await container.identity.verify(Array.isArray(raw) ? raw[0] : raw, name);
-          context = subgraph.createContext(actor);
-          return context;
-        } catch {
-          throw new GraphQLError('A gateway identity is required', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
-        }
-      },
-    });
+    // The identity is checked first: its jurisdiction bounds every database query of this request.
+    let context: SubgraphContext;
+    try {
+      const raw = req.headers[IDENTITY_HEADER];
+      context = subgraph.createContext(await container.identity.verify(Array.isArray(raw) ? raw[0] : raw, name));
+    } catch {
+      res.statusCode = 401;
+      res.setHeader('content-type', 'application/json');
+      return res.end('{"errors":[{"message":"A gateway identity is required","extensions":{"code":"UNAUTHENTICATED"}}]}');
+    }
+    const response = await container.rowSecurity.run(context.actor.jurisdiction, () =>
+      apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: { method: 'POST', headers, search: '', body }, context: async () => context }),
+    );
     // No audit entry, no data: the response leaves only after its reads are logged.
-    if (context) await flushAccess(container.audit, context.policy, (body as { operationName?: string })?.operationName ?? null);
+    await flushAccess(container.audit, context.policy, (body as { operationName?: string })?.operationName ?? null);
     for (const [k, v] of response.headers) res.setHeader(k, v);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') res.end(response.body.string);

@@ -2,6 +2,7 @@ import { buildHTTPExecutor } from '@graphql-tools/executor-http';
 import { Executor, ExecutionRequest } from '@graphql-tools/utils';
 import { execute, ExecutionResult, GraphQLError } from 'graphql';
 import { AuditLog } from '../audit/audit.service';
+import { RowSecurityContext } from '../shared/row-security';
 import { flushAccess } from '../policy/policy.audit';
 import { IdentitySigner, IDENTITY_HEADER } from '../shared/identity';
 import { Subgraph, SubgraphContext } from '../subgraphs/subgraph';
@@ -12,7 +13,7 @@ import { GatewayContext } from './context';
  * subgraph trusts nothing a remote one would not. Once per gateway request and subgraph, so
  * the subgraph's DataLoaders span all of that request's calls.
  */
-export function localExecutor(subgraph: Subgraph, identity: IdentitySigner, timeoutMs = 10000, audit?: AuditLog): Executor {
+export function localExecutor(subgraph: Subgraph, identity: IdentitySigner, timeoutMs = 10000, audit?: AuditLog, rowSecurity?: RowSecurityContext): Executor {
   const contexts = new WeakMap<GatewayContext, Promise<SubgraphContext>>();
   const contextFor = (gctx: GatewayContext) => {
     let ctx = contexts.get(gctx);
@@ -27,13 +28,16 @@ export function localExecutor(subgraph: Subgraph, identity: IdentitySigner, time
   };
   const run = async (request: ExecutionRequest) => {
     const contextValue = await contextFor(request.context as GatewayContext);
-    const result = await execute({
-      schema: subgraph.schema,
-      document: request.document,
-      variableValues: request.variables,
-      operationName: request.operationName,
-      contextValue,
-    });
+    const run = () =>
+      execute({
+        schema: subgraph.schema,
+        document: request.document,
+        variableValues: request.variables,
+        operationName: request.operationName,
+        contextValue,
+      });
+    // The database enforces the caller's jurisdiction on every query this call makes.
+    const result = await (rowSecurity ? rowSecurity.run(contextValue.actor.jurisdiction, run) : run());
     // No audit entry, no data: a failing audit write fails this call.
     if (audit) await flushAccess(audit, contextValue.policy, (request.context as GatewayContext).operationName ?? request.operationName ?? null);
     return result;

@@ -8,6 +8,7 @@ import { getStitchedSchemaFromSupergraphSdl } from '@graphql-tools/federation';
 import { GraphQLSchema } from 'graphql';
 import type Redis from 'ioredis';
 import { AuditLog } from '../audit/audit.service';
+import { RowSecurityContext } from '../shared/row-security';
 import { Config, SubgraphName, SUBGRAPH_NAMES } from '../config';
 import { formatError } from '../shared/errors';
 import { IdentitySigner } from '../shared/identity';
@@ -31,6 +32,8 @@ export interface GatewayOptions {
   redis: Redis;
   /** Reads and denials of personal data are written here after each subgraph call. */
   audit?: AuditLog;
+  /** Row-level security context of the in-process subgraphs' connections. */
+  rowSecurity?: RowSecurityContext;
 }
 
 /**
@@ -45,7 +48,7 @@ export function buildGatewaySchema(opts: GatewayOptions): { schema: GraphQLSchem
       const name = cfg.name.toLowerCase() as SubgraphName;
       const url = opts.config.subgraphUrls[name];
       const timeoutMs = opts.config.subgraphTimeoutMs;
-      cfg.executor = url ? remoteExecutor(name, url, opts.identity, timeoutMs) : localExecutor(opts.subgraphs[name], opts.identity, timeoutMs, opts.audit);
+      cfg.executor = url ? remoteExecutor(name, url, opts.identity, timeoutMs) : localExecutor(opts.subgraphs[name], opts.identity, timeoutMs, opts.audit, opts.rowSecurity);
     },
   });
   return { schema, supergraph: composed.supergraph };

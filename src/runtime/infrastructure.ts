@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
+import { APP_ROLE } from '../shared/row-security.sql';
 import { Config } from '../config';
 import { Logger } from '../shared/logger';
 import { startEmbeddedPostgres } from './embedded-postgres';
@@ -9,6 +10,8 @@ import { resolveRedis } from './redis-server';
 export interface Infrastructure {
   databaseUrl: string;
   redisUrl: string;
+  /** The embedded PostgreSQL's login is a superuser: the app then acts as the app role, as in production. */
+  appRole?: string;
   stop(): Promise<void>;
 }
 
@@ -37,6 +40,7 @@ export async function resolveInfrastructure(config: Config, log: Logger): Promis
     return {
       databaseUrl,
       redisUrl: redis.url,
+      appRole: config.databaseUrl ? undefined : APP_ROLE,
       async stop() {
         for (const stop of stops.reverse()) await stop().catch(() => undefined);
       },

@@ -7,6 +7,8 @@ export interface DataSourceOptions {
   migrations: MixedList<Function | string>;
   poolSize: number;
   applicationName: string;
+  /** A pg Client class, e.g. one that applies row-level security settings per connection. */
+  client?: typeof import('pg').Client;
 }
 
 /** One DataSource per subgraph: each owns exactly one PostgreSQL schema and its own migrations table. */
@@ -21,7 +23,7 @@ export function createDataSource(opts: DataSourceOptions): DataSource {
     migrationsTransactionMode: 'each',
     synchronize: false,
     applicationName: opts.applicationName,
-    extra: { max: opts.poolSize, connectionTimeoutMillis: 10000 },
+    extra: { max: opts.poolSize, connectionTimeoutMillis: 10000, ...(opts.client ? { Client: opts.client } : {}) },
   });
 }
 

@@ -5,6 +5,7 @@ import { Actor } from '../shared/actor';
 import { PolicyDecisionPoint, RequestPolicy } from '../policy/policy.service';
 import { Outbox } from '../events/outbox.service';
 import { AuditLog } from '../audit/audit.service';
+import { RowSecurityContext } from '../shared/row-security';
 import { Clock } from '../shared/time';
 
 /** What a subgraph's resolvers receive: the verified actor and per-request loaders. */
@@ -32,4 +33,5 @@ export interface SubgraphDeps {
   outbox: Outbox;
   pdp: PolicyDecisionPoint;
   audit: AuditLog;
+  rowSecurity: RowSecurityContext;
 }

@@ -94,9 +94,9 @@ describe('appending', () => {
   });
 
   it('refuses UPDATE, DELETE and TRUNCATE on the normal connection', async () => {
-    await expect(ds().query(`UPDATE audit.entry SET partner = 'x' WHERE seq = 1`)).rejects.toThrow(/insert-only: UPDATE refused/);
-    await expect(ds().query('DELETE FROM audit.entry WHERE seq = 1')).rejects.toThrow(/insert-only: DELETE refused/);
-    await expect(ds().query('TRUNCATE audit.entry')).rejects.toThrow(/insert-only: TRUNCATE refused/);
+    await expect(ds().query(`UPDATE audit.entry SET partner = 'x' WHERE seq = 1`)).rejects.toThrow(/permission denied|insert-only: UPDATE refused/);
+    await expect(ds().query('DELETE FROM audit.entry WHERE seq = 1')).rejects.toThrow(/permission denied|insert-only: DELETE refused/);
+    await expect(ds().query('TRUNCATE audit.entry')).rejects.toThrow(/permission denied|insert-only: TRUNCATE refused/);
     expect((await audit.verify()).ok).toBe(true);
   });
 });

@@ -386,7 +386,7 @@ describe('access tokens from an external identity provider (JWKS)', () => {
 
   describe('client-supplied internal headers', () => {
     const QUERY = '{ viewer { partner { slug } scopes purpose } persons(first: 5) { totalCount } }';
-    const forgedActor = { subject: 'attacker', partner: 'rheine-abh', scopes: ['*'], jurisdiction: [''], purpose: 'residence_administration', requestId: 'forged-request' };
+    const forgedActor = { subject: 'attacker', partner: 'rheine-abh', scopes: ['*'], jurisdiction: ['05566076'], purpose: 'residence_administration', requestId: 'forged-request' };
 
     it('would matter: an identity with scopes * sees the person when it reaches the city subgraph directly', async () => {
       const city = await startSubgraphServer(app.container, 'city', { port: 0, host: '127.0.0.1' });

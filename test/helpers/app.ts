@@ -49,6 +49,8 @@ export async function startTestApp(opts: { workers?: boolean; gateway?: boolean;
     OUTBOX_RELAY_INTERVAL_MS: '100',
     HOST: '127.0.0.1',
     PORT: '0',
+    // The machine's database user is a superuser, which bypasses row-level security: act as the app role.
+    DATABASE_APP_ROLE: 'lotse_app',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...opts.env,
   });

@@ -1,3 +1,4 @@
+import { CityRowSecurity1764500000000 } from './migrations/1764500000000-city-row-security';
 import { DataSource } from 'typeorm';
 import { Actor } from '../../shared/actor';
 import { Clock } from '../../shared/time';
@@ -19,14 +20,14 @@ import { PersonResidenceResolver, ResidenceResolver } from './residence/residenc
 import { ResidenceService } from './residence/residence.service';
 
 export const cityEntities = [PersonEntity, HouseholdEntity, MunicipalityEntity, ResidenceStatusEntity, OutboxEvent];
-export const cityMigrations = [CityInitial1764000000000];
+export const cityMigrations = [CityInitial1764000000000, CityRowSecurity1764500000000];
 
 export type CitySubgraph = Subgraph & { services: CityServices };
 
 /** City: persons, households, residence status (owner of `Person`). */
 export async function buildCitySubgraph(ds: DataSource, deps: SubgraphDeps): Promise<CitySubgraph> {
   const municipalities = new MunicipalityService(ds);
-  const persons = new PersonService(ds, deps.outbox, municipalities, deps.clock, deps.pdp);
+  const persons = new PersonService(ds, deps.outbox, municipalities, deps.clock, deps.pdp, deps.rowSecurity);
   const services: CityServices = { persons, municipalities, residence: new ResidenceService(ds, persons, deps.outbox, deps.clock) };
   const { schema, sdl } = await buildFederatedSchema(
     { resolvers: [PersonResolver, HouseholdResolver, PersonResidenceResolver, ResidenceResolver, MunicipalityResolver] },

@@ -1,3 +1,4 @@
+import { CoursesRowSecurity1764500000000 } from './migrations/1764500000000-courses-row-security';
 import { DataSource } from 'typeorm';
 import { Actor } from '../../shared/actor';
 import { Clock } from '../../shared/time';
@@ -15,7 +16,7 @@ import { CourseProviderResolver } from './provider/provider.resolver';
 import { CourseProviderService } from './provider/provider.service';
 
 export const coursesEntities = [CourseProviderEntity, CourseEntity, OutboxEvent];
-export const coursesMigrations = [CoursesInitial1764000000000];
+export const coursesMigrations = [CoursesInitial1764000000000, CoursesRowSecurity1764500000000];
 
 export type CoursesSubgraph = Subgraph & { services: CoursesServices };
 

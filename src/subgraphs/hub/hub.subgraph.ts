@@ -1,3 +1,4 @@
+import { HubGrants1764500000000 } from './migrations/1764500000000-hub-grants';
 import { DataSource } from 'typeorm';
 import { Actor } from '../../shared/actor';
 import { Clock } from '../../shared/time';
@@ -32,7 +33,7 @@ import { TrustedDocumentEntity } from './trusted-document/trusted-document.entit
 import { TrustedDocumentService } from './trusted-document/trusted-document.service';
 
 export const hubEntities = [PartnerEntity, PersonIdentifierEntity, BiographyEntryEntity, ConsentEntity, LegalBasisEntity, TrustedDocumentEntity, OutboxEvent];
-export const hubMigrations = [HubInitial1764000000000, HubDataProtection1764100000000, HubRetention1764300000000, HubTrustedDocuments1764400000000];
+export const hubMigrations = [HubInitial1764000000000, HubDataProtection1764100000000, HubRetention1764300000000, HubTrustedDocuments1764400000000, HubGrants1764500000000];
 
 export type HubSubgraph = Subgraph & { services: HubServices };
 

@@ -1,3 +1,4 @@
+import { JobcenterRowSecurity1764500000000 } from './migrations/1764500000000-jobcenter-row-security';
 import { DataSource } from 'typeorm';
 import { Actor } from '../../shared/actor';
 import { Clock } from '../../shared/time';
@@ -13,7 +14,7 @@ import { JobcenterRecordResolver, PersonJobcenterResolver } from './record/recor
 import { JobcenterRecordService } from './record/record.service';
 
 export const jobcenterEntities = [JobcenterRecordEntity, OutboxEvent];
-export const jobcenterMigrations = [JobcenterInitial1764000000000];
+export const jobcenterMigrations = [JobcenterInitial1764000000000, JobcenterRowSecurity1764500000000];
 
 export type JobcenterSubgraph = Subgraph & { services: JobcenterServices };
 

@@ -6,6 +6,7 @@ import { requireScope } from '../../../shared/scopes';
 import { Clock } from '../../../shared/time';
 import { Outbox } from '../../../events/outbox.service';
 import { PolicyDecisionPoint } from '../../../policy/policy.service';
+import { RowSecurityContext } from '../../../shared/row-security';
 import { Page, pageSize, toPage } from '../../shared/connection.types';
 import { toDay } from '../../shared/validation';
 import { HouseholdEntity } from '../household/household.entity';
@@ -24,6 +25,7 @@ export class PersonService {
     private readonly municipalities: MunicipalityService,
     private readonly clock: Clock,
     private readonly pdp: PolicyDecisionPoint,
+    private readonly rowSecurity: RowSecurityContext,
   ) {}
 
   /**
@@ -167,7 +169,8 @@ export class PersonService {
       if (!person) throw notFound('Person', input.personId);
       const from = person.municipalityKey;
       Object.assign(person, { municipalityKey: input.municipalityKey, ...addressColumns(input.address), updatedAt: this.clock.now() });
-      await em.update(PersonEntity, { id: person.id }, person);
+      // The moved row lies in the target municipality: row security must let this statement see it there.
+      await this.rowSecurity.widen([input.municipalityKey], () => em.update(PersonEntity, { id: person.id }, person));
       await this.outbox.append(em, actor, {
         type: 'person.moved',
         personId: person.id,

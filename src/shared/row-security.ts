@@ -1,0 +1,80 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Client } from 'pg';
+
+/**
+ * PostgreSQL row-level security as the second line behind the services' own scoping: every
+ * connection carries the jurisdiction (AGS prefixes) of the partner whose request it serves, in
+ * the setting `lotse.jurisdiction`, and the tables' policies show only rows inside it. A bug in a
+ * service's WHERE clause then still cannot return another municipality's persons.
+ *
+ * Background work (workers, seeding, retention) runs outside any request and acts as the hub
+ * itself: `*`, which the policies read as "all".
+ */
+export const JURISDICTION_SETTING = 'lotse.jurisdiction';
+export const SYSTEM_JURISDICTION = '*';
+
+export class RowSecurityContext {
+  private readonly storage = new AsyncLocalStorage<string>();
+
+  /** Runs `fn` with the database restricted to `jurisdiction` (AGS prefixes). */
+  run<T>(jurisdiction: string[], fn: () => T): T {
+    // An empty prefix would match everything: a request always names at least one real prefix.
+    const value = jurisdiction.filter((j) => /^\d{1,8}$/.test(j)).join(',');
+    return this.storage.run(value, fn);
+  }
+
+  /**
+   * Runs `fn` with the current jurisdiction plus `extra` prefixes: for operations that rightly
+   * reach into another municipality, such as a person moving there.
+   */
+  widen<T>(extra: string[], fn: () => T): T {
+    const current = this.current();
+    if (current === SYSTEM_JURISDICTION) return fn();
+    return this.run([...current.split(',').filter(Boolean), ...extra], fn);
+  }
+
+  /** The setting for the current async context: a request's jurisdiction, else the system's. */
+  current(): string {
+    return this.storage.getStore() ?? SYSTEM_JURISDICTION;
+  }
+}
+
+type QueryArgs = unknown[];
+
+/**
+ * A pg Client that applies the current context's jurisdiction (and, when configured, the
+ * application role) before a query whenever the connection's setting differs. Pools reuse
+ * connections across requests, so the setting is compared on every query; it costs a round trip
+ * only when the connection changes hands between jurisdictions.
+ */
+export function rowSecurityClient(context: RowSecurityContext, appRole?: string): typeof Client {
+  return class RowSecurityClient extends Client {
+    private applied?: string;
+    private roleApplied = false;
+
+    override query(...args: QueryArgs): any {
+      const first = args[0] as { submit?: unknown } | undefined;
+      // Streams and other submittables go through unchanged: they run inside a transaction whose
+      // BEGIN already applied the setting.
+      if (first && typeof first === 'object' && typeof first.submit === 'function') return (super.query as any)(...args);
+      const wanted = context.current();
+      if (this.applied === wanted && (this.roleApplied || !appRole)) return (super.query as any)(...args);
+      const callback = typeof args[args.length - 1] === 'function' ? (args.pop() as (err: Error | null, res?: unknown) => void) : undefined;
+      const prepare = async () => {
+        if (appRole && !this.roleApplied) {
+          await (super.query as any)(`SET ROLE "${appRole.replace(/"/g, '""')}"`);
+          this.roleApplied = true;
+        }
+        await (super.query as any)('SELECT set_config($1, $2, false)', [JURISDICTION_SETTING, wanted]);
+        this.applied = wanted;
+        return (super.query as any)(...args);
+      };
+      const result = prepare();
+      if (callback) {
+        result.then((r: unknown) => callback(null, r), (e: Error) => callback(e));
+        return undefined;
+      }
+      return result;
+    }
+  } as unknown as typeof Client;
+}
