@@ -96,7 +96,11 @@ describe('authorization of personal data', () => {
     const dpo = await app.gql('rheine-dpo', q, { id: personId });
     expect(dpo.body.errors).toBeUndefined();
     expect(dpo.body.data.accessReport.map((e: any) => e.partner)).toEqual(expect.arrayContaining(['caritas-rheine', 'jobcenter-steinfurt', 'rheine-social']));
+    // Also on Person, for a case owner who sees the person (the advice team holds audit:read).
+    const owner = await app.gql('rheine-social', `query($id: ID!) { person(id: $id) { accessReport(first: 5) { partner kind } } }`, { id: personId });
+    expect(owner.body.errors).toBeUndefined();
+    expect(owner.body.data.person.accessReport.length).toBeGreaterThan(0);
     const again = await app.container.audit.accessReport(personId, { first: 1 });
-    expect(again[0]).toMatchObject({ partner: 'rheine-dpo', operation: 'accessReport' });
+    expect(again[0]).toMatchObject({ partner: 'rheine-social', operation: 'accessReport' });
   });
 });

@@ -24,7 +24,7 @@ import { ConsentService } from './consent/consent.service';
 import { LegalBasisEntity } from './legal-basis/legal-basis.entity';
 import { LegalBasisResolver } from './legal-basis/legal-basis.resolver';
 import { LegalBasisService } from './legal-basis/legal-basis.service';
-import { AccessReportResolver } from './access-report/access-report.resolver';
+import { AccessReportResolver, PersonAccessReportResolver } from './access-report/access-report.resolver';
 import { AccessReportService } from './access-report/access-report.service';
 import { HubDataProtection1764100000000 } from './migrations/1764100000000-hub-data-protection';
 import { HubRetention1764300000000 } from './migrations/1764300000000-hub-retention';
@@ -49,7 +49,7 @@ export async function buildHubSubgraph(ds: DataSource, deps: SubgraphDeps): Prom
     trustedDocuments: new TrustedDocumentService(ds, deps.clock),
   };
   const { schema, sdl } = await buildFederatedSchema(
-    { resolvers: [PartnerResolver, PersonIdentifierResolver, BiographyResolver, PersonConsentResolver, ConsentResolver, LegalBasisResolver, AccessReportResolver], orphanedTypes: [HubPerson] },
+    { resolvers: [PartnerResolver, PersonIdentifierResolver, BiographyResolver, PersonConsentResolver, ConsentResolver, LegalBasisResolver, AccessReportResolver, PersonAccessReportResolver], orphanedTypes: [HubPerson] },
     { Person: (ref: { id: string }) => ({ id: ref.id }) },
   );
   return {

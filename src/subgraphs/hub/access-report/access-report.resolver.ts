@@ -1,6 +1,7 @@
-import { Arg, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 import { HubContext } from '../hub.context';
+import { HubPerson } from '../hub.person';
 import { AccessReportEntry } from './access-report.types';
 
 @Resolver(() => AccessReportEntry)
@@ -13,5 +14,18 @@ export class AccessReportResolver {
     @Ctx() ctx: HubContext,
   ) {
     return ctx.services.accessReport.report(ctx.actor, personId, { first, since });
+  }
+}
+
+@Resolver(() => HubPerson)
+export class PersonAccessReportResolver {
+  @FieldResolver(() => [AccessReportEntry], { nullable: true, description: 'Who accessed this person’s data, newest first (DSGVO Art. 15; needs audit:read)' })
+  accessReport(
+    @Root() p: HubPerson,
+    @Arg('first', () => Int, { nullable: true, description: '1 to 1000, default 100' }) first: number | null,
+    @Arg('since', () => DateTimeResolver, { nullable: true }) since: Date | null,
+    @Ctx() ctx: HubContext,
+  ) {
+    return ctx.services.accessReport.report(ctx.actor, p.id, { first, since });
   }
 }
