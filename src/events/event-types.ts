@@ -14,6 +14,7 @@ export interface EventPayloads {
   'person.identifier_added': { personId: string; identifierId: string; system: string; issuedBy: string };
   'consent.given': { personId: string; consentId: string; purpose: string; recipients: string[]; categories: string[] };
   'consent.withdrawn': { personId: string; consentId: string; purpose: string; recipients: string[]; categories: string[] };
+  'referral.status_changed': { referralId: string; kind: string; personId: string; from: string | null; to: string; sender: string; receiver: string; referralType: string; reasonCode: string | null };
 }
 
 export type EventType = keyof EventPayloads;
@@ -28,6 +29,7 @@ export const EVENT_TYPES: EventType[] = [
   'person.identifier_added',
   'consent.given',
   'consent.withdrawn',
+  'referral.status_changed',
 ];
 
 export interface DomainEvent<T extends EventType = EventType> {
@@ -50,6 +52,7 @@ export const EVENT_CATEGORY: Record<EventType, DataCategory> = {
   'person.identifier_added': 'identity',
   'consent.given': 'identity',
   'consent.withdrawn': 'identity',
+  'referral.status_changed': 'case_notes',
 };
 
 /** What a queue job carries. */

@@ -75,6 +75,24 @@ export class PolicyDecisionPoint {
     return byCategory;
   }
 
+  /**
+   * What would let `recipient` receive the person's identity data for `purpose`: a legal basis, or
+   * the person's active consent. Null when nothing does — then the data must not be sent.
+   */
+  async recipientBasis(recipient: string, purpose: string, personId: string): Promise<string | null> {
+    const probe: Actor = { subject: 'policy', partner: recipient, scopes: [], jurisdiction: [], purpose, requestId: 'policy' };
+    const legal = (await this.legalBases(probe)).get('identity');
+    if (legal) return `legal_basis:${legal}`;
+    const consent = (await this.consents(probe, [personId])).find((c) => c.categories.includes('identity'));
+    return consent ? `consent:${consent.id}` : null;
+  }
+
+  /** Whether the actor may know of the person at all (see visiblePersons). */
+  async mayKnow(actor: Actor, personId: string): Promise<boolean> {
+    const visible = await this.visiblePersons(actor);
+    return visible === null || visible.includes(personId);
+  }
+
   /** Persons whose active consent names the actor, its purpose and the category. */
   async consentingPersons(actor: Actor, category: string): Promise<string[]> {
     if (!actor.purpose) return [];

@@ -8,6 +8,8 @@ export const SCOPES = [
   'courses:read', 'courses:write',
   'partners:read',
   'consent:write',
+  'referrals:read',
+  'referrals:write',
   'audit:read',
 ] as const;
 export type Scope = (typeof SCOPES)[number];

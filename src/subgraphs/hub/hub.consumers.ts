@@ -30,7 +30,12 @@ export function hubEventHandlers(services: HubServices, dataSource: DataSource):
     'consent.given': biography,
     // Reads stop at once (the decision point counts active consents only). Pending deliveries that
     // rest on the consent (referrals, notifications, webhooks) are cancelled here when they exist.
-    'consent.withdrawn': biography,
+    'consent.withdrawn': async (e, source) => {
+      await biography(e, source);
+      const p = e.payload as { consentId: string };
+      await services.referrals.cancelForWithdrawnConsent(systemActor(e.id), p.consentId);
+    },
+    'referral.status_changed': biography,
     // Not about a person: no biography entry. Webhooks to partners consume it later.
     'courses.course_created': async () => undefined,
   };

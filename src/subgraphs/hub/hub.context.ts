@@ -9,6 +9,7 @@ import { PartnerService } from './partner/partner.service';
 import { ConsentService } from './consent/consent.service';
 import { LegalBasisService } from './legal-basis/legal-basis.service';
 import { AccessReportService } from './access-report/access-report.service';
+import { ReferralService } from './referral/referral.service';
 import { TrustedDocumentService } from './trusted-document/trusted-document.service';
 
 export interface HubServices {
@@ -18,16 +19,18 @@ export interface HubServices {
   consents: ConsentService;
   legalBases: LegalBasisService;
   accessReport: AccessReportService;
+  referrals: ReferralService;
   /** Operators and the gateway only: not exposed over GraphQL. */
   trustedDocuments: TrustedDocumentService;
 }
 
-export function createHubLoaders(services: HubServices, _actor: Actor) {
+export function createHubLoaders(services: HubServices, actor: Actor) {
   // One biography loader per page size asked for in this request.
   const biographyBySize = new Map<number, DataLoader<string, BiographyEntryEntity[]>>();
   return {
     identifiers: loaderMany((ids: readonly string[]) => services.identifiers.forPersons(ids), (i) => i.personId),
     consents: loaderMany((ids: readonly string[]) => services.consents.forPersons(ids), (c) => c.personId),
+    referrals: loaderMany((ids: readonly string[]) => services.referrals.forPersons(actor, ids), (r) => r.personId),
     biography(first: number) {
       let loader = biographyBySize.get(first);
       if (!loader) {

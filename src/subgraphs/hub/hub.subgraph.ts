@@ -1,3 +1,7 @@
+import { HubReferrals1764600000000 } from './migrations/1764600000000-hub-referrals';
+import { ReferralEntity } from './referral/referral.entity';
+import { PersonReferralResolver, ReferralResolver } from './referral/referral.resolver';
+import { ReferralService } from './referral/referral.service';
 import { HubGrants1764500000000 } from './migrations/1764500000000-hub-grants';
 import { DataSource } from 'typeorm';
 import { Actor } from '../../shared/actor';
@@ -32,12 +36,12 @@ import { HubTrustedDocuments1764400000000 } from './migrations/1764400000000-hub
 import { TrustedDocumentEntity } from './trusted-document/trusted-document.entity';
 import { TrustedDocumentService } from './trusted-document/trusted-document.service';
 
-export const hubEntities = [PartnerEntity, PersonIdentifierEntity, BiographyEntryEntity, ConsentEntity, LegalBasisEntity, TrustedDocumentEntity, OutboxEvent];
-export const hubMigrations = [HubInitial1764000000000, HubDataProtection1764100000000, HubRetention1764300000000, HubTrustedDocuments1764400000000, HubGrants1764500000000];
+export const hubEntities = [PartnerEntity, PersonIdentifierEntity, BiographyEntryEntity, ConsentEntity, LegalBasisEntity, TrustedDocumentEntity, ReferralEntity, OutboxEvent];
+export const hubMigrations = [HubInitial1764000000000, HubDataProtection1764100000000, HubRetention1764300000000, HubTrustedDocuments1764400000000, HubGrants1764500000000, HubReferrals1764600000000];
 
 export type HubSubgraph = Subgraph & { services: HubServices };
 
-/** Hub: partners, agency identifiers, the integration biography (later: consent, referrals, webhooks). */
+/** Hub: partners, identifiers, biography, consent and legal bases, referrals and transfers, audit access. */
 export async function buildHubSubgraph(ds: DataSource, deps: SubgraphDeps): Promise<HubSubgraph> {
   const services: HubServices = {
     partners: new PartnerService(ds, deps.clock),
@@ -46,10 +50,11 @@ export async function buildHubSubgraph(ds: DataSource, deps: SubgraphDeps): Prom
     consents: new ConsentService(ds, deps.outbox, deps.clock),
     legalBases: new LegalBasisService(ds, deps.clock),
     accessReport: new AccessReportService(deps.audit),
+    referrals: new ReferralService(ds, deps.outbox, deps.pdp, deps.clock),
     trustedDocuments: new TrustedDocumentService(ds, deps.clock),
   };
   const { schema, sdl } = await buildFederatedSchema(
-    { resolvers: [PartnerResolver, PersonIdentifierResolver, BiographyResolver, PersonConsentResolver, ConsentResolver, LegalBasisResolver, AccessReportResolver, PersonAccessReportResolver], orphanedTypes: [HubPerson] },
+    { resolvers: [PartnerResolver, PersonIdentifierResolver, BiographyResolver, PersonConsentResolver, ConsentResolver, LegalBasisResolver, AccessReportResolver, PersonAccessReportResolver, ReferralResolver, PersonReferralResolver], orphanedTypes: [HubPerson] },
     { Person: (ref: { id: string }) => ({ id: ref.id }) },
   );
   return {

@@ -14,6 +14,7 @@ const DESCRIBE: Describe = {
   'person.identifier_added': (p) => `Identifier ${p.system} recorded by ${p.issuedBy}`,
   'consent.given': (p) => `Consent for ${p.purpose} given to ${p.recipients.join(', ')} (${p.categories.join(', ')})`,
   'consent.withdrawn': (p) => `Consent for ${p.purpose} withdrawn`,
+  'referral.status_changed': (p) => `${p.kind === 'transfer' ? 'Transfer' : 'Referral'} (${p.referralType}) ${p.sender} → ${p.receiver}: ${p.from ?? 'created'} → ${p.to}${p.reasonCode ? ` (${p.reasonCode})` : ''}`,
 };
 
 

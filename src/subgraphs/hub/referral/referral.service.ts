@@ -1,0 +1,199 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { Outbox } from '../../../events/outbox.service';
+import { PolicyDecisionPoint } from '../../../policy/policy.service';
+import { isPurpose } from '../../../policy/policy.vocabulary';
+import { Actor } from '../../../shared/actor';
+import { AppError, badInput, notFound } from '../../../shared/errors';
+import { decodeCursor, encodeCursor, isUuid, newId } from '../../../shared/ids';
+import { requireScope } from '../../../shared/scopes';
+import { Clock } from '../../../shared/time';
+import { Page, pageSize, toPage } from '../../shared/connection.types';
+import { PartnerEntity } from '../partner/partner.entity';
+import { ReferralEntity } from './referral.entity';
+import { allowedActions, OPEN, Outcome, OUTCOMES, REASON_CODES, ReasonCode, REDIRECTABLE, ReferralAction, ReferralStatus, Role, TRANSITIONS } from './referral.state';
+import { CreateReferralInput, ReferralFilter } from './referral.types';
+
+const TYPE = /^[a-z][a-z0-9_]{1,62}$/;
+
+export class ReferralService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly outbox: Outbox,
+    private readonly pdp: PolicyDecisionPoint,
+    private readonly clock: Clock,
+  ) {}
+
+  roleOf(actor: Actor, r: ReferralEntity): Role | null {
+    if (actor.partner === r.sender) return 'sender';
+    if (actor.partner === r.receiver) return 'receiver';
+    return actor.scopes.includes('*') ? 'system' : null;
+  }
+
+  actionsFor(actor: Actor, r: ReferralEntity): string[] {
+    const role = this.roleOf(actor, r);
+    if (!role) return [];
+    const actions: string[] = allowedActions(r.status as ReferralStatus, role).filter((a) => a !== 'expire' && a !== 'withdrawConsent');
+    if (role === 'sender' && REDIRECTABLE.includes(r.status as ReferralStatus)) actions.push('redirect');
+    return actions;
+  }
+
+  async get(actor: Actor, id: string): Promise<ReferralEntity | null> {
+    requireScope(actor, 'referrals:read');
+    if (!isUuid(id)) return null;
+    const r = await this.ds.getRepository(ReferralEntity).findOneBy({ id });
+    return r && this.roleOf(actor, r) ? r : null;
+  }
+
+  /** Inbox (you receive), outbox (you sent) or both, newest first. */
+  async list(actor: Actor, args: { first?: number | null; after?: string | null; filter?: ReferralFilter | null }): Promise<Page<ReferralEntity>> {
+    requireScope(actor, 'referrals:read');
+    const first = pageSize(args.first);
+    const f = args.filter ?? {};
+    const qb = this.ds.getRepository(ReferralEntity).createQueryBuilder('r');
+    if (f.box === 'inbox') qb.where('r.receiver = :me', { me: actor.partner });
+    else if (f.box === 'outbox') qb.where('r.sender = :me', { me: actor.partner });
+    else qb.where('(r.sender = :me OR r.receiver = :me)', { me: actor.partner });
+    if (f.status?.length) qb.andWhere('r.status = ANY(:st)', { st: f.status });
+    if (f.kind) qb.andWhere('r.kind = :kind', { kind: f.kind });
+    if (f.personId) {
+      if (!isUuid(f.personId)) throw badInput('personId is not a valid id', 'personId');
+      qb.andWhere('r.person_id = :pid', { pid: f.personId });
+    }
+    const totalCount = await qb.clone().getCount();
+    if (args.after) {
+      const c = decodeCursor(args.after);
+      if (!c || c.length !== 2 || typeof c[0] !== 'string' || Number.isNaN(Date.parse(c[0])) || !isUuid(String(c[1]))) throw badInput('after is not a valid cursor', 'after');
+      qb.andWhere('(r.created_at, r.id) < (:ca::timestamptz, :ci::uuid)', { ca: c[0], ci: c[1] });
+    }
+    const rows = await qb.orderBy('r.created_at', 'DESC').addOrderBy('r.id', 'DESC').limit(first + 1).getMany();
+    return toPage(rows, first, args.after, totalCount, (r) => encodeCursor([r.createdAt.toISOString(), r.id]));
+  }
+
+  async forPersons(actor: Actor, personIds: readonly string[]): Promise<ReferralEntity[]> {
+    const ids = personIds.filter(isUuid);
+    if (!ids.length) return [];
+    return this.ds
+      .getRepository(ReferralEntity)
+      .createQueryBuilder('r')
+      .where('r.person_id = ANY(:ids)', { ids })
+      .andWhere('(r.sender = :me OR r.receiver = :me)', { me: actor.partner })
+      .orderBy('r.created_at', 'DESC')
+      .getMany();
+  }
+
+  async create(actor: Actor, input: CreateReferralInput & { kind?: 'referral' | 'transfer' }, parentId: string | null = null): Promise<ReferralEntity> {
+    requireScope(actor, 'referrals:write');
+    if (!isUuid(input.personId)) throw badInput('personId is not a valid id', 'personId');
+    if (!isPurpose(input.purpose)) throw badInput(`Unknown purpose ${input.purpose}`, 'purpose');
+    if (!TYPE.test(input.referralType)) throw badInput('referralType is a lower-case code like integration_course', 'referralType');
+    if (input.receiver === actor.partner) throw badInput('You cannot refer to yourself', 'receiver');
+    const receiver = await this.ds.getRepository(PartnerEntity).findOneBy({ slug: input.receiver });
+    if (!receiver || !receiver.active) throw badInput(`Unknown or inactive partner ${input.receiver}`, 'receiver');
+    if (!receiver.purposes.includes(input.purpose)) throw badInput(`${input.receiver} does not act for the purpose ${input.purpose}`, 'purpose');
+    if (!(await this.pdp.mayKnow(actor, input.personId))) throw notFound('Person', input.personId);
+    const now = this.clock.now();
+    const row: ReferralEntity = {
+      id: newId(),
+      kind: input.kind ?? 'referral',
+      personId: input.personId,
+      purpose: input.purpose,
+      referralType: input.referralType,
+      sender: actor.partner,
+      receiver: input.receiver,
+      status: 'draft',
+      reasonCode: null,
+      outcome: null,
+      basis: null,
+      parentId,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    };
+    return this.ds.transaction(async (em) => {
+      await em.insert(ReferralEntity, row);
+      await this.event(em, actor, row, null);
+      return input.send || row.kind === 'transfer' ? this.apply(em, actor, row, 'send', {}) : row;
+    });
+  }
+
+  async transition(actor: Actor, id: string, action: ReferralAction, extra: { reasonCode?: string | null; outcome?: string | null } = {}): Promise<ReferralEntity> {
+    requireScope(actor, 'referrals:write');
+    if (!isUuid(id)) throw notFound('Referral', id);
+    return this.ds.transaction(async (em) => {
+      const r = await em.getRepository(ReferralEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!r || !this.roleOf(actor, r)) throw notFound('Referral', id);
+      return this.apply(em, actor, r, action, extra);
+    });
+  }
+
+  /** A new referral to another receiver, linked to the closed one it replaces. */
+  async redirect(actor: Actor, id: string, receiver: string): Promise<ReferralEntity> {
+    const parent = await this.get(actor, id);
+    if (!parent) throw notFound('Referral', id);
+    if (this.roleOf(actor, parent) !== 'sender') throw new AppError('FORBIDDEN', 'Only the sender can redirect a referral');
+    if (!REDIRECTABLE.includes(parent.status as ReferralStatus)) {
+      throw new AppError('CONFLICT', `A ${parent.status} referral cannot be redirected; only ${REDIRECTABLE.join(', ')} ones can`, { status: parent.status });
+    }
+    return this.create(actor, { personId: parent.personId, receiver, purpose: parent.purpose, referralType: parent.referralType, send: true, kind: parent.kind as 'referral' | 'transfer' }, parent.id);
+  }
+
+  /** Open referrals that rest on a withdrawn consent end at once (reason client_withdrew). */
+  async cancelForWithdrawnConsent(actor: Actor, consentId: string): Promise<number> {
+    const open = await this.ds.getRepository(ReferralEntity).createQueryBuilder('r').where('r.basis = :b', { b: `consent:${consentId}` }).andWhere('r.status = ANY(:open)', { open: [...OPEN] }).getMany();
+    for (const r of open) {
+      await this.ds.transaction(async (em) => {
+        const locked = await em.getRepository(ReferralEntity).findOne({ where: { id: r.id }, lock: { mode: 'pessimistic_write' } });
+        if (locked && OPEN.includes(locked.status as ReferralStatus)) await this.apply(em, actor, locked, 'withdrawConsent', { reasonCode: 'client_withdrew' });
+      });
+    }
+    return open.length;
+  }
+
+  private async apply(em: EntityManager, actor: Actor, r: ReferralEntity, action: ReferralAction, extra: { reasonCode?: string | null; outcome?: string | null }): Promise<ReferralEntity> {
+    const t = TRANSITIONS[action];
+    const role = this.roleOf(actor, r);
+    if (role !== t.by || !(t.from as readonly string[]).includes(r.status)) {
+      const allowed = role ? this.actionsFor(actor, r) : [];
+      throw new AppError('CONFLICT', `Cannot ${action} a ${r.status} ${r.kind} as ${role ?? 'a stranger'}; allowed: ${allowed.length ? allowed.join(', ') : 'nothing'}`, { status: r.status, allowed });
+    }
+    const from = r.status;
+    const next: Partial<ReferralEntity> = { status: t.to, version: r.version + 1, updatedAt: this.clock.now() };
+    if (action === 'reject' || action === 'fail' || action === 'cancel' || action === 'withdrawConsent') {
+      if (extra.reasonCode && !(REASON_CODES as readonly string[]).includes(extra.reasonCode)) throw badInput(`Unknown reason ${extra.reasonCode}`, 'reason');
+      if (action === 'reject' && !extra.reasonCode) throw badInput('Rejecting needs a reason', 'reason');
+      next.reasonCode = (extra.reasonCode as ReasonCode) ?? null;
+    }
+    if (action === 'complete') {
+      if (!extra.outcome || !(OUTCOMES as readonly string[]).includes(extra.outcome)) throw badInput(`Completing needs an outcome: ${OUTCOMES.join(', ')}`, 'outcome');
+      next.outcome = extra.outcome as Outcome;
+    }
+    if (action === 'send') {
+      // The person's data may go to the receiver only on a legal basis or the person's consent.
+      const basis = await this.pdp.recipientBasis(r.receiver, r.purpose, r.personId);
+      if (!basis) throw new AppError('FORBIDDEN', `No legal basis or consent lets ${r.receiver} receive this person's data for ${r.purpose}`, { receiver: r.receiver, purpose: r.purpose });
+      next.basis = basis;
+    }
+    await em.update(ReferralEntity, { id: r.id }, next);
+    Object.assign(r, next);
+    if (r.kind === 'transfer' && action === 'accept') await this.moveCase(em, r);
+    await this.event(em, actor, r, from);
+    return r;
+  }
+
+  /** A transfer moves the case: the sender's ownership ends, the receiver's begins. */
+  private async moveCase(em: EntityManager, r: ReferralEntity): Promise<void> {
+    const now = this.clock.now();
+    await em.query(`UPDATE hub.case_owner SET until = $3 WHERE person_id = $1 AND partner = $2 AND until IS NULL`, [r.personId, r.sender, now]);
+    await em.query(`INSERT INTO hub.case_owner (person_id, partner, since, transfer_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, [r.personId, r.receiver, now, r.id]);
+  }
+
+  private event(em: EntityManager, actor: Actor, r: ReferralEntity, from: string | null) {
+    return this.outbox.append(em, actor, {
+      type: 'referral.status_changed',
+      personId: r.personId,
+      aggregateType: r.kind === 'transfer' ? 'Transfer' : 'Referral',
+      aggregateId: r.id,
+      payload: { referralId: r.id, kind: r.kind, personId: r.personId, from, to: r.status, sender: r.sender, receiver: r.receiver, referralType: r.referralType, reasonCode: r.reasonCode },
+    });
+  }
+}
