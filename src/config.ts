@@ -52,6 +52,10 @@ export interface Config {
   /** Cron pattern (5 or 6 fields) of the retention job, in Europe/Berlin time. */
   retentionSchedule: string;
   // --- end retention ---
+  // --- idempotency (src/gateway/idempotency.ts) ---
+  /** How long an Idempotency-Key and its stored response live (hours, at least 24). */
+  idempotencyTtlHours: number;
+  // --- end idempotency ---
 }
 
 export class ConfigError extends Error {
@@ -159,6 +163,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     retentionEnabled: bool('RETENTION_ENABLED', true),
     retentionSchedule: str('RETENTION_SCHEDULE') ?? '15 3 * * *',
     // --- end retention ---
+    // --- idempotency ---
+    idempotencyTtlHours: int('IDEMPOTENCY_TTL_HOURS', 24, 24, 8760),
+    // --- end idempotency ---
   };
   // --- retention: syntax only (5 or 6 cron fields); the worker's job scheduler rejects a pattern that cannot fire ---
   if (!/^[0-9A-Za-z*,/?#LW-]+(\s+[0-9A-Za-z*,/?#LW-]+){4,5}$/.test(config.retentionSchedule)) {

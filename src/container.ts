@@ -9,6 +9,8 @@ import { AUDIT_SCHEMA, auditMigrations } from './audit/audit.module';
 import { AuditLog } from './audit/audit.service';
 import { Config, SubgraphName, SUBGRAPH_NAMES } from './config';
 import { EventJobData } from './events/event-types';
+import { IDEMPOTENCY_SCHEMA, idempotencyMigrations } from './idempotency/idempotency.module';
+import { IdempotencyStore } from './idempotency/idempotency.store';
 import { Outbox, OutboxStore } from './events/outbox.service';
 import { PolicyDecisionPoint } from './policy/policy.service';
 import { createEventsQueue, createRedisConnection } from './events/queues';
@@ -50,6 +52,8 @@ export interface Container {
   audit: AuditLog;
   /** Retention: erases or pseudonymises what has passed its retention period (src/retention). */
   retention: RetentionService;
+  /** Idempotency keys of mutations (schema `idempotency`; src/gateway/idempotency.ts). */
+  idempotency: IdempotencyStore;
   /** Runs every subgraph's (and the audit log's) pending migrations; returns what ran. */
   migrate(): Promise<string[]>;
   close(): Promise<void>;
@@ -89,6 +93,15 @@ export async function migrateDatabase(databaseUrl: string): Promise<string[]> {
   } finally {
     await auditDs.destroy();
   }
+  // --- idempotency: its own schema, like the audit log's ---
+  const idempotencyDs = createDataSource({ url: databaseUrl, schema: IDEMPOTENCY_SCHEMA, entities: [], migrations: [...idempotencyMigrations], poolSize: 1, applicationName: 'lotse-migrate' });
+  await idempotencyDs.initialize();
+  try {
+    ran.push(...(await migrate(idempotencyDs, IDEMPOTENCY_SCHEMA)));
+  } finally {
+    await idempotencyDs.destroy();
+  }
+  // --- end idempotency ---
   return ran;
 }
 
@@ -112,7 +125,10 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
     });
   }
   const auditDs = createDataSource({ url: opts.databaseUrl, schema: AUDIT_SCHEMA, entities: [], migrations: [...auditMigrations], poolSize: config.dbPoolSize, applicationName: 'lotse-audit', client });
-  await Promise.all([...Object.values(dataSources), auditDs].map((ds) => ds.initialize()));
+  // --- idempotency ---
+  const idempotencyDs = createDataSource({ url: opts.databaseUrl, schema: IDEMPOTENCY_SCHEMA, entities: [], migrations: [...idempotencyMigrations], poolSize: config.dbPoolSize, applicationName: 'lotse-idempotency', client });
+  // --- end idempotency ---
+  await Promise.all([...Object.values(dataSources), auditDs, idempotencyDs].map((ds) => ds.initialize()));
   const secret = internalSecret(config);
   const audit = new AuditLog(auditDs, { ...auditKeys(secret), clock });
   const outbox = new Outbox(clock, audit);
@@ -132,6 +148,7 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
   // --- retention: each task writes its own subgraph's schema; the rules are hub data ---
   const retention = createRetentionService({ hub: dataSources.hub, city: dataSources.city, audit, clock, log: log.child({ component: 'retention' }) });
   // --- end retention ---
+  const idempotency = new IdempotencyStore(idempotencyDs, { ttlHours: config.idempotencyTtlHours, log: log.child({ component: 'idempotency' }) });
   const relay = new OutboxRelay(outboxStores, eventsQueue, { intervalMs: config.relayIntervalMs, redeliverAfterMs: config.redeliverAfterMs }, log.child({ component: 'relay' }));
 
   return {
@@ -150,13 +167,15 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
     audit,
     rowSecurity,
     retention,
+    idempotency,
     // Migrations run as the connecting (owner) role, not the application role.
     migrate: () => migrateDatabase(opts.databaseUrl),
     async close() {
       await relay.stop();
       await eventsQueue.close();
       redis.disconnect();
-      await Promise.all([...Object.values(dataSources), auditDs].map((ds) => (ds.isInitialized ? ds.destroy() : undefined)));
+      await idempotency.drain();
+      await Promise.all([...Object.values(dataSources), auditDs, idempotencyDs].map((ds) => (ds.isInitialized ? ds.destroy() : undefined)));
     },
   };
 }

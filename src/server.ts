@@ -8,8 +8,10 @@ import { buildGatewaySchema, createApolloServer } from './gateway/gateway';
 import { createGraphiqlHandler } from './gateway/graphiql';
 import { healthRoutes } from './gateway/health';
 import { createHttpHandler } from './gateway/http';
+import { IdempotencyGate } from './gateway/idempotency';
 import { createMetrics } from './gateway/metrics';
 import { CachedPartnerDirectory } from './gateway/partner-directory';
+import { CachedTrustedDocuments } from './gateway/trusted-documents';
 
 export interface RunningServer {
   url: string;
@@ -56,7 +58,9 @@ export async function startGatewayServer(container: Container, opts: { port: num
     );
   }
 
-  const handler = createHttpHandler({ apollo, verifier, metrics, log: container.log, routes });
+  // Idempotency-Key: a persisted reference is looked up to see whether it names a mutation.
+  const idempotency = new IdempotencyGate({ store: container.idempotency, documents: new CachedTrustedDocuments(container.subgraphs.hub.services.trustedDocuments) });
+  const handler = createHttpHandler({ apollo, verifier, metrics, log: container.log, routes, idempotency });
   const server = http.createServer((req, res) => void handler(req, res));
   server.requestTimeout = 30000;
   await new Promise<void>((resolve, reject) => {

@@ -2,10 +2,12 @@ import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { ApolloServer, HeaderMap, HTTPGraphQLRequest } from '@apollo/server';
 import { GraphQLError } from 'graphql';
+import { Actor } from '../shared/actor';
 import { AppError } from '../shared/errors';
 import { Logger } from '../shared/logger';
 import { AccessTokenVerifier } from './auth';
 import { GatewayContext } from './context';
+import { IDEMPOTENCY_KEY_HEADER, IdempotencyDecision, IdempotencyGate } from './idempotency';
 import { Metrics } from './metrics';
 import { documentIdAsPersistedQuery } from './trusted-documents';
 
@@ -23,6 +25,8 @@ export interface HttpOptions {
   log: Logger;
   /** Tried in order before /graphql: GraphiQL, health, metrics. */
   routes: RouteHandler[];
+  /** Idempotency-Key for mutations (src/gateway/idempotency.ts); without it the header is ignored. */
+  idempotency?: IdempotencyGate;
 }
 
 /** Plain node:http in front of Apollo Server: no framework, one place for limits and auth. */
@@ -71,12 +75,32 @@ async function graphql(req: http.IncomingMessage, res: http.ServerResponse, url:
   const persisted = documentIdAsPersistedQuery(body, url.search);
   const httpGraphQLRequest: HTTPGraphQLRequest = { method: req.method, headers, search: persisted.search, body: persisted.body };
 
-  const response = await opts.apollo.executeHTTPGraphQLRequest({
+  // The token is verified once per request: in Apollo's context, or earlier for an Idempotency-Key.
+  let verified: Promise<Actor> | undefined;
+  const verify = () => {
+    const purpose = req.headers[PURPOSE_HEADER];
+    return (verified ??= opts.verifier.verify(req.headers.authorization, requestId, Array.isArray(purpose) ? purpose[0] : purpose));
+  };
+  // --- idempotency (src/gateway/idempotency.ts): a mutation with Idempotency-Key runs at most once per partner and key ---
+  let idempotent: IdempotencyDecision = { kind: 'run' };
+  if (opts.idempotency && req.method === 'POST' && req.headers[IDEMPOTENCY_KEY_HEADER] !== undefined) {
+    // An unauthenticated request runs as usual: Apollo's context answers it with the same error as without the header.
+    const partner = () => verify().then((a) => a.partner, () => undefined);
+    idempotent = await opts.idempotency.begin({ key: req.headers[IDEMPOTENCY_KEY_HEADER], body: persisted.body, partner, log: opts.log.child({ requestId }) });
+    if (idempotent.kind === 'respond') {
+      for (const [key, value] of Object.entries(idempotent.response.headers)) res.setHeader(key, value);
+      res.statusCode = idempotent.response.status;
+      res.end(idempotent.response.body);
+      return;
+    }
+  }
+  // --- end idempotency ---
+
+  const execute = () => opts.apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest,
     context: async () => {
       try {
-        const purpose = req.headers[PURPOSE_HEADER];
-        const actor = await opts.verifier.verify(req.headers.authorization, requestId, Array.isArray(purpose) ? purpose[0] : purpose);
+        const actor = await verify();
         return { actor, requestId, log: opts.log.child({ requestId, partner: actor.partner, purpose: actor.purpose }) };
       } catch (err) {
         if (err instanceof AppError && err.code === 'FORBIDDEN') {
@@ -87,6 +111,26 @@ async function graphql(req: http.IncomingMessage, res: http.ServerResponse, url:
       }
     },
   });
+  // --- idempotency: the claimed request's response is stored (or the key released) before it is sent ---
+  if (idempotent.kind === 'claimed') {
+    const claim = idempotent;
+    let body: string;
+    let response: Awaited<ReturnType<typeof execute>>;
+    try {
+      response = await execute();
+      body = response.body.kind === 'complete' ? response.body.string : await collect(response.body.asyncIterator);
+    } catch (err) {
+      await claim.release();
+      throw err;
+    }
+    await claim.finish({ status: response.status ?? 200, headers: Object.fromEntries(response.headers), body });
+    for (const [key, value] of response.headers) res.setHeader(key, value);
+    res.statusCode = response.status ?? 200;
+    res.end(body);
+    return;
+  }
+  // --- end idempotency ---
+  const response = await execute();
   for (const [key, value] of response.headers) res.setHeader(key, value);
   if (response.status === 401) res.setHeader('www-authenticate', 'Bearer realm="lotse"');
   res.statusCode = response.status ?? 200;
@@ -96,6 +140,12 @@ async function graphql(req: http.IncomingMessage, res: http.ServerResponse, url:
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
     res.end();
   }
+}
+
+async function collect(chunks: AsyncIterableIterator<string>): Promise<string> {
+  let body = '';
+  for await (const chunk of chunks) body += chunk;
+  return body;
 }
 
 function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | undefined> {

@@ -45,7 +45,7 @@ export type IdempotencyDecision =
   | { kind: 'run' }
   /** Answer with this, without running anything. */
   | { kind: 'respond'; response: HttpResult }
-  /** This request owns the key: run it, then hand the response to finish() (or release() on a crash). */
+  /** This request owns the key: run it, then hand the response to finish() (or release() on a crash); neither throws. */
   | { kind: 'claimed'; finish(result: HttpResult): Promise<void>; release(): Promise<void> };
 
 export interface IdempotencyGateOptions {
@@ -90,9 +90,14 @@ export class IdempotencyGate {
         return { kind: 'respond', response: { ...claim.response, headers: { ...claim.response.headers, [REPLAYED_HEADER]: 'true' } } };
       case 'claimed': {
         const { store } = this.opts;
+        // Never throws: a key that cannot be released is taken over after the stale-claim interval.
         const release = async () => {
-          await store.release(partner, key, claim.claimedAt);
-          log.info({ outcome: 'released' }, 'idempotency key released');
+          try {
+            await store.release(partner, key, claim.claimedAt);
+            log.info({ outcome: 'released' }, 'idempotency key released');
+          } catch (err) {
+            log.error({ err: { name: (err as Error).name, code: (err as { code?: string }).code } }, 'idempotency key not released');
+          }
         };
         return {
           kind: 'claimed',

@@ -18,6 +18,7 @@ const ROWS: Row[] = [
   ['jobcenter-steinfurt', 'benefit_handover', ['identity', 'contact', 'residence', 'benefits'], '§ 69 Abs. 1 Nr. 1 SGB X', 'Handover from asylum benefits to SGB II after recognition', 'rheine-asylblg'],
   ['jobcenter-steinfurt', 'integration_course_referral', ['identity', 'residence'], '§ 44a Abs. 1 S. 1 Nr. 2 AufenthG, § 8 IntV', 'Obligation to attend an integration course by the jobcenter'],
   ['rheine-social', 'case_management', ['identity', 'contact'], '§ 67a SGB X i.V.m. § 11 SGB XII', 'Advice and support (counselling) by the city'],
+  ['rheine-social', 'case_management', ['case_notes'], '§§ 67a, 67b SGB X i.V.m. § 11 SGB XII', 'Documentation of the own counselling and case work, including referrals'],
   ['rheine-social', 'arrival_counselling', ['identity', 'contact'], '§ 45 AufenthG i.V.m. § 11 SGB XII', 'Outreach arrival counselling of newly arrived families'],
   ['rheine-youth', 'youth_welfare', ['identity', 'contact', 'residence', 'education'], '§ 62 SGB VIII', 'Youth welfare, including former unaccompanied minors'],
   ['arbeitsagentur-rheine', 'employer_service', ['identity', 'residence'], '§§ 39, 72 Abs. 7 AufenthG', 'Consent of the employment agency to employment'],

@@ -29,6 +29,8 @@ const SAFE_CODES = new Set<string>([
   'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND',
   'OPERATION_RESOLUTION_FAILURE', 'PERSISTED_DOCUMENT_NOT_ALLOWED',
   'RATE_LIMITED', 'SUBGRAPH_TIMEOUT',
+  // Idempotency-Key refusals (src/gateway/idempotency.ts; answered before Apollo, listed for completeness).
+  'IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_REQUEST_IN_PROGRESS',
 ]);
 
 /**
