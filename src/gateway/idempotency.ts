@@ -19,7 +19,8 @@ import { ARMOR_LIMITS } from './armor';
  * - Not stored (the key is released, the client may retry with it): responses refused before
  *   execution (non-2xx: invalid document, variables, rate limit, trusted documents) and internal
  *   errors that left every root field null (subgraphs write in one transaction, so nothing
- *   changed). An internal error next to a root field with data is stored: the effect happened.
+ *   changed). An internal error next to a root field with data is stored: the effect happened. So
+ *   is SUBGRAPH_TIMEOUT (not internal): the subgraph may still commit after the gateway gave up.
  * - Keys live IDEMPOTENCY_TTL_HOURS (at least 24 h); a claim whose gateway died is taken over by
  *   the same request after 60 s (src/idempotency/idempotency.store.ts).
  *
@@ -76,7 +77,7 @@ export class IdempotencyGate {
     const key = Array.isArray(req.key) ? req.key.join(', ') : req.key;
     if (!KEY.test(key)) return { kind: 'respond', response: errorResult(400, 'Idempotency-Key must be 1 to 255 printable ASCII characters', 'BAD_REQUEST') };
 
-    const log = req.log.child({ idempotency: true });
+    const log = req.log.child({ partner, idempotency: true });
     const claim: ClaimResult = await this.opts.store.claim(partner, key, requestHash(request));
     switch (claim.kind) {
       case 'reused':

@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { requestHash } from '../../src/gateway/idempotency';
 import { sha256Hex } from '../../src/gateway/trusted-documents';
 import { startTestApp, TestApp } from '../helpers/app';
 
@@ -94,7 +95,6 @@ describe('Idempotency-Key', () => {
     expect(await persons()).toBe(before + 1);
     const ok = responses.filter((r) => r.status === 200);
     const busy = responses.filter((r) => r.status === 409);
-    if (process.env.IDEMPOTENCY_DEBUG) console.log({ ok: ok.length, busy: busy.length });
     expect(ok.length + busy.length).toBe(50);
     expect(ok.length).toBeGreaterThanOrEqual(1);
     const ids = new Set(ok.map((r) => r.json.data?.registerPerson?.id));
@@ -128,6 +128,28 @@ describe('Idempotency-Key', () => {
     expect(await app.container.idempotency.purgeExpired()).toBe(1);
     expect(await keyRow('rheine-social', key)).toBeUndefined();
     expect((await db.query(`SELECT count(*) AS n FROM idempotency.request WHERE expires_at > now()`)).rows[0].n).toBe(live);
+  });
+
+  it('answers 409 while a claim runs and lets the same request take over a claim abandoned for over 60 s', async () => {
+    const key = newKey();
+    const hash = requestHash({ query: REGISTER, variables: {}, operationName: null });
+    const claim = (age: string) =>
+      db.query(`INSERT INTO idempotency.request (partner, key, request_hash, status, created_at, expires_at) VALUES ('rheine-social', $1, $2, 'in_progress', now() - $3::interval, now() + interval '24 hours')`, [key, hash, age]);
+    await claim('5 seconds');
+    const busy = await post('rheine-social', { query: REGISTER }, key);
+    expect(busy.status).toBe(409);
+    expect(busy.headers.get('retry-after')).toBe('1');
+    expect(busy.json).toEqual({ errors: [{ message: expect.any(String), extensions: { code: 'IDEMPOTENCY_REQUEST_IN_PROGRESS' } }] });
+    // A different request is refused even when the claim is abandoned.
+    await db.query(`DELETE FROM idempotency.request WHERE key = $1`, [key]);
+    await claim('2 minutes');
+    expect((await post('rheine-social', { query: REGISTER_VARS, variables: { input: { givenName: 'A', familyName: 'B', municipalityKey: '05566076' } } }, key)).status).toBe(422);
+    const before = await persons();
+    const takeover = await post('rheine-social', { query: REGISTER }, key);
+    expect(takeover.status).toBe(200);
+    expect(takeover.json.data.registerPerson.id).toBeTruthy();
+    expect(await persons()).toBe(before + 1);
+    expect(await keyRow('rheine-social', key)).toMatchObject({ status: 'completed', response_body: takeover.text });
   });
 
   it('scopes keys per partner', async () => {
