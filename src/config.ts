@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { readRulesConfig, RulesConfig } from './rules/rules';
 
 export type Environment = 'development' | 'test' | 'production';
 export const SUBGRAPH_NAMES = ['city', 'jobcenter', 'courses', 'hub'] as const;
@@ -56,6 +57,14 @@ export interface Config {
   /** How long an Idempotency-Key and its stored response live (hours, at least 24). */
   idempotencyTtlHours: number;
   // --- end idempotency ---
+  // --- agreements (workers/sla.worker.ts) ---
+  /** How often the SLA worker re-creates lost deadline timers from PostgreSQL and handles overdue deadlines (seconds). */
+  slaResyncSeconds: number;
+  // --- end agreements ---
+  // --- rules (src/rules) ---
+  /** Which automatic handovers run (RULES_ENABLED) and their parameters (RULE_*). */
+  rules: RulesConfig;
+  // --- end rules ---
 }
 
 export class ConfigError extends Error {
@@ -166,6 +175,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // --- idempotency ---
     idempotencyTtlHours: int('IDEMPOTENCY_TTL_HOURS', 24, 24, 8760),
     // --- end idempotency ---
+    // --- agreements ---
+    slaResyncSeconds: int('SLA_RESYNC_SECONDS', 300, 1, 86400),
+    // --- end agreements ---
+    rules: readRulesConfig(env, int, problems), // rules
   };
   // --- retention: syntax only (5 or 6 cron fields); the worker's job scheduler rejects a pattern that cannot fire ---
   if (!/^[0-9A-Za-z*,/?#LW-]+(\s+[0-9A-Za-z*,/?#LW-]+){4,5}$/.test(config.retentionSchedule)) {

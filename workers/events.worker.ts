@@ -33,8 +33,8 @@ export function createEventsProcessor(container: Container, handlers: Record<Eve
   };
 }
 
-export function startEventsWorker(container: Container, opts: { concurrency?: number } = {}): Worker<EventJobData> {
-  const handlers = hubEventHandlers(container.subgraphs.hub.services, container.subgraphs.hub.dataSource);
+export function startEventsWorker(container: Container, opts: { concurrency?: number; rules?: Partial<Record<EventType, EventHandler>> } = {}): Worker<EventJobData> {
+  const handlers = hubEventHandlers(container.subgraphs.hub.services, container.subgraphs.hub.dataSource, opts.rules); // rules: src/rules
   assertHandlersComplete(handlers);
   const log = container.log.child({ component: 'worker', queue: QUEUE_NAMES.events });
   const connection = createRedisConnection(container.redisUrl);

@@ -2,9 +2,15 @@ import { Worker } from 'bullmq';
 import { Container } from '../src/container';
 import { startEventsWorker } from './events.worker';
 import { startMaintenanceWorker } from './retention.worker';
+import { SlaWorker, startSlaWorker } from './sla.worker'; // agreements
+import { RulesRuntime, startRulesWorker } from '../src/rules/rules.worker'; // rules
 
 export interface RunningWorkers {
   workers: Worker[];
+  /** agreements: the deadline timers (tests call sla.scheduler.resync()). */
+  sla: SlaWorker;
+  /** rules: the automatic handovers, their check store and timers. */
+  rules: RulesRuntime;
   close(): Promise<void>;
 }
 
@@ -13,16 +19,26 @@ export async function startWorkers(container: Container): Promise<RunningWorkers
   // --- retention: the maintenance queue and its job scheduler (boot fails on a bad schedule or a missing handler) ---
   const maintenance = await startMaintenanceWorker(container);
   // --- end retention ---
-  const workers: Worker[] = [startEventsWorker(container), maintenance.worker];
+  // --- agreements: the sla queue; its timers are re-created from PostgreSQL at start and every SLA_RESYNC_SECONDS ---
+  const sla = await startSlaWorker(container);
+  // --- end agreements ---
+  // --- rules: RULES_ENABLED; their event hooks run in the events worker, their timers on the rules queue ---
+  const rules = await startRulesWorker(container);
+  // --- end rules ---
+  const workers: Worker[] = [startEventsWorker(container, { rules: rules.hooks }), maintenance.worker, sla.worker, rules.worker];
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   container.relay.start();
   container.log.info({ queues: workers.map((w) => w.name) }, 'workers started');
   return {
     workers,
+    sla,
+    rules,
     async close() {
       await container.relay.stop();
       await Promise.all(workers.map((w) => w.close()));
       await maintenance.close(); // retention: its queue and schedule check
+      await sla.close(); // agreements: its queue and re-sync timer
+      await rules.close(); // rules: its queue and re-sync timer
     },
   };
 }

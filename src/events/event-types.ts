@@ -15,6 +15,15 @@ export interface EventPayloads {
   'consent.given': { personId: string; consentId: string; purpose: string; recipients: string[]; categories: string[] };
   'consent.withdrawn': { personId: string; consentId: string; purpose: string; recipients: string[]; categories: string[] };
   'referral.status_changed': { referralId: string; kind: string; personId: string; from: string | null; to: string; sender: string; receiver: string; referralType: string; reasonCode: string | null };
+  // --- agreements: a deadline of a cooperation agreement passed unanswered (src/subgraphs/hub/agreement) ---
+  'referral.escalated': { referralId: string; personId: string; kind: string; escalateTo: string | null; receiver: string; referralType: string; agreementId: string; dueAt: string };
+  // --- end agreements ---
+  // --- rules: automatic handovers (src/rules); ids and codes only ---
+  'handover.gap_flagged': { personId: string; rule: string; referralId: string | null; sender: string; receiver: string; dueOn: string; reason: string };
+  'handover.unassigned': { personId: string; rule: string; partner: string; partnerKind: string; referralId: string | null; reason: string };
+  'arrival.counselling_proposed': { personId: string; householdId: string | null; partner: string; followUpOn: string };
+  'arrival.followup_due': { personId: string; householdId: string | null; partner: string; referralId: string | null };
+  // --- end rules ---
 }
 
 export type EventType = keyof EventPayloads;
@@ -30,6 +39,11 @@ export const EVENT_TYPES: EventType[] = [
   'consent.given',
   'consent.withdrawn',
   'referral.status_changed',
+  'referral.escalated', // agreements
+  'handover.gap_flagged', // rules
+  'handover.unassigned', // rules
+  'arrival.counselling_proposed', // rules
+  'arrival.followup_due', // rules
 ];
 
 export interface DomainEvent<T extends EventType = EventType> {
@@ -53,6 +67,11 @@ export const EVENT_CATEGORY: Record<EventType, DataCategory> = {
   'consent.given': 'identity',
   'consent.withdrawn': 'identity',
   'referral.status_changed': 'case_notes',
+  'referral.escalated': 'case_notes', // agreements
+  'handover.gap_flagged': 'benefits', // rules: seen by both sides of a benefit handover
+  'handover.unassigned': 'case_notes', // rules
+  'arrival.counselling_proposed': 'case_notes', // rules
+  'arrival.followup_due': 'case_notes', // rules
 };
 
 /** What a queue job carries. */

@@ -11,22 +11,28 @@ export type EventHandler = (event: OutboxEvent, source: string) => Promise<void>
  * What the hub does with every domain event. A mapped type over EventType: adding an event
  * without deciding who consumes it does not compile, and the worker refuses to boot.
  */
-export function hubEventHandlers(services: HubServices, dataSource: DataSource): Record<EventType, EventHandler> {
+export function hubEventHandlers(services: HubServices, dataSource: DataSource, rules: Partial<Record<EventType, EventHandler>> = {}): Record<EventType, EventHandler> {
   const biography: EventHandler = (e, source) => services.biography.record(e, source);
+  // --- rules (src/rules): automatic handovers run after the hub's own handling of the event ---
+  const withRules = (type: EventType, handler: EventHandler): EventHandler => {
+    const hook = rules[type];
+    return hook ? async (e, source) => { await handler(e, source); await hook(e, source); } : handler;
+  };
+  // --- end rules ---
   return {
-    'person.registered': biography,
-    'person.moved': biography,
-    'person.residence_status_recorded': biography,
-    'person.identifier_added': biography,
+    'person.registered': withRules('person.registered', biography),
+    'person.moved': withRules('person.moved', biography),
+    'person.residence_status_recorded': withRules('person.residence_status_recorded', biography),
+    'person.identifier_added': withRules('person.identifier_added', biography),
     'jobcenter.benefit_status_changed': biography,
-    'jobcenter.record_opened': async (e, source) => {
+    'jobcenter.record_opened': withRules('jobcenter.record_opened', async (e, source) => {
       await biography(e, source);
       // The jobcenter's customer number becomes an identifier partners can look the person up by.
       const p = e.payload as { personId: string; customerNumber: string };
       await dataSource.transaction((em) =>
         services.identifiers.addIn(em, systemActor(e.id), { personId: p.personId, system: IdentifierSystem.jobcenter_customer_number, value: p.customerNumber }, e.actorPartner),
       );
-    },
+    }),
     'consent.given': biography,
     // Reads stop at once (the decision point counts active consents only). Pending deliveries that
     // rest on the consent (referrals, notifications, webhooks) are cancelled here when they exist.
@@ -35,7 +41,20 @@ export function hubEventHandlers(services: HubServices, dataSource: DataSource):
       const p = e.payload as { consentId: string };
       await services.referrals.cancelForWithdrawnConsent(systemActor(e.id), p.consentId);
     },
-    'referral.status_changed': biography,
+    // --- agreements: deadlines of cooperation agreements follow the referral's status (idempotent) ---
+    'referral.status_changed': async (e, source) => {
+      await biography(e, source);
+      await services.agreements.onReferralEvent(e);
+    },
+    // Escalation to the agreement's partner: an entry in the biography; notifications and webhooks consume it later.
+    'referral.escalated': biography,
+    // --- end agreements ---
+    // --- rules: what the rules record goes into the person's biography ---
+    'handover.gap_flagged': biography,
+    'handover.unassigned': biography,
+    'arrival.counselling_proposed': biography,
+    'arrival.followup_due': biography,
+    // --- end rules ---
     // Not about a person: no biography entry. Webhooks to partners consume it later.
     'courses.course_created': async () => undefined,
   };

@@ -11,6 +11,7 @@ import { LegalBasisService } from './legal-basis/legal-basis.service';
 import { AccessReportService } from './access-report/access-report.service';
 import { ReferralService } from './referral/referral.service';
 import { TrustedDocumentService } from './trusted-document/trusted-document.service';
+import { AgreementService } from './agreement/agreement.service';
 
 export interface HubServices {
   partners: PartnerService;
@@ -20,6 +21,8 @@ export interface HubServices {
   legalBases: LegalBasisService;
   accessReport: AccessReportService;
   referrals: ReferralService;
+  /** Cooperation agreements and referral deadlines (agreements). */
+  agreements: AgreementService;
   /** Operators and the gateway only: not exposed over GraphQL. */
   trustedDocuments: TrustedDocumentService;
 }
@@ -31,6 +34,7 @@ export function createHubLoaders(services: HubServices, actor: Actor) {
     identifiers: loaderMany((ids: readonly string[]) => services.identifiers.forPersons(ids), (i) => i.personId),
     consents: loaderMany((ids: readonly string[]) => services.consents.forPersons(ids), (c) => c.personId),
     referrals: loaderMany((ids: readonly string[]) => services.referrals.forPersons(actor, ids), (r) => r.personId),
+    deadlines: loaderMany((ids: readonly string[]) => services.agreements.deadlinesFor(ids), (d) => d.referralId), // agreements
     biography(first: number) {
       let loader = biographyBySize.get(first);
       if (!loader) {

@@ -35,14 +35,22 @@ import { HubRetention1764300000000 } from './migrations/1764300000000-hub-retent
 import { HubTrustedDocuments1764400000000 } from './migrations/1764400000000-hub-trusted-documents';
 import { TrustedDocumentEntity } from './trusted-document/trusted-document.entity';
 import { TrustedDocumentService } from './trusted-document/trusted-document.service';
+// --- agreements ---
+import { CooperationAgreementEntity, ReferralDeadlineEntity } from './agreement/agreement.entity';
+import { AgreementResolver, ReferralDeadlineResolver } from './agreement/agreement.resolver';
+import { AgreementService } from './agreement/agreement.service';
+import { HubAgreements1764700000000 } from './migrations/1764700000000-hub-agreements';
+// --- end agreements ---
+import { HubRules1764800000000 } from './migrations/1764800000000-hub-rules'; // rules (src/rules)
 
-export const hubEntities = [PartnerEntity, PersonIdentifierEntity, BiographyEntryEntity, ConsentEntity, LegalBasisEntity, TrustedDocumentEntity, ReferralEntity, OutboxEvent];
-export const hubMigrations = [HubInitial1764000000000, HubDataProtection1764100000000, HubRetention1764300000000, HubTrustedDocuments1764400000000, HubGrants1764500000000, HubReferrals1764600000000];
+export const hubEntities = [PartnerEntity, PersonIdentifierEntity, BiographyEntryEntity, ConsentEntity, LegalBasisEntity, TrustedDocumentEntity, ReferralEntity, CooperationAgreementEntity, ReferralDeadlineEntity, OutboxEvent];
+export const hubMigrations = [HubInitial1764000000000, HubDataProtection1764100000000, HubRetention1764300000000, HubTrustedDocuments1764400000000, HubGrants1764500000000, HubReferrals1764600000000, HubAgreements1764700000000, HubRules1764800000000];
 
 export type HubSubgraph = Subgraph & { services: HubServices };
 
 /** Hub: partners, identifiers, biography, consent and legal bases, referrals and transfers, audit access. */
 export async function buildHubSubgraph(ds: DataSource, deps: SubgraphDeps): Promise<HubSubgraph> {
+  const referrals = new ReferralService(ds, deps.outbox, deps.pdp, deps.clock);
   const services: HubServices = {
     partners: new PartnerService(ds, deps.clock),
     identifiers: new IdentifierService(ds, deps.outbox, deps.clock),
@@ -50,11 +58,12 @@ export async function buildHubSubgraph(ds: DataSource, deps: SubgraphDeps): Prom
     consents: new ConsentService(ds, deps.outbox, deps.clock),
     legalBases: new LegalBasisService(ds, deps.clock),
     accessReport: new AccessReportService(deps.audit),
-    referrals: new ReferralService(ds, deps.outbox, deps.pdp, deps.clock),
+    referrals,
+    agreements: new AgreementService(ds, deps.outbox, referrals, deps.clock), // agreements
     trustedDocuments: new TrustedDocumentService(ds, deps.clock),
   };
   const { schema, sdl } = await buildFederatedSchema(
-    { resolvers: [PartnerResolver, PersonIdentifierResolver, BiographyResolver, PersonConsentResolver, ConsentResolver, LegalBasisResolver, AccessReportResolver, PersonAccessReportResolver, ReferralResolver, PersonReferralResolver], orphanedTypes: [HubPerson] },
+    { resolvers: [PartnerResolver, PersonIdentifierResolver, BiographyResolver, PersonConsentResolver, ConsentResolver, LegalBasisResolver, AccessReportResolver, PersonAccessReportResolver, ReferralResolver, PersonReferralResolver, AgreementResolver, ReferralDeadlineResolver], orphanedTypes: [HubPerson] },
     { Person: (ref: { id: string }) => ({ id: ref.id }) },
   );
   return {

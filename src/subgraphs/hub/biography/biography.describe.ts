@@ -15,6 +15,13 @@ const DESCRIBE: Describe = {
   'consent.given': (p) => `Consent for ${p.purpose} given to ${p.recipients.join(', ')} (${p.categories.join(', ')})`,
   'consent.withdrawn': (p) => `Consent for ${p.purpose} withdrawn`,
   'referral.status_changed': (p) => `${p.kind === 'transfer' ? 'Transfer' : 'Referral'} (${p.referralType}) ${p.sender} → ${p.receiver}: ${p.from ?? 'created'} → ${p.to}${p.reasonCode ? ` (${p.reasonCode})` : ''}`,
+  // agreements
+  'referral.escalated': (p) => `Deadline ${p.kind} of referral (${p.referralType}) to ${p.receiver} passed; escalated${p.escalateTo ? ` to ${p.escalateTo}` : ''}`,
+  // rules
+  'handover.gap_flagged': (p) => `Gap in the handover ${p.sender} → ${p.receiver}: ${p.reason} by ${p.dueOn}`,
+  'handover.unassigned': (p) => `Handover by ${p.partner} found no receiver (${p.reason})`,
+  'arrival.counselling_proposed': (p) => `Arrival counselling proposed to ${p.partner}; follow-up on ${p.followUpOn}`,
+  'arrival.followup_due': (p) => `Arrival counselling follow-up due at ${p.partner}`,
 };
 
 

@@ -109,20 +109,30 @@ export class ReferralService {
       createdAt: now,
       updatedAt: now,
     };
+    const send = input.send || row.kind === 'transfer';
+    // Looked up before the transaction: a second pooled connection while holding one can deadlock.
+    const basis = send ? await this.basisFor(row) : undefined;
     return this.ds.transaction(async (em) => {
       await em.insert(ReferralEntity, row);
       await this.event(em, actor, row, null);
-      return input.send || row.kind === 'transfer' ? this.apply(em, actor, row, 'send', {}) : row;
+      return send ? this.apply(em, actor, row, 'send', { basis }) : row;
     });
   }
 
   async transition(actor: Actor, id: string, action: ReferralAction, extra: { reasonCode?: string | null; outcome?: string | null } = {}): Promise<ReferralEntity> {
     requireScope(actor, 'referrals:write');
     if (!isUuid(id)) throw notFound('Referral', id);
+    let basis: string | null | undefined;
+    if (action === 'send') {
+      // Receiver, purpose and person never change: the basis can be looked up before the transaction.
+      const current = await this.ds.getRepository(ReferralEntity).findOneBy({ id });
+      if (!current || !this.roleOf(actor, current)) throw notFound('Referral', id);
+      basis = await this.basisFor(current);
+    }
     return this.ds.transaction(async (em) => {
       const r = await em.getRepository(ReferralEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!r || !this.roleOf(actor, r)) throw notFound('Referral', id);
-      return this.apply(em, actor, r, action, extra);
+      return this.apply(em, actor, r, action, { ...extra, basis });
     });
   }
 
@@ -149,7 +159,17 @@ export class ReferralService {
     return open.length;
   }
 
-  private async apply(em: EntityManager, actor: Actor, r: ReferralEntity, action: ReferralAction, extra: { reasonCode?: string | null; outcome?: string | null }): Promise<ReferralEntity> {
+  private basisFor(r: ReferralEntity): Promise<string | null> {
+    return this.pdp.recipientBasis(r.receiver, r.purpose, r.personId);
+  }
+
+  private async apply(
+    em: EntityManager,
+    actor: Actor,
+    r: ReferralEntity,
+    action: ReferralAction,
+    extra: { reasonCode?: string | null; outcome?: string | null; basis?: string | null },
+  ): Promise<ReferralEntity> {
     const t = TRANSITIONS[action];
     const role = this.roleOf(actor, r);
     if (role !== t.by || !(t.from as readonly string[]).includes(r.status)) {
@@ -169,7 +189,8 @@ export class ReferralService {
     }
     if (action === 'send') {
       // The person's data may go to the receiver only on a legal basis or the person's consent.
-      const basis = await this.pdp.recipientBasis(r.receiver, r.purpose, r.personId);
+      if (extra.basis === undefined) throw new Error('the basis of a send is looked up before its transaction');
+      const basis = extra.basis;
       if (!basis) throw new AppError('FORBIDDEN', `No legal basis or consent lets ${r.receiver} receive this person's data for ${r.purpose}`, { receiver: r.receiver, purpose: r.purpose });
       next.basis = basis;
     }

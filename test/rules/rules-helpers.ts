@@ -1,0 +1,60 @@
+import { Clock } from '../../src/shared/time';
+import { eventually, TestApp } from '../helpers/app';
+
+/** Real time moved by `offset` ms: BullMQ's delays keep running, the hub sees a later day. */
+export const movableClock = () => {
+  const clock = { offset: 0, now: () => new Date(Date.now() + clock.offset) };
+  return clock satisfies Clock & { offset: number };
+};
+
+export const today = (clock: Clock) => clock.now().toISOString().slice(0, 10);
+
+type Source = 'city' | 'jobcenter' | 'courses' | 'hub';
+
+export const hubQuery = (app: TestApp, sql: string, params: unknown[] = []): Promise<any[]> => app.container.subgraphs.hub.dataSource.query(sql, params);
+
+/** Registers a person through the API as `partner`; returns the id. */
+export async function registerPerson(app: TestApp, partner: string, input: Record<string, unknown>): Promise<string> {
+  const res = await app.gql(partner, `mutation($input: RegisterPersonInput!) { registerPerson(input: $input) { id } }`, {
+    input: { givenName: 'Amal', familyName: 'Darwish', municipalityKey: '05566076', ...input },
+  });
+  if (res.body.errors) throw new Error(JSON.stringify(res.body.errors));
+  return res.body.data.registerPerson.id;
+}
+
+/** The newest outbox event of a type about a person. */
+export async function eventId(app: TestApp, source: Source, type: string, personId: string): Promise<string> {
+  const [row] = await app.container.subgraphs[source].dataSource.query(`SELECT id FROM "${source}".outbox WHERE type = $1 AND person_id = $2 ORDER BY occurred_at DESC, id LIMIT 1`, [type, personId]);
+  if (!row) throw new Error(`no ${type} event for ${personId} in ${source}`);
+  return row.id;
+}
+
+/** Waits until the events worker acknowledged an event (every consumer, the rules included, ran). */
+export async function processed(app: TestApp, source: Source, id: string): Promise<void> {
+  await eventually(async () => (await app.container.subgraphs[source].dataSource.query(`SELECT acked_at FROM "${source}".outbox WHERE id = $1`, [id]))[0]?.acked_at, 15000);
+}
+
+/** Delivers an already handled event once more, as Redis redelivery would: the job is gone, the row unacknowledged. */
+export async function replay(app: TestApp, source: Source, id: string): Promise<void> {
+  await app.container.eventsQueue.remove(id);
+  await app.container.subgraphs[source].dataSource.query(`UPDATE "${source}".outbox SET acked_at = NULL, published_at = NULL WHERE id = $1`, [id]);
+  await processed(app, source, id);
+}
+
+export async function ruleCheck(app: TestApp, rule: string, personId: string): Promise<any | undefined> {
+  return (await hubQuery(app, `SELECT * FROM hub.rule_check WHERE rule = $1 AND person_id = $2`, [rule, personId]))[0];
+}
+
+export async function referralsOf(app: TestApp, personId: string): Promise<any[]> {
+  return hubQuery(app, `SELECT id, kind, sender, receiver, purpose, referral_type, status FROM hub.referral WHERE person_id = $1 ORDER BY created_at`, [personId]);
+}
+
+export async function hubEvents(app: TestApp, type: string, personId: string): Promise<any[]> {
+  return (await hubQuery(app, `SELECT payload FROM hub.outbox WHERE type = $1 AND person_id = $2 ORDER BY occurred_at`, [type, personId])).map((r) => r.payload);
+}
+
+/** The person's biography as a partner sees it (entries of categories it may not see are left out). */
+export async function biography(app: TestApp, partner: string, personId: string, purpose?: string): Promise<Array<{ type: string; summary: string; actor: string }>> {
+  const res = await app.gql(partner, `query($id: ID!) { person(id: $id) { biography(first: 100) { type summary actor } } }`, { id: personId }, { purpose });
+  return res.body.data?.person?.biography ?? [];
+}
