@@ -100,8 +100,7 @@ describe('cooperation agreements and deadlines', () => {
     const id = await sendHandover();
     await deadlinesOf(id);
     advance(2 * DAY + MINUTE);
-    const r = await scheduler().resync();
-    expect(r.processed).toBeGreaterThanOrEqual(1);
+    await scheduler().resync();
     let d = await deadlines(id);
     expect(d.acknowledge.breached_at.toISOString()).toBe(new Date(clock.t).toISOString());
     expect(d.decide.breached_at).toBeNull();
@@ -207,8 +206,9 @@ describe('cooperation agreements and deadlines', () => {
     await flushPrefix(app.queuePrefix);
     expect(await jobState(ids[0], 'acknowledge')).toBe('unknown');
 
-    const r = await scheduler().resync();
-    expect(r.recreated).toBeGreaterThanOrEqual(6);
+    // Another path (the events worker deriving deadlines) may re-create some timers first; what
+    // counts is that afterwards every open deadline has exactly its timer again.
+    await scheduler().resync();
     for (const id of ids) {
       for (const kind of ['acknowledge', 'decide', 'start']) expect(await jobState(id, kind)).toBe('delayed');
     }
