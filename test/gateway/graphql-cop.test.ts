@@ -1,6 +1,4 @@
-import http from 'node:http';
-import { AddressInfo } from 'node:net';
-import { exportJWK, JWK } from 'jose';
+import { startProductionApp } from '../helpers/production';
 import { Client } from 'pg';
 import { startTestApp, TestApp } from '../helpers/app';
 
@@ -64,26 +62,6 @@ function expectNoDebugDetails(a: Answer) {
   for (const e of a.json?.errors ?? []) expect(Object.keys(e.extensions ?? {}).sort()).not.toContain('stacktrace');
 }
 
-/** A gateway in production mode whose JWKS (served here) holds the test app's dev key. */
-async function startProductionApp(): Promise<{ app: TestApp; close(): Promise<void> }> {
-  let jwk: JWK | undefined;
-  const jwks = http.createServer((_req, res) => {
-    res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify({ keys: jwk ? [jwk] : [] }));
-  });
-  await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
-  const jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`;
-  // Trusted documents off: they would refuse every probe before the layers probed here (see trusted-documents.test.ts).
-  const app = await startTestApp({ env: { LOTSE_ENV: 'production', LOTSE_INTERNAL_SECRET: 'x'.repeat(40), AUTH_DEV_KEY: 'false', AUTH_JWKS_URL: jwksUrl, TRUSTED_DOCUMENTS: 'false' } });
-  jwk = { ...(await exportJWK(app.devKey.publicKey)), kid: app.devKey.kid, alg: 'ES256', use: 'sig' };
-  return {
-    app,
-    async close() {
-      await app.stop();
-      await new Promise((resolve) => jwks.close(resolve));
-    },
-  };
-}
 
 describe('graphql-cop probes', () => {
   let app: TestApp;
@@ -92,7 +70,8 @@ describe('graphql-cop probes', () => {
 
   beforeAll(async () => {
     app = await startTestApp();
-    production = await startProductionApp();
+    // Trusted documents off: they would refuse every probe before the layers probed here (see trusted-documents.test.ts).
+    production = await startProductionApp({ TRUSTED_DOCUMENTS: 'false' });
     prod = production.app;
   });
   afterAll(async () => {

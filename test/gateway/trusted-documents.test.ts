@@ -1,9 +1,7 @@
+import { startProductionApp } from '../helpers/production';
 import fs from 'node:fs';
-import http from 'node:http';
-import { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { GraphQLSchema } from 'graphql';
-import { exportJWK, JWK } from 'jose';
 import { loadConfig } from '../../src/config';
 import { EXAMPLE_OPERATIONS } from '../../src/gateway/examples';
 import {
@@ -71,25 +69,6 @@ async function registerCommittedManifests(app: TestApp, schema: GraphQLSchema): 
   return count;
 }
 
-/** A gateway in production mode whose JWKS (served here) holds the test app's dev key. */
-async function startProductionApp(env: Record<string, string> = {}): Promise<{ app: TestApp; close(): Promise<void> }> {
-  let jwk: JWK | undefined;
-  const jwks = http.createServer((_req, res) => {
-    res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify({ keys: jwk ? [jwk] : [] }));
-  });
-  await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
-  const jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`;
-  const app = await startTestApp({ env: { LOTSE_ENV: 'production', LOTSE_INTERNAL_SECRET: 'x'.repeat(40), AUTH_DEV_KEY: 'false', AUTH_JWKS_URL: jwksUrl, ...env } });
-  jwk = { ...(await exportJWK(app.devKey.publicKey)), kid: app.devKey.kid, alg: 'ES256', use: 'sig' };
-  return {
-    app,
-    async close() {
-      await app.stop();
-      await new Promise((resolve) => jwks.close(resolve));
-    },
-  };
-}
 
 let schema: GraphQLSchema;
 beforeAll(async () => {
