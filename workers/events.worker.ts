@@ -1,17 +1,10 @@
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import { Container } from '../src/container';
 import { EVENT_TYPES, EventJobData, EventType } from '../src/events/event-types';
+import { assertJobHandlers } from './job-handlers';
 import { QUEUE_NAMES, createRedisConnection } from '../src/events/queues';
 import { EventHandler, hubEventHandlers } from '../src/subgraphs/hub/hub.consumers';
 
-/** Refuses to run with an event type that nobody handles, or a handler for an unknown type. */
-export function assertHandlersComplete(handlers: Record<string, EventHandler>): void {
-  const missing = EVENT_TYPES.filter((t) => typeof handlers[t] !== 'function');
-  const unknown = Object.keys(handlers).filter((t) => !EVENT_TYPES.includes(t as EventType));
-  if (missing.length || unknown.length) {
-    throw new Error(`events worker: ${missing.length ? `no handler for ${missing.join(', ')}` : ''}${unknown.length ? ` unknown job names ${unknown.join(', ')}` : ''}`.trim());
-  }
-}
 
 /**
  * The `events` queue: each job names an outbox row by id. The row is read from PostgreSQL (Redis
@@ -35,7 +28,7 @@ export function createEventsProcessor(container: Container, handlers: Record<Eve
 
 export function startEventsWorker(container: Container, opts: { concurrency?: number; rules?: Partial<Record<EventType, EventHandler>> } = {}): Worker<EventJobData> {
   const handlers = hubEventHandlers(container.subgraphs.hub.services, container.subgraphs.hub.dataSource, opts.rules); // rules: src/rules
-  assertHandlersComplete(handlers);
+  assertJobHandlers(QUEUE_NAMES.events, EVENT_TYPES, handlers);
   const log = container.log.child({ component: 'worker', queue: QUEUE_NAMES.events });
   const connection = createRedisConnection(container.redisUrl);
   const worker = new Worker<EventJobData>(QUEUE_NAMES.events, createEventsProcessor(container, handlers), {

@@ -1,3 +1,4 @@
+import { assertJobHandlers } from './job-handlers';
 import { Job, JobsOptions, Queue, UnrecoverableError, Worker } from 'bullmq';
 import Redis from 'ioredis';
 import { Container } from '../src/container';
@@ -22,17 +23,6 @@ export interface MaintenanceJobData {
 export type RetentionJobResult = { skipped: 'disabled' } | { summaries: RetentionTaskSummary[] };
 export type MaintenanceHandler = (job: Job<MaintenanceJobData>) => Promise<unknown>;
 
-/**
- * Refuses to boot unless every job name of a queue has a handler and every handler a known job
- * name (the same rule workers/events.worker.ts applies to event types, for any queue).
- */
-export function assertJobHandlers(queue: string, names: readonly string[], handlers: Record<string, unknown>): void {
-  const missing = names.filter((n) => typeof handlers[n] !== 'function');
-  const unknown = Object.keys(handlers).filter((n) => !names.includes(n));
-  if (missing.length || unknown.length) {
-    throw new Error(`${queue} worker: ${[missing.length ? `no handler for ${missing.join(', ')}` : '', unknown.length ? `unknown job names ${unknown.join(', ')}` : ''].filter(Boolean).join('; ')}`);
-  }
-}
 
 /**
  * A run erases in committed batches, so a retry continues where a failed run stopped. A job that

@@ -3,7 +3,7 @@ import { Container } from '../src/container';
 import { createRedisConnection } from '../src/events/queues';
 import { isDeadlineKind } from '../src/subgraphs/hub/agreement/agreement.rules';
 import { SLA_JOBS, SLA_QUEUE, SlaJobData, SlaJobName, SlaScheduler } from '../src/subgraphs/hub/agreement/sla.scheduler';
-import { assertJobHandlers } from './retention.worker';
+import { assertJobHandlers } from './job-handlers';
 
 export type SlaHandler = (job: Job<SlaJobData>, token?: string) => Promise<unknown>;
 

@@ -31,6 +31,7 @@ const DENY: Decision = { allowed: false, basis: null };
 export class PolicyDecisionPoint {
   /** Per request (an actor object lives for one request): legal bases are read once. */
   private readonly basesByActor = new WeakMap<Actor, Promise<Map<string, string>>>();
+  private readonly visibleByActor = new WeakMap<Actor, Promise<string[] | null>>();
 
   constructor(
     private readonly hub: DataSource,
@@ -55,10 +56,17 @@ export class PolicyDecisionPoint {
    * Which persons the actor may know of at all: everyone in its jurisdiction when it holds a legal
    * basis for identity data for its purpose, otherwise only those who consented (null = no limit).
    */
-  async visiblePersons(actor: Actor): Promise<string[] | null> {
-    if (actor.scopes.includes('*')) return null;
-    if ((await this.legalBases(actor)).has('identity')) return null;
-    return this.consentingPersons(actor, 'identity');
+  visiblePersons(actor: Actor): Promise<string[] | null> {
+    let visible = this.visibleByActor.get(actor);
+    if (!visible) {
+      visible = (async () => {
+        if (actor.scopes.includes('*')) return null;
+        if ((await this.legalBases(actor)).has('identity')) return null;
+        return this.consentingPersons(actor, 'identity');
+      })();
+      this.visibleByActor.set(actor, visible);
+    }
+    return visible;
   }
 
   private async readLegalBases(actor: Actor): Promise<Map<string, string>> {

@@ -1,7 +1,7 @@
 import { startTestApp, TestApp, eventually, flushPrefix } from '../helpers/app';
 import { systemActor } from '../../src/shared/actor';
 import { EVENT_TYPES } from '../../src/events/event-types';
-import { assertHandlersComplete } from '../../workers/events.worker';
+import { assertJobHandlers } from '../../workers/job-handlers';
 
 const count = async (app: TestApp, sql: string, params: unknown[] = []) => (await app.container.subgraphs.city.dataSource.query(sql, params))[0].n as number;
 
@@ -73,9 +73,9 @@ describe('transactional outbox', () => {
 describe('events worker boot', () => {
   it('refuses to boot when an event type has no handler', () => {
     const handlers = Object.fromEntries(EVENT_TYPES.map((t) => [t, async () => undefined]));
-    expect(() => assertHandlersComplete(handlers)).not.toThrow();
+    expect(() => assertJobHandlers('events', EVENT_TYPES, handlers)).not.toThrow();
     const { ['person.moved']: _dropped, ...missing } = handlers;
-    expect(() => assertHandlersComplete(missing)).toThrow(/no handler for person.moved/);
-    expect(() => assertHandlersComplete({ ...handlers, 'person.unknown': async () => undefined })).toThrow(/unknown job names person.unknown/);
+    expect(() => assertJobHandlers('events', EVENT_TYPES, missing)).toThrow(/no handler for person.moved/);
+    expect(() => assertJobHandlers('events', EVENT_TYPES, { ...handlers, 'person.unknown': async () => undefined })).toThrow(/unknown job names person.unknown/);
   });
 });

@@ -1,7 +1,7 @@
 import { systemActor } from '../../src/shared/actor';
 import { Clock } from '../../src/shared/time';
 import { SLA_JOBS } from '../../src/subgraphs/hub/agreement/sla.scheduler';
-import { assertJobHandlers } from '../../workers/retention.worker';
+import { assertJobHandlers } from '../../workers/job-handlers';
 import { slaHandlers, startSlaWorker } from '../../workers/sla.worker';
 import { eventually, flushPrefix, startTestApp, TestApp } from '../helpers/app';
 

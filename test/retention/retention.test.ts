@@ -18,8 +18,8 @@ import { RetentionTaskSummary } from '../../src/retention/retention.types';
 import { CityPersonRetentionTask, ERASED_NAME } from '../../src/retention/tasks/city-person.task';
 import { systemActor } from '../../src/shared/actor';
 import { Clock } from '../../src/shared/time';
+import { assertJobHandlers } from '../../workers/job-handlers';
 import {
-  assertJobHandlers,
   createMaintenanceQueue,
   ensureRetentionSchedule,
   MAINTENANCE_JOBS,
