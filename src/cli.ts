@@ -143,10 +143,11 @@ async function register(config: Config, args: string[]): Promise<number> {
       return 0;
     }
     const esc = (v: string | null) => (v ?? '–').replace(/\|/g, '\\|');
-    console.log('| Recipient | Purpose | Category | Source | Statute | Description | Valid |');
-    console.log('| --- | --- | --- | --- | --- | --- | --- |');
+    console.log('| Recipient | Purpose | Category | Source | Holds for | Statute | Description | Valid |');
+    console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const r of rows) {
-      console.log(`| ${esc(r.recipientPartner)} | ${esc(r.purpose)} | ${esc(r.category)} | ${esc(r.sourcePartner)} | ${esc(r.statute)} | ${esc(r.description)} | ${r.validFrom} – ${r.validUntil ?? 'open'} |`);
+      const holds = r.whileReferralOpen ? 'persons referred to the recipient, while the referral is open' : 'all persons in the jurisdiction';
+      console.log(`| ${esc(r.recipientPartner)} | ${esc(r.purpose)} | ${esc(r.category)} | ${esc(r.sourcePartner)} | ${holds} | ${esc(r.statute)} | ${esc(r.description)} | ${r.validFrom} – ${r.validUntil ?? 'open'} |`);
     }
     return 0;
   } finally {

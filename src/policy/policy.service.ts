@@ -19,6 +19,26 @@ export interface AccessRecord {
 }
 
 type Decisions = Record<DataCategory, Decision>;
+
+/** A legal basis that holds only while a referral to its recipient is open (hub.legal_basis.while_referral_open). */
+export interface ReferralBoundBasis {
+  id: string;
+  category: string;
+  /** When set, only referrals from this partner open it. */
+  sourcePartner: string | null;
+}
+
+interface ActorBases {
+  general: Map<string, string>;
+  whileReferralOpen: ReferralBoundBasis[];
+}
+
+/** A referral is open to its receiver from sending until it closes (a draft is the sender's alone). */
+const REFERRAL_OPEN_FOR_RECEIVER = ['requested', 'received', 'accepted', 'in_progress', 'on_hold'] as const;
+
+function coversSender(basis: ReferralBoundBasis, sender: string): boolean {
+  return basis.sourcePartner === null || basis.sourcePartner === sender;
+}
 const DENY: Decision = { allowed: false, basis: null };
 
 /**
@@ -30,7 +50,7 @@ const DENY: Decision = { allowed: false, basis: null };
  */
 export class PolicyDecisionPoint {
   /** Per request (an actor object lives for one request): legal bases are read once. */
-  private readonly basesByActor = new WeakMap<Actor, Promise<Map<string, string>>>();
+  private readonly basesByActor = new WeakMap<Actor, Promise<ActorBases>>();
   private readonly visibleByActor = new WeakMap<Actor, Promise<string[] | null>>();
 
   constructor(
@@ -42,14 +62,37 @@ export class PolicyDecisionPoint {
     return new RequestPolicy(this, actor);
   }
 
-  /** Legal bases of the actor for its purpose: category → basis id (cached for the request). */
-  legalBases(actor: Actor): Promise<Map<string, string>> {
+  /** Legal bases of the actor for its purpose that hold for every person: category → basis id (cached for the request). */
+  async legalBases(actor: Actor): Promise<Map<string, string>> {
+    return (await this.actorBases(actor)).general;
+  }
+
+  /** Legal bases of the actor for its purpose that hold only while a referral to it is open (cached for the request). */
+  async referralBoundBases(actor: Actor): Promise<ReferralBoundBasis[]> {
+    return (await this.actorBases(actor)).whileReferralOpen;
+  }
+
+  private actorBases(actor: Actor): Promise<ActorBases> {
     let bases = this.basesByActor.get(actor);
     if (!bases) {
       bases = this.readLegalBases(actor);
       this.basesByActor.set(actor, bases);
     }
     return bases;
+  }
+
+  /**
+   * The persons (of those asked, or all when null) with a referral open to the actor under its
+   * purpose, with the sender of each: a referral-bound basis holds for these only.
+   */
+  async openReferrals(actor: Actor, personIds: readonly string[] | null): Promise<Array<{ personId: string; sender: string }>> {
+    if (!actor.purpose || (personIds && !personIds.length)) return [];
+    const rows: Array<{ person_id: string; sender: string }> = await this.hub.query(
+      `SELECT DISTINCT person_id, sender FROM hub.referral
+        WHERE receiver = $1 AND purpose = $2 AND status = ANY($3) ${personIds ? 'AND person_id = ANY($4::uuid[])' : ''}`,
+      personIds ? [actor.partner, actor.purpose, [...REFERRAL_OPEN_FOR_RECEIVER], personIds] : [actor.partner, actor.purpose, [...REFERRAL_OPEN_FOR_RECEIVER]],
+    );
+    return rows.map((r) => ({ personId: r.person_id, sender: r.sender }));
   }
 
   /**
@@ -61,35 +104,45 @@ export class PolicyDecisionPoint {
     if (!visible) {
       visible = (async () => {
         if (actor.scopes.includes('*')) return null;
-        if ((await this.legalBases(actor)).has('identity')) return null;
-        return this.consentingPersons(actor, 'identity');
+        const bases = await this.actorBases(actor);
+        if (bases.general.has('identity')) return null;
+        const consenting = await this.consentingPersons(actor, 'identity');
+        const bound = bases.whileReferralOpen.filter((b) => b.category === 'identity');
+        if (!bound.length) return consenting;
+        const referred = (await this.openReferrals(actor, null)).filter((o) => bound.some((b) => coversSender(b, o.sender))).map((o) => o.personId);
+        return [...new Set([...consenting, ...referred])];
       })();
       this.visibleByActor.set(actor, visible);
     }
     return visible;
   }
 
-  private async readLegalBases(actor: Actor): Promise<Map<string, string>> {
-    if (!actor.purpose) return new Map();
+  private async readLegalBases(actor: Actor): Promise<ActorBases> {
+    const bases: ActorBases = { general: new Map(), whileReferralOpen: [] };
+    if (!actor.purpose) return bases;
     const today = this.clock.now().toISOString().slice(0, 10);
-    const rows: Array<{ id: string; category: string }> = await this.hub.query(
-      `SELECT id, category FROM hub.legal_basis
+    const rows: Array<{ id: string; category: string; source_partner: string | null; while_referral_open: boolean }> = await this.hub.query(
+      `SELECT id, category, source_partner, while_referral_open FROM hub.legal_basis
         WHERE recipient_partner = $1 AND purpose = $2 AND valid_from <= $3 AND (valid_until IS NULL OR valid_until >= $3)
         ORDER BY created_at, id`,
       [actor.partner, actor.purpose, today],
     );
-    const byCategory = new Map<string, string>();
-    for (const r of rows) if (!byCategory.has(r.category)) byCategory.set(r.category, r.id);
-    return byCategory;
+    for (const r of rows) {
+      if (r.while_referral_open) bases.whileReferralOpen.push({ id: r.id, category: r.category, sourcePartner: r.source_partner });
+      else if (!bases.general.has(r.category)) bases.general.set(r.category, r.id);
+    }
+    return bases;
   }
 
   /**
-   * What would let `recipient` receive the person's identity data for `purpose`: a legal basis, or
-   * the person's active consent. Null when nothing does — then the data must not be sent.
+   * What would let `recipient` receive the person's identity data for `purpose` on a referral from
+   * `sender`: a legal basis (a referral-bound one counts: the referral being sent opens it), or the
+   * person's active consent. Null when nothing does — then the data must not be sent.
    */
-  async recipientBasis(recipient: string, purpose: string, personId: string): Promise<string | null> {
+  async recipientBasis(recipient: string, purpose: string, personId: string, sender?: string): Promise<string | null> {
     const probe: Actor = { subject: 'policy', partner: recipient, scopes: [], jurisdiction: [], purpose, requestId: 'policy' };
-    const legal = (await this.legalBases(probe)).get('identity');
+    const bases = await this.actorBases(probe);
+    const legal = bases.general.get('identity') ?? bases.whileReferralOpen.find((b) => b.category === 'identity' && sender !== undefined && coversSender(b, sender))?.id;
     if (legal) return `legal_basis:${legal}`;
     const consent = (await this.consents(probe, [personId])).find((c) => c.categories.includes('identity'));
     return consent ? `consent:${consent.id}` : null;
@@ -141,7 +194,9 @@ export class RequestPolicy {
 
   private async decideMany(personIds: readonly string[]): Promise<Decisions[]> {
     const system = this.actor.scopes.includes('*');
-    const [bases, consents] = await Promise.all([this.pdp.legalBases(this.actor), system ? [] : this.pdp.consents(this.actor, personIds)]);
+    const [bases, bound, consents] = await Promise.all([this.pdp.legalBases(this.actor), this.pdp.referralBoundBases(this.actor), system ? [] : this.pdp.consents(this.actor, personIds)]);
+    // Referral-bound bases need the open referrals to this partner of the persons asked about.
+    const open = bound.length && !system ? await this.pdp.openReferrals(this.actor, personIds) : [];
     return personIds.map((personId) => {
       const out = {} as Decisions;
       for (const category of DATA_CATEGORIES) {
@@ -149,7 +204,7 @@ export class RequestPolicy {
           out[category] = { allowed: true, basis: 'system' };
           continue;
         }
-        const legal = bases.get(category);
+        const legal = bases.get(category) ?? bound.find((b) => b.category === category && open.some((o) => o.personId === personId && coversSender(b, o.sender)))?.id;
         const consent = legal ? undefined : consents.find((c) => c.personId === personId && c.categories.includes(category));
         out[category] = legal ? { allowed: true, basis: `legal_basis:${legal}` } : consent ? { allowed: true, basis: `consent:${consent.id}` } : DENY;
       }

@@ -1,6 +1,6 @@
 import { LegalBasisInput } from '../subgraphs/hub/legal-basis/legal-basis.types';
 
-type Row = [recipient: string, purpose: string, categories: string[], statute: string, description: string, source?: string];
+type Row = [recipient: string, purpose: string, categories: string[], statute: string, description: string, source?: string, whileReferralOpen?: boolean];
 
 /**
  * The demo register of legal bases. Statute references follow the usual bases of each office's
@@ -24,8 +24,12 @@ const ROWS: Row[] = [
   ['arbeitsagentur-rheine', 'employer_service', ['identity', 'residence'], '§§ 39, 72 Abs. 7 AufenthG', 'Consent of the employment agency to employment'],
   ['vhs-rheine', 'integration_course_referral', ['course_participation'], '§ 8 Abs. 3 IntV', 'Course attendance reported by the course provider'],
   ['fbs-rheine', 'integration_course_referral', ['course_participation'], '§ 8 Abs. 3 IntV', 'Course attendance reported by the course provider'],
+  // Course providers see who was referred to them, and only while the referral is open.
+  ...(['vhs-rheine', 'fbs-rheine'] as const).flatMap((provider) =>
+    (['jobcenter-steinfurt', 'rheine-abh'] as const).map((source): Row => [provider, 'integration_course_referral', ['identity', 'contact'], '§ 88a Abs. 1 AufenthG', 'Transmission to the course provider a person is referred to, while the referral is open', source, true]),
+  ),
 ];
 
-export const DEMO_LEGAL_BASES: LegalBasisInput[] = ROWS.flatMap(([recipientPartner, purpose, categories, statute, description, sourcePartner]) =>
-  categories.map((category) => ({ recipientPartner, purpose, category, statute, description, sourcePartner: sourcePartner ?? null })),
+export const DEMO_LEGAL_BASES: LegalBasisInput[] = ROWS.flatMap(([recipientPartner, purpose, categories, statute, description, sourcePartner, whileReferralOpen]) =>
+  categories.map((category) => ({ recipientPartner, purpose, category, statute, description, sourcePartner: sourcePartner ?? null, whileReferralOpen: whileReferralOpen ?? false })),
 );

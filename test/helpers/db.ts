@@ -10,7 +10,8 @@ export interface TestDatabase {
 /** A fresh database for one test file, cloned from the migrated template. */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const name = `lotse_t_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
-  const template = templateName();
+  // The template global setup built for this run (the migrations may have changed on disk since).
+  const template = process.env.LOTSE_TEST_TEMPLATE ?? templateName();
   await withAdmin((admin) => admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
   return {
     name,

@@ -37,14 +37,21 @@ describe('authorization (property-based)', () => {
   });
   afterAll(() => app?.stop());
 
-  const hasBasis = (partner: string, purpose: string, category: string) =>
-    DEMO_LEGAL_BASES.some((b) => b.recipientPartner === partner && b.purpose === purpose && b.category === category);
+  // A general basis, or a referral-bound one while a referral from its source to the partner is open.
+  const hasBasis = (partner: string, purpose: string, category: string, referral: { sender: string; open: boolean } | null) =>
+    DEMO_LEGAL_BASES.some(
+      (b) =>
+        b.recipientPartner === partner && b.purpose === purpose && b.category === category &&
+        (!b.whileReferralOpen || (referral !== null && referral.open && (b.sourcePartner === null || b.sourcePartner === referral.sender))),
+    );
 
   it('releases a value iff the policy allows it, and audits every denial', async () => {
     const scenario = fc.record({
       partner: fc.constantFrom(...READERS),
       purposeIndex: fc.nat(),
       person: fc.nat({ max: 2 }),
+      // A referral of the person to the partner for the stated purpose, open or closed.
+      referral: fc.option(fc.record({ sender: fc.constantFrom('jobcenter-steinfurt', 'rheine-abh', 'rheine-social'), open: fc.boolean() })),
       consent: fc.option(
         fc.record({
           categories: fc.subarray(CATEGORIES, { minLength: 1 }),
@@ -55,11 +62,20 @@ describe('authorization (property-based)', () => {
       ),
     });
     await fc.assert(
-      fc.asyncProperty(scenario, async ({ partner, purposeIndex, person: index, consent }) => {
+      fc.asyncProperty(scenario, async ({ partner, purposeIndex, person: index, consent, referral }) => {
         const purpose = partner.purposes[purposeIndex % partner.purposes.length];
         const person = persons[index];
         const hub = app.container.subgraphs.hub;
         await hub.dataSource.query('DELETE FROM hub.consent');
+        await hub.dataSource.query('DELETE FROM hub.referral');
+        if (referral && referral.sender !== partner.slug) {
+          await hub.dataSource.query(
+            `INSERT INTO hub.referral (id, kind, person_id, purpose, referral_type, sender, receiver, status, version, created_at, updated_at)
+             VALUES ($1, 'referral', $2, $3, 'property_test', $4, $5, $6, 1, now(), now())`,
+            [randomUUID(), person.id, purpose, referral.sender, partner.slug, referral.open ? 'accepted' : 'completed'],
+          );
+        }
+        const referredBy = referral && referral.sender !== partner.slug ? referral : null;
         let consented: Category[] = [];
         if (consent) {
           const otherPurpose = purpose === 'case_management' ? 'arrival_counselling' : 'case_management';
@@ -73,7 +89,9 @@ describe('authorization (property-based)', () => {
           if (consent.withdrawn) await hub.services.consents.withdraw({ ...systemActor(), partner: 'rheine-social' }, { consentId: row.id });
           else if (consent.samePurpose && consent.toPartner) consented = consent.categories;
         }
-        const allowed = (c: Category) => hasBasis(partner.slug, purpose, c) || consented.includes(c);
+        // Scopes come first: a partner without jobcenter:read gets no jobcenter record whatever the basis.
+        const scoped = (c: Category) => c !== 'benefits' || partner.scopes.includes('jobcenter:read');
+        const allowed = (c: Category) => scoped(c) && (hasBasis(partner.slug, purpose, c, referredBy) || consented.includes(c));
 
         const requestId = `prop-${randomUUID()}`;
         const res = await fetch(`${app.url}/graphql`, {
@@ -93,7 +111,7 @@ describe('authorization (property-based)', () => {
             if (allowed(c)) expect(FIELDS[c].value(body.data.person)).toBe(expected[c]);
             else expect(FIELDS[c].value(body.data.person) ?? null).toBeNull();
           }
-          const denied = CATEGORIES.filter((c) => !allowed(c));
+          const denied = CATEGORIES.filter((c) => scoped(c) && !allowed(c)); // a missing scope is refused before any decision
           const rows: Array<{ kind: string; categories: string[] }> = await app.container.subgraphs.hub.dataSource.query(
             `SELECT kind, categories FROM audit.entry WHERE request_id = $1`,
             [requestId],

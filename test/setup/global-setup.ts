@@ -8,9 +8,12 @@ import { databaseUrl, templateName, withAdmin } from './pg';
  */
 export default async function globalSetup(): Promise<void> {
   const template = templateName();
+  // Test workers start after global setup and inherit this: they clone exactly this template.
+  process.env.LOTSE_TEST_TEMPLATE = template;
   await withAdmin(async (admin) => {
-    // Leftovers of crashed runs and templates of older migrations.
-    const stale = await admin.query(
+    // Leftovers of crashed runs and templates of older migrations. Only where one run owns the
+    // server (CI): on a workstation another run may be using them right now.
+    const stale = !process.env.CI ? { rows: [] as Array<{ datname: string }> } : await admin.query<{ datname: string }>(
       `SELECT datname FROM pg_database WHERE (datname LIKE 'lotse_t\\_%' OR (datname LIKE 'lotse_tpl\\_%' AND datname <> $1))
          AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = pg_database.datname)`,
       [template],

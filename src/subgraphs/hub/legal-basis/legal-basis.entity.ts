@@ -14,6 +14,8 @@ export class LegalBasisEntity {
   @Column('text') purpose: string;
   @Column('text') statute: string;
   @Column('text') description: string;
+  /** Holds only for persons with an open referral to the recipient for this purpose (from the source partner, if named). */
+  @Column('boolean', { name: 'while_referral_open', default: false }) whileReferralOpen: boolean;
   @Column('date', { name: 'valid_from' }) validFrom: string;
   @Column('date', { name: 'valid_until', nullable: true }) validUntil: string | null;
   @Column('timestamptz', { name: 'created_at' }) createdAt: Date;

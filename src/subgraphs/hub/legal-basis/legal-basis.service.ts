@@ -43,6 +43,7 @@ export class LegalBasisService {
       description: input.description.trim(),
       validFrom: input.validFrom ?? '2000-01-01',
       validUntil: input.validUntil ?? null,
+      whileReferralOpen: input.whileReferralOpen ?? false,
       createdAt: this.clock.now(),
     };
     await this.ds.getRepository(LegalBasisEntity).insert(row);

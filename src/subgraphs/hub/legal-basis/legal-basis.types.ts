@@ -10,6 +10,8 @@ export class LegalBasis {
   @Field(() => String, { description: 'Purpose, e.g. benefit_administration' }) purpose: string;
   @Field(() => String, { description: 'e.g. § 69 Abs. 1 Nr. 1 SGB X' }) statute: string;
   @Field(() => String) description: string;
+  @Field(() => Boolean, { description: 'True when the basis holds only while a referral to the recipient for this purpose is open (the receiver of a referral); false when it holds for every person in the jurisdiction' })
+  whileReferralOpen: boolean;
   @Field(() => DateResolver) validFrom: string;
   @Field(() => DateResolver, { nullable: true }) validUntil: string | null;
 }
@@ -30,4 +32,5 @@ export interface LegalBasisInput {
   description: string;
   validFrom?: string;
   validUntil?: string | null;
+  whileReferralOpen?: boolean;
 }

@@ -160,7 +160,7 @@ export class ReferralService {
   }
 
   private basisFor(r: ReferralEntity): Promise<string | null> {
-    return this.pdp.recipientBasis(r.receiver, r.purpose, r.personId);
+    return this.pdp.recipientBasis(r.receiver, r.purpose, r.personId, r.sender);
   }
 
   private async apply(
