@@ -41,8 +41,6 @@ async function startReceiver(options) {
     const referralId = event.data && event.data.referralId;
     switch (event.type) {
       case 'referral.requested':
-        // Payload data is read when Lotse sends it: a referral no longer open needs no answer.
-        if (event.data.status !== 'requested' && event.data.status !== 'received') return;
         return decide(referralId);
       case 'referral.cancelled':
         places.delete(referralId);
@@ -54,20 +52,33 @@ async function startReceiver(options) {
 
   async function decide(referralId) {
     if (places.size >= capacity) {
-      await lotse.rejectReferral(referralId, 'no_capacity');
+      if (!(await answered(() => lotse.rejectReferral(referralId, 'no_capacity'), referralId))) return;
       stats.rejected++;
       log({ msg: 'referral rejected', referralId, reason: 'no_capacity' });
       return;
     }
     places.add(referralId); // taken before the call, so that concurrent requests cannot overbook
+    let done = false;
     try {
-      await lotse.acceptReferral(referralId);
-    } catch (err) {
-      places.delete(referralId);
-      throw err;
+      done = await answered(() => lotse.acceptReferral(referralId), referralId);
+    } finally {
+      if (!done) places.delete(referralId);
     }
+    if (!done) return;
     stats.accepted++;
     log({ msg: 'referral accepted', referralId, placesLeft: capacity - places.size });
+  }
+
+  /** Runs an answer; false when the referral is no longer open (the sender cancelled it meanwhile). */
+  async function answered(call, referralId) {
+    try {
+      await call();
+      return true;
+    } catch (err) {
+      if (err.code !== 'CONFLICT') throw err;
+      log({ msg: 'referral no longer open', referralId });
+      return false;
+    }
   }
 
   const server = http.createServer((req, res) => {
