@@ -46,7 +46,7 @@ export function asylumGrantedRule(deps: RuleDeps): Rule {
         const { check, owned } = await deps.checks.claim({ rule: RULE, personId: person.id, dueAt: startOfDay(dueOn), eventId: e.id, data: { sender: sender.slug, receiver: receiver.slug, dueOn, statusId: p.statusId } });
         if (!owned) return; // an earlier recognition of this person handed over already
         if (!check.data.referralId && !check.data.refused) {
-          const result = await ensureReferral(deps, ruleActor(RULE, sender.slug, e.id), { personId: person.id, receiver: receiver.slug, purpose: PURPOSE, referralType: TYPE, kind: 'transfer' });
+          const result = await ensureReferral(deps, ruleActor(RULE, sender.slug, e.id), { personId: person.id, receiver: receiver.slug, purpose: PURPOSE, referralType: TYPE, kind: 'transfer', dueOn });
           await deps.checks.note(RULE, person.id, 'referralId' in result ? { referralId: result.referralId } : { refused: result.refused });
           if ('refused' in result) deps.log.warn({ rule: RULE, eventId: e.id, code: result.refused }, 'benefit handover refused; the gap check still runs');
         }

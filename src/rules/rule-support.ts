@@ -230,13 +230,13 @@ export async function openReferral(hub: DataSource, q: { personId: string; sende
 export async function ensureReferral(
   deps: Pick<RuleDeps, 'hub' | 'referrals' | 'exclusive'>,
   actor: Actor,
-  input: { personId: string; receiver: string; purpose: string; referralType: string; kind: 'referral' | 'transfer' },
+  input: { personId: string; receiver: string; purpose: string; referralType: string; kind: 'referral' | 'transfer'; dueOn?: string },
 ): Promise<{ referralId: string; created: boolean } | { refused: string }> {
   return deps.exclusive(async () => {
     const existing = await openReferral(deps.hub, { ...input, sender: actor.partner });
     if (existing) return { referralId: existing, created: false };
     try {
-      const r = await deps.referrals.create(actor, { personId: input.personId, receiver: input.receiver, purpose: input.purpose, referralType: input.referralType, send: true, kind: input.kind });
+      const r = await deps.referrals.create(actor, { personId: input.personId, receiver: input.receiver, purpose: input.purpose, referralType: input.referralType, send: true, kind: input.kind, dueOn: input.dueOn });
       return { referralId: r.id, created: true };
     } catch (err) {
       if (err instanceof AppError) return { refused: err.code };

@@ -55,6 +55,9 @@ describe('rule asylum_granted: asylum granted → jobcenter', () => {
     const check = await ruleCheck(app, 'asylum_granted', granted);
     expect(check).toMatchObject({ done_at: null, outcome: null, data: { sender: 'rheine-asylblg', receiver: 'jobcenter-steinfurt', dueOn: switchOn, referralId: inbox[0].id } });
     expect(check.due_at.toISOString()).toBe(`${switchOn}T00:00:00.000Z`);
+    // The jobcenter sees by when it must have taken over.
+    const due = await app.gql('jobcenter-steinfurt', `query($id: ID!) { referral(id: $id) { dueOn } }`, { id: inbox[0].id });
+    expect(due.body.data.referral.dueOn).toBe(switchOn);
     expect(await app.workers!.rules.queue.getJobState(ruleJobId('asylum_granted', granted))).toBe('delayed');
   });
 

@@ -20,6 +20,9 @@ export function templateName(): string {
   for (const sg of fs.readdirSync(path.join(root, 'src/subgraphs'))) {
     const dir = path.join(root, 'src/subgraphs', sg, 'migrations');
     if (fs.existsSync(dir)) for (const f of fs.readdirSync(dir).sort()) files.push(path.join(dir, f));
+    // The subgraph file lists which migrations run: a file on disk that is not listed yet must not count.
+    const registry = path.join(root, 'src/subgraphs', sg, `${sg}.subgraph.ts`);
+    if (fs.existsSync(registry)) files.push(registry);
   }
   const auditDir = path.join(root, 'src/audit/migrations');
   if (fs.existsSync(auditDir)) for (const f of fs.readdirSync(auditDir).sort()) files.push(path.join(auditDir, f));

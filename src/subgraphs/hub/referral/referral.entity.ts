@@ -21,6 +21,10 @@ export class ReferralEntity {
   /** What let the sender pass the person's data to the receiver: legal_basis:<id> or consent:<id>. */
   @Column('text', { nullable: true }) basis: string | null;
   @Column('uuid', { name: 'parent_id', nullable: true }) parentId: string | null;
+  /** By when the receiver must have taken over (e.g. the benefit switch of a handover); set by the sender. */
+  @Column('date', { name: 'due_on', nullable: true }) dueOn: string | null;
+  /** The pool the hub chose the receiver from, when the sender named none (referral.capacity.ts). */
+  @Column('text', { name: 'receiver_pool', nullable: true }) receiverPool: string | null;
   @Column('int') version: number;
   @Column('timestamptz', { name: 'created_at' }) createdAt: Date;
   @Column('timestamptz', { name: 'updated_at' }) updatedAt: Date;

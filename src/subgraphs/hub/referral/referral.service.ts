@@ -9,19 +9,25 @@ import { requireScope } from '../../../shared/scopes';
 import { Clock } from '../../../shared/time';
 import { Page, pageSize, toPage } from '../../shared/connection.types';
 import { PartnerEntity } from '../partner/partner.entity';
+import { ReceiverPools } from './referral.capacity';
 import { ReferralEntity } from './referral.entity';
 import { allowedActions, OPEN, Outcome, OUTCOMES, REASON_CODES, ReasonCode, REDIRECTABLE, ReferralAction, ReferralStatus, Role, TRANSITIONS } from './referral.state';
 import { CreateReferralInput, ReferralFilter } from './referral.types';
 
 const TYPE = /^[a-z][a-z0-9_]{1,62}$/;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 export class ReferralService {
+  private readonly pools: ReceiverPools;
+
   constructor(
     private readonly ds: DataSource,
     private readonly outbox: Outbox,
     private readonly pdp: PolicyDecisionPoint,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.pools = new ReceiverPools(ds, clock);
+  }
 
   roleOf(actor: Actor, r: ReferralEntity): Role | null {
     if (actor.partner === r.sender) return 'sender';
@@ -86,11 +92,16 @@ export class ReferralService {
     if (!isUuid(input.personId)) throw badInput('personId is not a valid id', 'personId');
     if (!isPurpose(input.purpose)) throw badInput(`Unknown purpose ${input.purpose}`, 'purpose');
     if (!TYPE.test(input.referralType)) throw badInput('referralType is a lower-case code like integration_course', 'referralType');
+    const dueOn = dayOf(input.dueOn);
+    if (input.receiver && input.anyReceiver) throw badInput('Give either receiver or anyReceiver, not both', 'anyReceiver');
+    if (!input.receiver && !input.anyReceiver) throw badInput('receiver is required, or anyReceiver to let the hub choose one', 'receiver');
+    if (input.anyReceiver && input.kind === 'transfer') throw badInput('A transfer needs a named receiver', 'anyReceiver');
     if (input.receiver === actor.partner) throw badInput('You cannot refer to yourself', 'receiver');
-    const receiver = await this.ds.getRepository(PartnerEntity).findOneBy({ slug: input.receiver });
-    if (!receiver || !receiver.active) throw badInput(`Unknown or inactive partner ${input.receiver}`, 'receiver');
-    if (!receiver.purposes.includes(input.purpose)) throw badInput(`${input.receiver} does not act for the purpose ${input.purpose}`, 'purpose');
     if (!(await this.pdp.mayKnow(actor, input.personId))) throw notFound('Person', input.personId);
+    const receiverSlug = input.receiver ?? (await this.chooseReceiver(actor, input));
+    const receiver = await this.ds.getRepository(PartnerEntity).findOneBy({ slug: receiverSlug });
+    if (!receiver || !receiver.active) throw badInput(`Unknown or inactive partner ${receiverSlug}`, 'receiver');
+    if (!receiver.purposes.includes(input.purpose)) throw badInput(`${receiverSlug} does not act for the purpose ${input.purpose}`, 'purpose');
     const now = this.clock.now();
     const row: ReferralEntity = {
       id: newId(),
@@ -99,12 +110,14 @@ export class ReferralService {
       purpose: input.purpose,
       referralType: input.referralType,
       sender: actor.partner,
-      receiver: input.receiver,
+      receiver: receiverSlug,
       status: 'draft',
       reasonCode: null,
       outcome: null,
       basis: null,
       parentId,
+      dueOn,
+      receiverPool: input.receiver ? null : (input.anyReceiver ?? null),
       version: 1,
       createdAt: now,
       updatedAt: now,
@@ -144,7 +157,7 @@ export class ReferralService {
     if (!REDIRECTABLE.includes(parent.status as ReferralStatus)) {
       throw new AppError('CONFLICT', `A ${parent.status} referral cannot be redirected; only ${REDIRECTABLE.join(', ')} ones can`, { status: parent.status });
     }
-    return this.create(actor, { personId: parent.personId, receiver, purpose: parent.purpose, referralType: parent.referralType, send: true, kind: parent.kind as 'referral' | 'transfer' }, parent.id);
+    return this.create(actor, { personId: parent.personId, receiver, purpose: parent.purpose, referralType: parent.referralType, send: true, kind: parent.kind as 'referral' | 'transfer', dueOn: parent.dueOn }, parent.id);
   }
 
   /** Open referrals that rest on a withdrawn consent end at once (reason client_withdrew). */
@@ -157,6 +170,20 @@ export class ReferralService {
       });
     }
     return open.length;
+  }
+
+  /**
+   * The receiver of a referral to a pool: the provider with the most free seats that may receive
+   * the person's data from this sender (when sending at once). Two referrals racing for the last
+   * seat can both get it; the provider then rejects one with no_capacity.
+   */
+  private async chooseReceiver(actor: Actor, input: CreateReferralInput): Promise<string> {
+    for (const { partner, free } of await this.pools.freeSeats(input.purpose)) {
+      if (free <= 0) break;
+      if (partner === actor.partner) continue;
+      if (!input.send || (await this.pdp.recipientBasis(partner, input.purpose, input.personId, actor.partner))) return partner;
+    }
+    throw new AppError('CONFLICT', `No course provider acting for ${input.purpose} has free seats${input.send ? ' and may receive this person’s data from you' : ''}`, { reason: 'no_capacity' });
   }
 
   private basisFor(r: ReferralEntity): Promise<string | null> {
@@ -217,4 +244,12 @@ export class ReferralService {
       payload: { referralId: r.id, kind: r.kind, personId: r.personId, from, to: r.status, sender: r.sender, receiver: r.receiver, referralType: r.referralType, reasonCode: r.reasonCode },
     });
   }
+}
+
+/** A due date from GraphQL (a Date) or code (YYYY-MM-DD) as YYYY-MM-DD; null when not given. */
+function dayOf(value: string | Date | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  const day = value instanceof Date ? (Number.isNaN(value.getTime()) ? '' : value.toISOString().slice(0, 10)) : value;
+  if (!DAY.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`))) throw badInput('dueOn is a date like 2026-12-31', 'dueOn');
+  return day;
 }

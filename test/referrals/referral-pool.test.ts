@@ -1,0 +1,60 @@
+import { systemActor } from '../../src/shared/actor';
+import { startTestApp, TestApp } from '../helpers/app';
+
+/** A referral to "any course provider with capacity": the hub chooses the receiver by free seats. */
+describe('referral to any course provider with capacity', () => {
+  let app: TestApp;
+  const persons: string[] = [];
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    const { city, courses } = app.container.subgraphs;
+    for (let i = 0; i < 6; i++) {
+      const p = await city.services.persons.register({ ...systemActor(), partner: 'rheine-social' }, { givenName: `Pool${i}`, familyName: 'Person', municipalityKey: '05566076' } as any);
+      persons.push(p.id);
+    }
+    // vhs: 2 seats in a course not yet started (+ 30 in one that started: they do not count); fbs: 1 seat.
+    const seats: Array<[string, number, string]> = [['vhs-rheine', 2, '2099-03-01'], ['vhs-rheine', 30, '2020-01-01'], ['fbs-rheine', 1, '2099-04-01']];
+    const providers = new Map<string, string>();
+    for (const [slug, capacity, startsOn] of seats) {
+      const actor = { ...systemActor(), partner: slug };
+      if (!providers.has(slug)) providers.set(slug, (await courses.services.providers.register(actor, { partnerSlug: slug, name: slug, municipalityKey: '05566076' } as any)).id);
+      await courses.services.courses.create(actor, { providerId: providers.get(slug)!, title: 'Integrationskurs', kind: 'integration_course', targetLevel: 'B1', startsOn, schedule: 'Mo–Fr 9–12', lessonsPerWeek: 20, capacity, location: 'Rheine', municipalityKey: '05566076' } as any);
+    }
+  });
+  afterAll(() => app?.stop());
+
+  const refer = (personId: string, input: Record<string, unknown> = {}) =>
+    app.gql('jobcenter-steinfurt', `mutation($input: CreateReferralInput!) { createReferral(input: $input) { id status receiver receiverPool dueOn } }`, {
+      input: { personId, anyReceiver: 'course_provider_with_capacity', purpose: 'integration_course_referral', referralType: 'integration_course', send: true, ...input },
+    });
+
+  it('chooses the provider with the most free seats, counts open referrals as taken, and refuses when all are full', async () => {
+    const first = await refer(persons[0], { dueOn: '2099-02-15' });
+    expect(first.body.data.createReferral).toEqual({ id: expect.any(String), status: 'requested', receiver: 'vhs-rheine', receiverPool: 'course_provider_with_capacity', dueOn: '2099-02-15' });
+    // 1 free each: the tie goes by name.
+    expect((await refer(persons[1])).body.data.createReferral.receiver).toBe('fbs-rheine');
+    expect((await refer(persons[2])).body.data.createReferral.receiver).toBe('vhs-rheine');
+
+    const before = await app.container.subgraphs.hub.dataSource.query('SELECT count(*)::int AS n FROM hub.referral');
+    const full = await refer(persons[3]);
+    expect(full.body.data).toBeNull();
+    expect(full.body.errors[0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'no_capacity' });
+    expect(await app.container.subgraphs.hub.dataSource.query('SELECT count(*)::int AS n FROM hub.referral')).toEqual(before);
+
+    // A rejection frees the seat again.
+    await app.gql('vhs-rheine', `mutation($id: ID!) { rejectReferral(id: $id, reason: not_eligible) { status } }`, { id: first.body.data.createReferral.id });
+    expect((await refer(persons[3])).body.data.createReferral.receiver).toBe('vhs-rheine');
+  });
+
+  it('refuses unclear input with nothing written', async () => {
+    const both = await refer(persons[4], { receiver: 'vhs-rheine' });
+    expect(both.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'anyReceiver' });
+    const neither = await refer(persons[4], { anyReceiver: null });
+    expect(neither.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'receiver' });
+    const badDay = await app.gql('jobcenter-steinfurt', `mutation($p: ID!) { createTransfer(input: { personId: $p, receiver: "rheine-social", purpose: "case_management", referralType: "x_y", dueOn: "2026-02-30" }) { id } }`, { p: persons[4] });
+    expect(badDay.body.errors[0].extensions.code).toMatch(/BAD_USER_INPUT|GRAPHQL_VALIDATION_FAILED/);
+    const [{ n }] = await app.container.subgraphs.hub.dataSource.query('SELECT count(*)::int AS n FROM hub.referral WHERE person_id = $1', [persons[4]]);
+    expect(n).toBe(0);
+  });
+});
