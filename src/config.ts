@@ -65,6 +65,15 @@ export interface Config {
   /** Which automatic handovers run (RULES_ENABLED) and their parameters (RULE_*). */
   rules: RulesConfig;
   // --- end rules ---
+  // --- subscriptions (src/gateway/subscriptions-server.ts) ---
+  /** Limits of live subscriptions over WebSocket, per gateway process. */
+  subscriptions: {
+    /** Subscriptions one connection may hold at once. */
+    maxPerConnection: number;
+    /** Open connections per partner. */
+    maxConnectionsPerPartner: number;
+  };
+  // --- end subscriptions ---
 }
 
 export class ConfigError extends Error {
@@ -179,6 +188,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     slaResyncSeconds: int('SLA_RESYNC_SECONDS', 300, 1, 86400),
     // --- end agreements ---
     rules: readRulesConfig(env, int, problems), // rules
+    // --- subscriptions ---
+    subscriptions: {
+      maxPerConnection: int('SUBSCRIPTIONS_MAX_PER_CONNECTION', 20, 1, 1000),
+      maxConnectionsPerPartner: int('SUBSCRIPTIONS_MAX_CONNECTIONS_PER_PARTNER', 50, 1, 100_000),
+    },
+    // --- end subscriptions ---
   };
   // --- retention: syntax only (5 or 6 cron fields); the worker's job scheduler rejects a pattern that cannot fire ---
   if (!/^[0-9A-Za-z*,/?#LW-]+(\s+[0-9A-Za-z*,/?#LW-]+){4,5}$/.test(config.retentionSchedule)) {

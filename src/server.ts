@@ -12,11 +12,19 @@ import { IdempotencyGate } from './gateway/idempotency';
 import { createMetrics } from './gateway/metrics';
 import { CachedPartnerDirectory } from './gateway/partner-directory';
 import { CachedTrustedDocuments } from './gateway/trusted-documents';
+// --- subscriptions ---
+import { LiveEventSubscriber } from './events/live-events';
+import { createRedisConnection } from './events/queues';
+import { SubscriptionDeps } from './gateway/subscriptions';
+import { attachSubscriptionServer } from './gateway/subscriptions-server';
+// --- end subscriptions ---
 
 export interface RunningServer {
   url: string;
   port: number;
   server: http.Server;
+  /** subscriptions: this process's fan-out of live events (tests wait for its listeners). */
+  liveEvents: LiveEventSubscriber;
   close(): Promise<void>;
 }
 
@@ -24,7 +32,19 @@ export interface RunningServer {
 export async function startGatewayServer(container: Container, opts: { port: number; host: string; devKey?: DevKey }): Promise<RunningServer> {
   const { config } = container;
   const metrics = createMetrics();
-  const gatewayOpts = { config, subgraphs: container.subgraphs, identity: container.identity, metrics, redis: container.redis, audit: container.audit, rowSecurity: container.rowSecurity };
+  // --- subscriptions: one Redis subscriber connection per process fans live events out to its WebSocket subscriptions ---
+  const liveEvents = new LiveEventSubscriber(createRedisConnection(container.redisUrl), config.queuePrefix, container.log.child({ component: 'live-events' }));
+  await liveEvents.start();
+  const live: SubscriptionDeps = {
+    listen: (listener) => liveEvents.listen(listener),
+    // The policy decision point, as the hub's resolvers ask it, under the subscriber's jurisdiction.
+    allowed: (actor, personId, category) =>
+      container.rowSecurity.run(actor.jurisdiction, () => container.subgraphs.hub.createContext(actor).policy.decide(personId, category)).then((d) => d.allowed),
+    maxBacklog: 100,
+    onCheckFailed: (eventId, err) => container.log.warn({ eventId, err: { name: (err as Error).name } }, 'live event check failed'),
+  };
+  // --- end subscriptions ---
+  const gatewayOpts = { config, subgraphs: container.subgraphs, identity: container.identity, metrics, redis: container.redis, audit: container.audit, rowSecurity: container.rowSecurity, live };
   const { schema } = buildGatewaySchema(gatewayOpts);
   const apollo = createApolloServer(schema, gatewayOpts);
   await apollo.start();
@@ -68,14 +88,18 @@ export async function startGatewayServer(container: Container, opts: { port: num
     server.listen(opts.port, opts.host, resolve);
   });
   const port = (server.address() as AddressInfo).port;
+  const subscriptions = attachSubscriptionServer({ server, schema, verifier, config, log: container.log.child({ component: 'subscriptions' }), metrics }); // subscriptions
   return {
     url: `http://${opts.host === '0.0.0.0' ? 'localhost' : opts.host}:${port}`,
     port,
     server,
+    liveEvents, // subscriptions
     async close() {
+      await subscriptions.close(); // subscriptions: WebSocket connections are not the HTTP server's to close
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await apollo.stop();
+      await liveEvents.close(); // subscriptions
     },
   };
 }

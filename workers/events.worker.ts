@@ -4,6 +4,7 @@ import { EVENT_TYPES, EventJobData, EventType } from '../src/events/event-types'
 import { assertJobHandlers } from './job-handlers';
 import { QUEUE_NAMES, createRedisConnection } from '../src/events/queues';
 import { EventHandler, hubEventHandlers } from '../src/subgraphs/hub/hub.consumers';
+import { LiveEventPublisher } from '../src/events/live-events'; // subscriptions
 
 
 /**
@@ -13,6 +14,9 @@ import { EventHandler, hubEventHandlers } from '../src/subgraphs/hub/hub.consume
  */
 export function createEventsProcessor(container: Container, handlers: Record<EventType, EventHandler>) {
   const stores = new Map(container.outboxStores.map((s) => [s.source, s]));
+  // --- subscriptions: ids only, on Redis pub/sub, for the gateways' live subscriptions ---
+  const live = new LiveEventPublisher(container.redis, container.config.queuePrefix, container.log.child({ component: 'live-events' }));
+  // --- end subscriptions ---
   return async (job: Job<EventJobData>): Promise<void> => {
     const handler = handlers[job.name as EventType];
     if (!handler) throw new UnrecoverableError(`No handler for job ${job.name}`);
@@ -23,6 +27,9 @@ export function createEventsProcessor(container: Container, handlers: Record<Eve
     if (event.ackedAt) return;
     await handler(event, store.source);
     await store.ack(event.id);
+    // --- subscriptions: once handled (a failed publish is logged; live delivery is at most once) ---
+    await live.publish(event);
+    // --- end subscriptions ---
   };
 }
 

@@ -21,6 +21,7 @@ import { localExecutor, remoteExecutor } from './executors';
 import { Metrics } from './metrics';
 import { rateLimitPlugin } from './rate-limit';
 import { CachedTrustedDocuments, trustedDocumentsPlugin } from './trusted-documents';
+import { refuseSubscriptionsOverHttp, SubscriptionDeps, withSubscriptions } from './subscriptions'; // subscriptions
 
 export interface GatewayOptions {
   config: Config;
@@ -34,6 +35,10 @@ export interface GatewayOptions {
   audit?: AuditLog;
   /** Row-level security context of the in-process subgraphs' connections. */
   rowSecurity?: RowSecurityContext;
+  // --- subscriptions ---
+  /** Live events of this process: with them the schema gets the Subscription type (src/gateway/subscriptions.ts). */
+  live?: SubscriptionDeps;
+  // --- end subscriptions ---
 }
 
 /**
@@ -50,6 +55,9 @@ export function buildGatewaySchema(opts: GatewayOptions): { schema: GraphQLSchem
       const timeoutMs = opts.config.subgraphTimeoutMs;
       cfg.executor = url ? remoteExecutor(name, url, opts.identity, timeoutMs) : localExecutor(opts.subgraphs[name], opts.identity, timeoutMs, opts.audit, opts.rowSecurity);
     },
+    // --- subscriptions: the gateway's own Subscription type, stitched with the subgraphs ---
+    onStitchingOptions: opts.live ? (stitching) => withSubscriptions(stitching, opts.live!) : undefined,
+    // --- end subscriptions ---
   });
   return { schema, supergraph: composed.supergraph };
 }
@@ -75,7 +83,7 @@ export function createApolloServer(schema: GraphQLSchema, opts: GatewayOptions):
     // We stop in order (server, workers, pools, embedded PostgreSQL) on SIGINT/SIGTERM ourselves.
     stopOnTerminationSignals: false,
     // No vendor telemetry even if APOLLO_KEY is set; no landing page that loads from a CDN.
-    plugins: [trustedDocuments, ...armor.plugins, rateLimit, observabilityPlugin(opts.metrics), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled(), ApolloServerPluginSchemaReportingDisabled()],
+    plugins: [trustedDocuments, ...armor.plugins, refuseSubscriptionsOverHttp<GatewayContext>() /* subscriptions */, rateLimit, observabilityPlugin(opts.metrics), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled(), ApolloServerPluginSchemaReportingDisabled()],
   });
 }
 

@@ -1,0 +1,156 @@
+import type Redis from 'ioredis';
+import { DataCategory, DATA_CATEGORIES } from '../policy/policy.vocabulary';
+import { Logger } from '../shared/logger';
+import { EVENT_CATEGORY, EventPayloads, EventType } from './event-types';
+import { OutboxEvent } from './outbox.entity';
+
+/**
+ * Live events: after the events worker has handled an outbox event it publishes an ids-only
+ * message on Redis pub/sub; every gateway process listens once and fans it out to its
+ * WebSocket subscriptions (src/gateway/subscriptions*.ts). Pub/sub keeps nothing: a gateway that
+ * is down or reconnecting misses messages (live delivery is at most once; the record is in
+ * PostgreSQL and in the queries).
+ */
+export interface LiveEvent {
+  eventId: string;
+  /** The internal event type (src/events/event-types.ts). */
+  type: EventType;
+  /** Its name in the public catalogue (src/subgraphs/hub/notification/notification.routing.ts). */
+  publicType: string;
+  /** The data category the event reveals: a subscriber needs a basis for it. */
+  category: DataCategory;
+  personId: string | null;
+  referralId: string | null;
+  occurredAt: string;
+}
+
+export const liveEventsChannel = (prefix: string) => `${prefix}:live-events`;
+
+const STATUS_EVENTS = new Set<EventType>(['person.residence_status_recorded', 'jobcenter.benefit_status_changed', 'person.moved']);
+const REFERRAL_TYPES = new Set(['requested', 'received', 'accepted', 'rejected', 'in_progress', 'on_hold', 'completed', 'failed', 'cancelled', 'expired']);
+const TRANSFER_TYPES = new Set(['requested', 'received', 'rejected', 'cancelled', 'expired']);
+
+/**
+ * The public type of an event that live subscriptions carry, or null. The same mapping as the
+ * notification routing's (referral and transfer states, escalations, status changes of a
+ * person); who may receive it is decided per subscriber at the gateway, by authorization.
+ */
+export function publicLiveType(e: Pick<OutboxEvent, 'type' | 'payload'>): string | null {
+  const type = e.type as EventType;
+  if (type === 'referral.status_changed') {
+    const p = e.payload as unknown as EventPayloads['referral.status_changed'];
+    if (p.kind === 'transfer') {
+      if (p.to === 'accepted') return 'entitlement.transferred';
+      return TRANSFER_TYPES.has(p.to) ? `transfer.${p.to}` : null;
+    }
+    return REFERRAL_TYPES.has(p.to) ? `referral.${p.to}` : null;
+  }
+  if (type === 'referral.escalated') return 'referral.escalated';
+  if (STATUS_EVENTS.has(type)) return 'person.status_changed';
+  return null;
+}
+
+/** The message for an outbox event, or null if live subscriptions do not carry it. Ids and codes only. */
+export function toLiveEvent(e: OutboxEvent): LiveEvent | null {
+  const publicType = publicLiveType(e);
+  if (!publicType) return null;
+  const referralId = typeof e.payload.referralId === 'string' ? e.payload.referralId : null;
+  return {
+    eventId: e.id,
+    type: e.type as EventType,
+    publicType,
+    category: EVENT_CATEGORY[e.type as EventType],
+    personId: e.personId,
+    referralId,
+    occurredAt: new Date(e.occurredAt).toISOString(),
+  };
+}
+
+/** Publishes on the container's Redis connection; a failure is logged, never thrown (the event is handled). */
+export class LiveEventPublisher {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly log: Logger,
+  ) {}
+
+  async publish(event: OutboxEvent): Promise<void> {
+    const message = toLiveEvent(event);
+    if (!message) return;
+    try {
+      await this.redis.publish(liveEventsChannel(this.prefix), JSON.stringify(message));
+    } catch (err) {
+      this.log.warn({ eventId: event.id, err: { name: (err as Error).name } }, 'live event not published');
+    }
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isId = (v: unknown): v is string | null => v === null || (typeof v === 'string' && UUID.test(v));
+
+/** A message from Redis, checked field by field (whoever can publish on the channel is not trusted blindly). */
+export function parseLiveEvent(raw: string): LiveEvent | null {
+  let m: Partial<LiveEvent>;
+  try {
+    m = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  if (!m || typeof m !== 'object') return null;
+  if (typeof m.eventId !== 'string' || !UUID.test(m.eventId)) return null;
+  if (typeof m.type !== 'string' || typeof m.publicType !== 'string') return null;
+  if (!(DATA_CATEGORIES as readonly string[]).includes(String(m.category))) return null;
+  if (!isId(m.personId ?? null) || !isId(m.referralId ?? null)) return null;
+  if (typeof m.occurredAt !== 'string' || Number.isNaN(Date.parse(m.occurredAt))) return null;
+  return { eventId: m.eventId, type: m.type, publicType: m.publicType, category: m.category!, personId: m.personId ?? null, referralId: m.referralId ?? null, occurredAt: m.occurredAt };
+}
+
+export type LiveListener = (event: LiveEvent) => void;
+
+/**
+ * One Redis subscriber connection per gateway process (a connection in subscriber mode can do
+ * nothing else), fanning every message out to the local listeners.
+ */
+export class LiveEventSubscriber {
+  private readonly listeners = new Set<LiveListener>();
+  private started?: Promise<void>;
+
+  constructor(
+    private readonly connection: Redis,
+    private readonly prefix: string,
+    private readonly log: Logger,
+  ) {
+    connection.on('message', (channel: string, raw: string) => {
+      if (channel !== liveEventsChannel(this.prefix)) return;
+      const event = parseLiveEvent(raw);
+      if (!event) return void this.log.warn('malformed live event ignored');
+      for (const listener of [...this.listeners]) {
+        try {
+          listener(event);
+        } catch (err) {
+          this.log.warn({ eventId: event.eventId, err: { name: (err as Error).name } }, 'live event listener failed');
+        }
+      }
+    });
+    connection.on('error', (err) => this.log.warn({ err: { message: err.message } }, 'live events connection error'));
+  }
+
+  /** Subscribes to the channel (ioredis re-subscribes by itself after a reconnect). */
+  start(): Promise<void> {
+    return (this.started ??= this.connection.subscribe(liveEventsChannel(this.prefix)).then(() => undefined));
+  }
+
+  listen(listener: LiveListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+    this.connection.disconnect();
+  }
+}

@@ -1,0 +1,233 @@
+import http from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { Duplex } from 'node:stream';
+import { CloseCode, GRAPHQL_TRANSPORT_WS_PROTOCOL, makeServer } from 'graphql-ws';
+import { decodeJwt } from 'jose';
+import { DocumentNode, getOperationAST, GraphQLError, GraphQLFormattedError, GraphQLSchema, NoSchemaIntrospectionCustomRule, parse, specifiedRules, validate } from 'graphql';
+import { Gauge, Counter } from 'prom-client';
+import WebSocket, { WebSocketServer } from 'ws';
+import { Config } from '../config';
+import { Actor } from '../shared/actor';
+import { AppError, formatError } from '../shared/errors';
+import { Logger } from '../shared/logger';
+import { ARMOR_LIMITS, createArmor, scrubSuggestions } from './armor';
+import { AccessTokenVerifier } from './auth';
+import { GatewayContext } from './context';
+import { MAX_BODY_BYTES, PURPOSE_HEADER } from './http';
+import { Metrics } from './metrics';
+import { LiveConnection, LiveOperationContext } from './subscriptions';
+
+export interface SubscriptionServerOptions {
+  server: http.Server;
+  schema: GraphQLSchema;
+  verifier: AccessTokenVerifier;
+  config: Config;
+  log: Logger;
+  metrics: Metrics;
+}
+
+/** What the gateway keeps per WebSocket connection. */
+interface ConnectionState {
+  id: string;
+  socket: WebSocket;
+  authorization?: string;
+  purpose?: string;
+  partner?: string;
+  expiry?: NodeJS.Timeout;
+  connection?: LiveConnection;
+}
+
+interface Extra {
+  state: ConnectionState;
+}
+
+/** Close reasons are limited to 123 bytes by the WebSocket protocol. */
+const reason = (text: string) => (Buffer.byteLength(text) <= 123 ? text : Buffer.from(text).subarray(0, 120).toString('utf8') + '…');
+/** Keep-alive: a ping this often; a connection that does not answer the next one is dropped. */
+const KEEP_ALIVE_MS = 12_000;
+/** Codes of our own that pass formatError's masking on this path. */
+const OWN_CODES = new Set(['SUBSCRIPTION_OVERFLOW']);
+
+/**
+ * GraphQL over WebSocket (graphql-transport-ws) on the gateway's HTTP server at /graphql, for
+ * subscriptions only: queries and mutations keep to HTTP, where rate limits, idempotency and
+ * trusted documents apply. The connection authenticates with the same token and purpose as HTTP,
+ * in the `connection_init` payload; it ends when the token expires.
+ */
+export function attachSubscriptionServer(opts: SubscriptionServerOptions): { close(): Promise<void> } {
+  const { config, log, verifier } = opts;
+  const limits = config.subscriptions;
+  const production = config.env === 'production';
+  const armor = createArmor({ env: config.env });
+  const rules = [...specifiedRules, ...armor.validationRules, ...(production ? [NoSchemaIntrospectionCustomRule] : [])];
+  const perPartner = new Map<string, number>();
+  const connections = new Gauge({ name: 'lotse_subscription_connections', help: 'Open WebSocket connections', registers: [opts.metrics.registry] });
+  const refused = new Counter({ name: 'lotse_subscription_refusals_total', help: 'Refused WebSocket connections by close code', labelNames: ['code'], registers: [opts.metrics.registry] });
+
+  const closeFor = (state: ConnectionState, err: unknown) => {
+    const forbidden = err instanceof AppError && err.code === 'FORBIDDEN';
+    const code = forbidden ? CloseCode.Forbidden : CloseCode.Unauthorized;
+    refused.inc({ code: String(code) });
+    state.socket.close(code, reason(`${forbidden ? 'Forbidden' : 'Unauthorized'}: ${err instanceof AppError ? err.message : 'authentication failed'}`));
+  };
+
+  const format = (errors: readonly GraphQLError[]): GraphQLFormattedError[] =>
+    errors.map((e) => {
+      const formatted = e.toJSON();
+      const scrubbed = { ...formatted, message: scrubSuggestions(formatted.message) };
+      return OWN_CODES.has(String(formatted.extensions?.code)) ? scrubbed : formatError(scrubbed, e);
+    });
+
+  const gql = makeServer<Record<string, unknown>, Extra>({
+    schema: opts.schema,
+    async onConnect(ctx) {
+      const { state } = ctx.extra;
+      const params = ctx.connectionParams ?? {};
+      const authorization = typeof params.authorization === 'string' ? params.authorization : typeof params.Authorization === 'string' ? params.Authorization : undefined;
+      const rawPurpose = params[PURPOSE_HEADER] ?? params['Lotse-Purpose'];
+      const purpose = typeof rawPurpose === 'string' ? rawPurpose : undefined;
+      let actor: Actor;
+      try {
+        actor = await verifier.verify(authorization, state.id, purpose);
+      } catch (err) {
+        closeFor(state, err);
+        return false;
+      }
+      const open = perPartner.get(actor.partner) ?? 0;
+      if (open >= limits.maxConnectionsPerPartner) {
+        refused.inc({ code: '1008' });
+        state.socket.close(1008, reason(`Too many connections for this partner (at most ${limits.maxConnectionsPerPartner})`));
+        return false;
+      }
+      perPartner.set(actor.partner, open + 1);
+      connections.inc();
+      Object.assign(state, { authorization, purpose, partner: actor.partner });
+      state.connection = liveConnection(state, actor);
+      // The verified token's expiry ends the connection (checked again with every event).
+      const exp = decodeJwt(authorization!.slice('Bearer '.length)).exp;
+      if (exp) state.expiry = setTimeout(() => state.socket.close(CloseCode.Unauthorized, 'Unauthorized: the access token expired'), Math.min(Math.max(exp * 1000 - Date.now(), 0), 2 ** 31 - 1));
+      log.info({ connection: state.id, partner: actor.partner, purpose: actor.purpose }, 'subscription connection opened');
+      return true;
+    },
+    async onSubscribe(ctx, message) {
+      const { state } = ctx.extra;
+      // The one being subscribed is already reserved in ctx.subscriptions.
+      if (Object.keys(ctx.subscriptions).length > limits.maxPerConnection) {
+        return [new GraphQLError(`At most ${limits.maxPerConnection} subscriptions per connection`, { extensions: { code: 'BAD_REQUEST' } })];
+      }
+      let document: DocumentNode;
+      try {
+        document = parse(message.payload.query, { maxTokens: ARMOR_LIMITS.maxTokens });
+      } catch (err) {
+        const tokens = /more tha[nt] (\d+) tokens/.exec((err as Error).message);
+        if (tokens) return [new GraphQLError(`Token limit of ${tokens[1]} exceeded.`, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })];
+        return [new GraphQLError((err as Error).message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
+      }
+      const operation = getOperationAST(document, message.payload.operationName);
+      if (operation && operation.operation !== 'subscription') {
+        return [new GraphQLError('Only subscriptions run over WebSocket: send queries and mutations to POST /graphql', { extensions: { code: 'BAD_REQUEST' } })];
+      }
+      const errors = validate(opts.schema, document, rules);
+      if (errors.length) return errors.map((e) => (e.extensions?.code ? e : new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })));
+      if (!operation) return [new GraphQLError('Name the operation to run (operationName)', { extensions: { code: 'BAD_REQUEST' } })];
+      const contextValue: LiveOperationContext = { connection: state.connection!, operationName: operation.name?.value ?? null };
+      return { schema: opts.schema, document, operationName: message.payload.operationName, variableValues: message.payload.variables ?? undefined, contextValue };
+    },
+    onNext(_ctx, _message, _args, result) {
+      if (result.errors?.length) return { ...result, errors: format(result.errors) } as never;
+      return undefined;
+    },
+    onError(_ctx, _message, errors) {
+      return format(errors).map((f, i) => new GraphQLError(f.message, { nodes: errors[i].nodes, source: errors[i].source, positions: errors[i].positions, extensions: f.extensions }));
+    },
+    onClose(ctx, code) {
+      const { state } = ctx.extra;
+      clearTimeout(state.expiry);
+      if (state.partner) {
+        const left = (perPartner.get(state.partner) ?? 1) - 1;
+        if (left > 0) perPartner.set(state.partner, left);
+        else perPartner.delete(state.partner);
+        connections.dec();
+        log.info({ connection: state.id, partner: state.partner, code }, 'subscription connection closed');
+      }
+    },
+  });
+
+  /** Each event is handled like a request of its own: the token verified again, fresh loaders, its own request id. */
+  function liveConnection(state: ConnectionState, first: Actor): LiveConnection {
+    return {
+      async eventContext(operationName) {
+        if (state.socket.readyState !== WebSocket.OPEN) return null;
+        const requestId = randomUUID();
+        let actor: Actor;
+        try {
+          actor = await verifier.verify(state.authorization, requestId, state.purpose);
+        } catch (err) {
+          closeFor(state, err);
+          return null;
+        }
+        return { actor, requestId, operationName, log: log.child({ requestId, connection: state.id, partner: first.partner, purpose: actor.purpose }) };
+      },
+    };
+  }
+
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_BODY_BYTES,
+    handleProtocols: (protocols) => (protocols.has(GRAPHQL_TRANSPORT_WS_PROTOCOL) ? GRAPHQL_TRANSPORT_WS_PROTOCOL : false),
+  });
+  wss.on('connection', (socket) => {
+    const state: ConnectionState = { id: randomUUID(), socket };
+    const closed = gql.opened(
+      {
+        protocol: socket.protocol,
+        send: (data) => new Promise<void>((resolve, reject) => (socket.readyState === WebSocket.OPEN ? socket.send(data, (err) => (err ? reject(err) : resolve())) : resolve())),
+        close: (code, why) => socket.close(code, why),
+        onMessage: (cb) =>
+          socket.on('message', async (data) => {
+            try {
+              await cb(String(data));
+            } catch (err) {
+              // Messages can carry input values: the error's class only.
+              log.error({ connection: state.id, err: { name: (err as Error).name } }, 'subscription message failed');
+              socket.close(CloseCode.InternalServerError, 'Internal server error');
+            }
+          }),
+      },
+      { state },
+    );
+    // A dead peer is noticed by its missing pong.
+    let alive = true;
+    socket.on('pong', () => (alive = true));
+    const ping = setInterval(() => {
+      if (!alive) return void socket.terminate();
+      alive = false;
+      socket.ping();
+    }, KEEP_ALIVE_MS);
+    socket.on('error', (err) => log.warn({ connection: state.id, err: { name: err.name } }, 'websocket error'));
+    socket.once('close', (code, why) => {
+      clearInterval(ping);
+      void closed(code, String(why));
+    });
+  });
+
+  const onUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (new URL(req.url ?? '/', 'http://localhost').pathname !== '/graphql') {
+      socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  };
+  opts.server.on('upgrade', onUpgrade);
+
+  return {
+    async close() {
+      opts.server.off('upgrade', onUpgrade);
+      for (const client of wss.clients) client.close(1001, 'Going away');
+      // Clients get a moment for the close handshake; whoever does not answer is cut.
+      for (let waited = 0; wss.clients.size && waited < 2000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+      for (const client of wss.clients) client.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
