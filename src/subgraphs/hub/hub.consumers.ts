@@ -19,7 +19,7 @@ export function hubEventHandlers(services: HubServices, dataSource: DataSource, 
     return hook ? async (e, source) => { await handler(e, source); await hook(e, source); } : handler;
   };
   // --- end rules ---
-  return {
+  const handlers: Record<EventType, EventHandler> = {
     'person.registered': withRules('person.registered', biography),
     'person.moved': withRules('person.moved', biography),
     'person.residence_status_recorded': withRules('person.residence_status_recorded', biography),
@@ -40,6 +40,7 @@ export function hubEventHandlers(services: HubServices, dataSource: DataSource, 
       await biography(e, source);
       const p = e.payload as { consentId: string };
       await services.referrals.cancelForWithdrawnConsent(systemActor(e.id), p.consentId);
+      await services.notifications.dropForWithdrawnConsent(e); // notifications: unread ones of recipients left without a basis
     },
     // --- agreements: deadlines of cooperation agreements follow the referral's status (idempotent) ---
     'referral.status_changed': async (e, source) => {
@@ -58,4 +59,11 @@ export function hubEventHandlers(services: HubServices, dataSource: DataSource, 
     // Not about a person: no biography entry. Webhooks to partners consume it later.
     'courses.course_created': async () => undefined,
   };
+  // --- notifications: after everything else, every event goes to the inboxes routeEvent names (idempotent) ---
+  const notify = (handler: EventHandler): EventHandler => async (e, source) => {
+    await handler(e, source);
+    await services.notifications.notify(e);
+  };
+  return Object.fromEntries(Object.entries(handlers).map(([type, handler]) => [type, notify(handler)])) as Record<EventType, EventHandler>;
+  // --- end notifications ---
 }

@@ -12,6 +12,10 @@ import { AccessReportService } from './access-report/access-report.service';
 import { ReferralService } from './referral/referral.service';
 import { TrustedDocumentService } from './trusted-document/trusted-document.service';
 import { AgreementService } from './agreement/agreement.service';
+// --- notifications ---
+import { loaderOne } from '../shared/loaders';
+import { NotificationService } from './notification/notification.service';
+// --- end notifications ---
 
 export interface HubServices {
   partners: PartnerService;
@@ -25,6 +29,10 @@ export interface HubServices {
   agreements: AgreementService;
   /** Operators and the gateway only: not exposed over GraphQL. */
   trustedDocuments: TrustedDocumentService;
+  // --- notifications ---
+  /** The partners' notification inbox, filled by the events worker. */
+  notifications: NotificationService;
+  // --- end notifications ---
 }
 
 export function createHubLoaders(services: HubServices, actor: Actor) {
@@ -35,6 +43,7 @@ export function createHubLoaders(services: HubServices, actor: Actor) {
     consents: loaderMany((ids: readonly string[]) => services.consents.forPersons(ids), (c) => c.personId),
     referrals: loaderMany((ids: readonly string[]) => services.referrals.forPersons(actor, ids), (r) => r.personId),
     deadlines: loaderMany((ids: readonly string[]) => services.agreements.deadlinesFor(ids), (d) => d.referralId), // agreements
+    notificationReferrals: loaderOne((ids: readonly string[]) => services.notifications.referralsFor(actor, ids), (r) => r.id), // notifications
     biography(first: number) {
       let loader = biographyBySize.get(first);
       if (!loader) {
