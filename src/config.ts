@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { readRulesConfig, RulesConfig } from './rules/rules';
+import { readWebhookConfig, WebhookConfig } from './subgraphs/hub/webhook/webhook.config'; // webhooks
 
 export type Environment = 'development' | 'test' | 'production';
 export const SUBGRAPH_NAMES = ['city', 'jobcenter', 'courses', 'hub'] as const;
@@ -65,6 +66,10 @@ export interface Config {
   /** Which automatic handovers run (RULES_ENABLED) and their parameters (RULE_*). */
   rules: RulesConfig;
   // --- end rules ---
+  // --- webhooks (src/subgraphs/hub/webhook, workers/webhooks.worker.ts) ---
+  /** Where webhooks may go, timeouts, retries and concurrency (WEBHOOK_*). */
+  webhooks: WebhookConfig;
+  // --- end webhooks ---
   // --- subscriptions (src/gateway/subscriptions-server.ts) ---
   /** Limits of live subscriptions over WebSocket, per gateway process. */
   subscriptions: {
@@ -188,6 +193,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     slaResyncSeconds: int('SLA_RESYNC_SECONDS', 300, 1, 86400),
     // --- end agreements ---
     rules: readRulesConfig(env, int, problems), // rules
+    webhooks: readWebhookConfig(env, int, bool, problems), // webhooks
     // --- subscriptions ---
     subscriptions: {
       maxPerConnection: int('SUBSCRIPTIONS_MAX_PER_CONNECTION', 20, 1, 1000),

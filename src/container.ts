@@ -24,6 +24,10 @@ import { Clock, systemClock } from './shared/time';
 import { buildCitySubgraph, cityEntities, cityMigrations, CitySubgraph } from './subgraphs/city/city.subgraph';
 import { buildCoursesSubgraph, coursesEntities, coursesMigrations, CoursesSubgraph } from './subgraphs/courses/courses.subgraph';
 import { buildHubSubgraph, hubEntities, hubMigrations, HubSubgraph } from './subgraphs/hub/hub.subgraph';
+// --- webhooks ---
+import { createWebhooksQueue, WebhookJobData, WebhookScheduler } from './subgraphs/hub/webhook/webhook.queue';
+import { UrlGuard } from './subgraphs/hub/webhook/webhook.url-guard';
+// --- end webhooks ---
 import { buildJobcenterSubgraph, jobcenterEntities, jobcenterMigrations, JobcenterSubgraph } from './subgraphs/jobcenter/jobcenter.subgraph';
 
 export interface Subgraphs {
@@ -54,6 +58,10 @@ export interface Container {
   retention: RetentionService;
   /** Idempotency keys of mutations (schema `idempotency`; src/gateway/idempotency.ts). */
   idempotency: IdempotencyStore;
+  // --- webhooks ---
+  /** The `webhooks` queue (one job per delivery attempt) and what puts attempts on it. */
+  webhooks: { queue: Queue<WebhookJobData>; scheduler: WebhookScheduler };
+  // --- end webhooks ---
   /** Runs every subgraph's (and the audit log's) pending migrations; returns what ran. */
   migrate(): Promise<string[]>;
   close(): Promise<void>;
@@ -149,6 +157,14 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
   const retention = createRetentionService({ hub: dataSources.hub, city: dataSources.city, audit, clock, log: log.child({ component: 'retention' }) });
   // --- end retention ---
   const idempotency = new IdempotencyStore(idempotencyDs, { ttlHours: config.idempotencyTtlHours, log: log.child({ component: 'idempotency' }) });
+  // --- webhooks: the URL policy from config, and the queue (the hub subgraph is built before Redis) ---
+  const webhooksQueue = createWebhooksQueue(redis, config.queuePrefix);
+  const webhookScheduler = new WebhookScheduler(webhooksQueue, clock);
+  subgraphs.hub.services.webhooks.configure({
+    guard: new UrlGuard({ production: config.env === 'production', allowedHosts: config.webhooks.allowedHosts, allowPrivateNetworks: config.webhooks.allowPrivateNetworks }),
+    scheduler: webhookScheduler,
+  });
+  // --- end webhooks ---
   const relay = new OutboxRelay(outboxStores, eventsQueue, { intervalMs: config.relayIntervalMs, redeliverAfterMs: config.redeliverAfterMs }, log.child({ component: 'relay' }));
 
   return {
@@ -168,11 +184,13 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
     rowSecurity,
     retention,
     idempotency,
+    webhooks: { queue: webhooksQueue, scheduler: webhookScheduler }, // webhooks
     // Migrations run as the connecting (owner) role, not the application role.
     migrate: () => migrateDatabase(opts.databaseUrl),
     async close() {
       await relay.stop();
       await eventsQueue.close();
+      await webhooksQueue.close(); // webhooks
       redis.disconnect();
       await idempotency.drain();
       await Promise.all([...Object.values(dataSources), auditDs, idempotencyDs].map((ds) => (ds.isInitialized ? ds.destroy() : undefined)));

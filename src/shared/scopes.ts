@@ -11,6 +11,7 @@ export const SCOPES = [
   'referrals:read',
   'referrals:write',
   'audit:read',
+  'webhooks:manage', // webhooks
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

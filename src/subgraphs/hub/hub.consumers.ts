@@ -41,6 +41,7 @@ export function hubEventHandlers(services: HubServices, dataSource: DataSource, 
       const p = e.payload as { consentId: string };
       await services.referrals.cancelForWithdrawnConsent(systemActor(e.id), p.consentId);
       await services.notifications.dropForWithdrawnConsent(e); // notifications: unread ones of recipients left without a basis
+      await services.webhooks.cancelForWithdrawnConsent(e); // webhooks: pending deliveries to recipients left without a basis
     },
     // --- agreements: deadlines of cooperation agreements follow the referral's status (idempotent) ---
     'referral.status_changed': async (e, source) => {
@@ -63,6 +64,7 @@ export function hubEventHandlers(services: HubServices, dataSource: DataSource, 
   const notify = (handler: EventHandler): EventHandler => async (e, source) => {
     await handler(e, source);
     await services.notifications.notify(e);
+    await services.webhooks.fanOut(e, source); // webhooks: one delivery per subscribed endpoint (idempotent)
   };
   return Object.fromEntries(Object.entries(handlers).map(([type, handler]) => [type, notify(handler)])) as Record<EventType, EventHandler>;
   // --- end notifications ---

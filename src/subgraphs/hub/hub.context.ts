@@ -16,6 +16,7 @@ import { AgreementService } from './agreement/agreement.service';
 import { loaderOne } from '../shared/loaders';
 import { NotificationService } from './notification/notification.service';
 // --- end notifications ---
+import { WebhookService } from './webhook/webhook.service'; // webhooks
 
 export interface HubServices {
   partners: PartnerService;
@@ -33,6 +34,10 @@ export interface HubServices {
   /** The partners' notification inbox, filled by the events worker. */
   notifications: NotificationService;
   // --- end notifications ---
+  // --- webhooks ---
+  /** Partners' webhook endpoints and deliveries; the events worker fans events out to them. */
+  webhooks: WebhookService;
+  // --- end webhooks ---
 }
 
 export function createHubLoaders(services: HubServices, actor: Actor) {

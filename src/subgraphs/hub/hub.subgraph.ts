@@ -44,16 +44,21 @@ import { HubAgreements1764700000000 } from './migrations/1764700000000-hub-agree
 import { HubRules1764800000000 } from './migrations/1764800000000-hub-rules'; // rules (src/rules)
 import { HubReferralBoundBases1764920000000 } from './migrations/1764920000000-hub-referral-bound-bases'; // referral-bound legal bases
 import { HubReferralDuePool1764930000000 } from './migrations/1764930000000-hub-referral-due-pool';
-
 // --- notifications ---
 import { HubNotifications1764910000000 } from './migrations/1764910000000-hub-notifications';
 import { NotificationEntity } from './notification/notification.entity';
 import { NotificationResolver } from './notification/notification.resolver';
 import { NotificationService } from './notification/notification.service';
 // --- end notifications ---
+// --- webhooks ---
+import { HubWebhooks1764900000000 } from './migrations/1764900000000-hub-webhooks';
+import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity, WebhookSecretEntity } from './webhook/webhook.entity';
+import { WebhookResolver } from './webhook/webhook.resolver';
+import { WebhookService } from './webhook/webhook.service';
+// --- end webhooks ---
 
-export const hubEntities = [PartnerEntity, PersonIdentifierEntity, BiographyEntryEntity, ConsentEntity, LegalBasisEntity, TrustedDocumentEntity, ReferralEntity, CooperationAgreementEntity, ReferralDeadlineEntity, NotificationEntity /* notifications */, OutboxEvent];
-export const hubMigrations = [HubInitial1764000000000, HubDataProtection1764100000000, HubRetention1764300000000, HubTrustedDocuments1764400000000, HubGrants1764500000000, HubReferrals1764600000000, HubAgreements1764700000000, HubRules1764800000000, HubNotifications1764910000000 /* notifications */, HubReferralBoundBases1764920000000, HubReferralDuePool1764930000000];
+export const hubEntities = [PartnerEntity, PersonIdentifierEntity, BiographyEntryEntity, ConsentEntity, LegalBasisEntity, TrustedDocumentEntity, ReferralEntity, CooperationAgreementEntity, ReferralDeadlineEntity, NotificationEntity /* notifications */, WebhookEndpointEntity, WebhookSecretEntity, WebhookDeliveryEntity, WebhookAttemptEntity /* webhooks */, OutboxEvent];
+export const hubMigrations = [HubInitial1764000000000, HubDataProtection1764100000000, HubRetention1764300000000, HubTrustedDocuments1764400000000, HubGrants1764500000000, HubReferrals1764600000000, HubAgreements1764700000000, HubRules1764800000000, HubWebhooks1764900000000 /* webhooks */, HubNotifications1764910000000 /* notifications */, HubReferralBoundBases1764920000000, HubReferralDuePool1764930000000];
 
 export type HubSubgraph = Subgraph & { services: HubServices };
 
@@ -71,9 +76,10 @@ export async function buildHubSubgraph(ds: DataSource, deps: SubgraphDeps): Prom
     agreements: new AgreementService(ds, deps.outbox, referrals, deps.clock), // agreements
     trustedDocuments: new TrustedDocumentService(ds, deps.clock),
     notifications: new NotificationService(ds, referrals, deps.pdp, deps.audit, deps.clock), // notifications
+    webhooks: new WebhookService(ds, deps.pdp, deps.audit, deps.clock), // webhooks
   };
   const { schema, sdl } = await buildFederatedSchema(
-    { resolvers: [PartnerResolver, PersonIdentifierResolver, BiographyResolver, PersonConsentResolver, ConsentResolver, LegalBasisResolver, AccessReportResolver, PersonAccessReportResolver, ReferralResolver, PersonReferralResolver, AgreementResolver, ReferralDeadlineResolver, NotificationResolver /* notifications */], orphanedTypes: [HubPerson] },
+    { resolvers: [PartnerResolver, PersonIdentifierResolver, BiographyResolver, PersonConsentResolver, ConsentResolver, LegalBasisResolver, AccessReportResolver, PersonAccessReportResolver, ReferralResolver, PersonReferralResolver, AgreementResolver, ReferralDeadlineResolver, NotificationResolver /* notifications */, WebhookResolver /* webhooks */], orphanedTypes: [HubPerson] },
     { Person: (ref: { id: string }) => ({ id: ref.id }) },
   );
   return {

@@ -1,0 +1,74 @@
+import { DataSource } from 'typeorm';
+import { Decision, PolicyDecisionPoint, RequestPolicy } from '../../../policy/policy.service';
+import { DataCategory } from '../../../policy/policy.vocabulary';
+import { Actor } from '../../../shared/actor';
+
+export interface ReferralFacts {
+  id: string;
+  kind: string;
+  purpose: string;
+  referralType: string;
+  sender: string;
+  receiver: string;
+  status: string;
+  reasonCode: string | null;
+}
+
+/** What lets a partner receive a webhook about a person now, and the request policy to read its fields under. */
+export interface SendBasis {
+  purpose: string | null;
+  /** The category the decision was made for. */
+  category: DataCategory;
+  decision: Decision;
+  /** Null when the event is about no person. */
+  policy: RequestPolicy | null;
+  referral: ReferralFacts | null;
+}
+
+/** The partner as the policy decision point sees a recipient of a webhook (no scopes, one purpose). */
+export function recipientActor(partner: string, purpose: string | null, requestId: string): Actor {
+  return { subject: 'webhook', partner, scopes: [], jurisdiction: [], purpose, requestId };
+}
+
+export async function referralFacts(hub: DataSource, referralId: string | null): Promise<ReferralFacts | null> {
+  if (!referralId) return null;
+  const [r] = await hub.query(
+    `SELECT id, kind, purpose, referral_type AS "referralType", sender, receiver, status, reason_code AS "reasonCode" FROM hub.referral WHERE id = $1`,
+    [referralId],
+  );
+  return r ?? null;
+}
+
+/** Events of a referral or transfer (their data carries the referral's codes and the person). */
+export const isReferralEvent = (type: string): boolean => /^(referral|transfer|entitlement)\./.test(type);
+
+/**
+ * Whether `partner` may be told of the event now. An event about a person needs a legal basis or
+ * the person's active consent, checked when each attempt is sent:
+ * - for an event of a referral or transfer, to know the person (identity) under the referral's
+ *   purpose — the basis the referral itself was sent on; its status and codes are shared by its
+ *   parties (as in `referrals`). The sender, which owns the case, may also rely on its own purposes;
+ * - for any other event, for the category the event reveals (e.g. residence), under any purpose
+ *   the partner acts for (the first that has one).
+ * Null: nothing allows it, and nothing may be sent.
+ */
+export async function sendBasis(
+  pdp: PolicyDecisionPoint,
+  hub: DataSource,
+  d: { id: string; partner: string; eventType: string; personId: string | null; referralId: string | null; category: string },
+): Promise<SendBasis | null> {
+  const referral = await referralFacts(hub, d.referralId);
+  const [p] = await hub.query('SELECT purposes FROM hub.partner WHERE slug = $1 AND active', [d.partner]);
+  if (!p) return null;
+  const own: string[] = p.purposes ?? [];
+  const ofReferral = referral !== null && isReferralEvent(d.eventType);
+  const purposes = !referral ? own : d.partner === referral.sender ? [referral.purpose, ...own.filter((x) => x !== referral.purpose)] : [referral.purpose];
+  const category = (ofReferral ? 'identity' : d.category) as DataCategory;
+  if (!d.personId) return { purpose: purposes[0] ?? null, category, decision: { allowed: true, basis: null }, policy: null, referral };
+  for (const purpose of purposes) {
+    const policy = pdp.forRequest(recipientActor(d.partner, purpose, d.id));
+    const decision = await policy.decide(d.personId, category);
+    if (decision.allowed) return { purpose, category, decision, policy, referral };
+  }
+  return null;
+}

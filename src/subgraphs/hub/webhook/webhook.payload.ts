@@ -1,0 +1,75 @@
+import { AccessRecord } from '../../../policy/policy.service';
+import { DataCategory } from '../../../policy/policy.vocabulary';
+import { isReferralEvent, SendBasis } from './webhook.basis';
+import { WebhookDeliveryEntity } from './webhook.entity';
+
+/** The person as the city knows it, read at send time (in-process, as the hub). */
+export interface PersonRecord {
+  givenName: string;
+  familyName: string;
+  birthDate: string | null;
+  municipalityKey: string;
+  street: string | null;
+  houseNumber: string | null;
+  postalCode: string | null;
+  locality: string | null;
+}
+
+/** What each category puts into the webhook's `person` object (the same categories as the Person fields in the SDL). */
+const PERSON_FIELDS: Partial<Record<DataCategory, (p: PersonRecord) => Record<string, unknown>>> = {
+  identity: (p) => ({ givenName: p.givenName, familyName: p.familyName, birthDate: p.birthDate }),
+  contact: (p) => ({ municipalityKey: p.municipalityKey, address: { street: p.street, houseNumber: p.houseNumber, postalCode: p.postalCode, locality: p.locality } }),
+};
+
+export interface PayloadSources {
+  /** The event's own facts (status and reason at the time of the event), when its outbox row still exists. */
+  eventPayload: Record<string, unknown> | null;
+  person: PersonRecord | null;
+}
+
+export interface BuiltPayload {
+  body: string;
+  /** What the body reveals about the person, for the audit log (written before the body leaves). */
+  records: AccessRecord[];
+}
+
+/**
+ * The webhook body: `{type, timestamp, data}`. `data` names the event, referral and person by id;
+ * an event of a referral or transfer adds the referral's codes and a `person` object with only
+ * the fields whose category the recipient has a basis for now, under the purpose that let it be
+ * told of the event. Other events carry ids only.
+ */
+export async function buildPayload(d: WebhookDeliveryEntity, basis: SendBasis, src: PayloadSources): Promise<BuiltPayload> {
+  const data: Record<string, unknown> = { eventId: d.eventId, referralId: d.referralId, personId: d.personId };
+  const r = isReferralEvent(d.eventType) ? basis.referral : null;
+  if (r) {
+    const fromEvent = src.eventPayload && src.eventPayload.referralId === r.id && typeof src.eventPayload.to === 'string';
+    Object.assign(data, {
+      status: fromEvent ? src.eventPayload!.to : r.status,
+      kind: r.kind,
+      referralType: r.referralType,
+      purpose: r.purpose,
+      sender: r.sender,
+      receiver: r.receiver,
+      reasonCode: fromEvent ? (src.eventPayload!.reasonCode ?? null) : r.reasonCode,
+    });
+  }
+  const records: AccessRecord[] = [];
+  if (d.personId) {
+    records.push({ kind: 'read', personId: d.personId, category: basis.category, field: `WebhookEvent.${d.eventType}`, basis: basis.decision.basis });
+  }
+  if (d.personId && r) {
+    const person: Record<string, unknown> = {};
+    if (src.person && basis.policy) {
+      for (const [category, pick] of Object.entries(PERSON_FIELDS) as Array<[DataCategory, (p: PersonRecord) => Record<string, unknown>]>) {
+        const decision = await basis.policy.decide(d.personId, category);
+        if (!decision.allowed) continue;
+        const fields = pick(src.person);
+        Object.assign(person, fields);
+        for (const f of Object.keys(fields)) records.push({ kind: 'read', personId: d.personId, category, field: `WebhookPerson.${f}`, basis: decision.basis });
+      }
+    }
+    data.person = person;
+  }
+  return { body: JSON.stringify({ type: d.eventType, timestamp: d.occurredAt.toISOString(), data }), records };
+}

@@ -1,0 +1,305 @@
+import { DataSource } from 'typeorm';
+import { AuditLog } from '../../../audit/audit.service';
+import { OutboxEvent } from '../../../events/outbox.entity';
+import { PolicyDecisionPoint } from '../../../policy/policy.service';
+import { Actor } from '../../../shared/actor';
+import { AppError, badInput, notFound } from '../../../shared/errors';
+import { decodeCursor, encodeCursor, isUuid, newId } from '../../../shared/ids';
+import { requireScope } from '../../../shared/scopes';
+import { Clock } from '../../../shared/time';
+import { Page, pageSize, toPage } from '../../shared/connection.types';
+import { PUBLIC_EVENT_TYPES, routeEvent } from '../notification/notification.routing';
+import { sendBasis } from './webhook.basis';
+import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity, WebhookSecretEntity } from './webhook.entity';
+import { WebhookScheduler } from './webhook.queue';
+import { isMessageId, newMessageId, newSecret, secretHint } from './webhook.signing';
+import { CreateWebhookEndpointInput, UpdateWebhookEndpointInput, WebhookDeliveryFilter } from './webhook.types';
+import { UrlGuard } from './webhook.url-guard';
+
+export type EndpointView = WebhookEndpointEntity & { secrets: Array<{ id: string; createdAt: Date; expiresAt: Date | null; prefix: string }> };
+export type DeliveryView = WebhookDeliveryEntity & { attempts: WebhookAttemptEntity[] };
+
+const MAX_ENDPOINTS = 20;
+const MAX_OVERLAP_HOURS = 24 * 7;
+
+/**
+ * Partners' webhook endpoints and the deliveries to them. Every query is scoped to the actor's
+ * partner: another partner's endpoint or delivery does not exist for it (NOT_FOUND).
+ */
+export class WebhookService {
+  private guard = new UrlGuard({ production: true, allowedHosts: [], allowPrivateNetworks: false });
+  private scheduler: WebhookScheduler | null = null;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly pdp: PolicyDecisionPoint,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The container passes the configured URL policy and the queue (the subgraph is built before Redis). */
+  configure(opts: { guard: UrlGuard; scheduler: WebhookScheduler | null }): void {
+    this.guard = opts.guard;
+    this.scheduler = opts.scheduler;
+  }
+
+  get urlGuard(): UrlGuard {
+    return this.guard;
+  }
+
+  /** What lets the delivery's partner learn of its event now (null: nothing does). */
+  basisFor(d: WebhookDeliveryEntity): ReturnType<typeof sendBasis> {
+    return sendBasis(this.pdp, this.ds, d);
+  }
+
+  async list(actor: Actor, args: { first?: number | null; after?: string | null }): Promise<Page<EndpointView>> {
+    requireScope(actor, 'webhooks:manage');
+    const first = pageSize(args.first);
+    const qb = this.ds.getRepository(WebhookEndpointEntity).createQueryBuilder('e').where('e.partner = :me', { me: actor.partner });
+    const totalCount = await qb.clone().getCount();
+    if (args.after) {
+      const [at, id] = cursor(args.after, isUuid);
+      qb.andWhere('(e.created_at, e.id) > (:at::timestamptz, :id::uuid)', { at, id });
+    }
+    const rows = await qb.orderBy('e.created_at', 'ASC').addOrderBy('e.id', 'ASC').limit(first + 1).getMany();
+    const views = await this.withSecrets(rows);
+    return toPage(views, first, args.after, totalCount, (e) => encodeCursor([e.createdAt.toISOString(), e.id]));
+  }
+
+  async create(actor: Actor, input: CreateWebhookEndpointInput): Promise<{ endpoint: EndpointView; secret: string }> {
+    requireScope(actor, 'webhooks:manage');
+    const url = (await this.guard.check(input.url)).toString();
+    const eventTypes = checkEventTypes(input.eventTypes);
+    const description = checkDescription(input.description);
+    const count = await this.ds.getRepository(WebhookEndpointEntity).countBy({ partner: actor.partner });
+    if (count >= MAX_ENDPOINTS) throw new AppError('CONFLICT', `A partner has at most ${MAX_ENDPOINTS} webhook endpoints`);
+    const now = this.clock.now();
+    const row: WebhookEndpointEntity = { id: newId(), partner: actor.partner, url, description, eventTypes, enabled: true, disabledReason: null, createdAt: now, updatedAt: now };
+    const secret = newSecret();
+    await this.ds.transaction(async (em) => {
+      await em.insert(WebhookEndpointEntity, row);
+      await em.insert(WebhookSecretEntity, { id: newId(), endpointId: row.id, secret, createdAt: now, expiresAt: null });
+    });
+    return { endpoint: (await this.withSecrets([row]))[0], secret };
+  }
+
+  async update(actor: Actor, id: string, input: UpdateWebhookEndpointInput): Promise<EndpointView> {
+    requireScope(actor, 'webhooks:manage');
+    const current = await this.own(actor, id);
+    const next: Partial<WebhookEndpointEntity> = { updatedAt: this.clock.now() };
+    if (input.url !== undefined && input.url !== null) next.url = (await this.guard.check(input.url)).toString();
+    if (input.eventTypes !== undefined && input.eventTypes !== null) next.eventTypes = checkEventTypes(input.eventTypes);
+    if (input.description !== undefined) next.description = checkDescription(input.description);
+    const resume = input.enabled === true && !current.enabled;
+    if (input.enabled === true) Object.assign(next, { enabled: true, disabledReason: null });
+    if (input.enabled === false && current.enabled) Object.assign(next, { enabled: false, disabledReason: 'disabled by the partner' });
+    await this.ds.getRepository(WebhookEndpointEntity).update({ id }, next);
+    if (resume) await this.resumeWaiting(id);
+    return (await this.withSecrets([{ ...current, ...next }]))[0];
+  }
+
+  async delete(actor: Actor, id: string): Promise<boolean> {
+    requireScope(actor, 'webhooks:manage');
+    await this.own(actor, id);
+    // Its deliveries and their attempts go with it (ON DELETE CASCADE); queued jobs then find nothing to send.
+    await this.ds.getRepository(WebhookEndpointEntity).delete({ id, partner: actor.partner });
+    return true;
+  }
+
+  /** A new current secret; the old ones keep signing for `overlapHours` so receivers can switch without a gap. */
+  async rotate(actor: Actor, endpointId: string, overlapHours = 24): Promise<{ endpoint: EndpointView; secret: string }> {
+    requireScope(actor, 'webhooks:manage');
+    if (!Number.isInteger(overlapHours) || overlapHours < 0 || overlapHours > MAX_OVERLAP_HOURS) throw badInput(`overlapHours must be between 0 and ${MAX_OVERLAP_HOURS}`, 'overlapHours');
+    const endpoint = await this.own(actor, endpointId);
+    const now = this.clock.now();
+    const until = new Date(now.getTime() + overlapHours * 3_600_000);
+    const secret = newSecret();
+    await this.ds.transaction(async (em) => {
+      await em.query('DELETE FROM hub.webhook_secret WHERE endpoint_id = $1 AND expires_at <= $2', [endpointId, now]);
+      await em.query('UPDATE hub.webhook_secret SET expires_at = $2 WHERE endpoint_id = $1 AND (expires_at IS NULL OR expires_at > $2)', [endpointId, until]);
+      await em.insert(WebhookSecretEntity, { id: newId(), endpointId, secret, createdAt: now, expiresAt: null });
+    });
+    return { endpoint: (await this.withSecrets([endpoint]))[0], secret };
+  }
+
+  /** Secrets that sign a request now, newest first. */
+  async signingSecrets(endpointId: string): Promise<string[]> {
+    const rows: Array<{ secret: string }> = await this.ds.query(
+      'SELECT secret FROM hub.webhook_secret WHERE endpoint_id = $1 AND (expires_at IS NULL OR expires_at > $2) ORDER BY created_at DESC, id',
+      [endpointId, this.clock.now()],
+    );
+    return rows.map((r) => r.secret);
+  }
+
+  async deliveries(actor: Actor, args: { filter?: WebhookDeliveryFilter | null; first?: number | null; after?: string | null }): Promise<Page<DeliveryView>> {
+    requireScope(actor, 'webhooks:manage');
+    const first = pageSize(args.first);
+    const f = args.filter ?? {};
+    const qb = this.ds.getRepository(WebhookDeliveryEntity).createQueryBuilder('d').where('d.partner = :me', { me: actor.partner });
+    if (f.endpointId) {
+      await this.own(actor, f.endpointId);
+      qb.andWhere('d.endpoint_id = :ep', { ep: f.endpointId });
+    }
+    if (f.status) qb.andWhere('d.status = :st', { st: f.status });
+    if (f.eventType) qb.andWhere('d.event_type = :et', { et: f.eventType });
+    const totalCount = await qb.clone().getCount();
+    if (args.after) {
+      const [at, id] = cursor(args.after, isMessageId);
+      qb.andWhere('(d.created_at, d.id) < (:at::timestamptz, :id)', { at, id });
+    }
+    const rows = await qb.orderBy('d.created_at', 'DESC').addOrderBy('d.id', 'DESC').limit(first + 1).getMany();
+    const attempts = rows.length ? await this.ds.getRepository(WebhookAttemptEntity).createQueryBuilder('a').where('a.delivery_id = ANY(:ids)', { ids: rows.map((r) => r.id) }).orderBy('a.attempt', 'ASC').getMany() : [];
+    const views = rows.map((r) => ({ ...r, attempts: attempts.filter((a) => a.deliveryId === r.id) }));
+    return toPage(views, first, args.after, totalCount, (d) => encodeCursor([d.createdAt.toISOString(), d.id]));
+  }
+
+  /** Sends a delivery again (same webhook-id), whatever its state, with a fresh retry schedule. */
+  async redeliver(actor: Actor, id: string): Promise<DeliveryView> {
+    requireScope(actor, 'webhooks:manage');
+    const d = isMessageId(id) ? await this.ds.getRepository(WebhookDeliveryEntity).findOneBy({ id, partner: actor.partner }) : null;
+    if (!d) throw notFound('WebhookDelivery', id);
+    const endpoint = await this.own(actor, d.endpointId);
+    if (!endpoint.enabled) throw new AppError('CONFLICT', 'The endpoint is disabled: enable it first (updateWebhookEndpoint)', { endpointId: endpoint.id });
+    await this.requeue(`id = $1`, [id]);
+    const fresh = await this.ds.getRepository(WebhookDeliveryEntity).findOneByOrFail({ id });
+    return { ...fresh, attempts: await this.attemptsOf(id) };
+  }
+
+  /** Sends every dead delivery of an endpoint again (same webhook-ids); returns how many. */
+  async replayDeadLetters(actor: Actor, endpointId: string): Promise<number> {
+    requireScope(actor, 'webhooks:manage');
+    const endpoint = await this.own(actor, endpointId);
+    if (!endpoint.enabled) throw new AppError('CONFLICT', 'The endpoint is disabled: enable it first (updateWebhookEndpoint)', { endpointId });
+    return this.requeue(`endpoint_id = $1 AND status = 'dead'`, [endpointId]);
+  }
+
+  /**
+   * Fan-out of one domain event (events worker, after the hub's own handling): one delivery per
+   * enabled endpoint subscribed to the public type, unique per endpoint, event and type, so an
+   * event processed twice is delivered once.
+   */
+  async fanOut(event: OutboxEvent, source: string): Promise<number> {
+    const recipients = await routeEvent(this.ds.manager, event);
+    let created = 0;
+    for (const r of recipients) {
+      const endpoints: Array<{ id: string }> = await this.ds.query(
+        'SELECT id FROM hub.webhook_endpoint WHERE partner = $1 AND enabled AND $2 = ANY(event_types) ORDER BY created_at, id',
+        [r.partner, r.type],
+      );
+      for (const ep of endpoints) {
+        const now = this.clock.now();
+        const id = newMessageId(now);
+        const inserted: Array<{ id: string }> = await this.ds.query(
+          `INSERT INTO hub.webhook_delivery (id, endpoint_id, partner, event_type, event_id, event_source, person_id, referral_id, category, occurred_at, status, attempt_count, retry_base, next_attempt_at, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', 0, 0, $11, $11, $11)
+           ON CONFLICT (endpoint_id, event_id, event_type) DO NOTHING RETURNING id`,
+          [id, ep.id, r.partner, r.type, r.eventId, source, r.personId, r.referralId, r.category, r.occurredAt, now],
+        );
+        if (!inserted.length) continue;
+        created++;
+        // Queued after the row is committed; if this fails the re-sync queues it.
+        await this.scheduler?.ensure(id, 1, now);
+      }
+    }
+    return created;
+  }
+
+  /**
+   * A withdrawn consent: the person's pending deliveries to partners that now lack a basis are
+   * cancelled (no_basis) and audited. Those still covered (e.g. by a legal basis) stay.
+   */
+  async cancelForWithdrawnConsent(event: OutboxEvent): Promise<number> {
+    const p = event.payload as { personId: string; recipients: string[] };
+    const pending = await this.ds.getRepository(WebhookDeliveryEntity).createQueryBuilder('d')
+      .where(`d.status = 'pending'`).andWhere('d.person_id = :pid', { pid: p.personId }).andWhere('d.partner = ANY(:r)', { r: p.recipients ?? [] }).getMany();
+    let cancelled = 0;
+    for (const d of pending) {
+      if (await sendBasis(this.pdp, this.ds, d)) continue;
+      if (await this.cancel(d, 'no_basis', event.id, 'consent_withdrawn')) cancelled++;
+    }
+    return cancelled;
+  }
+
+  /** Ends a pending delivery unsent, with the denial in the audit log (same transaction). */
+  async cancel(d: WebhookDeliveryEntity, reason: string, requestId: string, trigger = 'send_time_check'): Promise<boolean> {
+    return this.ds.transaction(async (em) => {
+      const res = await em.query(`UPDATE hub.webhook_delivery SET status = 'cancelled', cancel_reason = $2, next_attempt_at = NULL, updated_at = $3 WHERE id = $1 AND status = 'pending'`, [d.id, reason, this.clock.now()]);
+      if (!res[1]) return false;
+      if (d.personId) {
+        await this.audit.append(em, [{
+          kind: 'denied', partner: d.partner, subject: 'webhook', requestId, personId: d.personId, categories: [d.category], fields: [], purpose: null,
+          operation: 'webhook', detail: { delivery: d.id, eventType: d.eventType, reason, trigger },
+        }]);
+      }
+      return true;
+    });
+  }
+
+  private async requeue(where: string, params: unknown[]): Promise<number> {
+    const now = this.clock.now();
+    const rows = updatedRows(await this.ds.query(
+      `UPDATE hub.webhook_delivery SET status = 'pending', cancel_reason = NULL, retry_base = attempt_count, next_attempt_at = $${params.length + 1}, updated_at = $${params.length + 1}
+       WHERE ${where} RETURNING id, attempt_count`,
+      [...params, now],
+    ));
+    for (const r of rows) await this.scheduler?.ensure(r.id, r.attempt_count + 1, now);
+    return rows.length;
+  }
+
+  /** Deliveries that waited for a disabled endpoint go out once it is enabled again. */
+  private async resumeWaiting(endpointId: string): Promise<void> {
+    const now = this.clock.now();
+    const rows = updatedRows(await this.ds.query(
+      `UPDATE hub.webhook_delivery SET next_attempt_at = $2, updated_at = $2 WHERE endpoint_id = $1 AND status = 'pending' AND next_attempt_at IS NULL RETURNING id, attempt_count`,
+      [endpointId, now],
+    ));
+    for (const r of rows) await this.scheduler?.ensure(r.id, r.attempt_count + 1, now);
+  }
+
+  private async own(actor: Actor, id: string): Promise<WebhookEndpointEntity> {
+    const e = isUuid(id) ? await this.ds.getRepository(WebhookEndpointEntity).findOneBy({ id, partner: actor.partner }) : null;
+    if (!e) throw notFound('WebhookEndpoint', id);
+    return e;
+  }
+
+  private attemptsOf(id: string): Promise<WebhookAttemptEntity[]> {
+    return this.ds.getRepository(WebhookAttemptEntity).find({ where: { deliveryId: id }, order: { attempt: 'ASC' } });
+  }
+
+  private async withSecrets(rows: WebhookEndpointEntity[]): Promise<EndpointView[]> {
+    if (!rows.length) return [];
+    const secrets = await this.ds.getRepository(WebhookSecretEntity).createQueryBuilder('s')
+      .where('s.endpoint_id = ANY(:ids)', { ids: rows.map((r) => r.id) })
+      .andWhere('(s.expires_at IS NULL OR s.expires_at > :now)', { now: this.clock.now() })
+      .orderBy('s.created_at', 'DESC').addOrderBy('s.id').getMany();
+    return rows.map((r) => ({
+      ...r,
+      secrets: secrets.filter((s) => s.endpointId === r.id).map((s) => ({ id: s.id, createdAt: s.createdAt, expiresAt: s.expiresAt, prefix: secretHint(s.secret) })),
+    }));
+  }
+}
+
+/** TypeORM answers an UPDATE … RETURNING with [rows, affected]. */
+function updatedRows(result: unknown): Array<{ id: string; attempt_count: number }> {
+  return Array.isArray(result) && Array.isArray(result[0]) ? result[0] : (result as Array<{ id: string; attempt_count: number }>);
+}
+
+function checkEventTypes(types: string[]): string[] {
+  const unique = [...new Set(types.map((t) => t.trim()))];
+  if (!unique.length) throw badInput('eventTypes must name at least one event type', 'eventTypes');
+  const unknown = unique.filter((t) => !(PUBLIC_EVENT_TYPES as readonly string[]).includes(t));
+  if (unknown.length) throw badInput(`Unknown event types: ${unknown.join(', ')}. Known: ${PUBLIC_EVENT_TYPES.join(', ')}`, 'eventTypes');
+  return unique;
+}
+
+function checkDescription(d: string | null | undefined): string | null {
+  if (d === undefined || d === null || d.trim() === '') return null;
+  if (d.length > 500) throw badInput('description is at most 500 characters', 'description');
+  return d.trim();
+}
+
+function cursor(after: string, idOk: (v: string) => boolean): [string, string] {
+  const c = decodeCursor(after);
+  if (!c || c.length !== 2 || typeof c[0] !== 'string' || Number.isNaN(Date.parse(c[0])) || !idOk(String(c[1]))) throw badInput('after is not a valid cursor', 'after');
+  return [c[0], String(c[1])];
+}

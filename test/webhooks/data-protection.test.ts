@@ -1,0 +1,168 @@
+import { Webhook } from 'standardwebhooks';
+import { eventually, startTestApp, TestApp } from '../helpers/app';
+import { createEndpoint, deliveries, deliveryIn, FAST_WEBHOOKS, queueIdle, referToVhs, registerPerson } from './fixtures';
+import { headersOf, Receiver, startReceiver } from './receiver';
+
+/**
+ * What a webhook may say about a person is decided when it is sent: only to partners that then
+ * have a legal basis or consent, and only the fields their basis covers.
+ */
+describe('webhooks and data protection', () => {
+  let app: TestApp;
+  const receivers: Receiver[] = [];
+  const receiver = async () => {
+    const r = await startReceiver(() => ({ status: 204 }));
+    receivers.push(r);
+    return r;
+  };
+
+  beforeAll(async () => {
+    app = await startTestApp({ workers: true, env: FAST_WEBHOOKS });
+  });
+  afterAll(async () => {
+    for (const r of receivers) await r.close();
+    await app?.stop();
+  });
+
+  const endpointsOf = async (partner: string) => (await app.gql(partner, `{ webhookEndpoints { edges { node { id } } } }`)).body.data.webhookEndpoints.edges.map((e: any) => e.node.id);
+  const clearEndpoints = async (...partners: string[]) => {
+    for (const p of partners) for (const id of await endpointsOf(p)) await app.gql(p, `mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }`, { id });
+  };
+  const consent = async (personId: string, recipients: string[], categories: string[]) => {
+    const r = await app.gql('rheine-social', `mutation($i: RecordConsentInput!) { recordConsent(input: $i) { id } }`, {
+      i: { personId, purpose: 'integration_course_referral', recipients, categories, evidenceRef: 'Einwilligung 2026/77' },
+    });
+    return r.body.data.recordConsent.id as string;
+  };
+  const webhooksWorker = () => app.workers!.webhooks.worker;
+
+  it('routes per routeEvent: the receiver hears of the referral, the acting sender does not, an unsubscribed or uninvolved partner hears nothing', async () => {
+    const personId = await registerPerson(app, 'Amina', 'Haddad', '1990-07-14');
+    const vhs = await receiver();
+    const jobcenter = await receiver();
+    const fbs = await receiver();
+    const caritas = await receiver();
+    const vhsEp = await createEndpoint(app, 'vhs-rheine', vhs.url, ['referral.requested']);
+    await createEndpoint(app, 'jobcenter-steinfurt', jobcenter.url, ['referral.requested', 'referral.accepted']);
+    await createEndpoint(app, 'fbs-rheine', fbs.url, ['referral.requested']);
+    await createEndpoint(app, 'caritas-rheine', caritas.url, ['referral.requested', 'referral.accepted']);
+    try {
+      const referralId = await referToVhs(app, personId);
+      await deliveryIn(app, 'vhs-rheine', vhsEp.id, ['succeeded']);
+      // The course provider's basis (§ 88a AufenthG while the referral is open) covers identity and contact.
+      const payload = new Webhook(vhsEp.secret).verify(vhs.received[0].body, headersOf(vhs.received[0])) as any;
+      expect(payload.data.person).toEqual({
+        givenName: 'Amina', familyName: 'Haddad', birthDate: '1990-07-14',
+        municipalityKey: '05566076', address: { street: 'Emsstraße', houseNumber: '3', postalCode: '48431', locality: 'Rheine' },
+      });
+
+      // The sender hears of the receiver's answer, not of its own sending.
+      await app.gql('vhs-rheine', `mutation($id: ID!) { acceptReferral(id: $id) { status } }`, { id: referralId });
+      await eventually(async () => jobcenter.received.length === 1);
+      const accepted = JSON.parse(jobcenter.received[0].body);
+      expect(accepted).toMatchObject({ type: 'referral.accepted', data: { referralId, personId, status: 'accepted', sender: 'jobcenter-steinfurt', receiver: 'vhs-rheine' } });
+      // The jobcenter's legal basis for the purpose covers identity only (and residence, which no webhook carries).
+      expect(Object.keys(accepted.data.person).sort()).toEqual(['birthDate', 'familyName', 'givenName']);
+
+      await queueIdle(app);
+      expect(vhs.received).toHaveLength(1);
+      expect(fbs.received).toHaveLength(0);
+      expect(caritas.received).toHaveLength(0);
+      expect(await deliveries(app, 'fbs-rheine')).toEqual([]);
+      expect(await deliveries(app, 'caritas-rheine')).toEqual([]);
+    } finally {
+      await clearEndpoints('vhs-rheine', 'jobcenter-steinfurt', 'fbs-rheine', 'caritas-rheine');
+    }
+  });
+
+  it('a consent for identity only gives the names and birth date, nothing of the address; the read is in the audit log', async () => {
+    const personId = await registerPerson(app, 'Yonas', 'Bekele', '2001-01-20');
+    await consent(personId, ['vhs-rheine'], ['identity']);
+    const vhs = await receiver();
+    const ep = await createEndpoint(app, 'vhs-rheine', vhs.url, ['referral.requested']);
+    try {
+      // The advice team has no referral-bound basis at the VHS: the consent is all there is.
+      await referToVhs(app, personId, 'rheine-social');
+      const d = await deliveryIn(app, 'vhs-rheine', ep.id, ['succeeded']);
+      const payload = JSON.parse(vhs.received[0].body);
+      expect(payload.data.person).toEqual({ givenName: 'Yonas', familyName: 'Bekele', birthDate: '2001-01-20' });
+      const report = await app.container.audit.accessReport(personId);
+      const read = report.find((e) => e.partner === 'vhs-rheine' && e.operation === 'webhook' && e.kind === 'read');
+      expect(read).toMatchObject({ categories: ['identity'], purpose: 'integration_course_referral' });
+      expect(read!.basis).toMatch(/^consent:/);
+      expect(d.status).toBe('succeeded');
+    } finally {
+      await clearEndpoints('vhs-rheine');
+    }
+  });
+
+  it('consent withdrawn while the webhook is queued: the delivery is cancelled and the receiver gets no request at all', async () => {
+    const personId = await registerPerson(app, 'Samira', 'Nouri');
+    const consentId = await consent(personId, ['vhs-rheine'], ['identity', 'contact']);
+    const vhs = await receiver();
+    const ep = await createEndpoint(app, 'vhs-rheine', vhs.url, ['referral.requested']);
+    await webhooksWorker().pause();
+    try {
+      await referToVhs(app, personId, 'rheine-social');
+      const pending = await deliveryIn(app, 'vhs-rheine', ep.id, ['pending']);
+      await app.gql('rheine-social', `mutation($id: ID!) { withdrawConsent(input: { consentId: $id }) { active } }`, { id: consentId });
+      const cancelled = await deliveryIn(app, 'vhs-rheine', ep.id, ['cancelled']);
+      expect(cancelled).toMatchObject({ id: pending.id, cancelReason: 'no_basis', attemptCount: 0 });
+      webhooksWorker().resume();
+      await queueIdle(app);
+      expect(vhs.received).toHaveLength(0);
+      const report = await app.container.audit.accessReport(personId);
+      expect(report.some((e) => e.partner === 'vhs-rheine' && e.kind === 'denied' && e.operation === 'webhook')).toBe(true);
+      expect(report.some((e) => e.partner === 'vhs-rheine' && e.kind === 'read' && e.operation === 'webhook')).toBe(false);
+    } finally {
+      webhooksWorker().resume();
+      await clearEndpoints('vhs-rheine');
+    }
+  });
+
+  it('a consent that ran out with no event about it: the check at send time alone stops the delivery', async () => {
+    const personId = await registerPerson(app, 'Hamid', 'Rahimi');
+    const consentId = await consent(personId, ['vhs-rheine'], ['identity', 'contact']);
+    const vhs = await receiver();
+    const ep = await createEndpoint(app, 'vhs-rheine', vhs.url, ['referral.requested']);
+    await webhooksWorker().pause();
+    try {
+      await referToVhs(app, personId, 'rheine-social');
+      const pending = await deliveryIn(app, 'vhs-rheine', ep.id, ['pending']);
+      // The consent's validity ends; no event is written, so only the sending worker can notice.
+      await app.container.subgraphs.hub.dataSource.query(`UPDATE hub.consent SET valid_until = now() - interval '1 second' WHERE id = $1`, [consentId]);
+      expect((await deliveries(app, 'vhs-rheine', { endpointId: ep.id }))[0].status).toBe('pending');
+      webhooksWorker().resume();
+      const cancelled = await deliveryIn(app, 'vhs-rheine', ep.id, ['cancelled']);
+      expect(cancelled).toMatchObject({ id: pending.id, cancelReason: 'no_basis', attemptCount: 0, attempts: [] });
+      await queueIdle(app);
+      expect(vhs.received).toHaveLength(0);
+    } finally {
+      webhooksWorker().resume();
+      await clearEndpoints('vhs-rheine');
+    }
+  });
+
+  it('deliveries pending while their endpoint is disabled wait, and go out once it is enabled again', async () => {
+    const personId = await registerPerson(app, 'Lina', 'Saleh');
+    const vhs = await receiver();
+    const ep = await createEndpoint(app, 'vhs-rheine', vhs.url, ['referral.requested']);
+    await webhooksWorker().pause();
+    try {
+      await referToVhs(app, personId);
+      const pending = await deliveryIn(app, 'vhs-rheine', ep.id, ['pending']);
+      await app.gql('vhs-rheine', `mutation($id: ID!) { updateWebhookEndpoint(id: $id, input: { enabled: false }) { enabled } }`, { id: ep.id });
+      webhooksWorker().resume();
+      await queueIdle(app);
+      const waiting = (await deliveries(app, 'vhs-rheine', { endpointId: ep.id }))[0];
+      expect(waiting).toMatchObject({ id: pending.id, status: 'pending', nextAttemptAt: null, attemptCount: 0 });
+      expect(vhs.received).toHaveLength(0);
+      await app.gql('vhs-rheine', `mutation($id: ID!) { updateWebhookEndpoint(id: $id, input: { enabled: true }) { enabled } }`, { id: ep.id });
+      await deliveryIn(app, 'vhs-rheine', ep.id, ['succeeded']);
+      expect(vhs.received.map((r) => r.id)).toEqual([pending.id]);
+    } finally {
+      webhooksWorker().resume();
+      await clearEndpoints('vhs-rheine');
+    }
+  });
+});
