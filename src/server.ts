@@ -17,6 +17,7 @@ import { LiveEventSubscriber } from './events/live-events';
 import { createRedisConnection } from './events/queues';
 import { SubscriptionDeps } from './gateway/subscriptions';
 import { attachSubscriptionServer } from './gateway/subscriptions-server';
+import { Counter } from 'prom-client';
 // --- end subscriptions ---
 
 export interface RunningServer {
@@ -35,6 +36,7 @@ export async function startGatewayServer(container: Container, opts: { port: num
   // --- subscriptions: one Redis subscriber connection per process fans live events out to its WebSocket subscriptions ---
   const liveEvents = new LiveEventSubscriber(createRedisConnection(container.redisUrl), config.queuePrefix, container.log.child({ component: 'live-events' }));
   await liveEvents.start();
+  const liveOutcomes = new Counter({ name: 'lotse_subscription_events_total', help: 'Live events per subscription field, delivered or dropped by authorization', labelNames: ['field', 'outcome'], registers: [metrics.registry] });
   const live: SubscriptionDeps = {
     listen: (listener) => liveEvents.listen(listener),
     // The policy decision point, as the hub's resolvers ask it, under the subscriber's jurisdiction.
@@ -42,6 +44,7 @@ export async function startGatewayServer(container: Container, opts: { port: num
       container.rowSecurity.run(actor.jurisdiction, () => container.subgraphs.hub.createContext(actor).policy.decide(personId, category)).then((d) => d.allowed),
     maxBacklog: 100,
     onCheckFailed: (eventId, err) => container.log.warn({ eventId, err: { name: (err as Error).name } }, 'live event check failed'),
+    onOutcome: (field, outcome) => liveOutcomes.inc({ field, outcome }),
   };
   // --- end subscriptions ---
   const gatewayOpts = { config, subgraphs: container.subgraphs, identity: container.identity, metrics, redis: container.redis, audit: container.audit, rowSecurity: container.rowSecurity, live };

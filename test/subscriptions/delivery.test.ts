@@ -100,6 +100,7 @@ describe('live subscriptions: delivery', () => {
     let second: RunningServer | undefined;
     try {
       second = await startGatewayServer(app.container, { port: 0, host: '127.0.0.1', devKey: app.devKey });
+      await settled(app);
       const query = `subscription($p: ID!) { personStatusChanged(personId: $p) { category person { id } } }`;
       const one = collect(await open(app, 'rheine-abh', 'residence_administration'), query, { p: personId });
       const two = collect(await open(second, 'rheine-abh', 'residence_administration'), query, { p: personId });
