@@ -1,0 +1,47 @@
+import { Logger as TypeOrmLogger } from 'typeorm';
+import { OutboxEvent } from '../../src/events/outbox.entity';
+import { systemActor } from '../../src/shared/actor';
+import { startTestApp, TestApp } from '../helpers/app';
+
+/** House rule: no N+1. The referrals behind a page of notifications are read in one batch. */
+describe('notification inbox query count', () => {
+  let app: TestApp;
+  let queries = 0;
+
+  beforeAll(async () => {
+    // No workers: nothing else queries while counting. The events are handed to the inbox directly.
+    app = await startTestApp();
+    const personId = (await app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: 'rheine-social' }, { givenName: 'Lina', familyName: 'Aziz', municipalityKey: '05566076' } as any)).id;
+    for (let i = 0; i < 12; i++) {
+      const res = await app.gql('rheine-social', `mutation($input: CreateReferralInput!) { createReferral(input: $input) { id } }`, {
+        input: { personId, receiver: 'jobcenter-steinfurt', purpose: 'benefit_administration', referralType: `count_${i}`, send: true },
+      });
+      expect(res.body.errors).toBeUndefined();
+    }
+    const hub = app.container.subgraphs.hub;
+    for (const e of await hub.dataSource.getRepository(OutboxEvent).find({ where: { type: 'referral.status_changed' } })) await hub.services.notifications.notify(e);
+    const counting: TypeOrmLogger = { logQuery: () => void queries++, logQueryError: () => undefined, logQuerySlow: () => undefined, logSchemaBuild: () => undefined, logMigration: () => undefined, log: () => undefined };
+    for (const sg of Object.values(app.container.subgraphs)) (sg.dataSource as unknown as { logger: TypeOrmLogger }).logger = counting;
+  });
+  afterAll(() => app?.stop());
+
+  async function countFor(first: number): Promise<number> {
+    queries = 0;
+    const res = await app.gql('jobcenter-steinfurt', `query($first: Int) { notifications(first: $first) { totalCount edges { node {
+      type referral { id status deadlines { kind } } person { id }
+    } } } }`, { first });
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data.notifications.totalCount).toBe(12);
+    expect(res.body.data.notifications.edges).toHaveLength(first);
+    expect(res.body.data.notifications.edges.every((e: any) => e.node.type === 'referral.requested' && e.node.referral)).toBe(true);
+    return queries;
+  }
+
+  it('counts the same for 2 and 12 notifications', async () => {
+    await countFor(1); // warm: the gateway caches the partner's registration
+    const small = await countFor(2);
+    const large = await countFor(12);
+    expect(large).toBe(small);
+    expect(small).toBeGreaterThanOrEqual(3); // counts, page, referrals: the counter sees the queries at all
+  });
+});
