@@ -2,7 +2,7 @@ import { Client as PgClient } from 'pg';
 import { Client } from 'graphql-ws';
 import { systemActor } from '../../src/shared/actor';
 import { startGatewayServer, RunningServer } from '../../src/server';
-import { startTestApp, TestApp } from '../helpers/app';
+import { eventually, startTestApp, TestApp } from '../helpers/app';
 import { collect, listening, liveClient, received, settled } from './live';
 
 /**
@@ -28,6 +28,8 @@ describe('live subscriptions: delivery', () => {
   });
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((c) => c.dispose()));
+    // The next test starts with no subscription of this one left on the gateway.
+    await eventually(async () => app.server!.liveEvents.listenerCount === 0, 10000, 20);
   });
   afterAll(() => app?.stop());
 
@@ -45,7 +47,8 @@ describe('live subscriptions: delivery', () => {
     await settled(app);
     const sender = collect(await open(app, 'rheine-social'), `subscription OnReferral($id: ID!) { referralUpdated(filter: { referralId: $id }) { eventId type occurredAt referral { ${selection} } } }`, { id: referralId });
     const stranger = collect(await open(app, 'caritas-rheine'), `subscription Everything { referralUpdated { type referral { id } } }`);
-    await listening(app.server!, 2);
+    const inbox = collect(await open(app, 'rheine-social'), `subscription Inbox { referralUpdated(filter: { role: inbox }) { type referral { id sender } } }`);
+    await listening(app.server!, 3);
 
     await app.gql('jobcenter-steinfurt', `mutation($id: ID!) { acceptReferral(id: $id) { status } }`, { id: referralId });
     const [first] = await received(sender);
@@ -75,6 +78,12 @@ describe('live subscriptions: delivery', () => {
     const [seen] = await received(stranger);
     expect(seen).toEqual({ data: { referralUpdated: { type: 'referral.requested', referral: { id: own } } } });
     expect(stranger.results).toHaveLength(1);
+
+    // role: inbox leaves out what the subscriber sent; its first event is a referral it receives.
+    const incoming = await sendReferral('caritas-rheine', 'rheine-social', 'case_management', 'social_counselling');
+    const [mine] = await received(inbox);
+    expect(mine).toEqual({ data: { referralUpdated: { type: 'referral.requested', referral: { id: incoming, sender: 'caritas-rheine' } } } });
+    expect(inbox.results).toHaveLength(1);
   });
 
   it('personStatusChanged reaches only a subscriber allowed the changed category for its purpose', async () => {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { buildClientSchema, getIntrospectionQuery, parse, print, printType } from 'graphql';
 import { Client } from 'graphql-ws';
 import { signDevToken } from '../../src/gateway/dev-key';
-import { startTestApp, TestApp } from '../helpers/app';
+import { eventually, startTestApp, TestApp } from '../helpers/app';
 import { collect, connect, liveClient } from './live';
 
 /** The WebSocket endpoint: who may connect, what it accepts, its limits. */
@@ -15,6 +15,8 @@ describe('live subscriptions: connection and limits', () => {
   });
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((c) => c.dispose()));
+    // The next test starts with no subscription of this one left on the gateway.
+    await eventually(async () => app.server!.liveEvents.listenerCount === 0, 10000, 20);
   });
   afterAll(() => app?.stop());
   const client = async (partner: string) => {
@@ -43,6 +45,8 @@ describe('live subscriptions: connection and limits', () => {
     const token = await app.token('rheine-social');
     expect(await connect(app.url, { authorization: `Bearer ${token}`, 'lotse-purpose': 'residence_administration' })).toMatchObject({ code: 4403, reason: expect.stringMatching(/purpose residence_administration is not allowed/) });
     expect(await connect(app.url, { authorization: `Bearer ${token}`, 'lotse-purpose': 'arrival_counselling' })).toBe('acknowledged');
+    // Messages are limited like request bodies (100 kB).
+    expect(await connect(app.url, { authorization: `Bearer ${token}`, padding: 'x'.repeat(101 * 1024) })).toMatchObject({ code: 1009 });
   });
 
   it('ends the connection when the token expires', async () => {
@@ -82,7 +86,6 @@ describe('live subscriptions: connection and limits', () => {
     clients.push(...held);
     const subs = held.map((c) => collect(c, 'subscription { referralUpdated { type } }'));
     // Both are open once the gateway counts their subscriptions.
-    const { eventually } = await import('../helpers/app');
     await eventually(async () => app.server!.liveEvents.listenerCount >= 2, 10000, 20);
     expect(await connect(app.url, { authorization: `Bearer ${token}` })).toMatchObject({ code: 1008, reason: expect.stringMatching(/Too many connections/) });
     // Another partner is not affected.
