@@ -29,7 +29,6 @@ export async function startWebhooksWorker(container: Container, opts: { resyncMs
   const log = container.log.child({ component: 'worker', queue: WEBHOOKS_QUEUE });
   const hub = container.subgraphs.hub;
   const scheduler: WebhookScheduler = container.webhooks.scheduler;
-  const stores = new Map(container.outboxStores.map((s) => [s.source, s]));
   const persons = container.subgraphs.city.services.persons;
   const engine = new DeliveryEngine({
     hub: hub.dataSource,
@@ -40,9 +39,6 @@ export async function startWebhooksWorker(container: Container, opts: { resyncMs
     config: cfg,
     clock: container.clock,
     log,
-    async eventPayload(source, eventId) {
-      return (await stores.get(source)?.get(eventId))?.payload ?? null;
-    },
     person: (personId) => persons.get(systemActor('webhooks'), personId),
   });
   const handlers: Record<string, WebhookHandler> = {

@@ -146,6 +146,30 @@ describe('webhook delivery', () => {
     }
   });
 
+  it('Redis lost the job: the re-sync from PostgreSQL queues the pending delivery again', async () => {
+    const receiver = await startReceiver(() => ({ status: 204 }));
+    const ep = await createEndpoint(app, 'vhs-rheine', receiver.url, ['referral.requested']);
+    const worker = app.workers!.webhooks.worker;
+    await worker.pause();
+    try {
+      await referToVhs(app, personId);
+      const pending = await deliveryIn(app, 'vhs-rheine', ep.id, ['pending']);
+      await eventually(async () => (await app.container.webhooks.queue.getJobCounts('wait')).wait > 0);
+      // Everything the queue holds is gone, as after a Redis restart without persistence.
+      await app.container.webhooks.queue.drain(true);
+      expect(await app.container.webhooks.queue.getJobCounts('wait', 'delayed')).toEqual({ wait: 0, delayed: 0 });
+      worker.resume();
+      // WEBHOOK_RESYNC_SECONDS is 1 here: the periodic re-sync finds the row.
+      const done = await deliveryIn(app, 'vhs-rheine', ep.id, ['succeeded']);
+      expect(done.id).toBe(pending.id);
+      expect(receiver.received.map((r) => r.id)).toEqual([pending.id]);
+    } finally {
+      worker.resume();
+      await disable(ep.id);
+      await receiver.close();
+    }
+  });
+
   it('during a rotation overlap both secrets verify; after it only the new one', async () => {
     const receiver = await startReceiver(() => ({ status: 204 }));
     const ep = await createEndpoint(app, 'vhs-rheine', receiver.url, ['referral.requested']);

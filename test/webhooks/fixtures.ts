@@ -7,6 +7,9 @@ export const FAST_WEBHOOKS = {
   WEBHOOK_RETRY_SCHEDULE: '100ms,100ms,100ms,100ms',
   WEBHOOK_TIMEOUT_MS: '5000',
   WEBHOOK_RESYNC_SECONDS: '1',
+  // The tests poll webhookDeliveries; the partner's rate limits are not under test here.
+  RATE_LIMIT_OPERATIONS_PER_MINUTE: '1000000',
+  RATE_LIMIT_COST_PER_MINUTE: '1000000000',
 };
 
 export async function registerPerson(app: TestApp, givenName: string, familyName: string, birthDate = '1994-03-02'): Promise<string> {

@@ -23,8 +23,6 @@ export interface DeliveryDeps {
   config: WebhookConfig;
   clock: Clock;
   log: Logger;
-  /** The event's outbox payload (null when the row is gone). */
-  eventPayload(source: string, eventId: string): Promise<Record<string, unknown> | null>;
   person(personId: string): Promise<PersonRecord | null>;
 }
 
@@ -74,11 +72,8 @@ export class DeliveryEngine {
       await service.cancel(d, 'no_basis', d.id);
       return { outcome: 'cancelled' };
     }
-    const [eventPayload, person] = await Promise.all([
-      this.deps.eventPayload(d.eventSource, d.eventId),
-      d.personId && basis.policy && isReferralEvent(d.eventType) ? this.deps.person(d.personId) : Promise.resolve(null),
-    ]);
-    const { body, records } = await buildPayload(d, basis, { eventPayload, person });
+    const person = d.personId && basis.policy && isReferralEvent(d.eventType) ? await this.deps.person(d.personId) : null;
+    const { body, records } = await buildPayload(d, basis, { person });
     const secrets = await service.signingSecrets(endpoint.id);
     if (!secrets.length) throw new Error(`endpoint ${endpoint.id} has no signing secret`);
     // The reads are in the audit log before the data leaves.

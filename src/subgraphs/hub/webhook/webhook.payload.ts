@@ -22,8 +22,6 @@ const PERSON_FIELDS: Partial<Record<DataCategory, (p: PersonRecord) => Record<st
 };
 
 export interface PayloadSources {
-  /** The event's own facts (status and reason at the time of the event), when its outbox row still exists. */
-  eventPayload: Record<string, unknown> | null;
   person: PersonRecord | null;
 }
 
@@ -43,15 +41,15 @@ export async function buildPayload(d: WebhookDeliveryEntity, basis: SendBasis, s
   const data: Record<string, unknown> = { eventId: d.eventId, referralId: d.referralId, personId: d.personId };
   const r = isReferralEvent(d.eventType) ? basis.referral : null;
   if (r) {
-    const fromEvent = src.eventPayload && src.eventPayload.referralId === r.id && typeof src.eventPayload.to === 'string';
+    // The referral as it is now: a late retry tells the current status, not a stale one.
     Object.assign(data, {
-      status: fromEvent ? src.eventPayload!.to : r.status,
+      status: r.status,
       kind: r.kind,
       referralType: r.referralType,
       purpose: r.purpose,
       sender: r.sender,
       receiver: r.receiver,
-      reasonCode: fromEvent ? (src.eventPayload!.reasonCode ?? null) : r.reasonCode,
+      reasonCode: r.reasonCode,
     });
   }
   const records: AccessRecord[] = [];
