@@ -91,7 +91,7 @@ export async function startGatewayServer(container: Container, opts: { port: num
     server.listen(opts.port, opts.host, resolve);
   });
   const port = (server.address() as AddressInfo).port;
-  const subscriptions = attachSubscriptionServer({ server, schema, verifier, config, log: container.log.child({ component: 'subscriptions' }), metrics }); // subscriptions
+  const subscriptions = attachSubscriptionServer({ server, schema, verifier, config, log: container.log.child({ component: 'subscriptions' }), metrics, documents: new CachedTrustedDocuments(container.subgraphs.hub.services.trustedDocuments) }); // subscriptions
   return {
     url: `http://${opts.host === '0.0.0.0' ? 'localhost' : opts.host}:${port}`,
     port,

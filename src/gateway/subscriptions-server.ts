@@ -14,6 +14,7 @@ import { ARMOR_LIMITS, createArmor, scrubSuggestions } from './armor';
 import { AccessTokenVerifier } from './auth';
 import { GatewayContext } from './context';
 import { MAX_BODY_BYTES, PURPOSE_HEADER } from './http';
+import { CachedTrustedDocuments, NOT_ALLOWED, sha256Hex } from './trusted-documents';
 import { Metrics } from './metrics';
 import { LiveConnection, LiveOperationContext } from './subscriptions';
 
@@ -24,6 +25,8 @@ export interface SubscriptionServerOptions {
   config: Config;
   log: Logger;
   metrics: Metrics;
+  /** Registered documents: with TRUSTED_DOCUMENTS on, only these run here too. */
+  documents: CachedTrustedDocuments;
 }
 
 /** What the gateway keeps per WebSocket connection. */
@@ -115,9 +118,11 @@ export function attachSubscriptionServer(opts: SubscriptionServerOptions): { clo
       if (Object.keys(ctx.subscriptions).length > limits.maxPerConnection) {
         return [new GraphQLError(`At most ${limits.maxPerConnection} subscriptions per connection`, { extensions: { code: 'BAD_REQUEST' } })];
       }
+      const text = await documentText(state.partner!, message.payload.query, message.payload.extensions);
+      if (text instanceof GraphQLError) return [text];
       let document: DocumentNode;
       try {
-        document = parse(message.payload.query, { maxTokens: ARMOR_LIMITS.maxTokens });
+        document = parse(text, { maxTokens: ARMOR_LIMITS.maxTokens });
       } catch (err) {
         const tokens = /more tha[nt] (\d+) tokens/.exec((err as Error).message);
         if (tokens) return [new GraphQLError(`Token limit of ${tokens[1]} exceeded.`, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })];
@@ -152,6 +157,23 @@ export function attachSubscriptionServer(opts: SubscriptionServerOptions): { clo
       }
     },
   });
+
+  /**
+   * The subscription's text, as over HTTP: a persisted reference (extensions.persistedQuery) is
+   * resolved to its registered text; with TRUSTED_DOCUMENTS on only registered texts run.
+   */
+  async function documentText(partner: string, query: string, extensions: Record<string, unknown> | undefined | null): Promise<string | GraphQLError> {
+    const reference = extensions?.persistedQuery as { version?: unknown; sha256Hash?: unknown } | undefined;
+    const hash = reference ? reference.sha256Hash : sha256Hex(query);
+    if (reference && (reference.version !== 1 || typeof hash !== 'string' || !/^[0-9a-f]{64}$/.test(hash) || (query && sha256Hex(query) !== hash))) {
+      return new GraphQLError('A persisted document is referenced by extensions.persistedQuery { version: 1, sha256Hash } matching its text', { extensions: { code: 'BAD_REQUEST' } });
+    }
+    if (!reference && !config.trustedDocuments) return query;
+    const registered = await opts.documents.find(partner, hash as string);
+    if (registered !== undefined) return registered;
+    if (!config.trustedDocuments && query) return query;
+    return new GraphQLError(`Document sha256:${hash} is not allowed`, { extensions: { code: NOT_ALLOWED } });
+  }
 
   /** Each event is handled like a request of its own: the token verified again, fresh loaders, its own request id. */
   function liveConnection(state: ConnectionState, first: Actor): LiveConnection {

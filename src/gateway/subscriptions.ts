@@ -224,13 +224,18 @@ interface ReferralFilter {
   role?: 'inbox' | 'outbox' | 'all' | null;
 }
 
+/** The schema the gateway serves, built from the supergraph without events: for checking documents and printing. */
+export function schemaWithSubscriptions(supergraphSdl: string): GraphQLSchema {
+  const noEvents: SubscriptionDeps = { listen: () => () => undefined, allowed: async () => false, maxBacklog: 1 };
+  return getStitchedSchemaFromSupergraphSdl({ supergraphSdl, onStitchingOptions: (o) => withSubscriptions(o, noEvents) });
+}
+
 /**
  * The gateway's own part of the API for schema/subscriptions.graphql, printed from the schema the
  * gateway serves (the rest of it is schema/supergraph.graphql).
  */
 export function subscriptionSdl(supergraphSdl: string): string {
-  const noEvents: SubscriptionDeps = { listen: () => () => undefined, allowed: async () => false, maxBacklog: 1 };
-  const schema = getStitchedSchemaFromSupergraphSdl({ supergraphSdl, onStitchingOptions: (o) => withSubscriptions(o, noEvents) });
+  const schema = schemaWithSubscriptions(supergraphSdl);
   return OWN_TYPES.map((name) => printType(schema.getType(name)!)).join('\n\n') + '\n';
 }
 
