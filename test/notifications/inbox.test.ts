@@ -199,4 +199,27 @@ describe('notification inbox', () => {
     expect((await vhs()).map((n: any) => n.id).sort()).toEqual(after.map((n: any) => n.id).sort());
     expect((await app.container.audit.verify()).ok).toBe(true);
   });
+  it('an event from before a withdrawal that is handled only after it leaves nothing for a recipient without a basis', async () => {
+    const late = await register('Nour', 'Saleh');
+    const consent = await app.gql('rheine-social', `mutation($p: ID!) { recordConsent(input: { personId: $p, purpose: "integration_course_referral", recipients: ["vhs-rheine"], categories: ["identity"], evidenceRef: "Einwilligung 2026/78" }) { id } }`, { p: late });
+    const consentId = consent.body.data.recordConsent.id;
+    const res = await app.gql('rheine-social', `mutation($input: CreateReferralInput!) { createReferral(input: $input) { id } }`, {
+      input: { personId: late, receiver: 'vhs-rheine', purpose: 'integration_course_referral', referralType: 'integration_course', send: true },
+    });
+    const id = res.body.data.createReferral.id;
+    await arrives('vhs-rheine', 'referral.requested', id);
+    const [event] = await hubQuery(`SELECT id, type FROM hub.outbox WHERE aggregate_id = $1 AND payload->>'to' = 'requested'`, [id]);
+    // As if the event were still waiting in a backlog: its notification does not exist yet.
+    await hubQuery('DELETE FROM hub.notification WHERE event_id = $1', [event.id]);
+
+    await app.gql('rheine-social', `mutation($id: ID!) { withdrawConsent(input: { consentId: $id }) { active } }`, { id: consentId });
+    await eventually(async () => (await hubQuery(`SELECT 1 FROM hub.outbox WHERE type = 'consent.withdrawn' AND aggregate_id = $1 AND acked_at IS NOT NULL`, [consentId])).length, 15000);
+    // Now the old event is handled.
+    const process = createEventsProcessor(app.container, hubEventHandlers(app.container.subgraphs.hub.services, app.container.subgraphs.hub.dataSource));
+    await hubQuery('UPDATE hub.outbox SET acked_at = NULL WHERE id = $1', [event.id]);
+    await process({ name: event.type, data: { eventId: event.id, source: 'hub' } } as any);
+    expect(await hubQuery('SELECT partner FROM hub.notification WHERE event_id = $1', [event.id])).toEqual([]);
+    const entries = await hubQuery(`SELECT detail, basis FROM audit.entry WHERE subject = 'notifications' AND request_id = $1`, [event.id]);
+    expect(entries).toEqual([{ detail: { record: 'notification', reason: 'consent_withdrawn', recipient: 'vhs-rheine', count: 1 }, basis: `consent:${consentId}` }]);
+  });
 });

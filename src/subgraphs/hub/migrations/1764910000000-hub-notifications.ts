@@ -30,13 +30,14 @@ export class HubNotifications1764910000000 implements MigrationInterface {
       `CREATE INDEX notification_unread ON hub.notification (partner, occurred_at DESC, id DESC) WHERE read_at IS NULL`,
       // Consent withdrawal drops a person's unread notifications.
       `CREATE INDEX notification_person_unread ON hub.notification (person_id) WHERE read_at IS NULL`,
-      // Retention deletes by age.
-      `CREATE INDEX notification_age ON hub.notification (occurred_at)`,
+      // Storing a notification looks for a withdrawal of the person's consent handled before it.
+      `CREATE INDEX consent_withdrawn_person ON hub.consent (person_id, withdrawn_at) WHERE withdrawn_at IS NOT NULL`,
     ];
     for (const sql of statements) await q.query(sql);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP INDEX hub.consent_withdrawn_person');
     await q.query('DROP TABLE hub.notification');
   }
 }

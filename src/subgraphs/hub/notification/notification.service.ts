@@ -47,7 +47,9 @@ export class NotificationService {
       .orIgnore()
       .returning('id')
       .execute();
-    return (result.raw as unknown[]).length;
+    const added = (result.raw as Array<{ id: string }>).map((r) => r.id);
+    if (added.length && event.personId) await this.recheckWithdrawals(event, event.personId, added);
+    return added.length;
   }
 
   /** Your notifications, newest first; any authenticated partner, each sees only its own. */
@@ -107,23 +109,36 @@ export class NotificationService {
    * later ones, such as the cancellation of the referrals that rested on the consent, were routed
    * knowing of it. Idempotent: what is gone is not counted again.
    */
-  async dropForWithdrawnConsent(event: OutboxEvent): Promise<number> {
+  dropForWithdrawnConsent(event: OutboxEvent): Promise<number> {
     const p = event.payload as unknown as EventPayloads['consent.withdrawn'];
-    const holders: Array<{ partner: string }> = await this.ds.query(
-      'SELECT DISTINCT partner FROM hub.notification WHERE person_id = $1 AND read_at IS NULL AND occurred_at <= $2 ORDER BY partner',
-      [p.personId, event.occurredAt],
+    return this.dropUnlawful({ personId: p.personId, upTo: event.occurredAt, ids: null, requestId: event.id, consentId: p.consentId, purpose: p.purpose });
+  }
+
+  /**
+   * An event from before a withdrawal may be handled after the withdrawal was (a backlog, several
+   * workers): the withdrawal then did not see these rows, so it is applied to them here. The
+   * consent row is committed before its event is handled, so one of the two always sees the other.
+   */
+  private async recheckWithdrawals(event: OutboxEvent, personId: string, ids: string[]): Promise<void> {
+    const [w]: Array<{ id: string; purpose: string }> = await this.ds.query(
+      'SELECT id, purpose FROM hub.consent WHERE person_id = $1 AND withdrawn_at >= $2 ORDER BY withdrawn_at DESC, id LIMIT 1',
+      [personId, event.occurredAt],
     );
+    if (w) await this.dropUnlawful({ personId, upTo: null, ids, requestId: event.id, consentId: w.id, purpose: w.purpose });
+  }
+
+  private async dropUnlawful(o: { personId: string; upTo: Date | null; ids: string[] | null; requestId: string; consentId: string; purpose: string }): Promise<number> {
+    const scope = 'person_id = $1 AND read_at IS NULL AND ($2::timestamptz IS NULL OR occurred_at <= $2) AND ($3::uuid[] IS NULL OR id = ANY($3))';
+    const holders: Array<{ partner: string }> = await this.ds.query(`SELECT DISTINCT partner FROM hub.notification WHERE ${scope} ORDER BY partner`, [o.personId, o.upTo, o.ids]);
     const partners = await this.partnerPurposes(holders.map((h) => h.partner));
     const without: string[] = [];
-    for (const h of holders) if (!(await this.mayKnow(h.partner, partners.get(h.partner) ?? [], p.personId))) without.push(h.partner);
+    for (const h of holders) if (!(await this.mayKnow(h.partner, partners.get(h.partner) ?? [], o.personId))) without.push(h.partner);
     if (!without.length) return 0;
     return this.ds.transaction(async (em) => {
       // In a CTE: a bare DELETE … RETURNING comes back from the driver as [rows, count].
       const gone: Array<{ partner: string; category: string }> = await em.query(
-        `WITH gone AS (
-           DELETE FROM hub.notification WHERE person_id = $1 AND read_at IS NULL AND partner = ANY($2) AND occurred_at <= $3 RETURNING partner, category)
-         SELECT partner, category FROM gone`,
-        [p.personId, without, event.occurredAt],
+        `WITH gone AS (DELETE FROM hub.notification WHERE ${scope} AND partner = ANY($4) RETURNING partner, category) SELECT partner, category FROM gone`,
+        [o.personId, o.upTo, o.ids, without],
       );
       const byPartner = new Map<string, { count: number; categories: Set<string> }>();
       for (const g of gone) {
@@ -136,11 +151,11 @@ export class NotificationService {
         kind: 'erasure',
         partner: 'lotse',
         subject: 'notifications',
-        requestId: event.id,
-        personId: p.personId,
+        requestId: o.requestId,
+        personId: o.personId,
         categories: [...e.categories].sort(),
-        purpose: p.purpose,
-        basis: `consent:${p.consentId}`,
+        purpose: o.purpose,
+        basis: `consent:${o.consentId}`,
         operation: 'consent.withdrawn',
         detail: { record: 'notification', reason: 'consent_withdrawn', recipient, count: e.count },
       }));
