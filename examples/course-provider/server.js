@@ -41,6 +41,8 @@ async function startReceiver(options) {
     const referralId = event.data && event.data.referralId;
     switch (event.type) {
       case 'referral.requested':
+        // The status is read when Lotse sends: a late webhook may find the referral closed already.
+        if (event.data.status !== 'requested' && event.data.status !== 'received') return;
         return decide(referralId);
       case 'referral.cancelled':
         places.delete(referralId);
