@@ -5,6 +5,7 @@ import { concatAST, DocumentNode, execute, GraphQLError, GraphQLFieldResolver, G
 import { LiveEvent, LiveListener } from '../events/live-events';
 import { DataCategory } from '../policy/policy.vocabulary';
 import { Actor } from '../shared/actor';
+import { AppError, notFound } from '../shared/errors';
 import { GatewayContext } from './context';
 import { LiveStream } from './subscriptions-stream';
 
@@ -170,10 +171,19 @@ function subscriptionResolvers(deps: SubscriptionDeps) {
     return payload;
   };
 
-  const referralUpdated: GraphQLFieldResolver<unknown, LiveOperationContext, { filter?: ReferralFilter | null }> = (_root, args, ctx, info) => {
+  /** A subscription to what the subscriber cannot see now fails at once, as the query would answer null. */
+  const mustSee = async (ctx: LiveOperationContext, schema: GraphQLSchema, field: 'referral' | 'person', id: string) => {
+    const context = await ctx.connection.eventContext(ctx.operationName);
+    if (!context) throw new AppError('UNAUTHENTICATED', 'The connection is no longer authorized');
+    if (!(await query(schema, field === 'referral' ? REFERRAL_CHECK : PERSON_CHECK, id, context))?.[field]) throw notFound(field === 'referral' ? 'Referral' : 'Person', id);
+  };
+
+  const referralUpdated: GraphQLFieldResolver<unknown, LiveOperationContext, { filter?: ReferralFilter | null }> = async (_root, args, ctx, info) => {
     const filter = args.filter ?? {};
     const referralId = filter.referralId?.toLowerCase();
     const personId = filter.personId?.toLowerCase();
+    if (referralId) await mustSee(ctx, info.schema, 'referral', referralId);
+    if (personId) await mustSee(ctx, info.schema, 'person', personId);
     return stream(
       'referralUpdated',
       ctx,
@@ -189,8 +199,9 @@ function subscriptionResolvers(deps: SubscriptionDeps) {
     );
   };
 
-  const personStatusChanged: GraphQLFieldResolver<unknown, LiveOperationContext, { personId: string }> = (_root, args, ctx, info) => {
+  const personStatusChanged: GraphQLFieldResolver<unknown, LiveOperationContext, { personId: string }> = async (_root, args, ctx, info) => {
     const personId = args.personId.toLowerCase();
+    await mustSee(ctx, info.schema, 'person', personId);
     return stream(
       'personStatusChanged',
       ctx,

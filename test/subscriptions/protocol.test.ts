@@ -80,6 +80,20 @@ describe('live subscriptions: connection and limits', () => {
     expect(third).toEqual([expect.objectContaining({ message: 'At most 2 subscriptions per connection', extensions: { code: 'BAD_REQUEST' } })]);
   });
 
+  it('refuses at once a subscription to a person or referral the subscriber cannot see', async () => {
+    const { systemActor } = await import('../../src/shared/actor');
+    const person = await app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: 'rheine-abh' }, { givenName: 'Omar', familyName: 'Nasser', municipalityKey: '05566076' } as any);
+    const c = await client('caritas-rheine');
+    const hidden = await firstAnswer(collect(c, 'subscription($p: ID!) { personStatusChanged(personId: $p) { type } }', { p: person.id }));
+    expect(hidden.errors).toEqual([expect.objectContaining({ message: `Person ${person.id} not found`, extensions: expect.objectContaining({ code: 'NOT_FOUND' }) })]);
+    const unknown = await firstAnswer(collect(c, 'subscription($r: ID!) { referralUpdated(filter: { referralId: $r }) { type } }', { r: '00000000-0000-4000-8000-000000000000' }));
+    expect(unknown.errors[0].extensions).toMatchObject({ code: 'NOT_FOUND' });
+    // The immigration office sees the person: its subscription stands.
+    const seen = collect(await client('rheine-abh'), 'subscription($p: ID!) { personStatusChanged(personId: $p) { type } }', { p: person.id });
+    await eventually(async () => app.server!.liveEvents.listenerCount >= 1, 10000, 20);
+    expect(seen.errors).toEqual([]);
+  });
+
   it('limits the connections per partner', async () => {
     const token = await app.token('caritas-rheine');
     const held = [liveClient(app.url, token), liveClient(app.url, token)];
