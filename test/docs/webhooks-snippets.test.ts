@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Webhook } from 'standardwebhooks';
+import ts from 'typescript';
 import { newMessageId, newSecret as hubSecret, signatureHeader } from '../../src/subgraphs/hub/webhook/webhook.signing';
 
 /**
@@ -133,6 +134,22 @@ echo json_encode($results);
   } else {
     it.skip('PHP snippet: php is not installed here (apt-get install php-cli to run it)', () => undefined);
   }
+
+  it('TypeScript: valid requests pass, tampered, foreign, stale and unversioned ones fail', () => {
+    const js = ts.transpileModule(snippet('ts', 'function verifyLotseWebhook'), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+    const all = cases();
+    const results = all.map((c) => {
+      // The snippet reads its secret from the environment when loaded: load it per case.
+      const mod = { exports: {} as { verifyLotseWebhook: (body: string, headers: Record<string, string>) => { type: string } } };
+      new Function('require', 'module', 'exports', 'process', js)(require, mod, mod.exports, { env: { WEBHOOK_SECRET: c.secret } });
+      try {
+        return mod.exports.verifyLotseWebhook(c.body, c.headers).type === 'referral.requested';
+      } catch {
+        return false;
+      }
+    });
+    expect(all.map((c, i) => [c.name, results[i]])).toEqual(all.map((c) => [c.name, c.valid]));
+  });
 
   it('the independent signer agrees with the standardwebhooks reference verifier', () => {
     // Guards the test itself: if sign() drifted from the standard, the snippets would be checked against the wrong thing.
