@@ -60,7 +60,7 @@ describe('authentication', () => {
   });
 
   it('never grants scopes the partner is not registered for', async () => {
-    const token = await signDevToken(app.devKey, 'urn:lotse:dev', 'urn:lotse:api', { partner: 'vhs-rheine', scopes: ['persons:read', 'courses:read'] });
+    const token = await signDevToken(app.devKey, 'urn:lotse:dev', 'urn:lotse:api', { partner: 'rheine-dpo', scopes: ['persons:read', 'audit:read'] });
     const res = await post(`Bearer ${token}`);
     const body = (await res.json()) as any;
     expect(body.errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', scope: 'persons:read' });
