@@ -43,6 +43,66 @@ interface Asset {
   etag: string;
 }
 
+// --- subscriptions ---
+/**
+ * Runs in the browser, before GraphiQL renders: subscriptions go over the gateway's WebSocket with
+ * the tab's Authorization and Lotse-Purpose as connection parameters; everything else over HTTP.
+ * The operation is read from the text sent (GraphiQL may still hold a tab's earlier operation name).
+ */
+const LIVE_FETCHER = String.raw`
+  // The operations of a document: keyword and name at the top level (strings, comments, arguments skipped).
+  function operations(text) {
+    var ops = [], depth = 0, parens = 0, open = false, i = 0;
+    while (i < text.length) {
+      var c = text.charAt(i);
+      if (c === '#') { var nl = text.indexOf('\n', i); i = nl < 0 ? text.length : nl; continue; }
+      if (c === '"') {
+        var q = text.substr(i, 3) === '"""' ? '"""' : '"', j = i + q.length;
+        while (j < text.length && text.substr(j, q.length) !== q) j += text.charAt(j) === '\\' ? 2 : 1;
+        i = j + q.length;
+        continue;
+      }
+      if (c === '(') parens++;
+      else if (c === ')') parens--;
+      else if (c === '{' && parens === 0) { if (depth === 0 && !open) ops.push({ type: 'query', name: null }); open = false; depth++; }
+      else if (c === '}' && parens === 0) depth--;
+      else if (depth === 0 && parens === 0 && /[_A-Za-z]/.test(c)) {
+        var word = /^[_A-Za-z][_0-9A-Za-z]*/.exec(text.slice(i))[0];
+        i += word.length;
+        if (!open && (word === 'query' || word === 'mutation' || word === 'subscription' || word === 'fragment')) {
+          open = true;
+          var name = /^\s*([_A-Za-z][_0-9A-Za-z]*)/.exec(text.slice(i));
+          if (word !== 'fragment') ops.push({ type: word, name: name ? name[1] : null });
+          if (name) i += name[0].length;
+        }
+        continue;
+      }
+      i++;
+    }
+    return ops;
+  }
+  var http = GraphiQL.createFetcher({ url: cfg.endpoint });
+  var sockets = {};
+  function header(headers, name) {
+    var value;
+    Object.keys(headers || {}).forEach(function (k) { if (k.toLowerCase() === name) value = headers[k]; });
+    return value;
+  }
+  function fetcher(params, opts) {
+    var ops = operations(params.query || '');
+    var op = ops.filter(function (o) { return o.name && o.name === params.operationName; })[0] || (ops.length === 1 ? ops[0] : undefined);
+    if (!window.graphqlWs || !op || op.type !== 'subscription') return http(params, opts);
+    var connectionParams = { authorization: header(opts && opts.headers, 'authorization'), 'lotse-purpose': header(opts && opts.headers, 'lotse-purpose') };
+    var key = JSON.stringify(connectionParams);
+    if (!sockets[key]) {
+      var url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + cfg.endpoint;
+      sockets[key] = window.graphqlWs.createClient({ url: url, connectionParams: connectionParams, retryAttempts: 0 });
+    }
+    return sockets[key].iterate({ query: params.query, variables: params.variables, operationName: op.name || undefined });
+  }
+`;
+// --- end subscriptions ---
+
 /** Runs in the browser. Static (no interpolation): config arrives via the JSON data block. */
 const INIT_SCRIPT = `(function () {
   'use strict';
@@ -63,10 +123,10 @@ const INIT_SCRIPT = `(function () {
     },
     get length() { return Object.keys(localStorage).filter(function (k) { return k.indexOf('graphiql:') === 0; }).length; }
   };
-  var h = React.createElement;
+${LIVE_FETCHER}  var h = React.createElement;
   ReactDOM.createRoot(document.getElementById('graphiql')).render(
     h(GraphiQL, {
-      fetcher: GraphiQL.createFetcher({ url: cfg.endpoint }),
+      fetcher: fetcher, // subscriptions
       defaultTabs: cfg.tabs.length ? cfg.tabs : undefined,
       defaultQuery: cfg.defaultQuery,
       defaultHeaders: cfg.defaultHeaders,
@@ -125,6 +185,7 @@ function loadAssets(): Map<string, Asset> {
     ['react.production.min.js', makeAsset(read('react', 'umd/react.production.min.js'), JS)],
     ['react-dom.production.min.js', makeAsset(read('react-dom', 'umd/react-dom.production.min.js'), JS)],
     ['graphiql.min.js', makeAsset(read('graphiql', 'graphiql.min.js'), JS)],
+    ['graphql-ws.min.js', makeAsset(read('graphql-ws', 'umd/graphql-ws.min.js'), JS)], // subscriptions
     ['graphiql.min.css', makeAsset(neutralizeRemoteCss(read('graphiql', 'graphiql.min.css')), CSS)],
     ['lotse-graphiql.css', makeAsset(PAGE_CSS, CSS)],
     ['lotse-graphiql.js', makeAsset(INIT_SCRIPT, JS)],
@@ -208,6 +269,7 @@ function renderPage(config: GraphiqlPageConfig, nonce: string, assets: Map<strin
 <script src="${src('react.production.min.js')}"></script>
 <script src="${src('react-dom.production.min.js')}"></script>
 <script src="${src('graphiql.min.js')}"></script>
+<script src="${src('graphql-ws.min.js')}"></script>
 <script src="${src('lotse-graphiql.js')}" nonce="${n}"></script>
 </body>
 </html>
