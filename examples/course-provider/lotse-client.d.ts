@@ -6,6 +6,8 @@ export class LotseClient {
   constructor(options: { url: string; token: string | (() => string | Promise<string>); purpose?: string; attempts?: number });
   acceptReferral(id: string): Promise<{ id: string; status: string }>;
   rejectReferral(id: string, reason: string): Promise<{ id: string; status: string; reasonCode: string }>;
+  /** Ids of the referrals in your inbox that hold a place: accepted, in progress or on hold. */
+  referralsHoldingPlaces(): Promise<Set<string>>;
 }
 /** The GraphQL documents the client sends, by operation name (also in operations.json). */
-export const OPERATIONS: Record<'AcceptReferral' | 'RejectReferral', string>;
+export const OPERATIONS: Record<'AcceptReferral' | 'RejectReferral' | 'PlacesHeld', string>;

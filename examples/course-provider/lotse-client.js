@@ -11,9 +11,11 @@ class LotseError extends Error {
 
 const ACCEPT = 'mutation AcceptReferral($id: ID!) { acceptReferral(id: $id) { id status } }';
 const REJECT = 'mutation RejectReferral($id: ID!, $reason: ReferralReason!) { rejectReferral(id: $id, reason: $reason) { id status reasonCode } }';
+const HOLDING = 'query PlacesHeld($after: String) { referrals(filter: { box: inbox, status: [accepted, in_progress, on_hold] }, first: 40, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }';
+const MAX_PAGES = 100;
 
 /**
- * The two mutations this receiver needs, over plain GraphQL over HTTP. Every call carries an
+ * The operations this receiver needs, over plain GraphQL over HTTP. Every mutation carries an
  * Idempotency-Key derived from the referral, so a retry after a timeout cannot act twice.
  */
 class LotseClient {
@@ -35,6 +37,20 @@ class LotseClient {
     return this.mutate(REJECT, { id, reason }, `course-provider:reject:${id}`).then((d) => d.rejectReferral);
   }
 
+  /** Ids of the referrals in your inbox that hold a place: accepted, in progress or on hold. */
+  async referralsHoldingPlaces() {
+    const ids = new Set();
+    let after = null;
+    for (let page = 0; page < MAX_PAGES; page++) {
+      const { referrals } = await this.mutate(HOLDING, { after });
+      for (const edge of referrals.edges) ids.add(edge.node.id);
+      if (!referrals.pageInfo.hasNextPage) break;
+      after = referrals.pageInfo.endCursor;
+    }
+    return ids;
+  }
+
+  /** One operation; retried on network errors, 409, 429 and 5xx (safe: mutations carry their key). */
   async mutate(query, variables, idempotencyKey) {
     let lastError;
     for (let attempt = 1; attempt <= this.attempts; attempt++) {
@@ -45,8 +61,8 @@ class LotseClient {
           'content-type': 'application/json',
           accept: 'application/graphql-response+json, application/json',
           authorization: `Bearer ${token}`,
-          'idempotency-key': idempotencyKey,
         };
+        if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
         if (this.purpose) headers['lotse-purpose'] = this.purpose;
         res = await fetch(this.endpoint, { method: 'POST', headers, body: JSON.stringify({ query, variables }), signal: AbortSignal.timeout(10000) });
       } catch (err) {
@@ -81,4 +97,4 @@ function retryAfterMs(res) {
 
 const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-module.exports = { LotseClient, LotseError, OPERATIONS: { AcceptReferral: ACCEPT, RejectReferral: REJECT } };
+module.exports = { LotseClient, LotseError, OPERATIONS: { AcceptReferral: ACCEPT, RejectReferral: REJECT, PlacesHeld: HOLDING } };

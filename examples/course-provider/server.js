@@ -6,7 +6,8 @@
  * It verifies every request (Standard Webhooks signature over the raw body), drops duplicates by
  * `webhook-id`, answers at once and only then does the work: a new referral (`referral.requested`)
  * is accepted through Lotse's GraphQL API while the course has places, otherwise rejected with
- * the reason `no_capacity`. A referral the sender cancels frees its place again.
+ * the reason `no_capacity`. A referral that was closed (e.g. cancelled by its sender) frees its
+ * place again.
  *
  *   WEBHOOK_SECRET=whsec_… LOTSE_TOKEN=… node examples/course-provider/server.js
  */
@@ -31,8 +32,9 @@ async function startReceiver(options) {
   const path = options.path ?? '/webhooks/lotse';
   const log = options.log ?? logLine;
   const capacity = options.capacity ?? 16;
-  /** The course: referral ids holding a place. */
+  /** The course: referral ids holding a place, and those whose acceptance is under way. */
   const places = new Set();
+  const taking = new Set();
   const stats = { received: 0, refused: 0, duplicates: 0, accepted: 0, rejected: 0, failed: 0 };
   const running = new Set();
 
@@ -53,6 +55,7 @@ async function startReceiver(options) {
   }
 
   async function decide(referralId) {
+    if (places.size >= capacity) await freePlacesOfClosedReferrals();
     if (places.size >= capacity) {
       if (!(await answered(() => lotse.rejectReferral(referralId, 'no_capacity'), referralId))) return;
       stats.rejected++;
@@ -60,15 +63,27 @@ async function startReceiver(options) {
       return;
     }
     places.add(referralId); // taken before the call, so that concurrent requests cannot overbook
+    taking.add(referralId);
     let done = false;
     try {
       done = await answered(() => lotse.acceptReferral(referralId), referralId);
     } finally {
+      taking.delete(referralId);
       if (!done) places.delete(referralId);
     }
     if (!done) return;
     stats.accepted++;
     log({ msg: 'referral accepted', referralId, placesLeft: capacity - places.size });
+  }
+
+  /**
+   * Frees the places of referrals that ended without a webhook telling us: after the referral
+   * closes, Lotse may no longer tell us anything about the person (see docs/webhooks.md), so the
+   * inbox is the record. Places being taken right now are kept.
+   */
+  async function freePlacesOfClosedReferrals() {
+    const holding = await lotse.referralsHoldingPlaces();
+    for (const id of places) if (!holding.has(id) && !taking.has(id)) places.delete(id);
   }
 
   /** Runs an answer; false when the referral is no longer open (the sender cancelled it meanwhile). */

@@ -22,7 +22,7 @@ describe('example course-provider receiver: parts', () => {
     expect(ids.add('b')).toBe(true);
   });
 
-  it('operations.json holds exactly the mutations the client sends, registrable as trusted documents', async () => {
+  it('operations.json holds exactly the operations the client sends, registrable as trusted documents', async () => {
     const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../examples/course-provider/operations.json'), 'utf8'));
     // The same check as `lotse documents register`: hashes, names, schema and production limits.
     const schema = await composedGatewaySchema();

@@ -150,4 +150,16 @@ describe('example course-provider receiver', () => {
     await receiver.idle();
     expect(receiver.stats()).toEqual(before);
   }, 30000);
+
+  it('a place whose referral the sender cancelled is free again for the next referral', async () => {
+    const [held] = [...(await app.gql('vhs-rheine', `{ referrals(filter: { box: inbox, status: [accepted] }) { edges { node { id } } } }`)).body.data.referrals.edges.map((e: any) => e.node.id)];
+    expect(receiver.stats().placesTaken).toBe(1);
+    const cancelled = await app.gql('jobcenter-steinfurt', `mutation($id: ID!) { cancelReferral(id: $id, reason: client_declined) { status } }`, { id: held });
+    expect(cancelled.body.data.cancelReferral.status).toBe('cancelled');
+    // The course provider's basis ended with the referral, so no webhook tells it: the receiver
+    // finds the place free in its inbox when the next referral comes.
+    const next = await referToVhs('Yonas');
+    expect(await senderSees(next, 'accepted')).toEqual({ status: 'accepted', reasonCode: null });
+    expect(receiver.stats()).toMatchObject({ accepted: 2, rejected: 1, failed: 0, placesTaken: 1 });
+  }, 30000);
 });
