@@ -96,6 +96,8 @@ export function attachSubscriptionServer(opts: SubscriptionServerOptions): { clo
         closeFor(state, err);
         return false;
       }
+      // Gone while its token was checked: nothing to count (its close was handled already).
+      if (state.socket.readyState !== WebSocket.OPEN) return false;
       const open = perPartner.get(actor.partner) ?? 0;
       if (open >= limits.maxConnectionsPerPartner) {
         refused.inc({ code: '1008' });
