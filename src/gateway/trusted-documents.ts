@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { ApolloServerPlugin } from '@apollo/server';
-import { getStitchedSchemaFromSupergraphSdl } from '@graphql-tools/federation';
 import { DocumentNode, GraphQLError, GraphQLSchema, Kind, NoSchemaIntrospectionCustomRule, OperationDefinitionNode, parse, specifiedRules, validate } from 'graphql';
 import { ARMOR_LIMITS, createArmor } from './armor';
 import { GatewayContext } from './context';
@@ -36,7 +35,7 @@ export interface ManifestOperation {
   /** sha256 (lower-case hex) of `body`. */
   id: string;
   name: string;
-  type: 'query' | 'mutation';
+  type: 'query' | 'mutation' | 'subscription';
   body: string;
 }
 
@@ -76,11 +75,12 @@ export function parseManifest(json: unknown): PersistedQueryManifest {
   return m as PersistedQueryManifest;
 }
 
-/** The composed supergraph as the gateway serves it, built from the code (no database). */
+/** The composed supergraph as the gateway serves it, with its live subscriptions, built from the code (no database). */
 export async function composedGatewaySchema(): Promise<GraphQLSchema> {
   // Loaded here only: the gateway at runtime (and http.ts) need none of the schema tooling.
   const { composeFromCode } = await import('../schema-files');
-  return getStitchedSchemaFromSupergraphSdl({ supergraphSdl: (await composeFromCode()).supergraph });
+  const { schemaWithSubscriptions } = await import('./subscriptions');
+  return schemaWithSubscriptions((await composeFromCode()).supergraph);
 }
 
 /**

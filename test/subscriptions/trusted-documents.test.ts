@@ -1,5 +1,5 @@
 import { Client } from 'graphql-ws';
-import { sha256Hex } from '../../src/gateway/trusted-documents';
+import { checkManifest, composedGatewaySchema, MANIFEST_FORMAT, sha256Hex } from '../../src/gateway/trusted-documents';
 import { eventually, startTestApp, TestApp } from '../helpers/app';
 import { collect, listening, liveClient } from './live';
 
@@ -31,5 +31,17 @@ describe('live subscriptions: trusted documents', () => {
     client.subscribe(byReference, { next: () => undefined, error: (e) => void subscribed.errors.push(e), complete: () => undefined });
     await listening(app.server!, 2);
     expect(subscribed.errors).toEqual([]);
+  });
+
+  let schema: Awaited<ReturnType<typeof composedGatewaySchema>>;
+  beforeAll(async () => {
+    schema = await composedGatewaySchema();
+  });
+
+  it('a subscription can be registered with `lotse documents register` (its manifest check knows the Subscription type)', async () => {
+    const manifest = { format: MANIFEST_FORMAT, version: 1, operations: [{ id: sha256Hex(registered), name: 'Inbox', type: 'subscription', body: registered }] };
+    expect(checkManifest(manifest, await composedGatewaySchema()).operations).toHaveLength(1);
+    const wrongType = { ...manifest, operations: [{ ...manifest.operations[0], type: 'query' }] };
+    expect(() => checkManifest(wrongType, schema)).toThrow('body is a subscription, the manifest says query');
   });
 });
