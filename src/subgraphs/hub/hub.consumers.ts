@@ -34,8 +34,8 @@ export function hubEventHandlers(services: HubServices, dataSource: DataSource, 
       );
     }),
     'consent.given': biography,
-    // Reads stop at once (the decision point counts active consents only). Pending deliveries that
-    // rest on the consent (referrals, notifications, webhooks) are cancelled here when they exist.
+    // Reads stop at once (the decision point counts active consents only). What is still pending
+    // and rests on the consent (referrals, unread notifications, webhook deliveries) is cancelled here.
     'consent.withdrawn': async (e, source) => {
       await biography(e, source);
       const p = e.payload as { consentId: string };
@@ -48,7 +48,7 @@ export function hubEventHandlers(services: HubServices, dataSource: DataSource, 
       await biography(e, source);
       await services.agreements.onReferralEvent(e);
     },
-    // Escalation to the agreement's partner: an entry in the biography; notifications and webhooks consume it later.
+    // Escalation to the agreement's partner: an entry in the biography; the inbox and webhooks below tell the partners.
     'referral.escalated': biography,
     // --- end agreements ---
     // --- rules: what the rules record goes into the person's biography ---
@@ -57,10 +57,10 @@ export function hubEventHandlers(services: HubServices, dataSource: DataSource, 
     'arrival.counselling_proposed': biography,
     'arrival.followup_due': biography,
     // --- end rules ---
-    // Not about a person: no biography entry. Webhooks to partners consume it later.
+    // Not about a person: no biography entry, and no public event (yet) for partners.
     'courses.course_created': async () => undefined,
   };
-  // --- notifications: after everything else, every event goes to the inboxes routeEvent names (idempotent) ---
+  // --- notifications: after everything else, every event goes to the inboxes and webhook endpoints routeEvent names (idempotent) ---
   const notify = (handler: EventHandler): EventHandler => async (e, source) => {
     await handler(e, source);
     await services.notifications.notify(e);
