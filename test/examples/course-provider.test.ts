@@ -156,8 +156,12 @@ describe('example course-provider receiver', () => {
     expect(receiver.stats().placesTaken).toBe(1);
     const cancelled = await app.gql('jobcenter-steinfurt', `mutation($id: ID!) { cancelReferral(id: $id, reason: client_declined) { status } }`, { id: held });
     expect(cancelled.body.data.cancelReferral.status).toBe('cancelled');
-    // The course provider's basis ended with the referral, so no webhook tells it: the receiver
-    // finds the place free in its inbox when the next referral comes.
+    // The course provider's basis ended with the referral: it is told anyway that the referral
+    // ended (DSGVO Art. 19), with the referral's ids only, and frees the place.
+    const notice = await eventually(async () => received.find((r) => r.event.type === 'referral.cancelled' && r.event.data.referralId === held), 20000, 200);
+    expect(notice.event.data).toMatchObject({ personId: null, status: 'cancelled', reasonCode: 'client_declined' });
+    expect(notice.event.data.person).toBeUndefined();
+    await eventually(async () => receiver.stats().placesTaken === 0, 20000, 200);
     const next = await referToVhs('Yonas');
     expect(await senderSees(next, 'accepted')).toEqual({ status: 'accepted', reasonCode: null });
     expect(receiver.stats()).toMatchObject({ accepted: 2, rejected: 1, failed: 0, placesTaken: 1 });

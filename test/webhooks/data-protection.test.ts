@@ -120,6 +120,54 @@ describe('webhooks and data protection', () => {
     }
   });
 
+  it('consent withdrawn while the webhook is queued: the queued webhook never goes out; the receiver is only told that the referral ended, without the person', async () => {
+    const personId = await registerPerson(app, 'Yara', 'Darwish');
+    const consentId = await consent(personId, ['vhs-rheine'], ['identity', 'contact']);
+    const vhs = await receiver();
+    const ep = await createEndpoint(app, 'vhs-rheine', vhs.url, ['referral.requested', 'referral.cancelled']);
+    await webhooksWorker().pause();
+    try {
+      const referralId = await referToVhs(app, personId, 'rheine-social');
+      const pending = await deliveryIn(app, 'vhs-rheine', ep.id, ['pending']);
+      await app.gql('rheine-social', `mutation($id: ID!) { withdrawConsent(input: { consentId: $id }) { active } }`, { id: consentId });
+      expect(await deliveryIn(app, 'vhs-rheine', ep.id, ['cancelled'])).toMatchObject({ id: pending.id, eventType: 'referral.requested', cancelReason: 'no_basis' });
+      webhooksWorker().resume();
+      await eventually(async () => vhs.received.length === 1);
+      await queueIdle(app);
+      expect(vhs.received).toHaveLength(1);
+      const notice = new Webhook(ep.secret).verify(vhs.received[0].body, headersOf(vhs.received[0])) as any;
+      expect(notice.type).toBe('referral.cancelled');
+      expect(notice.data).toMatchObject({ referralId, personId: null, status: 'cancelled', reasonCode: 'client_withdrew' });
+      expect(notice.data.person).toBeUndefined();
+      expect(vhs.received[0].body).not.toContain(personId);
+      expect(vhs.received[0].body).not.toContain('Darwish');
+      const report = await app.container.audit.accessReport(personId);
+      expect(report.some((e) => e.partner === 'vhs-rheine' && e.kind === 'read' && e.operation === 'webhook')).toBe(false);
+    } finally {
+      webhooksWorker().resume();
+      await clearEndpoints('vhs-rheine');
+    }
+  });
+
+  it('a course provider whose referral-bound basis ended with the referral hears of the cancellation, ids only', async () => {
+    const personId = await registerPerson(app, 'Omid', 'Karimi');
+    const vhs = await receiver();
+    const ep = await createEndpoint(app, 'vhs-rheine', vhs.url, ['referral.requested', 'referral.cancelled']);
+    try {
+      const referralId = await referToVhs(app, personId);
+      await eventually(async () => vhs.received.length === 1);
+      expect(JSON.parse(vhs.received[0].body).data.person).toMatchObject({ familyName: 'Karimi' });
+      await app.gql('jobcenter-steinfurt', `mutation($id: ID!) { cancelReferral(id: $id) { status } }`, { id: referralId });
+      await eventually(async () => vhs.received.length === 2);
+      const notice = JSON.parse(vhs.received[1].body);
+      expect(notice).toMatchObject({ type: 'referral.cancelled', data: { referralId, personId: null, status: 'cancelled', sender: 'jobcenter-steinfurt' } });
+      expect(notice.data.person).toBeUndefined();
+      expect(vhs.received[1].body).not.toContain('Karimi');
+    } finally {
+      await clearEndpoints('vhs-rheine');
+    }
+  });
+
   it('a consent that ran out with no event about it: the check at send time alone stops the delivery', async () => {
     const personId = await registerPerson(app, 'Hamid', 'Rahimi');
     const consentId = await consent(personId, ['vhs-rheine'], ['identity', 'contact']);

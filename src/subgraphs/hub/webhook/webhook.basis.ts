@@ -23,7 +23,20 @@ export interface SendBasis {
   /** Null when the event is about no person. */
   policy: RequestPolicy | null;
   referral: ReferralFacts | null;
+  /** A closing notice to a party left without a basis: the referral's ids and codes, nothing of the person. */
+  withoutPerson?: boolean;
 }
+
+/**
+ * Events that end a referral. Its parties are told even when they no longer have a basis for the
+ * person (a referral-bound basis ends with the referral; a consent may have been withdrawn): a
+ * recipient must learn that it has to stop processing (DSGVO Art. 19). Such a notice carries the
+ * referral's ids and codes only — no person id, no person fields.
+ */
+export const CLOSING_EVENTS: ReadonlySet<string> = new Set([
+  'referral.rejected', 'referral.completed', 'referral.failed', 'referral.cancelled', 'referral.expired',
+  'transfer.rejected', 'transfer.cancelled', 'transfer.expired',
+]);
 
 /** The partner as the policy decision point sees a recipient of a webhook (no scopes, one purpose). */
 export function recipientActor(partner: string, purpose: string | null, requestId: string): Actor {
@@ -69,6 +82,9 @@ export async function sendBasis(
     const policy = pdp.forRequest(recipientActor(d.partner, purpose, d.id));
     const decision = await policy.decide(d.personId, category);
     if (decision.allowed) return { purpose, category, decision, policy, referral };
+  }
+  if (ofReferral && CLOSING_EVENTS.has(d.eventType) && (d.partner === referral.sender || d.partner === referral.receiver)) {
+    return { purpose: referral.purpose, category, decision: { allowed: true, basis: null }, policy: null, referral, withoutPerson: true };
   }
   return null;
 }

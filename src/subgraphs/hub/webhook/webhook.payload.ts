@@ -35,10 +35,12 @@ export interface BuiltPayload {
  * The webhook body: `{type, timestamp, data}`. `data` names the event, referral and person by id;
  * an event of a referral or transfer adds the referral's codes and a `person` object with only
  * the fields whose category the recipient has a basis for now, under the purpose that let it be
- * told of the event. Other events carry ids only.
+ * told of the event. Other events carry ids only; a closing notice to a party left without a basis
+ * carries the referral's ids and codes without the person (CLOSING_EVENTS).
  */
 export async function buildPayload(d: WebhookDeliveryEntity, basis: SendBasis, src: PayloadSources): Promise<BuiltPayload> {
-  const data: Record<string, unknown> = { eventId: d.eventId, referralId: d.referralId, personId: d.personId };
+  const personId = basis.withoutPerson ? null : d.personId;
+  const data: Record<string, unknown> = { eventId: d.eventId, referralId: d.referralId, personId };
   const r = isReferralEvent(d.eventType) ? basis.referral : null;
   if (r) {
     // The referral as it is now: a late retry tells the current status, not a stale one.
@@ -53,18 +55,18 @@ export async function buildPayload(d: WebhookDeliveryEntity, basis: SendBasis, s
     });
   }
   const records: AccessRecord[] = [];
-  if (d.personId) {
-    records.push({ kind: 'read', personId: d.personId, category: basis.category, field: `WebhookEvent.${d.eventType}`, basis: basis.decision.basis });
+  if (personId) {
+    records.push({ kind: 'read', personId, category: basis.category, field: `WebhookEvent.${d.eventType}`, basis: basis.decision.basis });
   }
-  if (d.personId && r) {
+  if (personId && r) {
     const person: Record<string, unknown> = {};
     if (src.person && basis.policy) {
       for (const [category, pick] of Object.entries(PERSON_FIELDS) as Array<[DataCategory, (p: PersonRecord) => Record<string, unknown>]>) {
-        const decision = await basis.policy.decide(d.personId, category);
+        const decision = await basis.policy.decide(personId, category);
         if (!decision.allowed) continue;
         const fields = pick(src.person);
         Object.assign(person, fields);
-        for (const f of Object.keys(fields)) records.push({ kind: 'read', personId: d.personId, category, field: `WebhookPerson.${f}`, basis: decision.basis });
+        for (const f of Object.keys(fields)) records.push({ kind: 'read', personId, category, field: `WebhookPerson.${f}`, basis: decision.basis });
       }
     }
     data.person = person;
