@@ -35,6 +35,22 @@ describe('webhooks and data protection', () => {
     return r.body.data.recordConsent.id as string;
   };
   const webhooksWorker = () => app.workers!.webhooks.worker;
+  /** A consent-based referral to the VHS whose webhook waits in the queue: the webhooks worker is left paused (each test resumes it). */
+  const queuedReferral = async (givenName: string, familyName: string, eventTypes: string[]) => {
+    const personId = await registerPerson(app, givenName, familyName);
+    const consentId = await consent(personId, ['vhs-rheine'], ['identity', 'contact']);
+    const vhs = await receiver();
+    const ep = await createEndpoint(app, 'vhs-rheine', vhs.url, eventTypes);
+    await webhooksWorker().pause();
+    try {
+      const referralId = await referToVhs(app, personId, 'rheine-social');
+      const pending = await deliveryIn(app, 'vhs-rheine', ep.id, ['pending']);
+      return { personId, consentId, vhs, ep, referralId, pending };
+    } catch (err) {
+      webhooksWorker().resume();
+      throw err;
+    }
+  };
 
   it('routes per routeEvent: the receiver hears of the referral, the acting sender does not, an unsubscribed or uninvolved partner hears nothing', async () => {
     const personId = await registerPerson(app, 'Amina', 'Haddad', '1990-07-14');
@@ -97,14 +113,8 @@ describe('webhooks and data protection', () => {
   });
 
   it('consent withdrawn while the webhook is queued: the delivery is cancelled and the receiver gets no request at all', async () => {
-    const personId = await registerPerson(app, 'Samira', 'Nouri');
-    const consentId = await consent(personId, ['vhs-rheine'], ['identity', 'contact']);
-    const vhs = await receiver();
-    const ep = await createEndpoint(app, 'vhs-rheine', vhs.url, ['referral.requested']);
-    await webhooksWorker().pause();
+    const { personId, consentId, vhs, ep, referralId, pending } = await queuedReferral('Samira', 'Nouri', ['referral.requested']);
     try {
-      await referToVhs(app, personId, 'rheine-social');
-      const pending = await deliveryIn(app, 'vhs-rheine', ep.id, ['pending']);
       await app.gql('rheine-social', `mutation($id: ID!) { withdrawConsent(input: { consentId: $id }) { active } }`, { id: consentId });
       const cancelled = await deliveryIn(app, 'vhs-rheine', ep.id, ['cancelled']);
       expect(cancelled).toMatchObject({ id: pending.id, cancelReason: 'no_basis', attemptCount: 0 });
@@ -121,14 +131,8 @@ describe('webhooks and data protection', () => {
   });
 
   it('consent withdrawn while the webhook is queued: the queued webhook never goes out; the receiver is only told that the referral ended, without the person', async () => {
-    const personId = await registerPerson(app, 'Yara', 'Darwish');
-    const consentId = await consent(personId, ['vhs-rheine'], ['identity', 'contact']);
-    const vhs = await receiver();
-    const ep = await createEndpoint(app, 'vhs-rheine', vhs.url, ['referral.requested', 'referral.cancelled']);
-    await webhooksWorker().pause();
+    const { personId, consentId, vhs, ep, referralId, pending } = await queuedReferral('Yara', 'Darwish', ['referral.requested', 'referral.cancelled']);
     try {
-      const referralId = await referToVhs(app, personId, 'rheine-social');
-      const pending = await deliveryIn(app, 'vhs-rheine', ep.id, ['pending']);
       await app.gql('rheine-social', `mutation($id: ID!) { withdrawConsent(input: { consentId: $id }) { active } }`, { id: consentId });
       expect(await deliveryIn(app, 'vhs-rheine', ep.id, ['cancelled'])).toMatchObject({ id: pending.id, eventType: 'referral.requested', cancelReason: 'no_basis' });
       webhooksWorker().resume();
@@ -169,14 +173,8 @@ describe('webhooks and data protection', () => {
   });
 
   it('a consent that ran out with no event about it: the check at send time alone stops the delivery', async () => {
-    const personId = await registerPerson(app, 'Hamid', 'Rahimi');
-    const consentId = await consent(personId, ['vhs-rheine'], ['identity', 'contact']);
-    const vhs = await receiver();
-    const ep = await createEndpoint(app, 'vhs-rheine', vhs.url, ['referral.requested']);
-    await webhooksWorker().pause();
+    const { personId, consentId, vhs, ep, referralId, pending } = await queuedReferral('Hamid', 'Rahimi', ['referral.requested']);
     try {
-      await referToVhs(app, personId, 'rheine-social');
-      const pending = await deliveryIn(app, 'vhs-rheine', ep.id, ['pending']);
       // The consent's validity ends; no event is written, so only the sending worker can notice.
       await app.container.subgraphs.hub.dataSource.query(`UPDATE hub.consent SET valid_until = now() - interval '1 second' WHERE id = $1`, [consentId]);
       expect((await deliveries(app, 'vhs-rheine', { endpointId: ep.id }))[0].status).toBe('pending');
