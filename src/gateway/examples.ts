@@ -94,5 +94,24 @@ export const EXAMPLE_OPERATIONS: Array<{ partner: string; title: string; query: 
     title: 'Register of legal bases (DSGVO Art. 30)',
     query: `query Register {\n  legalBases { recipientPartner sourcePartner purpose category statute description }\n}`,
   },
+  {
+    partner: 'rheine-social',
+    title: 'Unread notifications (the inbox)',
+    query: `query Inbox {
+  notifications(unreadOnly: true, first: 10) {
+    totalCount
+    unreadCount
+    edges { node { id type occurredAt referral { id status sender receiver } person { id } } }
+  }
+}`,
+  },
+  {
+    partner: 'vhs-rheine',
+    title: 'Webhook endpoints and recent deliveries',
+    query: `query Webhooks {
+  webhookEndpoints(first: 5) { edges { node { id url eventTypes enabled disabledReason } } }
+  webhookDeliveries(first: 10) { edges { node { id eventType status attemptCount nextAttemptAt attempts { at statusCode latencyMs error } } } }
+}`,
+  },
   { partner: 'arbeitsagentur-rheine', title: 'Partner directory', query: `query Partners {\n  partners { slug name kind legalDomains jurisdiction }\n}` },
 ];
