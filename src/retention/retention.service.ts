@@ -8,6 +8,7 @@ import { RetentionCandidate, RetentionRule, RetentionTask, RetentionTaskSummary 
 import { CityPersonRetentionTask } from './tasks/city-person.task';
 import { HubBiographyRetentionTask } from './tasks/hub-biography.task';
 import { HubConsentRetentionTask } from './tasks/hub-consent.task';
+import { HubNotificationRetentionTask, HubWebhookDeliveryRetentionTask } from './tasks/hub-notices.task';
 
 /** Rows per transaction: short transactions, short locks, and a crash loses at most one batch. */
 export const RETENTION_BATCH_SIZE = 500;
@@ -168,6 +169,12 @@ export function createRetentionService(deps: { hub: DataSource; city: DataSource
     audit: deps.audit,
     clock: deps.clock,
     log: deps.log,
-    tasks: [new HubBiographyRetentionTask(deps.hub), new HubConsentRetentionTask(deps.hub), new CityPersonRetentionTask(deps.city, servedAreas)],
+    tasks: [
+      new HubBiographyRetentionTask(deps.hub),
+      new HubConsentRetentionTask(deps.hub),
+      new CityPersonRetentionTask(deps.city, servedAreas),
+      new HubNotificationRetentionTask(deps.hub),
+      new HubWebhookDeliveryRetentionTask(deps.hub),
+    ],
   });
 }

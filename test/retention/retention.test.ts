@@ -476,7 +476,7 @@ describe('lotse retention (built CLI)', () => {
     const res = await runCli(['retention', 'run', '--dry-run'], env, 60_000);
     expect({ code: res.code, stderr: res.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
     const lines = res.stdout.trim().split('\n').map((l) => JSON.parse(l));
-    expect(lines.map((l) => l.task)).toEqual(['hub.biography_entry', 'hub.consent', 'city.person']);
+    expect(lines.map((l) => l.task)).toEqual(['hub.biography_entry', 'hub.consent', 'city.person', 'hub.notification', 'hub.webhook_delivery']);
     for (const l of lines) expect(Object.keys(l).sort()).toEqual(['auditEntries', 'batches', 'dryRun', 'erased', 'persons', 'pseudonymised', 'recordType', 'task']);
     expect(lines.every((l) => l.dryRun === true)).toBe(true);
     expect(await snapshot()).toEqual(before);
