@@ -26,6 +26,7 @@ import { buildCoursesSubgraph, coursesEntities, coursesMigrations, CoursesSubgra
 import { buildHubSubgraph, hubEntities, hubMigrations, HubSubgraph } from './subgraphs/hub/hub.subgraph';
 // --- webhooks ---
 import { createWebhooksQueue, WebhookJobData, WebhookScheduler } from './subgraphs/hub/webhook/webhook.queue';
+import { SecretBox } from './subgraphs/hub/webhook/webhook.secret-box';
 import { UrlGuard } from './subgraphs/hub/webhook/webhook.url-guard';
 // --- end webhooks ---
 import { buildJobcenterSubgraph, jobcenterEntities, jobcenterMigrations, JobcenterSubgraph } from './subgraphs/jobcenter/jobcenter.subgraph';
@@ -163,6 +164,7 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
   subgraphs.hub.services.webhooks.configure({
     guard: new UrlGuard({ production: config.env === 'production', allowedHosts: config.webhooks.allowedHosts, allowPrivateNetworks: config.webhooks.allowPrivateNetworks }),
     scheduler: webhookScheduler,
+    secrets: new SecretBox(secret),
   });
   // --- end webhooks ---
   const relay = new OutboxRelay(outboxStores, eventsQueue, { intervalMs: config.relayIntervalMs, redeliverAfterMs: config.redeliverAfterMs }, log.child({ component: 'relay' }));

@@ -21,6 +21,8 @@ export interface TestApp {
   devKey: DevKey;
   db: TestDatabase;
   queuePrefix: string;
+  /** LOTSE_INTERNAL_SECRET of this app: a process started beside it needs the same (e.g. to read webhook secrets). */
+  internalSecret: string;
   workers?: RunningWorkers;
   server?: RunningServer;
   token(partner: string, scopes?: string[]): Promise<string>;
@@ -52,6 +54,8 @@ export async function startTestApp(opts: { workers?: boolean; gateway?: boolean;
     // The machine's database user is a superuser, which bypasses row-level security: act as the app role.
     DATABASE_APP_ROLE: 'lotse_app',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    // One per app, so processes a test starts next to it (workers, subgraphs) can share it.
+    LOTSE_INTERNAL_SECRET: crypto.randomBytes(32).toString('base64url'),
     ...opts.env,
   });
   const container = await createContainer(config, { databaseUrl: db.url, redisUrl: REDIS_URL, clock: opts.clock, log: createLogger(config.logLevel) });
@@ -66,6 +70,7 @@ export async function startTestApp(opts: { workers?: boolean; gateway?: boolean;
     devKey,
     db,
     queuePrefix,
+    internalSecret: config.internalSecret!,
     server,
     async token(partner, scopes) {
       const row = await container.subgraphs.hub.services.partners.findBySlug(partner);

@@ -1,3 +1,4 @@
+import { SecretBox } from '../../src/subgraphs/hub/webhook/webhook.secret-box';
 import { startTestApp, TestApp } from '../helpers/app';
 
 const ENDPOINT = 'id url description eventTypes enabled disabledReason createdAt secrets { id createdAt expiresAt prefix }';
@@ -121,5 +122,19 @@ describe('webhook endpoints over GraphQL', () => {
     const r = await app.gql('vhs-rheine', `mutation($id: ID!) { updateWebhookEndpoint(id: $id, input: { url: "http://localhost:1/x" }) { url } }`, { id: ep.id });
     expect(r.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'url' });
     await app.gql('vhs-rheine', `mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }`, { id: ep.id });
+  });
+
+  it('stores signing secrets sealed: the database holds no usable secret, and another key or an altered value opens nothing', async () => {
+    const created = await create('fbs-rheine', { url: PUBLIC, eventTypes: ['referral.requested'] });
+    const { endpoint, secret } = created.body.data.createWebhookEndpoint;
+    const [row] = await app.container.subgraphs.hub.dataSource.query('SELECT secret FROM hub.webhook_secret WHERE endpoint_id = $1', [endpoint.id]);
+    expect(row.secret).toMatch(/^sealed:v1:/);
+    expect(row.secret).not.toContain(secret.slice(6, 20));
+    expect(new SecretBox(app.internalSecret).open(row.secret)).toBe(secret);
+    expect(() => new SecretBox('another internal secret of enough length').open(row.secret)).toThrow();
+    const altered = row.secret.slice(0, -4) + (row.secret.endsWith('AAAA') ? 'BBBB' : 'AAAA');
+    expect(() => new SecretBox(app.internalSecret).open(altered)).toThrow();
+    expect(await app.container.subgraphs.hub.services.webhooks.signingSecrets(endpoint.id)).toEqual([secret]);
+    await app.gql('fbs-rheine', `mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }`, { id: endpoint.id });
   });
 });

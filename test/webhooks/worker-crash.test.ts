@@ -41,6 +41,8 @@ describe('a worker killed mid-delivery', () => {
       REDIS_URL,
       LOTSE_QUEUE_PREFIX: app.queuePrefix,
       LOTSE_DATA_DIR: dataDir,
+      // The worker reads the endpoint's sealed signing secret: same key as the app.
+      LOTSE_INTERNAL_SECRET: app.internalSecret,
       OUTBOX_RELAY_INTERVAL_MS: '100',
       // Long enough that the held request does not time out; a dead worker's job is taken over after ~2 s.
       WEBHOOK_TIMEOUT_MS: '60000',

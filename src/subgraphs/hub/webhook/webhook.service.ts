@@ -12,6 +12,7 @@ import { PUBLIC_EVENT_TYPES, routeEvent } from '../notification/notification.rou
 import { sendBasis } from './webhook.basis';
 import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity, WebhookSecretEntity } from './webhook.entity';
 import { WebhookScheduler } from './webhook.queue';
+import { SecretBox } from './webhook.secret-box';
 import { isMessageId, newMessageId, newSecret, secretHint } from './webhook.signing';
 import { CreateWebhookEndpointInput, UpdateWebhookEndpointInput, WebhookDeliveryFilter } from './webhook.types';
 import { UrlGuard } from './webhook.url-guard';
@@ -29,6 +30,7 @@ const MAX_OVERLAP_HOURS = 24 * 7;
 export class WebhookService {
   private guard = new UrlGuard({ production: true, allowedHosts: [], allowPrivateNetworks: false });
   private scheduler: WebhookScheduler | null = null;
+  private box: SecretBox | null = null;
 
   constructor(
     private readonly ds: DataSource,
@@ -38,9 +40,16 @@ export class WebhookService {
   ) {}
 
   /** The container passes the configured URL policy and the queue (the subgraph is built before Redis). */
-  configure(opts: { guard: UrlGuard; scheduler: WebhookScheduler | null }): void {
+  configure(opts: { guard: UrlGuard; scheduler: WebhookScheduler | null; secrets: SecretBox }): void {
     this.guard = opts.guard;
     this.scheduler = opts.scheduler;
+    this.box = opts.secrets;
+  }
+
+  /** Signing secrets are sealed at rest (webhook.secret-box.ts); the container provides the key. */
+  private get secretBox(): SecretBox {
+    if (!this.box) throw new Error('webhook secrets: no key configured');
+    return this.box;
   }
 
   get urlGuard(): UrlGuard {
@@ -78,7 +87,7 @@ export class WebhookService {
     const secret = newSecret();
     await this.ds.transaction(async (em) => {
       await em.insert(WebhookEndpointEntity, row);
-      await em.insert(WebhookSecretEntity, { id: newId(), endpointId: row.id, secret, createdAt: now, expiresAt: null });
+      await em.insert(WebhookSecretEntity, { id: newId(), endpointId: row.id, secret: this.secretBox.seal(secret), createdAt: now, expiresAt: null });
     });
     return { endpoint: (await this.withSecrets([row]))[0], secret };
   }
@@ -117,7 +126,7 @@ export class WebhookService {
     await this.ds.transaction(async (em) => {
       await em.query('DELETE FROM hub.webhook_secret WHERE endpoint_id = $1 AND expires_at <= $2', [endpointId, now]);
       await em.query('UPDATE hub.webhook_secret SET expires_at = $2 WHERE endpoint_id = $1 AND (expires_at IS NULL OR expires_at > $2)', [endpointId, until]);
-      await em.insert(WebhookSecretEntity, { id: newId(), endpointId, secret, createdAt: now, expiresAt: null });
+      await em.insert(WebhookSecretEntity, { id: newId(), endpointId, secret: this.secretBox.seal(secret), createdAt: now, expiresAt: null });
     });
     return { endpoint: (await this.withSecrets([endpoint]))[0], secret };
   }
@@ -128,7 +137,7 @@ export class WebhookService {
       'SELECT secret FROM hub.webhook_secret WHERE endpoint_id = $1 AND (expires_at IS NULL OR expires_at > $2) ORDER BY created_at DESC, id',
       [endpointId, this.clock.now()],
     );
-    return rows.map((r) => r.secret);
+    return rows.map((r) => this.secretBox.open(r.secret));
   }
 
   async deliveries(actor: Actor, args: { filter?: WebhookDeliveryFilter | null; first?: number | null; after?: string | null }): Promise<Page<DeliveryView>> {
@@ -274,7 +283,7 @@ export class WebhookService {
       .orderBy('s.created_at', 'DESC').addOrderBy('s.id').getMany();
     return rows.map((r) => ({
       ...r,
-      secrets: secrets.filter((s) => s.endpointId === r.id).map((s) => ({ id: s.id, createdAt: s.createdAt, expiresAt: s.expiresAt, prefix: secretHint(s.secret) })),
+      secrets: secrets.filter((s) => s.endpointId === r.id).map((s) => ({ id: s.id, createdAt: s.createdAt, expiresAt: s.expiresAt, prefix: secretHint(this.secretBox.open(s.secret)) })),
     }));
   }
 }
