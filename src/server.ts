@@ -4,7 +4,7 @@ import { Container } from './container';
 import { AccessTokenVerifier } from './gateway/auth';
 import { DevKey, signDevToken } from './gateway/dev-key';
 import { EXAMPLE_OPERATIONS } from './gateway/examples';
-import { buildGatewaySchema, createApolloServer } from './gateway/gateway';
+import { buildGatewaySchema, createApolloServer, createRateLimiter } from './gateway/gateway';
 import { createGraphiqlHandler } from './gateway/graphiql';
 import { healthRoutes } from './gateway/health';
 import { createHttpHandler } from './gateway/http';
@@ -47,7 +47,9 @@ export async function startGatewayServer(container: Container, opts: { port: num
     onOutcome: (field, outcome) => liveOutcomes.inc({ field, outcome }),
   };
   // --- end subscriptions ---
-  const gatewayOpts = { config, subgraphs: container.subgraphs, identity: container.identity, metrics, redis: container.redis, audit: container.audit, rowSecurity: container.rowSecurity, live };
+  // One set of per-partner counters for HTTP operations and subscription starts.
+  const rateLimiter = createRateLimiter({ redis: container.redis, config });
+  const gatewayOpts = { config, subgraphs: container.subgraphs, identity: container.identity, metrics, redis: container.redis, audit: container.audit, rowSecurity: container.rowSecurity, live, rateLimiter };
   const { schema } = buildGatewaySchema(gatewayOpts);
   const apollo = createApolloServer(schema, gatewayOpts);
   await apollo.start();
@@ -91,7 +93,7 @@ export async function startGatewayServer(container: Container, opts: { port: num
     server.listen(opts.port, opts.host, resolve);
   });
   const port = (server.address() as AddressInfo).port;
-  const subscriptions = attachSubscriptionServer({ server, schema, verifier, config, log: container.log.child({ component: 'subscriptions' }), metrics, documents: new CachedTrustedDocuments(container.subgraphs.hub.services.trustedDocuments) }); // subscriptions
+  const subscriptions = attachSubscriptionServer({ server, schema, verifier, config, log: container.log.child({ component: 'subscriptions' }), metrics, documents: new CachedTrustedDocuments(container.subgraphs.hub.services.trustedDocuments), rateLimiter }); // subscriptions
   return {
     url: `http://${opts.host === '0.0.0.0' ? 'localhost' : opts.host}:${port}`,
     port,

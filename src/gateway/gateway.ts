@@ -19,7 +19,7 @@ import { composeSupergraph } from './compose';
 import { GatewayContext } from './context';
 import { localExecutor, remoteExecutor } from './executors';
 import { Metrics } from './metrics';
-import { rateLimitPlugin } from './rate-limit';
+import { RateLimiter, rateLimitPlugin } from './rate-limit';
 import { CachedTrustedDocuments, trustedDocumentsPlugin } from './trusted-documents';
 import { refuseSubscriptionsOverHttp, SubscriptionDeps, withSubscriptions } from './subscriptions'; // subscriptions
 
@@ -35,6 +35,8 @@ export interface GatewayOptions {
   audit?: AuditLog;
   /** Row-level security context of the in-process subgraphs' connections. */
   rowSecurity?: RowSecurityContext;
+  /** Per-partner rate limits; shared with the WebSocket subscriptions when given (else built here). */
+  rateLimiter?: RateLimiter;
   // --- subscriptions ---
   /** Live events of this process: with them the schema gets the Subscription type (src/gateway/subscriptions.ts). */
   live?: SubscriptionDeps;
@@ -62,11 +64,16 @@ export function buildGatewaySchema(opts: GatewayOptions): { schema: GraphQLSchem
   return { schema, supergraph: composed.supergraph };
 }
 
+/** The per-partner rate limits of the configuration, counted in Redis under the queue prefix. */
+export function createRateLimiter(opts: Pick<GatewayOptions, 'redis' | 'config'>): RateLimiter {
+  return new RateLimiter({ redis: opts.redis, prefix: opts.config.queuePrefix, ...opts.config.rateLimit });
+}
+
 export function createApolloServer(schema: GraphQLSchema, opts: GatewayOptions): ApolloServer<GatewayContext> {
   const production = opts.config.env === 'production';
   // Depth, aliases, cost, tokens, directives, no field suggestions: see armor.ts for the limits.
   const armor = createArmor<GatewayContext>(opts.config);
-  const rateLimit = rateLimitPlugin({ redis: opts.redis, prefix: opts.config.queuePrefix, ...opts.config.rateLimit });
+  const rateLimit = rateLimitPlugin(opts.rateLimiter ?? createRateLimiter(opts));
   // Only registered documents run where TRUSTED_DOCUMENTS is on; persisted references resolve always.
   const trustedDocuments = trustedDocumentsPlugin({ documents: new CachedTrustedDocuments(opts.subgraphs.hub.services.trustedDocuments), enforce: opts.config.trustedDocuments });
   return new ApolloServer<GatewayContext>({

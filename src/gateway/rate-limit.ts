@@ -20,6 +20,7 @@ import {
   ValueNode,
 } from 'graphql';
 import type Redis from 'ioredis';
+import { Logger } from '../shared/logger';
 import { GatewayContext } from './context';
 
 /**
@@ -61,48 +62,65 @@ redis.call('PEXPIRE', KEYS[2], ARGV[4])
 return {1, 0}
 `;
 
-export function rateLimitPlugin(opts: RateLimitOptions): ApolloServerPlugin<GatewayContext> {
-  const now = opts.now ?? Date.now;
-  const timeoutMs = opts.redisTimeoutMs ?? 500;
-  let lastWarning = 0;
-  const failOpen = (ctx: GatewayContext, reason: string) => {
-    // One line per minute is enough during an outage; every request would flood the log.
-    if (now() - lastWarning < WINDOW_MS) return;
-    lastWarning = now();
-    ctx.log.warn({ reason }, 'rate limit not enforced: Redis unavailable, operations are let through');
-  };
+/**
+ * The per-partner counters, shared by HTTP operations (rateLimitPlugin) and subscription starts
+ * over WebSocket. `check` counts the operation and returns null, or the RATE_LIMITED error.
+ */
+export class RateLimiter {
+  private readonly now: () => number;
+  private readonly timeoutMs: number;
+  private lastWarning = 0;
 
+  constructor(private readonly opts: RateLimitOptions) {
+    this.now = opts.now ?? Date.now;
+    this.timeoutMs = opts.redisTimeoutMs ?? 500;
+  }
+
+  async check(partner: string, cost: number, log: Logger): Promise<GraphQLError | null> {
+    const t = this.now();
+    const window = Math.floor(t / WINDOW_MS);
+    const retryAfter = Math.max(1, Math.ceil(((window + 1) * WINDOW_MS - t) / 1000));
+    const base = `${this.opts.prefix}:ratelimit:${encodeURIComponent(partner)}`;
+    let verdict: [number, number];
+    if (this.opts.redis.status !== 'ready') return this.failOpen(log, `redis ${this.opts.redis.status}`);
+    try {
+      verdict = (await withTimeout(
+        this.opts.redis.eval(CHECK_AND_COUNT, 2, `${base}:ops:${window}`, `${base}:cost:${window}`, this.opts.operationsPerMinute, this.opts.costPerMinute, cost, 2 * WINDOW_MS),
+        this.timeoutMs,
+      )) as [number, number];
+    } catch (err) {
+      return this.failOpen(log, (err as Error).message);
+    }
+    if (verdict[0] === 1) return null;
+    const limit = verdict[1] === 1 ? 'operations' : 'cost';
+    const message =
+      limit === 'operations'
+        ? `Rate limit of ${this.opts.operationsPerMinute} operations per minute exceeded; retry in ${retryAfter} s`
+        : `Rate limit of ${this.opts.costPerMinute} cost per minute exceeded (this operation: ${cost}); retry in ${retryAfter} s`;
+    return new GraphQLError(message, {
+      extensions: { code: 'RATE_LIMITED', limit, retryAfter, http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfter)]]) } },
+    });
+  }
+
+  private failOpen(log: Logger, reason: string): null {
+    // One line per minute is enough during an outage; every request would flood the log.
+    if (this.now() - this.lastWarning >= WINDOW_MS) {
+      this.lastWarning = this.now();
+      log.warn({ reason }, 'rate limit not enforced: Redis unavailable, operations are let through');
+    }
+    return null;
+  }
+}
+
+export function rateLimitPlugin(limiter: RateLimiter): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ contextValue, schema, document, operation, request }) {
           const partner = contextValue.actor?.partner;
           if (!partner || !operation) return;
-          const cost = estimateCost(schema, document, operation, request.variables);
-          const t = now();
-          const window = Math.floor(t / WINDOW_MS);
-          const retryAfter = Math.max(1, Math.ceil(((window + 1) * WINDOW_MS - t) / 1000));
-          const base = `${opts.prefix}:ratelimit:${encodeURIComponent(partner)}`;
-
-          let verdict: [number, number];
-          if (opts.redis.status !== 'ready') return failOpen(contextValue, `redis ${opts.redis.status}`);
-          try {
-            verdict = (await withTimeout(
-              opts.redis.eval(CHECK_AND_COUNT, 2, `${base}:ops:${window}`, `${base}:cost:${window}`, opts.operationsPerMinute, opts.costPerMinute, cost, 2 * WINDOW_MS),
-              timeoutMs,
-            )) as [number, number];
-          } catch (err) {
-            return failOpen(contextValue, (err as Error).message);
-          }
-          if (verdict[0] === 1) return;
-          const limit = verdict[1] === 1 ? 'operations' : 'cost';
-          const message =
-            limit === 'operations'
-              ? `Rate limit of ${opts.operationsPerMinute} operations per minute exceeded; retry in ${retryAfter} s`
-              : `Rate limit of ${opts.costPerMinute} cost per minute exceeded (this operation: ${cost}); retry in ${retryAfter} s`;
-          throw new GraphQLError(message, {
-            extensions: { code: 'RATE_LIMITED', limit, retryAfter, http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfter)]]) } },
-          });
+          const refused = await limiter.check(partner, estimateCost(schema, document, operation, request.variables), contextValue.log);
+          if (refused) throw refused;
         },
       };
     },

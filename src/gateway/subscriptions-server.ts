@@ -16,6 +16,7 @@ import { GatewayContext } from './context';
 import { MAX_BODY_BYTES, PURPOSE_HEADER } from './http';
 import { CachedTrustedDocuments, NOT_ALLOWED, sha256Hex } from './trusted-documents';
 import { Metrics } from './metrics';
+import { estimateCost, RateLimiter } from './rate-limit';
 import { LiveConnection, LiveOperationContext } from './subscriptions';
 
 export interface SubscriptionServerOptions {
@@ -27,6 +28,8 @@ export interface SubscriptionServerOptions {
   metrics: Metrics;
   /** Registered documents: with TRUSTED_DOCUMENTS on, only these run here too. */
   documents: CachedTrustedDocuments;
+  /** The partner's rate limits: a subscription start counts as one operation of its estimated cost. */
+  rateLimiter?: RateLimiter;
 }
 
 /** What the gateway keeps per WebSocket connection. */
@@ -137,6 +140,9 @@ export function attachSubscriptionServer(opts: SubscriptionServerOptions): { clo
       const errors = validate(opts.schema, document, rules);
       if (errors.length) return errors.map((e) => (e.extensions?.code ? e : new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })));
       if (!operation) return [new GraphQLError('Name the operation to run (operationName)', { extensions: { code: 'BAD_REQUEST' } })];
+      const refused = await opts.rateLimiter?.check(state.partner!, estimateCost(opts.schema, document, operation, message.payload.variables ?? undefined), log);
+      // Same counters and message as over HTTP, without the HTTP status and headers.
+      if (refused) return [new GraphQLError(refused.message, { extensions: { code: 'RATE_LIMITED', limit: refused.extensions.limit, retryAfter: refused.extensions.retryAfter } })];
       const contextValue: LiveOperationContext = { connection: state.connection!, operationName: operation.name?.value ?? null };
       return { schema: opts.schema, document, operationName: message.payload.operationName, variableValues: message.payload.variables ?? undefined, contextValue };
     },
