@@ -56,10 +56,12 @@ describe('where webhooks may go', () => {
     expect(hostAllowed('anything.test', [])).toBe(true);
   });
 
-  it('production refuses http; elsewhere it is allowed', async () => {
-    const prod = new UrlGuard({ production: true, allowedHosts: [], allowPrivateNetworks: false });
+  it('production refuses http and any host while the operator has listed none; elsewhere http is allowed', async () => {
+    const prod = new UrlGuard({ production: true, allowedHosts: ['93.184.216.34'], allowPrivateNetworks: false });
     await expect(prod.check('http://93.184.216.34/hooks')).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'url' }, message: expect.stringMatching(/must use https/) });
     await expect(prod.check('https://93.184.216.34/hooks')).resolves.toBeInstanceOf(URL);
+    const unlisted = new UrlGuard({ production: true, allowedHosts: [], allowPrivateNetworks: false });
+    await expect(unlisted.check('https://93.184.216.34/hooks')).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'url' }, message: expect.stringMatching(/WEBHOOK_ALLOWED_HOSTS/) });
     const dev = new UrlGuard({ production: false, allowedHosts: [], allowPrivateNetworks: false });
     await expect(dev.check('http://93.184.216.34/hooks')).resolves.toBeInstanceOf(URL);
     await expect(dev.check('http://[::1]:8080/hooks')).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });

@@ -99,6 +99,10 @@ export class UrlGuard {
     if (url.username || url.password) throw badInput('The webhook URL must not contain a user name or password', 'url');
     if (url.hash) throw badInput('The webhook URL must not contain a fragment (#…)', 'url');
     const host = bareHost(url);
+    // In production webhooks go only where the operator has said they may: no list, no webhooks.
+    if (this.opts.production && !this.opts.allowedHosts.length) {
+      throw badInput('Webhooks are not enabled here: the operator has not listed the hosts webhooks may be sent to (WEBHOOK_ALLOWED_HOSTS)', 'url');
+    }
     if (!hostAllowed(host, this.opts.allowedHosts)) {
       throw badInput(`The host ${host} is not among the hosts webhooks may be sent to (${this.opts.allowedHosts.join(', ')})`, 'url');
     }
