@@ -4,6 +4,7 @@ import { OutboxEvent } from '../../events/outbox.entity';
 import { systemActor } from '../../shared/actor';
 import { HubServices } from './hub.context';
 import { IdentifierSystem } from './identifier/identifier.types';
+import { routeEvent } from './notification/notification.routing';
 
 export type EventHandler = (event: OutboxEvent, source: string) => Promise<void>;
 
@@ -63,8 +64,10 @@ export function hubEventHandlers(services: HubServices, dataSource: DataSource, 
   // --- notifications: after everything else, every event goes to the inboxes and webhook endpoints routeEvent names (idempotent) ---
   const notify = (handler: EventHandler): EventHandler => async (e, source) => {
     await handler(e, source);
-    await services.notifications.notify(e);
-    await services.webhooks.fanOut(e, source); // webhooks: one delivery per subscribed endpoint (idempotent)
+    // Who hears of the event is worked out once for the inbox and the webhooks.
+    const recipients = await routeEvent(dataSource.manager, e);
+    await services.notifications.notify(e, recipients);
+    await services.webhooks.fanOut(e, source, recipients); // webhooks: one delivery per subscribed endpoint (idempotent)
   };
   return Object.fromEntries(Object.entries(handlers).map(([type, handler]) => [type, notify(handler)])) as Record<EventType, EventHandler>;
   // --- end notifications ---

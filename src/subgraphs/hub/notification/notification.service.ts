@@ -32,8 +32,8 @@ export class NotificationService {
   ) {}
 
   /** Consumes one domain event (any source); idempotent: one row per partner, event and type. Returns rows added. */
-  async notify(event: OutboxEvent): Promise<number> {
-    const recipients = await routeEvent(this.ds.manager, event);
+  async notify(event: OutboxEvent, routed?: Recipient[]): Promise<number> {
+    const recipients = routed ?? (await routeEvent(this.ds.manager, event));
     if (!recipients.length) return 0;
     // Looked up before writing and outside any transaction (a second pooled connection inside one can deadlock).
     const lawful = await this.lawful(recipients);

@@ -8,7 +8,7 @@ import { decodeCursor, encodeCursor, isUuid, newId } from '../../../shared/ids';
 import { requireScope } from '../../../shared/scopes';
 import { Clock } from '../../../shared/time';
 import { Page, pageSize, toPage } from '../../shared/connection.types';
-import { PUBLIC_EVENT_TYPES, routeEvent } from '../notification/notification.routing';
+import { PUBLIC_EVENT_TYPES, Recipient, routeEvent } from '../notification/notification.routing';
 import { sendBasis } from './webhook.basis';
 import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity, WebhookSecretEntity } from './webhook.entity';
 import { WebhookScheduler } from './webhook.queue';
@@ -187,8 +187,8 @@ export class WebhookService {
    * enabled endpoint subscribed to the public type, unique per endpoint, event and type, so an
    * event processed twice is delivered once.
    */
-  async fanOut(event: OutboxEvent, source: string): Promise<number> {
-    const recipients = await routeEvent(this.ds.manager, event);
+  async fanOut(event: OutboxEvent, source: string, routed?: Recipient[]): Promise<number> {
+    const recipients = routed ?? (await routeEvent(this.ds.manager, event));
     let created = 0;
     for (const r of recipients) {
       const endpoints: Array<{ id: string }> = await this.ds.query(
