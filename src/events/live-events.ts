@@ -1,8 +1,9 @@
 import type Redis from 'ioredis';
 import { DataCategory, DATA_CATEGORIES } from '../policy/policy.vocabulary';
 import { Logger } from '../shared/logger';
-import { EVENT_CATEGORY, EventPayloads, EventType } from './event-types';
+import { EVENT_CATEGORY, EventType } from './event-types';
 import { OutboxEvent } from './outbox.entity';
+import { publicTypeOf } from './public-events';
 
 /**
  * Live events: after the events worker has handled an outbox event it publishes an ids-only
@@ -26,28 +27,13 @@ export interface LiveEvent {
 
 export const liveEventsChannel = (prefix: string) => `${prefix}:live-events`;
 
-const STATUS_EVENTS = new Set<EventType>(['person.residence_status_recorded', 'jobcenter.benefit_status_changed', 'person.moved']);
-const REFERRAL_TYPES = new Set(['requested', 'received', 'accepted', 'rejected', 'in_progress', 'on_hold', 'completed', 'failed', 'cancelled', 'expired']);
-const TRANSFER_TYPES = new Set(['requested', 'received', 'rejected', 'cancelled', 'expired']);
+/** Live subscriptions carry referral and transfer changes and status changes of persons. */
+const LIVE = /^(referral|transfer|entitlement)\.|^person\.status_changed$/;
 
-/**
- * The public type of an event that live subscriptions carry, or null. The same mapping as the
- * notification routing's (referral and transfer states, escalations, status changes of a
- * person); who may receive it is decided per subscriber at the gateway, by authorization.
- */
+/** The public type of an event that live subscriptions carry (public-events.ts), or null. */
 export function publicLiveType(e: Pick<OutboxEvent, 'type' | 'payload'>): string | null {
-  const type = e.type as EventType;
-  if (type === 'referral.status_changed') {
-    const p = e.payload as unknown as EventPayloads['referral.status_changed'];
-    if (p.kind === 'transfer') {
-      if (p.to === 'accepted') return 'entitlement.transferred';
-      return TRANSFER_TYPES.has(p.to) ? `transfer.${p.to}` : null;
-    }
-    return REFERRAL_TYPES.has(p.to) ? `referral.${p.to}` : null;
-  }
-  if (type === 'referral.escalated') return 'referral.escalated';
-  if (STATUS_EVENTS.has(type)) return 'person.status_changed';
-  return null;
+  const publicType = publicTypeOf(e);
+  return publicType && LIVE.test(publicType) ? publicType : null;
 }
 
 /** The message for an outbox event, or null if live subscriptions do not carry it. Ids and codes only. */
