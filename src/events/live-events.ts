@@ -1,7 +1,7 @@
 import type Redis from 'ioredis';
 import { DataCategory, DATA_CATEGORIES } from '../policy/policy.vocabulary';
 import { Logger } from '../shared/logger';
-import { EVENT_CATEGORY, EventType } from './event-types';
+import { EVENT_CATEGORY, EventPayloads, EventType } from './event-types';
 import { OutboxEvent } from './outbox.entity';
 import { publicTypeOf } from './public-events';
 
@@ -23,6 +23,13 @@ export interface LiveEvent {
   personId: string | null;
   referralId: string | null;
   occurredAt: string;
+  /** Sender and receiver, for a change of a referral's status: nobody else can see it, so gateways skip everyone else without a query. */
+  parties?: string[];
+}
+
+/** Whether the event could concern the partner at all (false: skip it without asking the subgraphs). */
+export function mayConcern(e: LiveEvent, partner: string): boolean {
+  return !e.parties || e.parties.includes(partner);
 }
 
 export const liveEventsChannel = (prefix: string) => `${prefix}:live-events`;
@@ -41,7 +48,7 @@ export function toLiveEvent(e: OutboxEvent): LiveEvent | null {
   const publicType = publicLiveType(e);
   if (!publicType) return null;
   const referralId = typeof e.payload.referralId === 'string' ? e.payload.referralId : null;
-  return {
+  const message: LiveEvent = {
     eventId: e.id,
     type: e.type as EventType,
     publicType,
@@ -50,6 +57,11 @@ export function toLiveEvent(e: OutboxEvent): LiveEvent | null {
     referralId,
     occurredAt: new Date(e.occurredAt).toISOString(),
   };
+  if (e.type === 'referral.status_changed') {
+    const p = e.payload as unknown as EventPayloads['referral.status_changed'];
+    message.parties = [p.sender, p.receiver];
+  }
+  return message;
 }
 
 /** Publishes on the container's Redis connection; a failure is logged, never thrown (the event is handled). */
@@ -71,6 +83,7 @@ export class LiveEventPublisher {
   }
 }
 
+const SLUG = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isId = (v: unknown): v is string | null => v === null || (typeof v === 'string' && UUID.test(v));
 
@@ -88,7 +101,10 @@ export function parseLiveEvent(raw: string): LiveEvent | null {
   if (!(DATA_CATEGORIES as readonly string[]).includes(String(m.category))) return null;
   if (!isId(m.personId ?? null) || !isId(m.referralId ?? null)) return null;
   if (typeof m.occurredAt !== 'string' || Number.isNaN(Date.parse(m.occurredAt))) return null;
-  return { eventId: m.eventId, type: m.type, publicType: m.publicType, category: m.category!, personId: m.personId ?? null, referralId: m.referralId ?? null, occurredAt: m.occurredAt };
+  if (m.parties !== undefined && !(Array.isArray(m.parties) && m.parties.length <= 2 && m.parties.every((p) => typeof p === 'string' && SLUG.test(p)))) return null;
+  const event: LiveEvent = { eventId: m.eventId, type: m.type, publicType: m.publicType, category: m.category!, personId: m.personId ?? null, referralId: m.referralId ?? null, occurredAt: m.occurredAt };
+  if (m.parties) event.parties = m.parties;
+  return event;
 }
 
 export type LiveListener = (event: LiveEvent) => void;

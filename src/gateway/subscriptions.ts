@@ -2,7 +2,7 @@ import { ApolloServerPlugin } from '@apollo/server';
 import { delegateToSchema } from '@graphql-tools/delegate';
 import { getStitchedSchemaFromSupergraphSdl } from '@graphql-tools/federation';
 import { concatAST, DocumentNode, execute, GraphQLError, GraphQLFieldResolver, GraphQLSchema, OperationTypeNode, parse, printType } from 'graphql';
-import { LiveEvent, LiveListener } from '../events/live-events';
+import { LiveEvent, LiveListener, mayConcern } from '../events/live-events';
 import { DataCategory } from '../policy/policy.vocabulary';
 import { Actor } from '../shared/actor';
 import { AppError, notFound } from '../shared/errors';
@@ -189,6 +189,8 @@ function subscriptionResolvers(deps: SubscriptionDeps) {
       ctx,
       (e) => !!e.referralId && REFERRAL_EVENT.test(e.publicType) && (!referralId || e.referralId === referralId) && (!personId || e.personId === personId),
       async (e, context) => {
+        // Only its sender and receiver can see a referral: nobody else costs a query.
+        if (!mayConcern(e, context.actor.partner)) return false;
         // Visible exactly when referral(id) answers it for this subscriber.
         const referral = (await query(info.schema, REFERRAL_CHECK, e.referralId!, context))?.referral as { sender: string; receiver: string } | null | undefined;
         if (!referral) return false;

@@ -1,4 +1,4 @@
-import { LiveEvent, LiveListener, parseLiveEvent, publicLiveType } from '../../src/events/live-events';
+import { LiveEvent, LiveListener, mayConcern, parseLiveEvent, publicLiveType, toLiveEvent } from '../../src/events/live-events';
 import { LiveStream } from '../../src/gateway/subscriptions-stream';
 
 const event = (n: number): LiveEvent => ({
@@ -62,5 +62,21 @@ describe('live event messages', () => {
     expect(parseLiveEvent(JSON.stringify({ ...ok, personId: 'Robert' }))).toBeNull();
     expect(parseLiveEvent(JSON.stringify({ ...ok, category: 'everything' }))).toBeNull();
     expect(parseLiveEvent(JSON.stringify({ ...ok, occurredAt: 'yesterday' }))).toBeNull();
+    expect(parseLiveEvent(JSON.stringify({ ...ok, parties: ['vhs-rheine', 'jobcenter-steinfurt'] }))).toEqual({ ...ok, parties: ['vhs-rheine', 'jobcenter-steinfurt'] });
+    expect(parseLiveEvent(JSON.stringify({ ...ok, parties: ['Robert Smith'] }))).toBeNull();
+    expect(parseLiveEvent(JSON.stringify({ ...ok, parties: 'vhs-rheine' }))).toBeNull();
+  });
+
+  it('name the parties of a referral change, so gateways skip every other subscriber without a query', () => {
+    const change = toLiveEvent({
+      id: '00000000-0000-4000-8000-000000000001', type: 'referral.status_changed', personId: '00000000-0000-4000-8000-000000000002', aggregateType: 'referral', aggregateId: '00000000-0000-4000-8000-000000000003',
+      payload: { referralId: '00000000-0000-4000-8000-000000000003', kind: 'referral', personId: '00000000-0000-4000-8000-000000000002', from: 'requested', to: 'accepted', sender: 'jobcenter-steinfurt', receiver: 'vhs-rheine', referralType: 'integration_course', reasonCode: null },
+      actorPartner: 'vhs-rheine', occurredAt: new Date('2026-11-24T10:00:00Z'), publishedAt: null, ackedAt: null,
+    })!;
+    expect(change.parties).toEqual(['jobcenter-steinfurt', 'vhs-rheine']);
+    expect(mayConcern(change, 'vhs-rheine')).toBe(true);
+    expect(mayConcern(change, 'caritas-rheine')).toBe(false);
+    // Events without parties (e.g. escalations, status changes) are checked per subscriber.
+    expect(mayConcern(event(1), 'caritas-rheine')).toBe(true);
   });
 });
