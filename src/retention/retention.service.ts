@@ -6,9 +6,8 @@ import { Clock } from '../shared/time';
 import { loadRules, RetentionRuleError, validateRules } from './retention.rules';
 import { RetentionCandidate, RetentionRule, RetentionTask, RetentionTaskSummary } from './retention.types';
 import { CityPersonRetentionTask } from './tasks/city-person.task';
-import { HubBiographyRetentionTask } from './tasks/hub-biography.task';
+import { hubBiographyRetention, hubNotificationRetention, hubWebhookDeliveryRetention } from './tasks/hub-aged-rows.task';
 import { HubConsentRetentionTask } from './tasks/hub-consent.task';
-import { HubNotificationRetentionTask, HubWebhookDeliveryRetentionTask } from './tasks/hub-notices.task';
 
 /** Rows per transaction: short transactions, short locks, and a crash loses at most one batch. */
 export const RETENTION_BATCH_SIZE = 500;
@@ -170,11 +169,11 @@ export function createRetentionService(deps: { hub: DataSource; city: DataSource
     clock: deps.clock,
     log: deps.log,
     tasks: [
-      new HubBiographyRetentionTask(deps.hub),
+      hubBiographyRetention(deps.hub),
       new HubConsentRetentionTask(deps.hub),
       new CityPersonRetentionTask(deps.city, servedAreas),
-      new HubNotificationRetentionTask(deps.hub),
-      new HubWebhookDeliveryRetentionTask(deps.hub),
+      hubNotificationRetention(deps.hub),
+      hubWebhookDeliveryRetention(deps.hub),
     ],
   });
 }

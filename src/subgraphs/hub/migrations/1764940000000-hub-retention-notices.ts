@@ -6,7 +6,7 @@ const TYPES = "('biography_entry', 'consent', 'person', 'notification', 'webhook
 
 /**
  * Retention of what partners were told about a person: inbox notifications and webhook
- * deliveries (src/retention/tasks/hub-notices.task.ts), with illustrative default periods.
+ * deliveries (src/retention/tasks/hub-aged-rows.task.ts), with illustrative default periods.
  */
 export class HubRetentionNotices1764940000000 implements MigrationInterface {
   name = 'HubRetentionNotices1764940000000';
