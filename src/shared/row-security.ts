@@ -14,13 +14,26 @@ export const JURISDICTION_SETTING = 'lotse.jurisdiction';
 export const SYSTEM_JURISDICTION = '*';
 
 export class RowSecurityContext {
-  private readonly storage = new AsyncLocalStorage<string>();
+  private readonly storage = new AsyncLocalStorage<{ value: string; system: string | null }>();
 
   /** Runs `fn` with the database restricted to `jurisdiction` (AGS prefixes). */
   run<T>(jurisdiction: string[], fn: () => T): T {
     // An empty prefix would match everything: a request always names at least one real prefix.
     const value = jurisdiction.filter((j) => /^\d{1,8}$/.test(j)).join(',');
-    return this.storage.run(value, fn);
+    return this.storage.run({ value, system: null }, fn);
+  }
+
+  /**
+   * Runs `fn` as the hub itself, outside any partner's request (a worker's job, a rule, retention,
+   * the CLI): every row, under `name`, which logs and audit entries of that work carry.
+   */
+  system<T>(name: string, fn: () => T): T {
+    return this.storage.run({ value: SYSTEM_JURISDICTION, system: name }, fn);
+  }
+
+  /** The name of the system context the caller runs in; null inside a partner's request or outside any context. */
+  systemName(): string | null {
+    return this.storage.getStore()?.system ?? null;
   }
 
   /**
@@ -35,7 +48,7 @@ export class RowSecurityContext {
 
   /** The setting for the current async context: a request's jurisdiction, else the system's. */
   current(): string {
-    return this.storage.getStore() ?? SYSTEM_JURISDICTION;
+    return this.storage.getStore()?.value ?? SYSTEM_JURISDICTION;
   }
 }
 
