@@ -2,33 +2,32 @@ import 'reflect-metadata';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { AUDIT_SCHEMA, auditMigrations } from './audit/audit.module';
 import { AuditLog } from './audit/audit.service';
 import { Config, SubgraphName, SUBGRAPH_NAMES } from './config';
-import { EventJobData } from './events/event-types';
 import { IDEMPOTENCY_SCHEMA, idempotencyMigrations } from './idempotency/idempotency.module';
 import { IdempotencyStore } from './idempotency/idempotency.store';
 import { Outbox, OutboxStore } from './events/outbox.service';
 import { PolicyDecisionPoint } from './policy/policy.service';
-import { createEventsQueue, createRedisConnection } from './events/queues';
 import { OutboxRelay } from './events/relay';
+import { createQueues, Queues } from './jobs/queues';
+import { RuleScheduler } from './rules/rules.scheduler';
 import { createRetentionService, RetentionService } from './retention/retention.service';
 import { createDataSource, migrate } from './shared/database';
 import { RowSecurityContext, rowSecurityClient } from './shared/row-security';
 import { IdentitySigner } from './shared/identity';
 import { createLogger, Logger } from './shared/logger';
+import { createRedisConnection } from './shared/redis';
 import { Clock, systemClock } from './shared/time';
 import { buildCitySubgraph, cityEntities, cityMigrations, CitySubgraph } from './subgraphs/city/city.subgraph';
 import { buildCoursesSubgraph, coursesEntities, coursesMigrations, CoursesSubgraph } from './subgraphs/courses/courses.subgraph';
+import { SlaTimers } from './subgraphs/hub/agreement/sla.scheduler';
 import { buildHubSubgraph, hubEntities, hubMigrations, HubSubgraph } from './subgraphs/hub/hub.subgraph';
-// --- webhooks ---
-import { createWebhooksQueue, WebhookJobData, WebhookScheduler } from './subgraphs/hub/webhook/webhook.queue';
+import { WebhookScheduler } from './subgraphs/hub/webhook/webhook.queue';
 import { SecretBox } from './subgraphs/hub/webhook/webhook.secret-box';
 import { UrlGuard } from './subgraphs/hub/webhook/webhook.url-guard';
-// --- end webhooks ---
 import { buildJobcenterSubgraph, jobcenterEntities, jobcenterMigrations, JobcenterSubgraph } from './subgraphs/jobcenter/jobcenter.subgraph';
 
 export interface Subgraphs {
@@ -48,7 +47,10 @@ export interface Container {
   outbox: Outbox;
   outboxStores: OutboxStore[];
   redis: Redis;
-  eventsQueue: Queue<EventJobData>;
+  /** The producer side of every queue (src/jobs/queues.ts); workers consume on connections of their own. */
+  queues: Queues;
+  /** What puts timers on the queues; built before the services that use them. */
+  schedulers: { deadlines: SlaTimers; rules: RuleScheduler; webhooks: WebhookScheduler };
   relay: OutboxRelay;
   identity: IdentitySigner;
   /** Tamper-evident audit log (schema `audit`). */
@@ -59,10 +61,6 @@ export interface Container {
   retention: RetentionService;
   /** Idempotency keys of mutations (schema `idempotency`; src/gateway/idempotency.ts). */
   idempotency: IdempotencyStore;
-  // --- webhooks ---
-  /** The `webhooks` queue (one job per delivery attempt) and what puts attempts on it. */
-  webhooks: { queue: Queue<WebhookJobData>; scheduler: WebhookScheduler };
-  // --- end webhooks ---
   /** Runs every subgraph's (and the audit log's) pending migrations; returns what ran. */
   migrate(): Promise<string[]>;
   close(): Promise<void>;
@@ -144,30 +142,40 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
   // The policy decision point reads the hub's legal bases and consents for every subgraph.
   const pdp = new PolicyDecisionPoint(dataSources.hub, clock);
   const deps = { clock, outbox, pdp, audit, rowSecurity };
+  // Redis and the queues come before the services: whatever process runs them sets the same timers.
+  const redis = createRedisConnection(opts.redisUrl);
+  redis.on('error', (err) => log.warn({ err: { message: err.message } }, 'redis connection error'));
+  const queues = createQueues(redis, config.queuePrefix);
+  const schedulers = {
+    deadlines: new SlaTimers(queues.sla, clock, log.child({ component: 'sla', queue: queues.sla.name })),
+    rules: new RuleScheduler(queues.rules, clock),
+    webhooks: new WebhookScheduler(queues.webhooks, clock),
+  };
   const subgraphs: Subgraphs = {
     city: await buildCitySubgraph(dataSources.city, deps),
     jobcenter: await buildJobcenterSubgraph(dataSources.jobcenter, deps),
     courses: await buildCoursesSubgraph(dataSources.courses, deps),
-    hub: await buildHubSubgraph(dataSources.hub, deps),
+    hub: await buildHubSubgraph(dataSources.hub, deps, {
+      deadlineTimers: schedulers.deadlines,
+      webhooks: {
+        guard: new UrlGuard({ production: config.env === 'production', allowedHosts: config.webhooks.allowedHosts, allowPrivateNetworks: config.webhooks.allowPrivateNetworks }),
+        scheduler: schedulers.webhooks,
+        secrets: new SecretBox(secret),
+      },
+    }),
   };
-  const redis = createRedisConnection(opts.redisUrl);
-  redis.on('error', (err) => log.warn({ err: { message: err.message } }, 'redis connection error'));
-  const eventsQueue = createEventsQueue(redis, config.queuePrefix);
   const outboxStores = SUBGRAPH_NAMES.map((name) => new OutboxStore(name, dataSources[name]));
   // --- retention: each task writes its own subgraph's schema; the rules are hub data ---
   const retention = createRetentionService({ hub: dataSources.hub, city: dataSources.city, audit, clock, log: log.child({ component: 'retention' }) });
   // --- end retention ---
   const idempotency = new IdempotencyStore(idempotencyDs, { ttlHours: config.idempotencyTtlHours, log: log.child({ component: 'idempotency' }) });
-  // --- webhooks: the URL policy from config, and the queue (the hub subgraph is built before Redis) ---
-  const webhooksQueue = createWebhooksQueue(redis, config.queuePrefix);
-  const webhookScheduler = new WebhookScheduler(webhooksQueue, clock);
-  subgraphs.hub.services.webhooks.configure({
-    guard: new UrlGuard({ production: config.env === 'production', allowedHosts: config.webhooks.allowedHosts, allowPrivateNetworks: config.webhooks.allowPrivateNetworks }),
-    scheduler: webhookScheduler,
-    secrets: new SecretBox(secret),
-  });
-  // --- end webhooks ---
-  const relay = new OutboxRelay(outboxStores, eventsQueue, { intervalMs: config.relayIntervalMs, redeliverAfterMs: config.redeliverAfterMs }, log.child({ component: 'relay' }));
+  const relay = new OutboxRelay(
+    outboxStores,
+    queues.events,
+    { intervalMs: config.relayIntervalMs, redeliverAfterMs: config.redeliverAfterMs },
+    log.child({ component: 'relay' }),
+    rowSecurity,
+  );
 
   return {
     config,
@@ -179,20 +187,19 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
     outbox,
     outboxStores,
     redis,
-    eventsQueue,
+    queues,
+    schedulers,
     relay,
     identity: new IdentitySigner(secret),
     audit,
     rowSecurity,
     retention,
     idempotency,
-    webhooks: { queue: webhooksQueue, scheduler: webhookScheduler }, // webhooks
     // Migrations run as the connecting (owner) role, not the application role.
     migrate: () => migrateDatabase(opts.databaseUrl),
     async close() {
       await relay.stop();
-      await eventsQueue.close();
-      await webhooksQueue.close(); // webhooks
+      await Promise.all(Object.values(queues).map((q) => q.close()));
       redis.disconnect();
       await idempotency.drain();
       await Promise.all([...Object.values(dataSources), auditDs, idempotencyDs].map((ds) => (ds.isInitialized ? ds.destroy() : undefined)));

@@ -11,7 +11,9 @@ import { composeSupergraph, ComposedSchemas } from './gateway/compose';
 import { systemClock } from './shared/time';
 import { buildCitySubgraph } from './subgraphs/city/city.subgraph';
 import { buildCoursesSubgraph } from './subgraphs/courses/courses.subgraph';
-import { buildHubSubgraph } from './subgraphs/hub/hub.subgraph';
+import { buildHubSubgraph, HubDeps } from './subgraphs/hub/hub.subgraph';
+import { SecretBox } from './subgraphs/hub/webhook/webhook.secret-box';
+import { UrlGuard } from './subgraphs/hub/webhook/webhook.url-guard';
 import { buildJobcenterSubgraph } from './subgraphs/jobcenter/jobcenter.subgraph';
 import { subscriptionSdl } from './gateway/subscriptions'; // subscriptions
 
@@ -27,9 +29,24 @@ export async function composeFromCode(): Promise<ComposedSchemas> {
     city: (await buildCitySubgraph(ds, deps)).sdl,
     jobcenter: (await buildJobcenterSubgraph(ds, deps)).sdl,
     courses: (await buildCoursesSubgraph(ds, deps)).sdl,
-    hub: (await buildHubSubgraph(ds, deps)).sdl,
+    hub: (await buildHubSubgraph(ds, deps, schemaOnlyHubDeps())).sdl,
   };
   return composeSupergraph(sdls);
+}
+
+/** Services that are never called while only the schema is built: no Redis, no timers. */
+function schemaOnlyHubDeps(): HubDeps {
+  const unused = async (): Promise<never> => {
+    throw new Error('not available while composing schemas');
+  };
+  return {
+    deadlineTimers: { ensure: unused },
+    webhooks: {
+      guard: new UrlGuard({ production: true, allowedHosts: [], allowPrivateNetworks: false }),
+      scheduler: { ensure: unused },
+      secrets: new SecretBox('x'.repeat(32)),
+    },
+  };
 }
 
 export function schemaFiles(composed: ComposedSchemas): Record<string, string> {

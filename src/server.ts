@@ -14,7 +14,7 @@ import { CachedPartnerDirectory } from './gateway/partner-directory';
 import { CachedTrustedDocuments } from './gateway/trusted-documents';
 // --- subscriptions ---
 import { LiveEventSubscriber } from './events/live-events';
-import { createRedisConnection } from './events/queues';
+import { createRedisConnection } from './shared/redis';
 import { SubscriptionDeps } from './gateway/subscriptions';
 import { attachSubscriptionServer } from './gateway/subscriptions-server';
 import { Counter } from 'prom-client';

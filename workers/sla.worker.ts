@@ -1,32 +1,17 @@
-import { DelayedError, Job, JobsOptions, Queue, UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker } from 'bullmq';
 import { Container } from '../src/container';
-import { createRedisConnection } from '../src/events/queues';
+import { JobData, JobHandler, JobHandlers } from '../src/jobs/job.registry';
+import { startResync, withResync } from '../src/jobs/job.resync';
+import { queueLog, startQueueWorker } from '../src/jobs/job.worker';
+import { slaQueue } from '../src/jobs/queues';
 import { isDeadlineKind } from '../src/subgraphs/hub/agreement/agreement.rules';
-import { SLA_JOBS, SLA_QUEUE, SlaJobData, SlaJobName, SlaScheduler } from '../src/subgraphs/hub/agreement/sla.scheduler';
-import { assertJobHandlers } from './job-handlers';
+import { SlaScheduler } from '../src/subgraphs/hub/agreement/sla.scheduler';
 
-export type SlaHandler = (job: Job<SlaJobData>, token?: string) => Promise<unknown>;
-
-/**
- * A timer's job is removed when it completes (its id is then free again); one that keeps failing
- * is kept for a week to be seen, and the next re-sync handles its deadline directly once it is due.
- */
-const JOB_OPTIONS: JobsOptions = {
-  attempts: 5,
-  backoff: { type: 'exponential', delay: 10_000 },
-  removeOnComplete: true,
-  removeOnFail: { age: 7 * 24 * 3600, count: 1000 },
-};
-
-export function createSlaQueue(container: Container): Queue<SlaJobData> {
-  return new Queue<SlaJobData>(SLA_QUEUE, { connection: container.redis, prefix: container.config.queuePrefix, defaultJobOptions: JOB_OPTIONS });
-}
-
-export function slaHandlers(container: Container): Record<SlaJobName, SlaHandler> {
+export function slaHandlers(container: Container): JobHandlers<typeof slaQueue> {
   const agreements = container.subgraphs.hub.services.agreements;
   return {
-    async deadline(job, token) {
-      const { referralId, kind } = job.data ?? ({} as SlaJobData);
+    async deadline(job, { token }) {
+      const { referralId, kind } = job.data ?? {};
       if (!referralId || !kind || !isDeadlineKind(kind)) throw new UnrecoverableError(`Malformed deadline job ${job.id}`);
       const result = await agreements.processDue(referralId, kind);
       if (result.outcome === 'wait') {
@@ -40,59 +25,32 @@ export function slaHandlers(container: Container): Record<SlaJobName, SlaHandler
 }
 
 export interface SlaWorker {
-  worker: Worker<SlaJobData>;
-  queue: Queue<SlaJobData>;
-  scheduler: SlaScheduler;
+  worker: Worker<JobData<typeof slaQueue>>;
+  queue: SlaScheduler['queue'];
+  /** Tests call `scheduler.resync()`: what the worker does at start and every SLA_RESYNC_SECONDS. */
+  scheduler: Pick<SlaScheduler, 'queue' | 'resync'>;
   close(): Promise<void>;
 }
 
 /**
- * The `sla` queue: one delayed job per open deadline of a cooperation agreement. At start and
- * every SLA_RESYNC_SECONDS the timers are re-created from PostgreSQL (Redis may have lost them)
- * and what is already due is handled at once. Boot fails when a job name has no handler.
+ * The `sla` queue's worker: it handles the deadline timers that the agreements service sets (in
+ * whichever process consumes the events). At start and every SLA_RESYNC_SECONDS the timers are
+ * re-created from PostgreSQL (Redis may have lost them) and what is already due is handled at once.
  */
-export async function startSlaWorker(container: Container, opts: { handlers?: Record<string, SlaHandler>; resyncMs?: number } = {}): Promise<SlaWorker> {
-  const handlers: Record<string, SlaHandler> = opts.handlers ?? slaHandlers(container);
-  assertJobHandlers(SLA_QUEUE, SLA_JOBS, handlers);
-  const log = container.log.child({ component: 'worker', queue: SLA_QUEUE });
-  const agreements = container.subgraphs.hub.services.agreements;
-  const queue = createSlaQueue(container);
-  const scheduler = new SlaScheduler(queue, agreements, container.clock, log);
-  const connection = createRedisConnection(container.redisUrl);
-  const worker = new Worker<SlaJobData>(
-    SLA_QUEUE,
-    async (job, token) => {
-      const handler = handlers[job.name];
-      if (!handler) throw new UnrecoverableError(`No handler for job ${job.name}`);
-      return handler(job, token);
-    },
-    { connection, prefix: container.config.queuePrefix, concurrency: 4 },
-  );
-  worker.on('failed', (job, err) => log.warn({ jobId: job?.id, jobName: job?.name, attempts: job?.attemptsMade, err: { name: err.name, message: err.message } }, 'sla job failed'));
-  worker.on('error', (err) => log.warn({ err: { name: err.name, message: err.message } }, 'sla worker error'));
-  worker.on('closed', () => connection.disconnect());
-
-  // New deadlines written by this process's events consumer get their timers at once.
-  agreements.useTimers(scheduler);
-  const resync = () =>
-    scheduler.resync().catch((err) => {
-      log.warn({ err: { name: (err as Error).name, message: (err as Error).message } }, 'sla re-sync failed; retried at the next interval');
-      return undefined;
-    });
-  await resync();
-  const timer = setInterval(() => void resync(), opts.resyncMs ?? container.config.slaResyncSeconds * 1000);
-  timer.unref();
-
+export async function startSlaWorker(
+  container: Container,
+  opts: { handlers?: Record<string, JobHandler>; resyncMs?: number } = {},
+): Promise<SlaWorker> {
+  // Injected handlers (tests) are checked at boot like the real ones.
+  const handlers = (opts.handlers as JobHandlers<typeof slaQueue> | undefined) ?? slaHandlers(container);
+  const worker = startQueueWorker(slaQueue, handlers, container);
+  const log = queueLog(container.log, slaQueue.name);
+  const scheduler = new SlaScheduler(container.schedulers.deadlines, container.subgraphs.hub.services.agreements, log);
+  const everyMs = opts.resyncMs ?? container.config.slaResyncSeconds * 1000;
+  const resync = await startResync('sla', everyMs, () => scheduler.resync(), { log, rowSecurity: container.rowSecurity });
   return {
-    worker,
-    queue,
-    scheduler,
-    async close() {
-      clearInterval(timer);
-      agreements.useTimers(null);
-      await scheduler.idle();
-      await worker.close();
-      await queue.close();
-    },
+    queue: scheduler.queue,
+    scheduler: { queue: scheduler.queue, resync: resync.run },
+    ...withResync(worker, resync, () => scheduler.idle()),
   };
 }

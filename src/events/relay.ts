@@ -1,6 +1,7 @@
-import { Queue } from 'bullmq';
+import type { QueueOf } from '../jobs/job.registry';
+import type { eventsQueue } from '../jobs/queues';
 import { Logger } from '../shared/logger';
-import { EventJobData } from './event-types';
+import { RowSecurityContext } from '../shared/row-security';
 import { OutboxStore } from './outbox.service';
 
 /**
@@ -15,13 +16,18 @@ export class OutboxRelay {
 
   constructor(
     private readonly stores: OutboxStore[],
-    private readonly queue: Queue<EventJobData>,
+    private readonly queue: QueueOf<typeof eventsQueue>,
     private readonly opts: { intervalMs: number; redeliverAfterMs: number; batchSize?: number },
     private readonly log: Logger,
+    private readonly rowSecurity: RowSecurityContext,
   ) {}
 
-  /** Publishes everything pending once; returns how many events were handed to the queue. */
-  async tick(redeliverAfterMs = this.opts.redeliverAfterMs): Promise<number> {
+  /** Publishes everything pending once, as the hub itself; returns how many events were handed to the queue. */
+  tick(redeliverAfterMs = this.opts.redeliverAfterMs): Promise<number> {
+    return this.rowSecurity.system('relay', () => this.publish(redeliverAfterMs));
+  }
+
+  private async publish(redeliverAfterMs: number): Promise<number> {
     let total = 0;
     for (const store of this.stores) {
       for (;;) {

@@ -1,7 +1,7 @@
 import { startTestApp, TestApp, eventually, flushPrefix } from '../helpers/app';
 import { systemActor } from '../../src/shared/actor';
 import { EVENT_TYPES } from '../../src/events/event-types';
-import { assertJobHandlers } from '../../workers/job-handlers';
+import { assertJobHandlers } from '../../src/jobs/job.registry';
 
 const count = async (app: TestApp, sql: string, params: unknown[] = []) => (await app.container.subgraphs.city.dataSource.query(sql, params))[0].n as number;
 
@@ -42,9 +42,9 @@ describe('transactional outbox', () => {
     const [row] = await app.container.subgraphs.city.dataSource.query(`SELECT id FROM city.outbox WHERE person_id = $1`, [person.id]);
     // Published to Redis, then Redis loses everything before any worker ran.
     expect(await app.container.relay.tick()).toBeGreaterThanOrEqual(1);
-    expect(await app.container.eventsQueue.getJob(row.id)).toBeDefined();
+    expect(await app.container.queues.events.getJob(row.id)).toBeDefined();
     await flushPrefix(app.queuePrefix);
-    expect(await app.container.eventsQueue.getJob(row.id)).toBeUndefined();
+    expect(await app.container.queues.events.getJob(row.id)).toBeUndefined();
     // Not re-sent before the redelivery delay; re-sent after it.
     expect(await app.container.relay.tick(60000)).toBe(0);
     expect(await app.container.relay.tick(0)).toBeGreaterThanOrEqual(1);
@@ -62,9 +62,9 @@ describe('transactional outbox', () => {
     await app.container.relay.tick(0);
     await app.container.relay.tick(0);
     const [row] = await app.container.subgraphs.city.dataSource.query(`SELECT id FROM city.outbox WHERE person_id = $1`, [person.id]);
-    const counts = await app.container.eventsQueue.getJobCounts('wait', 'active', 'completed', 'delayed');
+    const counts = await app.container.queues.events.getJobCounts('wait', 'active', 'completed', 'delayed');
     expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1);
-    const jobs = await app.container.eventsQueue.getJobs(['wait', 'active', 'completed', 'delayed']);
+    const jobs = await app.container.queues.events.getJobs(['wait', 'active', 'completed', 'delayed']);
     expect(jobs.filter((j) => j.id === row.id)).toHaveLength(1);
     expect(Object.keys(jobs.find((j) => j.id === row.id)!.data).sort()).toEqual(['eventId', 'source']);
   });

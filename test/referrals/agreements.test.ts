@@ -1,7 +1,7 @@
 import { systemActor } from '../../src/shared/actor';
 import { Clock } from '../../src/shared/time';
-import { SLA_JOBS } from '../../src/subgraphs/hub/agreement/sla.scheduler';
-import { assertJobHandlers } from '../../workers/job-handlers';
+import { assertJobHandlers, jobNames } from '../../src/jobs/job.registry';
+import { slaQueue } from '../../src/jobs/queues';
 import { slaHandlers, startSlaWorker } from '../../workers/sla.worker';
 import { eventually, flushPrefix, startTestApp, TestApp } from '../helpers/app';
 
@@ -298,9 +298,9 @@ describe('sla worker boot', () => {
 
   it('refuses to boot unless every job name of the sla queue has a handler', async () => {
     const handlers = slaHandlers(app.container);
-    expect(() => assertJobHandlers('sla', SLA_JOBS, handlers)).not.toThrow();
-    expect(() => assertJobHandlers('sla', SLA_JOBS, {})).toThrow(/sla worker: no handler for deadline/);
-    expect(() => assertJobHandlers('sla', SLA_JOBS, { ...handlers, remind: async () => undefined })).toThrow(/unknown job names remind/);
+    expect(() => assertJobHandlers('sla', jobNames(slaQueue), handlers)).not.toThrow();
+    expect(() => assertJobHandlers('sla', jobNames(slaQueue), {})).toThrow(/sla worker: no handler for deadline/);
+    expect(() => assertJobHandlers('sla', jobNames(slaQueue), { ...handlers, remind: async () => undefined })).toThrow(/unknown job names remind/);
     await expect(startSlaWorker(app.container, { handlers: {} })).rejects.toThrow(/no handler for deadline/);
   });
 });

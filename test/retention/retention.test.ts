@@ -18,12 +18,10 @@ import { RetentionTaskSummary } from '../../src/retention/retention.types';
 import { CityPersonRetentionTask, ERASED_NAME } from '../../src/retention/tasks/city-person.task';
 import { systemActor } from '../../src/shared/actor';
 import { Clock } from '../../src/shared/time';
-import { assertJobHandlers } from '../../workers/job-handlers';
+import { assertJobHandlers, createQueue, jobNames } from '../../src/jobs/job.registry';
+import { maintenanceQueue, MaintenanceJobData } from '../../src/jobs/queues';
 import {
-  createMaintenanceQueue,
   ensureRetentionSchedule,
-  MAINTENANCE_JOBS,
-  MaintenanceJobData,
   maintenanceHandlers,
   RETENTION_SCHEDULER_ID,
   startMaintenanceWorker,
@@ -332,17 +330,17 @@ describe('a run', () => {
 describe('maintenance worker', () => {
   let queue: Queue<MaintenanceJobData>;
   beforeAll(() => {
-    queue = createMaintenanceQueue(app.container.redis, app.queuePrefix);
+    queue = createQueue(maintenanceQueue, app.container.redis, app.queuePrefix);
   });
   afterAll(async () => {
     await queue?.close();
   });
 
   it('refuses to boot when a job name has no handler, or a handler has no job name', async () => {
-    const handlers = Object.fromEntries(MAINTENANCE_JOBS.map((n) => [n, async () => undefined]));
-    expect(() => assertJobHandlers('maintenance', MAINTENANCE_JOBS, handlers)).not.toThrow();
-    expect(() => assertJobHandlers('maintenance', MAINTENANCE_JOBS, {})).toThrow(/maintenance worker: no handler for retention/);
-    expect(() => assertJobHandlers('maintenance', MAINTENANCE_JOBS, { ...handlers, vacuum: async () => undefined })).toThrow(/unknown job names vacuum/);
+    const handlers = Object.fromEntries(jobNames(maintenanceQueue).map((n) => [n, async () => undefined]));
+    expect(() => assertJobHandlers('maintenance', jobNames(maintenanceQueue), handlers)).not.toThrow();
+    expect(() => assertJobHandlers('maintenance', jobNames(maintenanceQueue), {})).toThrow(/maintenance worker: no handler for retention/);
+    expect(() => assertJobHandlers('maintenance', jobNames(maintenanceQueue), { ...handlers, vacuum: async () => undefined })).toThrow(/unknown job names vacuum/);
     await expect(startMaintenanceWorker(app.container, { handlers: {} })).rejects.toThrow(/no handler for retention/);
     // A pattern that passes the configuration's syntax check but cannot fire fails the boot too.
     const badSchedule = { ...app.container, config: { ...app.container.config, retentionSchedule: '99 3 * * *' } };
@@ -416,7 +414,7 @@ describe('maintenance worker', () => {
     const before = await snapshot();
     await ensureRetentionSchedule(queue, disabled);
     expect(await queue.getJobScheduler(RETENTION_SCHEDULER_ID)).toBeUndefined();
-    const result = await maintenanceHandlers(disabled).retention({ id: 'manual', name: 'retention', data: {} } as Job<MaintenanceJobData>);
+    const result = await maintenanceHandlers(disabled).retention({ id: 'manual', name: 'retention', data: {} } as Job<MaintenanceJobData>, { log: app.container.log });
     expect(result).toEqual({ skipped: 'disabled' });
     expect(await snapshot()).toEqual(before);
     // Restore for the rest of the file.

@@ -1,5 +1,5 @@
 import { benefitSwitchOn } from '../../src/rules/asylum-granted.rule';
-import { ruleJobId } from '../../src/rules/rules.worker';
+import { ruleJobId } from '../../src/rules/rules.scheduler';
 import { systemActor } from '../../src/shared/actor';
 import { eventually, flushPrefix, startTestApp, TestApp } from '../helpers/app';
 import { biography, eventId, hubEvents, movableClock, processed, referralsOf, registerPerson, replay, ruleCheck, today } from './rules-helpers';

@@ -1,5 +1,5 @@
 import { addMonths } from '../../src/rules/rule-support';
-import { ruleJobId } from '../../src/rules/rules.worker';
+import { ruleJobId } from '../../src/rules/rules.scheduler';
 import { eventually, flushPrefix, startTestApp, TestApp } from '../helpers/app';
 import { biography, eventId, hubEvents, movableClock, processed, referralsOf, registerPerson, replay, ruleCheck, today } from './rules-helpers';
 

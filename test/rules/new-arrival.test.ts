@@ -1,4 +1,4 @@
-import { ruleJobId } from '../../src/rules/rules.worker';
+import { ruleJobId } from '../../src/rules/rules.scheduler';
 import { systemActor } from '../../src/shared/actor';
 import { eventually, startTestApp, TestApp } from '../helpers/app';
 import { biography, eventId, hubEvents, movableClock, processed, referralsOf, registerPerson, replay, ruleCheck } from './rules-helpers';

@@ -36,7 +36,7 @@ export async function processed(app: TestApp, source: Source, id: string): Promi
 
 /** Delivers an already handled event once more, as Redis redelivery would: the job is gone, the row unacknowledged. */
 export async function replay(app: TestApp, source: Source, id: string): Promise<void> {
-  await app.container.eventsQueue.remove(id);
+  await app.container.queues.events.remove(id);
   await app.container.subgraphs[source].dataSource.query(`UPDATE "${source}".outbox SET acked_at = NULL, published_at = NULL WHERE id = $1`, [id]);
   await processed(app, source, id);
 }

@@ -154,10 +154,10 @@ describe('webhook delivery', () => {
     try {
       await referToVhs(app, personId);
       const pending = await deliveryIn(app, 'vhs-rheine', ep.id, ['pending']);
-      await eventually(async () => (await app.container.webhooks.queue.getJobCounts('wait')).wait > 0);
+      await eventually(async () => (await app.container.queues.webhooks.getJobCounts('wait')).wait > 0);
       // Everything the queue holds is gone, as after a Redis restart without persistence.
-      await app.container.webhooks.queue.drain(true);
-      expect(await app.container.webhooks.queue.getJobCounts('wait', 'delayed')).toEqual({ wait: 0, delayed: 0 });
+      await app.container.queues.webhooks.drain(true);
+      expect(await app.container.queues.webhooks.getJobCounts('wait', 'delayed')).toEqual({ wait: 0, delayed: 0 });
       worker.resume();
       // WEBHOOK_RESYNC_SECONDS is 1 here: the periodic re-sync finds the row.
       const done = await deliveryIn(app, 'vhs-rheine', ep.id, ['succeeded']);

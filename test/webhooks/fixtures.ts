@@ -48,7 +48,7 @@ export function deliveryIn(app: TestApp, partner: string, endpointId: string, st
 /** Waits (bounded) until the webhooks queue has nothing waiting, delayed or running. */
 export async function queueIdle(app: TestApp, timeoutMs = 15000): Promise<void> {
   await eventually(async () => {
-    const c = await app.container.webhooks.queue.getJobCounts('wait', 'active', 'delayed', 'prioritized');
+    const c = await app.container.queues.webhooks.getJobCounts('wait', 'active', 'delayed', 'prioritized');
     return Object.values(c).every((n) => n === 0);
   }, timeoutMs);
 }

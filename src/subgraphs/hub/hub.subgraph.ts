@@ -38,6 +38,7 @@ import { TrustedDocumentService } from './trusted-document/trusted-document.serv
 // --- agreements ---
 import { CooperationAgreementEntity, ReferralDeadlineEntity } from './agreement/agreement.entity';
 import { AgreementResolver, ReferralDeadlineResolver } from './agreement/agreement.resolver';
+import { DeadlineTimers } from './agreement/agreement.rules';
 import { AgreementService } from './agreement/agreement.service';
 import { HubAgreements1764700000000 } from './migrations/1764700000000-hub-agreements';
 // --- end agreements ---
@@ -55,7 +56,7 @@ import { NotificationService } from './notification/notification.service';
 import { HubWebhooks1764900000000 } from './migrations/1764900000000-hub-webhooks';
 import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity, WebhookSecretEntity } from './webhook/webhook.entity';
 import { WebhookResolver } from './webhook/webhook.resolver';
-import { WebhookService } from './webhook/webhook.service';
+import { WebhookService, WebhookServiceDeps } from './webhook/webhook.service';
 // --- end webhooks ---
 
 export const hubEntities = [PartnerEntity, PersonIdentifierEntity, BiographyEntryEntity, ConsentEntity, LegalBasisEntity, TrustedDocumentEntity, ReferralEntity, CooperationAgreementEntity, ReferralDeadlineEntity, NotificationEntity /* notifications */, WebhookEndpointEntity, WebhookSecretEntity, WebhookDeliveryEntity, WebhookAttemptEntity /* webhooks */, OutboxEvent];
@@ -63,8 +64,15 @@ export const hubMigrations = [HubInitial1764000000000, HubDataProtection17641000
 
 export type HubSubgraph = Subgraph & { services: HubServices };
 
+/** What only the hub's services need, built by the container from configuration and Redis. */
+export interface HubDeps {
+  /** The timers of agreement deadlines (the `sla` queue). */
+  deadlineTimers: DeadlineTimers;
+  webhooks: WebhookServiceDeps;
+}
+
 /** Hub: partners, identifiers, biography, consent and legal bases, referrals and transfers, audit access. */
-export async function buildHubSubgraph(ds: DataSource, deps: SubgraphDeps): Promise<HubSubgraph> {
+export async function buildHubSubgraph(ds: DataSource, deps: SubgraphDeps, hub: HubDeps): Promise<HubSubgraph> {
   const referrals = new ReferralService(ds, deps.outbox, deps.pdp, deps.clock);
   const services: HubServices = {
     partners: new PartnerService(ds, deps.clock),
@@ -74,10 +82,10 @@ export async function buildHubSubgraph(ds: DataSource, deps: SubgraphDeps): Prom
     legalBases: new LegalBasisService(ds, deps.clock),
     accessReport: new AccessReportService(deps.audit),
     referrals,
-    agreements: new AgreementService(ds, deps.outbox, referrals, deps.clock), // agreements
+    agreements: new AgreementService(ds, deps.outbox, referrals, deps.clock, hub.deadlineTimers), // agreements
     trustedDocuments: new TrustedDocumentService(ds, deps.clock),
     notifications: new NotificationService(ds, referrals, deps.pdp, deps.audit, deps.clock), // notifications
-    webhooks: new WebhookService(ds, deps.pdp, deps.audit, deps.clock), // webhooks
+    webhooks: new WebhookService(ds, deps.pdp, deps.audit, deps.clock, hub.webhooks), // webhooks
   };
   const { schema, sdl } = await buildFederatedSchema(
     { resolvers: [PartnerResolver, PersonIdentifierResolver, BiographyResolver, PersonConsentResolver, ConsentResolver, LegalBasisResolver, AccessReportResolver, PersonAccessReportResolver, ReferralResolver, PersonReferralResolver, AgreementResolver, ReferralDeadlineResolver, NotificationResolver /* notifications */, WebhookResolver /* webhooks */], orphanedTypes: [HubPerson] },

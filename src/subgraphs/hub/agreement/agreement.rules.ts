@@ -37,9 +37,12 @@ export interface OpenDeadline {
   dueAt: Date;
 }
 
-/** Whoever keeps the timers (the SLA worker's scheduler); the service works without one (the next re-sync catches up). */
+/** Handles a deadline that is already due (the service's breach handling). */
+export type DueHandler = (deadline: OpenDeadline) => Promise<unknown>;
+
+/** Whoever keeps the timers (the `sla` queue): a timer per open deadline, or `handleDue` at once when it is due. */
 export interface DeadlineTimers {
-  ensure(deadlines: OpenDeadline[]): Promise<unknown>;
+  ensure(deadlines: OpenDeadline[], handleDue: DueHandler): Promise<unknown>;
 }
 
 /** BullMQ job id of a deadline's timer: no ':' and never all digits (BullMQ refuses both). */

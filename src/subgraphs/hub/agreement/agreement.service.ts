@@ -54,19 +54,14 @@ export function deadlineState(d: ReferralDeadlineEntity, now: Date): string {
  * interleave: each deadline is breached at most once, and never after it was met.
  */
 export class AgreementService {
-  /** Set by the SLA worker of this process; without it new deadlines wait for the worker's next re-sync. */
-  private timers: DeadlineTimers | null = null;
-
   constructor(
     private readonly ds: DataSource,
     private readonly outbox: Outbox,
     private readonly referrals: ReferralService,
     private readonly clock: Clock,
+    /** The deadlines' timers (the `sla` queue), whichever worker runs in this process. */
+    private readonly timers: DeadlineTimers,
   ) {}
-
-  useTimers(timers: DeadlineTimers | null): void {
-    this.timers = timers;
-  }
 
   /** Agreements are not personal data: every partner with partners:read sees all of them. */
   async list(actor: Actor, filter: { receiver?: string | null; referralType?: string | null } = {}): Promise<CooperationAgreementEntity[]> {
@@ -133,7 +128,7 @@ export class AgreementService {
     if (!referralId || !isUuid(referralId)) return;
     const rows = await this.ds.transaction((em) => this.settleIn(em, referralId));
     const open = rows.filter((d) => !d.metAt && !d.breachedAt && !d.closedAt).map((d) => ({ referralId: d.referralId, kind: d.kind as DeadlineKind, dueAt: d.dueAt }));
-    if (open.length && this.timers) await this.timers.ensure(open);
+    if (open.length) await this.timers.ensure(open, (d) => this.processDue(d.referralId, d.kind));
   }
 
   /**

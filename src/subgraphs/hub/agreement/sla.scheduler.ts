@@ -1,19 +1,9 @@
-import { Queue } from 'bullmq';
 import { Logger } from '../../../shared/logger';
 import { Clock } from '../../../shared/time';
-import { DeadlineKind, DeadlineTimers, OpenDeadline, deadlineJobId } from './agreement.rules';
+import type { JobName, QueueOf } from '../../../jobs/job.registry';
+import type { slaQueue } from '../../../jobs/queues';
+import { DeadlineTimers, DueHandler, OpenDeadline, deadlineJobId } from './agreement.rules';
 import { AgreementService } from './agreement.service';
-
-export const SLA_QUEUE = 'sla';
-/** Every job name of the `sla` queue; the worker refuses to boot unless each has a handler. */
-export const SLA_JOBS = ['deadline'] as const;
-export type SlaJobName = (typeof SLA_JOBS)[number];
-
-/** A timer names a deadline; the deadline itself stays in PostgreSQL. */
-export interface SlaJobData {
-  referralId: string;
-  kind: DeadlineKind;
-}
 
 export interface ResyncResult {
   /** Open deadlines seen. */
@@ -26,28 +16,20 @@ export interface ResyncResult {
 }
 
 /**
- * Keeps one BullMQ delayed job per open deadline (job id `<referralId>.<kind>`, delay = due_at −
- * clock.now()). Redis keeps nothing on disk, so `resync()` re-creates lost timers from PostgreSQL
- * and handles what is already due; the handler re-reads PostgreSQL and is idempotent, so a timer
- * that fires twice, or a re-sync racing a timer, breaches a deadline once.
- *
- * BullMQ delays run on real time, the Clock may not: a timer that fires before its deadline by the
- * Clock puts itself back (the worker moves the job to delayed), and a Clock moved forward (tests)
- * takes effect at the next `resync()`, which handles everything due by the Clock.
+ * Keeps one BullMQ delayed job per open deadline on the `sla` queue (job id `<referralId>.<kind>`,
+ * delay = due_at − clock.now()); a deadline already due is handled at once instead. The handler
+ * re-reads PostgreSQL and is idempotent, so a timer that fires twice, or a re-sync racing a timer,
+ * breaches a deadline once. Built by the container, before the services that use it.
  */
-export class SlaScheduler implements DeadlineTimers {
-  private running?: Promise<ResyncResult>;
-
+export class SlaTimers implements DeadlineTimers {
   constructor(
-    readonly queue: Queue<SlaJobData>,
-    private readonly agreements: AgreementService,
+    readonly queue: QueueOf<typeof slaQueue>,
     private readonly clock: Clock,
     private readonly log: Logger,
-    private readonly batchSize = 500,
   ) {}
 
   /** Makes sure each open deadline has a timer, or handles it at once when it is due. */
-  async ensure(deadlines: OpenDeadline[]): Promise<{ recreated: number; processed: number; failed: number }> {
+  async ensure(deadlines: OpenDeadline[], handleDue: DueHandler): Promise<{ recreated: number; processed: number; failed: number }> {
     const now = this.clock.now().getTime();
     const due = deadlines.filter((d) => d.dueAt.getTime() <= now);
     const later = deadlines.filter((d) => d.dueAt.getTime() > now);
@@ -62,7 +44,7 @@ export class SlaScheduler implements DeadlineTimers {
       if (missing.length) {
         await this.queue.addBulk(
           missing.map((d) => ({
-            name: 'deadline' satisfies SlaJobName,
+            name: 'deadline' satisfies JobName<typeof slaQueue>,
             data: { referralId: d.referralId, kind: d.kind },
             opts: { jobId: deadlineJobId(d.referralId, d.kind), delay: d.dueAt.getTime() - now },
           })),
@@ -74,7 +56,7 @@ export class SlaScheduler implements DeadlineTimers {
     let failed = 0;
     for (const d of due) {
       try {
-        await this.agreements.processDue(d.referralId, d.kind);
+        await handleDue(d);
         processed++;
       } catch (err) {
         failed++;
@@ -82,6 +64,28 @@ export class SlaScheduler implements DeadlineTimers {
       }
     }
     return { recreated, processed, failed };
+  }
+}
+
+/**
+ * Redis keeps nothing on disk, so `resync()` re-creates lost timers from PostgreSQL and handles
+ * what is already due. BullMQ delays run on real time, the Clock may not: a timer that fires
+ * before its deadline by the Clock puts itself back (the worker moves the job to delayed), and a
+ * Clock moved forward (tests) takes effect at the next `resync()`, which handles everything due
+ * by the Clock.
+ */
+export class SlaScheduler {
+  private running?: Promise<ResyncResult>;
+
+  constructor(
+    private readonly timers: SlaTimers,
+    private readonly agreements: AgreementService,
+    private readonly log: Logger,
+    private readonly batchSize = 500,
+  ) {}
+
+  get queue(): QueueOf<typeof slaQueue> {
+    return this.timers.queue;
   }
 
   /** Every open deadline gets its timer; due ones are handled now. One run at a time per process. */
@@ -101,11 +105,12 @@ export class SlaScheduler implements DeadlineTimers {
 
   private async runResync(): Promise<ResyncResult> {
     const total: ResyncResult = { open: 0, recreated: 0, processed: 0, failed: 0 };
+    const handleDue: DueHandler = (d) => this.agreements.processDue(d.referralId, d.kind);
     let after: { dueAt: Date; referralId: string; kind: string } | undefined;
     for (;;) {
       const page = await this.agreements.openDeadlines(this.batchSize, after);
       if (!page.length) break;
-      const r = await this.ensure(page);
+      const r = await this.timers.ensure(page, handleDue);
       total.open += page.length;
       total.recreated += r.recreated;
       total.processed += r.processed;

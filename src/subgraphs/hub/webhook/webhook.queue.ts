@@ -1,40 +1,20 @@
-import { Queue } from 'bullmq';
-import Redis from 'ioredis';
+import type { JobName, QueueOf } from '../../../jobs/job.registry';
+import type { webhooksQueue } from '../../../jobs/queues';
+export type { WebhookJobData } from '../../../jobs/queues';
 import { Clock } from '../../../shared/time';
-
-/** The `webhooks` queue: one job per attempt of a delivery; it carries ids only. */
-export const WEBHOOKS_QUEUE = 'webhooks';
-export const WEBHOOK_JOBS = ['deliver'] as const;
-export type WebhookJobName = (typeof WEBHOOK_JOBS)[number];
-
-export interface WebhookJobData {
-  deliveryId: string;
-  /** Which attempt (1-based) this job makes; a job for an attempt already made is dropped. */
-  attempt: number;
-}
 
 /** Deterministic per attempt: queuing the same attempt twice (re-sync, a re-processed event) is a no-op. */
 export const webhookJobId = (deliveryId: string, attempt: number): string => `${deliveryId}-a${attempt}`;
 
-export function createWebhooksQueue(connection: Redis, prefix: string): Queue<WebhookJobData> {
-  return new Queue<WebhookJobData>(WEBHOOKS_QUEUE, {
-    connection,
-    prefix,
-    defaultJobOptions: {
-      // Retries here are for the hub's own failures (database, Redis); the receiver's failures are
-      // recorded as attempts and retried on the delivery's schedule with a new job.
-      attempts: 5,
-      backoff: { type: 'exponential', delay: 2000 },
-      removeOnComplete: true,
-      removeOnFail: { age: 7 * 24 * 3600, count: 10000 },
-    },
-  });
+/** What the webhook service needs to have an attempt of a delivery made at a time. */
+export interface DeliveryTimers {
+  ensure(deliveryId: string, attempt: number, at: Date): Promise<void>;
 }
 
-/** Puts attempts of deliveries on the queue. PostgreSQL decides what is due; this only sets the timer. */
-export class WebhookScheduler {
+/** Puts attempts of deliveries on the `webhooks` queue. PostgreSQL decides what is due; this only sets the timer. */
+export class WebhookScheduler implements DeliveryTimers {
   constructor(
-    readonly queue: Queue<WebhookJobData>,
+    readonly queue: QueueOf<typeof webhooksQueue>,
     private readonly clock: Clock,
   ) {}
 
@@ -55,6 +35,6 @@ export class WebhookScheduler {
         return;
       }
     }
-    await this.queue.add('deliver', { deliveryId, attempt }, { jobId, delay });
+    await this.queue.add('deliver' satisfies JobName<typeof webhooksQueue>, { deliveryId, attempt }, { jobId, delay });
   }
 }

@@ -11,7 +11,7 @@ import { Page, pageSize, toPage } from '../../shared/connection.types';
 import { PUBLIC_EVENT_TYPES, Recipient, routeEvent } from '../notification/notification.routing';
 import { sendBasis } from './webhook.basis';
 import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity, WebhookSecretEntity } from './webhook.entity';
-import { WebhookScheduler } from './webhook.queue';
+import { DeliveryTimers } from './webhook.queue';
 import { SecretBox } from './webhook.secret-box';
 import { isMessageId, newMessageId, newSecret, secretHint } from './webhook.signing';
 import { CreateWebhookEndpointInput, UpdateWebhookEndpointInput, WebhookDeliveryFilter } from './webhook.types';
@@ -19,6 +19,14 @@ import { UrlGuard } from './webhook.url-guard';
 
 export type EndpointView = WebhookEndpointEntity & { secrets: Array<{ id: string; createdAt: Date; expiresAt: Date | null; prefix: string }> };
 export type DeliveryView = WebhookDeliveryEntity & { attempts: WebhookAttemptEntity[] };
+
+/** What the container builds from configuration and Redis before the hub subgraph. */
+export interface WebhookServiceDeps {
+  guard: UrlGuard;
+  /** Puts delivery attempts on the `webhooks` queue. */
+  scheduler: DeliveryTimers;
+  secrets: SecretBox;
+}
 
 const MAX_ENDPOINTS = 20;
 const MAX_OVERLAP_HOURS = 24 * 7;
@@ -28,28 +36,22 @@ const MAX_OVERLAP_HOURS = 24 * 7;
  * partner: another partner's endpoint or delivery does not exist for it (NOT_FOUND).
  */
 export class WebhookService {
-  private guard = new UrlGuard({ production: true, allowedHosts: [], allowPrivateNetworks: false });
-  private scheduler: WebhookScheduler | null = null;
-  private box: SecretBox | null = null;
+  /** The configured URL policy, checked at registration and again before every request. */
+  private readonly guard: UrlGuard;
+  private readonly scheduler: DeliveryTimers;
+  /** Signing secrets are sealed at rest (webhook.secret-box.ts). */
+  private readonly secretBox: SecretBox;
 
   constructor(
     private readonly ds: DataSource,
     private readonly pdp: PolicyDecisionPoint,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
-  ) {}
-
-  /** The container passes the configured URL policy and the queue (the subgraph is built before Redis). */
-  configure(opts: { guard: UrlGuard; scheduler: WebhookScheduler | null; secrets: SecretBox }): void {
-    this.guard = opts.guard;
-    this.scheduler = opts.scheduler;
-    this.box = opts.secrets;
-  }
-
-  /** Signing secrets are sealed at rest (webhook.secret-box.ts); the container provides the key. */
-  private get secretBox(): SecretBox {
-    if (!this.box) throw new Error('webhook secrets: no key configured');
-    return this.box;
+    deps: WebhookServiceDeps,
+  ) {
+    this.guard = deps.guard;
+    this.scheduler = deps.scheduler;
+    this.secretBox = deps.secrets;
   }
 
   get urlGuard(): UrlGuard {
@@ -207,7 +209,7 @@ export class WebhookService {
         if (!inserted.length) continue;
         created++;
         // Queued after the row is committed; if this fails the re-sync queues it.
-        await this.scheduler?.ensure(id, 1, now);
+        await this.scheduler.ensure(id, 1, now);
       }
     }
     return created;
@@ -251,7 +253,7 @@ export class WebhookService {
        WHERE ${where} RETURNING id, attempt_count`,
       [...params, now],
     ));
-    for (const r of rows) await this.scheduler?.ensure(r.id, r.attempt_count + 1, now);
+    for (const r of rows) await this.scheduler.ensure(r.id, r.attempt_count + 1, now);
     return rows.length;
   }
 
@@ -262,7 +264,7 @@ export class WebhookService {
       `UPDATE hub.webhook_delivery SET next_attempt_at = $2, updated_at = $2 WHERE endpoint_id = $1 AND status = 'pending' AND next_attempt_at IS NULL RETURNING id, attempt_count`,
       [endpointId, now],
     ));
-    for (const r of rows) await this.scheduler?.ensure(r.id, r.attempt_count + 1, now);
+    for (const r of rows) await this.scheduler.ensure(r.id, r.attempt_count + 1, now);
   }
 
   private async own(actor: Actor, id: string): Promise<WebhookEndpointEntity> {

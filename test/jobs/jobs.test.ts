@@ -1,0 +1,118 @@
+import { Job } from 'bullmq';
+import { assertJobHandlers, createQueue, defineQueue, job, jobNames } from '../../src/jobs/job.registry';
+import { startResync } from '../../src/jobs/job.resync';
+import { startQueueWorker } from '../../src/jobs/job.worker';
+import { QUEUES } from '../../src/jobs/queues';
+import { startRulesWorker } from '../../src/rules/rules.worker';
+import { systemActor } from '../../src/shared/actor';
+import { startEventsWorker } from '../../workers/events.worker';
+import { eventually, startTestApp, TestApp } from '../helpers/app';
+
+describe('job registry', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  afterAll(() => app?.stop());
+
+  it('every queue of the index refuses to boot with a job name that has no handler', () => {
+    expect(Object.keys(QUEUES).sort()).toEqual(['events', 'maintenance', 'rules', 'sla', 'webhooks']);
+    for (const def of Object.values(QUEUES)) {
+      const names = jobNames(def);
+      expect(names.length).toBeGreaterThan(0);
+      const all = Object.fromEntries(names.map((n) => [n, async () => undefined]));
+      expect(() => assertJobHandlers(def.name, names, all)).not.toThrow();
+      const { [names[0]]: _dropped, ...missing } = all;
+      expect(() => assertJobHandlers(def.name, names, missing)).toThrow(`${def.name} worker: no handler for ${names[0]}`);
+    }
+  });
+
+  it('the rules worker refuses to boot when its job name has no handler, or a handler no job name', async () => {
+    await expect(startRulesWorker(app.container, { handlers: {} })).rejects.toThrow('rules worker: no handler for due');
+    const extra = { due: async () => 'done', later: async () => undefined };
+    await expect(startRulesWorker(app.container, { handlers: extra })).rejects.toThrow('rules worker: unknown job names later');
+  });
+
+  it('runs each job in the system context of its queue; a job name without a handler fails at once, without retries', async () => {
+    const probe = defineQueue({
+      name: 'probe',
+      jobs: { ping: job<{ n: number }>() },
+      options: { attempts: 3, backoff: { type: 'fixed', delay: 10 } },
+      worker: () => ({ concurrency: 1 }),
+    });
+    const queue = createQueue(probe, app.container.redis, app.queuePrefix);
+    const ping = async (j: Job<{ n: number }>) => ({ n: j.data.n, context: app.container.rowSecurity.systemName() });
+    const worker = startQueueWorker(probe, { ping }, app.container);
+    const finished = (id: string) =>
+      eventually(async () => {
+        const j = await Job.fromId(queue, id);
+        return j?.finishedOn ? j : undefined;
+      });
+    try {
+      const ok = await queue.add('ping', { n: 1 });
+      const stray = await queue.add('pong', { n: 2 });
+      expect((await finished(ok.id!)).returnvalue).toEqual({ n: 1, context: 'queue:probe' });
+      const failed = await finished(stray.id!);
+      expect(failed.failedReason).toBe('No handler for job pong');
+      expect(failed.attemptsMade).toBe(1);
+      expect(await failed.getState()).toBe('failed');
+    } finally {
+      await worker.close();
+      await queue.close();
+    }
+  });
+
+  it('a re-sync runs at start and then periodically, in its system context; a failed run is left to the next', async () => {
+    const contexts = new Set<string | null>();
+    let calls = 0;
+    const resync = await startResync(
+      'probe',
+      50,
+      async () => {
+        calls++;
+        contexts.add(app.container.rowSecurity.systemName());
+        if (calls === 1) throw new Error('first run fails');
+        return calls;
+      },
+      { log: app.container.log, rowSecurity: app.container.rowSecurity },
+    );
+    try {
+      // The first run happened before start returned, and its failure did not fail the start.
+      expect(calls).toBe(1);
+      await eventually(async () => calls >= 3);
+      expect(await resync.run()).toBeGreaterThan(3);
+      expect([...contexts]).toEqual(['resync:probe']);
+    } finally {
+      resync.stop();
+    }
+  });
+
+  it('the events consumer sets deadline timers whether or not the sla worker runs in the process', async () => {
+    expect(app.workers).toBeUndefined();
+    const events = startEventsWorker(app.container);
+    app.container.relay.start();
+    try {
+      const person = await app.container.subgraphs.city.services.persons.register(
+        { ...systemActor(), partner: 'rheine-social' },
+        { givenName: 'Hamid', familyName: 'Karimi', municipalityKey: '05566076' } as any,
+      );
+      const input = {
+        personId: person.id,
+        receiver: 'jobcenter-steinfurt',
+        purpose: 'benefit_administration',
+        referralType: 'benefit_handover',
+        send: true,
+      };
+      const res = await app.gql('rheine-social', `mutation($input: CreateReferralInput!) { createReferral(input: $input) { id } }`, { input });
+      expect(res.body.errors).toBeUndefined();
+      const id = res.body.data.createReferral.id;
+      // Only the events worker runs here: the timers come from the agreements service's own producer.
+      for (const kind of ['acknowledge', 'decide', 'start']) {
+        await eventually(async () => (await app.container.queues.sla.getJobState(`${id}.${kind}`)) === 'delayed');
+      }
+    } finally {
+      await app.container.relay.stop();
+      await events.close();
+    }
+  });
+});
