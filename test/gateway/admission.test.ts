@@ -158,3 +158,45 @@ describe('one cache of registered documents per gateway process', () => {
     }
   });
 });
+
+/** Where HTTP and WebSocket used to answer differently, both now answer as HTTP did. */
+describe('outside production, the same answers on both transports', () => {
+  let app: TestApp;
+  let client: Client;
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    client = liveClient(app.url, await app.token('rheine-social'));
+  });
+  afterAll(async () => {
+    await client?.dispose();
+    await app?.stop();
+  });
+
+  it('an unknown reference is PERSISTED_QUERY_NOT_FOUND (an APQ client then sends the text)', async () => {
+    const unknown = 'subscription Unknown { referralUpdated { type } }';
+    const reference = { extensions: { persistedQuery: { version: 1, sha256Hash: sha256Hex(unknown) } } };
+    const http = await post(app, 'rheine-social', reference);
+    expect(http.status).toBe(400);
+    expect(http.body.errors).toEqual([
+      {
+        message: `Document sha256:${sha256Hex(unknown)} not found`,
+        extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' },
+      },
+    ]);
+    expect(await refusedOverWebSocket(subscribeByReference(client, unknown))).toEqual(http.body.errors);
+  });
+
+  it('a document whose operation cannot be chosen is OPERATION_RESOLUTION_FAILURE', async () => {
+    const two = 'subscription A { referralUpdated { type } } subscription B { referralUpdated { eventId } }';
+    const http = await post(app, 'rheine-social', { query: two });
+    expect(http.status).toBe(400);
+    expect(http.body.errors).toEqual([
+      {
+        message: 'Must provide operation name if query contains multiple operations.',
+        extensions: { code: 'OPERATION_RESOLUTION_FAILURE' },
+      },
+    ]);
+    expect(await refusedOverWebSocket(collect(client, two))).toEqual(http.body.errors);
+  });
+});
