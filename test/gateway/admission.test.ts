@@ -31,17 +31,9 @@ async function post(app: TestApp, partner: string, body: unknown, headers: Recor
 const refusedOverWebSocket = async (c: Collected) =>
   (await eventually(async () => c.errors[0] as any[] | undefined, 10000, 20)) as any[];
 
-/** Subscribes with a raw payload (a persisted reference: graphql-ws wants a `query` string, empty here). */
-function subscribeByReference(client: Client, query: string): Collected {
-  const c: Collected = { results: [], errors: [], completed: false, dispose: () => undefined };
-  const payload = { query: '', extensions: { persistedQuery: { version: 1, sha256Hash: sha256Hex(query) } } };
-  c.dispose = client.subscribe(payload, {
-    next: (r) => void c.results.push(r),
-    error: (e) => void c.errors.push(e),
-    complete: () => void (c.completed = true),
-  });
-  return c;
-}
+/** A subscription by persisted reference (graphql-ws wants a `query` string: an empty one). */
+const subscribeByReference = (client: Client, query: string): Collected =>
+  collect(client, { query: '', extensions: { persistedQuery: { version: 1, sha256Hash: sha256Hex(query) } } });
 
 async function register(app: TestApp, partner: string, documents: Record<string, string>) {
   const rows = Object.entries(documents).map(([name, document]) => ({ hash: sha256Hex(document), name, document }));
