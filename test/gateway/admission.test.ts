@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'graphql-ws';
 import { sha256Hex } from '../../src/gateway/trusted-documents';
 import { eventually, startTestApp, TestApp } from '../helpers/app';
-import { collect, Collected, listening, liveClient } from '../subscriptions/live';
+import { collect, Collected, freshWindow, listening, liveClient } from '../subscriptions/live';
 
 /**
  * One admission for HTTP and WebSocket (src/gateway/admission.ts): the same document is refused
@@ -38,12 +38,6 @@ const subscribeByReference = (client: Client, query: string): Collected =>
 async function register(app: TestApp, partner: string, documents: Record<string, string>) {
   const rows = Object.entries(documents).map(([name, document]) => ({ hash: sha256Hex(document), name, document }));
   await app.container.subgraphs.hub.services.trustedDocuments.register(partner, rows);
-}
-
-/** Fixed one-minute windows: start a rate-limit scenario early in a window, not just before it ends. */
-async function freshWindow(): Promise<void> {
-  const intoMinute = Date.now() % 60_000;
-  if (intoMinute > 45_000) await new Promise((resolve) => setTimeout(resolve, 60_000 - intoMinute + 200));
 }
 
 describe('the same refusal over HTTP and over WebSocket', () => {

@@ -68,3 +68,9 @@ export const settled = (app: TestApp) =>
     }
     return true;
   }, 15000, 50);
+
+/** Rate limits count in fixed one-minute windows: start a scenario early in a window, not just before it ends. */
+export async function freshWindow(): Promise<void> {
+  const intoMinute = Date.now() % 60_000;
+  if (intoMinute > 45_000) await new Promise((resolve) => setTimeout(resolve, 60_000 - intoMinute + 200));
+}
