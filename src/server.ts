@@ -4,7 +4,7 @@ import { Container } from './container';
 import { AccessTokenVerifier } from './gateway/auth';
 import { DevKey, signDevToken } from './gateway/dev-key';
 import { EXAMPLE_OPERATIONS } from './gateway/examples';
-import { buildGatewaySchema, createApolloServer, createRateLimiter } from './gateway/gateway';
+import { buildGatewaySchema, createAdmission, createApolloServer, createRateLimiter } from './gateway/gateway';
 import { createGraphiqlHandler } from './gateway/graphiql';
 import { healthRoutes } from './gateway/health';
 import { createHttpHandler } from './gateway/http';
@@ -47,11 +47,15 @@ export async function startGatewayServer(container: Container, opts: { port: num
     onOutcome: (field, outcome) => liveOutcomes.inc({ field, outcome }),
   };
   // --- end subscriptions ---
-  // One set of per-partner counters for HTTP operations and subscription starts.
+  // One set of per-partner counters and one cache of registered documents for the whole process.
   const rateLimiter = createRateLimiter({ redis: container.redis, config });
-  const gatewayOpts = { config, subgraphs: container.subgraphs, identity: container.identity, metrics, redis: container.redis, audit: container.audit, rowSecurity: container.rowSecurity, live, rateLimiter };
+  const documents = new CachedTrustedDocuments(container.subgraphs.hub.services.trustedDocuments);
+  const { subgraphs, identity, redis, audit, rowSecurity } = container;
+  const gatewayOpts = { config, subgraphs, identity, metrics, redis, audit, rowSecurity, live, rateLimiter, documents };
   const { schema } = buildGatewaySchema(gatewayOpts);
-  const apollo = createApolloServer(schema, gatewayOpts);
+  // One admission for HTTP operations and WebSocket subscriptions.
+  const admission = createAdmission(schema, gatewayOpts);
+  const apollo = createApolloServer(schema, { ...gatewayOpts, admission });
   await apollo.start();
 
   const partners = container.subgraphs.hub.services.partners;
@@ -84,7 +88,7 @@ export async function startGatewayServer(container: Container, opts: { port: num
   }
 
   // Idempotency-Key: a persisted reference is looked up to see whether it names a mutation.
-  const idempotency = new IdempotencyGate({ store: container.idempotency, documents: new CachedTrustedDocuments(container.subgraphs.hub.services.trustedDocuments) });
+  const idempotency = new IdempotencyGate({ store: container.idempotency, documents });
   const handler = createHttpHandler({ apollo, verifier, metrics, log: container.log, routes, idempotency });
   const server = http.createServer((req, res) => void handler(req, res));
   server.requestTimeout = 30000;
@@ -93,7 +97,8 @@ export async function startGatewayServer(container: Container, opts: { port: num
     server.listen(opts.port, opts.host, resolve);
   });
   const port = (server.address() as AddressInfo).port;
-  const subscriptions = attachSubscriptionServer({ server, schema, verifier, config, log: container.log.child({ component: 'subscriptions' }), metrics, documents: new CachedTrustedDocuments(container.subgraphs.hub.services.trustedDocuments), rateLimiter }); // subscriptions
+  const log = container.log.child({ component: 'subscriptions' });
+  const subscriptions = attachSubscriptionServer({ server, verifier, config, log, metrics, admission });
   return {
     url: `http://${opts.host === '0.0.0.0' ? 'localhost' : opts.host}:${port}`,
     port,

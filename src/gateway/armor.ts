@@ -93,7 +93,7 @@ export function scrubSuggestions(message: string): string {
   return message.replace(SUGGESTION, '');
 }
 
-function suggestionScrubber<TContext extends BaseContext>(): ApolloServerPlugin<TContext> {
+export function suggestionScrubber<TContext extends BaseContext>(): ApolloServerPlugin<TContext> {
   const scrub = (errors: ReadonlyArray<Error>) => {
     for (const error of errors) {
       const message = scrubSuggestions(error.message);

@@ -1,5 +1,6 @@
 import { Actor } from '../shared/actor';
 import { Logger } from '../shared/logger';
+import type { Refusal } from './admission';
 
 /** Per-request gateway context; subgraphs get their own from the signed identity. */
 export interface GatewayContext {
@@ -8,4 +9,6 @@ export interface GatewayContext {
   log: Logger;
   /** The client's operation name, once resolved: recorded with every audited access. */
   operationName?: string | null;
+  /** Told when admission refuses the operation: the HTTP handler answers with the refusal (Apollo copies the context). */
+  onRefusal?: (refusal: Refusal) => void;
 }

@@ -14,14 +14,16 @@ import { formatError } from '../shared/errors';
 import { IdentitySigner } from '../shared/identity';
 import { Subgraph } from '../subgraphs/subgraph';
 import type { HubSubgraph } from '../subgraphs/hub/hub.subgraph';
-import { createArmor } from './armor';
+import { Admission } from './admission';
+import { admissionPlugin } from './admission.apollo';
+import { suggestionScrubber } from './armor';
 import { composeSupergraph } from './compose';
 import { GatewayContext } from './context';
 import { localExecutor, remoteExecutor } from './executors';
 import { Metrics } from './metrics';
-import { RateLimiter, rateLimitPlugin } from './rate-limit';
-import { CachedTrustedDocuments, trustedDocumentsPlugin } from './trusted-documents';
-import { refuseSubscriptionsOverHttp, SubscriptionDeps, withSubscriptions } from './subscriptions'; // subscriptions
+import { RateLimiter } from './rate-limit';
+import { CachedTrustedDocuments } from './trusted-documents';
+import { SubscriptionDeps, withSubscriptions } from './subscriptions';
 
 export interface GatewayOptions {
   config: Config;
@@ -35,12 +37,14 @@ export interface GatewayOptions {
   audit?: AuditLog;
   /** Row-level security context of the in-process subgraphs' connections. */
   rowSecurity?: RowSecurityContext;
-  /** Per-partner rate limits; shared with the WebSocket subscriptions when given (else built here). */
+  /** Per-partner rate limits (else built from redis and config). */
   rateLimiter?: RateLimiter;
-  // --- subscriptions ---
+  /** The process's one cache of registered documents (else one is built for this server). */
+  documents?: CachedTrustedDocuments;
+  /** Admission of HTTP and WebSocket operations (else built for this server from the above). */
+  admission?: Admission;
   /** Live events of this process: with them the schema gets the Subscription type (src/gateway/subscriptions.ts). */
   live?: SubscriptionDeps;
-  // --- end subscriptions ---
 }
 
 /**
@@ -57,9 +61,8 @@ export function buildGatewaySchema(opts: GatewayOptions): { schema: GraphQLSchem
       const timeoutMs = opts.config.subgraphTimeoutMs;
       cfg.executor = url ? remoteExecutor(name, url, opts.identity, timeoutMs) : localExecutor(opts.subgraphs[name], opts.identity, timeoutMs, opts.audit, opts.rowSecurity);
     },
-    // --- subscriptions: the gateway's own Subscription type, stitched with the subgraphs ---
+    // The gateway's own Subscription type, stitched with the subgraphs.
     onStitchingOptions: opts.live ? (stitching) => withSubscriptions(stitching, opts.live!) : undefined,
-    // --- end subscriptions ---
   });
   return { schema, supergraph: composed.supergraph };
 }
@@ -69,15 +72,23 @@ export function createRateLimiter(opts: Pick<GatewayOptions, 'redis' | 'config'>
   return new RateLimiter({ redis: opts.redis, prefix: opts.config.queuePrefix, ...opts.config.rateLimit });
 }
 
+/**
+ * The one admission of the process for this schema: trusted documents, query limits (armor.ts),
+ * transport rules and rate limits, for HTTP and WebSocket alike (admission.ts).
+ */
+export function createAdmission(schema: GraphQLSchema, opts: GatewayOptions): Admission {
+  // Only registered documents run where TRUSTED_DOCUMENTS is on; persisted references resolve always.
+  const documents = opts.documents ?? new CachedTrustedDocuments(opts.subgraphs.hub.services.trustedDocuments);
+  const rateLimiter = opts.rateLimiter ?? createRateLimiter(opts);
+  return new Admission({ schema, config: opts.config, documents, rateLimiter, metrics: opts.metrics });
+}
+
 export function createApolloServer(schema: GraphQLSchema, opts: GatewayOptions): ApolloServer<GatewayContext> {
   const production = opts.config.env === 'production';
-  // Depth, aliases, cost, tokens, directives, no field suggestions: see armor.ts for the limits.
-  const armor = createArmor<GatewayContext>(opts.config);
-  const rateLimit = rateLimitPlugin(opts.rateLimiter ?? createRateLimiter(opts));
-  // Only registered documents run where TRUSTED_DOCUMENTS is on; persisted references resolve always.
-  const trustedDocuments = trustedDocumentsPlugin({ documents: new CachedTrustedDocuments(opts.subgraphs.hub.services.trustedDocuments), enforce: opts.config.trustedDocuments });
+  const admission = opts.admission ?? createAdmission(schema, opts);
   return new ApolloServer<GatewayContext>({
     schema,
+    // Admission refuses introspection in production; Apollo's own check no longer runs (no validation here).
     introspection: !production,
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: production,
@@ -85,12 +96,21 @@ export function createApolloServer(schema: GraphQLSchema, opts: GatewayOptions):
     csrfPrevention: true,
     // Automatic persisted queries would let any client register a document: trusted documents replace them.
     persistedQueries: false,
-    validationRules: armor.validationRules,
+    // Admission validated the document against this schema, with the query limits, before Apollo sees it.
+    dangerouslyDisableValidation: true,
     formatError,
     // We stop in order (server, workers, pools, embedded PostgreSQL) on SIGINT/SIGTERM ourselves.
     stopOnTerminationSignals: false,
     // No vendor telemetry even if APOLLO_KEY is set; no landing page that loads from a CDN.
-    plugins: [trustedDocuments, ...armor.plugins, refuseSubscriptionsOverHttp<GatewayContext>() /* subscriptions */, rateLimit, observabilityPlugin(opts.metrics), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled(), ApolloServerPluginSchemaReportingDisabled()],
+    // The scrubber removes "Did you mean …?" from errors of execution (variables) too.
+    plugins: [
+      admissionPlugin(admission),
+      suggestionScrubber<GatewayContext>(),
+      observabilityPlugin(opts.metrics),
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginSchemaReportingDisabled(),
+    ],
   });
 }
 

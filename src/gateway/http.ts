@@ -5,6 +5,8 @@ import { GraphQLError } from 'graphql';
 import { Actor } from '../shared/actor';
 import { AppError } from '../shared/errors';
 import { Logger } from '../shared/logger';
+import type { Refusal } from './admission';
+import { refusalResponse } from './admission.apollo';
 import { AccessTokenVerifier } from './auth';
 import { GatewayContext } from './context';
 import { IDEMPOTENCY_KEY_HEADER, IdempotencyDecision, IdempotencyGate } from './idempotency';
@@ -96,21 +98,25 @@ async function graphql(req: http.IncomingMessage, res: http.ServerResponse, url:
   }
   // --- end idempotency ---
 
-  const execute = () => opts.apollo.executeHTTPGraphQLRequest({
-    httpGraphQLRequest,
-    context: async () => {
-      try {
-        const actor = await verify();
-        return { actor, requestId, log: opts.log.child({ requestId, partner: actor.partner, purpose: actor.purpose }) };
-      } catch (err) {
-        if (err instanceof AppError && err.code === 'FORBIDDEN') {
-          throw new GraphQLError(err.message, { extensions: { ...err.extensions, http: { status: 403 } } });
-        }
-        const message = err instanceof AppError ? err.message : 'Authentication failed';
-        throw new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+  // A refusal of admission is answered here, every error included (Apollo would answer only the first).
+  let refusal: Refusal | undefined;
+  const execute = async () => {
+    const response = await opts.apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context });
+    return refusal ? refusalResponse(refusal, response) : response;
+  };
+  const context = async (): Promise<GatewayContext> => {
+    try {
+      const actor = await verify();
+      const log = opts.log.child({ requestId, partner: actor.partner, purpose: actor.purpose });
+      return { actor, requestId, log, onRefusal: (r) => void (refusal = r) };
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'FORBIDDEN') {
+        throw new GraphQLError(err.message, { extensions: { ...err.extensions, http: { status: 403 } } });
       }
-    },
-  });
+      const message = err instanceof AppError ? err.message : 'Authentication failed';
+      throw new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+    }
+  };
   // --- idempotency: the claimed request's response is stored (or the key released) before it is sent ---
   if (idempotent.kind === 'claimed') {
     const claim = idempotent;

@@ -1,4 +1,3 @@
-import { ApolloServerPlugin, HeaderMap } from '@apollo/server';
 import {
   DocumentNode,
   FieldNode,
@@ -21,15 +20,15 @@ import {
 } from 'graphql';
 import type Redis from 'ioredis';
 import { Logger } from '../shared/logger';
-import { GatewayContext } from './context';
 
 /**
  * Per-partner rate limits: operations per minute and estimated cost per minute, in fixed one-minute
  * windows kept in Redis (`<prefix>:ratelimit:<partner>:<ops|cost>:<window>`, expiring after two
- * minutes), so that every gateway process shares them. Checked once per operation after validation
- * (`didResolveOperation`), when the operation and its variables are known. An operation over a limit
- * is not counted and is answered with RATE_LIMITED, HTTP 429, `Retry-After` and
- * `extensions.retryAfter` (seconds until the window ends). The first operation of a window is never
+ * minutes), so that every gateway process shares them. Checked once per operation by admission
+ * (src/gateway/admission.ts) after validation, when the operation and its variables are known, for
+ * HTTP operations and subscription starts alike. An operation over a limit is not counted and is
+ * answered with RATE_LIMITED and `extensions.retryAfter` (seconds until the window ends); over HTTP
+ * with status 429 and `Retry-After`. The first operation of a window is never
  * refused for its cost, else one costlier than the whole budget could never run.
  *
  * If Redis does not answer, operations are let through with a warning: the hub serves social
@@ -62,10 +61,7 @@ redis.call('PEXPIRE', KEYS[2], ARGV[4])
 return {1, 0}
 `;
 
-/**
- * The per-partner counters, shared by HTTP operations (rateLimitPlugin) and subscription starts
- * over WebSocket. `check` counts the operation and returns null, or the RATE_LIMITED error.
- */
+/** The per-partner counters. `check` counts the operation and returns null, or the RATE_LIMITED error. */
 export class RateLimiter {
   private readonly now: () => number;
   private readonly timeoutMs: number;
@@ -98,7 +94,7 @@ export class RateLimiter {
         ? `Rate limit of ${this.opts.operationsPerMinute} operations per minute exceeded; retry in ${retryAfter} s`
         : `Rate limit of ${this.opts.costPerMinute} cost per minute exceeded (this operation: ${cost}); retry in ${retryAfter} s`;
     return new GraphQLError(message, {
-      extensions: { code: 'RATE_LIMITED', limit, retryAfter, http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfter)]]) } },
+      extensions: { code: 'RATE_LIMITED', limit, retryAfter },
     });
   }
 
@@ -110,21 +106,6 @@ export class RateLimiter {
     }
     return null;
   }
-}
-
-export function rateLimitPlugin(limiter: RateLimiter): ApolloServerPlugin<GatewayContext> {
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ contextValue, schema, document, operation, request }) {
-          const partner = contextValue.actor?.partner;
-          if (!partner || !operation) return;
-          const refused = await limiter.check(partner, estimateCost(schema, document, operation, request.variables), contextValue.log);
-          if (refused) throw refused;
-        },
-      };
-    },
-  };
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {

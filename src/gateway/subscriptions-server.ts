@@ -3,33 +3,27 @@ import { randomUUID } from 'node:crypto';
 import { Duplex } from 'node:stream';
 import { CloseCode, GRAPHQL_TRANSPORT_WS_PROTOCOL, makeServer } from 'graphql-ws';
 import { decodeJwt } from 'jose';
-import { DocumentNode, getOperationAST, GraphQLError, GraphQLFormattedError, GraphQLSchema, NoSchemaIntrospectionCustomRule, parse, specifiedRules, validate } from 'graphql';
+import { GraphQLError } from 'graphql';
 import { Gauge, Counter } from 'prom-client';
 import WebSocket, { WebSocketServer } from 'ws';
 import { Config } from '../config';
 import { Actor } from '../shared/actor';
-import { AppError, formatError } from '../shared/errors';
+import { AppError } from '../shared/errors';
 import { Logger } from '../shared/logger';
-import { ARMOR_LIMITS, createArmor, scrubSuggestions } from './armor';
+import { Admission, formatErrors } from './admission';
 import { AccessTokenVerifier } from './auth';
-import { GatewayContext } from './context';
 import { MAX_BODY_BYTES, PURPOSE_HEADER } from './http';
-import { CachedTrustedDocuments, NOT_ALLOWED, sha256Hex } from './trusted-documents';
 import { Metrics } from './metrics';
-import { estimateCost, RateLimiter } from './rate-limit';
 import { LiveConnection, LiveOperationContext } from './subscriptions';
 
 export interface SubscriptionServerOptions {
   server: http.Server;
-  schema: GraphQLSchema;
   verifier: AccessTokenVerifier;
   config: Config;
   log: Logger;
   metrics: Metrics;
-  /** Registered documents: with TRUSTED_DOCUMENTS on, only these run here too. */
-  documents: CachedTrustedDocuments;
-  /** The partner's rate limits: a subscription start counts as one operation of its estimated cost. */
-  rateLimiter?: RateLimiter;
+  /** The same admission as HTTP operations: trusted documents, limits, rate limits (a start is one operation). */
+  admission: Admission;
 }
 
 /** What the gateway keeps per WebSocket connection. */
@@ -56,16 +50,14 @@ const OWN_CODES = new Set(['SUBSCRIPTION_OVERFLOW']);
 
 /**
  * GraphQL over WebSocket (graphql-transport-ws) on the gateway's HTTP server at /graphql, for
- * subscriptions only: queries and mutations keep to HTTP, where rate limits, idempotency and
- * trusted documents apply. The connection authenticates with the same token and purpose as HTTP,
- * in the `connection_init` payload; it ends when the token expires.
+ * subscriptions only: queries and mutations keep to HTTP, where idempotency applies. Each
+ * subscription passes the same admission as an HTTP operation (admission.ts). The connection
+ * authenticates with the same token and purpose as HTTP, in the `connection_init` payload; it ends
+ * when the token expires.
  */
 export function attachSubscriptionServer(opts: SubscriptionServerOptions): { close(): Promise<void> } {
   const { config, log, verifier } = opts;
   const limits = config.subscriptions;
-  const production = config.env === 'production';
-  const armor = createArmor({ env: config.env });
-  const rules = [...specifiedRules, ...armor.validationRules, ...(production ? [NoSchemaIntrospectionCustomRule] : [])];
   const perPartner = new Map<string, number>();
   const connections = new Gauge({ name: 'lotse_subscription_connections', help: 'Open WebSocket connections', registers: [opts.metrics.registry] });
   const refused = new Counter({ name: 'lotse_subscription_refusals_total', help: 'Refused WebSocket connections by close code', labelNames: ['code'], registers: [opts.metrics.registry] });
@@ -77,15 +69,10 @@ export function attachSubscriptionServer(opts: SubscriptionServerOptions): { clo
     state.socket.close(code, reason(`${forbidden ? 'Forbidden' : 'Unauthorized'}: ${err instanceof AppError ? err.message : 'authentication failed'}`));
   };
 
-  const format = (errors: readonly GraphQLError[]): GraphQLFormattedError[] =>
-    errors.map((e) => {
-      const formatted = e.toJSON();
-      const scrubbed = { ...formatted, message: scrubSuggestions(formatted.message) };
-      return OWN_CODES.has(String(formatted.extensions?.code)) ? scrubbed : formatError(scrubbed, e);
-    });
+  const format = (errors: readonly GraphQLError[]) => formatErrors(errors, OWN_CODES);
 
   const gql = makeServer<Record<string, unknown>, Extra>({
-    schema: opts.schema,
+    schema: opts.admission.schema,
     async onConnect(ctx) {
       const { state } = ctx.extra;
       const params = ctx.connectionParams ?? {};
@@ -123,28 +110,16 @@ export function attachSubscriptionServer(opts: SubscriptionServerOptions): { clo
       if (Object.keys(ctx.subscriptions).length > limits.maxPerConnection) {
         return [new GraphQLError(`At most ${limits.maxPerConnection} subscriptions per connection`, { extensions: { code: 'BAD_REQUEST' } })];
       }
-      const text = await documentText(state.partner!, message.payload.query, message.payload.extensions);
-      if (text instanceof GraphQLError) return [text];
-      let document: DocumentNode;
-      try {
-        document = parse(text, { maxTokens: ARMOR_LIMITS.maxTokens });
-      } catch (err) {
-        const tokens = /more tha[nt] (\d+) tokens/.exec((err as Error).message);
-        if (tokens) return [new GraphQLError(`Token limit of ${tokens[1]} exceeded.`, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })];
-        return [new GraphQLError((err as Error).message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
-      }
-      const operation = getOperationAST(document, message.payload.operationName);
-      if (operation && operation.operation !== 'subscription') {
-        return [new GraphQLError('Only subscriptions run over WebSocket: send queries and mutations to POST /graphql', { extensions: { code: 'BAD_REQUEST' } })];
-      }
-      const errors = validate(opts.schema, document, rules);
-      if (errors.length) return errors.map((e) => (e.extensions?.code ? e : new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })));
-      if (!operation) return [new GraphQLError('Name the operation to run (operationName)', { extensions: { code: 'BAD_REQUEST' } })];
-      const refused = await opts.rateLimiter?.check(state.partner!, estimateCost(opts.schema, document, operation, message.payload.variables ?? undefined), log);
-      // Same counters and message as over HTTP, without the HTTP status and headers.
-      if (refused) return [new GraphQLError(refused.message, { extensions: { code: 'RATE_LIMITED', limit: refused.extensions.limit, retryAfter: refused.extensions.retryAfter } })];
+      const { query, extensions, operationName, variables } = message.payload;
+      const caller = { partner: state.partner!, log: log.child({ connection: state.id, partner: state.partner }) };
+      const request = { transport: 'websocket', query, extensions, operationName, variables } as const;
+      const verdict = await opts.admission.admit(caller, request);
+      // Sent in graphql-ws's error message, formatted by onError.
+      if (!verdict.admitted) return verdict.errors;
+      const { document, operation } = verdict;
       const contextValue: LiveOperationContext = { connection: state.connection!, operationName: operation.name?.value ?? null };
-      return { schema: opts.schema, document, operationName: message.payload.operationName, variableValues: message.payload.variables ?? undefined, contextValue };
+      const variableValues = variables ?? undefined;
+      return { schema: opts.admission.schema, document, operationName, variableValues, contextValue };
     },
     onNext(_ctx, _message, _args, result) {
       if (result.errors?.length) return { ...result, errors: format(result.errors) } as never;
@@ -165,23 +140,6 @@ export function attachSubscriptionServer(opts: SubscriptionServerOptions): { clo
       }
     },
   });
-
-  /**
-   * The subscription's text, as over HTTP: a persisted reference (extensions.persistedQuery) is
-   * resolved to its registered text; with TRUSTED_DOCUMENTS on only registered texts run.
-   */
-  async function documentText(partner: string, query: string, extensions: Record<string, unknown> | undefined | null): Promise<string | GraphQLError> {
-    const reference = extensions?.persistedQuery as { version?: unknown; sha256Hash?: unknown } | undefined;
-    const hash = reference ? reference.sha256Hash : sha256Hex(query);
-    if (reference && (reference.version !== 1 || typeof hash !== 'string' || !/^[0-9a-f]{64}$/.test(hash) || (query && sha256Hex(query) !== hash))) {
-      return new GraphQLError('A persisted document is referenced by extensions.persistedQuery { version: 1, sha256Hash } matching its text', { extensions: { code: 'BAD_REQUEST' } });
-    }
-    if (!reference && !config.trustedDocuments) return query;
-    const registered = await opts.documents.find(partner, hash as string);
-    if (registered !== undefined) return registered;
-    if (!config.trustedDocuments && query) return query;
-    return new GraphQLError(`Document sha256:${hash} is not allowed`, { extensions: { code: NOT_ALLOWED } });
-  }
 
   /** Each event is handled like a request of its own: the token verified again, fresh loaders, its own request id. */
   function liveConnection(state: ConnectionState, first: Actor): LiveConnection {

@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
-import { ApolloServerPlugin } from '@apollo/server';
-import { DocumentNode, GraphQLError, GraphQLSchema, Kind, NoSchemaIntrospectionCustomRule, OperationDefinitionNode, parse, specifiedRules, validate } from 'graphql';
+import { DocumentNode, GraphQLSchema, Kind, NoSchemaIntrospectionCustomRule, OperationDefinitionNode, parse, specifiedRules, validate } from 'graphql';
 import { ARMOR_LIMITS, createArmor } from './armor';
-import { GatewayContext } from './context';
 import { EXAMPLE_OPERATIONS } from './examples';
 
 /**
@@ -19,8 +17,10 @@ import { EXAMPLE_OPERATIONS } from './examples';
  *   a document itself).
  *
  * Anything else is answered with HTTP 400 and PERSISTED_DOCUMENT_NOT_ALLOWED before it is parsed.
- * Each gateway process caches a partner's documents for 30 s: a registration takes effect within
- * 30 s, without a restart. With TRUSTED_DOCUMENTS off (development), any document runs and
+ * Over WebSocket the same forms apply to subscriptions (`query`, `extensions.persistedQuery`): both
+ * transports resolve documents in admission (src/gateway/admission.ts). Each gateway process holds
+ * one cache of a partner's documents for 30 s, shared by HTTP, WebSocket and the Idempotency-Key
+ * check: a registration takes effect within 30 s, without a restart. With TRUSTED_DOCUMENTS off (development), any document runs and
  * references still resolve to registered documents.
  */
 
@@ -146,7 +146,7 @@ export function exampleManifestFiles(examples = EXAMPLE_OPERATIONS): Record<stri
 }
 
 // ---------------------------------------------------------------------------------------------
-// Enforcement in the gateway
+// The per-process cache (enforcement is in admission.ts)
 
 export interface TrustedDocumentSource {
   forPartner(partner: string): Promise<Array<{ hash: string; document: string }>>;
@@ -178,63 +178,13 @@ export class CachedTrustedDocuments {
   }
 }
 
-const rejection = (message: string, code: string) => new GraphQLError(message, { extensions: { code, http: { status: 400 } } });
-
-/**
- * Resolves persisted references and, when `enforce` is on, rejects documents not registered for the
- * calling partner. It works in `requestDidStart`, where the actor is known (context) and before
- * Apollo reads the request: Apollo's APQ is off, so Apollo would answer a persisted reference with
- * PERSISTED_QUERY_NOT_SUPPORTED before any later hook ran. A rejection is thrown and re-thrown from
- * `unexpectedErrorProcessingRequest`, which makes it the response (HTTP 400) with nothing parsed.
- */
-export function trustedDocumentsPlugin(opts: { documents: CachedTrustedDocuments; enforce: boolean }): ApolloServerPlugin<GatewayContext> {
-  const answered = new WeakSet<Error>();
-  const reject = (error: GraphQLError): never => {
-    answered.add(error);
-    throw error;
-  };
-  const notAllowed = (hash: string) => reject(rejection(`Document sha256:${hash} is not allowed`, NOT_ALLOWED));
-  return {
-    async requestDidStart({ request, contextValue }) {
-      const reference = request.extensions?.persistedQuery as { version?: unknown; sha256Hash?: unknown } | undefined;
-      if (reference !== undefined) {
-        const hash = reference?.sha256Hash;
-        if (reference?.version !== 1 || typeof hash !== 'string' || !HASH.test(hash)) {
-          reject(rejection('A persisted document is referenced by documentId "sha256:<64 lower-case hex digits>" or extensions.persistedQuery { version: 1, sha256Hash }', 'BAD_REQUEST'));
-        }
-        const sha = hash as string;
-        if (request.query !== undefined && sha256Hex(request.query) !== sha) reject(rejection('The query text does not match its sha256 hash', 'BAD_REQUEST'));
-        const { persistedQuery: _reference, ...extensions } = request.extensions!;
-        const registered = await opts.documents.find(contextValue.actor.partner, sha);
-        if (registered === undefined && (opts.enforce || request.query === undefined)) {
-          contextValue.log.info({ documentId: `sha256:${sha}` }, 'document not registered');
-          // Without enforcement, an APQ client (hash first) retries with the text on NOT_FOUND.
-          if (!opts.enforce) reject(rejection(`Document sha256:${sha} not found`, 'PERSISTED_QUERY_NOT_FOUND'));
-          notAllowed(sha);
-        }
-        request.query = registered ?? request.query;
-        request.extensions = extensions;
-        return;
-      }
-      if (!opts.enforce || typeof request.query !== 'string' || !request.query) return; // Apollo answers a missing query.
-      const hash = sha256Hex(request.query);
-      if ((await opts.documents.find(contextValue.actor.partner, hash)) !== undefined) return;
-      contextValue.log.info({ documentId: `sha256:${hash}` }, 'document not registered');
-      notAllowed(hash);
-    },
-    async unexpectedErrorProcessingRequest({ error }) {
-      if (answered.has(error)) throw error;
-    },
-  };
-}
-
 /**
  * GraphQL over HTTP names a persisted document `documentId: "sha256:<hex>"` (POST body or GET
  * parameter); Apollo Server knows only `extensions.persistedQuery`, and drops unknown body fields.
  * Rewrites the one into the other, before Apollo reads the request.
  */
 export function documentIdAsPersistedQuery(body: unknown, search: string): { body: unknown; search: string } {
-  // Only `sha256:` ids are known; anything else becomes an empty hash, which the plugin refuses (BAD_REQUEST).
+  // Only `sha256:` ids are known; anything else becomes an empty hash, which admission refuses (BAD_REQUEST).
   const reference = (documentId: string) => ({ version: 1, sha256Hash: documentId.startsWith('sha256:') ? documentId.slice('sha256:'.length) : '' });
   if (body && typeof body === 'object' && !Array.isArray(body) && typeof (body as { documentId?: unknown }).documentId === 'string') {
     const { documentId, ...rest } = body as { documentId: string; extensions?: unknown };

@@ -1,4 +1,4 @@
-import { Client, createClient } from 'graphql-ws';
+import { Client, createClient, SubscribePayload } from 'graphql-ws';
 import WebSocket from 'ws';
 import { RunningServer } from '../../src/server';
 import { eventually, TestApp } from '../helpers/app';
@@ -21,10 +21,10 @@ export interface Collected {
   dispose(): void;
 }
 
-/** Subscribes and keeps everything that arrives. */
-export function collect(client: Client, query: string, variables?: Record<string, unknown>): Collected {
+/** Subscribes and keeps everything that arrives; `query` may be a whole payload (e.g. with a persisted reference). */
+export function collect(client: Client, query: string | SubscribePayload, variables?: Record<string, unknown>): Collected {
   const c: Collected = { results: [], errors: [], completed: false, dispose: () => undefined };
-  c.dispose = client.subscribe({ query, variables }, {
+  c.dispose = client.subscribe(typeof query === 'string' ? { query, variables } : query, {
     next: (r) => void c.results.push(r),
     error: (e) => void c.errors.push(e),
     complete: () => void (c.completed = true),
@@ -68,3 +68,9 @@ export const settled = (app: TestApp) =>
     }
     return true;
   }, 15000, 50);
+
+/** Rate limits count in fixed one-minute windows: start a scenario early in a window, not just before it ends. */
+export async function freshWindow(): Promise<void> {
+  const intoMinute = Date.now() % 60_000;
+  if (intoMinute > 45_000) await new Promise((resolve) => setTimeout(resolve, 60_000 - intoMinute + 200));
+}

@@ -1,6 +1,6 @@
 import { Client } from 'graphql-ws';
 import { eventually, startTestApp, TestApp } from '../helpers/app';
-import { collect, listening, liveClient } from './live';
+import { collect, freshWindow, listening, liveClient } from './live';
 
 /** Subscription starts count against the partner's rate limits, together with its HTTP operations. */
 describe('live subscriptions: rate limits', () => {
@@ -18,6 +18,7 @@ describe('live subscriptions: rate limits', () => {
 
   it('refuses the subscription over the limit with RATE_LIMITED, and HTTP operations share the counter', async () => {
     const query = 'subscription Inbox { referralUpdated(filter: { role: inbox }) { type } }';
+    await freshWindow();
     collect(client, query);
     collect(client, query);
     await listening(app.server!, 2);
@@ -28,5 +29,5 @@ describe('live subscriptions: rate limits', () => {
     expect(over.errors[0]).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'RATE_LIMITED', limit: 'operations', retryAfter: expect.any(Number) }) })]);
     const refusedHttp = await app.gql('rheine-social', '{ viewer { subject } }');
     expect(refusedHttp.status).toBe(429);
-  });
+  }, 75_000);
 });

@@ -1,0 +1,56 @@
+import { ApolloServerPlugin, HeaderMap, HTTPGraphQLResponse } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+import { Admission, formatErrors, Refusal } from './admission';
+import { GatewayContext } from './context';
+
+/**
+ * Admission for HTTP operations: Apollo Server reads the request (GET/POST, CSRF, no batches), the
+ * gateway authenticates it (context), and then, before Apollo looks at the document, admission
+ * decides. An admitted operation continues with its resolved text (Apollo parses it again but does
+ * not validate it again: the server runs with `dangerouslyDisableValidation`, admission validated it
+ * against the same schema). A refusal is handed to the context's onRefusal and thrown: Apollo
+ * stops, and the HTTP handler answers with the refusal (refusalResponse), all of its errors included.
+ */
+export function admissionPlugin(admission: Admission): ApolloServerPlugin<GatewayContext> {
+  const thrown = new WeakSet<Error>();
+  return {
+    async requestDidStart({ request, contextValue }) {
+      const caller = { partner: contextValue.actor.partner, log: contextValue.log };
+      const { query, extensions, operationName, variables } = request;
+      const verdict = await admission.admit(caller, {
+        transport: 'http',
+        method: request.http?.method,
+        query,
+        extensions,
+        operationName,
+        variables,
+      });
+      if (!verdict.admitted) {
+        contextValue.onRefusal?.(verdict);
+        // Where no handler answers with the refusal (Apollo's executeOperation), Apollo answers its first error.
+        const [first] = verdict.errors;
+        const http = { status: verdict.status, headers: new HeaderMap(Object.entries(verdict.headers)) };
+        const { nodes, source, positions } = first;
+        const extended = { ...first.extensions, http };
+        const error = new GraphQLError(first.message, { nodes, source, positions, extensions: extended });
+        thrown.add(error);
+        throw error;
+      }
+      request.query = verdict.text;
+      request.extensions = verdict.extensions;
+    },
+    // Apollo hands errors thrown before execution here; rethrowing makes this error the response.
+    async unexpectedErrorProcessingRequest({ error }) {
+      if (thrown.has(error)) throw error;
+    },
+  };
+}
+
+/** A refusal as an HTTP response, in the content type Apollo chose for the request. */
+export function refusalResponse(refusal: Refusal, answered: HTTPGraphQLResponse): HTTPGraphQLResponse {
+  const contentType = answered.headers.get('content-type') ?? 'application/json; charset=utf-8';
+  const headers = new HeaderMap([['content-type', contentType]]);
+  for (const [name, value] of Object.entries(refusal.headers)) headers.set(name, value);
+  const body = JSON.stringify({ errors: formatErrors(refusal.errors) });
+  return { status: refusal.status, headers, body: { kind: 'complete', string: body } };
+}

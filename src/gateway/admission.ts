@@ -1,0 +1,264 @@
+import {
+  DocumentNode,
+  getNamedType,
+  getOperationAST,
+  GraphQLError,
+  GraphQLFormattedError,
+  GraphQLSchema,
+  isIntrospectionType,
+  Kind,
+  OperationDefinitionNode,
+  parse,
+  specifiedRules,
+  validate,
+  ValidationRule,
+} from 'graphql';
+import { Config } from '../config';
+import { formatError } from '../shared/errors';
+import { Logger } from '../shared/logger';
+import { ARMOR_LIMITS, createArmor, scrubSuggestions } from './armor';
+import { Metrics } from './metrics';
+import { estimateCost, RateLimiter } from './rate-limit';
+import { CachedTrustedDocuments, NOT_ALLOWED, sha256Hex } from './trusted-documents';
+
+/**
+ * Admission: the one check every operation passes before it runs, over HTTP (admission.apollo.ts)
+ * and over WebSocket (subscriptions-server.ts) alike. In this order, stopping at the first refusal:
+ *
+ * 1. the document: a persisted reference resolves to the partner's registered text; with
+ *    TRUSTED_DOCUMENTS on only registered texts pass (nothing else is parsed);
+ * 2. parsing, with the token limit;
+ * 3. validation against the schema with the query limits (depth, aliases, cost, directives) and,
+ *    in production, without introspection;
+ * 4. the operation to run, and whether it belongs on this transport (HTTP: queries and mutations,
+ *    GET queries only; WebSocket: subscriptions only);
+ * 5. the partner's rate limits (operations and estimated cost per minute, shared by both transports).
+ *
+ * A refusal carries its errors (message and extensions.code) and the HTTP status and headers
+ * they are answered with; WebSocket sends the same errors in its `error` message.
+ */
+
+export type Transport = 'http' | 'websocket';
+
+/** Who asks: an authenticated partner. */
+export interface Caller {
+  partner: string;
+  log: Logger;
+}
+
+export interface AdmissionRequest {
+  transport: Transport;
+  /** The HTTP method: GET runs queries only. */
+  method?: string;
+  /** The document's text; empty counts as absent (graphql-ws always sends a string). */
+  query?: string | null;
+  /** `persistedQuery` here is a reference to a registered document (HTTP `documentId` is rewritten into it). */
+  extensions?: Record<string, unknown> | null;
+  operationName?: string | null;
+  variables?: Record<string, unknown> | null;
+}
+
+export interface Admitted {
+  admitted: true;
+  /** The text that runs: the registered one for a reference. */
+  text: string;
+  document: DocumentNode;
+  operation: OperationDefinitionNode;
+  /** The request's extensions without the persisted reference (it is resolved). */
+  extensions: Record<string, unknown>;
+  /** As counted against the cost rate limit. */
+  cost: number;
+}
+
+export interface Refusal {
+  admitted: false;
+  /** HTTP status; WebSocket has none (the errors end the subscription). */
+  status: number;
+  headers: Record<string, string>;
+  errors: GraphQLError[];
+}
+
+export type Verdict = Admitted | Refusal;
+
+interface Resolved {
+  text: string;
+  extensions: Record<string, unknown>;
+}
+
+export interface AdmissionOptions {
+  schema: GraphQLSchema;
+  config: Pick<Config, 'env' | 'trustedDocuments'>;
+  /** The process's one cache of registered documents. */
+  documents: CachedTrustedDocuments;
+  /** Without it, no rate limits. */
+  rateLimiter?: RateLimiter;
+  /** Refusals are counted in lotse_graphql_errors_total by code. */
+  metrics?: Metrics;
+}
+
+const HASH = /^[0-9a-f]{64}$/;
+
+function refusal(errors: GraphQLError[], status = 400, headers: Record<string, string> = {}): Refusal {
+  return { admitted: false, status, headers, errors };
+}
+
+const refuse = (message: string, code: string, status = 400, headers: Record<string, string> = {}) =>
+  refusal([new GraphQLError(message, { extensions: { code } })], status, headers);
+
+/** graphql-js's NoSchemaIntrospectionCustomRule, with the code clients of Apollo Server know. */
+const NoIntrospection: ValidationRule = (context) => ({
+  Field(node) {
+    const type = getNamedType(context.getType());
+    if (type && isIntrospectionType(type)) {
+      context.reportError(
+        new GraphQLError(
+          `GraphQL introspection has been disabled, but the requested query contained the field "${node.name.value}".`,
+          { nodes: node, extensions: { validationErrorCode: 'INTROSPECTION_DISABLED' } },
+        ),
+      );
+    }
+  },
+});
+
+export class Admission {
+  private readonly rules: ValidationRule[];
+
+  constructor(private readonly opts: AdmissionOptions) {
+    const production = opts.config.env === 'production';
+    const armor = createArmor({ env: opts.config.env });
+    this.rules = [...specifiedRules, ...armor.validationRules, ...(production ? [NoIntrospection] : [])];
+  }
+
+  get schema(): GraphQLSchema {
+    return this.opts.schema;
+  }
+
+  async admit(caller: Caller, request: AdmissionRequest): Promise<Verdict> {
+    const verdict = await this.decide(caller, request);
+    if (!verdict.admitted) {
+      const codes = verdict.errors.map((e) => String(e.extensions.code));
+      for (const code of codes) this.opts.metrics?.graphqlErrors.inc({ code });
+      caller.log.info({ transport: request.transport, codes, status: verdict.status }, 'operation refused');
+    }
+    return verdict;
+  }
+
+  private async decide(caller: Caller, request: AdmissionRequest): Promise<Verdict> {
+    const resolved = await this.resolve(caller, request);
+    if ('admitted' in resolved) return resolved;
+    const document = this.parse(resolved.text);
+    if ('admitted' in document) return document;
+    const invalid = validate(this.opts.schema, document, this.rules);
+    if (invalid.length) return refusal(invalid.map(validationError));
+    const operation = getOperationAST(document, request.operationName ?? undefined);
+    if (!operation) {
+      return refuse(operationProblem(document, request.operationName), 'OPERATION_RESOLUTION_FAILURE');
+    }
+    const misplaced = transportProblem(operation, request);
+    if (misplaced) return misplaced;
+    const cost = estimateCost(this.opts.schema, document, operation, request.variables ?? undefined);
+    const limited = await this.opts.rateLimiter?.check(caller.partner, cost, caller.log);
+    if (limited) return refusal([limited], 429, { 'retry-after': String(limited.extensions.retryAfter) });
+    return { admitted: true, text: resolved.text, document, operation, extensions: resolved.extensions, cost };
+  }
+
+  /** Step 1: the text to run, from the request's text or its persisted reference. */
+  private async resolve(caller: Caller, request: AdmissionRequest): Promise<Resolved | Refusal> {
+    const enforce = this.opts.config.trustedDocuments;
+    const query = request.query || undefined;
+    const { persistedQuery: reference, ...extensions } = request.extensions ?? {};
+    const notAllowed = (hash: string) => {
+      caller.log.info({ documentId: `sha256:${hash}` }, 'document not registered');
+      return refuse(`Document sha256:${hash} is not allowed`, NOT_ALLOWED);
+    };
+    if (reference !== undefined) {
+      const { version, sha256Hash: hash } = (reference ?? {}) as { version?: unknown; sha256Hash?: unknown };
+      if (version !== 1 || typeof hash !== 'string' || !HASH.test(hash)) {
+        return refuse(
+          'A persisted document is referenced by documentId "sha256:<64 lower-case hex digits>" or ' +
+            'extensions.persistedQuery { version: 1, sha256Hash }',
+          'BAD_REQUEST',
+        );
+      }
+      if (query !== undefined && sha256Hex(query) !== hash) {
+        return refuse('The query text does not match its sha256 hash', 'BAD_REQUEST');
+      }
+      const registered = await this.opts.documents.find(caller.partner, hash);
+      if (registered !== undefined) return { text: registered, extensions };
+      if (enforce) return notAllowed(hash);
+      // Without enforcement, an APQ client (hash first) retries with the text on NOT_FOUND.
+      if (query === undefined) return refuse(`Document sha256:${hash} not found`, 'PERSISTED_QUERY_NOT_FOUND');
+      return { text: query, extensions };
+    }
+    if (query === undefined) {
+      const message = 'GraphQL operations must contain a non-empty `query` or a `persistedQuery` extension.';
+      return refuse(message, 'BAD_REQUEST');
+    }
+    if (enforce) {
+      const hash = sha256Hex(query);
+      if ((await this.opts.documents.find(caller.partner, hash)) === undefined) return notAllowed(hash);
+    }
+    return { text: query, extensions };
+  }
+
+  /** Step 2: the token limit stops the parser early; other syntax errors are parse failures. */
+  private parse(text: string): DocumentNode | Refusal {
+    try {
+      return parse(text, { maxTokens: ARMOR_LIMITS.maxTokens });
+    } catch (err) {
+      if (!(err instanceof GraphQLError)) throw err;
+      // graphql-js 16 says "more that 400 tokens"; reported as armor reports its limits.
+      const tokens = /more tha[nt] (\d+) tokens/.exec(err.message);
+      if (tokens) return refuse(`Token limit of ${tokens[1]} exceeded.`, 'GRAPHQL_VALIDATION_FAILED');
+      const { source, positions } = err;
+      const extensions = { code: 'GRAPHQL_PARSE_FAILED' };
+      return refusal([new GraphQLError(err.message, { source, positions, extensions })]);
+    }
+  }
+}
+
+function validationError(e: GraphQLError): GraphQLError {
+  const extensions = { ...e.extensions, code: 'GRAPHQL_VALIDATION_FAILED' };
+  return new GraphQLError(e.message, { nodes: e.nodes, source: e.source, positions: e.positions, extensions });
+}
+
+/** graphql-js's words for a document whose operation cannot be chosen. */
+function operationProblem(document: DocumentNode, operationName: string | null | undefined): string {
+  if (operationName) return `Unknown operation named "${operationName}".`;
+  const some = document.definitions.some((d) => d.kind === Kind.OPERATION_DEFINITION);
+  return some ? 'Must provide operation name if query contains multiple operations.' : 'Must provide an operation.';
+}
+
+/** Step 4: queries and mutations over HTTP (GET: queries only), subscriptions over WebSocket. */
+function transportProblem(operation: OperationDefinitionNode, request: AdmissionRequest): Refusal | undefined {
+  const type = operation.operation;
+  if (request.transport === 'websocket') {
+    if (type === 'subscription') return undefined;
+    return refuse('Only subscriptions run over WebSocket: send queries and mutations to POST /graphql', 'BAD_REQUEST');
+  }
+  if (request.method === 'GET' && type !== 'query') {
+    const message = `GET requests only support query operations, not ${type} operations`;
+    return refuse(message, 'BAD_REQUEST', 405, { allow: 'POST' });
+  }
+  if (type === 'subscription') {
+    return refuse('Subscriptions run over WebSocket (graphql-transport-ws) at /graphql, not over HTTP', 'BAD_REQUEST');
+  }
+  return undefined;
+}
+
+const NONE: ReadonlySet<string> = new Set();
+
+/**
+ * The errors as clients see them, on either transport: no "Did you mean …?", no transport detail
+ * (extensions.http), unknown codes masked by formatError. `passThrough` codes skip the masking.
+ */
+export function formatErrors(
+  errors: readonly GraphQLError[],
+  passThrough: ReadonlySet<string> = NONE,
+): GraphQLFormattedError[] {
+  return errors.map((e) => {
+    const { http: _http, ...extensions } = e.extensions ?? {};
+    const formatted: GraphQLFormattedError = { ...e.toJSON(), message: scrubSuggestions(e.message), extensions };
+    return passThrough.has(String(extensions.code)) ? formatted : formatError(formatted, e);
+  });
+}
