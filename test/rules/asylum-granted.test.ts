@@ -2,6 +2,7 @@ import { benefitSwitchOn } from '../../src/rules/asylum-granted.rule';
 import { ruleJobId } from '../../src/rules/rules.worker';
 import { systemActor } from '../../src/shared/actor';
 import { eventually, flushPrefix, startTestApp, TestApp } from '../helpers/app';
+import { afterJob } from '../helpers/wait';
 import { biography, eventId, hubEvents, movableClock, processed, referralsOf, registerPerson, replay, ruleCheck, today } from './rules-helpers';
 
 /**
@@ -126,9 +127,10 @@ describe('rule asylum_granted: asylum granted → jobcenter', () => {
       expect(entries.find((e) => e.type === 'handover.gap_flagged')).toEqual({ type: 'handover.gap_flagged', summary, actor: 'lotse' });
     }
     // Flagged once, however often the check runs again.
-    await app.workers!.rules.scheduler.schedule({ rule: 'asylum_granted', personId: granted, dueAt: clock.now() });
-    await app.workers!.rules.resync();
-    await new Promise((r) => setTimeout(r, 500));
+    await afterJob(app.workers!.rules.worker, ruleJobId('asylum_granted', granted), async () => {
+      await app.workers!.rules.scheduler.schedule({ rule: 'asylum_granted', personId: granted, dueAt: clock.now() });
+      await app.workers!.rules.resync();
+    });
     expect(await hubEvents(app, 'handover.gap_flagged', granted)).toHaveLength(1);
     // The person whose record the jobcenter opened in time: no gap.
     expect(await hubEvents(app, 'handover.gap_flagged', answered)).toEqual([]);

@@ -1,6 +1,7 @@
 import { addMonths } from '../../src/rules/rule-support';
 import { ruleJobId } from '../../src/rules/rules.worker';
 import { eventually, flushPrefix, startTestApp, TestApp } from '../helpers/app';
+import { afterJob } from '../helpers/wait';
 import { biography, eventId, hubEvents, movableClock, processed, referralsOf, registerPerson, replay, ruleCheck, today } from './rules-helpers';
 
 /**
@@ -72,8 +73,7 @@ describe('rule euma_turning_18: youth welfare → adult services', () => {
 
   it('the same event processed twice, and the timer firing twice, create one transfer', async () => {
     await replay(app, 'hub', await eventId(app, 'hub', 'person.identifier_added', soon));
-    await app.workers!.rules.scheduler.schedule({ rule: 'euma_turning_18', personId: soon, dueAt: clock.now() });
-    await new Promise((r) => setTimeout(r, 500));
+    await afterJob(app.workers!.rules.worker, ruleJobId('euma_turning_18', soon), () => app.workers!.rules.scheduler.schedule({ rule: 'euma_turning_18', personId: soon, dueAt: clock.now() }));
     expect(await handovers(soon)).toHaveLength(1);
   });
 

@@ -1,0 +1,41 @@
+import type { Job, Worker } from 'bullmq';
+
+/**
+ * Runs `trigger`, then waits until `worker` has finished the job `jobId`; returns the job's result.
+ * A test that asserts a job changed nothing must first know the job ran, or it passes while the job
+ * still waits. The listeners are in place before the trigger, so a job that finishes at once is not
+ * missed; a failed attempt rejects (a job that failed has shown nothing).
+ */
+export async function afterJob<R = unknown>(worker: Worker, jobId: string, trigger: () => Promise<unknown>, timeoutMs = 15000): Promise<R> {
+  let stop = (): void => undefined;
+  const finished = new Promise<R>((resolve, reject) => {
+    const onCompleted = (job: Job, result: R) => {
+      if (job.id !== jobId) return;
+      stop();
+      resolve(result);
+    };
+    const onFailed = (job: Job | undefined, err: Error) => {
+      if (job?.id !== jobId) return;
+      stop();
+      reject(new Error(`job ${jobId} failed: ${err.message}`));
+    };
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error(`job ${jobId} did not finish within ${timeoutMs} ms`));
+    }, timeoutMs);
+    stop = () => {
+      clearTimeout(timer);
+      worker.off('completed', onCompleted);
+      worker.off('failed', onFailed);
+    };
+    worker.on('completed', onCompleted);
+    worker.on('failed', onFailed);
+  });
+  try {
+    await trigger();
+  } catch (err) {
+    stop();
+    throw err;
+  }
+  return finished;
+}
