@@ -13,15 +13,6 @@ type Source = 'city' | 'jobcenter' | 'courses' | 'hub';
 
 export const hubQuery = (app: TestApp, sql: string, params: unknown[] = []): Promise<any[]> => app.container.subgraphs.hub.dataSource.query(sql, params);
 
-/** Registers a person through the API as `partner`; returns the id. */
-export async function registerPerson(app: TestApp, partner: string, input: Record<string, unknown>): Promise<string> {
-  const res = await app.gql(partner, `mutation($input: RegisterPersonInput!) { registerPerson(input: $input) { id } }`, {
-    input: { givenName: 'Amal', familyName: 'Darwish', municipalityKey: '05566076', ...input },
-  });
-  if (res.body.errors) throw new Error(JSON.stringify(res.body.errors));
-  return res.body.data.registerPerson.id;
-}
-
 /** The newest outbox event of a type about a person. */
 export async function eventId(app: TestApp, source: Source, type: string, personId: string): Promise<string> {
   const [row] = await app.container.subgraphs[source].dataSource.query(`SELECT id FROM "${source}".outbox WHERE type = $1 AND person_id = $2 ORDER BY occurred_at DESC, id LIMIT 1`, [type, personId]);
