@@ -1,12 +1,15 @@
 import type { Actor } from '../../src/shared/actor';
 import type { PersonEntity } from '../../src/subgraphs/city/person/person.entity';
-import type { RegisterPersonInput } from '../../src/subgraphs/city/person/person.types';
+import type { AddressInput, RegisterPersonInput } from '../../src/subgraphs/city/person/person.types';
 import { actorFor, mutate, nextNumber, WithContainer, WithGql } from './factory.support';
 
 const GIVEN_NAMES = ['Amal', 'Dawit', 'Lina', 'Omar', 'Samira', 'Yonas', 'Fatima', 'Hamid'];
 
 /** Rheine: every demo partner of the city serves it. */
 export const RHEINE = '05566076';
+
+/** An address in Rheine, for tests that look at which parts of it a partner may see. */
+export const RHEINE_ADDRESS: AddressInput = { street: 'Emsstraße', houseNumber: '3', postalCode: '48431', locality: 'Rheine' };
 
 /** A person to register: a unique family name in Rheine, unless overridden. */
 export function personInput(overrides: Partial<RegisterPersonInput> = {}): RegisterPersonInput {
