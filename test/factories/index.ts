@@ -4,6 +4,7 @@
  * partner; the others call the subgraph's service directly.
  */
 export * from './consent.factory';
+export * from './course.factory';
 export * from './factory.support';
 export * from './household.factory';
 export * from './person.factory';
