@@ -3,6 +3,8 @@ import { Client } from 'graphql-ws';
 import { systemActor } from '../../src/shared/actor';
 import { startGatewayServer, RunningServer } from '../../src/server';
 import { eventually, startTestApp, TestApp } from '../helpers/app';
+import { ResidenceStatusCode } from '../../src/subgraphs/city/residence/residence.types';
+import { recordResidence, registerPerson } from '../factories';
 import { collect, listening, liveClient, received, settled } from './live';
 
 /**
@@ -22,9 +24,9 @@ describe('live subscriptions: delivery', () => {
   beforeAll(async () => {
     app = await startTestApp({ workers: true });
     const system = { ...systemActor(), partner: 'rheine-abh' };
-    const p = await app.container.subgraphs.city.services.persons.register(system, { givenName: 'Amina', familyName: 'Haddad', municipalityKey: '05566076' } as any);
+    const p = await registerPerson(app, system, { givenName: 'Amina', familyName: 'Haddad' });
     personId = p.id;
-    await app.container.subgraphs.city.services.residence.record(system, { personId, status: 'recognised_refugee', validFrom: '2026-01-10' } as any);
+    await recordResidence(app, system, { personId, status: ResidenceStatusCode.recognised_refugee, validFrom: '2026-01-10' });
   });
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((c) => c.dispose()));
