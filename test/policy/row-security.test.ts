@@ -67,7 +67,7 @@ describe('row-level security', () => {
   it('a request’s connections carry its jurisdiction through the gateway too', async () => {
     const actor = { subject: 's', partner: 'rheine-social', scopes: ['persons:read'], jurisdiction: [EMSDETTEN], purpose: 'case_management', requestId: 'req-rls' };
     // The service's own scoping and the database agree; a person outside is invisible either way.
-    const page = await as(actor.jurisdiction, () => app.container.subgraphs.city.services.persons.list(actor as any, { first: 10 }));
+    const page = await as(actor.jurisdiction, () => app.container.subgraphs.city.services.persons.list(actor, { first: 10 }));
     expect(page.edges.map((e) => e.node.familyName)).toEqual(['Emsdetten']);
   });
 });

@@ -224,7 +224,7 @@ describe('cooperation agreements and deadlines', () => {
     await Promise.all([
       scheduler().resync(),
       scheduler().resync(),
-      ...ids.flatMap((id) => ['acknowledge', 'decide', 'start'].map((kind) => agreements().processDue(id, kind as any))),
+      ...ids.flatMap((id) => (['acknowledge', 'decide', 'start'] as const).map((kind) => agreements().processDue(id, kind))),
     ]);
     await scheduler().resync();
 
