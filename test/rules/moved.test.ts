@@ -2,7 +2,8 @@ import { systemActor } from '../../src/shared/actor';
 import { LegalDomain, PartnerKind } from '../../src/subgraphs/hub/partner/partner.types';
 import { eventually, startTestApp, TestApp } from '../helpers/app';
 import { biography, eventId, hubEvents, hubQuery, processed, referralsOf, replay } from './rules-helpers';
-import { registerPerson, registerPersonViaApi } from '../factories';
+import { createReferralViaApi, ForPerson, registerPerson, registerPersonViaApi } from '../factories';
+import type { CreateReferralInput } from '../../src/subgraphs/hub/referral/referral.types';
 
 /**
  * Rule 4 end to end: a move to another municipality hands on what the partners of the old one
@@ -30,10 +31,10 @@ describe('rule moved: moved away / moved in', () => {
   });
   afterAll(() => app?.stop());
 
-  const refer = async (sender: string, input: Record<string, unknown>) => {
-    const res = await app.gql(sender, `mutation($input: CreateReferralInput!) { createReferral(input: $input) { id status } }`, { input: { ...input, send: true } });
-    expect(res.body.data?.createReferral.status).toBe('requested');
-    return res.body.data.createReferral.id as string;
+  const refer = async (sender: string, input: ForPerson<CreateReferralInput>) => {
+    const created = await createReferralViaApi(app, sender, input);
+    expect(created.status).toBe('requested');
+    return created.id;
   };
   const move = async (personId: string, municipalityKey: string) => {
     await app.container.subgraphs.city.services.persons.move({ ...systemActor(), partner: 'rheine-social' }, { personId, municipalityKey });

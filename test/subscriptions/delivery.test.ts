@@ -4,7 +4,7 @@ import { systemActor } from '../../src/shared/actor';
 import { startGatewayServer, RunningServer } from '../../src/server';
 import { eventually, startTestApp, TestApp } from '../helpers/app';
 import { ResidenceStatusCode } from '../../src/subgraphs/city/residence/residence.types';
-import { recordResidence, registerPerson } from '../factories';
+import { createReferralViaApi, recordConsentViaApi, recordResidence, registerPerson } from '../factories';
 import { collect, listening, liveClient, received, settled } from './live';
 
 /**
@@ -36,11 +36,7 @@ describe('live subscriptions: delivery', () => {
   afterAll(() => app?.stop());
 
   const sendReferral = async (sender: string, receiver: string, purpose: string, referralType: string) => {
-    const res = await app.gql(sender, `mutation($input: CreateReferralInput!) { createReferral(input: $input) { id status } }`, {
-      input: { personId, receiver, purpose, referralType, send: true },
-    });
-    expect(res.body.errors).toBeUndefined();
-    return res.body.data.createReferral.id as string;
+    return (await createReferralViaApi(app, sender, { personId, receiver, purpose, referralType })).id;
   };
 
   it('referralUpdated reaches a party of the referral, not a stranger; fields are authorized and audited as in a query', async () => {
@@ -75,7 +71,7 @@ describe('live subscriptions: delivery', () => {
     }
 
     // The stranger's first event is one it may see; the accepted referral, published earlier, was dropped.
-    await app.gql('rheine-social', `mutation($p: ID!) { recordConsent(input: { personId: $p, purpose: "case_management", recipients: ["caritas-rheine"], categories: ["identity"], evidenceRef: "Einwilligung 2026/7" }) { id } }`, { p: personId });
+    await recordConsentViaApi(app, 'rheine-social', { personId, purpose: 'case_management', recipients: ['caritas-rheine'], categories: ['identity'], evidenceRef: 'Einwilligung 2026/7' });
     const own = await sendReferral('rheine-social', 'caritas-rheine', 'case_management', 'social_counselling');
     const [seen] = await received(stranger);
     expect(seen).toEqual({ data: { referralUpdated: { type: 'referral.requested', referral: { id: own } } } });

@@ -1,7 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { eventually, startTestApp, TestApp } from '../helpers/app';
 import { deliveries, deliveryIn, FAST_WEBHOOKS, queueIdle, referToVhs } from './fixtures';
-import { createWebhookEndpoint, RHEINE_ADDRESS, registerPerson } from '../factories';
+import { createWebhookEndpoint, recordConsentViaApi, RHEINE_ADDRESS, registerPerson } from '../factories';
 import { headersOf, Receiver, startReceiver } from './receiver';
 
 /**
@@ -29,12 +29,8 @@ describe('webhooks and data protection', () => {
   const clearEndpoints = async (...partners: string[]) => {
     for (const p of partners) for (const id of await endpointsOf(p)) await app.gql(p, `mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }`, { id });
   };
-  const consent = async (personId: string, recipients: string[], categories: string[]) => {
-    const r = await app.gql('rheine-social', `mutation($i: RecordConsentInput!) { recordConsent(input: $i) { id } }`, {
-      i: { personId, purpose: 'integration_course_referral', recipients, categories, evidenceRef: 'Einwilligung 2026/77' },
-    });
-    return r.body.data.recordConsent.id as string;
-  };
+  const consent = (personId: string, recipients: string[], categories: string[]) =>
+    recordConsentViaApi(app, 'rheine-social', { personId, purpose: 'integration_course_referral', recipients, categories, evidenceRef: 'Einwilligung 2026/77' });
   const webhooksWorker = () => app.workers!.webhooks.worker;
   /** A consent-based referral to the VHS whose webhook waits in the queue: the webhooks worker is left paused (each test resumes it). */
   const queuedReferral = async (givenName: string, familyName: string, eventTypes: string[]) => {
