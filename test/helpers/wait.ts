@@ -1,4 +1,16 @@
 import type { Job, Worker } from 'bullmq';
+import { eventually, TestApp } from './app';
+
+type Subgraph = keyof TestApp['container']['subgraphs'];
+
+/**
+ * Waits until the events worker acknowledged an outbox event: every consumer of it (biography,
+ * rules, notifications, webhooks) has run, so what it did not do it will not do later.
+ */
+export async function eventHandled(app: Pick<TestApp, 'container'>, source: Subgraph, eventId: string, timeoutMs = 15000): Promise<void> {
+  const acked = async () => (await app.container.subgraphs[source].dataSource.query(`SELECT acked_at FROM "${source}".outbox WHERE id = $1`, [eventId]))[0]?.acked_at;
+  await eventually(acked, timeoutMs);
+}
 
 /**
  * Runs `trigger`, then waits until `worker` has finished the job `jobId`; returns the job's result.

@@ -1,5 +1,6 @@
 import { Clock } from '../../src/shared/time';
-import { eventually, TestApp } from '../helpers/app';
+import { TestApp } from '../helpers/app';
+import { eventHandled } from '../helpers/wait';
 
 /** Real time moved by `offset` ms: BullMQ's delays keep running, the hub sees a later day. */
 export const movableClock = () => {
@@ -22,7 +23,7 @@ export async function eventId(app: TestApp, source: Source, type: string, person
 
 /** Waits until the events worker acknowledged an event (every consumer, the rules included, ran). */
 export async function processed(app: TestApp, source: Source, id: string): Promise<void> {
-  await eventually(async () => (await app.container.subgraphs[source].dataSource.query(`SELECT acked_at FROM "${source}".outbox WHERE id = $1`, [id]))[0]?.acked_at, 15000);
+  await eventHandled(app, source, id);
 }
 
 /** Delivers an already handled event once more, as Redis redelivery would: the job is gone, the row unacknowledged. */
