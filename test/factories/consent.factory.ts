@@ -13,18 +13,20 @@ export const consentInput = (input: ForPerson<RecordConsentInput>): RecordConsen
 });
 
 /** Records a consent through the hub's service, as `who` (usually the advice & support team). */
-export function recordConsent(app: WithContainer, who: string | Actor, input: ForPerson<RecordConsentInput>): Promise<ConsentEntity> {
+export function recordConsent(
+  app: WithContainer,
+  who: string | Actor,
+  input: ForPerson<RecordConsentInput>,
+): Promise<ConsentEntity> {
   return app.container.subgraphs.hub.services.consents.record(actorFor(who), consentInput(input));
 }
 
 /** Records a consent through the API, as `partner`; returns its id. */
-export async function recordConsentViaApi(app: WithGql, partner: string, input: ForPerson<RecordConsentInput>): Promise<string> {
+export async function recordConsentViaApi(
+  app: WithGql,
+  partner: string,
+  input: ForPerson<RecordConsentInput>,
+): Promise<string> {
   const query = `mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id } }`;
   return (await mutate<{ id: string }>(app, partner, 'recordConsent', query, { input: consentInput(input) })).id;
-}
-
-/** Withdraws a consent through the API, as `partner`. */
-export async function withdrawConsentViaApi(app: WithGql, partner: string, consentId: string): Promise<void> {
-  const query = `mutation($input: WithdrawConsentInput!) { withdrawConsent(input: $input) { id } }`;
-  await mutate(app, partner, 'withdrawConsent', query, { input: { consentId } });
 }

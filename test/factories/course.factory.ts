@@ -6,13 +6,20 @@ import type { RegisterCourseProviderInput } from '../../src/subgraphs/courses/pr
 import { actorFor, WithContainer } from './factory.support';
 import { RHEINE } from './person.factory';
 
+type CourseOverrides = Partial<CreateCourseInput> & { providerId: string };
+
 /** Registers the course provider of partner `slug` (named after it, in Rheine), acting as that partner. */
-export function registerCourseProvider(app: WithContainer, slug: string, overrides: Partial<RegisterCourseProviderInput> = {}): Promise<CourseProviderEntity> {
-  return app.container.subgraphs.courses.services.providers.register(actorFor(slug), { partnerSlug: slug, name: slug, municipalityKey: RHEINE, ...overrides });
+export function registerCourseProvider(
+  app: WithContainer,
+  slug: string,
+  overrides: Partial<RegisterCourseProviderInput> = {},
+): Promise<CourseProviderEntity> {
+  const input = { partnerSlug: slug, name: slug, municipalityKey: RHEINE, ...overrides };
+  return app.container.subgraphs.courses.services.providers.register(actorFor(slug), input);
 }
 
 /** A course to create: a B1 integration course in Rheine with 20 places, starting 2099-03-01, unless overridden. */
-export const courseInput = (input: Partial<CreateCourseInput> & { providerId: string }): CreateCourseInput => ({
+export const courseInput = (input: CourseOverrides): CreateCourseInput => ({
   title: 'Integrationskurs',
   kind: CourseKind.integration_course,
   targetLevel: CefrLevel.B1,
@@ -26,6 +33,6 @@ export const courseInput = (input: Partial<CreateCourseInput> & { providerId: st
 });
 
 /** Creates a course through the courses' service, as `who` (the provider's partner, or an actor). */
-export function createCourse(app: WithContainer, who: string | Actor, input: Partial<CreateCourseInput> & { providerId: string }): Promise<CourseEntity> {
+export function createCourse(app: WithContainer, who: string | Actor, input: CourseOverrides): Promise<CourseEntity> {
   return app.container.subgraphs.courses.services.courses.create(actorFor(who), courseInput(input));
 }

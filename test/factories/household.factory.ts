@@ -1,7 +1,7 @@
-import type { RegisterPersonInput } from '../../src/subgraphs/city/person/person.types';
 import { systemActor } from '../../src/shared/actor';
-import { registerPerson, registerPersonViaApi } from './person.factory';
+import type { RegisterPersonInput } from '../../src/subgraphs/city/person/person.types';
 import type { WithContainer, WithGql } from './factory.support';
+import { registerPerson, registerPersonViaApi } from './person.factory';
 
 export interface Household {
   householdId: string;
@@ -22,17 +22,24 @@ export async function householdOf(app: WithContainer, personId: string): Promise
 export async function registerHousehold(app: WithContainer, partner: string, members: Member[]): Promise<Household> {
   const [first, ...rest] = members;
   const head = await registerPerson(app, partner, { ...first, newHousehold: true });
-  const householdId = head.householdId!;
-  const others = [];
-  for (const m of rest) others.push(await registerPerson(app, partner, { ...m, householdId }));
-  return { householdId, personIds: [head.id, ...others.map((p) => p.id)] };
+  if (!head.householdId) throw new Error('the first member started no household');
+  const personIds = [head.id];
+  for (const m of rest) {
+    personIds.push((await registerPerson(app, partner, { ...m, householdId: head.householdId })).id);
+  }
+  return { householdId: head.householdId, personIds };
 }
 
-/** The same through the API, as `partner`. */
-export async function registerHouseholdViaApi(app: WithContainer & WithGql, partner: string, members: Member[]): Promise<Household> {
+/** The same through the API, as `partner` (the household's id is read through the city's service). */
+export async function registerHouseholdViaApi(
+  app: WithContainer & WithGql,
+  partner: string,
+  members: Member[],
+): Promise<Household> {
   const [first, ...rest] = members;
   const head = await registerPersonViaApi(app, partner, { ...first, newHousehold: true });
-  const householdId = (await householdOf(app, head))!;
+  const householdId = await householdOf(app, head);
+  if (!householdId) throw new Error('the first member started no household');
   const personIds = [head];
   for (const m of rest) personIds.push(await registerPersonViaApi(app, partner, { ...m, householdId }));
   return { householdId, personIds };

@@ -9,21 +9,35 @@ const GIVEN_NAMES = ['Amal', 'Dawit', 'Lina', 'Omar', 'Samira', 'Yonas', 'Fatima
 export const RHEINE = '05566076';
 
 /** An address in Rheine, for tests that look at which parts of it a partner may see. */
-export const RHEINE_ADDRESS: AddressInput = { street: 'Emsstraße', houseNumber: '3', postalCode: '48431', locality: 'Rheine' };
+export const RHEINE_ADDRESS: AddressInput = {
+  street: 'Emsstraße',
+  houseNumber: '3',
+  postalCode: '48431',
+  locality: 'Rheine',
+};
 
 /** A person to register: a unique family name in Rheine, unless overridden. */
 export function personInput(overrides: Partial<RegisterPersonInput> = {}): RegisterPersonInput {
   const n = nextNumber();
-  return { givenName: GIVEN_NAMES[n % GIVEN_NAMES.length], familyName: `Person${n}`, municipalityKey: RHEINE, ...overrides };
+  const givenName = GIVEN_NAMES[n % GIVEN_NAMES.length];
+  return { givenName, familyName: `Person${n}`, municipalityKey: RHEINE, ...overrides };
 }
 
 /** Registers a person through the city's service, as `who` (a partner slug or an actor). */
-export function registerPerson(app: WithContainer, who: string | Actor, overrides: Partial<RegisterPersonInput> = {}): Promise<PersonEntity> {
+export function registerPerson(
+  app: WithContainer,
+  who: string | Actor,
+  overrides: Partial<RegisterPersonInput> = {},
+): Promise<PersonEntity> {
   return app.container.subgraphs.city.services.persons.register(actorFor(who), personInput(overrides));
 }
 
 /** Registers a person through the API, as `partner`; returns the id. */
-export async function registerPersonViaApi(app: WithGql, partner: string, overrides: Partial<RegisterPersonInput> = {}): Promise<string> {
+export async function registerPersonViaApi(
+  app: WithGql,
+  partner: string,
+  overrides: Partial<RegisterPersonInput> = {},
+): Promise<string> {
   const query = `mutation($input: RegisterPersonInput!) { registerPerson(input: $input) { id } }`;
   return (await mutate<{ id: string }>(app, partner, 'registerPerson', query, { input: personInput(overrides) })).id;
 }

@@ -1,8 +1,8 @@
 import type { Actor } from '../../src/shared/actor';
 import type { ResidenceStatusEntity } from '../../src/subgraphs/city/residence/residence.entity';
 import { RecordResidenceStatusInput, ResidenceStatusCode } from '../../src/subgraphs/city/residence/residence.types';
-import type { OpenJobcenterRecordInput } from '../../src/subgraphs/jobcenter/record/record.types';
 import type { JobcenterRecordEntity } from '../../src/subgraphs/jobcenter/record/record.entity';
+import type { OpenJobcenterRecordInput } from '../../src/subgraphs/jobcenter/record/record.types';
 import { actorFor, ForPerson, nextNumber, WithContainer } from './factory.support';
 import { RHEINE } from './person.factory';
 
@@ -14,7 +14,11 @@ export const residenceInput = (input: ForPerson<RecordResidenceStatusInput>): Re
 });
 
 /** Records a residence status through the city's service, as `who` (usually the immigration office). */
-export function recordResidence(app: WithContainer, who: string | Actor, input: ForPerson<RecordResidenceStatusInput>): Promise<ResidenceStatusEntity> {
+export function recordResidence(
+  app: WithContainer,
+  who: string | Actor,
+  input: ForPerson<RecordResidenceStatusInput>,
+): Promise<ResidenceStatusEntity> {
   return app.container.subgraphs.city.services.residence.record(actorFor(who), residenceInput(input));
 }
 
@@ -27,6 +31,10 @@ export const jobcenterRecordInput = (input: ForPerson<OpenJobcenterRecordInput>)
 });
 
 /** Opens a jobcenter record through the jobcenter's service, as `who` (usually jobcenter-steinfurt). */
-export function openJobcenterRecord(app: WithContainer, who: string | Actor, input: ForPerson<OpenJobcenterRecordInput>): Promise<JobcenterRecordEntity> {
+export function openJobcenterRecord(
+  app: WithContainer,
+  who: string | Actor,
+  input: ForPerson<OpenJobcenterRecordInput>,
+): Promise<JobcenterRecordEntity> {
   return app.container.subgraphs.jobcenter.services.records.open(actorFor(who), jobcenterRecordInput(input));
 }

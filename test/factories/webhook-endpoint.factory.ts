@@ -5,11 +5,22 @@ import { mutate, WithGql } from './factory.support';
 export type EndpointOverrides = Partial<CreateWebhookEndpointInput> & { url: string };
 
 /** An endpoint to create: told of requested referrals, unless overridden. */
-export const webhookEndpointInput = (input: EndpointOverrides): CreateWebhookEndpointInput => ({ eventTypes: ['referral.requested'], ...input });
+export const webhookEndpointInput = (input: EndpointOverrides): CreateWebhookEndpointInput => ({
+  eventTypes: ['referral.requested'],
+  ...input,
+});
 
 /** Creates a webhook endpoint through the API, as `partner`; returns its id and the signing secret. */
-export async function createWebhookEndpoint(app: WithGql, partner: string, input: EndpointOverrides): Promise<{ id: string; secret: string }> {
-  const query = `mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { endpoint { id } secret } }`;
-  const created = await mutate<{ endpoint: { id: string }; secret: string }>(app, partner, 'createWebhookEndpoint', query, { input: webhookEndpointInput(input) });
+export async function createWebhookEndpoint(
+  app: WithGql,
+  partner: string,
+  input: EndpointOverrides,
+): Promise<{ id: string; secret: string }> {
+  const query = `mutation($input: CreateWebhookEndpointInput!) {
+    createWebhookEndpoint(input: $input) { endpoint { id } secret }
+  }`;
+  const variables = { input: webhookEndpointInput(input) };
+  type Created = { endpoint: { id: string }; secret: string };
+  const created = await mutate<Created>(app, partner, 'createWebhookEndpoint', query, variables);
   return { id: created.endpoint.id, secret: created.secret };
 }

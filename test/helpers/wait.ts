@@ -7,9 +7,15 @@ type Subgraph = keyof TestApp['container']['subgraphs'];
  * Waits until the events worker acknowledged an outbox event: every consumer of it (biography,
  * rules, notifications, webhooks) has run, so what it did not do it will not do later.
  */
-export async function eventHandled(app: Pick<TestApp, 'container'>, source: Subgraph, eventId: string, timeoutMs = 15000): Promise<void> {
-  const acked = async () => (await app.container.subgraphs[source].dataSource.query(`SELECT acked_at FROM "${source}".outbox WHERE id = $1`, [eventId]))[0]?.acked_at;
-  await eventually(acked, timeoutMs);
+export async function eventHandled(
+  app: Pick<TestApp, 'container'>,
+  source: Subgraph,
+  eventId: string,
+  timeoutMs = 15000,
+): Promise<void> {
+  const sql = `SELECT acked_at FROM "${source}".outbox WHERE id = $1`;
+  const ds = app.container.subgraphs[source].dataSource;
+  await eventually(async () => (await ds.query(sql, [eventId]))[0]?.acked_at, timeoutMs);
 }
 
 /**
@@ -18,7 +24,12 @@ export async function eventHandled(app: Pick<TestApp, 'container'>, source: Subg
  * still waits. The listeners are in place before the trigger, so a job that finishes at once is not
  * missed; a failed attempt rejects (a job that failed has shown nothing).
  */
-export async function afterJob<R = unknown>(worker: Worker, jobId: string, trigger: () => Promise<unknown>, timeoutMs = 15000): Promise<R> {
+export async function afterJob<R = unknown>(
+  worker: Worker,
+  jobId: string,
+  trigger: () => Promise<unknown>,
+  timeoutMs = 15000,
+): Promise<R> {
   let stop = (): void => undefined;
   const finished = new Promise<R>((resolve, reject) => {
     const onCompleted = (job: Job, result: R) => {
