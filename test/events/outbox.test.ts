@@ -1,4 +1,6 @@
 import { startTestApp, TestApp, eventually, flushPrefix } from '../helpers/app';
+import { registerPerson } from '../factories';
+import type { RegisterPersonInput } from '../../src/subgraphs/city/person/person.types';
 import { systemActor } from '../../src/shared/actor';
 import { EVENT_TYPES } from '../../src/events/event-types';
 import { assertJobHandlers } from '../../src/jobs/job.registry';
@@ -12,8 +14,7 @@ describe('transactional outbox', () => {
   });
   afterAll(() => app?.stop());
 
-  const register = (familyName: string, extra: Record<string, unknown> = {}) =>
-    app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: 'rheine-social' }, { givenName: 'Amina', familyName, municipalityKey: '05566076', ...extra } as any);
+  const register = (familyName: string, extra: Partial<RegisterPersonInput> = {}) => registerPerson(app, 'rheine-social', { givenName: 'Amina', familyName, ...extra });
 
   it('a failed transaction leaves neither the change nor its event', async () => {
     const persons = await count(app, 'SELECT count(*)::int AS n FROM city.person');

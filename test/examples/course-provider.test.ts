@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { Receiver, startReceiver, WebhookEvent } from '../../examples/course-provider/server';
-import { systemActor } from '../../src/shared/actor';
 import { eventually, startTestApp, TestApp } from '../helpers/app';
+import { createReferralViaApi, createWebhookEndpoint, registerPerson } from '../factories';
 
 /**
  * The example receiver in examples/course-provider against a real hub (gateway, workers,
@@ -24,15 +24,11 @@ describe('example course-provider receiver', () => {
   /** Registers an endpoint for `partner`, starts the example receiver with its secret and points the endpoint at it. */
   async function connect(partner: string, eventTypes: string[], capacity: number, onEvent: (event: WebhookEvent, webhookId: string) => void) {
     // The receiver needs the secret, the endpoint the receiver's URL: register first, then point it there.
-    const created = await app.gql(partner, `mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { endpoint { id } secret } }`, {
-      input: { url: 'http://127.0.0.1:9/not-yet', eventTypes, description: 'Example receiver' },
-    });
-    expect(created.body.errors).toBeUndefined();
-    const { endpoint, secret: whsec } = created.body.data.createWebhookEndpoint;
+    const { id: endpointId, secret: whsec } = await createWebhookEndpoint(app, partner, { url: 'http://127.0.0.1:9/not-yet', eventTypes, description: 'Example receiver' });
     const started = await startReceiver({ secret: whsec, lotseUrl: app.url, token: await app.token(partner), capacity, port: 0, onEvent, log: () => undefined });
-    const updated = await app.gql(partner, `mutation($id: ID!, $url: String!) { updateWebhookEndpoint(id: $id, input: { url: $url }) { url enabled } }`, { id: endpoint.id, url: started.url });
+    const updated = await app.gql(partner, `mutation($id: ID!, $url: String!) { updateWebhookEndpoint(id: $id, input: { url: $url }) { url enabled } }`, { id: endpointId, url: started.url });
     expect(updated.body.data.updateWebhookEndpoint).toEqual({ url: started.url, enabled: true });
-    return { receiver: started, endpointId: endpoint.id as string, secret: whsec as string };
+    return { receiver: started, endpointId, secret: whsec };
   }
 
   beforeAll(async () => {
@@ -51,13 +47,10 @@ describe('example course-provider receiver', () => {
    * referral: it sees the person's identity and contact data only while the referral is open.
    */
   async function referToVhs(givenName: string, send = true): Promise<string> {
-    const person = await app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: 'rheine-abh' }, { givenName, familyName: 'Tesfaye', municipalityKey: '05566076' } as any);
-    const referral = await app.gql('jobcenter-steinfurt', `mutation($input: CreateReferralInput!) { createReferral(input: $input) { id status } }`, {
-      input: { personId: person.id, receiver: 'vhs-rheine', purpose: 'integration_course_referral', referralType: 'integration_course', send },
-    });
-    expect(referral.body.errors).toBeUndefined();
-    expect(referral.body.data.createReferral.status).toBe(send ? 'requested' : 'draft');
-    return referral.body.data.createReferral.id;
+    const person = await registerPerson(app, 'rheine-abh', { givenName, familyName: 'Tesfaye' });
+    const referral = await createReferralViaApi(app, 'jobcenter-steinfurt', { personId: person.id, receiver: 'vhs-rheine', purpose: 'integration_course_referral', referralType: 'integration_course', send });
+    expect(referral.status).toBe(send ? 'requested' : 'draft');
+    return referral.id;
   }
 
   /** The referral as its sender sees it, once it has reached `status`. */

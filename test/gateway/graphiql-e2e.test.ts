@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { startTestApp, TestApp } from '../helpers/app';
+import { registerPersonViaApi } from '../factories';
 import { assertGraphiqlLoads } from '../helpers/graphiql-browser';
 import { EXAMPLE_OPERATIONS } from '../../src/gateway/examples';
 
@@ -15,8 +16,7 @@ maybe('GraphiQL on the gateway', () => {
   afterAll(() => app?.stop());
 
   it('loads, runs the saved cross-subgraph example with its partner token, and stays on localhost', async () => {
-    const reg = await app.gql('rheine-social', `mutation { registerPerson(input: { givenName: "Fatima", familyName: "Rahimi", municipalityKey: "05566076" }) { id } }`);
-    expect(reg.body.errors).toBeUndefined();
+    await registerPersonViaApi(app, 'rheine-social', { givenName: 'Fatima', familyName: 'Rahimi' });
     // The first saved tab as shipped (GraphiQL keeps the tab's operation name, so keep the text).
     await assertGraphiqlLoads(app.url, { query: EXAMPLE_OPERATIONS[0].query, expectText: 'Rahimi' });
   }, 60000);

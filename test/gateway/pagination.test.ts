@@ -1,4 +1,5 @@
 import { startTestApp, TestApp } from '../helpers/app';
+import { registerPersonViaApi } from '../factories';
 
 describe('persons pagination (Relay connection)', () => {
   let app: TestApp;
@@ -6,10 +7,7 @@ describe('persons pagination (Relay connection)', () => {
 
   beforeAll(async () => {
     app = await startTestApp();
-    for (const familyName of names) {
-      const res = await app.gql('rheine-social', `mutation($f: String!) { registerPerson(input: { givenName: "Test", familyName: $f, municipalityKey: "05566076" }) { id } }`, { f: familyName });
-      expect(res.body.errors).toBeUndefined();
-    }
+    for (const familyName of names) await registerPersonViaApi(app, 'rheine-social', { givenName: 'Test', familyName });
   });
   afterAll(() => app?.stop());
 

@@ -1,5 +1,6 @@
 import { Logger as TypeOrmLogger } from 'typeorm';
 import { startTestApp, TestApp } from '../helpers/app';
+import { registerPersonViaApi } from '../factories';
 
 /** House rule: no N+1. A page of persons with every joined field costs the same number of SQL queries for 5 or 30 persons. */
 describe('DataLoaders keep the query count independent of the page size', () => {
@@ -9,8 +10,7 @@ describe('DataLoaders keep the query count independent of the page size', () => 
   beforeAll(async () => {
     app = await startTestApp();
     for (let i = 0; i < 30; i++) {
-      const hh = await app.gql('rheine-social', `mutation($f: String!) { registerPerson(input: { givenName: "Test", familyName: $f, municipalityKey: "05566076", newHousehold: true }) { id } }`, { f: `N${String(i).padStart(2, '0')}` });
-      const id = hh.body.data.registerPerson.id;
+      const id = await registerPersonViaApi(app, 'rheine-social', { givenName: 'Test', familyName: `N${String(i).padStart(2, '0')}`, newHousehold: true });
       await app.gql('rheine-abh', `mutation($id: ID!) { recordResidenceStatus(input: { personId: $id, status: recognised_refugee, validFrom: "2024-01-01" }) { id } }`, { id });
       await app.gql('jobcenter-steinfurt', `mutation($id: ID!, $n: String!) { openJobcenterRecord(input: { personId: $id, customerNumber: $n, municipalityKey: "05566076", startedOn: "2024-02-01" }) { id } }`, { id, n: `845D${String(100000 + i)}` });
     }

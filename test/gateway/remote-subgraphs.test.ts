@@ -6,6 +6,7 @@ import { createLogger } from '../../src/shared/logger';
 import { signDevToken } from '../../src/gateway/dev-key';
 import { REDIS_URL } from '../setup/pg';
 import { startTestApp, TestApp } from '../helpers/app';
+import { registerPersonViaApi } from '../factories';
 
 /** The same supergraph served with subgraphs in other processes (here: other servers), by URL. */
 describe('gateway with remote subgraphs', () => {
@@ -20,8 +21,7 @@ describe('gateway with remote subgraphs', () => {
   beforeAll(async () => {
     // The subgraph processes share the internal secret with the gateway, as in a real split deployment.
     app = await startTestApp({ env: { LOTSE_INTERNAL_SECRET: secret } });
-    const reg = await app.gql('rheine-social', `mutation { registerPerson(input: { givenName: "Oleksandr", familyName: "Tkachenko", nameVariants: ["Olexandr Tkatschenko"], municipalityKey: "05566076" }) { id } }`);
-    const id = reg.body.data.registerPerson.id;
+    const id = await registerPersonViaApi(app, 'rheine-social', { givenName: 'Oleksandr', familyName: 'Tkachenko', nameVariants: ['Olexandr Tkatschenko'] });
     await app.gql('jobcenter-steinfurt', `mutation($id: ID!) { openJobcenterRecord(input: { personId: $id, customerNumber: "845D654321", municipalityKey: "05566076", startedOn: "2025-01-01", benefitStatus: receiving }) { id } }`, { id });
     city = await startSubgraphServer(app.container, 'city', { port: 0, host: '127.0.0.1' });
     jobcenter = await startSubgraphServer(app.container, 'jobcenter', { port: 0, host: '127.0.0.1' });

@@ -1,6 +1,6 @@
-import { systemActor } from '../../src/shared/actor';
 import { Clock } from '../../src/shared/time';
 import { eventually, startTestApp, TestApp } from '../helpers/app';
+import { createReferralViaApi, recordConsentViaApi, registerPerson } from '../factories';
 
 const DAY = 24 * 3600 * 1000;
 const MINUTE = 60 * 1000;
@@ -18,16 +18,12 @@ describe('escalation notifications', () => {
   beforeAll(async () => {
     app = await startTestApp({ workers: true, clock });
     hubQuery = (sql, params = []) => app.container.subgraphs.hub.dataSource.query(sql, params);
-    personId = (await app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: 'rheine-abh' }, { givenName: 'Amina', familyName: 'Yusuf', municipalityKey: '05566076' } as any)).id;
+    personId = (await registerPerson(app, 'rheine-abh', { givenName: 'Amina', familyName: 'Yusuf' })).id;
   });
   afterAll(() => app?.stop());
 
   const send = async (referralType: string, purpose = 'benefit_handover'): Promise<string> => {
-    const res = await app.gql('rheine-abh', `mutation($input: CreateReferralInput!) { createReferral(input: $input) { id status } }`, {
-      input: { personId, receiver: 'jobcenter-steinfurt', purpose, referralType, send: true },
-    });
-    expect(res.body.errors).toBeUndefined();
-    return res.body.data.createReferral.id;
+    return (await createReferralViaApi(app, 'rheine-abh', { personId, receiver: 'jobcenter-steinfurt', purpose, referralType })).id;
   };
   const deadlinesOf = (id: string) => eventually(async () => (await hubQuery('SELECT kind FROM hub.referral_deadline WHERE referral_id = $1', [id])).length > 0, 15000);
   const escalated = async (partner: string, id: string) => {
@@ -76,8 +72,7 @@ describe('escalation notifications', () => {
     await eventually(async () => (await escalated('rheine-abh', first)).length === 1, 15000);
     expect(await hubQuery(`SELECT partner FROM hub.notification WHERE referral_id = $1 AND type = 'referral.escalated' ORDER BY partner`, [first])).toEqual([{ partner: 'rheine-abh' }]);
 
-    const consent = await app.gql('rheine-social', `mutation($p: ID!) { recordConsent(input: { personId: $p, purpose: "case_management", recipients: ["caritas-rheine"], categories: ["identity"], evidenceRef: "Einwilligung 2026/90" }) { id } }`, { p: personId });
-    expect(consent.body.errors).toBeUndefined();
+    await recordConsentViaApi(app, 'rheine-social', { personId, purpose: 'case_management', recipients: ['caritas-rheine'], categories: ['identity'], evidenceRef: 'Einwilligung 2026/90' });
     const second = await send('ngo_escalation', 'benefit_administration');
     await deadlinesOf(second);
     await passDeadline(1);

@@ -1,8 +1,9 @@
 import { EventJobData } from '../../src/events/event-types';
-import { systemActor } from '../../src/shared/actor';
+import type { CreateReferralInput } from '../../src/subgraphs/hub/referral/referral.types';
 import { hubEventHandlers } from '../../src/subgraphs/hub/hub.consumers';
 import { createEventsProcessor } from '../../workers/events.worker';
 import { eventually, startTestApp, TestApp } from '../helpers/app';
+import { createReferralViaApi, recordConsentViaApi, registerPerson } from '../factories';
 
 const INBOX = `query($unreadOnly: Boolean, $first: Int, $after: String) {
   notifications(unreadOnly: $unreadOnly, first: $first, after: $after) {
@@ -26,12 +27,11 @@ describe('notification inbox', () => {
   afterAll(() => app?.stop());
 
   const register = async (givenName: string, familyName: string): Promise<string> =>
-    (await app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: 'rheine-social' }, { givenName, familyName, municipalityKey: '05566076' } as any)).id;
-  const refer = async (sender: string, input: Record<string, unknown>): Promise<string> => {
-    const res = await app.gql(sender, `mutation($input: CreateReferralInput!) { createReferral(input: $input) { id status } }`, { input: { personId, send: true, ...input } });
-    expect(res.body.errors).toBeUndefined();
-    expect(res.body.data.createReferral.status).toBe('requested');
-    return res.body.data.createReferral.id;
+    (await registerPerson(app, 'rheine-social', { givenName, familyName })).id;
+  const refer = async (sender: string, input: Partial<CreateReferralInput>): Promise<string> => {
+    const created = await createReferralViaApi(app, sender, { personId, ...input });
+    expect(created.status).toBe('requested');
+    return created.id;
   };
   const inbox = async (partner: string, vars: Record<string, unknown> = {}) => {
     const res = await app.gql(partner, INBOX, vars);
@@ -155,12 +155,11 @@ describe('notification inbox', () => {
   it('a withdrawn consent takes the person\u2019s unread notifications from recipients left without a basis, audited; read ones and those of recipients with a basis stay', async () => {
     const other = await register('Yonas', 'Berhane');
     const social = (q: string, v: Record<string, unknown>) => app.gql('rheine-social', q, v);
-    const consent = await social(`mutation($p: ID!) { recordConsent(input: { personId: $p, purpose: "integration_course_referral", recipients: ["vhs-rheine"], categories: ["identity", "contact"], evidenceRef: "Einwilligung 2026/77" }) { id } }`, { p: other });
-    const consentId = consent.body.data.recordConsent.id;
+    const consentId = await recordConsentViaApi(app, 'rheine-social', { personId: other, purpose: 'integration_course_referral', recipients: ['vhs-rheine'], categories: ['identity', 'contact'], evidenceRef: 'Einwilligung 2026/77' });
     const send = async (receiver: string, purpose: string, referralType: string) => {
-      const res = await social(`mutation($input: CreateReferralInput!) { createReferral(input: $input) { id status } }`, { input: { personId: other, receiver, purpose, referralType, send: true } });
-      expect(res.body.data.createReferral.status).toBe('requested');
-      return res.body.data.createReferral.id as string;
+      const created = await createReferralViaApi(app, 'rheine-social', { personId: other, receiver, purpose, referralType });
+      expect(created.status).toBe('requested');
+      return created.id;
     };
     // Two referrals to the course provider rest on the consent; the jobcenter has a legal basis.
     const read = await send('vhs-rheine', 'integration_course_referral', 'integration_course');
@@ -201,12 +200,8 @@ describe('notification inbox', () => {
   });
   it('an event from before a withdrawal that is handled only after it leaves nothing for a recipient without a basis', async () => {
     const late = await register('Nour', 'Saleh');
-    const consent = await app.gql('rheine-social', `mutation($p: ID!) { recordConsent(input: { personId: $p, purpose: "integration_course_referral", recipients: ["vhs-rheine"], categories: ["identity"], evidenceRef: "Einwilligung 2026/78" }) { id } }`, { p: late });
-    const consentId = consent.body.data.recordConsent.id;
-    const res = await app.gql('rheine-social', `mutation($input: CreateReferralInput!) { createReferral(input: $input) { id } }`, {
-      input: { personId: late, receiver: 'vhs-rheine', purpose: 'integration_course_referral', referralType: 'integration_course', send: true },
-    });
-    const id = res.body.data.createReferral.id;
+    const consentId = await recordConsentViaApi(app, 'rheine-social', { personId: late, purpose: 'integration_course_referral', recipients: ['vhs-rheine'], categories: ['identity'], evidenceRef: 'Einwilligung 2026/78' });
+    const { id } = await createReferralViaApi(app, 'rheine-social', { personId: late, receiver: 'vhs-rheine', purpose: 'integration_course_referral', referralType: 'integration_course' });
     await arrives('vhs-rheine', 'referral.requested', id);
     const [event] = await hubQuery(`SELECT id, type FROM hub.outbox WHERE aggregate_id = $1 AND payload->>'to' = 'requested'`, [id]);
     // As if the event were still waiting in a backlog: its notification does not exist yet.

@@ -3,7 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { DEMO_LEGAL_BASES } from '../../src/seed/demo-legal-bases';
 import { DEMO_PARTNERS } from '../../src/seed/demo-partners';
 import { systemActor } from '../../src/shared/actor';
+import { ResidenceStatusCode } from '../../src/subgraphs/city/residence/residence.types';
 import { startTestApp, TestApp } from '../helpers/app';
+import { openJobcenterRecord, recordConsent, recordResidence, registerPerson } from '../factories';
 
 /**
  * For random partner × purpose × consent state × person: a field's value is in the response if and
@@ -25,13 +27,11 @@ describe('authorization (property-based)', () => {
 
   beforeAll(async () => {
     app = await startTestApp();
-    const { city, jobcenter } = app.container.subgraphs;
-    const actor = { ...systemActor(), partner: 'rheine-social' };
     for (let i = 0; i < 3; i++) {
-      const p = await city.services.persons.register(actor, { givenName: `Given${i}`, familyName: `Family${i}`, municipalityKey: '05566076', address: { district: `District${i}` } } as any);
-      await city.services.residence.record({ ...actor, partner: 'rheine-abh' }, { personId: p.id, status: 'subsidiary_protection', validFrom: '2024-01-01' } as any);
+      const p = await registerPerson(app, 'rheine-social', { givenName: `Given${i}`, familyName: `Family${i}`, address: { district: `District${i}` } });
+      await recordResidence(app, 'rheine-abh', { personId: p.id, status: ResidenceStatusCode.subsidiary_protection, validFrom: '2024-01-01' });
       const customerNumber = `845D00000${i}`;
-      await jobcenter.services.records.open({ ...actor, partner: 'jobcenter-steinfurt' }, { personId: p.id, customerNumber, municipalityKey: '05566076', startedOn: '2024-02-01' } as any);
+      await openJobcenterRecord(app, 'jobcenter-steinfurt', { personId: p.id, customerNumber, startedOn: '2024-02-01' });
       persons.push({ id: p.id, givenName: `Given${i}`, district: `District${i}`, status: 'subsidiary_protection', customerNumber });
     }
   });
@@ -79,7 +79,7 @@ describe('authorization (property-based)', () => {
         let consented: Category[] = [];
         if (consent) {
           const otherPurpose = purpose === 'case_management' ? 'arrival_counselling' : 'case_management';
-          const row = await hub.services.consents.record({ ...systemActor(), partner: 'rheine-social' }, {
+          const row = await recordConsent(app, 'rheine-social', {
             personId: person.id,
             purpose: consent.samePurpose ? purpose : otherPurpose,
             recipients: [consent.toPartner ? partner.slug : 'caritas-rheine' === partner.slug ? 'rheine-youth' : 'caritas-rheine'],

@@ -1,4 +1,5 @@
 import { startTestApp, TestApp } from '../helpers/app';
+import { registerPersonViaApi } from '../factories';
 
 /** Deny by default: personal data only on a legal basis or consent, per purpose; every access audited. */
 describe('authorization of personal data', () => {
@@ -8,8 +9,7 @@ describe('authorization of personal data', () => {
 
   beforeAll(async () => {
     app = await startTestApp();
-    const reg = await app.gql('rheine-social', `mutation { registerPerson(input: { givenName: "Samira", familyName: "Haidari", municipalityKey: "05566076", address: { district: "Schotthock" } }) { id } }`);
-    personId = reg.body.data.registerPerson.id;
+    personId = await registerPersonViaApi(app, 'rheine-social', { givenName: 'Samira', familyName: 'Haidari', address: { district: 'Schotthock' } });
     await app.gql('rheine-abh', `mutation($id: ID!) { recordResidenceStatus(input: { personId: $id, status: recognised_refugee, validFrom: "2025-05-01" }) { id } }`, { id: personId });
     await app.gql('jobcenter-steinfurt', `mutation($id: ID!) { openJobcenterRecord(input: { personId: $id, customerNumber: "845D777777", municipalityKey: "05566076", startedOn: "2025-06-01" }) { id } }`, { id: personId });
   });

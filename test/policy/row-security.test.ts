@@ -1,5 +1,6 @@
-import { systemActor } from '../../src/shared/actor';
+import { ResidenceStatusCode } from '../../src/subgraphs/city/residence/residence.types';
 import { startTestApp, TestApp } from '../helpers/app';
+import { openJobcenterRecord, recordResidence, registerPerson } from '../factories';
 
 /**
  * The second line: even a query without any WHERE clause (a service bug) returns only rows of the
@@ -12,12 +13,10 @@ describe('row-level security', () => {
 
   beforeAll(async () => {
     app = await startTestApp({ gateway: false });
-    const { city, jobcenter } = app.container.subgraphs;
-    const actor = { ...systemActor(), partner: 'rheine-social' };
     for (const [key, name] of [[RHEINE, 'Rheine'], [RHEINE, 'Rheine'], [EMSDETTEN, 'Emsdetten']]) {
-      const p = await city.services.persons.register(actor, { givenName: 'X', familyName: name, municipalityKey: key } as any);
-      await city.services.residence.record({ ...actor, partner: 'rheine-abh' }, { personId: p.id, status: 'tolerated', validFrom: '2024-01-01' } as any);
-      await jobcenter.services.records.open({ ...actor, partner: 'jobcenter-steinfurt' }, { personId: p.id, customerNumber: `845D${Math.floor(100000 + Math.random() * 899999)}`, municipalityKey: key, startedOn: '2024-01-01' } as any);
+      const p = await registerPerson(app, 'rheine-social', { givenName: 'X', familyName: name, municipalityKey: key });
+      await recordResidence(app, 'rheine-abh', { personId: p.id, status: ResidenceStatusCode.tolerated, validFrom: '2024-01-01' });
+      await openJobcenterRecord(app, 'jobcenter-steinfurt', { personId: p.id, municipalityKey: key, startedOn: '2024-01-01' });
     }
   });
   afterAll(() => app?.stop());
@@ -68,7 +67,7 @@ describe('row-level security', () => {
   it('a request’s connections carry its jurisdiction through the gateway too', async () => {
     const actor = { subject: 's', partner: 'rheine-social', scopes: ['persons:read'], jurisdiction: [EMSDETTEN], purpose: 'case_management', requestId: 'req-rls' };
     // The service's own scoping and the database agree; a person outside is invisible either way.
-    const page = await as(actor.jurisdiction, () => app.container.subgraphs.city.services.persons.list(actor as any, { first: 10 }));
+    const page = await as(actor.jurisdiction, () => app.container.subgraphs.city.services.persons.list(actor, { first: 10 }));
     expect(page.edges.map((e) => e.node.familyName)).toEqual(['Emsdetten']);
   });
 });

@@ -4,6 +4,7 @@ import { assertJobHandlers, jobNames } from '../../src/jobs/job.registry';
 import { slaQueue } from '../../src/jobs/queues';
 import { slaHandlers, startSlaWorker } from '../../workers/sla.worker';
 import { eventually, flushPrefix, startTestApp, TestApp } from '../helpers/app';
+import { createReferralViaApi, registerPerson } from '../factories';
 
 const DAY = 24 * 3600 * 1000;
 const MINUTE = 60 * 1000;
@@ -25,7 +26,7 @@ describe('cooperation agreements and deadlines', () => {
   beforeAll(async () => {
     app = await startTestApp({ workers: true, clock });
     hubQuery = (sql, params = []) => app.container.subgraphs.hub.dataSource.query(sql, params);
-    const p = await app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: 'rheine-social' }, { givenName: 'Hamid', familyName: 'Karimi', municipalityKey: '05566076' } as any);
+    const p = await registerPerson(app, 'rheine-social', { givenName: 'Hamid', familyName: 'Karimi' });
     personId = p.id;
   });
   afterAll(() => app?.stop());
@@ -35,11 +36,9 @@ describe('cooperation agreements and deadlines', () => {
 
   /** rheine-social hands a case to the jobcenter (agreement: acknowledge 2, decide 5, start 10 days; escalate to rheine-social). */
   const sendHandover = async (): Promise<string> => {
-    const res = await app.gql('rheine-social', `mutation($input: CreateReferralInput!) { createReferral(input: $input) { id status } }`, {
-      input: { personId, receiver: 'jobcenter-steinfurt', purpose: 'benefit_administration', referralType: 'benefit_handover', send: true },
-    });
-    expect(res.body.data.createReferral.status).toBe('requested');
-    return res.body.data.createReferral.id;
+    const created = await createReferralViaApi(app, 'rheine-social', { personId, receiver: 'jobcenter-steinfurt', purpose: 'benefit_administration', referralType: 'benefit_handover' });
+    expect(created.status).toBe('requested');
+    return created.id;
   };
   const step = async (partner: string, mutation: string, id: string, args = '') => {
     const res = await app.gql(partner, `mutation($id: ID!) { ${mutation}(id: $id${args}) { status } }`, { id });
@@ -225,7 +224,7 @@ describe('cooperation agreements and deadlines', () => {
     await Promise.all([
       scheduler().resync(),
       scheduler().resync(),
-      ...ids.flatMap((id) => ['acknowledge', 'decide', 'start'].map((kind) => agreements().processDue(id, kind as any))),
+      ...ids.flatMap((id) => (['acknowledge', 'decide', 'start'] as const).map((kind) => agreements().processDue(id, kind))),
     ]);
     await scheduler().resync();
 

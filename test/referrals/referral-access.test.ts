@@ -1,5 +1,5 @@
-import { systemActor } from '../../src/shared/actor';
 import { startTestApp, TestApp } from '../helpers/app';
+import { createReferralViaApi, registerPerson } from '../factories';
 
 /**
  * A referral opens access for its receiver: only for the referral's purpose, only from sending
@@ -12,7 +12,7 @@ describe('access of a referral’s receiver', () => {
 
   beforeAll(async () => {
     app = await startTestApp();
-    const p = await app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: 'rheine-social' }, { givenName: 'Lina', familyName: 'Haddad', municipalityKey: '05566076', address: { district: 'Dorenkamp' } } as any);
+    const p = await registerPerson(app, 'rheine-social', { givenName: 'Lina', familyName: 'Haddad', address: { district: 'Dorenkamp' } });
     personId = p.id;
   });
   afterAll(() => app?.stop());
@@ -20,12 +20,9 @@ describe('access of a referral’s receiver', () => {
   const read = (partner: string) => app.gql(partner, `query($id: ID!) { person(id: $id) { id givenName address { district } residenceStatus { status } } }`, { id: personId });
   const act = (partner: string, mutation: string, id: string) => app.gql(partner, `mutation($id: ID!) { ${mutation}(id: $id) { status } }`, { id });
   const refer = async (sender: string, receiver: string, send: boolean) => {
-    const res = await app.gql(sender, `mutation($input: CreateReferralInput!) { createReferral(input: $input) { id status } }`, {
-      input: { personId, receiver, purpose: 'integration_course_referral', referralType: 'integration_course', send },
-    });
-    expect(res.body.errors).toBeUndefined();
-    const [row] = await app.container.subgraphs.hub.dataSource.query('SELECT basis FROM hub.referral WHERE id = $1', [res.body.data.createReferral.id]);
-    return { ...res.body.data.createReferral, basis: row.basis } as { id: string; status: string; basis: string | null };
+    const created = await createReferralViaApi(app, sender, { personId, receiver, purpose: 'integration_course_referral', referralType: 'integration_course', send });
+    const [row] = await app.container.subgraphs.hub.dataSource.query('SELECT basis FROM hub.referral WHERE id = $1', [created.id]);
+    return { ...created, basis: row.basis as string | null };
   };
 
   it('sees nothing before sending, the covered categories while open, and nothing once closed', async () => {

@@ -1,5 +1,5 @@
-import { systemActor } from '../../src/shared/actor';
 import { eventually, startTestApp, TestApp } from '../helpers/app';
+import { recordConsentViaApi, registerPerson } from '../factories';
 
 describe('referrals and transfers', () => {
   let app: TestApp;
@@ -7,7 +7,7 @@ describe('referrals and transfers', () => {
 
   beforeAll(async () => {
     app = await startTestApp({ workers: true });
-    const p = await app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: 'rheine-social' }, { givenName: 'Dawit', familyName: 'Tesfaye', municipalityKey: '05566076' } as any);
+    const p = await registerPerson(app, 'rheine-social', { givenName: 'Dawit', familyName: 'Tesfaye' });
     personId = p.id;
   });
   afterAll(() => app?.stop());
@@ -23,14 +23,14 @@ describe('referrals and transfers', () => {
     const refused = await app.gql('rheine-social', `mutation($id: ID!) { sendReferral(id: $id) { status } }`, { id });
     expect(refused.body.errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', receiver: 'vhs-rheine', purpose: 'integration_course_referral' });
 
-    const consent = await app.gql('rheine-social', `mutation($p: ID!) { recordConsent(input: { personId: $p, purpose: "integration_course_referral", recipients: ["vhs-rheine"], categories: ["identity", "contact"], evidenceRef: "Einwilligung 2026/41" }) { id } }`, { p: personId });
+    const consentId = await recordConsentViaApi(app, 'rheine-social', { personId, purpose: 'integration_course_referral', recipients: ['vhs-rheine'], categories: ['identity', 'contact'], evidenceRef: 'Einwilligung 2026/41' });
     const sent = await app.gql('rheine-social', `mutation($id: ID!) { sendReferral(id: $id) { status } }`, { id });
     expect(sent.body.data.sendReferral.status).toBe('requested');
     const inbox = await app.gql('vhs-rheine', `{ referrals(filter: { box: inbox }) { totalCount edges { node { id status sender person { id } } } } }`);
     expect(inbox.body.data.referrals.edges).toEqual([{ node: { id, status: 'requested', sender: 'rheine-social', person: { id: personId } } }]);
     await app.gql('vhs-rheine', `mutation($id: ID!) { acceptReferral(id: $id) { status } }`, { id });
 
-    await app.gql('rheine-social', `mutation($id: ID!) { withdrawConsent(input: { consentId: $id }) { active } }`, { id: consent.body.data.recordConsent.id });
+    await app.gql('rheine-social', `mutation($id: ID!) { withdrawConsent(input: { consentId: $id }) { active } }`, { id: consentId });
     const cancelled = await eventually(async () => {
       const r = await app.gql('rheine-social', `query($id: ID!) { referral(id: $id) { status reasonCode } }`, { id });
       return r.body.data.referral.status === 'cancelled' ? r.body.data.referral : undefined;

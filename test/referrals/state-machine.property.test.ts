@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { systemActor } from '../../src/shared/actor';
 
 import { startTestApp, TestApp } from '../helpers/app';
+import { registerPerson } from '../factories';
 
 /**
  * Random sequences of transitions by random partners through the API: exactly the allowed ones
@@ -45,7 +45,7 @@ describe('referral state machine (property-based)', () => {
 
   beforeAll(async () => {
     app = await startTestApp();
-    const p = await app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: SENDER }, { givenName: 'Amal', familyName: 'Nasser', municipalityKey: '05566076' } as any);
+    const p = await registerPerson(app, SENDER, { givenName: 'Amal', familyName: 'Nasser' });
     personId = p.id;
   });
   afterAll(() => app?.stop());

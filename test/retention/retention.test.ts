@@ -29,6 +29,9 @@ import {
 import { eventually, flushPrefix, startTestApp, TestApp } from '../helpers/app';
 import { ROOT, runCli } from '../helpers/lotse-process';
 import { REDIS_URL } from '../setup/pg';
+import { ResidenceStatusCode } from '../../src/subgraphs/city/residence/residence.types';
+import type { RecordConsentInput } from '../../src/subgraphs/hub/consent/consent.types';
+import { recordConsent, recordResidence, registerPerson } from '../factories';
 
 jest.setTimeout(120_000);
 
@@ -72,28 +75,27 @@ async function consumeOutbox(): Promise<void> {
 }
 
 async function register(familyName: string, municipalityKey = '05566076') {
-  return app.container.subgraphs.city.services.persons.register(social(), {
+  return registerPerson(app, social(), {
     givenName: 'Amina',
     familyName,
     birthDate: '1990-05-01',
     municipalityKey,
     nameVariants: [`${familyName}a`],
     address: { street: 'Emsstraße', houseNumber: '1', postalCode: '48431', locality: 'Rheine', district: 'Dorenkamp' },
-  } as any);
+  });
 }
 
-const residence = (personId: string, status: string, validFrom: string) =>
-  app.container.subgraphs.city.services.residence.record(abh(), { personId, status, validFrom } as any);
+const residence = (personId: string, status: ResidenceStatusCode, validFrom: string) => recordResidence(app, abh(), { personId, status, validFrom });
 
-const consent = (personId: string, purpose: string, extra: Record<string, unknown> = {}) =>
-  app.container.subgraphs.hub.services.consents.record(social(), {
+const consent = (personId: string, purpose: string, extra: Partial<RecordConsentInput> = {}) =>
+  recordConsent(app, social(), {
     personId,
     purpose,
     recipients: ['caritas-rheine'],
     categories: ['identity', 'contact'],
     evidenceRef: 'Akte 4711, Blatt 3',
     ...extra,
-  } as any);
+  });
 
 const withdraw = (consentId: string) => app.container.subgraphs.hub.services.consents.withdraw(social(), { consentId });
 
@@ -123,8 +125,8 @@ beforeAll(async () => {
   const c = await register('Charlie');
   const f = await register('Foxtrot');
   Object.assign(ids, { a: a.id, b: b.id, c: c.id, f: f.id });
-  await residence(a.id, 'naturalised', '2020-01-10');
-  await residence(c.id, 'settlement_permit', '2019-06-01');
+  await residence(a.id, ResidenceStatusCode.naturalised, '2020-01-10');
+  await residence(c.id, ResidenceStatusCode.settlement_permit, '2019-06-01');
   await app.container.subgraphs.city.services.persons.move(social(), { personId: b.id, municipalityKey: '05515000', address: { locality: 'Münster' } });
   await app.container.subgraphs.city.services.persons.move(social(), { personId: f.id, municipalityKey: '05566008', address: { locality: 'Emsdetten' } });
   consents.a = (await consent(a.id, 'case_management')).id;
@@ -137,7 +139,7 @@ beforeAll(async () => {
   setClock(T1);
   const d = await register('Delta');
   ids.d = d.id;
-  await residence(d.id, 'naturalised', '2029-05-01');
+  await residence(d.id, ResidenceStatusCode.naturalised, '2029-05-01');
   consents.d = (await consent(d.id, 'case_management')).id;
   await withdraw(consents.d);
   consents.cStatistics = (await consent(c.id, 'statistics')).id;

@@ -1,8 +1,10 @@
 import { benefitSwitchOn } from '../../src/rules/asylum-granted.rule';
 import { ruleJobId } from '../../src/rules/rules.scheduler';
-import { systemActor } from '../../src/shared/actor';
+import { ResidenceStatusCode } from '../../src/subgraphs/city/residence/residence.types';
+import { recordResidence, registerPerson, registerPersonViaApi } from '../factories';
 import { eventually, flushPrefix, startTestApp, TestApp } from '../helpers/app';
-import { biography, eventId, hubEvents, movableClock, processed, referralsOf, registerPerson, replay, ruleCheck, today } from './rules-helpers';
+import { afterJob } from '../helpers/wait';
+import { biography, eventId, hubEvents, movableClock, processed, referralsOf, replay, ruleCheck, today } from './rules-helpers';
 
 /**
  * Rule 1 end to end: the immigration office records a recognition through the API; the events
@@ -30,7 +32,7 @@ describe('rule asylum_granted: asylum granted → jobcenter', () => {
   const handovers = async (personId: string) => (await referralsOf(app, personId)).filter((r) => r.referral_type === 'benefit_handover');
 
   it('a recognition puts the transfer at the jobcenter and in the biography within seconds; the switch check waits for its date', async () => {
-    granted = await registerPerson(app, 'rheine-abh', { familyName: 'Haddad' });
+    granted = await registerPersonViaApi(app, 'rheine-abh', { familyName: 'Haddad' });
     validFrom = today(clock);
     await recordStatus(granted, 'recognised_refugee', validFrom);
 
@@ -68,11 +70,11 @@ describe('rule asylum_granted: asylum granted → jobcenter', () => {
   });
 
   it('other statuses, recognitions recorded as history and persons outside the partners\' area hand nothing over', async () => {
-    const settled = await registerPerson(app, 'rheine-abh', { familyName: 'Nasser' });
-    const old = await registerPerson(app, 'rheine-abh', { familyName: 'Saleh' });
+    const settled = await registerPersonViaApi(app, 'rheine-abh', { familyName: 'Nasser' });
+    const old = await registerPersonViaApi(app, 'rheine-abh', { familyName: 'Saleh' });
     // Münster: no partner of the demo serves it (registered as the system; no partner could).
-    const abroad = await app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: 'rheine-abh' }, { givenName: 'Omar', familyName: 'Khalil', municipalityKey: '05515000' } as any);
-    await app.container.subgraphs.city.services.residence.record({ ...systemActor(), partner: 'rheine-abh' }, { personId: abroad.id, status: 'recognised_refugee', validFrom: today(clock) } as any);
+    const abroad = await registerPerson(app, 'rheine-abh', { givenName: 'Omar', familyName: 'Khalil', municipalityKey: '05515000' });
+    await recordResidence(app, 'rheine-abh', { personId: abroad.id, status: ResidenceStatusCode.recognised_refugee, validFrom: today(clock) });
     const events = [
       await recordStatus(settled, 'settlement_permit', today(clock)),
       await recordStatus(old, 'subsidiary_protection', '2019-05-02'),
@@ -94,7 +96,7 @@ describe('rule asylum_granted: asylum granted → jobcenter', () => {
   });
 
   it('a jobcenter record opened before the switch date answers the check', async () => {
-    answered = await registerPerson(app, 'rheine-abh', { familyName: 'Yousef' });
+    answered = await registerPersonViaApi(app, 'rheine-abh', { familyName: 'Yousef' });
     await recordStatus(answered, 'subsidiary_protection', today(clock));
     await eventually(() => ruleCheck(app, 'asylum_granted', answered));
     const jc = await app.gql('jobcenter-steinfurt', `mutation($input: OpenJobcenterRecordInput!) { openJobcenterRecord(input: $input) { id } }`, {
@@ -126,11 +128,13 @@ describe('rule asylum_granted: asylum granted → jobcenter', () => {
       expect(entries.find((e) => e.type === 'handover.gap_flagged')).toEqual({ type: 'handover.gap_flagged', summary, actor: 'lotse' });
     }
     // Flagged once, however often the check runs again.
-    await app.workers!.rules.scheduler.schedule({ rule: 'asylum_granted', personId: granted, dueAt: clock.now() });
-    await app.workers!.rules.resync();
-    await new Promise((r) => setTimeout(r, 500));
+    await afterJob(app.workers!.rules.worker, ruleJobId('asylum_granted', granted), async () => {
+      await app.workers!.rules.scheduler.schedule({ rule: 'asylum_granted', personId: granted, dueAt: clock.now() });
+      await app.workers!.rules.resync();
+    });
     expect(await hubEvents(app, 'handover.gap_flagged', granted)).toHaveLength(1);
-    // The person whose record the jobcenter opened in time: no gap.
+    // The person whose record the jobcenter opened in time: no gap, once its check is settled.
+    await eventually(async () => (await ruleCheck(app, 'asylum_granted', answered))?.done_at);
     expect(await hubEvents(app, 'handover.gap_flagged', answered)).toEqual([]);
   });
 });

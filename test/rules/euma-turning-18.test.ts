@@ -1,7 +1,9 @@
 import { addMonths } from '../../src/rules/rule-support';
 import { ruleJobId } from '../../src/rules/rules.scheduler';
 import { eventually, flushPrefix, startTestApp, TestApp } from '../helpers/app';
-import { biography, eventId, hubEvents, movableClock, processed, referralsOf, registerPerson, replay, ruleCheck, today } from './rules-helpers';
+import { afterJob } from '../helpers/wait';
+import { registerPersonViaApi } from '../factories';
+import { biography, eventId, hubEvents, movableClock, processed, referralsOf, replay, ruleCheck, today } from './rules-helpers';
 
 /**
  * Rule 2 end to end: the youth welfare office records its case number for a young person; three
@@ -32,7 +34,7 @@ describe('rule euma_turning_18: youth welfare → adult services', () => {
   const bornToTurn18In = (months: number) => addMonths(addMonths(today(clock), months), -18 * 12);
 
   it('three months before the 18th birthday the case goes to the advice & support team, within seconds when that is past', async () => {
-    soon = await registerPerson(app, 'rheine-youth', { familyName: 'Ahmadi', birthDate: bornToTurn18In(2) });
+    soon = await registerPersonViaApi(app, 'rheine-youth', { familyName: 'Ahmadi', birthDate: bornToTurn18In(2) });
     await addCaseNumber(soon, 'JA-2026/0815');
     const inbox = await eventually(async () => {
       const res = await app.gql('rheine-social', `query($p: ID!) { referrals(filter: { box: inbox, personId: $p, kind: transfer }) { edges { node { id kind status sender purpose referralType } } } }`, { p: soon });
@@ -50,7 +52,7 @@ describe('rule euma_turning_18: youth welfare → adult services', () => {
   });
 
   it('a later 18th birthday waits on a timer, due three months before it', async () => {
-    later = await registerPerson(app, 'rheine-youth', { familyName: 'Rahimi', birthDate: bornToTurn18In(12) });
+    later = await registerPersonViaApi(app, 'rheine-youth', { familyName: 'Rahimi', birthDate: bornToTurn18In(12) });
     await addCaseNumber(later, 'JA-2026/0816');
     const check = await ruleCheck(app, 'euma_turning_18', later);
     const dueOn = addMonths(addMonths(bornToTurn18In(12), 18 * 12), -3);
@@ -61,9 +63,9 @@ describe('rule euma_turning_18: youth welfare → adult services', () => {
   });
 
   it('no youth welfare case number, no birth date, already adult, or a number recorded by another office: nothing is scheduled', async () => {
-    const adult = await registerPerson(app, 'rheine-youth', { familyName: 'Karimi', birthDate: bornToTurn18In(-1) });
-    const undated = await registerPerson(app, 'rheine-youth', { familyName: 'Hosseini' });
-    const elsewhere = await registerPerson(app, 'rheine-abh', { familyName: 'Sultani', birthDate: bornToTurn18In(2) });
+    const adult = await registerPersonViaApi(app, 'rheine-youth', { familyName: 'Karimi', birthDate: bornToTurn18In(-1) });
+    const undated = await registerPersonViaApi(app, 'rheine-youth', { familyName: 'Hosseini' });
+    const elsewhere = await registerPersonViaApi(app, 'rheine-abh', { familyName: 'Sultani', birthDate: bornToTurn18In(2) });
     await addCaseNumber(adult, 'JA-2026/0817');
     await addCaseNumber(undated, 'JA-2026/0818');
     await addCaseNumber(elsewhere, 'ABH-17', 'rheine-abh');
@@ -72,8 +74,7 @@ describe('rule euma_turning_18: youth welfare → adult services', () => {
 
   it('the same event processed twice, and the timer firing twice, create one transfer', async () => {
     await replay(app, 'hub', await eventId(app, 'hub', 'person.identifier_added', soon));
-    await app.workers!.rules.scheduler.schedule({ rule: 'euma_turning_18', personId: soon, dueAt: clock.now() });
-    await new Promise((r) => setTimeout(r, 500));
+    await afterJob(app.workers!.rules.worker, ruleJobId('euma_turning_18', soon), () => app.workers!.rules.scheduler.schedule({ rule: 'euma_turning_18', personId: soon, dueAt: clock.now() }));
     expect(await handovers(soon)).toHaveLength(1);
   });
 
@@ -92,7 +93,7 @@ describe('rule euma_turning_18: youth welfare → adult services', () => {
   });
 
   it('without an advice team for the person\'s municipality the gap goes into the biography', async () => {
-    const moved = await registerPerson(app, 'rheine-youth', { familyName: 'Jafari', birthDate: bornToTurn18In(14) });
+    const moved = await registerPersonViaApi(app, 'rheine-youth', { familyName: 'Jafari', birthDate: bornToTurn18In(14) });
     await addCaseNumber(moved, 'JA-2026/0819');
     const move = await app.gql('rheine-youth', `mutation($input: MovePersonInput!) { movePerson(input: $input) { id } }`, { input: { personId: moved, municipalityKey: '05515000' } });
     expect(move.body.errors).toBeUndefined();

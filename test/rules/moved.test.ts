@@ -1,7 +1,9 @@
 import { systemActor } from '../../src/shared/actor';
 import { LegalDomain, PartnerKind } from '../../src/subgraphs/hub/partner/partner.types';
 import { eventually, startTestApp, TestApp } from '../helpers/app';
-import { biography, eventId, hubEvents, hubQuery, processed, referralsOf, registerPerson, replay } from './rules-helpers';
+import { biography, eventId, hubEvents, hubQuery, processed, referralsOf, replay } from './rules-helpers';
+import { createReferralViaApi, ForPerson, registerPerson, registerPersonViaApi } from '../factories';
+import type { CreateReferralInput } from '../../src/subgraphs/hub/referral/referral.types';
 
 /**
  * Rule 4 end to end: a move to another municipality hands on what the partners of the old one
@@ -24,15 +26,15 @@ describe('rule moved: moved away / moved in', () => {
     await hub.partners.upsert(team('emsdetten-social', '05566008'));
     await hub.partners.upsert(team('greven-social', '05566028'));
     for (const category of ['identity', 'contact', 'case_notes']) {
-      await hub.legalBases.add({ recipientPartner: 'emsdetten-social', purpose: 'case_management', category, statute: '§ 67a SGB X i.V.m. § 11 SGB XII', description: 'Advice and support by the city of Emsdetten', sourcePartner: null } as any);
+      await hub.legalBases.add({ recipientPartner: 'emsdetten-social', purpose: 'case_management', category, statute: '§ 67a SGB X i.V.m. § 11 SGB XII', description: 'Advice and support by the city of Emsdetten', sourcePartner: null });
     }
   });
   afterAll(() => app?.stop());
 
-  const refer = async (sender: string, input: Record<string, unknown>) => {
-    const res = await app.gql(sender, `mutation($input: CreateReferralInput!) { createReferral(input: $input) { id status } }`, { input: { ...input, send: true } });
-    expect(res.body.data?.createReferral.status).toBe('requested');
-    return res.body.data.createReferral.id as string;
+  const refer = async (sender: string, input: ForPerson<CreateReferralInput>) => {
+    const created = await createReferralViaApi(app, sender, input);
+    expect(created.status).toBe('requested');
+    return created.id;
   };
   const move = async (personId: string, municipalityKey: string) => {
     await app.container.subgraphs.city.services.persons.move({ ...systemActor(), partner: 'rheine-social' }, { personId, municipalityKey });
@@ -43,7 +45,7 @@ describe('rule moved: moved away / moved in', () => {
   const movedAway = async (personId: string) => (await referralsOf(app, personId)).filter((r) => r.referral_type === 'moved_away');
 
   it('moving to a municipality with an advice team: the referral it held is transferred there; what no partner can take is flagged', async () => {
-    mover = await registerPerson(app, 'rheine-social', { familyName: 'Qasem' });
+    mover = await registerPersonViaApi(app, 'rheine-social', { familyName: 'Qasem' });
     const counselling = await refer('jobcenter-steinfurt', { personId: mover, receiver: 'rheine-social', purpose: 'case_management', referralType: 'social_counselling' });
     const benefits = await refer('rheine-social', { personId: mover, receiver: 'jobcenter-steinfurt', purpose: 'benefit_administration', referralType: 'benefit_check' });
     await hubQuery(app, `INSERT INTO hub.case_owner (person_id, partner, since) VALUES ($1, 'rheine-asylblg', now())`, [mover]);
@@ -78,7 +80,7 @@ describe('rule moved: moved away / moved in', () => {
   });
 
   it('a new partner without a legal basis for the person\'s data: the transfer is refused and flagged', async () => {
-    const p = await registerPerson(app, 'rheine-social', { familyName: 'Darwish' });
+    const p = await registerPersonViaApi(app, 'rheine-social', { familyName: 'Darwish' });
     await refer('jobcenter-steinfurt', { personId: p, receiver: 'rheine-social', purpose: 'case_management', referralType: 'social_counselling' });
     await move(p, '05566028');
     expect(await movedAway(p)).toEqual([]);
@@ -86,14 +88,14 @@ describe('rule moved: moved away / moved in', () => {
   });
 
   it('moving in: what a partner of the old municipality held comes to the team of the new one', async () => {
-    const p = await app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: 'rheine-social' }, { givenName: 'Nour', familyName: 'Aziz', municipalityKey: '05566008' } as any);
+    const p = await registerPerson(app, 'rheine-social', { givenName: 'Nour', familyName: 'Aziz', municipalityKey: '05566008' });
     await refer('jobcenter-steinfurt', { personId: p.id, receiver: 'emsdetten-social', purpose: 'case_management', referralType: 'social_counselling' });
     await move(p.id, '05566076');
     expect(await movedAway(p.id)).toMatchObject([{ kind: 'transfer', sender: 'emsdetten-social', receiver: 'rheine-social', purpose: 'case_management', status: 'requested' }]);
   });
 
   it('a move within what every holder serves hands nothing on', async () => {
-    const p = await registerPerson(app, 'rheine-social', { familyName: 'Hamdan' });
+    const p = await registerPersonViaApi(app, 'rheine-social', { familyName: 'Hamdan' });
     await refer('rheine-social', { personId: p, receiver: 'jobcenter-steinfurt', purpose: 'benefit_administration', referralType: 'benefit_check' });
     await move(p, '05566040');
     expect(await movedAway(p)).toEqual([]);

@@ -1,7 +1,7 @@
 import { ruleJobId } from '../../src/rules/rules.scheduler';
-import { systemActor } from '../../src/shared/actor';
 import { eventually, startTestApp, TestApp } from '../helpers/app';
-import { biography, eventId, hubEvents, movableClock, processed, referralsOf, registerPerson, replay, ruleCheck } from './rules-helpers';
+import { biography, eventId, hubEvents, movableClock, processed, referralsOf, replay, ruleCheck } from './rules-helpers';
+import { householdOf, registerPerson, registerPersonViaApi } from '../factories';
 
 /**
  * Rule 3 end to end: a family registered in Rheine gets an arrival-counselling visit proposed to
@@ -20,7 +20,7 @@ describe('rule new_arrival: new arrival → arrival counselling', () => {
   beforeAll(async () => {
     // Written before the workers' first start (as the demo data is): history, not an arrival.
     app = await startTestApp({ workers: false, clock });
-    history = (await app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: 'rheine-abh' }, { givenName: 'Lina', familyName: 'Morad', municipalityKey: '05566076' } as any)).id;
+    history = (await registerPerson(app, 'rheine-abh', { givenName: 'Lina', familyName: 'Morad' })).id;
     await new Promise((r) => setTimeout(r, 20));
     await app.startWorkers();
   });
@@ -30,10 +30,10 @@ describe('rule new_arrival: new arrival → arrival counselling', () => {
   const registered = async (personId: string) => processed(app, 'city', await eventId(app, 'city', 'person.registered', personId));
 
   it('a family registered by the immigration office: one referral to the advice & support team, whatever the number of members', async () => {
-    parent = await registerPerson(app, 'rheine-abh', { familyName: 'Haidari', newHousehold: true });
-    const [{ householdId }] = await app.container.subgraphs.city.dataSource.query(`SELECT household_id AS "householdId" FROM city.person WHERE id = $1`, [parent]);
+    parent = await registerPersonViaApi(app, 'rheine-abh', { familyName: 'Haidari', newHousehold: true });
+    const householdId = (await householdOf(app, parent))!;
     await registered(parent);
-    child = await registerPerson(app, 'rheine-abh', { givenName: 'Sara', familyName: 'Haidari', householdId, birthDate: '2019-04-02' });
+    child = await registerPersonViaApi(app, 'rheine-abh', { givenName: 'Sara', familyName: 'Haidari', householdId, birthDate: '2019-04-02' });
     await registered(child);
 
     const inbox = await eventually(async () => {
@@ -50,7 +50,7 @@ describe('rule new_arrival: new arrival → arrival counselling', () => {
   });
 
   it('registered by the advice & support team itself: a task in the biography instead of a referral to itself', async () => {
-    ownTask = await registerPerson(app, 'rheine-social', { familyName: 'Mansour' });
+    ownTask = await registerPersonViaApi(app, 'rheine-social', { familyName: 'Mansour' });
     const entries = await eventually(async () => { const b = await biography(app, 'rheine-social', ownTask); return b.some((e) => e.type === 'arrival.counselling_proposed') ? b : undefined; });
     const followUpOn = (await ruleCheck(app, 'new_arrival', ownTask)).data.followUpOn;
     expect(entries.find((e) => e.type === 'arrival.counselling_proposed')).toEqual({ type: 'arrival.counselling_proposed', summary: `Arrival counselling proposed to rheine-social; follow-up on ${followUpOn}`, actor: 'lotse' });
@@ -58,7 +58,7 @@ describe('rule new_arrival: new arrival → arrival counselling', () => {
   });
 
   it('history written before the rule was enabled, and persons where no team serves, get nothing', async () => {
-    const abroad = await app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: 'rheine-abh' }, { givenName: 'Adel', familyName: 'Nouri', municipalityKey: '05515000' } as any);
+    const abroad = await registerPerson(app, 'rheine-abh', { givenName: 'Adel', familyName: 'Nouri', municipalityKey: '05515000' });
     await registered(abroad.id);
     await registered(history);
     for (const p of [history, abroad.id]) {
@@ -76,7 +76,7 @@ describe('rule new_arrival: new arrival → arrival counselling', () => {
   });
 
   it('after two months the follow-up is due, unless the team declined the referral', async () => {
-    declined = await registerPerson(app, 'rheine-abh', { familyName: 'Barakzai' });
+    declined = await registerPersonViaApi(app, 'rheine-abh', { familyName: 'Barakzai' });
     const [ref] = await eventually(async () => { const r = await arrivalReferrals(declined); return r.length ? r : undefined; });
     const rejected = await app.gql('rheine-social', `mutation($id: ID!) { rejectReferral(id: $id, reason: client_declined) { status } }`, { id: ref.id });
     expect(rejected.body.data.rejectReferral.status).toBe('rejected');

@@ -4,7 +4,8 @@ import { RULE_NAMES } from '../../src/rules/rules';
 import { EVENT_TYPES } from '../../src/events/event-types';
 import { systemActor } from '../../src/shared/actor';
 import { eventually, startTestApp, TestApp } from '../helpers/app';
-import { eventId, hubQuery, processed, registerPerson, ruleCheck, today } from './rules-helpers';
+import { eventId, hubQuery, processed, ruleCheck, today } from './rules-helpers';
+import { registerPersonViaApi } from '../factories';
 
 describe('rules configuration', () => {
   it('RULES_ENABLED names the rules that run (default all, none for none); parameters are validated with the rest', () => {
@@ -38,7 +39,7 @@ describe('rules disabled by configuration', () => {
 
   it('a disabled rule does nothing; an enabled one uses its parameter', async () => {
     // new_arrival: registered by the immigration office. asylum_granted: recognised today.
-    const person = await registerPerson(app, 'rheine-abh', { familyName: 'Hakimi' });
+    const person = await registerPersonViaApi(app, 'rheine-abh', { familyName: 'Hakimi' });
     const status = await app.gql('rheine-abh', `mutation($input: RecordResidenceStatusInput!) { recordResidenceStatus(input: $input) { id } }`, { input: { personId: person, status: 'recognised_refugee', validFrom: today(app.container.clock) } });
     expect(status.body.errors).toBeUndefined();
     // moved: a case the asylum benefits office holds, and a move out of its area.
@@ -48,7 +49,7 @@ describe('rules disabled by configuration', () => {
 
     // euma_turning_18 (enabled): 18 in a year, due six months before.
     const birthDate = addMonths(addMonths(today(app.container.clock), 12), -18 * 12);
-    const young = await registerPerson(app, 'rheine-youth', { familyName: 'Sadat', birthDate });
+    const young = await registerPersonViaApi(app, 'rheine-youth', { familyName: 'Sadat', birthDate });
     await app.gql('rheine-youth', `mutation($input: AddPersonIdentifierInput!) { addPersonIdentifier(input: $input) { id } }`, { input: { personId: young, system: 'youth_welfare_case_id', value: 'JA-2026/0900' } });
     const check = await eventually(() => ruleCheck(app, 'euma_turning_18', young));
     expect(check.due_at.toISOString().slice(0, 10)).toBe(addMonths(addMonths(birthDate, 18 * 12), -6));

@@ -1,5 +1,6 @@
 import { Clock } from '../../src/shared/time';
-import { eventually, TestApp } from '../helpers/app';
+import { TestApp } from '../helpers/app';
+import { eventHandled } from '../helpers/wait';
 
 /** Real time moved by `offset` ms: BullMQ's delays keep running, the hub sees a later day. */
 export const movableClock = () => {
@@ -13,15 +14,6 @@ type Source = 'city' | 'jobcenter' | 'courses' | 'hub';
 
 export const hubQuery = (app: TestApp, sql: string, params: unknown[] = []): Promise<any[]> => app.container.subgraphs.hub.dataSource.query(sql, params);
 
-/** Registers a person through the API as `partner`; returns the id. */
-export async function registerPerson(app: TestApp, partner: string, input: Record<string, unknown>): Promise<string> {
-  const res = await app.gql(partner, `mutation($input: RegisterPersonInput!) { registerPerson(input: $input) { id } }`, {
-    input: { givenName: 'Amal', familyName: 'Darwish', municipalityKey: '05566076', ...input },
-  });
-  if (res.body.errors) throw new Error(JSON.stringify(res.body.errors));
-  return res.body.data.registerPerson.id;
-}
-
 /** The newest outbox event of a type about a person. */
 export async function eventId(app: TestApp, source: Source, type: string, personId: string): Promise<string> {
   const [row] = await app.container.subgraphs[source].dataSource.query(`SELECT id FROM "${source}".outbox WHERE type = $1 AND person_id = $2 ORDER BY occurred_at DESC, id LIMIT 1`, [type, personId]);
@@ -31,7 +23,7 @@ export async function eventId(app: TestApp, source: Source, type: string, person
 
 /** Waits until the events worker acknowledged an event (every consumer, the rules included, ran). */
 export async function processed(app: TestApp, source: Source, id: string): Promise<void> {
-  await eventually(async () => (await app.container.subgraphs[source].dataSource.query(`SELECT acked_at FROM "${source}".outbox WHERE id = $1`, [id]))[0]?.acked_at, 15000);
+  await eventHandled(app, source, id);
 }
 
 /** Delivers an already handled event once more, as Redis redelivery would: the job is gone, the row unacknowledged. */

@@ -1,6 +1,7 @@
 import { IDENTITY_HEADER } from '../../src/shared/identity';
 import { startSubgraphServer } from '../../src/subgraph-server';
 import { startTestApp, TestApp } from '../helpers/app';
+import { registerPersonViaApi } from '../factories';
 
 /** What a Federation 2 router asks of a subgraph: `_service { sdl }` and `_entities`. */
 describe('subgraph federation protocol', () => {
@@ -11,8 +12,7 @@ describe('subgraph federation protocol', () => {
 
   beforeAll(async () => {
     app = await startTestApp();
-    const reg = await app.gql('rheine-social', `mutation { registerPerson(input: { givenName: "Yonas", familyName: "Tesfay", municipalityKey: "05566076" }) { id } }`);
-    personId = reg.body.data.registerPerson.id;
+    personId = await registerPersonViaApi(app, 'rheine-social', { givenName: 'Yonas', familyName: 'Tesfay' });
     city = await startSubgraphServer(app.container, 'city', { port: 0, host: '127.0.0.1' });
   });
   afterAll(async () => {

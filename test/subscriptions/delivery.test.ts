@@ -3,6 +3,8 @@ import { Client } from 'graphql-ws';
 import { systemActor } from '../../src/shared/actor';
 import { startGatewayServer, RunningServer } from '../../src/server';
 import { eventually, startTestApp, TestApp } from '../helpers/app';
+import { ResidenceStatusCode } from '../../src/subgraphs/city/residence/residence.types';
+import { createReferralViaApi, recordConsentViaApi, recordResidence, registerPerson } from '../factories';
 import { collect, listening, liveClient, received, settled } from './live';
 
 /**
@@ -22,9 +24,9 @@ describe('live subscriptions: delivery', () => {
   beforeAll(async () => {
     app = await startTestApp({ workers: true });
     const system = { ...systemActor(), partner: 'rheine-abh' };
-    const p = await app.container.subgraphs.city.services.persons.register(system, { givenName: 'Amina', familyName: 'Haddad', municipalityKey: '05566076' } as any);
+    const p = await registerPerson(app, system, { givenName: 'Amina', familyName: 'Haddad' });
     personId = p.id;
-    await app.container.subgraphs.city.services.residence.record(system, { personId, status: 'recognised_refugee', validFrom: '2026-01-10' } as any);
+    await recordResidence(app, system, { personId, status: ResidenceStatusCode.recognised_refugee, validFrom: '2026-01-10' });
   });
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((c) => c.dispose()));
@@ -34,11 +36,7 @@ describe('live subscriptions: delivery', () => {
   afterAll(() => app?.stop());
 
   const sendReferral = async (sender: string, receiver: string, purpose: string, referralType: string) => {
-    const res = await app.gql(sender, `mutation($input: CreateReferralInput!) { createReferral(input: $input) { id status } }`, {
-      input: { personId, receiver, purpose, referralType, send: true },
-    });
-    expect(res.body.errors).toBeUndefined();
-    return res.body.data.createReferral.id as string;
+    return (await createReferralViaApi(app, sender, { personId, receiver, purpose, referralType })).id;
   };
 
   it('referralUpdated reaches a party of the referral, not a stranger; fields are authorized and audited as in a query', async () => {
@@ -73,7 +71,7 @@ describe('live subscriptions: delivery', () => {
     }
 
     // The stranger's first event is one it may see; the accepted referral, published earlier, was dropped.
-    await app.gql('rheine-social', `mutation($p: ID!) { recordConsent(input: { personId: $p, purpose: "case_management", recipients: ["caritas-rheine"], categories: ["identity"], evidenceRef: "Einwilligung 2026/7" }) { id } }`, { p: personId });
+    await recordConsentViaApi(app, 'rheine-social', { personId, purpose: 'case_management', recipients: ['caritas-rheine'], categories: ['identity'], evidenceRef: 'Einwilligung 2026/7' });
     const own = await sendReferral('rheine-social', 'caritas-rheine', 'case_management', 'social_counselling');
     const [seen] = await received(stranger);
     expect(seen).toEqual({ data: { referralUpdated: { type: 'referral.requested', referral: { id: own } } } });

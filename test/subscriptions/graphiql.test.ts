@@ -1,6 +1,6 @@
 import fs from 'node:fs';
-import { systemActor } from '../../src/shared/actor';
 import { eventually, startTestApp, TestApp } from '../helpers/app';
+import { registerPerson } from '../factories';
 import { assertGraphiqlLoads } from '../helpers/graphiql-browser';
 import { settled } from './live';
 
@@ -16,7 +16,7 @@ maybe('GraphiQL subscriptions', () => {
   afterAll(() => app?.stop());
 
   it('shows an event of a running subscription', async () => {
-    const person = await app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: 'rheine-abh' }, { givenName: 'Samir', familyName: 'Aziz', municipalityKey: '05566076' } as any);
+    const person = await registerPerson(app, 'rheine-abh', { givenName: 'Samir', familyName: 'Aziz' });
     await settled(app);
     // The first tab carries the jobcenter's token: it may see contact data, so it hears of the move.
     const query = `subscription Moves { personStatusChanged(personId: "${person.id}") { type category } }`;

@@ -1,6 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { eventually, startTestApp, TestApp } from '../helpers/app';
-import { createEndpoint, deliveries, deliveryIn, FAST_WEBHOOKS, queueIdle, referToVhs, registerPerson } from './fixtures';
+import { deliveries, deliveryIn, FAST_WEBHOOKS, queueIdle, referToVhs } from './fixtures';
+import { createWebhookEndpoint, recordConsentViaApi, RHEINE_ADDRESS, registerPerson } from '../factories';
 import { headersOf, Receiver, startReceiver } from './receiver';
 
 /**
@@ -28,19 +29,15 @@ describe('webhooks and data protection', () => {
   const clearEndpoints = async (...partners: string[]) => {
     for (const p of partners) for (const id of await endpointsOf(p)) await app.gql(p, `mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }`, { id });
   };
-  const consent = async (personId: string, recipients: string[], categories: string[]) => {
-    const r = await app.gql('rheine-social', `mutation($i: RecordConsentInput!) { recordConsent(input: $i) { id } }`, {
-      i: { personId, purpose: 'integration_course_referral', recipients, categories, evidenceRef: 'Einwilligung 2026/77' },
-    });
-    return r.body.data.recordConsent.id as string;
-  };
+  const consent = (personId: string, recipients: string[], categories: string[]) =>
+    recordConsentViaApi(app, 'rheine-social', { personId, purpose: 'integration_course_referral', recipients, categories, evidenceRef: 'Einwilligung 2026/77' });
   const webhooksWorker = () => app.workers!.webhooks.worker;
   /** A consent-based referral to the VHS whose webhook waits in the queue: the webhooks worker is left paused (each test resumes it). */
   const queuedReferral = async (givenName: string, familyName: string, eventTypes: string[]) => {
-    const personId = await registerPerson(app, givenName, familyName);
+    const personId = (await registerPerson(app, 'rheine-social', { givenName, familyName, birthDate: '1994-03-02', address: RHEINE_ADDRESS })).id;
     const consentId = await consent(personId, ['vhs-rheine'], ['identity', 'contact']);
     const vhs = await receiver();
-    const ep = await createEndpoint(app, 'vhs-rheine', vhs.url, eventTypes);
+    const ep = await createWebhookEndpoint(app, 'vhs-rheine', { url: vhs.url, eventTypes });
     await webhooksWorker().pause();
     try {
       const referralId = await referToVhs(app, personId, 'rheine-social');
@@ -53,15 +50,15 @@ describe('webhooks and data protection', () => {
   };
 
   it('routes per routeEvent: the receiver hears of the referral, the acting sender does not, an unsubscribed or uninvolved partner hears nothing', async () => {
-    const personId = await registerPerson(app, 'Amina', 'Haddad', '1990-07-14');
+    const personId = (await registerPerson(app, 'rheine-social', { givenName: 'Amina', familyName: 'Haddad', birthDate: '1990-07-14', address: RHEINE_ADDRESS })).id;
     const vhs = await receiver();
     const jobcenter = await receiver();
     const fbs = await receiver();
     const caritas = await receiver();
-    const vhsEp = await createEndpoint(app, 'vhs-rheine', vhs.url, ['referral.requested']);
-    await createEndpoint(app, 'jobcenter-steinfurt', jobcenter.url, ['referral.requested', 'referral.accepted']);
-    await createEndpoint(app, 'fbs-rheine', fbs.url, ['referral.requested']);
-    await createEndpoint(app, 'caritas-rheine', caritas.url, ['referral.requested', 'referral.accepted']);
+    const vhsEp = await createWebhookEndpoint(app, 'vhs-rheine', { url: vhs.url, eventTypes: ['referral.requested'] });
+    await createWebhookEndpoint(app, 'jobcenter-steinfurt', { url: jobcenter.url, eventTypes: ['referral.requested', 'referral.accepted'] });
+    await createWebhookEndpoint(app, 'fbs-rheine', { url: fbs.url, eventTypes: ['referral.requested'] });
+    await createWebhookEndpoint(app, 'caritas-rheine', { url: caritas.url, eventTypes: ['referral.requested', 'referral.accepted'] });
     try {
       const referralId = await referToVhs(app, personId);
       await deliveryIn(app, 'vhs-rheine', vhsEp.id, ['succeeded']);
@@ -92,10 +89,10 @@ describe('webhooks and data protection', () => {
   });
 
   it('a consent for identity only gives the names and birth date, nothing of the address; the read is in the audit log', async () => {
-    const personId = await registerPerson(app, 'Yonas', 'Bekele', '2001-01-20');
+    const personId = (await registerPerson(app, 'rheine-social', { givenName: 'Yonas', familyName: 'Bekele', birthDate: '2001-01-20', address: RHEINE_ADDRESS })).id;
     await consent(personId, ['vhs-rheine'], ['identity']);
     const vhs = await receiver();
-    const ep = await createEndpoint(app, 'vhs-rheine', vhs.url, ['referral.requested']);
+    const ep = await createWebhookEndpoint(app, 'vhs-rheine', { url: vhs.url, eventTypes: ['referral.requested'] });
     try {
       // The advice team has no referral-bound basis at the VHS: the consent is all there is.
       await referToVhs(app, personId, 'rheine-social');
@@ -154,9 +151,9 @@ describe('webhooks and data protection', () => {
   });
 
   it('a course provider whose referral-bound basis ended with the referral hears of the cancellation, ids only', async () => {
-    const personId = await registerPerson(app, 'Omid', 'Karimi');
+    const personId = (await registerPerson(app, 'rheine-social', { givenName: 'Omid', familyName: 'Karimi', birthDate: '1994-03-02', address: RHEINE_ADDRESS })).id;
     const vhs = await receiver();
-    const ep = await createEndpoint(app, 'vhs-rheine', vhs.url, ['referral.requested', 'referral.cancelled']);
+    const ep = await createWebhookEndpoint(app, 'vhs-rheine', { url: vhs.url, eventTypes: ['referral.requested', 'referral.cancelled'] });
     try {
       const referralId = await referToVhs(app, personId);
       await eventually(async () => vhs.received.length === 1);
@@ -190,9 +187,9 @@ describe('webhooks and data protection', () => {
   });
 
   it('deliveries pending while their endpoint is disabled wait, and go out once it is enabled again', async () => {
-    const personId = await registerPerson(app, 'Lina', 'Saleh');
+    const personId = (await registerPerson(app, 'rheine-social', { givenName: 'Lina', familyName: 'Saleh', birthDate: '1994-03-02', address: RHEINE_ADDRESS })).id;
     const vhs = await receiver();
-    const ep = await createEndpoint(app, 'vhs-rheine', vhs.url, ['referral.requested']);
+    const ep = await createWebhookEndpoint(app, 'vhs-rheine', { url: vhs.url, eventTypes: ['referral.requested'] });
     await webhooksWorker().pause();
     try {
       await referToVhs(app, personId);

@@ -1,6 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { eventually, startTestApp, TestApp } from '../helpers/app';
-import { createEndpoint, deliveries, deliveryIn, FAST_WEBHOOKS, referToVhs, registerPerson } from './fixtures';
+import { deliveries, deliveryIn, FAST_WEBHOOKS, referToVhs } from './fixtures';
+import { createWebhookEndpoint, RHEINE_ADDRESS, registerPerson } from '../factories';
 import { headersOf, startReceiver } from './receiver';
 
 /** Deliveries against real receivers on 127.0.0.1: retries, dead letters, 410, Retry-After, rotation. */
@@ -10,7 +11,7 @@ describe('webhook delivery', () => {
 
   beforeAll(async () => {
     app = await startTestApp({ workers: true, env: { ...FAST_WEBHOOKS, WEBHOOK_CONCURRENCY: '4' } });
-    personId = await registerPerson(app, 'Dawit', 'Tesfaye');
+    personId = (await registerPerson(app, 'rheine-social', { givenName: 'Dawit', familyName: 'Tesfaye', birthDate: '1994-03-02', address: RHEINE_ADDRESS })).id;
   });
   afterAll(() => app?.stop());
 
@@ -18,7 +19,7 @@ describe('webhook delivery', () => {
 
   it('500 three times, then 200: one successful delivery, one stable webhook-id, four attempts recorded, signed per Standard Webhooks', async () => {
     const receiver = await startReceiver((_r, i) => ({ status: i < 3 ? 500 : 200 }));
-    const ep = await createEndpoint(app, 'vhs-rheine', receiver.url, ['referral.requested']);
+    const ep = await createWebhookEndpoint(app, 'vhs-rheine', { url: receiver.url, eventTypes: ['referral.requested'] });
     try {
       const referralId = await referToVhs(app, personId);
       const done = await deliveryIn(app, 'vhs-rheine', ep.id, ['succeeded']);
@@ -47,7 +48,7 @@ describe('webhook delivery', () => {
   it('410 Gone ends the delivery and disables the endpoint; later deliveries wait until it is enabled again', async () => {
     let gone = true;
     const receiver = await startReceiver(() => ({ status: gone ? 410 : 204 }));
-    const ep = await createEndpoint(app, 'vhs-rheine', receiver.url, ['referral.requested']);
+    const ep = await createWebhookEndpoint(app, 'vhs-rheine', { url: receiver.url, eventTypes: ['referral.requested'] });
     try {
       await referToVhs(app, personId);
       const dead = await deliveryIn(app, 'vhs-rheine', ep.id, ['dead']);
@@ -78,7 +79,7 @@ describe('webhook delivery', () => {
   it('after the last retry the delivery is dead; replayDeadLetters and redeliverWebhook send it again with the same webhook-id', async () => {
     let failing = true;
     const receiver = await startReceiver(() => ({ status: failing ? 500 : 200 }));
-    const ep = await createEndpoint(app, 'vhs-rheine', receiver.url, ['referral.requested']);
+    const ep = await createWebhookEndpoint(app, 'vhs-rheine', { url: receiver.url, eventTypes: ['referral.requested'] });
     try {
       await referToVhs(app, personId);
       const dead = await deliveryIn(app, 'vhs-rheine', ep.id, ['dead']);
@@ -109,7 +110,7 @@ describe('webhook delivery', () => {
     ['503 with Retry-After as an HTTP date', 503, () => new Date(Date.now() + 3000).toUTCString()],
   ])('%s: the next attempt waits as long as asked, not the 100 ms of the schedule', async (_name, status, retryAfter) => {
     const receiver = await startReceiver((_r, i) => (i === 0 ? { status, headers: { 'retry-after': retryAfter() } } : { status: 204 }));
-    const ep = await createEndpoint(app, 'vhs-rheine', receiver.url, ['referral.requested']);
+    const ep = await createWebhookEndpoint(app, 'vhs-rheine', { url: receiver.url, eventTypes: ['referral.requested'] });
     try {
       await referToVhs(app, personId);
       const ok = await deliveryIn(app, 'vhs-rheine', ep.id, ['succeeded']);
@@ -125,8 +126,8 @@ describe('webhook delivery', () => {
   it('a hanging endpoint holds at most WEBHOOK_ENDPOINT_CONCURRENCY requests and does not delay a healthy one', async () => {
     const hanging = await startReceiver(() => 'hang');
     const healthy = await startReceiver(() => ({ status: 204 }));
-    const slow = await createEndpoint(app, 'vhs-rheine', hanging.url, ['referral.requested']);
-    const fine = await createEndpoint(app, 'vhs-rheine', healthy.url, ['referral.requested']);
+    const slow = await createWebhookEndpoint(app, 'vhs-rheine', { url: hanging.url, eventTypes: ['referral.requested'] });
+    const fine = await createWebhookEndpoint(app, 'vhs-rheine', { url: healthy.url, eventTypes: ['referral.requested'] });
     try {
       // Six events, each for both endpoints; 4 worker slots. Without the per-endpoint cap the
       // hanging endpoint would take all four until its 5 s timeout.
@@ -148,7 +149,7 @@ describe('webhook delivery', () => {
 
   it('Redis lost the job: the re-sync from PostgreSQL queues the pending delivery again', async () => {
     const receiver = await startReceiver(() => ({ status: 204 }));
-    const ep = await createEndpoint(app, 'vhs-rheine', receiver.url, ['referral.requested']);
+    const ep = await createWebhookEndpoint(app, 'vhs-rheine', { url: receiver.url, eventTypes: ['referral.requested'] });
     const worker = app.workers!.webhooks.worker;
     await worker.pause();
     try {
@@ -172,7 +173,7 @@ describe('webhook delivery', () => {
 
   it('during a rotation overlap both secrets verify; after it only the new one', async () => {
     const receiver = await startReceiver(() => ({ status: 204 }));
-    const ep = await createEndpoint(app, 'vhs-rheine', receiver.url, ['referral.requested']);
+    const ep = await createWebhookEndpoint(app, 'vhs-rheine', { url: receiver.url, eventTypes: ['referral.requested'] });
     try {
       const rotated = await app.gql('vhs-rheine', `mutation($id: ID!) { rotateWebhookSecret(endpointId: $id, overlapHours: 24) { secret endpoint { secrets { prefix expiresAt } } } }`, { id: ep.id });
       const next = rotated.body.data.rotateWebhookSecret;

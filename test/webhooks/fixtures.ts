@@ -1,5 +1,5 @@
-import { systemActor } from '../../src/shared/actor';
 import { eventually, TestApp } from '../helpers/app';
+import { createReferralViaApi } from '../factories';
 
 /** Settings for delivery tests: loopback receivers, a retry schedule of milliseconds. */
 export const FAST_WEBHOOKS = {
@@ -12,24 +12,9 @@ export const FAST_WEBHOOKS = {
   RATE_LIMIT_COST_PER_MINUTE: '1000000000',
 };
 
-export async function registerPerson(app: TestApp, givenName: string, familyName: string, birthDate = '1994-03-02'): Promise<string> {
-  const p = await app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: 'rheine-social' }, { givenName, familyName, birthDate, municipalityKey: '05566076', address: { street: 'Emsstraße', houseNumber: '3', postalCode: '48431', locality: 'Rheine' } } as any);
-  return p.id;
-}
-
-export async function createEndpoint(app: TestApp, partner: string, url: string, eventTypes: string[]): Promise<{ id: string; secret: string }> {
-  const r = await app.gql(partner, `mutation($i: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $i) { endpoint { id } secret } }`, { i: { url, eventTypes } });
-  if (!r.body.data?.createWebhookEndpoint) throw new Error(`createWebhookEndpoint failed: ${JSON.stringify(r.body.errors)}`);
-  return { id: r.body.data.createWebhookEndpoint.endpoint.id, secret: r.body.data.createWebhookEndpoint.secret };
-}
-
 /** The jobcenter refers the person to the VHS for an integration course (a legal basis on both sides). */
 export async function referToVhs(app: TestApp, personId: string, sender = 'jobcenter-steinfurt'): Promise<string> {
-  const r = await app.gql(sender, `mutation($i: CreateReferralInput!) { createReferral(input: $i) { id status } }`, {
-    i: { personId, receiver: 'vhs-rheine', purpose: 'integration_course_referral', referralType: 'integration_course', send: true },
-  });
-  if (!r.body.data?.createReferral) throw new Error(`createReferral failed: ${JSON.stringify(r.body.errors)}`);
-  return r.body.data.createReferral.id;
+  return (await createReferralViaApi(app, sender, { personId, receiver: 'vhs-rheine', purpose: 'integration_course_referral', referralType: 'integration_course' })).id;
 }
 
 export const DELIVERY_FIELDS = 'id endpointId eventType eventId referralId status attemptCount nextAttemptAt cancelReason attempts { at statusCode latencyMs error }';

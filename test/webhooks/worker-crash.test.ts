@@ -4,7 +4,8 @@ import path from 'node:path';
 import { eventually, startTestApp, TestApp } from '../helpers/app';
 import { LotseProcess, ROOT } from '../helpers/lotse-process';
 import { REDIS_URL } from '../setup/pg';
-import { createEndpoint, deliveryIn, FAST_WEBHOOKS, referToVhs, registerPerson } from './fixtures';
+import { deliveryIn, FAST_WEBHOOKS, referToVhs } from './fixtures';
+import { createWebhookEndpoint, RHEINE_ADDRESS, registerPerson } from '../factories';
 import { Receiver, startReceiver } from './receiver';
 
 /**
@@ -55,8 +56,8 @@ describe('a worker killed mid-delivery', () => {
   };
 
   it('the delivery still happens, with the same webhook-id', async () => {
-    const personId = await registerPerson(app, 'Omid', 'Karimi');
-    const ep = await createEndpoint(app, 'vhs-rheine', receiver.url, ['referral.requested']);
+    const personId = (await registerPerson(app, 'rheine-social', { givenName: 'Omid', familyName: 'Karimi', birthDate: '1994-03-02', address: RHEINE_ADDRESS })).id;
+    const ep = await createWebhookEndpoint(app, 'vhs-rheine', { url: receiver.url, eventTypes: ['referral.requested'] });
     const first = await startWorker();
     await referToVhs(app, personId);
     await eventually(async () => receiver.received.length === 1, 20_000);

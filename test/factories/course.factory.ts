@@ -1,0 +1,38 @@
+import type { Actor } from '../../src/shared/actor';
+import type { CourseEntity } from '../../src/subgraphs/courses/course/course.entity';
+import { CefrLevel, CourseKind, CreateCourseInput } from '../../src/subgraphs/courses/course/course.types';
+import type { CourseProviderEntity } from '../../src/subgraphs/courses/provider/provider.entity';
+import type { RegisterCourseProviderInput } from '../../src/subgraphs/courses/provider/provider.types';
+import { actorFor, WithContainer } from './factory.support';
+import { RHEINE } from './person.factory';
+
+type CourseOverrides = Partial<CreateCourseInput> & { providerId: string };
+
+/** Registers the course provider of partner `slug` (named after it, in Rheine), acting as that partner. */
+export function registerCourseProvider(
+  app: WithContainer,
+  slug: string,
+  overrides: Partial<RegisterCourseProviderInput> = {},
+): Promise<CourseProviderEntity> {
+  const input = { partnerSlug: slug, name: slug, municipalityKey: RHEINE, ...overrides };
+  return app.container.subgraphs.courses.services.providers.register(actorFor(slug), input);
+}
+
+/** A course to create: a B1 integration course in Rheine with 20 places, starting 2099-03-01, unless overridden. */
+export const courseInput = (input: CourseOverrides): CreateCourseInput => ({
+  title: 'Integrationskurs',
+  kind: CourseKind.integration_course,
+  targetLevel: CefrLevel.B1,
+  startsOn: '2099-03-01',
+  schedule: 'Mo–Fr 9–12',
+  lessonsPerWeek: 20,
+  capacity: 20,
+  location: 'Rheine',
+  municipalityKey: RHEINE,
+  ...input,
+});
+
+/** Creates a course through the courses' service, as `who` (the provider's partner, or an actor). */
+export function createCourse(app: WithContainer, who: string | Actor, input: CourseOverrides): Promise<CourseEntity> {
+  return app.container.subgraphs.courses.services.courses.create(actorFor(who), courseInput(input));
+}
