@@ -9,12 +9,13 @@ import { DomainEvent, EVENT_CATEGORY, EventType } from './event-types';
 /**
  * Appends domain events inside the caller's transaction: the state change, its event and the
  * audit entry of the write commit together or not at all. Every state change passes here, so
- * this is the one place writes of personal data are audited.
+ * this is the one place writes of personal data are audited; the audit log is therefore a
+ * required argument.
  */
 export class Outbox {
   constructor(
     private readonly clock: Clock,
-    private readonly audit?: AuditLog,
+    private readonly audit: AuditLog,
   ) {}
 
   async append<T extends EventType>(em: EntityManager, actor: Actor, event: DomainEvent<T>): Promise<string> {
@@ -32,7 +33,7 @@ export class Outbox {
       publishedAt: null,
       ackedAt: null,
     });
-    if (this.audit && event.personId) {
+    if (event.personId) {
       await this.audit.append(em, [
         {
           kind: 'write',
