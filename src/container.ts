@@ -144,11 +144,13 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
   // The policy decision point reads the hub's legal bases and consents for every subgraph.
   const pdp = new PolicyDecisionPoint(dataSources.hub, clock);
   const deps = { clock, outbox, pdp, audit, rowSecurity };
+  const courses = await buildCoursesSubgraph(dataSources.courses, deps);
   const subgraphs: Subgraphs = {
     city: await buildCitySubgraph(dataSources.city, deps),
     jobcenter: await buildJobcenterSubgraph(dataSources.jobcenter, deps),
-    courses: await buildCoursesSubgraph(dataSources.courses, deps),
-    hub: await buildHubSubgraph(dataSources.hub, deps),
+    courses,
+    // The hub asks the courses service for seats; it never reads the courses schema (ADR 0007).
+    hub: await buildHubSubgraph(dataSources.hub, deps, courses.services.courses),
   };
   const redis = createRedisConnection(opts.redisUrl);
   redis.on('error', (err) => log.warn({ err: { message: err.message } }, 'redis connection error'));

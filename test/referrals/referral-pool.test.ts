@@ -47,6 +47,18 @@ describe('referral to any course provider with capacity', () => {
     expect((await refer(persons[3])).body.data.createReferral.receiver).toBe('vhs-rheine');
   });
 
+  it('counts seats through the courses service: courses not yet started, in the sender’s jurisdiction only', async () => {
+    const { courses } = app.container.subgraphs;
+    const seats = async (jurisdiction: string[], fromDay: string) => {
+      const actor = { ...systemActor(), partner: 'jobcenter-steinfurt', jurisdiction };
+      const rows = await app.container.rowSecurity.run(jurisdiction, () => courses.services.courses.seatsByProvider(actor, fromDay));
+      return rows.sort((a, b) => a.partner.localeCompare(b.partner));
+    };
+    expect(await seats(['05566'], '2026-01-01')).toEqual([{ partner: 'fbs-rheine', seats: 1 }, { partner: 'vhs-rheine', seats: 2 }]);
+    expect(await seats(['05566'], '2000-01-01')).toEqual([{ partner: 'fbs-rheine', seats: 1 }, { partner: 'vhs-rheine', seats: 32 }]);
+    expect(await seats(['05515'], '2000-01-01')).toEqual([]);
+  });
+
   it('refuses unclear input with nothing written', async () => {
     const both = await refer(persons[4], { receiver: 'vhs-rheine' });
     expect(both.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'anyReceiver' });

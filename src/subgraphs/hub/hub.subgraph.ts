@@ -2,6 +2,7 @@ import { HubReferrals1764600000000 } from './migrations/1764600000000-hub-referr
 import { ReferralEntity } from './referral/referral.entity';
 import { PersonReferralResolver, ReferralResolver } from './referral/referral.resolver';
 import { ReferralService } from './referral/referral.service';
+import { CourseCapacity } from './referral/referral.capacity';
 import { HubGrants1764500000000 } from './migrations/1764500000000-hub-grants';
 import { DataSource } from 'typeorm';
 import { Actor } from '../../shared/actor';
@@ -63,9 +64,16 @@ export const hubMigrations = [HubInitial1764000000000, HubDataProtection17641000
 
 export type HubSubgraph = Subgraph & { services: HubServices };
 
-/** Hub: partners, identifiers, biography, consent and legal bases, referrals and transfers, audit access. */
-export async function buildHubSubgraph(ds: DataSource, deps: SubgraphDeps): Promise<HubSubgraph> {
-  const referrals = new ReferralService(ds, deps.outbox, deps.pdp, deps.clock);
+/**
+ * Hub: partners, identifiers, biography, consent and legal bases, referrals and transfers, audit
+ * access. `capacity` is the courses subgraph's answer to "how many seats" (ADR 0007).
+ */
+export async function buildHubSubgraph(
+  ds: DataSource,
+  deps: SubgraphDeps,
+  capacity: CourseCapacity,
+): Promise<HubSubgraph> {
+  const referrals = new ReferralService(ds, deps.outbox, deps.pdp, deps.clock, capacity);
   const services: HubServices = {
     partners: new PartnerService(ds, deps.clock),
     identifiers: new IdentifierService(ds, deps.outbox, deps.clock),
