@@ -19,7 +19,7 @@ import { createRetentionService, RetentionService } from './retention/retention.
 import { createDataSource, migrate } from './shared/database';
 import { RowSecurityContext, rowSecurityClient } from './shared/row-security';
 import { IdentitySigner } from './shared/identity';
-import { createLogger, Logger } from './shared/logger';
+import { createLogger, Logger, withContextName } from './shared/logger';
 import { Clock, systemClock } from './shared/time';
 import { buildCitySubgraph, cityEntities, cityMigrations, CitySubgraph } from './subgraphs/city/city.subgraph';
 import { buildCoursesSubgraph, coursesEntities, coursesMigrations, CoursesSubgraph } from './subgraphs/courses/courses.subgraph';
@@ -51,9 +51,12 @@ export interface Container {
   eventsQueue: Queue<EventJobData>;
   relay: OutboxRelay;
   identity: IdentitySigner;
-  /** Tamper-evident audit log (schema `audit`). */
-  /** Which jurisdiction the database enforces for the current request (row-level security). */
+  /**
+   * Which jurisdiction the database enforces for the current request (row-level security); work
+   * outside a request runs in `rowSecurity.system(name, …)`, else protected tables show no rows.
+   */
   rowSecurity: RowSecurityContext;
+  /** Tamper-evident audit log (schema `audit`). */
   audit: AuditLog;
   /** Retention: erases or pseudonymises what has passed its retention period (src/retention). */
   retention: RetentionService;
@@ -116,11 +119,15 @@ export async function migrateDatabase(databaseUrl: string): Promise<string[]> {
 
 /** Builds everything from config; nothing lives at module level. Connects, but does not migrate. */
 export async function createContainer(config: Config, opts: ContainerOptions): Promise<Container> {
-  const log = opts.log ?? createLogger(config.logLevel);
   const clock = opts.clock ?? systemClock;
   // Row-level security: each connection carries the jurisdiction of the request it serves.
   const rowSecurity = new RowSecurityContext();
-  const client = rowSecurityClient(rowSecurity, config.databaseAppRole);
+  // Lines written inside a system context name it (`context: retention`, …).
+  const log = withContextName(opts.log ?? createLogger(config.logLevel), () => rowSecurity.systemName());
+  const client = rowSecurityClient(rowSecurity, {
+    appRole: config.databaseAppRole,
+    onOutsideContext: (table) => log.warn({ table }, 'protected table read outside any request or system context'),
+  });
   const dataSources = {} as Record<SubgraphName, DataSource>;
   for (const name of SUBGRAPH_NAMES) {
     dataSources[name] = createDataSource({
@@ -140,7 +147,7 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
   await Promise.all([...Object.values(dataSources), auditDs, idempotencyDs].map((ds) => ds.initialize()));
   const secret = internalSecret(config);
   const audit = new AuditLog(auditDs, { ...auditKeys(secret), clock });
-  const outbox = new Outbox(clock, audit);
+  const outbox = new Outbox(clock, audit, rowSecurity);
   // The policy decision point reads the hub's legal bases and consents for every subgraph.
   const pdp = new PolicyDecisionPoint(dataSources.hub, clock);
   const deps = { clock, outbox, pdp, audit, rowSecurity };
@@ -157,7 +164,14 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
   const eventsQueue = createEventsQueue(redis, config.queuePrefix);
   const outboxStores = SUBGRAPH_NAMES.map((name) => new OutboxStore(name, dataSources[name]));
   // --- retention: each task writes its own subgraph's schema; the rules are hub data ---
-  const retention = createRetentionService({ hub: dataSources.hub, city: dataSources.city, audit, clock, log: log.child({ component: 'retention' }) });
+  const retention = createRetentionService({
+    hub: dataSources.hub,
+    city: dataSources.city,
+    audit,
+    clock,
+    rowSecurity,
+    log: log.child({ component: 'retention' }),
+  });
   // --- end retention ---
   const idempotency = new IdempotencyStore(idempotencyDs, { ttlHours: config.idempotencyTtlHours, log: log.child({ component: 'idempotency' }) });
   // --- webhooks: the URL policy from config, and the queue (the hub subgraph is built before Redis) ---

@@ -28,7 +28,7 @@ export async function composeFromCode(): Promise<ComposedSchemas> {
   const ds = new DataSource({ type: 'postgres' });
   const audit = new AuditLog(ds, { pseudonymKey: 'x'.repeat(32), checkpointKey: 'x'.repeat(32), clock: systemClock });
   const rowSecurity = new RowSecurityContext();
-  const outbox = new Outbox(systemClock, audit);
+  const outbox = new Outbox(systemClock, audit, rowSecurity);
   const deps = { clock: systemClock, outbox, pdp: new PolicyDecisionPoint(ds, systemClock), audit, rowSecurity };
   const capacity: CourseCapacity = {
     seatsByProvider: () => Promise.reject(new Error('composeFromCode builds schemas only')),

@@ -17,7 +17,9 @@ export function createEventsProcessor(container: Container, handlers: Record<Eve
   // --- subscriptions: ids only, on Redis pub/sub, for the gateways' live subscriptions ---
   const live = new LiveEventPublisher(container.redis, container.config.queuePrefix, container.log.child({ component: 'live-events' }));
   // --- end subscriptions ---
-  return async (job: Job<EventJobData>): Promise<void> => {
+  // Every job runs as the hub, under its queue's name (row-security.ts).
+  const context = `queue:${QUEUE_NAMES.events}`;
+  return (job: Job<EventJobData>): Promise<void> => container.rowSecurity.system(context, async () => {
     const handler = handlers[job.name as EventType];
     if (!handler) throw new UnrecoverableError(`No handler for job ${job.name}`);
     const store = stores.get(job.data.source);
@@ -30,7 +32,7 @@ export function createEventsProcessor(container: Container, handlers: Record<Eve
     // --- subscriptions: once handled (a failed publish is logged; live delivery is at most once) ---
     await live.publish(event);
     // --- end subscriptions ---
-  };
+  });
 }
 
 export function startEventsWorker(container: Container, opts: { concurrency?: number; rules?: Partial<Record<EventType, EventHandler>> } = {}): Worker<EventJobData> {

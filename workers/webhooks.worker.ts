@@ -60,7 +60,7 @@ export async function startWebhooksWorker(container: Container, opts: { resyncMs
     async (job, token) => {
       const handler = handlers[job.name];
       if (!handler) throw new UnrecoverableError(`No handler for job ${job.name}`);
-      return handler(job, token);
+      return container.rowSecurity.system(`queue:${WEBHOOKS_QUEUE}`, () => handler(job, token));
     },
     {
       connection,

@@ -113,7 +113,8 @@ export async function startRulesWorker(container: Container, opts: { resyncMs?: 
   const connection = createRedisConnection(container.redisUrl);
   const worker = new Worker<RulesJobData>(
     RULES_QUEUE,
-    async (job: Job<RulesJobData>, token?: string) => {
+    // Every job runs as the hub, under its queue's name (row-security.ts): the rules read persons.
+    (job: Job<RulesJobData>, token?: string) => container.rowSecurity.system(`queue:${RULES_QUEUE}`, async () => {
       const { rule, personId } = job.data ?? ({} as RulesJobData);
       const check = rule && personId ? await store.get(rule, personId) : null;
       if (!check || check.doneAt) return 'done';
@@ -126,7 +127,7 @@ export async function startRulesWorker(container: Container, opts: { resyncMs?: 
       const outcome = await ruleSet.due(check);
       log.info({ jobId: job.id, rule, outcome }, 'rule check handled');
       return outcome;
-    },
+    }),
     { connection, prefix: config.queuePrefix, concurrency: 4 },
   );
   worker.on('failed', (job, err) => log.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: { name: err.name, message: err.message } }, 'rule check failed; the next re-sync tries again'));

@@ -3,6 +3,7 @@ import { Webhook } from 'standardwebhooks';
 import { Receiver, startReceiver, WebhookEvent } from '../../examples/course-provider/server';
 import { systemActor } from '../../src/shared/actor';
 import { eventually, startTestApp, TestApp } from '../helpers/app';
+import { asHub } from '../helpers/system';
 
 /**
  * The example receiver in examples/course-provider against a real hub (gateway, workers,
@@ -51,7 +52,7 @@ describe('example course-provider receiver', () => {
    * referral: it sees the person's identity and contact data only while the referral is open.
    */
   async function referToVhs(givenName: string, send = true): Promise<string> {
-    const person = await app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: 'rheine-abh' }, { givenName, familyName: 'Tesfaye', municipalityKey: '05566076' } as any);
+    const person = await asHub(app, () => app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: 'rheine-abh' }, { givenName, familyName: 'Tesfaye', municipalityKey: '05566076' } as any));
     const referral = await app.gql('jobcenter-steinfurt', `mutation($input: CreateReferralInput!) { createReferral(input: $input) { id status } }`, {
       input: { personId: person.id, receiver: 'vhs-rheine', purpose: 'integration_course_referral', referralType: 'integration_course', send },
     });

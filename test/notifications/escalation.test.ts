@@ -1,6 +1,7 @@
 import { systemActor } from '../../src/shared/actor';
 import { Clock } from '../../src/shared/time';
 import { eventually, startTestApp, TestApp } from '../helpers/app';
+import { asHub } from '../helpers/system';
 
 const DAY = 24 * 3600 * 1000;
 const MINUTE = 60 * 1000;
@@ -18,7 +19,7 @@ describe('escalation notifications', () => {
   beforeAll(async () => {
     app = await startTestApp({ workers: true, clock });
     hubQuery = (sql, params = []) => app.container.subgraphs.hub.dataSource.query(sql, params);
-    personId = (await app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: 'rheine-abh' }, { givenName: 'Amina', familyName: 'Yusuf', municipalityKey: '05566076' } as any)).id;
+    personId = (await asHub(app, () => app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: 'rheine-abh' }, { givenName: 'Amina', familyName: 'Yusuf', municipalityKey: '05566076' } as any))).id;
   });
   afterAll(() => app?.stop());
 

@@ -3,6 +3,7 @@ import { systemActor } from '../../src/shared/actor';
 import { hubEventHandlers } from '../../src/subgraphs/hub/hub.consumers';
 import { createEventsProcessor } from '../../workers/events.worker';
 import { eventually, startTestApp, TestApp } from '../helpers/app';
+import { asHub } from '../helpers/system';
 
 const INBOX = `query($unreadOnly: Boolean, $first: Int, $after: String) {
   notifications(unreadOnly: $unreadOnly, first: $first, after: $after) {
@@ -26,7 +27,7 @@ describe('notification inbox', () => {
   afterAll(() => app?.stop());
 
   const register = async (givenName: string, familyName: string): Promise<string> =>
-    (await app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: 'rheine-social' }, { givenName, familyName, municipalityKey: '05566076' } as any)).id;
+    (await asHub(app, () => app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: 'rheine-social' }, { givenName, familyName, municipalityKey: '05566076' } as any))).id;
   const refer = async (sender: string, input: Record<string, unknown>): Promise<string> => {
     const res = await app.gql(sender, `mutation($input: CreateReferralInput!) { createReferral(input: $input) { id status } }`, { input: { personId, send: true, ...input } });
     expect(res.body.errors).toBeUndefined();

@@ -2,6 +2,7 @@ import { Logger as TypeOrmLogger } from 'typeorm';
 import { OutboxEvent } from '../../src/events/outbox.entity';
 import { systemActor } from '../../src/shared/actor';
 import { startTestApp, TestApp } from '../helpers/app';
+import { asHub } from '../helpers/system';
 
 /** House rule: no N+1. The referrals behind a page of notifications are read in one batch. */
 describe('notification inbox query count', () => {
@@ -11,7 +12,7 @@ describe('notification inbox query count', () => {
   beforeAll(async () => {
     // No workers: nothing else queries while counting. The events are handed to the inbox directly.
     app = await startTestApp();
-    const personId = (await app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: 'rheine-social' }, { givenName: 'Lina', familyName: 'Aziz', municipalityKey: '05566076' } as any)).id;
+    const personId = (await asHub(app, () => app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: 'rheine-social' }, { givenName: 'Lina', familyName: 'Aziz', municipalityKey: '05566076' } as any))).id;
     for (let i = 0; i < 12; i++) {
       const res = await app.gql('rheine-social', `mutation($input: CreateReferralInput!) { createReferral(input: $input) { id } }`, {
         input: { personId, receiver: 'jobcenter-steinfurt', purpose: 'benefit_administration', referralType: `count_${i}`, send: true },

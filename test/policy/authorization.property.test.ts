@@ -4,6 +4,7 @@ import { DEMO_LEGAL_BASES } from '../../src/seed/demo-legal-bases';
 import { DEMO_PARTNERS } from '../../src/seed/demo-partners';
 import { systemActor } from '../../src/shared/actor';
 import { startTestApp, TestApp } from '../helpers/app';
+import { asHub } from '../helpers/system';
 
 /**
  * For random partner × purpose × consent state × person: a field's value is in the response if and
@@ -28,10 +29,10 @@ describe('authorization (property-based)', () => {
     const { city, jobcenter } = app.container.subgraphs;
     const actor = { ...systemActor(), partner: 'rheine-social' };
     for (let i = 0; i < 3; i++) {
-      const p = await city.services.persons.register(actor, { givenName: `Given${i}`, familyName: `Family${i}`, municipalityKey: '05566076', address: { district: `District${i}` } } as any);
-      await city.services.residence.record({ ...actor, partner: 'rheine-abh' }, { personId: p.id, status: 'subsidiary_protection', validFrom: '2024-01-01' } as any);
+      const p = await asHub(app, () => city.services.persons.register(actor, { givenName: `Given${i}`, familyName: `Family${i}`, municipalityKey: '05566076', address: { district: `District${i}` } } as any));
+      await asHub(app, () => city.services.residence.record({ ...actor, partner: 'rheine-abh' }, { personId: p.id, status: 'subsidiary_protection', validFrom: '2024-01-01' } as any));
       const customerNumber = `845D00000${i}`;
-      await jobcenter.services.records.open({ ...actor, partner: 'jobcenter-steinfurt' }, { personId: p.id, customerNumber, municipalityKey: '05566076', startedOn: '2024-02-01' } as any);
+      await asHub(app, () => jobcenter.services.records.open({ ...actor, partner: 'jobcenter-steinfurt' }, { personId: p.id, customerNumber, municipalityKey: '05566076', startedOn: '2024-02-01' } as any));
       persons.push({ id: p.id, givenName: `Given${i}`, district: `District${i}`, status: 'subsidiary_protection', customerNumber });
     }
   });

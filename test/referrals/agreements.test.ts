@@ -4,6 +4,7 @@ import { SLA_JOBS } from '../../src/subgraphs/hub/agreement/sla.scheduler';
 import { assertJobHandlers } from '../../workers/job-handlers';
 import { slaHandlers, startSlaWorker } from '../../workers/sla.worker';
 import { eventually, flushPrefix, startTestApp, TestApp } from '../helpers/app';
+import { asHub } from '../helpers/system';
 
 const DAY = 24 * 3600 * 1000;
 const MINUTE = 60 * 1000;
@@ -25,7 +26,7 @@ describe('cooperation agreements and deadlines', () => {
   beforeAll(async () => {
     app = await startTestApp({ workers: true, clock });
     hubQuery = (sql, params = []) => app.container.subgraphs.hub.dataSource.query(sql, params);
-    const p = await app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: 'rheine-social' }, { givenName: 'Hamid', familyName: 'Karimi', municipalityKey: '05566076' } as any);
+    const p = await asHub(app, () => app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: 'rheine-social' }, { givenName: 'Hamid', familyName: 'Karimi', municipalityKey: '05566076' } as any));
     personId = p.id;
   });
   afterAll(() => app?.stop());

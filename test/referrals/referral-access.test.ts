@@ -1,5 +1,6 @@
 import { systemActor } from '../../src/shared/actor';
 import { startTestApp, TestApp } from '../helpers/app';
+import { asHub } from '../helpers/system';
 
 /**
  * A referral opens access for its receiver: only for the referral's purpose, only from sending
@@ -12,7 +13,7 @@ describe('access of a referral’s receiver', () => {
 
   beforeAll(async () => {
     app = await startTestApp();
-    const p = await app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: 'rheine-social' }, { givenName: 'Lina', familyName: 'Haddad', municipalityKey: '05566076', address: { district: 'Dorenkamp' } } as any);
+    const p = await asHub(app, () => app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: 'rheine-social' }, { givenName: 'Lina', familyName: 'Haddad', municipalityKey: '05566076', address: { district: 'Dorenkamp' } } as any));
     personId = p.id;
   });
   afterAll(() => app?.stop());

@@ -1,5 +1,6 @@
 import { systemActor } from '../../src/shared/actor';
 import { startTestApp, TestApp } from '../helpers/app';
+import { asHub } from '../helpers/system';
 
 /** A referral to "any course provider with capacity": the hub chooses the receiver by free seats. */
 describe('referral to any course provider with capacity', () => {
@@ -10,7 +11,7 @@ describe('referral to any course provider with capacity', () => {
     app = await startTestApp();
     const { city, courses } = app.container.subgraphs;
     for (let i = 0; i < 6; i++) {
-      const p = await city.services.persons.register({ ...systemActor(), partner: 'rheine-social' }, { givenName: `Pool${i}`, familyName: 'Person', municipalityKey: '05566076' } as any);
+      const p = await asHub(app, () => city.services.persons.register({ ...systemActor(), partner: 'rheine-social' }, { givenName: `Pool${i}`, familyName: 'Person', municipalityKey: '05566076' } as any));
       persons.push(p.id);
     }
     // vhs: 2 seats in a course not yet started (+ 30 in one that started: they do not count); fbs: 1 seat.
@@ -18,8 +19,8 @@ describe('referral to any course provider with capacity', () => {
     const providers = new Map<string, string>();
     for (const [slug, capacity, startsOn] of seats) {
       const actor = { ...systemActor(), partner: slug };
-      if (!providers.has(slug)) providers.set(slug, (await courses.services.providers.register(actor, { partnerSlug: slug, name: slug, municipalityKey: '05566076' } as any)).id);
-      await courses.services.courses.create(actor, { providerId: providers.get(slug)!, title: 'Integrationskurs', kind: 'integration_course', targetLevel: 'B1', startsOn, schedule: 'Mo–Fr 9–12', lessonsPerWeek: 20, capacity, location: 'Rheine', municipalityKey: '05566076' } as any);
+      if (!providers.has(slug)) providers.set(slug, (await asHub(app, () => courses.services.providers.register(actor, { partnerSlug: slug, name: slug, municipalityKey: '05566076' } as any))).id);
+      await asHub(app, () => courses.services.courses.create(actor, { providerId: providers.get(slug)!, title: 'Integrationskurs', kind: 'integration_course', targetLevel: 'B1', startsOn, schedule: 'Mo–Fr 9–12', lessonsPerWeek: 20, capacity, location: 'Rheine', municipalityKey: '05566076' } as any));
     }
   });
   afterAll(() => app?.stop());

@@ -1,5 +1,6 @@
 import { systemActor } from '../../src/shared/actor';
 import { eventually, startTestApp, TestApp } from '../helpers/app';
+import { asHub } from '../helpers/system';
 
 describe('referrals and transfers', () => {
   let app: TestApp;
@@ -7,7 +8,7 @@ describe('referrals and transfers', () => {
 
   beforeAll(async () => {
     app = await startTestApp({ workers: true });
-    const p = await app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: 'rheine-social' }, { givenName: 'Dawit', familyName: 'Tesfaye', municipalityKey: '05566076' } as any);
+    const p = await asHub(app, () => app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: 'rheine-social' }, { givenName: 'Dawit', familyName: 'Tesfaye', municipalityKey: '05566076' } as any));
     personId = p.id;
   });
   afterAll(() => app?.stop());

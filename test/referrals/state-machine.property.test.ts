@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { systemActor } from '../../src/shared/actor';
 
 import { startTestApp, TestApp } from '../helpers/app';
+import { asHub } from '../helpers/system';
 
 /**
  * Random sequences of transitions by random partners through the API: exactly the allowed ones
@@ -45,7 +46,7 @@ describe('referral state machine (property-based)', () => {
 
   beforeAll(async () => {
     app = await startTestApp();
-    const p = await app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: SENDER }, { givenName: 'Amal', familyName: 'Nasser', municipalityKey: '05566076' } as any);
+    const p = await asHub(app, () => app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: SENDER }, { givenName: 'Amal', familyName: 'Nasser', municipalityKey: '05566076' } as any));
     personId = p.id;
   });
   afterAll(() => app?.stop());

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { systemActor } from '../../src/shared/actor';
 import { Clock } from '../../src/shared/time';
 import { startTestApp, TestApp } from '../helpers/app';
+import { asHub } from '../helpers/system';
 
 /**
  * What partners were told about a person (inbox notifications, webhook deliveries and their
@@ -20,7 +21,7 @@ describe('retention of notifications and webhook deliveries', () => {
   afterAll(() => app?.stop());
 
   it('erases what is due after the default periods (notifications one year, deliveries 90 days)', async () => {
-    const person = (await app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: 'rheine-social' }, { givenName: 'Old', familyName: 'Notice', municipalityKey: '05566076' } as any)).id;
+    const person = (await asHub(app, () => app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: 'rheine-social' }, { givenName: 'Old', familyName: 'Notice', municipalityKey: '05566076' } as any))).id;
     const notification = (occurredAt: string, personId: string | null) =>
       sql(`INSERT INTO hub.notification (id, partner, type, event_id, person_id, referral_id, category, occurred_at, created_at) VALUES ($1, 'vhs-rheine', 'person.status_changed', $2, $3, NULL, 'residence', $4, $4) RETURNING id`, [randomUUID(), randomUUID(), personId, occurredAt]).then((r: any[]) => r[0].id);
     const [endpoint] = await sql(`INSERT INTO hub.webhook_endpoint (id, partner, url, event_types, created_at, updated_at) VALUES ($1, 'vhs-rheine', 'https://vhs.example/hook', '{referral.requested}', now(), now()) RETURNING id`, [randomUUID()]);

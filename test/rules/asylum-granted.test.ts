@@ -3,6 +3,7 @@ import { ruleJobId } from '../../src/rules/rules.worker';
 import { systemActor } from '../../src/shared/actor';
 import { eventually, flushPrefix, startTestApp, TestApp } from '../helpers/app';
 import { biography, eventId, hubEvents, movableClock, processed, referralsOf, registerPerson, replay, ruleCheck, today } from './rules-helpers';
+import { asHub } from '../helpers/system';
 
 /**
  * Rule 1 end to end: the immigration office records a recognition through the API; the events
@@ -71,8 +72,8 @@ describe('rule asylum_granted: asylum granted → jobcenter', () => {
     const settled = await registerPerson(app, 'rheine-abh', { familyName: 'Nasser' });
     const old = await registerPerson(app, 'rheine-abh', { familyName: 'Saleh' });
     // Münster: no partner of the demo serves it (registered as the system; no partner could).
-    const abroad = await app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: 'rheine-abh' }, { givenName: 'Omar', familyName: 'Khalil', municipalityKey: '05515000' } as any);
-    await app.container.subgraphs.city.services.residence.record({ ...systemActor(), partner: 'rheine-abh' }, { personId: abroad.id, status: 'recognised_refugee', validFrom: today(clock) } as any);
+    const abroad = await asHub(app, () => app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: 'rheine-abh' }, { givenName: 'Omar', familyName: 'Khalil', municipalityKey: '05515000' } as any));
+    await asHub(app, () => app.container.subgraphs.city.services.residence.record({ ...systemActor(), partner: 'rheine-abh' }, { personId: abroad.id, status: 'recognised_refugee', validFrom: today(clock) } as any));
     const events = [
       await recordStatus(settled, 'settlement_permit', today(clock)),
       await recordStatus(old, 'subsidiary_protection', '2019-05-02'),

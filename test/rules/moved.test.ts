@@ -2,6 +2,7 @@ import { systemActor } from '../../src/shared/actor';
 import { LegalDomain, PartnerKind } from '../../src/subgraphs/hub/partner/partner.types';
 import { eventually, startTestApp, TestApp } from '../helpers/app';
 import { biography, eventId, hubEvents, hubQuery, processed, referralsOf, registerPerson, replay } from './rules-helpers';
+import { asHub } from '../helpers/system';
 
 /**
  * Rule 4 end to end: a move to another municipality hands on what the partners of the old one
@@ -35,7 +36,7 @@ describe('rule moved: moved away / moved in', () => {
     return res.body.data.createReferral.id as string;
   };
   const move = async (personId: string, municipalityKey: string) => {
-    await app.container.subgraphs.city.services.persons.move({ ...systemActor(), partner: 'rheine-social' }, { personId, municipalityKey });
+    await asHub(app, () => app.container.subgraphs.city.services.persons.move({ ...systemActor(), partner: 'rheine-social' }, { personId, municipalityKey }));
     const id = await eventId(app, 'city', 'person.moved', personId);
     await processed(app, 'city', id);
     return id;
@@ -86,7 +87,7 @@ describe('rule moved: moved away / moved in', () => {
   });
 
   it('moving in: what a partner of the old municipality held comes to the team of the new one', async () => {
-    const p = await app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: 'rheine-social' }, { givenName: 'Nour', familyName: 'Aziz', municipalityKey: '05566008' } as any);
+    const p = await asHub(app, () => app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: 'rheine-social' }, { givenName: 'Nour', familyName: 'Aziz', municipalityKey: '05566008' } as any));
     await refer('jobcenter-steinfurt', { personId: p.id, receiver: 'emsdetten-social', purpose: 'case_management', referralType: 'social_counselling' });
     await move(p.id, '05566076');
     expect(await movedAway(p.id)).toMatchObject([{ kind: 'transfer', sender: 'emsdetten-social', receiver: 'rheine-social', purpose: 'case_management', status: 'requested' }]);

@@ -2,6 +2,7 @@ import { ruleJobId } from '../../src/rules/rules.worker';
 import { systemActor } from '../../src/shared/actor';
 import { eventually, startTestApp, TestApp } from '../helpers/app';
 import { biography, eventId, hubEvents, movableClock, processed, referralsOf, registerPerson, replay, ruleCheck } from './rules-helpers';
+import { asHub } from '../helpers/system';
 
 /**
  * Rule 3 end to end: a family registered in Rheine gets an arrival-counselling visit proposed to
@@ -20,7 +21,7 @@ describe('rule new_arrival: new arrival → arrival counselling', () => {
   beforeAll(async () => {
     // Written before the workers' first start (as the demo data is): history, not an arrival.
     app = await startTestApp({ workers: false, clock });
-    history = (await app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: 'rheine-abh' }, { givenName: 'Lina', familyName: 'Morad', municipalityKey: '05566076' } as any)).id;
+    history = (await asHub(app, () => app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: 'rheine-abh' }, { givenName: 'Lina', familyName: 'Morad', municipalityKey: '05566076' } as any))).id;
     await new Promise((r) => setTimeout(r, 20));
     await app.startWorkers();
   });
@@ -31,7 +32,7 @@ describe('rule new_arrival: new arrival → arrival counselling', () => {
 
   it('a family registered by the immigration office: one referral to the advice & support team, whatever the number of members', async () => {
     parent = await registerPerson(app, 'rheine-abh', { familyName: 'Haidari', newHousehold: true });
-    const [{ householdId }] = await app.container.subgraphs.city.dataSource.query(`SELECT household_id AS "householdId" FROM city.person WHERE id = $1`, [parent]);
+    const [{ householdId }] = await asHub(app, () => app.container.subgraphs.city.dataSource.query(`SELECT household_id AS "householdId" FROM city.person WHERE id = $1`, [parent]));
     await registered(parent);
     child = await registerPerson(app, 'rheine-abh', { givenName: 'Sara', familyName: 'Haidari', householdId, birthDate: '2019-04-02' });
     await registered(child);
@@ -58,7 +59,7 @@ describe('rule new_arrival: new arrival → arrival counselling', () => {
   });
 
   it('history written before the rule was enabled, and persons where no team serves, get nothing', async () => {
-    const abroad = await app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: 'rheine-abh' }, { givenName: 'Adel', familyName: 'Nouri', municipalityKey: '05515000' } as any);
+    const abroad = await asHub(app, () => app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: 'rheine-abh' }, { givenName: 'Adel', familyName: 'Nouri', municipalityKey: '05515000' } as any));
     await registered(abroad.id);
     await registered(history);
     for (const p of [history, abroad.id]) {

@@ -4,6 +4,7 @@ import { systemActor } from '../../src/shared/actor';
 import { startGatewayServer, RunningServer } from '../../src/server';
 import { eventually, startTestApp, TestApp } from '../helpers/app';
 import { collect, listening, liveClient, received, settled } from './live';
+import { asHub } from '../helpers/system';
 
 /**
  * Live subscriptions deliver an event only to subscribers who may see it, with the same field-level
@@ -22,9 +23,9 @@ describe('live subscriptions: delivery', () => {
   beforeAll(async () => {
     app = await startTestApp({ workers: true });
     const system = { ...systemActor(), partner: 'rheine-abh' };
-    const p = await app.container.subgraphs.city.services.persons.register(system, { givenName: 'Amina', familyName: 'Haddad', municipalityKey: '05566076' } as any);
+    const p = await asHub(app, () => app.container.subgraphs.city.services.persons.register(system, { givenName: 'Amina', familyName: 'Haddad', municipalityKey: '05566076' } as any));
     personId = p.id;
-    await app.container.subgraphs.city.services.residence.record(system, { personId, status: 'recognised_refugee', validFrom: '2026-01-10' } as any);
+    await asHub(app, () => app.container.subgraphs.city.services.residence.record(system, { personId, status: 'recognised_refugee', validFrom: '2026-01-10' } as any));
   });
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((c) => c.dispose()));

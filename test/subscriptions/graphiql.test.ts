@@ -3,6 +3,7 @@ import { systemActor } from '../../src/shared/actor';
 import { eventually, startTestApp, TestApp } from '../helpers/app';
 import { assertGraphiqlLoads } from '../helpers/graphiql-browser';
 import { settled } from './live';
+import { asHub } from '../helpers/system';
 
 const hasChromium = fs.existsSync('/usr/bin/chromium');
 const maybe = hasChromium || process.env.CI ? describe : describe.skip;
@@ -16,7 +17,7 @@ maybe('GraphiQL subscriptions', () => {
   afterAll(() => app?.stop());
 
   it('shows an event of a running subscription', async () => {
-    const person = await app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: 'rheine-abh' }, { givenName: 'Samir', familyName: 'Aziz', municipalityKey: '05566076' } as any);
+    const person = await asHub(app, () => app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: 'rheine-abh' }, { givenName: 'Samir', familyName: 'Aziz', municipalityKey: '05566076' } as any));
     await settled(app);
     // The first tab carries the jobcenter's token: it may see contact data, so it hears of the move.
     const query = `subscription Moves { personStatusChanged(personId: "${person.id}") { type category } }`;

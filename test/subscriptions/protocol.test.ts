@@ -5,6 +5,7 @@ import { Client } from 'graphql-ws';
 import { signDevToken } from '../../src/gateway/dev-key';
 import { eventually, startTestApp, TestApp } from '../helpers/app';
 import { collect, connect, liveClient } from './live';
+import { asHub } from '../helpers/system';
 
 /** The WebSocket endpoint: who may connect, what it accepts, its limits. */
 describe('live subscriptions: connection and limits', () => {
@@ -82,7 +83,7 @@ describe('live subscriptions: connection and limits', () => {
 
   it('refuses at once a subscription to a person or referral the subscriber cannot see', async () => {
     const { systemActor } = await import('../../src/shared/actor');
-    const person = await app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: 'rheine-abh' }, { givenName: 'Omar', familyName: 'Nasser', municipalityKey: '05566076' } as any);
+    const person = await asHub(app, () => app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: 'rheine-abh' }, { givenName: 'Omar', familyName: 'Nasser', municipalityKey: '05566076' } as any));
     const c = await client('caritas-rheine');
     const hidden = await firstAnswer(collect(c, 'subscription($p: ID!) { personStatusChanged(personId: $p) { type } }', { p: person.id }));
     expect(hidden.errors).toEqual([expect.objectContaining({ message: `Person ${person.id} not found`, extensions: expect.objectContaining({ code: 'NOT_FOUND' }) })]);

@@ -1,5 +1,6 @@
 import { systemActor } from '../../src/shared/actor';
 import { eventually, TestApp } from '../helpers/app';
+import { asHub } from '../helpers/system';
 
 /** Settings for delivery tests: loopback receivers, a retry schedule of milliseconds. */
 export const FAST_WEBHOOKS = {
@@ -13,7 +14,7 @@ export const FAST_WEBHOOKS = {
 };
 
 export async function registerPerson(app: TestApp, givenName: string, familyName: string, birthDate = '1994-03-02'): Promise<string> {
-  const p = await app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: 'rheine-social' }, { givenName, familyName, birthDate, municipalityKey: '05566076', address: { street: 'Emsstraße', houseNumber: '3', postalCode: '48431', locality: 'Rheine' } } as any);
+  const p = await asHub(app, () => app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: 'rheine-social' }, { givenName, familyName, birthDate, municipalityKey: '05566076', address: { street: 'Emsstraße', houseNumber: '3', postalCode: '48431', locality: 'Rheine' } } as any));
   return p.id;
 }
 
