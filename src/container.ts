@@ -20,6 +20,8 @@ import { createDataSource, migrate } from './shared/database';
 import { RowSecurityContext, rowSecurityClient } from './shared/row-security';
 import { IdentitySigner } from './shared/identity';
 import { createLogger, Logger, withContextName } from './shared/logger';
+import { systemActor } from './shared/actor';
+import { PersonDirectory } from './shared/person-directory';
 import { Clock, systemClock } from './shared/time';
 import { buildCitySubgraph, cityEntities, cityMigrations, CitySubgraph } from './subgraphs/city/city.subgraph';
 import { buildCoursesSubgraph, coursesEntities, coursesMigrations, CoursesSubgraph } from './subgraphs/courses/courses.subgraph';
@@ -58,6 +60,8 @@ export interface Container {
   rowSecurity: RowSecurityContext;
   /** Tamper-evident audit log (schema `audit`). */
   audit: AuditLog;
+  /** The city's persons for workers (rules, webhook payloads): read as the hub, in a system context. */
+  persons: PersonDirectory;
   /** Retention: erases or pseudonymises what has passed its retention period (src/retention). */
   retention: RetentionService;
   /** Idempotency keys of mutations (schema `idempotency`; src/gateway/idempotency.ts). */
@@ -200,6 +204,7 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
     identity: new IdentitySigner(secret),
     audit,
     rowSecurity,
+    persons: personDirectory(subgraphs.city, rowSecurity),
     retention,
     idempotency,
     webhooks: { queue: webhooksQueue, scheduler: webhookScheduler }, // webhooks
@@ -212,6 +217,34 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
       redis.disconnect();
       await idempotency.drain();
       await Promise.all([...Object.values(dataSources), auditDs, idempotencyDs].map((ds) => (ds.isInitialized ? ds.destroy() : undefined)));
+    },
+  };
+}
+
+/**
+ * Workers reach the city's persons through this one interface, as the hub, never through the
+ * city's tables. It reads in the caller's context: a job's system context gives every person,
+ * no context none.
+ */
+function personDirectory(city: CitySubgraph, rowSecurity: RowSecurityContext): PersonDirectory {
+  const persons = city.services.persons;
+  return {
+    async get(personId) {
+      // The subject names the job's context, as the hub's own writes do.
+      const p = await persons.get(systemActor('person-directory', rowSecurity.systemName() ?? undefined), personId);
+      if (!p) return null;
+      return {
+        id: p.id,
+        givenName: p.givenName,
+        familyName: p.familyName,
+        birthDate: p.birthDate,
+        municipalityKey: p.municipalityKey,
+        householdId: p.householdId,
+        street: p.street,
+        houseNumber: p.houseNumber,
+        postalCode: p.postalCode,
+        locality: p.locality,
+      };
     },
   };
 }

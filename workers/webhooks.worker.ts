@@ -1,7 +1,6 @@
 import { DelayedError, Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Container } from '../src/container';
 import { createRedisConnection } from '../src/events/queues';
-import { systemActor } from '../src/shared/actor';
 import { DeliveryEngine } from '../src/subgraphs/hub/webhook/webhook.delivery';
 import { EndpointSlots } from '../src/subgraphs/hub/webhook/webhook.inflight';
 import { WEBHOOK_JOBS, WEBHOOKS_QUEUE, WebhookJobData, WebhookScheduler } from '../src/subgraphs/hub/webhook/webhook.queue';
@@ -29,7 +28,6 @@ export async function startWebhooksWorker(container: Container, opts: { resyncMs
   const log = container.log.child({ component: 'worker', queue: WEBHOOKS_QUEUE });
   const hub = container.subgraphs.hub;
   const scheduler: WebhookScheduler = container.webhooks.scheduler;
-  const persons = container.subgraphs.city.services.persons;
   const engine = new DeliveryEngine({
     hub: hub.dataSource,
     service: hub.services.webhooks,
@@ -39,7 +37,7 @@ export async function startWebhooksWorker(container: Container, opts: { resyncMs
     config: cfg,
     clock: container.clock,
     log,
-    person: (personId) => persons.get(systemActor('webhooks'), personId),
+    person: (personId) => container.persons.get(personId),
   });
   const handlers: Record<string, WebhookHandler> = {
     async deliver(job, token) {

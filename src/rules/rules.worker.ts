@@ -2,10 +2,9 @@ import { DelayedError, Job, JobsOptions, Queue, Worker } from 'bullmq';
 import type { Container } from '../container';
 import type { EventType } from '../events/event-types';
 import { createRedisConnection } from '../events/queues';
-import { systemActor } from '../shared/actor';
 import type { Logger } from '../shared/logger';
 import type { Clock } from '../shared/time';
-import { createGate, PersonDirectory, RuleCheck, RuleCheckStore, RuleDeps } from './rule-support';
+import { createGate, RuleCheck, RuleCheckStore, RuleDeps } from './rule-support';
 import { createRuleSet, RuleHook, RuleSet } from './rules';
 
 export const RULES_QUEUE = 'rules';
@@ -72,17 +71,6 @@ export interface RulesRuntime {
   close(): Promise<void>;
 }
 
-/** The city's person service as the rules see it: the facts they need, read as the system. */
-export function cityPersonDirectory(container: Container): PersonDirectory {
-  const persons = container.subgraphs.city.services.persons;
-  return {
-    async get(personId) {
-      const p = await persons.get(systemActor('rules'), personId);
-      return p ? { id: p.id, municipalityKey: p.municipalityKey, birthDate: p.birthDate, householdId: p.householdId } : null;
-    },
-  };
-}
-
 /**
  * The rules (RULES_ENABLED) and the `rules` queue: one delayed job per pending check. At start and
  * every `resyncMs` (default 10 min) the timers of pending checks are re-created from PostgreSQL,
@@ -100,7 +88,7 @@ export async function startRulesWorker(container: Container, opts: { resyncMs?: 
     hub: hub.dataSource,
     referrals: hub.services.referrals,
     outbox: container.outbox,
-    persons: cityPersonDirectory(container),
+    persons: container.persons,
     checks: store,
     schedule: (check) => scheduler.schedule(check),
     clock,
