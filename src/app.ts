@@ -41,7 +41,10 @@ export async function startApp(config: Config, parts: { gateway: boolean; worker
       // Demo partners and their legal bases follow the code on every start (idempotent); the demo
       // persons are loaded once, on a database that has none.
       await seedPartners(container);
-      const [{ n }] = await container.subgraphs.city.dataSource.query('SELECT count(*)::int AS n FROM city.person');
+      // As the hub: outside a system context the count would be 0 and the demo data loaded again.
+      const city = container.subgraphs.city.dataSource;
+      const count = () => city.query('SELECT count(*)::int AS n FROM city.person');
+      const [{ n }] = await container.rowSecurity.system('startup', count);
       if (n === 0) {
         log.info('first start: loading demo data (about 500 persons in Rheine)');
         try {

@@ -86,14 +86,16 @@ async function run(argv: string[]): Promise<number> {
       if (!values.demo) throw new UsageError('lotse seed needs --demo (the only data set there is)');
       const { container, infra } = await boot(config, log);
       try {
-        await seedPartners(container);
-        const counts = await seedDemo(container, (msg) => console.error(msg));
-        console.log(JSON.stringify(counts));
+        return await container.rowSecurity.system('cli:seed', async () => {
+          await seedPartners(container);
+          const counts = await seedDemo(container, (msg) => console.error(msg));
+          console.log(JSON.stringify(counts));
+          return 0;
+        });
       } finally {
         await container.close();
         await infra.stop();
       }
-      return 0;
     }
     case 'register':
       return register(config, rest);
@@ -137,19 +139,21 @@ async function register(config: Config, args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { json: { type: 'boolean' } } });
   const { container, infra } = await boot({ ...config, logLevel: 'warn' }, createLogger('warn'));
   try {
-    const rows = await container.subgraphs.hub.services.legalBases.all();
-    if (values.json) {
-      console.log(JSON.stringify(rows, null, 2));
+    return await container.rowSecurity.system('cli:register', async () => {
+      const rows = await container.subgraphs.hub.services.legalBases.all();
+      if (values.json) {
+        console.log(JSON.stringify(rows, null, 2));
+        return 0;
+      }
+      const esc = (v: string | null) => (v ?? '–').replace(/\|/g, '\\|');
+      console.log('| Recipient | Purpose | Category | Source | Holds for | Statute | Description | Valid |');
+      console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+      for (const r of rows) {
+        const holds = r.whileReferralOpen ? 'persons referred to the recipient, while the referral is open' : 'all persons in the jurisdiction';
+        console.log(`| ${esc(r.recipientPartner)} | ${esc(r.purpose)} | ${esc(r.category)} | ${esc(r.sourcePartner)} | ${holds} | ${esc(r.statute)} | ${esc(r.description)} | ${r.validFrom} – ${r.validUntil ?? 'open'} |`);
+      }
       return 0;
-    }
-    const esc = (v: string | null) => (v ?? '–').replace(/\|/g, '\\|');
-    console.log('| Recipient | Purpose | Category | Source | Holds for | Statute | Description | Valid |');
-    console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
-    for (const r of rows) {
-      const holds = r.whileReferralOpen ? 'persons referred to the recipient, while the referral is open' : 'all persons in the jurisdiction';
-      console.log(`| ${esc(r.recipientPartner)} | ${esc(r.purpose)} | ${esc(r.category)} | ${esc(r.sourcePartner)} | ${holds} | ${esc(r.statute)} | ${esc(r.description)} | ${r.validFrom} – ${r.validUntil ?? 'open'} |`);
-    }
-    return 0;
+    });
   } finally {
     await container.close();
     await infra.stop();
@@ -261,32 +265,34 @@ async function audit(config: Config, args: string[]): Promise<number> {
   // Quiet logs: stdout carries the result only.
   const { container, infra } = await boot({ ...config, logLevel: 'warn' }, createLogger('warn'));
   try {
-    if (sub === 'verify') {
-      let reported = 0;
-      const onProgress = (rows: number) => {
-        if (rows - reported < 10_000) return;
-        reported = rows - (rows % 10_000);
-        console.error(`verified ${rows} rows…`);
-      };
-      const res = await container.audit.verify({ onProgress });
-      if (res.ok) {
-        console.log(`audit log intact: ${res.rows} rows, head ${res.head}`);
+    return await container.rowSecurity.system('cli:audit', async () => {
+      if (sub === 'verify') {
+        let reported = 0;
+        const onProgress = (rows: number) => {
+          if (rows - reported < 10_000) return;
+          reported = rows - (rows % 10_000);
+          console.error(`verified ${rows} rows…`);
+        };
+        const res = await container.audit.verify({ onProgress });
+        if (res.ok) {
+          console.log(`audit log intact: ${res.rows} rows, head ${res.head}`);
+          return 0;
+        }
+        console.log(`audit log BROKEN at row ${res.brokenAt}: ${res.reason}`);
+        return 1;
+      }
+      if (sub === 'checkpoint') {
+        const json = JSON.stringify(await container.audit.checkpoint(), null, 2);
+        if (values.out) {
+          fs.writeFileSync(values.out, `${json}\n`);
+          console.error(`checkpoint written to ${values.out}`);
+        } else console.log(json);
         return 0;
       }
-      console.log(`audit log BROKEN at row ${res.brokenAt}: ${res.reason}`);
-      return 1;
-    }
-    if (sub === 'checkpoint') {
-      const json = JSON.stringify(await container.audit.checkpoint(), null, 2);
-      if (values.out) {
-        fs.writeFileSync(values.out, `${json}\n`);
-        console.error(`checkpoint written to ${values.out}`);
-      } else console.log(json);
-      return 0;
-    }
-    const res = await container.audit.verifyCheckpoint(cp!);
-    console.log(res.ok ? `checkpoint holds: row ${cp!.seq}, head ${cp!.head}` : `checkpoint does NOT hold: ${res.reason}`);
-    return res.ok ? 0 : 1;
+      const res = await container.audit.verifyCheckpoint(cp!);
+      console.log(res.ok ? `checkpoint holds: row ${cp!.seq}, head ${cp!.head}` : `checkpoint does NOT hold: ${res.reason}`);
+      return res.ok ? 0 : 1;
+    });
   } finally {
     await container.close();
     await infra.stop();
@@ -302,8 +308,10 @@ async function retention(config: Config, args: string[]): Promise<number> {
   if (!dryRun && !config.retentionEnabled) throw new CliError('retention is disabled (RETENTION_ENABLED=false); only --dry-run runs');
   const { container, infra } = await boot({ ...config, logLevel: 'warn' }, createLogger('warn'));
   try {
-    for (const summary of await container.retention.run({ dryRun })) console.log(JSON.stringify(summary));
-    return 0;
+    return await container.rowSecurity.system('cli:retention', async () => {
+      for (const summary of await container.retention.run({ dryRun })) console.log(JSON.stringify(summary));
+      return 0;
+    });
   } finally {
     await container.close();
     await infra.stop();

@@ -18,8 +18,10 @@ import { createRetentionService, RetentionService } from './retention/retention.
 import { createDataSource, migrate } from './shared/database';
 import { RowSecurityContext, rowSecurityClient } from './shared/row-security';
 import { IdentitySigner } from './shared/identity';
-import { createLogger, Logger } from './shared/logger';
+import { createLogger, Logger, withContextName } from './shared/logger';
 import { createRedisConnection } from './shared/redis';
+import { systemActor } from './shared/actor';
+import { PersonDirectory } from './shared/person-directory';
 import { Clock, systemClock } from './shared/time';
 import { buildCitySubgraph, cityEntities, cityMigrations, CitySubgraph } from './subgraphs/city/city.subgraph';
 import { buildCoursesSubgraph, coursesEntities, coursesMigrations, CoursesSubgraph } from './subgraphs/courses/courses.subgraph';
@@ -53,10 +55,15 @@ export interface Container {
   schedulers: { deadlines: SlaTimers; rules: RuleScheduler; webhooks: WebhookScheduler };
   relay: OutboxRelay;
   identity: IdentitySigner;
-  /** Tamper-evident audit log (schema `audit`). */
-  /** Which jurisdiction the database enforces for the current request (row-level security). */
+  /**
+   * Which jurisdiction the database enforces for the current request (row-level security); work
+   * outside a request runs in `rowSecurity.system(name, …)`, else protected tables show no rows.
+   */
   rowSecurity: RowSecurityContext;
+  /** Tamper-evident audit log (schema `audit`). */
   audit: AuditLog;
+  /** The city's persons for workers (rules, webhook payloads): read as the hub, in a system context. */
+  persons: PersonDirectory;
   /** Retention: erases or pseudonymises what has passed its retention period (src/retention). */
   retention: RetentionService;
   /** Idempotency keys of mutations (schema `idempotency`; src/gateway/idempotency.ts). */
@@ -114,11 +121,15 @@ export async function migrateDatabase(databaseUrl: string): Promise<string[]> {
 
 /** Builds everything from config; nothing lives at module level. Connects, but does not migrate. */
 export async function createContainer(config: Config, opts: ContainerOptions): Promise<Container> {
-  const log = opts.log ?? createLogger(config.logLevel);
   const clock = opts.clock ?? systemClock;
   // Row-level security: each connection carries the jurisdiction of the request it serves.
   const rowSecurity = new RowSecurityContext();
-  const client = rowSecurityClient(rowSecurity, config.databaseAppRole);
+  // Lines written inside a system context name it (`context: retention`, …).
+  const log = withContextName(opts.log ?? createLogger(config.logLevel), () => rowSecurity.systemName());
+  const client = rowSecurityClient(rowSecurity, {
+    appRole: config.databaseAppRole,
+    onOutsideContext: (table) => log.warn({ table }, 'protected table read outside any request or system context'),
+  });
   const dataSources = {} as Record<SubgraphName, DataSource>;
   for (const name of SUBGRAPH_NAMES) {
     dataSources[name] = createDataSource({
@@ -138,7 +149,7 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
   await Promise.all([...Object.values(dataSources), auditDs, idempotencyDs].map((ds) => ds.initialize()));
   const secret = internalSecret(config);
   const audit = new AuditLog(auditDs, { ...auditKeys(secret), clock });
-  const outbox = new Outbox(clock, audit);
+  const outbox = new Outbox(clock, audit, rowSecurity);
   // The policy decision point reads the hub's legal bases and consents for every subgraph.
   const pdp = new PolicyDecisionPoint(dataSources.hub, clock);
   const deps = { clock, outbox, pdp, audit, rowSecurity };
@@ -151,10 +162,11 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
     rules: new RuleScheduler(queues.rules, clock),
     webhooks: new WebhookScheduler(queues.webhooks, clock),
   };
+  const courses = await buildCoursesSubgraph(dataSources.courses, deps);
   const subgraphs: Subgraphs = {
     city: await buildCitySubgraph(dataSources.city, deps),
     jobcenter: await buildJobcenterSubgraph(dataSources.jobcenter, deps),
-    courses: await buildCoursesSubgraph(dataSources.courses, deps),
+    courses,
     hub: await buildHubSubgraph(dataSources.hub, deps, {
       deadlineTimers: schedulers.deadlines,
       webhooks: {
@@ -162,11 +174,20 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
         scheduler: schedulers.webhooks,
         secrets: new SecretBox(secret),
       },
+      // The hub asks the courses service for seats; it never reads the courses schema (ADR 0007).
+      capacity: courses.services.courses,
     }),
   };
   const outboxStores = SUBGRAPH_NAMES.map((name) => new OutboxStore(name, dataSources[name]));
   // --- retention: each task writes its own subgraph's schema; the rules are hub data ---
-  const retention = createRetentionService({ hub: dataSources.hub, city: dataSources.city, audit, clock, log: log.child({ component: 'retention' }) });
+  const retention = createRetentionService({
+    hub: dataSources.hub,
+    city: dataSources.city,
+    audit,
+    clock,
+    rowSecurity,
+    log: log.child({ component: 'retention' }),
+  });
   // --- end retention ---
   const idempotency = new IdempotencyStore(idempotencyDs, { ttlHours: config.idempotencyTtlHours, log: log.child({ component: 'idempotency' }) });
   const relay = new OutboxRelay(
@@ -193,6 +214,7 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
     identity: new IdentitySigner(secret),
     audit,
     rowSecurity,
+    persons: personDirectory(subgraphs.city, rowSecurity),
     retention,
     idempotency,
     // Migrations run as the connecting (owner) role, not the application role.
@@ -203,6 +225,34 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
       redis.disconnect();
       await idempotency.drain();
       await Promise.all([...Object.values(dataSources), auditDs, idempotencyDs].map((ds) => (ds.isInitialized ? ds.destroy() : undefined)));
+    },
+  };
+}
+
+/**
+ * Workers reach the city's persons through this one interface, as the hub, never through the
+ * city's tables. It reads in the caller's context: a job's system context gives every person,
+ * no context none.
+ */
+function personDirectory(city: CitySubgraph, rowSecurity: RowSecurityContext): PersonDirectory {
+  const persons = city.services.persons;
+  return {
+    async get(personId) {
+      // The subject names the job's context, as the hub's own writes do.
+      const p = await persons.get(systemActor('person-directory', rowSecurity.systemName() ?? undefined), personId);
+      if (!p) return null;
+      return {
+        id: p.id,
+        givenName: p.givenName,
+        familyName: p.familyName,
+        birthDate: p.birthDate,
+        municipalityKey: p.municipalityKey,
+        householdId: p.householdId,
+        street: p.street,
+        houseNumber: p.houseNumber,
+        postalCode: p.postalCode,
+        locality: p.locality,
+      };
     },
   };
 }

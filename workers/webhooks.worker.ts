@@ -4,7 +4,6 @@ import { JobData, JobHandlers } from '../src/jobs/job.registry';
 import { startResync, withResync } from '../src/jobs/job.resync';
 import { queueLog, startQueueWorker } from '../src/jobs/job.worker';
 import { webhooksQueue } from '../src/jobs/queues';
-import { systemActor } from '../src/shared/actor';
 import { DeliveryEngine } from '../src/subgraphs/hub/webhook/webhook.delivery';
 import { EndpointSlots } from '../src/subgraphs/hub/webhook/webhook.inflight';
 import { WebhookScheduler } from '../src/subgraphs/hub/webhook/webhook.queue';
@@ -47,7 +46,6 @@ export async function startWebhooksWorker(
   const log = queueLog(container.log, webhooksQueue.name);
   const hub = container.subgraphs.hub;
   const scheduler = container.schedulers.webhooks;
-  const persons = container.subgraphs.city.services.persons;
   const engine = new DeliveryEngine({
     hub: hub.dataSource,
     service: hub.services.webhooks,
@@ -57,7 +55,7 @@ export async function startWebhooksWorker(
     config: cfg,
     clock: container.clock,
     log,
-    person: (personId) => persons.get(systemActor('webhooks'), personId),
+    person: (personId) => container.persons.get(personId),
   });
   const worker = startQueueWorker(webhooksQueue, webhooksHandlers(engine), container);
 

@@ -1,6 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { Actor } from '../shared/actor';
+import { Actor, systemSubject } from '../shared/actor';
 import { newId } from '../shared/ids';
+import { RowSecurityContext } from '../shared/row-security';
 import { Clock } from '../shared/time';
 import { AuditLog } from '../audit/audit.service';
 import { OutboxEvent } from './outbox.entity';
@@ -9,12 +10,14 @@ import { DomainEvent, EVENT_CATEGORY, EventType } from './event-types';
 /**
  * Appends domain events inside the caller's transaction: the state change, its event and the
  * audit entry of the write commit together or not at all. Every state change passes here, so
- * this is the one place writes of personal data are audited.
+ * this is the one place writes of personal data are audited; the audit log is therefore a
+ * required argument, as is the row-security context that names background work in it.
  */
 export class Outbox {
   constructor(
     private readonly clock: Clock,
-    private readonly audit?: AuditLog,
+    private readonly audit: AuditLog,
+    private readonly rowSecurity: RowSecurityContext,
   ) {}
 
   async append<T extends EventType>(em: EntityManager, actor: Actor, event: DomainEvent<T>): Promise<string> {
@@ -32,12 +35,12 @@ export class Outbox {
       publishedAt: null,
       ackedAt: null,
     });
-    if (this.audit && event.personId) {
+    if (event.personId) {
       await this.audit.append(em, [
         {
           kind: 'write',
           partner: actor.partner,
-          subject: actor.subject,
+          subject: this.subjectOf(actor),
           requestId: actor.requestId,
           personId: event.personId,
           categories: [EVENT_CATEGORY[event.type]],
@@ -47,6 +50,12 @@ export class Outbox {
       ]);
     }
     return id;
+  }
+
+  /** The hub's own writes name the system context they ran in (`system:retention`, `system:queue:events`, …). */
+  private subjectOf(actor: Actor): string {
+    if (actor.partner !== 'lotse' || actor.subject !== 'system') return actor.subject;
+    return systemSubject(this.rowSecurity.systemName());
   }
 }
 

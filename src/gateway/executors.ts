@@ -8,12 +8,23 @@ import { IdentitySigner, IDENTITY_HEADER } from '../shared/identity';
 import { Subgraph, SubgraphContext } from '../subgraphs/subgraph';
 import { GatewayContext } from './context';
 
+export interface LocalExecutorDeps {
+  identity: IdentitySigner;
+  /** Reads and denials of personal data are written here after each call; no entry, no data. */
+  audit: AuditLog;
+  /** The caller's jurisdiction is enforced by the database on every query of the call. */
+  rowSecurity: RowSecurityContext;
+  timeoutMs?: number;
+}
+
 /**
  * In-process subgraph: the identity is signed and verified exactly as over HTTP, so a local
  * subgraph trusts nothing a remote one would not. Once per gateway request and subgraph, so
- * the subgraph's DataLoaders span all of that request's calls.
+ * the subgraph's DataLoaders span all of that request's calls. Audit and row security are not
+ * optional: a subgraph served in-process must be as closed as one served over HTTP.
  */
-export function localExecutor(subgraph: Subgraph, identity: IdentitySigner, timeoutMs = 10000, audit?: AuditLog, rowSecurity?: RowSecurityContext): Executor {
+export function localExecutor(subgraph: Subgraph, deps: LocalExecutorDeps): Executor {
+  const { identity, audit, rowSecurity, timeoutMs = 10000 } = deps;
   const contexts = new WeakMap<GatewayContext, Promise<SubgraphContext>>();
   const contextFor = (gctx: GatewayContext) => {
     let ctx = contexts.get(gctx);
@@ -37,9 +48,10 @@ export function localExecutor(subgraph: Subgraph, identity: IdentitySigner, time
         contextValue,
       });
     // The database enforces the caller's jurisdiction on every query this call makes.
-    const result = await (rowSecurity ? rowSecurity.run(contextValue.actor.jurisdiction, run) : run());
+    const result = await rowSecurity.run(contextValue.actor.jurisdiction, run);
     // No audit entry, no data: a failing audit write fails this call.
-    if (audit) await flushAccess(audit, contextValue.policy, (request.context as GatewayContext).operationName ?? request.operationName ?? null);
+    const operationName = (request.context as GatewayContext).operationName ?? request.operationName ?? null;
+    await flushAccess(audit, contextValue.policy, operationName);
     return result;
   };
   return ((request: ExecutionRequest) => withTimeout(subgraph.name, timeoutMs, run(request))) as Executor;

@@ -34,9 +34,9 @@ export interface GatewayOptions {
   /** Per-partner rate limits are counted here (the container's connection). */
   redis: Redis;
   /** Reads and denials of personal data are written here after each subgraph call. */
-  audit?: AuditLog;
+  audit: AuditLog;
   /** Row-level security context of the in-process subgraphs' connections. */
-  rowSecurity?: RowSecurityContext;
+  rowSecurity: RowSecurityContext;
   /** Per-partner rate limits (else built from redis and config). */
   rateLimiter?: RateLimiter;
   /** The process's one cache of registered documents (else one is built for this server). */
@@ -59,7 +59,10 @@ export function buildGatewaySchema(opts: GatewayOptions): { schema: GraphQLSchem
       const name = cfg.name.toLowerCase() as SubgraphName;
       const url = opts.config.subgraphUrls[name];
       const timeoutMs = opts.config.subgraphTimeoutMs;
-      cfg.executor = url ? remoteExecutor(name, url, opts.identity, timeoutMs) : localExecutor(opts.subgraphs[name], opts.identity, timeoutMs, opts.audit, opts.rowSecurity);
+      const { identity, audit, rowSecurity } = opts;
+      cfg.executor = url
+        ? remoteExecutor(name, url, identity, timeoutMs)
+        : localExecutor(opts.subgraphs[name], { identity, audit, rowSecurity, timeoutMs });
     },
     // The gateway's own Subscription type, stitched with the subgraphs.
     onStitchingOptions: opts.live ? (stitching) => withSubscriptions(stitching, opts.live!) : undefined,

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuditEntryInput, AuditLog } from '../audit/audit.service';
+import { systemSubject } from '../shared/actor';
 import { Logger } from '../shared/logger';
+import { RowSecurityContext } from '../shared/row-security';
 import { Clock } from '../shared/time';
 import { loadRules, RetentionRuleError, validateRules } from './retention.rules';
 import { RetentionCandidate, RetentionRule, RetentionTask, RetentionTaskSummary } from './retention.types';
@@ -25,7 +27,12 @@ export interface RetentionServiceOptions {
   audit: AuditLog;
   clock: Clock;
   log: Logger;
+  /** Retention reads every municipality's records: it runs in the system context `retention`. */
+  rowSecurity: RowSecurityContext;
 }
+
+/** The system context retention runs in; its audit entries carry the subject `system:retention`. */
+export const RETENTION_CONTEXT = 'retention';
 
 /**
  * Retention (DSGVO Art. 5(1)(e), 17; SGB X § 84): per record type, data category and purpose, a
@@ -55,7 +62,12 @@ export class RetentionService {
     return rules;
   }
 
-  async run(options: RetentionRunOptions = {}): Promise<RetentionTaskSummary[]> {
+  /** Runs every task, as the hub (whoever calls: the maintenance job, the CLI, a test). */
+  run(options: RetentionRunOptions = {}): Promise<RetentionTaskSummary[]> {
+    return this.opts.rowSecurity.system(RETENTION_CONTEXT, () => this.runAll(options));
+  }
+
+  private async runAll(options: RetentionRunOptions): Promise<RetentionTaskSummary[]> {
     const dryRun = options.dryRun ?? false;
     const batchSize = Math.trunc(options.batchSize ?? RETENTION_BATCH_SIZE);
     if (!(batchSize >= 1 && batchSize <= RETENTION_BATCH_SIZE)) throw new Error(`retention: batchSize must be 1 to ${RETENTION_BATCH_SIZE}`);
@@ -140,7 +152,7 @@ export class RetentionService {
       return {
         kind: 'erasure',
         partner: 'lotse',
-        subject: 'retention',
+        subject: systemSubject(RETENTION_CONTEXT),
         requestId: runId,
         personId: c.personId,
         categories: [c.category],
@@ -158,7 +170,14 @@ export class RetentionService {
  * the hub's partner register supplies the areas the city task needs (read by the service, as
  * the policy decision point reads hub data for every subgraph).
  */
-export function createRetentionService(deps: { hub: DataSource; city: DataSource; audit: AuditLog; clock: Clock; log: Logger }): RetentionService {
+export function createRetentionService(deps: {
+  hub: DataSource;
+  city: DataSource;
+  audit: AuditLog;
+  clock: Clock;
+  log: Logger;
+  rowSecurity: RowSecurityContext;
+}): RetentionService {
   const servedAreas = async (): Promise<string[]> => {
     const rows: Array<{ area: string }> = await deps.hub.query('SELECT DISTINCT unnest(jurisdiction) AS area FROM hub.partner');
     return rows.map((r) => r.area);
@@ -168,6 +187,7 @@ export function createRetentionService(deps: { hub: DataSource; city: DataSource
     audit: deps.audit,
     clock: deps.clock,
     log: deps.log,
+    rowSecurity: deps.rowSecurity,
     tasks: [
       hubBiographyRetention(deps.hub),
       new HubConsentRetentionTask(deps.hub),

@@ -5,6 +5,7 @@ import type { Outbox } from '../events/outbox.service';
 import { Actor, systemActor } from '../shared/actor';
 import { AppError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
+import type { PersonDirectory } from '../shared/person-directory';
 import type { Clock } from '../shared/time';
 import { OPEN } from '../subgraphs/hub/referral/referral.state';
 import type { ReferralService } from '../subgraphs/hub/referral/referral.service';
@@ -14,7 +15,7 @@ import type { RuleName, RuleParams } from './rules';
  * What every rule may use. Rules act as the hub (the system) on behalf of the partner that would
  * act; they write only the hub's schema (referrals through ReferralService, events through the
  * outbox, their own bookkeeping in hub.rule_check / hub.rule_run) and learn what they need of a
- * person from the city through `persons` (in-process, as the system), never from its tables.
+ * person from the city through `persons` (the container's person directory), never from its tables.
  */
 export interface RuleDeps {
   hub: DataSource;
@@ -45,17 +46,8 @@ export function createGate(): <T>(fn: () => Promise<T>) => Promise<T> {
   };
 }
 
-/** The facts of a person the rules need, from the city subgraph's service. */
-export interface PersonFacts {
-  id: string;
-  municipalityKey: string;
-  birthDate: string | null;
-  householdId: string | null;
-}
-
-export interface PersonDirectory {
-  get(personId: string): Promise<PersonFacts | null>;
-}
+/** The persons of the city, as the rules see them: the container's directory (src/shared/person-directory.ts). */
+export type { PersonDirectory };
 
 /** One rule: its event hooks (run in the events worker) and, if it keeps timers, what happens when one is due. */
 export interface Rule {

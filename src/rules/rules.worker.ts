@@ -5,9 +5,8 @@ import { JobData, JobHandler, JobHandlers } from '../jobs/job.registry';
 import { startResync, withResync } from '../jobs/job.resync';
 import { queueLog, startQueueWorker } from '../jobs/job.worker';
 import { rulesQueue } from '../jobs/queues';
-import { systemActor } from '../shared/actor';
 import type { Clock } from '../shared/time';
-import { createGate, PersonDirectory, RuleCheckStore, RuleDeps } from './rule-support';
+import { createGate, RuleCheckStore, RuleDeps } from './rule-support';
 import { createRuleSet, RuleHook, RuleSet } from './rules';
 import { RuleScheduler } from './rules.scheduler';
 
@@ -22,17 +21,6 @@ export interface RulesRuntime {
   /** Re-creates lost timers and runs what is due by the Clock now (also every 10 minutes). */
   resync(): Promise<{ pending: number; due: number }>;
   close(): Promise<void>;
-}
-
-/** The city's person service as the rules see it: the facts they need, read as the system. */
-export function cityPersonDirectory(container: Container): PersonDirectory {
-  const persons = container.subgraphs.city.services.persons;
-  return {
-    async get(personId) {
-      const p = await persons.get(systemActor('rules'), personId);
-      return p ? { id: p.id, municipalityKey: p.municipalityKey, birthDate: p.birthDate, householdId: p.householdId } : null;
-    },
-  };
 }
 
 /** A timer fired: the check is read from PostgreSQL and handled once it is due by the Clock. */
@@ -74,7 +62,7 @@ export async function startRulesWorker(
     hub: hub.dataSource,
     referrals: hub.services.referrals,
     outbox: container.outbox,
-    persons: cityPersonDirectory(container),
+    persons: container.persons,
     checks: store,
     schedule: (check) => scheduler.schedule(check),
     clock,

@@ -1,5 +1,5 @@
 import { Container } from '../container';
-import { Actor } from '../shared/actor';
+import { Actor, systemSubject } from '../shared/actor';
 import { ResidenceStatusCode } from '../subgraphs/city/residence/residence.types';
 import { Sex } from '../subgraphs/city/person/person.types';
 import { IdentifierSystem } from '../subgraphs/hub/identifier/identifier.types';
@@ -7,7 +7,17 @@ import { BenefitStatus } from '../subgraphs/jobcenter/record/record.types';
 import { CefrLevel, CourseKind } from '../subgraphs/courses/course/course.types';
 import { generateDemoData } from './demo-data';
 
-const actorFor = (partner: string): Actor => ({ subject: 'seed', partner, scopes: ['*'], jurisdiction: ['05566'], purpose: 'system', requestId: `seed-${partner}` });
+/** The system context the demo data is loaded in (every municipality); it names the writes in the audit log. */
+export const SEED_CONTEXT = 'seed';
+
+const actorFor = (partner: string): Actor => ({
+  subject: systemSubject(SEED_CONTEXT),
+  partner,
+  scopes: ['*'],
+  jurisdiction: ['05566'],
+  purpose: 'system',
+  requestId: `seed-${partner}`,
+});
 
 export interface SeedCounts {
   persons: number;
@@ -22,9 +32,13 @@ export interface SeedCounts {
 /**
  * Loads the deterministic demo data set through the services, as the partners would: each write
  * is attributed to the partner that would make it and emits its domain event. Runs once: if
- * persons exist already, nothing is loaded.
+ * persons exist already, nothing is loaded. Runs as the hub, in the system context `seed`.
  */
-export async function seedDemo(container: Container, progress: (msg: string) => void = () => undefined): Promise<SeedCounts> {
+export function seedDemo(container: Container, progress: (msg: string) => void = () => undefined): Promise<SeedCounts> {
+  return container.rowSecurity.system(SEED_CONTEXT, () => loadDemo(container, progress));
+}
+
+async function loadDemo(container: Container, progress: (msg: string) => void): Promise<SeedCounts> {
   const counts: SeedCounts = { persons: 0, households: 0, residenceStatuses: 0, jobcenterRecords: 0, identifiers: 0, courseProviders: 0, courses: 0 };
   const { city, jobcenter, courses, hub } = container.subgraphs;
   const data = generateDemoData();

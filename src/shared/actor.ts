@@ -14,15 +14,22 @@ export interface Actor {
   requestId: string;
 }
 
-/** The hub itself, for workers and seeding: sees everything, acts on behalf of no partner. */
-export const systemActor = (requestId = 'system'): Actor => ({
-  subject: 'system',
+/**
+ * The hub itself, for work outside a partner's request: sees everything, acts on behalf of no
+ * partner. `context` names the work (subject `system:<context>`) in the audit log; it matches
+ * the name of the row-security system context the work runs in.
+ */
+export const systemActor = (requestId = 'system', context?: string): Actor => ({
+  subject: systemSubject(context ?? null),
   partner: 'lotse',
   scopes: ['*'],
   jurisdiction: [''],
   purpose: 'system',
   requestId,
 });
+
+/** `system:<context>`, or plain `system` when no context is known. */
+export const systemSubject = (context: string | null): string => (context ? `system:${context}` : 'system');
 
 export const hasScope = (actor: Actor, scope: string): boolean =>
   actor.scopes.includes('*') || actor.scopes.includes(scope);

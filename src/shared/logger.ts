@@ -16,3 +16,22 @@ export function createLogger(level: string, bindings: Record<string, unknown> = 
     },
   });
 }
+
+/**
+ * A child of `log` whose lines carry `context: <name>` while they are written inside a named
+ * system context (a job, retention, a CLI command): background work is told apart in the logs
+ * without every caller binding the name itself.
+ */
+export function withContextName(log: Logger, contextName: () => string | null): Logger {
+  return log.child(
+    {},
+    {
+      formatters: {
+        log(obj: object) {
+          const context = contextName();
+          return context && !('context' in obj) ? { context, ...obj } : obj;
+        },
+      },
+    },
+  );
+}

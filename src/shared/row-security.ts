@@ -7,11 +7,25 @@ import { Client } from 'pg';
  * the setting `lotse.jurisdiction`, and the tables' policies show only rows inside it. A bug in a
  * service's WHERE clause then still cannot return another municipality's persons.
  *
- * Background work (workers, seeding, retention) runs outside any request and acts as the hub
- * itself: `*`, which the policies read as "all".
+ * Work outside a partner's request (a job, a rule, retention, seeding, a CLI command) must say so:
+ * `system(name, fn)` runs it as the hub itself, `*`, which the policies read as "all". Outside both
+ * kinds of context the setting is empty, which the policies read as "no rows": a forgotten context
+ * shows up as missing data, never as another municipality's data.
  */
 export const JURISDICTION_SETTING = 'lotse.jurisdiction';
 export const SYSTEM_JURISDICTION = '*';
+/** Outside any context: matches no row (row-security.sql.ts reads an empty setting as "none"). */
+export const NO_JURISDICTION = '';
+
+/** The tables under a jurisdiction policy (the subgraphs' row-security migrations); used only to warn. */
+export const PROTECTED_TABLES = [
+  'city.person',
+  'city.household',
+  'city.residence_status',
+  'jobcenter.jobcenter_record',
+  'courses.course_provider',
+  'courses.course',
+];
 
 export class RowSecurityContext {
   private readonly storage = new AsyncLocalStorage<{ value: string; system: string | null }>();
@@ -28,12 +42,18 @@ export class RowSecurityContext {
    * the CLI): every row, under `name`, which logs and audit entries of that work carry.
    */
   system<T>(name: string, fn: () => T): T {
+    if (!name) throw new Error('a system context needs a name');
     return this.storage.run({ value: SYSTEM_JURISDICTION, system: name }, fn);
   }
 
   /** The name of the system context the caller runs in; null inside a partner's request or outside any context. */
   systemName(): string | null {
     return this.storage.getStore()?.system ?? null;
+  }
+
+  /** True inside a partner's request or a system context. */
+  inContext(): boolean {
+    return this.storage.getStore() !== undefined;
   }
 
   /**
@@ -46,13 +66,25 @@ export class RowSecurityContext {
     return this.run([...current.split(',').filter(Boolean), ...extra], fn);
   }
 
-  /** The setting for the current async context: a request's jurisdiction, else the system's. */
+  /** The setting for the current async context: a request's jurisdiction, the system's, else none. */
   current(): string {
-    return this.storage.getStore()?.value ?? SYSTEM_JURISDICTION;
+    return this.storage.getStore()?.value ?? NO_JURISDICTION;
   }
 }
 
 type QueryArgs = unknown[];
+
+export interface RowSecurityClientOptions {
+  /** The non-superuser role to act as (a superuser bypasses row-level security). */
+  appRole?: string;
+  /** Told once per protected table when a query naming it runs outside any context (it sees no rows). */
+  onOutsideContext?: (table: string) => void;
+}
+
+const PROTECTED_PATTERNS = PROTECTED_TABLES.map((t) => {
+  const [schema, table] = t.split('.');
+  return { table: t, re: new RegExp(`"?\\b${schema}"?\\."?${table}\\b"?(?!_)`) };
+});
 
 /**
  * A pg Client that applies the current context's jurisdiction (and, when configured, the
@@ -60,7 +92,20 @@ type QueryArgs = unknown[];
  * connections across requests, so the setting is compared on every query; it costs a round trip
  * only when the connection changes hands between jurisdictions.
  */
-export function rowSecurityClient(context: RowSecurityContext, appRole?: string): typeof Client {
+export function rowSecurityClient(context: RowSecurityContext, opts: RowSecurityClientOptions = {}): typeof Client {
+  const { appRole, onOutsideContext } = opts;
+  const warned = new Set<string>();
+  const checkContext = (args: QueryArgs) => {
+    if (!onOutsideContext || warned.size === PROTECTED_PATTERNS.length || context.inContext()) return;
+    const first = args[0] as string | { text?: string } | undefined;
+    const sql = typeof first === 'string' ? first : first?.text;
+    if (typeof sql !== 'string') return;
+    for (const { table, re } of PROTECTED_PATTERNS) {
+      if (warned.has(table) || !re.test(sql)) continue;
+      warned.add(table);
+      onOutsideContext(table);
+    }
+  };
   return class RowSecurityClient extends Client {
     private applied?: string;
     private roleApplied = false;
@@ -70,6 +115,7 @@ export function rowSecurityClient(context: RowSecurityContext, appRole?: string)
       // Streams and other submittables go through unchanged: they run inside a transaction whose
       // BEGIN already applied the setting.
       if (first && typeof first === 'object' && typeof first.submit === 'function') return (super.query as any)(...args);
+      checkContext(args);
       const wanted = context.current();
       if (this.applied === wanted && (this.roleApplied || !appRole)) return (super.query as any)(...args);
       const callback = typeof args[args.length - 1] === 'function' ? (args.pop() as (err: Error | null, res?: unknown) => void) : undefined;

@@ -4,8 +4,11 @@ import type { RegisterPersonInput } from '../../src/subgraphs/city/person/person
 import { systemActor } from '../../src/shared/actor';
 import { EVENT_TYPES } from '../../src/events/event-types';
 import { assertJobHandlers } from '../../src/jobs/job.registry';
+import { asHub } from '../helpers/system';
 
-const count = async (app: TestApp, sql: string, params: unknown[] = []) => (await app.container.subgraphs.city.dataSource.query(sql, params))[0].n as number;
+// As the hub: outside a context city.person shows no rows, and "unchanged" would always hold.
+const count = async (app: TestApp, sql: string, params: unknown[] = []) =>
+  (await asHub(app, () => app.container.subgraphs.city.dataSource.query(sql, params)))[0].n as number;
 
 describe('transactional outbox', () => {
   let app: TestApp;
@@ -36,6 +39,21 @@ describe('transactional outbox', () => {
   it('refuses to append outside a transaction', async () => {
     const em = app.container.subgraphs.city.dataSource.manager;
     await expect(app.container.outbox.append(em, systemActor(), { type: 'person.registered', personId: null, aggregateType: 'Person', aggregateId: '00000000-0000-4000-8000-000000000002', payload: { personId: 'x', municipalityKey: '05566076', householdId: null } })).rejects.toThrow(/inside a transaction/);
+  });
+
+  it('a write by the hub itself names the system context it ran in, in the audit log', async () => {
+    const person = await register('Karimi');
+    const audited = async (eventId: string) =>
+      (await app.container.subgraphs.hub.dataSource.query(`SELECT subject, partner FROM audit.entry WHERE detail->>'eventId' = $1`, [eventId]))[0];
+    const write = (actor = systemActor()) =>
+      app.container.subgraphs.city.dataSource.transaction((em) =>
+        app.container.outbox.append(em, actor, { type: 'person.moved', personId: person.id, aggregateType: 'Person', aggregateId: person.id, payload: { personId: person.id, fromMunicipalityKey: '05566076', toMunicipalityKey: '05566076', district: null } }),
+      );
+    const inQueue = await app.container.rowSecurity.system('queue:events', () => write());
+    expect(await audited(inQueue)).toEqual({ subject: 'system:queue:events', partner: 'lotse' });
+    // A rule's own subject (or a partner's) is kept as it is.
+    const byRule = await app.container.rowSecurity.system('queue:rules', () => write({ ...systemActor(), partner: 'rheine-social', subject: 'rule:moved' }));
+    expect(await audited(byRule)).toEqual({ subject: 'rule:moved', partner: 'rheine-social' });
   });
 
   it('a committed event is delivered even when Redis lost it after publishing', async () => {

@@ -1,7 +1,7 @@
 import type { Actor } from '../../src/shared/actor';
 import type { ConsentEntity } from '../../src/subgraphs/hub/consent/consent.entity';
 import type { RecordConsentInput } from '../../src/subgraphs/hub/consent/consent.types';
-import { actorFor, ForPerson, mutate, nextNumber, WithContainer, WithGql } from './factory.support';
+import { actorFor, ForPerson, mutate, nextNumber, WithContainer, WithGql, asHub } from './factory.support';
 
 /** A consent to record: identity data to Caritas for case management, unless overridden. */
 export const consentInput = (input: ForPerson<RecordConsentInput>): RecordConsentInput => ({
@@ -18,7 +18,7 @@ export function recordConsent(
   who: string | Actor,
   input: ForPerson<RecordConsentInput>,
 ): Promise<ConsentEntity> {
-  return app.container.subgraphs.hub.services.consents.record(actorFor(who), consentInput(input));
+  return asHub(app, () => app.container.subgraphs.hub.services.consents.record(actorFor(who), consentInput(input)));
 }
 
 /** Records a consent through the API, as `partner`; returns its id. */

@@ -3,7 +3,7 @@ import type { CourseEntity } from '../../src/subgraphs/courses/course/course.ent
 import { CefrLevel, CourseKind, CreateCourseInput } from '../../src/subgraphs/courses/course/course.types';
 import type { CourseProviderEntity } from '../../src/subgraphs/courses/provider/provider.entity';
 import type { RegisterCourseProviderInput } from '../../src/subgraphs/courses/provider/provider.types';
-import { actorFor, WithContainer } from './factory.support';
+import { actorFor, WithContainer, asHub } from './factory.support';
 import { RHEINE } from './person.factory';
 
 type CourseOverrides = Partial<CreateCourseInput> & { providerId: string };
@@ -15,7 +15,7 @@ export function registerCourseProvider(
   overrides: Partial<RegisterCourseProviderInput> = {},
 ): Promise<CourseProviderEntity> {
   const input = { partnerSlug: slug, name: slug, municipalityKey: RHEINE, ...overrides };
-  return app.container.subgraphs.courses.services.providers.register(actorFor(slug), input);
+  return asHub(app, () => app.container.subgraphs.courses.services.providers.register(actorFor(slug), input));
 }
 
 /** A course to create: a B1 integration course in Rheine with 20 places, starting 2099-03-01, unless overridden. */
@@ -34,5 +34,5 @@ export const courseInput = (input: CourseOverrides): CreateCourseInput => ({
 
 /** Creates a course through the courses' service, as `who` (the provider's partner, or an actor). */
 export function createCourse(app: WithContainer, who: string | Actor, input: CourseOverrides): Promise<CourseEntity> {
-  return app.container.subgraphs.courses.services.courses.create(actorFor(who), courseInput(input));
+  return asHub(app, () => app.container.subgraphs.courses.services.courses.create(actorFor(who), courseInput(input)));
 }

@@ -1,5 +1,7 @@
 import { Actor, systemActor } from '../../src/shared/actor';
 import type { TestApp } from '../helpers/app';
+// Service-layer setup runs as the hub itself (system context `test`): a factory stands in for a seed.
+export { asHub } from '../helpers/system';
 
 /** What the service-layer factories need of a test app. */
 export type WithContainer = Pick<TestApp, 'container'>;
@@ -16,6 +18,7 @@ let counter = 0;
  * are unique within a file and the same on every run, so a failure reads the same twice.
  */
 export const nextNumber = (): number => ++counter;
+
 
 /** A partner slug acts as that partner with every scope (as seeding does); an Actor is used as given. */
 export const actorFor = (who: string | Actor): Actor =>

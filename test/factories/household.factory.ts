@@ -1,6 +1,6 @@
 import { systemActor } from '../../src/shared/actor';
 import type { RegisterPersonInput } from '../../src/subgraphs/city/person/person.types';
-import type { WithContainer, WithGql } from './factory.support';
+import { asHub, type WithContainer, type WithGql } from './factory.support';
 import { registerPerson, registerPersonViaApi } from './person.factory';
 
 export interface Household {
@@ -13,7 +13,7 @@ type Member = Omit<Partial<RegisterPersonInput>, 'householdId' | 'newHousehold'>
 
 /** The household a person lives in, as the city knows it (null: none). */
 export async function householdOf(app: WithContainer, personId: string): Promise<string | null> {
-  const person = await app.container.subgraphs.city.services.persons.get(systemActor(), personId);
+  const person = await asHub(app, () => app.container.subgraphs.city.services.persons.get(systemActor(), personId));
   if (!person) throw new Error(`no person ${personId}`);
   return person.householdId;
 }

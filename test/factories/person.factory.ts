@@ -1,7 +1,7 @@
 import type { Actor } from '../../src/shared/actor';
 import type { PersonEntity } from '../../src/subgraphs/city/person/person.entity';
 import type { AddressInput, RegisterPersonInput } from '../../src/subgraphs/city/person/person.types';
-import { actorFor, mutate, nextNumber, WithContainer, WithGql } from './factory.support';
+import { actorFor, mutate, nextNumber, WithContainer, WithGql, asHub } from './factory.support';
 
 const GIVEN_NAMES = ['Amal', 'Dawit', 'Lina', 'Omar', 'Samira', 'Yonas', 'Fatima', 'Hamid'];
 
@@ -29,7 +29,7 @@ export function registerPerson(
   who: string | Actor,
   overrides: Partial<RegisterPersonInput> = {},
 ): Promise<PersonEntity> {
-  return app.container.subgraphs.city.services.persons.register(actorFor(who), personInput(overrides));
+  return asHub(app, () => app.container.subgraphs.city.services.persons.register(actorFor(who), personInput(overrides)));
 }
 
 /** Registers a person through the API, as `partner`; returns the id. */

@@ -1,7 +1,7 @@
 import type { Actor } from '../../src/shared/actor';
 import type { ReferralEntity } from '../../src/subgraphs/hub/referral/referral.entity';
 import type { CreateReferralInput } from '../../src/subgraphs/hub/referral/referral.types';
-import { actorFor, ForPerson, mutate, WithContainer, WithGql } from './factory.support';
+import { actorFor, ForPerson, mutate, WithContainer, WithGql, asHub } from './factory.support';
 
 type Created = { id: string; status: string };
 
@@ -23,7 +23,7 @@ export function createReferral(
   who: string | Actor,
   input: ForPerson<CreateReferralInput>,
 ): Promise<ReferralEntity> {
-  return app.container.subgraphs.hub.services.referrals.create(actorFor(who), referralInput(input));
+  return asHub(app, () => app.container.subgraphs.hub.services.referrals.create(actorFor(who), referralInput(input)));
 }
 
 /** Creates a referral through the API, as `sender`; returns its id and status. */

@@ -3,7 +3,7 @@ import type { ResidenceStatusEntity } from '../../src/subgraphs/city/residence/r
 import { RecordResidenceStatusInput, ResidenceStatusCode } from '../../src/subgraphs/city/residence/residence.types';
 import type { JobcenterRecordEntity } from '../../src/subgraphs/jobcenter/record/record.entity';
 import type { OpenJobcenterRecordInput } from '../../src/subgraphs/jobcenter/record/record.types';
-import { actorFor, ForPerson, nextNumber, WithContainer } from './factory.support';
+import { actorFor, ForPerson, nextNumber, WithContainer, asHub } from './factory.support';
 import { RHEINE } from './person.factory';
 
 /** A residence status to record: recognised as a refugee since 2024-01-01, unless overridden. */
@@ -19,7 +19,7 @@ export function recordResidence(
   who: string | Actor,
   input: ForPerson<RecordResidenceStatusInput>,
 ): Promise<ResidenceStatusEntity> {
-  return app.container.subgraphs.city.services.residence.record(actorFor(who), residenceInput(input));
+  return asHub(app, () => app.container.subgraphs.city.services.residence.record(actorFor(who), residenceInput(input)));
 }
 
 /** A jobcenter record to open: a unique customer number (three digits, a letter, six digits) in Rheine. */
@@ -36,5 +36,5 @@ export function openJobcenterRecord(
   who: string | Actor,
   input: ForPerson<OpenJobcenterRecordInput>,
 ): Promise<JobcenterRecordEntity> {
-  return app.container.subgraphs.jobcenter.services.records.open(actorFor(who), jobcenterRecordInput(input));
+  return asHub(app, () => app.container.subgraphs.jobcenter.services.records.open(actorFor(who), jobcenterRecordInput(input)));
 }

@@ -267,7 +267,7 @@ describe('per-partner rate limits', () => {
   }, 75_000);
 
   it('fail open: if Redis does not answer, operations are let through with a warning', async () => {
-    const { config, subgraphs, identity } = app.container;
+    const { config, subgraphs, identity, audit, rowSecurity } = app.container;
     const verifier = new AccessTokenVerifier({ issuer: config.auth.issuer, audience: config.auth.audience, devPublicKey: app.devKey.publicKey, partners: new CachedPartnerDirectory(subgraphs.hub.services.partners) });
     const actor = await verifier.verify(`Bearer ${await app.token('fbs-rheine')}`, 'req-fail-open');
     const unreachable = new Redis('redis://127.0.0.1:9', { lazyConnect: true });
@@ -276,7 +276,7 @@ describe('per-partner rate limits', () => {
     for (const redis of [unreachable, hanging, failing]) {
       const lines: string[] = [];
       const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
-      const opts = { config: { ...config, rateLimit: { operationsPerMinute: 1, costPerMinute: 1 } }, subgraphs, identity, metrics: createMetrics(), redis };
+      const opts = { config: { ...config, rateLimit: { operationsPerMinute: 1, costPerMinute: 1 } }, subgraphs, identity, audit, rowSecurity, metrics: createMetrics(), redis };
       const server = createApolloServer(buildGatewaySchema(opts).schema, opts);
       try {
         for (let i = 0; i < 3; i++) {

@@ -1,6 +1,12 @@
 import { ResidenceStatusCode } from '../../src/subgraphs/city/residence/residence.types';
 import { startTestApp, TestApp } from '../helpers/app';
 import { openJobcenterRecord, recordResidence, registerPerson } from '../factories';
+import pino from 'pino';
+import { systemActor } from '../../src/shared/actor';
+import { withContextName } from '../../src/shared/logger';
+import { RowSecurityContext, rowSecurityClient } from '../../src/shared/row-security';
+import { APP_ROLE } from '../../src/shared/row-security.sql';
+import { asHub } from '../helpers/system';
 
 /**
  * The second line: even a query without any WHERE clause (a service bug) returns only rows of the
@@ -24,6 +30,7 @@ describe('row-level security', () => {
   const city = () => app.container.subgraphs.city.dataSource;
   const count = async (sql: string) => Number((await city().query(sql))[0].n);
   const as = <T>(jurisdiction: string[], fn: () => Promise<T>) => app.container.rowSecurity.run(jurisdiction, fn);
+  const system = <T>(name: string, fn: () => Promise<T>) => app.container.rowSecurity.system(name, fn);
 
   it('connects as the non-superuser application role', async () => {
     const [row] = await city().query(`SELECT current_user AS who, (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS superuser`);
@@ -35,8 +42,64 @@ describe('row-level security', () => {
     expect(await as([EMSDETTEN], () => count('SELECT count(*) AS n FROM city.person'))).toBe(1);
     expect(await as(['05566'], () => count('SELECT count(*) AS n FROM city.person'))).toBe(3);
     expect(await as(['05515'], () => count('SELECT count(*) AS n FROM city.person'))).toBe(0);
-    // Background work acts as the hub itself.
-    expect(await count('SELECT count(*) AS n FROM city.person')).toBe(3);
+    // Background work says so, and then acts as the hub itself.
+    expect(await system('test', () => count('SELECT count(*) AS n FROM city.person'))).toBe(3);
+  });
+
+  it('outside any request or system context, protected tables show no rows (fail closed)', async () => {
+    // The same pooled connections served the system context just before: the setting is reapplied.
+    await system('test', () => count('SELECT count(*) AS n FROM city.person'));
+    for (const table of ['city.person', 'city.residence_status']) {
+      expect(await count(`SELECT count(*) AS n FROM ${table}`)).toBe(0);
+      expect(await system('test', () => count(`SELECT count(*) AS n FROM ${table}`))).toBeGreaterThan(0);
+    }
+    const jc = app.container.subgraphs.jobcenter.dataSource;
+    expect(Number((await jc.query('SELECT count(*) AS n FROM jobcenter.jobcenter_record'))[0].n)).toBe(0);
+    // Writes through a service fail too: the new row would be invisible to its own RETURNING.
+    await expect(
+      app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: 'rheine-social' }, { givenName: 'Y', familyName: 'Outside', municipalityKey: RHEINE } as any),
+    ).rejects.toThrow(/row-level security/);
+    expect(await system('test', () => count(`SELECT count(*) AS n FROM city.person WHERE family_name = 'Outside'`))).toBe(0);
+    // Tables without a jurisdiction policy are unaffected.
+    const hub = app.container.subgraphs.hub.dataSource;
+    expect(Number((await hub.query('SELECT count(*) AS n FROM hub.partner'))[0].n)).toBeGreaterThan(0);
+  });
+
+  it('a query on a protected table outside any context is reported once per table', async () => {
+    const rs = new RowSecurityContext();
+    const reported: string[] = [];
+    const Client = rowSecurityClient(rs, { appRole: APP_ROLE, onOutsideContext: (table) => reported.push(table) });
+    const client = new Client({ connectionString: app.db.url });
+    await client.connect();
+    try {
+      for (let i = 0; i < 2; i++) await client.query('SELECT count(*) FROM "city"."person" "p"');
+      await client.query('SELECT count(*) FROM courses.course_provider');
+      await client.query('SELECT count(*) FROM hub.partner');
+      await rs.system('test', () => client.query('SELECT count(*) FROM jobcenter.jobcenter_record'));
+      await rs.run([RHEINE], () => client.query('SELECT count(*) FROM city.household'));
+      expect(reported).toEqual(['city.person', 'courses.course_provider']);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('log lines written inside a system context carry its name', async () => {
+    const rs = app.container.rowSecurity;
+    const lines: Array<Record<string, unknown>> = [];
+    const log = withContextName(pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) }), () => rs.systemName());
+    log.info('outside');
+    await rs.system('retention', async () => log.child({ component: 'retention' }).info({ task: 'city.person' }, 'inside'));
+    await rs.run([RHEINE], async () => log.info('request'));
+    expect(lines.map((l) => [l.msg, l.context])).toEqual([['outside', undefined], ['inside', 'retention'], ['request', undefined]]);
+  });
+
+  it('a system context has a name; a request has none, and neither leaks past its callback', async () => {
+    const rs = app.container.rowSecurity;
+    expect(rs.systemName()).toBeNull();
+    expect(await system('retention', async () => rs.systemName())).toBe('retention');
+    expect(await system('outer', () => as([RHEINE], async () => rs.systemName()))).toBeNull();
+    expect(rs.systemName()).toBeNull();
+    expect(rs.current()).toBe('');
   });
 
   it('dependent and other subgraphs’ rows follow: residence statuses, jobcenter records', async () => {
@@ -61,7 +124,7 @@ describe('row-level security', () => {
       ),
     ).rejects.toThrow(/row-level security/);
     await expect(as([RHEINE], () => city().query(`UPDATE city.person SET family_name = 'hijack' WHERE municipality_key = '${EMSDETTEN}'`))).resolves.toBeDefined();
-    expect(await count(`SELECT count(*) AS n FROM city.person WHERE family_name = 'hijack'`)).toBe(0);
+    expect(await system('test', () => count(`SELECT count(*) AS n FROM city.person WHERE family_name = 'hijack'`))).toBe(0);
   });
 
   it('a request’s connections carry its jurisdiction through the gateway too', async () => {

@@ -1,5 +1,7 @@
+import { systemActor } from '../../src/shared/actor';
 import { startTestApp, TestApp } from '../helpers/app';
 import { createCourse, registerCourseProvider, registerPerson } from '../factories';
+import { asHub } from '../helpers/system';
 
 /** A referral to "any course provider with capacity": the hub chooses the receiver by free seats. */
 describe('referral to any course provider with capacity', () => {
@@ -43,6 +45,18 @@ describe('referral to any course provider with capacity', () => {
     // A rejection frees the seat again.
     await app.gql('vhs-rheine', `mutation($id: ID!) { rejectReferral(id: $id, reason: not_eligible) { status } }`, { id: first.body.data.createReferral.id });
     expect((await refer(persons[3])).body.data.createReferral.receiver).toBe('vhs-rheine');
+  });
+
+  it('counts seats through the courses service: courses not yet started, in the sender’s jurisdiction only', async () => {
+    const { courses } = app.container.subgraphs;
+    const seats = async (jurisdiction: string[], fromDay: string) => {
+      const actor = { ...systemActor(), partner: 'jobcenter-steinfurt', jurisdiction };
+      const rows = await app.container.rowSecurity.run(jurisdiction, () => courses.services.courses.seatsByProvider(actor, fromDay));
+      return rows.sort((a, b) => a.partner.localeCompare(b.partner));
+    };
+    expect(await seats(['05566'], '2026-01-01')).toEqual([{ partner: 'fbs-rheine', seats: 1 }, { partner: 'vhs-rheine', seats: 2 }]);
+    expect(await seats(['05566'], '2000-01-01')).toEqual([{ partner: 'fbs-rheine', seats: 1 }, { partner: 'vhs-rheine', seats: 32 }]);
+    expect(await seats(['05515'], '2000-01-01')).toEqual([]);
   });
 
   it('refuses unclear input with nothing written', async () => {

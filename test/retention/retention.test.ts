@@ -32,6 +32,7 @@ import { REDIS_URL } from '../setup/pg';
 import { ResidenceStatusCode } from '../../src/subgraphs/city/residence/residence.types';
 import type { RecordConsentInput } from '../../src/subgraphs/hub/consent/consent.types';
 import { recordConsent, recordResidence, registerPerson } from '../factories';
+import { asHub } from '../helpers/system';
 
 jest.setTimeout(120_000);
 
@@ -127,8 +128,8 @@ beforeAll(async () => {
   Object.assign(ids, { a: a.id, b: b.id, c: c.id, f: f.id });
   await residence(a.id, ResidenceStatusCode.naturalised, '2020-01-10');
   await residence(c.id, ResidenceStatusCode.settlement_permit, '2019-06-01');
-  await app.container.subgraphs.city.services.persons.move(social(), { personId: b.id, municipalityKey: '05515000', address: { locality: 'Münster' } });
-  await app.container.subgraphs.city.services.persons.move(social(), { personId: f.id, municipalityKey: '05566008', address: { locality: 'Emsdetten' } });
+  await asHub(app, () => app.container.subgraphs.city.services.persons.move(social(), { personId: b.id, municipalityKey: '05515000', address: { locality: 'Münster' } }));
+  await asHub(app, () => app.container.subgraphs.city.services.persons.move(social(), { personId: f.id, municipalityKey: '05566008', address: { locality: 'Emsdetten' } }));
   consents.a = (await consent(a.id, 'case_management')).id;
   await withdraw(consents.a);
   consents.b = (await consent(b.id, 'case_management')).id; // active, no end
@@ -274,7 +275,8 @@ describe('a run', () => {
     expect(entries.length).toBeGreaterThan(0);
     expect(new Set(entries.map((e) => e.request_id)).size).toBe(1);
     for (const e of entries) {
-      expect(e).toMatchObject({ partner: 'lotse', subject: 'retention', operation: 'retention' });
+      // Background work names its system context in the audit log.
+      expect(e).toMatchObject({ partner: 'lotse', subject: 'system:retention', operation: 'retention' });
       expect(e.person_ref).toMatch(/^[0-9a-f]{64}$/);
       expect(e.basis).toMatch(/^retention_rule:[0-9a-f-]{36}$/);
       expect(Object.keys(e.detail).sort()).toEqual(['action', 'count', 'record', 'retainDays', 'task']);
@@ -316,14 +318,14 @@ describe('a run', () => {
     // A new person moved to Münster in 2020 would be due; without areas only naturalisation counts.
     setClock(T0);
     const g = await register('Golf');
-    await app.container.subgraphs.city.services.persons.move(social(), { personId: g.id, municipalityKey: '05515000' });
+    await asHub(app, () => app.container.subgraphs.city.services.persons.move(social(), { personId: g.id, municipalityKey: '05515000' }));
     setClock(T_RUN);
     const rules = (await app.container.retention.rules()).filter((r) => r.recordType === 'person');
     const city = app.container.subgraphs.city.dataSource;
-    expect(await new CityPersonRetentionTask(city, async () => []).countDue(clock.now(), rules)).toMatchObject({ pseudonymise: 0 });
-    expect(await new CityPersonRetentionTask(city, async () => ['05566']).countDue(clock.now(), rules)).toMatchObject({ pseudonymise: 1, persons: 1 });
+    expect(await asHub(app, () => new CityPersonRetentionTask(city, async () => []).countDue(clock.now(), rules))).toMatchObject({ pseudonymise: 0 });
+    expect(await asHub(app, () => new CityPersonRetentionTask(city, async () => ['05566']).countDue(clock.now(), rules))).toMatchObject({ pseudonymise: 1, persons: 1 });
     // Münster itself served: nobody has moved away.
-    expect(await new CityPersonRetentionTask(city, async () => ['05566', '05515']).countDue(clock.now(), rules)).toMatchObject({ pseudonymise: 0 });
+    expect(await asHub(app, () => new CityPersonRetentionTask(city, async () => ['05566', '05515']).countDue(clock.now(), rules))).toMatchObject({ pseudonymise: 0 });
     ids.g = g.id;
     await consumeOutbox();
   });

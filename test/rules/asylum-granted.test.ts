@@ -5,6 +5,7 @@ import { recordResidence, registerPerson, registerPersonViaApi } from '../factor
 import { eventually, flushPrefix, startTestApp, TestApp } from '../helpers/app';
 import { afterJob } from '../helpers/wait';
 import { biography, eventId, hubEvents, movableClock, processed, referralsOf, replay, ruleCheck, today } from './rules-helpers';
+import { asHub } from '../helpers/system';
 
 /**
  * Rule 1 end to end: the immigration office records a recognition through the API; the events

@@ -4,6 +4,7 @@ import { eventually, startTestApp, TestApp } from '../helpers/app';
 import { biography, eventId, hubEvents, hubQuery, processed, referralsOf, replay } from './rules-helpers';
 import { createReferralViaApi, ForPerson, registerPerson, registerPersonViaApi } from '../factories';
 import type { CreateReferralInput } from '../../src/subgraphs/hub/referral/referral.types';
+import { asHub } from '../helpers/system';
 
 /**
  * Rule 4 end to end: a move to another municipality hands on what the partners of the old one
@@ -37,7 +38,7 @@ describe('rule moved: moved away / moved in', () => {
     return created.id;
   };
   const move = async (personId: string, municipalityKey: string) => {
-    await app.container.subgraphs.city.services.persons.move({ ...systemActor(), partner: 'rheine-social' }, { personId, municipalityKey });
+    await asHub(app, () => app.container.subgraphs.city.services.persons.move({ ...systemActor(), partner: 'rheine-social' }, { personId, municipalityKey }));
     const id = await eventId(app, 'city', 'person.moved', personId);
     await processed(app, 'city', id);
     return id;

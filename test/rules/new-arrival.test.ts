@@ -2,6 +2,7 @@ import { ruleJobId } from '../../src/rules/rules.scheduler';
 import { eventually, startTestApp, TestApp } from '../helpers/app';
 import { biography, eventId, hubEvents, movableClock, processed, referralsOf, replay, ruleCheck } from './rules-helpers';
 import { householdOf, registerPerson, registerPersonViaApi } from '../factories';
+import { asHub } from '../helpers/system';
 
 /**
  * Rule 3 end to end: a family registered in Rheine gets an arrival-counselling visit proposed to

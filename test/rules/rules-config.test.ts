@@ -6,6 +6,7 @@ import { systemActor } from '../../src/shared/actor';
 import { eventually, startTestApp, TestApp } from '../helpers/app';
 import { eventId, hubQuery, processed, ruleCheck, today } from './rules-helpers';
 import { registerPersonViaApi } from '../factories';
+import { asHub } from '../helpers/system';
 
 describe('rules configuration', () => {
   it('RULES_ENABLED names the rules that run (default all, none for none); parameters are validated with the rest', () => {
@@ -44,7 +45,7 @@ describe('rules disabled by configuration', () => {
     expect(status.body.errors).toBeUndefined();
     // moved: a case the asylum benefits office holds, and a move out of its area.
     await hubQuery(app, `INSERT INTO hub.case_owner (person_id, partner, since) VALUES ($1, 'rheine-asylblg', now())`, [person]);
-    await app.container.subgraphs.city.services.persons.move({ ...systemActor(), partner: 'rheine-abh' }, { personId: person, municipalityKey: '05515000' });
+    await asHub(app, () => app.container.subgraphs.city.services.persons.move({ ...systemActor(), partner: 'rheine-abh' }, { personId: person, municipalityKey: '05515000' }));
     for (const type of ['person.registered', 'person.residence_status_recorded', 'person.moved']) await processed(app, 'city', await eventId(app, 'city', type, person));
 
     // euma_turning_18 (enabled): 18 in a year, due six months before.

@@ -1,6 +1,7 @@
 import { seedDemo } from '../../src/seed/demo.seed';
 import { generateDemoData } from '../../src/seed/demo-data';
 import { startTestApp, TestApp, eventually } from '../helpers/app';
+import { asHub } from '../helpers/system';
 
 /** The demo data set loads through the services, emits its events, and loads only once. */
 describe('lotse seed --demo', () => {
@@ -24,10 +25,12 @@ describe('lotse seed --demo', () => {
     // Interrupted run: remove the last person's data; seeding again completes exactly that.
     const last = data.persons[data.persons.length - 1];
     const city = app.container.subgraphs.city.dataSource;
-    await city.query('DELETE FROM city.residence_status WHERE person_id = $1', [last.id]);
-    await app.container.subgraphs.jobcenter.dataSource.query('DELETE FROM jobcenter.jobcenter_record WHERE person_id = $1', [last.id]);
-    await app.container.subgraphs.hub.dataSource.query('DELETE FROM hub.person_identifier WHERE person_id = $1', [last.id]);
-    await city.query('DELETE FROM city.person WHERE id = $1', [last.id]);
+    await asHub(app, async () => {
+      await city.query('DELETE FROM city.residence_status WHERE person_id = $1', [last.id]);
+      await app.container.subgraphs.jobcenter.dataSource.query('DELETE FROM jobcenter.jobcenter_record WHERE person_id = $1', [last.id]);
+      await app.container.subgraphs.hub.dataSource.query('DELETE FROM hub.person_identifier WHERE person_id = $1', [last.id]);
+      await city.query('DELETE FROM city.person WHERE id = $1', [last.id]);
+    });
     expect(await seedDemo(app.container)).toMatchObject({ persons: 1, courses: 0 });
   });
 

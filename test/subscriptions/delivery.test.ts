@@ -6,6 +6,7 @@ import { eventually, startTestApp, TestApp } from '../helpers/app';
 import { ResidenceStatusCode } from '../../src/subgraphs/city/residence/residence.types';
 import { createReferralViaApi, recordConsentViaApi, recordResidence, registerPerson } from '../factories';
 import { collect, listening, liveClient, received, settled } from './live';
+import { asHub } from '../helpers/system';
 
 /**
  * Live subscriptions deliver an event only to subscribers who may see it, with the same field-level

@@ -6,6 +6,7 @@ import { signDevToken } from '../../src/gateway/dev-key';
 import { eventually, startTestApp, TestApp } from '../helpers/app';
 import { registerPerson } from '../factories';
 import { collect, connect, liveClient } from './live';
+import { asHub } from '../helpers/system';
 
 /** The WebSocket endpoint: who may connect, what it accepts, its limits. */
 describe('live subscriptions: connection and limits', () => {

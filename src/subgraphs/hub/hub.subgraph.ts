@@ -2,6 +2,7 @@ import { HubReferrals1764600000000 } from './migrations/1764600000000-hub-referr
 import { ReferralEntity } from './referral/referral.entity';
 import { PersonReferralResolver, ReferralResolver } from './referral/referral.resolver';
 import { ReferralService } from './referral/referral.service';
+import { CourseCapacity } from './referral/referral.capacity';
 import { HubGrants1764500000000 } from './migrations/1764500000000-hub-grants';
 import { DataSource } from 'typeorm';
 import { Actor } from '../../shared/actor';
@@ -64,16 +65,18 @@ export const hubMigrations = [HubInitial1764000000000, HubDataProtection17641000
 
 export type HubSubgraph = Subgraph & { services: HubServices };
 
-/** What only the hub's services need, built by the container from configuration and Redis. */
+/** What only the hub's services need, built by the container from configuration, Redis and the other subgraphs. */
 export interface HubDeps {
   /** The timers of agreement deadlines (the `sla` queue). */
   deadlineTimers: DeadlineTimers;
   webhooks: WebhookServiceDeps;
+  /** The courses subgraph's answer to "how many seats" (ADR 0007): the hub never reads the courses schema. */
+  capacity: CourseCapacity;
 }
 
 /** Hub: partners, identifiers, biography, consent and legal bases, referrals and transfers, audit access. */
 export async function buildHubSubgraph(ds: DataSource, deps: SubgraphDeps, hub: HubDeps): Promise<HubSubgraph> {
-  const referrals = new ReferralService(ds, deps.outbox, deps.pdp, deps.clock);
+  const referrals = new ReferralService(ds, deps.outbox, deps.pdp, deps.clock, hub.capacity);
   const services: HubServices = {
     partners: new PartnerService(ds, deps.clock),
     identifiers: new IdentifierService(ds, deps.outbox, deps.clock),

@@ -11,6 +11,12 @@ import { AGS, toDay } from '../../shared/validation';
 import { CourseEntity } from './course.entity';
 import { CourseFilter, CourseKind, CreateCourseInput } from './course.types';
 
+export interface ProviderSeats {
+  /** The provider's partner slug. */
+  partner: string;
+  seats: number;
+}
+
 export class CourseService {
   constructor(
     private readonly ds: DataSource,
@@ -64,6 +70,22 @@ export class CourseService {
     }
     const rows = await qb.orderBy('c.starts_on', 'ASC').addOrderBy('c.id', 'ASC').limit(first + 1).getMany();
     return toPage(rows, first, args.after, totalCount, (node) => encodeCursor([node.startsOn, node.id]));
+  }
+
+  /**
+   * Seats per provider (by partner slug) in courses that start on or after `fromDay`, within the
+   * actor's jurisdiction: capacities only, no personal data. The hub's receiver pools ask this
+   * instead of reading the courses schema themselves (ADR 0007).
+   */
+  async seatsByProvider(actor: Actor, fromDay: string): Promise<ProviderSeats[]> {
+    const rows: Array<{ partner: string; seats: number }> = await this.scoped(actor)
+      .innerJoin(CourseProviderEntity, 'p', 'p.id = c.provider_id')
+      .select('p.partner_slug', 'partner')
+      .addSelect('sum(c.capacity)::int', 'seats')
+      .andWhere('c.starts_on >= :fromDay', { fromDay: toDay(fromDay, 'fromDay') })
+      .groupBy('p.partner_slug')
+      .getRawMany();
+    return rows.map((r) => ({ partner: r.partner, seats: Number(r.seats) }));
   }
 
   async create(actor: Actor, input: CreateCourseInput): Promise<CourseEntity> {

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { Actor } from '../../../shared/actor';
 import { Clock } from '../../../shared/time';
 
 export const RECEIVER_POOLS = ['course_provider_with_capacity'] as const;
@@ -13,38 +14,44 @@ export interface FreeSeats {
 }
 
 /**
+ * What the hub needs of the courses subgraph: seats per provider (partner slug) in courses that
+ * start on or after a day, as the actor may see them. The container wires the courses service in
+ * (CourseService.seatsByProvider); the hub never reads the courses schema itself (ADR 0007).
+ */
+export interface CourseCapacity {
+  seatsByProvider(actor: Actor, fromDay: string): Promise<Array<{ partner: string; seats: number }>>;
+}
+
+/**
  * Who can take a referral when the sender names no receiver. Seats are the capacity of a
  * provider's courses that have not started yet, less the referrals for the purpose that are open
  * at it: an estimate until course enrolments are recorded, and one that errs on the safe side
- * (an open referral always counts). It reads the courses subgraph's tables (capacities only, no
- * personal data) under the request's row-level security, so a sender sees the courses of its own
- * jurisdiction only.
+ * (an open referral always counts). The seats come from the courses subgraph under the sender's
+ * jurisdiction (its service scoping and row-level security), so a sender sees the courses of its
+ * own jurisdiction only; providers and open referrals are the hub's own tables.
  */
 export class ReceiverPools {
   constructor(
     private readonly ds: DataSource,
     private readonly clock: Clock,
+    private readonly capacity: CourseCapacity,
   ) {}
 
   /** Course providers acting for the purpose, most free seats first; ties by name for a stable choice. */
-  async freeSeats(purpose: string): Promise<FreeSeats[]> {
+  async freeSeats(actor: Actor, purpose: string): Promise<FreeSeats[]> {
     const today = this.clock.now().toISOString().slice(0, 10);
-    const rows: Array<{ slug: string; free: number }> = await this.ds.query(
-      `WITH providers AS (
-         SELECT slug FROM hub.partner WHERE active AND kind = 'course_provider' AND $1 = ANY(purposes)
-       ), seats AS (
-         SELECT p.partner_slug AS slug, sum(c.capacity)::int AS seats
-           FROM courses.course c JOIN courses.course_provider p ON p.id = c.provider_id
-          WHERE c.starts_on >= $2::date GROUP BY p.partner_slug
-       ), taken AS (
-         SELECT receiver AS slug, count(*)::int AS taken FROM hub.referral
-          WHERE purpose = $1 AND status = ANY($3) GROUP BY receiver
-       )
-       SELECT pr.slug, (coalesce(s.seats, 0) - coalesce(t.taken, 0))::int AS free
-         FROM providers pr LEFT JOIN seats s ON s.slug = pr.slug LEFT JOIN taken t ON t.slug = pr.slug
-        ORDER BY free DESC, pr.slug`,
-      [purpose, today, HOLDS_A_SEAT],
+    const rows: Array<{ slug: string; taken: number }> = await this.ds.query(
+      `SELECT pr.slug, coalesce(t.taken, 0)::int AS taken
+         FROM hub.partner pr
+         LEFT JOIN (SELECT receiver, count(*)::int AS taken FROM hub.referral
+                     WHERE purpose = $1 AND status = ANY($2) GROUP BY receiver) t ON t.receiver = pr.slug
+        WHERE pr.active AND pr.kind = 'course_provider' AND $1 = ANY(pr.purposes)`,
+      [purpose, HOLDS_A_SEAT],
     );
-    return rows.map((r) => ({ partner: r.slug, free: r.free }));
+    if (!rows.length) return [];
+    const seats = new Map((await this.capacity.seatsByProvider(actor, today)).map((s) => [s.partner, s.seats]));
+    return rows
+      .map((r) => ({ partner: r.slug, free: (seats.get(r.slug) ?? 0) - r.taken }))
+      .sort((a, b) => b.free - a.free || (a.partner < b.partner ? -1 : a.partner > b.partner ? 1 : 0));
   }
 }

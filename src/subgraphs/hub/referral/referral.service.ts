@@ -9,7 +9,7 @@ import { requireScope } from '../../../shared/scopes';
 import { Clock } from '../../../shared/time';
 import { Page, pageSize, toPage } from '../../shared/connection.types';
 import { PartnerEntity } from '../partner/partner.entity';
-import { ReceiverPools } from './referral.capacity';
+import { CourseCapacity, ReceiverPools } from './referral.capacity';
 import { ReferralEntity } from './referral.entity';
 import { allowedActions, OPEN, Outcome, OUTCOMES, REASON_CODES, ReasonCode, REDIRECTABLE, ReferralAction, ReferralStatus, Role, TRANSITIONS } from './referral.state';
 import { CreateReferralInput, ReferralFilter } from './referral.types';
@@ -25,8 +25,9 @@ export class ReferralService {
     private readonly outbox: Outbox,
     private readonly pdp: PolicyDecisionPoint,
     private readonly clock: Clock,
+    capacity: CourseCapacity,
   ) {
-    this.pools = new ReceiverPools(ds, clock);
+    this.pools = new ReceiverPools(ds, clock, capacity);
   }
 
   roleOf(actor: Actor, r: ReferralEntity): Role | null {
@@ -178,7 +179,7 @@ export class ReferralService {
    * seat can both get it; the provider then rejects one with no_capacity.
    */
   private async chooseReceiver(actor: Actor, input: CreateReferralInput): Promise<string> {
-    for (const { partner, free } of await this.pools.freeSeats(input.purpose)) {
+    for (const { partner, free } of await this.pools.freeSeats(actor, input.purpose)) {
       if (free <= 0) break;
       if (partner === actor.partner) continue;
       if (!input.send || (await this.pdp.recipientBasis(partner, input.purpose, input.personId, actor.partner))) return partner;

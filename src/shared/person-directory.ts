@@ -1,0 +1,25 @@
+/**
+ * A person as background work may learn of them from the city subgraph: the rules (municipality,
+ * birth date, household) and webhook payloads (name, birth date, address). Read as the hub, so
+ * only inside a named system context (row-security.ts); outside one the city's tables show no rows.
+ */
+export interface DirectoryPerson {
+  id: string;
+  givenName: string;
+  familyName: string;
+  birthDate: string | null;
+  municipalityKey: string;
+  householdId: string | null;
+  street: string | null;
+  houseNumber: string | null;
+  postalCode: string | null;
+  locality: string | null;
+}
+
+/**
+ * The one way from workers to the city's persons: an interface the container wires to the city's
+ * PersonService (in-process today; an HTTP client of the city subgraph once it runs apart, ADR 0007).
+ */
+export interface PersonDirectory {
+  get(personId: string): Promise<DirectoryPerson | null>;
+}
