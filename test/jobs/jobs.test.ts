@@ -4,8 +4,8 @@ import { startResync } from '../../src/jobs/job.resync';
 import { startQueueWorker } from '../../src/jobs/job.worker';
 import { QUEUES } from '../../src/jobs/queues';
 import { startRulesWorker } from '../../src/rules/rules.worker';
-import { systemActor } from '../../src/shared/actor';
 import { startEventsWorker } from '../../workers/events.worker';
+import { registerPerson } from '../factories';
 import { eventually, startTestApp, TestApp } from '../helpers/app';
 
 describe('job registry', () => {
@@ -92,10 +92,7 @@ describe('job registry', () => {
     const events = startEventsWorker(app.container);
     app.container.relay.start();
     try {
-      const person = await app.container.subgraphs.city.services.persons.register(
-        { ...systemActor(), partner: 'rheine-social' },
-        { givenName: 'Hamid', familyName: 'Karimi', municipalityKey: '05566076' } as any,
-      );
+      const person = await registerPerson(app, 'rheine-social', { givenName: 'Hamid', familyName: 'Karimi' });
       const input = {
         personId: person.id,
         receiver: 'jobcenter-steinfurt',
