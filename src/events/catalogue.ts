@@ -7,7 +7,7 @@ import { DataCategory } from '../policy/policy.vocabulary';
  * and one handler in src/subgraphs/hub/hub.consumers.ts (docs/adr/0006-event-catalogue.md).
  */
 
-/** How a public type counts: a `closing` one ends a referral, so its parties are told even without a basis (ADR 0004). */
+/** How a public type counts: a `closing` one ends a referral; its parties are told even without a basis (ADR 0004). */
 export type PublicKind = 'notice' | 'closing';
 
 /** Who is told of an event besides those it names; ids only, resolved by the hub at routing time. */
@@ -56,6 +56,8 @@ type StatusChange = {
   sender: string; receiver: string; referralType: string; reasonCode: string | null;
 };
 
+type Consent = { personId: string; consentId: string; purpose: string; recipients: string[]; categories: string[] };
+
 const personStatus = { types: { 'person.status_changed': 'notice' } } as const;
 const toPersonParties: Telling<unknown> = { personParties: true };
 
@@ -68,7 +70,9 @@ export const EVENT_CATALOGUE = {
     tell: null,
     live: false,
   }),
-  'person.moved': event<{ personId: string; fromMunicipalityKey: string; toMunicipalityKey: string; district: string | null }>()({
+  'person.moved': event<{
+    personId: string; fromMunicipalityKey: string; toMunicipalityKey: string; district: string | null;
+  }>()({
     category: 'contact',
     summary: (p) => `Moved from ${p.fromMunicipalityKey} to ${p.toMunicipalityKey}`,
     visibility: 'category',
@@ -76,7 +80,9 @@ export const EVENT_CATALOGUE = {
     tell: toPersonParties,
     live: true,
   }),
-  'person.residence_status_recorded': event<{ personId: string; statusId: string; status: string; validFrom: string }>()({
+  'person.residence_status_recorded': event<{
+    personId: string; statusId: string; status: string; validFrom: string;
+  }>()({
     category: 'residence',
     summary: (p) => `Residence status ${p.status} from ${p.validFrom}`,
     visibility: 'category',
@@ -84,7 +90,9 @@ export const EVENT_CATALOGUE = {
     tell: toPersonParties,
     live: true,
   }),
-  'jobcenter.record_opened': event<{ personId: string; recordId: string; customerNumber: string; benefitStatus: string }>()({
+  'jobcenter.record_opened': event<{
+    personId: string; recordId: string; customerNumber: string; benefitStatus: string;
+  }>()({
     category: 'benefits',
     summary: (p) => `Jobcenter record opened (benefits: ${p.benefitStatus})`,
     visibility: 'category',
@@ -116,7 +124,7 @@ export const EVENT_CATALOGUE = {
     tell: null,
     live: false,
   }),
-  'consent.given': event<{ personId: string; consentId: string; purpose: string; recipients: string[]; categories: string[] }>()({
+  'consent.given': event<Consent>()({
     category: 'identity',
     summary: (p) => `Consent for ${p.purpose} given to ${p.recipients.join(', ')} (${p.categories.join(', ')})`,
     visibility: 'category',
@@ -124,7 +132,7 @@ export const EVENT_CATALOGUE = {
     tell: null,
     live: false,
   }),
-  'consent.withdrawn': event<{ personId: string; consentId: string; purpose: string; recipients: string[]; categories: string[] }>()({
+  'consent.withdrawn': event<Consent>()({
     category: 'identity',
     summary: (p) => `Consent for ${p.purpose} withdrawn`,
     visibility: 'category',
@@ -162,16 +170,19 @@ export const EVENT_CATALOGUE = {
   }>()({
     category: 'case_notes',
     summary: (p) =>
-      `Deadline ${p.kind} of referral (${p.referralType}) to ${p.receiver} passed; escalated${p.escalateTo ? ` to ${p.escalateTo}` : ''}`,
+      `Deadline ${p.kind} of referral (${p.referralType}) to ${p.receiver} passed; ` +
+      `escalated${p.escalateTo ? ` to ${p.escalateTo}` : ''}`,
     referralOf: (p) => p.referralId,
     visibility: 'referral',
     public: { types: { 'referral.escalated': 'notice' } },
     tell: { partners: (p) => [p.escalateTo], referralSender: true },
     live: true,
   }),
-  // Rules (src/rules): automatic handovers; ids and codes only. A benefit gap is a benefits fact both sides of the handover see.
+  // Rules (src/rules): automatic handovers; ids and codes only.
+  // A benefit gap is a benefits fact, which both sides of the handover see.
   'handover.gap_flagged': event<{
-    personId: string; rule: string; referralId: string | null; sender: string; receiver: string; dueOn: string; reason: string;
+    personId: string; rule: string; referralId: string | null; sender: string; receiver: string;
+    dueOn: string; reason: string;
   }>()({
     category: 'benefits',
     summary: (p) => `Gap in the handover ${p.sender} → ${p.receiver}: ${p.reason} by ${p.dueOn}`,
@@ -192,7 +203,9 @@ export const EVENT_CATALOGUE = {
     tell: { partners: (p) => [p.partner] },
     live: false,
   }),
-  'arrival.counselling_proposed': event<{ personId: string; householdId: string | null; partner: string; followUpOn: string }>()({
+  'arrival.counselling_proposed': event<{
+    personId: string; householdId: string | null; partner: string; followUpOn: string;
+  }>()({
     category: 'case_notes',
     summary: (p) => `Arrival counselling proposed to ${p.partner}; follow-up on ${p.followUpOn}`,
     visibility: 'category',
@@ -200,7 +213,9 @@ export const EVENT_CATALOGUE = {
     tell: { partners: (p) => [p.partner] },
     live: false,
   }),
-  'arrival.followup_due': event<{ personId: string; householdId: string | null; partner: string; referralId: string | null }>()({
+  'arrival.followup_due': event<{
+    personId: string; householdId: string | null; partner: string; referralId: string | null;
+  }>()({
     category: 'case_notes',
     summary: (p) => `Arrival counselling follow-up due at ${p.partner}`,
     referralOf: (p) => p.referralId,

@@ -9,7 +9,8 @@ import { OutboxEvent } from './outbox.entity';
  */
 type Catalogue = typeof EVENT_CATALOGUE;
 type PayloadOf<E> = E extends CatalogueEntry<infer P, string> ? P : never;
-type PublicOf<E> = E extends { public: infer X } ? (NonNullable<X> extends { types: infer R } ? keyof R & string : never) : never;
+type TypesOf<X> = NonNullable<X> extends { types: infer R } ? keyof R & string : never;
+type PublicOf<E> = E extends { public: infer X } ? TypesOf<X> : never;
 
 export type EventType = keyof Catalogue;
 export type EventPayloads = { [T in EventType]: PayloadOf<Catalogue[T]> };
@@ -29,7 +30,8 @@ export function entryOf<T extends EventType>(type: T): EventEntry<EventPayloads[
   return ENTRIES[type];
 }
 
-export const isEventType = (type: string): type is EventType => Object.prototype.hasOwnProperty.call(EVENT_CATALOGUE, type);
+export const isEventType = (type: string): type is EventType =>
+  Object.prototype.hasOwnProperty.call(EVENT_CATALOGUE, type);
 
 export interface DomainEvent<T extends EventType = EventType> {
   type: T;
@@ -41,7 +43,10 @@ export interface DomainEvent<T extends EventType = EventType> {
 }
 
 /** A stored event of one type, its payload typed: what handlers receive. */
-export type EventOf<T extends EventType> = Omit<OutboxEvent, 'type' | 'payload'> & { type: T; payload: EventPayloads[T] };
+export type EventOf<T extends EventType> = Omit<OutboxEvent, 'type' | 'payload'> & {
+  type: T;
+  payload: EventPayloads[T];
+};
 /** Type and payload only, as in a row of any shape. */
 type Typed = { [T in EventType]: { type: T; payload: EventPayloads[T] } }[EventType];
 
@@ -59,7 +64,9 @@ export function isKnownEvent<R extends { type: string; payload: Record<string, u
 }
 
 /** The data category each event reveals: for the audit entry of the write and for who may see it in a biography. */
-export const EVENT_CATEGORY = Object.fromEntries(EVENT_TYPES.map((t) => [t, EVENT_CATALOGUE[t].category])) as Record<EventType, DataCategory>;
+export const EVENT_CATEGORY = Object.fromEntries(
+  EVENT_TYPES.map((t) => [t, EVENT_CATALOGUE[t].category]),
+) as Record<EventType, DataCategory>;
 
 /** What a queue job carries. */
 export interface EventJobData {

@@ -21,10 +21,14 @@ const kindOf = (type: string) => {
 };
 
 /** Public types that end a referral: its parties are told even when left without a basis (ADR 0004). */
-export const CLOSING_EVENTS: ReadonlySet<string> = new Set(PUBLIC_EVENT_TYPES.filter((t) => kindOf(t)?.kind === 'closing'));
+export const CLOSING_EVENTS: ReadonlySet<string> = new Set(
+  PUBLIC_EVENT_TYPES.filter((t) => kindOf(t)?.kind === 'closing'),
+);
 
 /** Public types of referrals and transfers: webhooks carry the referral's codes and the person with them. */
-export const REFERRAL_EVENTS: ReadonlySet<string> = new Set(PUBLIC_EVENT_TYPES.filter((t) => kindOf(t)?.entry.visibility === 'referral'));
+export const REFERRAL_EVENTS: ReadonlySet<string> = new Set(
+  PUBLIC_EVENT_TYPES.filter((t) => kindOf(t)?.entry.visibility === 'referral'),
+);
 
 /** Public types that live subscriptions carry. */
 export const LIVE_EVENTS: ReadonlySet<string> = new Set(PUBLIC_EVENT_TYPES.filter((t) => kindOf(t)?.entry.live));

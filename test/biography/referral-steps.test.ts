@@ -1,5 +1,11 @@
+import { addMonths } from '../../src/rules/rule-support';
 import { eventually, startTestApp, TestApp } from '../helpers/app';
 import { biography, hubQuery, registerPerson, today } from '../rules/rules-helpers';
+
+const RECORD_STATUS = 'mutation($i: RecordResidenceStatusInput!) { recordResidenceStatus(input: $i) { id } }';
+const CREATE_REFERRAL = 'mutation($i: CreateReferralInput!) { createReferral(input: $i) { id } }';
+const ADD_IDENTIFIER = 'mutation($i: AddPersonIdentifierInput!) { addPersonIdentifier(input: $i) { id } }';
+const AUDITED = 'SELECT kind, categories FROM audit.entry WHERE partner = $1 AND basis = $2';
 
 /**
  * The steps of a referral or transfer in Person.biography are shown to its parties: the receiver
@@ -16,26 +22,34 @@ describe('biography: each party sees its own referral steps', () => {
 
   /** The steps of referrals of one type in the biography as `partner` sees it for `purpose`. */
   const stepsOf = (referralType: string) => async (partner: string, personId: string, purpose: string) =>
-    (await biography(app, partner, personId, purpose)).filter((e) => e.type === 'referral.status_changed' && e.summary.includes(`(${referralType})`)).map((e) => e.summary);
+    (await biography(app, partner, personId, purpose))
+      .filter((e) => e.type === 'referral.status_changed' && e.summary.includes(`(${referralType})`))
+      .map((e) => e.summary);
   // Registering a person also proposes arrival counselling to the advice team: a referral of its own, left out here.
   /** Waits until the events worker has put the step into the biography (read as the system would). */
   const recorded = (personId: string, summary: string) =>
-    eventually(async () => (await hubQuery(app, `SELECT 1 FROM hub.biography_entry WHERE person_id = $1 AND summary = $2`, [personId, summary]))[0]);
+    eventually(async () => {
+      const sql = 'SELECT 1 FROM hub.biography_entry WHERE person_id = $1 AND summary = $2';
+      return (await hubQuery(app, sql, [personId, summary]))[0];
+    });
   const readBases = async (partner: string, referralId: string) =>
-    (await hubQuery(app, `SELECT kind, categories FROM audit.entry WHERE partner = $1 AND basis = $2`, [partner, `referral:${referralId}`])).map((r) => [r.kind, r.categories]);
+    (await hubQuery(app, AUDITED, [partner, `referral:${referralId}`]))
+      .map((r) => [r.kind, r.categories]);
 
-  it('asylum granted: the jobcenter and the asylum benefits office see the transfer, the advice team does not', async () => {
+  it('asylum granted: the jobcenter and the asylum benefits office see the transfer, the advice team not', async () => {
     const steps = stepsOf('benefit_handover');
     const person = await registerPerson(app, 'rheine-abh', { familyName: 'Haddad' });
-    const status = await app.gql('rheine-abh', `mutation($input: RecordResidenceStatusInput!) { recordResidenceStatus(input: $input) { id } }`, {
-      input: { personId: person, status: 'recognised_refugee', validFrom: today(app.container.clock) },
+    const status = await app.gql('rheine-abh', RECORD_STATUS, {
+      i: { personId: person, status: 'recognised_refugee', validFrom: today(app.container.clock) },
     });
     expect(status.body.errors).toBeUndefined();
     const [transfer] = await eventually(async () => {
-      const rows = await hubQuery(app, `SELECT id FROM hub.referral WHERE person_id = $1 AND referral_type = 'benefit_handover'`, [person]);
+      const sql = 'SELECT id FROM hub.referral WHERE person_id = $1 AND referral_type = $2';
+      const rows = await hubQuery(app, sql, [person, 'benefit_handover']);
       return rows.length ? rows : undefined;
     });
-    const accepted = await app.gql('jobcenter-steinfurt', `mutation($id: ID!) { acceptTransfer(id: $id) { status } }`, { id: transfer.id }, { purpose: 'benefit_handover' });
+    const accept = 'mutation($id: ID!) { acceptTransfer(id: $id) { status } }';
+    const accepted = await app.gql('jobcenter-steinfurt', accept, { id: transfer.id }, { purpose: 'benefit_handover' });
     expect(accepted.body.errors).toBeUndefined();
     const expected = [
       'Transfer (benefit_handover) rheine-asylblg → jobcenter-steinfurt: requested → accepted',
@@ -54,12 +68,13 @@ describe('biography: each party sees its own referral steps', () => {
     expect(await steps('rheine-abh', person, 'residence_administration')).toEqual([]);
   });
 
-  it('a course referral: the jobcenter and the course provider see it; the advice team and the immigration office do not', async () => {
+  it('a course referral: the jobcenter and the provider see it; the advice team and the ABH not', async () => {
     const steps = stepsOf('integration_course');
     const person = await registerPerson(app, 'rheine-abh', { familyName: 'Karimi' });
-    const created = await app.gql('jobcenter-steinfurt', `mutation($input: CreateReferralInput!) { createReferral(input: $input) { id } }`, {
-      input: { personId: person, receiver: 'vhs-rheine', purpose: 'integration_course_referral', referralType: 'integration_course', send: true },
-    }, { purpose: 'integration_course_referral' });
+    const purpose = 'integration_course_referral';
+    const created = await app.gql('jobcenter-steinfurt', CREATE_REFERRAL, {
+      i: { personId: person, receiver: 'vhs-rheine', purpose, referralType: 'integration_course', send: true },
+    }, { purpose });
     expect(created.body.errors).toBeUndefined();
     const id = created.body.data.createReferral.id;
     const accepted = await app.gql('vhs-rheine', `mutation($id: ID!) { acceptReferral(id: $id) { status } }`, { id });
@@ -84,9 +99,12 @@ describe('biography: each party sees its own referral steps', () => {
     const now = app.container.clock.now();
     // 18 in two months: the handover is due at once.
     const birthDate = `${now.getUTCFullYear() - 18}-${String(now.getUTCMonth() + 1).padStart(2, '0')}-01`;
-    const person = await registerPerson(app, 'rheine-youth', { familyName: 'Ahmadi', birthDate: shiftMonths(birthDate, 2) });
-    const added = await app.gql('rheine-youth', `mutation($input: AddPersonIdentifierInput!) { addPersonIdentifier(input: $input) { id } }`, {
-      input: { personId: person, system: 'youth_welfare_case_id', value: 'JA-2026/4711' },
+    const person = await registerPerson(app, 'rheine-youth', {
+      familyName: 'Ahmadi',
+      birthDate: addMonths(birthDate, 2),
+    });
+    const added = await app.gql('rheine-youth', ADD_IDENTIFIER, {
+      i: { personId: person, system: 'youth_welfare_case_id', value: 'JA-2026/4711' },
     });
     expect(added.body.errors).toBeUndefined();
     const expected = [
@@ -101,9 +119,3 @@ describe('biography: each party sees its own referral steps', () => {
   });
 });
 
-/** YYYY-MM-DD moved by whole months (the day is the 1st here). */
-function shiftMonths(day: string, months: number): string {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCMonth(d.getUTCMonth() + months);
-  return d.toISOString().slice(0, 10);
-}

@@ -3,7 +3,9 @@ import path from 'node:path';
 import { EVENT_CATALOGUE } from '../../src/events/catalogue';
 import { entryOf, EVENT_CATEGORY, EVENT_TYPES } from '../../src/events/event-types';
 import { publicLiveType } from '../../src/events/live-events';
-import { CLOSING_EVENTS, isReferralEvent, LIVE_EVENTS, PUBLIC_EVENT_TYPES, publicTypeOf } from '../../src/events/public-events';
+import {
+  CLOSING_EVENTS, isReferralEvent, LIVE_EVENTS, PUBLIC_EVENT_TYPES, publicTypeOf,
+} from '../../src/events/public-events';
 import { DATA_CATEGORIES } from '../../src/policy/policy.vocabulary';
 import { hubEventHandlers } from '../../src/subgraphs/hub/hub.consumers';
 import { HubServices } from '../../src/subgraphs/hub/hub.context';
@@ -26,7 +28,8 @@ describe('event catalogue', () => {
     expect(entry.tell).not.toBeUndefined();
     expect(entry.tell === null).toBe(entry.public === null);
     if (entry.tell) expect(entry.tell.partners || entry.tell.referralSender || entry.tell.personParties).toBeTruthy();
-    if (entry.public) expect(Object.keys(entry.public.types).length === 1 || typeof entry.public.of === 'function').toBe(true);
+    // Several public types need a rule saying which one an event is.
+    if (entry.public && Object.keys(entry.public.types).length > 1) expect(typeof entry.public.of).toBe('function');
     expect(typeof entry.live).toBe('boolean');
   });
 
@@ -52,14 +55,16 @@ describe('event catalogue', () => {
 
   it('the webhook guide lists exactly the public catalogue', () => {
     const guide = fs.readFileSync(path.join(ROOT, 'docs/webhooks.md'), 'utf8');
-    const table = guide.slice(guide.indexOf('## Event catalogue'), guide.indexOf('The automatic handovers and agreements'));
+    const start = guide.indexOf('## Event catalogue');
+    const table = guide.slice(start, guide.indexOf('The automatic handovers and agreements', start));
     const listed = [...table.matchAll(/^\| `([a-z_.]+)` \|/gm)].map((m) => m[1]);
     expect(listed).toEqual([...new Set(listed)]);
     expect([...listed].sort()).toEqual([...PUBLIC_EVENT_TYPES].sort());
   });
 
   it('maps a referral status change onto the public catalogue by kind and status', () => {
-    const change = (kind: string, to: string) => publicTypeOf({ type: 'referral.status_changed', payload: { kind, to } });
+    const change = (kind: string, to: string) =>
+      publicTypeOf({ type: 'referral.status_changed', payload: { kind, to } });
     expect(change('referral', 'requested')).toBe('referral.requested');
     expect(change('referral', 'draft')).toBeNull();
     expect(change('transfer', 'requested')).toBe('transfer.requested');
@@ -73,8 +78,10 @@ describe('event catalogue', () => {
   });
 
   it('event handling narrows a stored row once, in the dispatcher: no payload casts', () => {
-    const dirs = ['src/events', 'src/rules', 'src/subgraphs/hub/notification', 'src/subgraphs/hub/biography', 'src/subgraphs/hub/webhook'];
-    const files = [...dirs.flatMap((d) => fs.readdirSync(path.join(ROOT, d)).map((f) => path.join(d, f))), 'src/subgraphs/hub/hub.consumers.ts'];
+    const hub = ['notification', 'biography', 'webhook'].map((d) => `src/subgraphs/hub/${d}`);
+    const dirs = ['src/events', 'src/rules', ...hub];
+    const files = dirs.flatMap((d) => fs.readdirSync(path.join(ROOT, d)).map((f) => path.join(d, f)));
+    files.push('src/subgraphs/hub/hub.consumers.ts');
     const offending = files
       .filter((f) => f.endsWith('.ts'))
       .filter((f) => /as unknown as|payload as /.test(fs.readFileSync(path.join(ROOT, f), 'utf8')));

@@ -54,7 +54,12 @@ describe('authorization (property-based)', () => {
       person: fc.nat({ max: 2 }),
       // A referral of the person, open or closed, to the partner or to a third, for the stated purpose or another.
       referral: fc.option(
-        fc.record({ sender: fc.constantFrom('jobcenter-steinfurt', 'rheine-abh', 'rheine-social'), open: fc.boolean(), toPartner: fc.boolean(), samePurpose: fc.boolean() }),
+        fc.record({
+          sender: fc.constantFrom('jobcenter-steinfurt', 'rheine-abh', 'rheine-social'),
+          open: fc.boolean(),
+          toPartner: fc.boolean(),
+          samePurpose: fc.boolean(),
+        }),
       ),
       consent: fc.option(
         fc.record({
@@ -89,14 +94,16 @@ describe('authorization (property-based)', () => {
           );
           // Its step in the biography (category case_notes, as every referral step).
           await hub.dataSource.query(
-            `INSERT INTO hub.biography_entry (event_id, person_id, source, type, summary, category, data, actor_partner, occurred_at, recorded_at)
+            `INSERT INTO hub.biography_entry
+               (event_id, person_id, source, type, summary, category, data, actor_partner, occurred_at, recorded_at)
              VALUES ($1, $2, 'hub', 'referral.status_changed', $3, 'case_notes', $4, $5, now(), now())`,
-            [randomUUID(), person.id, step.summary, JSON.stringify({ referralId: step.id, to: 'accepted' }), step.receiver],
+            [randomUUID(), person.id, step.summary, JSON.stringify({ referralId: step.id }), step.receiver],
           );
         }
-        const referredBy = referral && step && step.receiver === partner.slug && step.purpose === purpose ? referral : null;
+        const toPartnerForPurpose = !!step && step.receiver === partner.slug && step.purpose === purpose;
+        const referredBy = toPartnerForPurpose ? referral : null;
         // Its receiver for the referral's purpose, and its sender; nobody else.
-        const seesStep = !!referral && !!step && (referral.sender === partner.slug || (step.receiver === partner.slug && step.purpose === purpose));
+        const seesStep = !!referral && (referral.sender === partner.slug || toPartnerForPurpose);
         let consented: Category[] = [];
         if (consent) {
           const row = await hub.services.consents.record({ ...systemActor(), partner: 'rheine-social' }, {
@@ -118,7 +125,9 @@ describe('authorization (property-based)', () => {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${await app.token(partner.slug)}`, 'lotse-purpose': purpose, 'x-request-id': requestId },
           body: JSON.stringify({
-            query: `query($id: ID!) { person(id: $id) { id ${CATEGORIES.map((c) => FIELDS[c].select).join(' ')} biography(first: 20) { summary } } }`,
+            query: `query($id: ID!) { person(id: $id) {
+              id ${CATEGORIES.map((c) => FIELDS[c].select).join(' ')} biography(first: 20) { summary }
+            } }`,
             variables: { id: person.id },
           }),
         });
@@ -147,7 +156,8 @@ describe('authorization (property-based)', () => {
           const summaries = body.data.person.biography.map((b: { summary: string }) => b.summary);
           if (step && seesStep) {
             expect(summaries).toContain(step.summary);
-            expect(rows.filter((r) => r.kind === 'read' && r.basis === `referral:${step.id}`).flatMap((r) => r.categories)).toEqual(['case_notes']);
+            const byReferral = rows.filter((r) => r.kind === 'read' && r.basis === `referral:${step.id}`);
+            expect(byReferral.flatMap((r) => r.categories)).toEqual(['case_notes']);
           } else if (step) {
             expect(rows.some((r) => r.kind === 'denied' && r.categories.includes('case_notes'))).toBe(true);
           }

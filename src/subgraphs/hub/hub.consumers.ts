@@ -18,7 +18,11 @@ export type EventHandlers = { [T in EventType]: HandlerOf<T> };
  * runs the handler, the rules' hook for the type (src/rules, after the hub's own handling) and
  * finally tells the partners the catalogue names (inbox and webhooks; idempotent).
  */
-export function hubEventHandlers(services: HubServices, dataSource: DataSource, rules: Partial<Record<EventType, EventHandler>> = {}): Record<EventType, EventHandler> {
+export function hubEventHandlers(
+  services: HubServices,
+  dataSource: DataSource,
+  rules: Partial<Record<EventType, EventHandler>> = {},
+): Record<EventType, EventHandler> {
   const biography = <T extends EventType>(e: EventOf<T>, source: string) => services.biography.record(e, source);
   const handlers: EventHandlers = {
     'person.registered': biography,
@@ -29,9 +33,10 @@ export function hubEventHandlers(services: HubServices, dataSource: DataSource, 
     'jobcenter.record_opened': async (e, source) => {
       await biography(e, source);
       // The jobcenter's customer number becomes an identifier partners can look the person up by.
-      const p = e.payload;
+      const { personId, customerNumber } = e.payload;
+      const identifier = { personId, system: IdentifierSystem.jobcenter_customer_number, value: customerNumber };
       await dataSource.transaction((em) =>
-        services.identifiers.addIn(em, systemActor(e.id), { personId: p.personId, system: IdentifierSystem.jobcenter_customer_number, value: p.customerNumber }, e.actorPartner),
+        services.identifiers.addIn(em, systemActor(e.id), identifier, e.actorPartner),
       );
     },
     'consent.given': biography,

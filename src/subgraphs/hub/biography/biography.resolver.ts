@@ -17,7 +17,9 @@ export class BiographyResolver {
    * out; reads and denials are audited once per category and basis.
    */
   @FieldResolver(() => [BiographyEntry], {
-    description: 'The integration biography across all agencies, newest first; entries of categories you may not see, and steps of referrals you are not a party of, are left out',
+    description:
+      'The integration biography across all agencies, newest first; entries of categories you may not see, ' +
+      'and steps of referrals you are not a party of, are left out',
   })
   async biography(
     @Root() p: HubPerson,
@@ -25,7 +27,9 @@ export class BiographyResolver {
     @Ctx() ctx: HubContext,
   ): Promise<BiographyEntry[]> {
     const n = first ?? 50;
-    if (!Number.isInteger(n) || n < 1 || n > MAX_BIOGRAPHY) throw badInput(`first must be between 1 and ${MAX_BIOGRAPHY}`, 'first');
+    if (!Number.isInteger(n) || n < 1 || n > MAX_BIOGRAPHY) {
+      throw badInput(`first must be between 1 and ${MAX_BIOGRAPHY}`, 'first');
+    }
     const rows: BiographyRow[] = await ctx.loaders.biography(n).load(p.id);
     const visible: BiographyEntry[] = [];
     const seen = new Set<string>();
@@ -35,7 +39,8 @@ export class BiographyResolver {
       const key = `${decision.allowed}|${category}|${decision.basis ?? ''}`;
       if (!seen.has(key)) {
         seen.add(key);
-        ctx.policy.record({ kind: decision.allowed ? 'read' : 'denied', personId: p.id, category, field: 'Person.biography', basis: decision.basis });
+        const kind = decision.allowed ? 'read' : 'denied';
+        ctx.policy.record({ kind, personId: p.id, category, field: 'Person.biography', basis: decision.basis });
       }
       if (decision.allowed) visible.push(toEntry(row));
     }
@@ -53,7 +58,7 @@ export function referralDecision(actor: Actor, parties: EntryParties): Decision 
   if (actor.scopes.includes('*')) return { allowed: true, basis: 'system' };
   const r = parties.referral;
   if (!r) return { allowed: false, basis: null };
-  const party = actor.partner === r.receiver || actor.partner === r.sender || parties.caseOwners.includes(actor.partner);
+  const party = [r.receiver, r.sender, ...parties.caseOwners].includes(actor.partner);
   const allowed = actor.partner === r.sender || (party && actor.purpose === r.purpose);
   return allowed ? { allowed: true, basis: `referral:${r.id}` } : { allowed: false, basis: null };
 }

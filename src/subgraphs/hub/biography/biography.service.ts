@@ -28,9 +28,13 @@ export class BiographyService {
     if (!event.personId) return;
     const entry = entryOf(event.type);
     await this.ds.query(
-      `INSERT INTO hub.biography_entry (event_id, person_id, source, type, summary, category, data, actor_partner, occurred_at, recorded_at)
+      `INSERT INTO hub.biography_entry
+         (event_id, person_id, source, type, summary, category, data, actor_partner, occurred_at, recorded_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (event_id) DO NOTHING`,
-      [event.id, event.personId, source, event.type, entry.summary(event.payload), entry.category, JSON.stringify(entryData(event.payload)), event.actorPartner, event.occurredAt, this.clock.now()],
+      [
+        event.id, event.personId, source, event.type, entry.summary(event.payload), entry.category,
+        JSON.stringify(entryData(event.payload)), event.actorPartner, event.occurredAt, this.clock.now(),
+      ],
     );
   }
 
@@ -45,7 +49,8 @@ export class BiographyService {
     const rows: Array<Record<string, unknown>> = await this.ds.query(
       `SELECT t.*, r.id AS ref_id, r.sender AS ref_sender, r.receiver AS ref_receiver, r.purpose AS ref_purpose,
               CASE WHEN t.type = ANY($3) THEN ARRAY(
-                SELECT c.partner FROM hub.case_owner c WHERE c.person_id = t.person_id AND c.until IS NULL ORDER BY c.partner
+                SELECT c.partner FROM hub.case_owner c
+                 WHERE c.person_id = t.person_id AND c.until IS NULL ORDER BY c.partner
               ) END AS case_owners
          FROM (
            SELECT b.*, row_number() OVER (PARTITION BY b.person_id ORDER BY b.occurred_at DESC, b.event_id DESC) AS rn
@@ -69,7 +74,12 @@ export class BiographyService {
       parties: REFERRAL_BOUND.includes(r.type as string)
         ? {
             referral: r.ref_id
-              ? { id: r.ref_id as string, sender: r.ref_sender as string, receiver: r.ref_receiver as string, purpose: r.ref_purpose as string }
+              ? {
+                  id: r.ref_id as string,
+                  sender: r.ref_sender as string,
+                  receiver: r.ref_receiver as string,
+                  purpose: r.ref_purpose as string,
+                }
               : null,
             caseOwners: (r.case_owners as string[] | null) ?? [],
           }

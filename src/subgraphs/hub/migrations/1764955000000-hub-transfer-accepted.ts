@@ -26,7 +26,8 @@ async function rename(q: QueryRunner, from: string, to: string): Promise<void> {
   // An endpoint subscribed to both keeps one.
   await q.query(
     `UPDATE hub.webhook_endpoint
-        SET event_types = CASE WHEN $2 = ANY(event_types) THEN array_remove(event_types, $1) ELSE array_replace(event_types, $1, $2) END
+        SET event_types = CASE WHEN $2 = ANY(event_types) THEN array_remove(event_types, $1)
+                               ELSE array_replace(event_types, $1, $2) END
       WHERE $1 = ANY(event_types)`,
     [from, to],
   );

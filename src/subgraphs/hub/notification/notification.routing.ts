@@ -36,8 +36,9 @@ export async function routeEvent<T extends EventType>(em: EntityManager, e: Even
     partners.push(r?.sender);
   }
   if (entry.tell.personParties && e.personId) partners.push(...(await personParties(em, e.personId)));
-  const base = { eventId: e.id, personId: e.personId, category: entry.category, occurredAt: e.occurredAt, type: publicType, referralId };
-  return [...new Set(partners.filter((p): p is string => !!p && p !== e.actorPartner))].map((partner) => ({ ...base, partner }));
+  const base = { eventId: e.id, personId: e.personId, category: entry.category, occurredAt: e.occurredAt, referralId };
+  const told = new Set(partners.filter((p): p is string => !!p && p !== e.actorPartner));
+  return [...told].map((partner) => ({ ...base, type: publicType, partner }));
 }
 
 /** The person's current case owners and both sides of their open referrals. */
