@@ -10,7 +10,7 @@ import { DataCategory } from '../policy/policy.vocabulary';
 /** How a public type counts: a `closing` one ends a referral; its parties are told even without a basis (ADR 0004). */
 export type PublicKind = 'notice' | 'closing';
 
-/** Who is told of an event besides those it names; ids only, resolved by the hub at routing time. */
+/** Who is told of an event (ids only): resolved by notification.routing.ts when the event is handled. */
 export interface Telling<P> {
   /** Partners the event names itself (the actor is never told of its own action). */
   partners?: (p: P) => Array<string | null | undefined>;
@@ -29,9 +29,10 @@ export interface EventSpec<P, Pub extends string> {
   referralOf?: (p: P) => string | null;
   /**
    * Who sees the biography entry: `category`, whoever has a basis for the category under its
-   * purpose; `referral`, the referral's parties and the person's case owner, for the referral's
-   * purpose (docs/data-protection.md); only for events whose payload names the referral
-   * (`referralId`). A `referral` entry's public types are referral events for webhooks.
+   * purpose; `referral`, the referral's parties only (receiver and case owner for the referral's
+   * purpose, sender for any; biography.resolver.ts, docs/data-protection.md). Only for events
+   * whose payload names the referral (`referralId`). A `referral` entry's public types are
+   * referral events for webhooks (they carry the referral's codes and the person).
    */
   visibility: P extends { referralId: string } ? 'category' | 'referral' : 'category';
   /** Its public types, and which one an event is (default: the only one); null: partners are not told. */
