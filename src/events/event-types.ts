@@ -1,50 +1,37 @@
 import { DataCategory } from '../policy/policy.vocabulary';
+import { CatalogueEntry, EVENT_CATALOGUE, EventSpec, PublicKind } from './catalogue';
+import { OutboxEvent } from './outbox.entity';
 
 /**
- * Every domain event, with what its outbox row carries. The row stays in PostgreSQL; a queue job
- * carries only { eventId, source } so Redis never holds personal data.
+ * Types and lists derived from the event catalogue (catalogue.ts), which is the one place the
+ * facts about an event live. The outbox row stays in PostgreSQL; a queue job carries only
+ * { eventId, source } so Redis never holds personal data.
  */
-export interface EventPayloads {
-  'person.registered': { personId: string; municipalityKey: string; householdId: string | null };
-  'person.moved': { personId: string; fromMunicipalityKey: string; toMunicipalityKey: string; district: string | null };
-  'person.residence_status_recorded': { personId: string; statusId: string; status: string; validFrom: string };
-  'jobcenter.record_opened': { personId: string; recordId: string; customerNumber: string; benefitStatus: string };
-  'jobcenter.benefit_status_changed': { personId: string; recordId: string; from: string; to: string };
-  'courses.course_created': { courseId: string; providerId: string };
-  'person.identifier_added': { personId: string; identifierId: string; system: string; issuedBy: string };
-  'consent.given': { personId: string; consentId: string; purpose: string; recipients: string[]; categories: string[] };
-  'consent.withdrawn': { personId: string; consentId: string; purpose: string; recipients: string[]; categories: string[] };
-  'referral.status_changed': { referralId: string; kind: string; personId: string; from: string | null; to: string; sender: string; receiver: string; referralType: string; reasonCode: string | null };
-  // --- agreements: a deadline of a cooperation agreement passed unanswered (src/subgraphs/hub/agreement) ---
-  'referral.escalated': { referralId: string; personId: string; kind: string; escalateTo: string | null; receiver: string; referralType: string; agreementId: string; dueAt: string };
-  // --- end agreements ---
-  // --- rules: automatic handovers (src/rules); ids and codes only ---
-  'handover.gap_flagged': { personId: string; rule: string; referralId: string | null; sender: string; receiver: string; dueOn: string; reason: string };
-  'handover.unassigned': { personId: string; rule: string; partner: string; partnerKind: string; referralId: string | null; reason: string };
-  'arrival.counselling_proposed': { personId: string; householdId: string | null; partner: string; followUpOn: string };
-  'arrival.followup_due': { personId: string; householdId: string | null; partner: string; referralId: string | null };
-  // --- end rules ---
+type Catalogue = typeof EVENT_CATALOGUE;
+type PayloadOf<E> = E extends CatalogueEntry<infer P, string> ? P : never;
+type TypesOf<X> = NonNullable<X> extends { types: infer R } ? keyof R & string : never;
+type PublicOf<E> = E extends { public: infer X } ? TypesOf<X> : never;
+
+export type EventType = keyof Catalogue;
+export type EventPayloads = { [T in EventType]: PayloadOf<Catalogue[T]> };
+/** A type of the public catalogue: what partners subscribe to, find in their inbox and receive live. */
+export type PublicEventType = { [T in EventType]: PublicOf<Catalogue[T]> }[EventType];
+
+export const EVENT_TYPES = Object.keys(EVENT_CATALOGUE) as EventType[];
+
+/** An entry seen without its own public types (every entry is one of these). */
+export type EventEntry<P> = Omit<EventSpec<P, never>, 'public'> & {
+  public: { types: Partial<Record<PublicEventType, PublicKind>>; of?: (p: P) => string | null } | null;
+};
+const ENTRIES: { [T in EventType]: EventEntry<EventPayloads[T]> } = EVENT_CATALOGUE;
+
+/** The catalogue entry of an event type. */
+export function entryOf<T extends EventType>(type: T): EventEntry<EventPayloads[T]> {
+  return ENTRIES[type];
 }
 
-export type EventType = keyof EventPayloads;
-
-export const EVENT_TYPES: EventType[] = [
-  'person.registered',
-  'person.moved',
-  'person.residence_status_recorded',
-  'jobcenter.record_opened',
-  'jobcenter.benefit_status_changed',
-  'courses.course_created',
-  'person.identifier_added',
-  'consent.given',
-  'consent.withdrawn',
-  'referral.status_changed',
-  'referral.escalated', // agreements
-  'handover.gap_flagged', // rules
-  'handover.unassigned', // rules
-  'arrival.counselling_proposed', // rules
-  'arrival.followup_due', // rules
-];
+export const isEventType = (type: string): type is EventType =>
+  Object.prototype.hasOwnProperty.call(EVENT_CATALOGUE, type);
 
 export interface DomainEvent<T extends EventType = EventType> {
   type: T;
@@ -55,24 +42,31 @@ export interface DomainEvent<T extends EventType = EventType> {
   payload: EventPayloads[T];
 }
 
-/** The data category each event reveals: for the audit entry of the write and for who may see it in a biography. */
-export const EVENT_CATEGORY: Record<EventType, DataCategory> = {
-  'person.registered': 'identity',
-  'person.moved': 'contact',
-  'person.residence_status_recorded': 'residence',
-  'jobcenter.record_opened': 'benefits',
-  'jobcenter.benefit_status_changed': 'benefits',
-  'courses.course_created': 'course_participation',
-  'person.identifier_added': 'identity',
-  'consent.given': 'identity',
-  'consent.withdrawn': 'identity',
-  'referral.status_changed': 'case_notes',
-  'referral.escalated': 'case_notes', // agreements
-  'handover.gap_flagged': 'benefits', // rules: seen by both sides of a benefit handover
-  'handover.unassigned': 'case_notes', // rules
-  'arrival.counselling_proposed': 'case_notes', // rules
-  'arrival.followup_due': 'case_notes', // rules
+/** A stored event of one type, its payload typed: what handlers receive. */
+export type EventOf<T extends EventType> = Omit<OutboxEvent, 'type' | 'payload'> & {
+  type: T;
+  payload: EventPayloads[T];
 };
+/** Type and payload only, as in a row of any shape. */
+type Typed = { [T in EventType]: { type: T; payload: EventPayloads[T] } }[EventType];
+
+/**
+ * The one narrowing of a stored row: its type names the entry, and the entry's payload is what the
+ * writer (Outbox.append, typed by DomainEvent) stored.
+ */
+export function isEventOf<T extends EventType>(row: OutboxEvent, type: T): row is OutboxEvent & EventOf<T> {
+  return row.type === type;
+}
+
+/** The same for a row of any shape whose type is not known in advance (null-free when it is in the catalogue). */
+export function isKnownEvent<R extends { type: string; payload: Record<string, unknown> }>(row: R): row is R & Typed {
+  return isEventType(row.type);
+}
+
+/** The data category each event reveals: for the audit entry of the write and for who may see it in a biography. */
+export const EVENT_CATEGORY = Object.fromEntries(
+  EVENT_TYPES.map((t) => [t, EVENT_CATALOGUE[t].category]),
+) as Record<EventType, DataCategory>;
 
 /** What a queue job carries. */
 export interface EventJobData {

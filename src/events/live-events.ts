@@ -1,9 +1,9 @@
 import type Redis from 'ioredis';
 import { DataCategory, DATA_CATEGORIES } from '../policy/policy.vocabulary';
 import { Logger } from '../shared/logger';
-import { EVENT_CATEGORY, EventPayloads, EventType } from './event-types';
+import { EVENT_CATEGORY, EventType, isEventOf, isKnownEvent } from './event-types';
 import { OutboxEvent } from './outbox.entity';
-import { publicTypeOf } from './public-events';
+import { LIVE_EVENTS, publicTypeOf } from './public-events';
 
 /**
  * Live events: after the events worker has handled an outbox event it publishes an ids-only
@@ -14,9 +14,9 @@ import { publicTypeOf } from './public-events';
  */
 export interface LiveEvent {
   eventId: string;
-  /** The internal event type (src/events/event-types.ts). */
+  /** The internal event type (src/events/catalogue.ts). */
   type: EventType;
-  /** Its name in the public catalogue (src/subgraphs/hub/notification/notification.routing.ts). */
+  /** Its name in the public catalogue (src/events/public-events.ts). */
   publicType: string;
   /** The data category the event reveals: a subscriber needs a basis for it. */
   category: DataCategory;
@@ -34,33 +34,27 @@ export function mayConcern(e: LiveEvent, partner: string): boolean {
 
 export const liveEventsChannel = (prefix: string) => `${prefix}:live-events`;
 
-/** Live subscriptions carry referral and transfer changes and status changes of persons. */
-const LIVE = /^(referral|transfer|entitlement)\.|^person\.status_changed$/;
-
-/** The public type of an event that live subscriptions carry (public-events.ts), or null. */
+/** The public type of an event that live subscriptions carry (the catalogue's `live`), or null. */
 export function publicLiveType(e: Pick<OutboxEvent, 'type' | 'payload'>): string | null {
   const publicType = publicTypeOf(e);
-  return publicType && LIVE.test(publicType) ? publicType : null;
+  return publicType && LIVE_EVENTS.has(publicType) ? publicType : null;
 }
 
 /** The message for an outbox event, or null if live subscriptions do not carry it. Ids and codes only. */
 export function toLiveEvent(e: OutboxEvent): LiveEvent | null {
   const publicType = publicLiveType(e);
-  if (!publicType) return null;
+  if (!publicType || !isKnownEvent(e)) return null;
   const referralId = typeof e.payload.referralId === 'string' ? e.payload.referralId : null;
   const message: LiveEvent = {
     eventId: e.id,
-    type: e.type as EventType,
+    type: e.type,
     publicType,
-    category: EVENT_CATEGORY[e.type as EventType],
+    category: EVENT_CATEGORY[e.type],
     personId: e.personId,
     referralId,
     occurredAt: new Date(e.occurredAt).toISOString(),
   };
-  if (e.type === 'referral.status_changed') {
-    const p = e.payload as unknown as EventPayloads['referral.status_changed'];
-    message.parties = [p.sender, p.receiver];
-  }
+  if (isEventOf(e, 'referral.status_changed')) message.parties = [e.payload.sender, e.payload.receiver];
   return message;
 }
 

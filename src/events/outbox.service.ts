@@ -23,18 +23,13 @@ export class Outbox {
   async append<T extends EventType>(em: EntityManager, actor: Actor, event: DomainEvent<T>): Promise<string> {
     if (!em.queryRunner?.isTransactionActive) throw new Error('Outbox.append must run inside a transaction');
     const id = newId();
-    await em.insert(OutboxEvent, {
-      id,
-      type: event.type,
-      personId: event.personId,
-      aggregateType: event.aggregateType,
-      aggregateId: event.aggregateId,
-      payload: event.payload as unknown as () => string,
-      actorPartner: actor.partner,
-      occurredAt: this.clock.now(),
-      publishedAt: null,
-      ackedAt: null,
-    });
+    // Raw SQL: the jsonb payload goes in as JSON, typed by DomainEvent (TypeORM's insert types know no jsonb).
+    const table = em.connection.getMetadata(OutboxEvent);
+    await em.query(
+      `INSERT INTO "${table.schema}"."${table.tableName}" (id, type, person_id, aggregate_type, aggregate_id, payload, actor_partner, occurred_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [id, event.type, event.personId, event.aggregateType, event.aggregateId, JSON.stringify(event.payload), actor.partner, this.clock.now()],
+    );
     if (event.personId) {
       await this.audit.append(em, [
         {

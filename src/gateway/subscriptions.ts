@@ -3,6 +3,7 @@ import { delegateToSchema } from '@graphql-tools/delegate';
 import { getStitchedSchemaFromSupergraphSdl } from '@graphql-tools/federation';
 import { concatAST, DocumentNode, execute, GraphQLError, GraphQLFieldResolver, GraphQLSchema, OperationTypeNode, parse, printType } from 'graphql';
 import { LiveEvent, LiveListener, mayConcern } from '../events/live-events';
+import { isReferralEvent } from '../events/public-events';
 import { DataCategory } from '../policy/policy.vocabulary';
 import { Actor } from '../shared/actor';
 import { AppError, notFound } from '../shared/errors';
@@ -125,7 +126,6 @@ interface Delivery {
 
 const REFERRAL_CHECK = parse('query LiveReferralCheck($id: ID!) { referral(id: $id) { sender receiver } }');
 const PERSON_CHECK = parse('query LivePersonCheck($id: ID!) { person(id: $id) { id } }');
-const REFERRAL_EVENT = /^(referral|transfer|entitlement)\./;
 
 const overflowError = () =>
   new GraphQLError('This subscription fell too far behind and was ended; subscribe again and catch up with a query', { extensions: { code: 'SUBSCRIPTION_OVERFLOW' } });
@@ -187,7 +187,7 @@ function subscriptionResolvers(deps: SubscriptionDeps) {
     return stream(
       'referralUpdated',
       ctx,
-      (e) => !!e.referralId && REFERRAL_EVENT.test(e.publicType) && (!referralId || e.referralId === referralId) && (!personId || e.personId === personId),
+      (e) => !!e.referralId && isReferralEvent(e.publicType) && (!referralId || e.referralId === referralId) && (!personId || e.personId === personId),
       async (e, context) => {
         // Only its sender and receiver can see a referral: nobody else costs a query.
         if (!mayConcern(e, context.actor.partner)) return false;

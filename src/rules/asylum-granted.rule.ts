@@ -1,4 +1,3 @@
-import type { EventPayloads } from '../events/event-types';
 import { addDays, addMonths, dayOf, ensureReferral, firstOfNextMonth, partnersServing, Rule, RuleCheck, RuleDeps, ruleActor, startOfDay } from './rule-support';
 
 /** Residence statuses that end AsylbLG entitlement: protection was granted (§ 1 Abs. 3 Nr. 2 AsylbLG). */
@@ -31,7 +30,7 @@ export function asylumGrantedRule(deps: RuleDeps): Rule {
     name: RULE,
     on: {
       async 'person.residence_status_recorded'(e) {
-        const p = e.payload as EventPayloads['person.residence_status_recorded'];
+        const p = e.payload;
         if (!(STATUSES_ENDING_ASYLBLG as readonly string[]).includes(p.status)) return;
         // History (a status recorded long after it was granted) is not a new decision.
         if (p.validFrom < dayOf(addDays(e.occurredAt, -deps.params.asylumMaxAgeDays))) return;
@@ -56,7 +55,7 @@ export function asylumGrantedRule(deps: RuleDeps): Rule {
 
       /** The jobcenter opened a record: the pending gap check is answered. */
       async 'jobcenter.record_opened'(e) {
-        const p = e.payload as EventPayloads['jobcenter.record_opened'];
+        const p = e.payload;
         if (p.benefitStatus === 'ended') return;
         await deps.checks.finish(RULE, p.personId, 'record_opened');
       },

@@ -1,4 +1,3 @@
-import type { EventPayloads } from '../events/event-types';
 import { addMonths, dayOf, ensureReferral, partner, partnersServing, Rule, RuleCheck, RuleDeps, ruleActor, startOfDay } from './rule-support';
 
 const RULE = 'euma_turning_18' as const;
@@ -25,7 +24,7 @@ export function eumaTurning18Rule(deps: RuleDeps): Rule {
     name: RULE,
     on: {
       async 'person.identifier_added'(e) {
-        const p = e.payload as EventPayloads['person.identifier_added'];
+        const p = e.payload;
         if (p.system !== 'youth_welfare_case_id') return;
         const issuer = await partner(deps.hub, p.issuedBy);
         if (!issuer?.active || issuer.kind !== 'youth_welfare') return;

@@ -1,4 +1,3 @@
-import type { EventPayloads } from '../events/event-types';
 import { OPEN } from '../subgraphs/hub/referral/referral.state';
 import { ensureReferral, partnersServing, PartnerRow, Rule, RuleDeps, ruleActor, serves } from './rule-support';
 
@@ -32,7 +31,7 @@ export function movedRule(deps: RuleDeps): Rule {
     name: RULE,
     on: {
       async 'person.moved'(e) {
-        const p = e.payload as EventPayloads['person.moved'];
+        const p = e.payload;
         if (p.fromMunicipalityKey === p.toMunicipalityKey) return;
         const holdings = await holdingsLeftBehind(deps, p.personId, p.fromMunicipalityKey, p.toMunicipalityKey);
         for (const h of holdings) {

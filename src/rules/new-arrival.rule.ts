@@ -1,5 +1,4 @@
 import type { EntityManager } from 'typeorm';
-import type { EventPayloads } from '../events/event-types';
 import { addDays, dayOf, ensureReferral, partner, partnersServing, Rule, RuleCheck, RuleDeps, ruleActor } from './rule-support';
 
 const RULE = 'new_arrival' as const;
@@ -30,7 +29,7 @@ export function newArrivalRule(deps: RuleDeps): Rule {
     name: RULE,
     on: {
       async 'person.registered'(e) {
-        const p = e.payload as EventPayloads['person.registered'];
+        const p = e.payload;
         const [team] = await partnersServing(deps.hub, { kind: 'social_services', municipalityKey: p.municipalityKey, purpose: PURPOSE });
         if (!team) return;
         const dueAt = addDays(e.occurredAt, deps.params.arrivalFollowupDays);

@@ -1,6 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { EventType } from '../events/event-types';
-import type { OutboxEvent } from '../events/outbox.entity';
+import type { EventOf, EventType } from '../events/event-types';
 import type { Outbox } from '../events/outbox.service';
 import { Actor, systemActor } from '../shared/actor';
 import { AppError } from '../shared/errors';
@@ -52,7 +51,7 @@ export type { PersonDirectory };
 /** One rule: its event hooks (run in the events worker) and, if it keeps timers, what happens when one is due. */
 export interface Rule {
   name: RuleName;
-  on: Partial<Record<EventType, (event: OutboxEvent) => Promise<void>>>;
+  on: { [T in EventType]?: (event: EventOf<T>) => Promise<void> };
   /** Handles a due check; returns the outcome recorded for it. */
   due?(check: RuleCheck): Promise<string>;
 }

@@ -1,4 +1,4 @@
-import type { EventType } from '../events/event-types';
+import { EVENT_TYPES, EventType, isEventOf } from '../events/event-types';
 import type { OutboxEvent } from '../events/outbox.entity';
 import { AppError } from '../shared/errors';
 import { asylumGrantedRule } from './asylum-granted.rule';
@@ -88,14 +88,14 @@ export interface RuleSet {
 export function createRuleSet(deps: RuleDeps, enabled: readonly RuleName[], enabledSince: Map<RuleName, Date>): RuleSet {
   const rules = RULE_NAMES.filter((n) => enabled.includes(n)).map((n) => RULES[n](deps));
   const hooks: Partial<Record<EventType, RuleHook>> = {};
-  const byType = new Map<EventType, Array<{ rule: Rule; fn: (e: OutboxEvent) => Promise<void> }>>();
-  for (const rule of rules) {
-    for (const [type, fn] of Object.entries(rule.on) as Array<[EventType, (e: OutboxEvent) => Promise<void>]>) {
-      byType.set(type, [...(byType.get(type) ?? []), { rule, fn }]);
-    }
-  }
-  for (const [type, list] of byType) {
-    hooks[type] = async (event) => {
+  const hookFor = <T extends EventType>(type: T): RuleHook | undefined => {
+    const list = rules.flatMap((rule) => {
+      const fn = rule.on[type];
+      return fn ? [{ rule, fn }] : [];
+    });
+    if (!list.length) return undefined;
+    return async (event) => {
+      if (!isEventOf(event, type)) return;
       for (const { rule, fn } of list) {
         const since = enabledSince.get(rule.name);
         if (!since || event.occurredAt < since) continue;
@@ -107,6 +107,10 @@ export function createRuleSet(deps: RuleDeps, enabled: readonly RuleName[], enab
         }
       }
     };
+  };
+  for (const type of EVENT_TYPES) {
+    const hook = hookFor(type);
+    if (hook) hooks[type] = hook;
   }
   return {
     rules,

@@ -1,4 +1,5 @@
 import { Logger as TypeOrmLogger } from 'typeorm';
+import { isEventOf } from '../../src/events/event-types';
 import { OutboxEvent } from '../../src/events/outbox.entity';
 import { startTestApp, TestApp } from '../helpers/app';
 import { registerPerson } from '../factories';
@@ -20,7 +21,9 @@ describe('notification inbox query count', () => {
       expect(res.body.errors).toBeUndefined();
     }
     const hub = app.container.subgraphs.hub;
-    for (const e of await hub.dataSource.getRepository(OutboxEvent).find({ where: { type: 'referral.status_changed' } })) await hub.services.notifications.notify(e);
+    for (const e of await hub.dataSource.getRepository(OutboxEvent).find({ where: { type: 'referral.status_changed' } })) {
+      if (isEventOf(e, 'referral.status_changed')) await hub.services.notifications.notify(e);
+    }
     const counting: TypeOrmLogger = { logQuery: () => void queries++, logQueryError: () => undefined, logQuerySlow: () => undefined, logSchemaBuild: () => undefined, logMigration: () => undefined, log: () => undefined };
     for (const sg of Object.values(app.container.subgraphs)) (sg.dataSource as unknown as { logger: TypeOrmLogger }).logger = counting;
   });

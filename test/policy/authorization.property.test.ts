@@ -10,7 +10,9 @@ import { asHub } from '../helpers/system';
 
 /**
  * For random partner × purpose × consent state × person: a field's value is in the response if and
- * only if the register of legal bases or an active consent allows it; every denial is audited.
+ * only if the register of legal bases or an active consent allows it; every denial is audited. A
+ * step of a referral in the biography is shown to its parties only (its receiver for the
+ * referral's purpose, its sender), never for a basis of its category alone.
  */
 const FIELDS = {
   identity: { select: 'givenName', value: (p: any) => p.givenName },
@@ -51,8 +53,15 @@ describe('authorization (property-based)', () => {
       partner: fc.constantFrom(...READERS),
       purposeIndex: fc.nat(),
       person: fc.nat({ max: 2 }),
-      // A referral of the person to the partner for the stated purpose, open or closed.
-      referral: fc.option(fc.record({ sender: fc.constantFrom('jobcenter-steinfurt', 'rheine-abh', 'rheine-social'), open: fc.boolean() })),
+      // A referral of the person, open or closed, to the partner or to a third, for the stated purpose or another.
+      referral: fc.option(
+        fc.record({
+          sender: fc.constantFrom('jobcenter-steinfurt', 'rheine-abh', 'rheine-social'),
+          open: fc.boolean(),
+          toPartner: fc.boolean(),
+          samePurpose: fc.boolean(),
+        }),
+      ),
       consent: fc.option(
         fc.record({
           categories: fc.subarray(CATEGORIES, { minLength: 1 }),
@@ -68,18 +77,36 @@ describe('authorization (property-based)', () => {
         const person = persons[index];
         const hub = app.container.subgraphs.hub;
         await hub.dataSource.query('DELETE FROM hub.consent');
+        await hub.dataSource.query(`DELETE FROM hub.biography_entry WHERE type = 'referral.status_changed'`);
         await hub.dataSource.query('DELETE FROM hub.referral');
-        if (referral && referral.sender !== partner.slug) {
+        const otherPurpose = purpose === 'case_management' ? 'arrival_counselling' : 'case_management';
+        const third = [partner.slug, referral?.sender].includes('caritas-rheine') ? 'rheine-youth' : 'caritas-rheine';
+        const step = referral && {
+          id: randomUUID(),
+          receiver: referral.toPartner && referral.sender !== partner.slug ? partner.slug : third,
+          purpose: referral.samePurpose ? purpose : otherPurpose,
+          summary: `Referral step ${randomUUID()}`,
+        };
+        if (referral && step) {
           await hub.dataSource.query(
             `INSERT INTO hub.referral (id, kind, person_id, purpose, referral_type, sender, receiver, status, version, created_at, updated_at)
              VALUES ($1, 'referral', $2, $3, 'property_test', $4, $5, $6, 1, now(), now())`,
-            [randomUUID(), person.id, purpose, referral.sender, partner.slug, referral.open ? 'accepted' : 'completed'],
+            [step.id, person.id, step.purpose, referral.sender, step.receiver, referral.open ? 'accepted' : 'completed'],
+          );
+          // Its step in the biography (category case_notes, as every referral step).
+          await hub.dataSource.query(
+            `INSERT INTO hub.biography_entry
+               (event_id, person_id, source, type, summary, category, data, actor_partner, occurred_at, recorded_at)
+             VALUES ($1, $2, 'hub', 'referral.status_changed', $3, 'case_notes', $4, $5, now(), now())`,
+            [randomUUID(), person.id, step.summary, JSON.stringify({ referralId: step.id }), step.receiver],
           );
         }
-        const referredBy = referral && referral.sender !== partner.slug ? referral : null;
+        const toPartnerForPurpose = !!step && step.receiver === partner.slug && step.purpose === purpose;
+        const referredBy = toPartnerForPurpose ? referral : null;
+        // Its receiver for the referral's purpose, and its sender; nobody else.
+        const seesStep = !!referral && (referral.sender === partner.slug || toPartnerForPurpose);
         let consented: Category[] = [];
         if (consent) {
-          const otherPurpose = purpose === 'case_management' ? 'arrival_counselling' : 'case_management';
           const row = await recordConsent(app, 'rheine-social', {
             personId: person.id,
             purpose: consent.samePurpose ? purpose : otherPurpose,
@@ -98,7 +125,12 @@ describe('authorization (property-based)', () => {
         const res = await fetch(`${app.url}/graphql`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${await app.token(partner.slug)}`, 'lotse-purpose': purpose, 'x-request-id': requestId },
-          body: JSON.stringify({ query: `query($id: ID!) { person(id: $id) { id ${CATEGORIES.map((c) => FIELDS[c].select).join(' ')} } }`, variables: { id: person.id } }),
+          body: JSON.stringify({
+            query: `query($id: ID!) { person(id: $id) {
+              id ${CATEGORIES.map((c) => FIELDS[c].select).join(' ')} biography(first: 20) { summary }
+            } }`,
+            variables: { id: person.id },
+          }),
         });
         const body = (await res.json()) as any;
         const text = JSON.stringify(body);
@@ -113,15 +145,25 @@ describe('authorization (property-based)', () => {
             else expect(FIELDS[c].value(body.data.person) ?? null).toBeNull();
           }
           const denied = CATEGORIES.filter((c) => scoped(c) && !allowed(c)); // a missing scope is refused before any decision
-          const rows: Array<{ kind: string; categories: string[] }> = await app.container.subgraphs.hub.dataSource.query(
-            `SELECT kind, categories FROM audit.entry WHERE request_id = $1`,
+          const rows: Array<{ kind: string; categories: string[]; basis: string | null }> = await app.container.subgraphs.hub.dataSource.query(
+            `SELECT kind, categories, basis FROM audit.entry WHERE request_id = $1`,
             [requestId],
           );
           const deniedAudited = new Set(rows.filter((r) => r.kind === 'denied').flatMap((r) => r.categories));
           for (const c of denied) expect(deniedAudited).toContain(c);
           const readAudited = new Set(rows.filter((r) => r.kind === 'read').flatMap((r) => r.categories));
           for (const c of CATEGORIES.filter(allowed)) expect(readAudited).toContain(c);
+
+          const summaries = body.data.person.biography.map((b: { summary: string }) => b.summary);
+          if (step && seesStep) {
+            expect(summaries).toContain(step.summary);
+            const byReferral = rows.filter((r) => r.kind === 'read' && r.basis === `referral:${step.id}`);
+            expect(byReferral.flatMap((r) => r.categories)).toEqual(['case_notes']);
+          } else if (step) {
+            expect(rows.some((r) => r.kind === 'denied' && r.categories.includes('case_notes'))).toBe(true);
+          }
         }
+        if (step && !(seesStep && allowed('identity'))) expect(text).not.toContain(step.summary);
         // Zero leaks: no value of a category the policy denies appears anywhere in the response.
         for (const c of CATEGORIES) if (!allowed(c) || !allowed('identity')) expect(text).not.toContain(expected[c]);
       }),

@@ -12,6 +12,7 @@ import { Job, Queue } from 'bullmq';
 import { IsNull } from 'typeorm';
 import { Client } from 'pg';
 import { loadConfig, ConfigError } from '../../src/config';
+import { isKnownEvent } from '../../src/events/event-types';
 import { OutboxEvent } from '../../src/events/outbox.entity';
 import { RetentionRuleError } from '../../src/retention/retention.rules';
 import { RetentionTaskSummary } from '../../src/retention/retention.types';
@@ -69,7 +70,7 @@ async function consumeOutbox(): Promise<void> {
     const ds = subgraphs[store.source as keyof typeof subgraphs].dataSource;
     const rows = await ds.getRepository(OutboxEvent).find({ where: { ackedAt: IsNull() }, order: { occurredAt: 'ASC' } });
     for (const row of rows) {
-      await subgraphs.hub.services.biography.record(row, store.source);
+      if (isKnownEvent(row)) await subgraphs.hub.services.biography.record(row, store.source);
       await store.ack(row.id);
     }
   }

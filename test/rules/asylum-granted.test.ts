@@ -47,7 +47,7 @@ describe('rule asylum_granted: asylum granted → jobcenter', () => {
     expect(sent.body.data.referrals.edges).toEqual([{ node: { id: inbox[0].id, allowedActions: ['cancel'] } }]);
 
     const bio = await eventually(async () => {
-      const entries = await biography(app, 'rheine-social', granted);
+      const entries = await biography(app, 'jobcenter-steinfurt', granted, 'benefit_handover');
       return entries.some((b) => b.summary === 'Transfer (benefit_handover) rheine-asylblg → jobcenter-steinfurt: draft → requested') ? entries : undefined;
     });
     expect(bio).toEqual(expect.arrayContaining([

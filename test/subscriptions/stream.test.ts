@@ -49,7 +49,7 @@ describe('live event messages', () => {
     const referral = (kind: string, to: string) => publicLiveType({ type: 'referral.status_changed', payload: { kind, to } });
     expect(referral('referral', 'accepted')).toBe('referral.accepted');
     expect(referral('referral', 'draft')).toBeNull();
-    expect(referral('transfer', 'accepted')).toBe('entitlement.transferred');
+    expect(referral('transfer', 'accepted')).toBe('transfer.accepted');
     expect(referral('transfer', 'requested')).toBe('transfer.requested');
     expect(publicLiveType({ type: 'jobcenter.benefit_status_changed', payload: {} })).toBe('person.status_changed');
     expect(publicLiveType({ type: 'consent.given', payload: {} })).toBeNull();

@@ -1,74 +1,80 @@
 import { DataSource } from 'typeorm';
-import { EventType } from '../../events/event-types';
+import { EVENT_TYPES, EventOf, EventType, isEventOf } from '../../events/event-types';
 import { OutboxEvent } from '../../events/outbox.entity';
 import { systemActor } from '../../shared/actor';
 import { HubServices } from './hub.context';
 import { IdentifierSystem } from './identifier/identifier.types';
 import { routeEvent } from './notification/notification.routing';
 
+/** What the events worker calls with a stored row (any type). */
 export type EventHandler = (event: OutboxEvent, source: string) => Promise<void>;
+/** A handler of one event type, its payload typed by the catalogue (src/events/catalogue.ts). */
+export type HandlerOf<T extends EventType> = (event: EventOf<T>, source: string) => Promise<void>;
+export type EventHandlers = { [T in EventType]: HandlerOf<T> };
 
 /**
- * What the hub does with every domain event. A mapped type over EventType: adding an event
- * without deciding who consumes it does not compile, and the worker refuses to boot.
+ * What the hub does with every domain event: one typed handler per catalogue entry (a missing one
+ * does not compile, and the worker refuses to boot). The dispatcher narrows each row once, then
+ * runs the handler, the rules' hook for the type (src/rules, after the hub's own handling) and
+ * finally tells the partners the catalogue names (inbox and webhooks; idempotent).
  */
-export function hubEventHandlers(services: HubServices, dataSource: DataSource, rules: Partial<Record<EventType, EventHandler>> = {}): Record<EventType, EventHandler> {
-  const biography: EventHandler = (e, source) => services.biography.record(e, source);
-  // --- rules (src/rules): automatic handovers run after the hub's own handling of the event ---
-  const withRules = (type: EventType, handler: EventHandler): EventHandler => {
-    const hook = rules[type];
-    return hook ? async (e, source) => { await handler(e, source); await hook(e, source); } : handler;
-  };
-  // --- end rules ---
-  const handlers: Record<EventType, EventHandler> = {
-    'person.registered': withRules('person.registered', biography),
-    'person.moved': withRules('person.moved', biography),
-    'person.residence_status_recorded': withRules('person.residence_status_recorded', biography),
-    'person.identifier_added': withRules('person.identifier_added', biography),
+export function hubEventHandlers(
+  services: HubServices,
+  dataSource: DataSource,
+  rules: Partial<Record<EventType, EventHandler>> = {},
+): Record<EventType, EventHandler> {
+  const biography = <T extends EventType>(e: EventOf<T>, source: string) => services.biography.record(e, source);
+  const handlers: EventHandlers = {
+    'person.registered': biography,
+    'person.moved': biography,
+    'person.residence_status_recorded': biography,
+    'person.identifier_added': biography,
     'jobcenter.benefit_status_changed': biography,
-    'jobcenter.record_opened': withRules('jobcenter.record_opened', async (e, source) => {
+    'jobcenter.record_opened': async (e, source) => {
       await biography(e, source);
       // The jobcenter's customer number becomes an identifier partners can look the person up by.
-      const p = e.payload as { personId: string; customerNumber: string };
+      const { personId, customerNumber } = e.payload;
+      const identifier = { personId, system: IdentifierSystem.jobcenter_customer_number, value: customerNumber };
       await dataSource.transaction((em) =>
-        services.identifiers.addIn(em, systemActor(e.id), { personId: p.personId, system: IdentifierSystem.jobcenter_customer_number, value: p.customerNumber }, e.actorPartner),
+        services.identifiers.addIn(em, systemActor(e.id), identifier, e.actorPartner),
       );
-    }),
+    },
     'consent.given': biography,
     // Reads stop at once (the decision point counts active consents only). What is still pending
     // and rests on the consent (referrals, unread notifications, webhook deliveries) is cancelled here.
     'consent.withdrawn': async (e, source) => {
       await biography(e, source);
-      const p = e.payload as { consentId: string };
-      await services.referrals.cancelForWithdrawnConsent(systemActor(e.id), p.consentId);
-      await services.notifications.dropForWithdrawnConsent(e); // notifications: unread ones of recipients left without a basis
-      await services.webhooks.cancelForWithdrawnConsent(e); // webhooks: pending deliveries to recipients left without a basis
+      await services.referrals.cancelForWithdrawnConsent(systemActor(e.id), e.payload.consentId);
+      await services.notifications.dropForWithdrawnConsent(e);
+      await services.webhooks.cancelForWithdrawnConsent(e);
     },
-    // --- agreements: deadlines of cooperation agreements follow the referral's status (idempotent) ---
+    // Deadlines of cooperation agreements follow the referral's status (idempotent).
     'referral.status_changed': async (e, source) => {
       await biography(e, source);
       await services.agreements.onReferralEvent(e);
     },
-    // Escalation to the agreement's partner: an entry in the biography; the inbox and webhooks below tell the partners.
+    // Escalation to the agreement's partner: an entry in the biography; the partners are told below.
     'referral.escalated': biography,
-    // --- end agreements ---
-    // --- rules: what the rules record goes into the person's biography ---
     'handover.gap_flagged': biography,
     'handover.unassigned': biography,
     'arrival.counselling_proposed': biography,
     'arrival.followup_due': biography,
-    // --- end rules ---
     // Not about a person: no biography entry, and no public event (yet) for partners.
     'courses.course_created': async () => undefined,
   };
-  // --- notifications: after everything else, every event goes to the inboxes and webhook endpoints routeEvent names (idempotent) ---
-  const notify = (handler: EventHandler): EventHandler => async (e, source) => {
-    await handler(e, source);
-    // Who hears of the event is worked out once for the inbox and the webhooks.
-    const recipients = await routeEvent(dataSource.manager, e);
-    await services.notifications.notify(e, recipients);
-    await services.webhooks.fanOut(e, source, recipients); // webhooks: one delivery per subscribed endpoint (idempotent)
+
+  const dispatch = <T extends EventType>(type: T): EventHandler => {
+    const handle: HandlerOf<T> = handlers[type];
+    const hook = rules[type];
+    return async (row, source) => {
+      if (!isEventOf(row, type)) throw new Error(`event ${row.id} is ${row.type}, not ${type}`);
+      await handle(row, source);
+      if (hook) await hook(row, source);
+      // Who hears of the event is worked out once for the inbox and the webhooks.
+      const recipients = await routeEvent(dataSource.manager, row);
+      await services.notifications.notify(row, recipients);
+      await services.webhooks.fanOut(row, source, recipients);
+    };
   };
-  return Object.fromEntries(Object.entries(handlers).map(([type, handler]) => [type, notify(handler)])) as Record<EventType, EventHandler>;
-  // --- end notifications ---
+  return Object.fromEntries(EVENT_TYPES.map((type) => [type, dispatch(type)])) as Record<EventType, EventHandler>;
 }

@@ -2,8 +2,7 @@ import DataLoader from 'dataloader';
 import { Actor } from '../../shared/actor';
 import { SubgraphContext } from '../subgraph';
 import { loaderMany } from '../shared/loaders';
-import { BiographyEntryEntity } from './biography/biography.entity';
-import { BiographyService } from './biography/biography.service';
+import { BiographyRow, BiographyService } from './biography/biography.service';
 import { IdentifierService } from './identifier/identifier.service';
 import { PartnerService } from './partner/partner.service';
 import { ConsentService } from './consent/consent.service';
@@ -42,7 +41,7 @@ export interface HubServices {
 
 export function createHubLoaders(services: HubServices, actor: Actor) {
   // One biography loader per page size asked for in this request.
-  const biographyBySize = new Map<number, DataLoader<string, BiographyEntryEntity[]>>();
+  const biographyBySize = new Map<number, DataLoader<string, BiographyRow[]>>();
   return {
     identifiers: loaderMany((ids: readonly string[]) => services.identifiers.forPersons(ids), (i) => i.personId),
     consents: loaderMany((ids: readonly string[]) => services.consents.forPersons(ids), (c) => c.personId),

@@ -46,6 +46,7 @@ import { HubAgreements1764700000000 } from './migrations/1764700000000-hub-agree
 import { HubRules1764800000000 } from './migrations/1764800000000-hub-rules'; // rules (src/rules)
 import { HubReferralBoundBases1764920000000 } from './migrations/1764920000000-hub-referral-bound-bases'; // referral-bound legal bases
 import { HubReferralDuePool1764930000000 } from './migrations/1764930000000-hub-referral-due-pool';
+import { HubTransferAccepted1764955000000 } from './migrations/1764955000000-hub-transfer-accepted';
 import { HubRetentionNotices1764940000000 } from './migrations/1764940000000-hub-retention-notices';
 // --- notifications ---
 import { HubNotifications1764910000000 } from './migrations/1764910000000-hub-notifications';
@@ -61,7 +62,7 @@ import { WebhookService, WebhookServiceDeps } from './webhook/webhook.service';
 // --- end webhooks ---
 
 export const hubEntities = [PartnerEntity, PersonIdentifierEntity, BiographyEntryEntity, ConsentEntity, LegalBasisEntity, TrustedDocumentEntity, ReferralEntity, CooperationAgreementEntity, ReferralDeadlineEntity, NotificationEntity /* notifications */, WebhookEndpointEntity, WebhookSecretEntity, WebhookDeliveryEntity, WebhookAttemptEntity /* webhooks */, OutboxEvent];
-export const hubMigrations = [HubInitial1764000000000, HubDataProtection1764100000000, HubRetention1764300000000, HubTrustedDocuments1764400000000, HubGrants1764500000000, HubReferrals1764600000000, HubAgreements1764700000000, HubRules1764800000000, HubWebhooks1764900000000 /* webhooks */, HubNotifications1764910000000 /* notifications */, HubReferralBoundBases1764920000000, HubReferralDuePool1764930000000, HubRetentionNotices1764940000000];
+export const hubMigrations = [HubInitial1764000000000, HubDataProtection1764100000000, HubRetention1764300000000, HubTrustedDocuments1764400000000, HubGrants1764500000000, HubReferrals1764600000000, HubAgreements1764700000000, HubRules1764800000000, HubWebhooks1764900000000 /* webhooks */, HubNotifications1764910000000 /* notifications */, HubReferralBoundBases1764920000000, HubReferralDuePool1764930000000, HubRetentionNotices1764940000000, HubTransferAccepted1764955000000];
 
 export type HubSubgraph = Subgraph & { services: HubServices };
 

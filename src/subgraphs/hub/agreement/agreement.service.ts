@@ -1,5 +1,5 @@
 import { DataSource, EntityManager, FindOptionsWhere } from 'typeorm';
-import { OutboxEvent } from '../../../events/outbox.entity';
+import { EventOf } from '../../../events/event-types';
 import { Outbox } from '../../../events/outbox.service';
 import { Actor, systemActor } from '../../../shared/actor';
 import { AppError, badInput } from '../../../shared/errors';
@@ -123,8 +123,8 @@ export class AgreementService {
   }
 
   /** Consumer of `referral.status_changed`: creates, meets or closes the referral's deadlines, then makes sure the open ones have timers. */
-  async onReferralEvent(event: OutboxEvent): Promise<void> {
-    const referralId = (event.payload as { referralId?: string }).referralId;
+  async onReferralEvent(event: EventOf<'referral.status_changed'>): Promise<void> {
+    const referralId = event.payload.referralId;
     if (!referralId || !isUuid(referralId)) return;
     const rows = await this.ds.transaction((em) => this.settleIn(em, referralId));
     const open = rows.filter((d) => !d.metAt && !d.breachedAt && !d.closedAt).map((d) => ({ referralId: d.referralId, kind: d.kind as DeadlineKind, dueAt: d.dueAt }));

@@ -1,6 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { EVENT_CATEGORY, EventPayloads, EventType } from '../../../events/event-types';
-import { OutboxEvent } from '../../../events/outbox.entity';
+import { entryOf, EventOf, EventType } from '../../../events/event-types';
 import { DataCategory } from '../../../policy/policy.vocabulary';
 import { OPEN } from '../referral/referral.state';
 import { PublicEventType, publicTypeOf } from '../../../events/public-events';
@@ -22,48 +21,24 @@ export interface Recipient {
 }
 
 /**
- * Who hears of an event. Referral changes go to the parties other than the one who acted
- * (system changes to both); status changes of a person go to the case owners and the parties
- * of the person's open referrals. The actor never hears of its own action.
+ * Who hears of an event: what its catalogue entry's `tell` names (src/events/catalogue.ts), with
+ * the referral's sender and the person's parties looked up here. The actor never hears of its
+ * own action.
  */
-export async function routeEvent(em: EntityManager, e: OutboxEvent): Promise<Recipient[]> {
-  const type = e.type as EventType;
-  const base = { eventId: e.id, personId: e.personId, category: EVENT_CATEGORY[type], occurredAt: e.occurredAt };
-  const to = (partners: Array<string | null | undefined>, publicType: PublicEventType, referralId: string | null): Recipient[] =>
-    [...new Set(partners.filter((p): p is string => !!p && p !== e.actorPartner))].map((partner) => ({ ...base, partner, type: publicType, referralId }));
-
+export async function routeEvent<T extends EventType>(em: EntityManager, e: EventOf<T>): Promise<Recipient[]> {
+  const entry = entryOf(e.type);
   const publicType = publicTypeOf(e);
-  if (!publicType) return [];
-  switch (type) {
-    case 'referral.status_changed': {
-      const p = e.payload as unknown as EventPayloads['referral.status_changed'];
-      return to([p.sender, p.receiver], publicType, p.referralId);
-    }
-    case 'referral.escalated': {
-      const p = e.payload as unknown as EventPayloads['referral.escalated'];
-      const [r] = await em.query('SELECT sender FROM hub.referral WHERE id = $1', [p.referralId]);
-      return to([p.escalateTo, r?.sender], publicType, p.referralId);
-    }
-    case 'handover.gap_flagged': {
-      const p = e.payload as unknown as EventPayloads['handover.gap_flagged'];
-      return to([p.sender, p.receiver], publicType, p.referralId);
-    }
-    case 'handover.unassigned': {
-      const p = e.payload as unknown as EventPayloads['handover.unassigned'];
-      return to([p.partner], publicType, p.referralId);
-    }
-    case 'arrival.counselling_proposed': {
-      const p = e.payload as unknown as EventPayloads['arrival.counselling_proposed'];
-      return to([p.partner], publicType, null);
-    }
-    case 'arrival.followup_due': {
-      const p = e.payload as unknown as EventPayloads['arrival.followup_due'];
-      return to([p.partner], publicType, p.referralId);
-    }
-    default:
-      // person.status_changed
-      return e.personId ? to(await personParties(em, e.personId), publicType, null) : [];
+  if (!publicType || !entry.tell) return [];
+  const referralId = entry.referralOf?.(e.payload) ?? null;
+  const partners = [...(entry.tell.partners?.(e.payload) ?? [])];
+  if (entry.tell.referralSender && referralId) {
+    const [r] = await em.query('SELECT sender FROM hub.referral WHERE id = $1', [referralId]);
+    partners.push(r?.sender);
   }
+  if (entry.tell.personParties && e.personId) partners.push(...(await personParties(em, e.personId)));
+  const base = { eventId: e.id, personId: e.personId, category: entry.category, occurredAt: e.occurredAt, referralId };
+  const told = new Set(partners.filter((p): p is string => !!p && p !== e.actorPartner));
+  return [...told].map((partner) => ({ ...base, type: publicType, partner }));
 }
 
 /** The person's current case owners and both sides of their open referrals. */

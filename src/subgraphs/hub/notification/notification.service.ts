@@ -1,7 +1,6 @@
 import { DataSource } from 'typeorm';
 import { AuditEntryInput, AuditLog } from '../../../audit/audit.service';
-import { EventPayloads } from '../../../events/event-types';
-import { OutboxEvent } from '../../../events/outbox.entity';
+import { EventOf, EventType } from '../../../events/event-types';
 import { PolicyDecisionPoint } from '../../../policy/policy.service';
 import { Actor, hasScope } from '../../../shared/actor';
 import { badInput } from '../../../shared/errors';
@@ -32,7 +31,7 @@ export class NotificationService {
   ) {}
 
   /** Consumes one domain event (any source); idempotent: one row per partner, event and type. Returns rows added. */
-  async notify(event: OutboxEvent, routed?: Recipient[]): Promise<number> {
+  async notify<T extends EventType>(event: EventOf<T>, routed?: Recipient[]): Promise<number> {
     const recipients = routed ?? (await routeEvent(this.ds.manager, event));
     if (!recipients.length) return 0;
     // Looked up before writing and outside any transaction (a second pooled connection inside one can deadlock).
@@ -109,8 +108,8 @@ export class NotificationService {
    * later ones, such as the cancellation of the referrals that rested on the consent, were routed
    * knowing of it. Idempotent: what is gone is not counted again.
    */
-  dropForWithdrawnConsent(event: OutboxEvent): Promise<number> {
-    const p = event.payload as unknown as EventPayloads['consent.withdrawn'];
+  dropForWithdrawnConsent(event: EventOf<'consent.withdrawn'>): Promise<number> {
+    const p = event.payload;
     return this.dropUnlawful({ personId: p.personId, upTo: event.occurredAt, ids: null, requestId: event.id, consentId: p.consentId, purpose: p.purpose });
   }
 
@@ -119,7 +118,7 @@ export class NotificationService {
    * workers): the withdrawal then did not see these rows, so it is applied to them here. The
    * consent row is committed before its event is handled, so one of the two always sees the other.
    */
-  private async recheckWithdrawals(event: OutboxEvent, personId: string, ids: string[]): Promise<void> {
+  private async recheckWithdrawals(event: { id: string; occurredAt: Date }, personId: string, ids: string[]): Promise<void> {
     const [w]: Array<{ id: string; purpose: string }> = await this.ds.query(
       'SELECT id, purpose FROM hub.consent WHERE person_id = $1 AND withdrawn_at >= $2 ORDER BY withdrawn_at DESC, id LIMIT 1',
       [personId, event.occurredAt],

@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { Decision, PolicyDecisionPoint, RequestPolicy } from '../../../policy/policy.service';
 import { DataCategory } from '../../../policy/policy.vocabulary';
 import { Actor } from '../../../shared/actor';
+import { CLOSING_EVENTS, isReferralEvent } from '../../../events/public-events';
 
 export interface ReferralFacts {
   id: string;
@@ -28,15 +29,14 @@ export interface SendBasis {
 }
 
 /**
- * Events that end a referral. Its parties are told even when they no longer have a basis for the
- * person (a referral-bound basis ends with the referral; a consent may have been withdrawn): a
- * recipient must learn that it has to stop processing (DSGVO Art. 19). Such a notice carries the
- * referral's ids and codes only — no person id, no person fields.
+ * Public types that end a referral (the catalogue's `closing` kind, src/events/catalogue.ts). Its
+ * parties are told even when they no longer have a basis for the person (a referral-bound basis
+ * ends with the referral; a consent may have been withdrawn): a recipient must learn that it has
+ * to stop processing (DSGVO Art. 19). Such a notice carries the referral's ids and codes only — no
+ * person id, no person fields. Events of a referral or transfer (isReferralEvent) carry the
+ * referral's codes and the person.
  */
-export const CLOSING_EVENTS: ReadonlySet<string> = new Set([
-  'referral.rejected', 'referral.completed', 'referral.failed', 'referral.cancelled', 'referral.expired',
-  'transfer.rejected', 'transfer.cancelled', 'transfer.expired',
-]);
+export { CLOSING_EVENTS, isReferralEvent } from '../../../events/public-events';
 
 /** The partner as the policy decision point sees a recipient of a webhook (no scopes, one purpose). */
 export function recipientActor(partner: string, purpose: string | null, requestId: string): Actor {
@@ -51,9 +51,6 @@ export async function referralFacts(hub: DataSource, referralId: string | null):
   );
   return r ?? null;
 }
-
-/** Events of a referral or transfer (their data carries the referral's codes and the person). */
-export const isReferralEvent = (type: string): boolean => /^(referral|transfer|entitlement)\./.test(type);
 
 /**
  * Whether `partner` may be told of the event now. An event about a person needs a legal basis or

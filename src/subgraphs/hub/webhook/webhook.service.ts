@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { AuditLog } from '../../../audit/audit.service';
-import { OutboxEvent } from '../../../events/outbox.entity';
+import { EventOf, EventType } from '../../../events/event-types';
 import { PolicyDecisionPoint } from '../../../policy/policy.service';
 import { Actor } from '../../../shared/actor';
 import { AppError, badInput, notFound } from '../../../shared/errors';
@@ -189,7 +189,7 @@ export class WebhookService {
    * enabled endpoint subscribed to the public type, unique per endpoint, event and type, so an
    * event processed twice is delivered once.
    */
-  async fanOut(event: OutboxEvent, source: string, routed?: Recipient[]): Promise<number> {
+  async fanOut<T extends EventType>(event: EventOf<T>, source: string, routed?: Recipient[]): Promise<number> {
     const recipients = routed ?? (await routeEvent(this.ds.manager, event));
     let created = 0;
     for (const r of recipients) {
@@ -219,8 +219,8 @@ export class WebhookService {
    * A withdrawn consent: the person's pending deliveries to partners that now lack a basis are
    * cancelled (no_basis) and audited. Those still covered (e.g. by a legal basis) stay.
    */
-  async cancelForWithdrawnConsent(event: OutboxEvent): Promise<number> {
-    const p = event.payload as { personId: string; recipients: string[] };
+  async cancelForWithdrawnConsent(event: EventOf<'consent.withdrawn'>): Promise<number> {
+    const p = event.payload;
     const pending = await this.ds.getRepository(WebhookDeliveryEntity).createQueryBuilder('d')
       .where(`d.status = 'pending'`).andWhere('d.person_id = :pid', { pid: p.personId }).andWhere('d.partner = ANY(:r)', { r: p.recipients ?? [] }).getMany();
     let cancelled = 0;

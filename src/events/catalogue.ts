@@ -1,0 +1,228 @@
+import { DataCategory } from '../policy/policy.vocabulary';
+
+/**
+ * The event catalogue: every domain event, once, with everything the rest of Lotse needs to know
+ * about it. Types (EventType, EventPayloads, PublicEventType) and lists (EVENT_TYPES, the public
+ * catalogue, closing and live types) are derived from here; adding an event means one entry here
+ * and one handler in src/subgraphs/hub/hub.consumers.ts (docs/adr/0006-event-catalogue.md).
+ */
+
+/** How a public type counts: a `closing` one ends a referral; its parties are told even without a basis (ADR 0004). */
+export type PublicKind = 'notice' | 'closing';
+
+/** Who is told of an event (ids only): resolved by notification.routing.ts when the event is handled. */
+export interface Telling<P> {
+  /** Partners the event names itself (the actor is never told of its own action). */
+  partners?: (p: P) => Array<string | null | undefined>;
+  /** Also the sender of the event's referral. */
+  referralSender?: true;
+  /** Also the person's current case owners and both sides of the person's open referrals. */
+  personParties?: true;
+}
+
+export interface EventSpec<P, Pub extends string> {
+  /** The data category the event reveals: the audit entry of the write, and who may see it. */
+  category: DataCategory;
+  /** The biography's line for it, in plain words: codes and ids only, never names or addresses. */
+  summary: (p: P) => string;
+  /** The referral or transfer the event is a step of, if any. */
+  referralOf?: (p: P) => string | null;
+  /**
+   * Who sees the biography entry: `category`, whoever has a basis for the category under its
+   * purpose; `referral`, the referral's parties only (receiver and case owner for the referral's
+   * purpose, sender for any; biography.resolver.ts, docs/data-protection.md). Only for events
+   * whose payload names the referral (`referralId`). A `referral` entry's public types are
+   * referral events for webhooks (they carry the referral's codes and the person).
+   */
+  visibility: P extends { referralId: string } ? 'category' | 'referral' : 'category';
+  /** Its public types, and which one an event is (default: the only one); null: partners are not told. */
+  public: { types: Record<Pub, PublicKind>; of?: (p: P) => string | null } | null;
+  /** Who is told; null exactly when there is no public type. */
+  tell: Telling<P> | null;
+  /** Whether live subscriptions (the gateway's WebSocket) carry it. */
+  live: boolean;
+}
+
+/** An entry; the payload type rides along for the derived types (it has no runtime value). */
+export type CatalogueEntry<P, Pub extends string> = EventSpec<P, Pub> & { readonly payloadType?: P };
+
+/** `event<Payload>()({...})`: the payload is named, the public types are inferred from the entry. */
+const event =
+  <P>() =>
+  <Pub extends string = never>(spec: EventSpec<P, Pub>): CatalogueEntry<P, Pub> =>
+    spec;
+
+type StatusChange = {
+  referralId: string; kind: string; personId: string; from: string | null; to: string;
+  sender: string; receiver: string; referralType: string; reasonCode: string | null;
+};
+
+type Consent = { personId: string; consentId: string; purpose: string; recipients: string[]; categories: string[] };
+
+const personStatus = { types: { 'person.status_changed': 'notice' } } as const;
+const toPersonParties: Telling<unknown> = { personParties: true };
+
+export const EVENT_CATALOGUE = {
+  'person.registered': event<{ personId: string; municipalityKey: string; householdId: string | null }>()({
+    category: 'identity',
+    summary: (p) => `Registered in municipality ${p.municipalityKey}`,
+    visibility: 'category',
+    public: null,
+    tell: null,
+    live: false,
+  }),
+  'person.moved': event<{
+    personId: string; fromMunicipalityKey: string; toMunicipalityKey: string; district: string | null;
+  }>()({
+    category: 'contact',
+    summary: (p) => `Moved from ${p.fromMunicipalityKey} to ${p.toMunicipalityKey}`,
+    visibility: 'category',
+    public: personStatus,
+    tell: toPersonParties,
+    live: true,
+  }),
+  'person.residence_status_recorded': event<{
+    personId: string; statusId: string; status: string; validFrom: string;
+  }>()({
+    category: 'residence',
+    summary: (p) => `Residence status ${p.status} from ${p.validFrom}`,
+    visibility: 'category',
+    public: personStatus,
+    tell: toPersonParties,
+    live: true,
+  }),
+  'jobcenter.record_opened': event<{
+    personId: string; recordId: string; customerNumber: string; benefitStatus: string;
+  }>()({
+    category: 'benefits',
+    summary: (p) => `Jobcenter record opened (benefits: ${p.benefitStatus})`,
+    visibility: 'category',
+    public: null,
+    tell: null,
+    live: false,
+  }),
+  'jobcenter.benefit_status_changed': event<{ personId: string; recordId: string; from: string; to: string }>()({
+    category: 'benefits',
+    summary: (p) => `Jobcenter benefit status ${p.from} → ${p.to}`,
+    visibility: 'category',
+    public: personStatus,
+    tell: toPersonParties,
+    live: true,
+  }),
+  'courses.course_created': event<{ courseId: string; providerId: string }>()({
+    category: 'course_participation',
+    summary: () => 'Course created',
+    visibility: 'category',
+    public: null,
+    tell: null,
+    live: false,
+  }),
+  'person.identifier_added': event<{ personId: string; identifierId: string; system: string; issuedBy: string }>()({
+    category: 'identity',
+    summary: (p) => `Identifier ${p.system} recorded by ${p.issuedBy}`,
+    visibility: 'category',
+    public: null,
+    tell: null,
+    live: false,
+  }),
+  'consent.given': event<Consent>()({
+    category: 'identity',
+    summary: (p) => `Consent for ${p.purpose} given to ${p.recipients.join(', ')} (${p.categories.join(', ')})`,
+    visibility: 'category',
+    public: null,
+    tell: null,
+    live: false,
+  }),
+  'consent.withdrawn': event<Consent>()({
+    category: 'identity',
+    summary: (p) => `Consent for ${p.purpose} withdrawn`,
+    visibility: 'category',
+    public: null,
+    tell: null,
+    live: false,
+  }),
+  // A referral's or transfer's status changed (src/subgraphs/hub/referral). A draft is the sender's alone.
+  'referral.status_changed': event<StatusChange>()({
+    category: 'case_notes',
+    summary: (p) =>
+      `${p.kind === 'transfer' ? 'Transfer' : 'Referral'} (${p.referralType}) ${p.sender} → ${p.receiver}: ` +
+      `${p.from ?? 'created'} → ${p.to}${p.reasonCode ? ` (${p.reasonCode})` : ''}`,
+    referralOf: (p) => p.referralId,
+    visibility: 'referral',
+    public: {
+      types: {
+        'referral.requested': 'notice', 'referral.received': 'notice', 'referral.accepted': 'notice',
+        'referral.rejected': 'closing', 'referral.in_progress': 'notice', 'referral.on_hold': 'notice',
+        'referral.completed': 'closing', 'referral.failed': 'closing', 'referral.cancelled': 'closing',
+        'referral.expired': 'closing',
+        'transfer.requested': 'notice', 'transfer.received': 'notice', 'transfer.accepted': 'notice',
+        'transfer.rejected': 'closing', 'transfer.cancelled': 'closing', 'transfer.expired': 'closing',
+      },
+      // Statuses without a public type (draft, a transfer's in_progress, …) tell nobody.
+      of: (p) => `${p.kind === 'transfer' ? 'transfer' : 'referral'}.${p.to}`,
+    },
+    tell: { partners: (p) => [p.sender, p.receiver] },
+    live: true,
+  }),
+  // A deadline of a cooperation agreement passed unanswered (src/subgraphs/hub/agreement).
+  'referral.escalated': event<{
+    referralId: string; personId: string; kind: string; escalateTo: string | null; receiver: string;
+    referralType: string; agreementId: string; dueAt: string;
+  }>()({
+    category: 'case_notes',
+    summary: (p) =>
+      `Deadline ${p.kind} of referral (${p.referralType}) to ${p.receiver} passed; ` +
+      `escalated${p.escalateTo ? ` to ${p.escalateTo}` : ''}`,
+    referralOf: (p) => p.referralId,
+    visibility: 'referral',
+    public: { types: { 'referral.escalated': 'notice' } },
+    tell: { partners: (p) => [p.escalateTo], referralSender: true },
+    live: true,
+  }),
+  // Rules (src/rules): automatic handovers; ids and codes only.
+  // A benefit gap is a benefits fact, which both sides of the handover see.
+  'handover.gap_flagged': event<{
+    personId: string; rule: string; referralId: string | null; sender: string; receiver: string;
+    dueOn: string; reason: string;
+  }>()({
+    category: 'benefits',
+    summary: (p) => `Gap in the handover ${p.sender} → ${p.receiver}: ${p.reason} by ${p.dueOn}`,
+    referralOf: (p) => p.referralId,
+    visibility: 'category',
+    public: { types: { 'handover.gap_flagged': 'notice' } },
+    tell: { partners: (p) => [p.sender, p.receiver] },
+    live: false,
+  }),
+  'handover.unassigned': event<{
+    personId: string; rule: string; partner: string; partnerKind: string; referralId: string | null; reason: string;
+  }>()({
+    category: 'case_notes',
+    summary: (p) => `Handover by ${p.partner} found no receiver (${p.reason})`,
+    referralOf: (p) => p.referralId,
+    visibility: 'category',
+    public: { types: { 'handover.unassigned': 'notice' } },
+    tell: { partners: (p) => [p.partner] },
+    live: false,
+  }),
+  'arrival.counselling_proposed': event<{
+    personId: string; householdId: string | null; partner: string; followUpOn: string;
+  }>()({
+    category: 'case_notes',
+    summary: (p) => `Arrival counselling proposed to ${p.partner}; follow-up on ${p.followUpOn}`,
+    visibility: 'category',
+    public: { types: { 'arrival.counselling_proposed': 'notice' } },
+    tell: { partners: (p) => [p.partner] },
+    live: false,
+  }),
+  'arrival.followup_due': event<{
+    personId: string; householdId: string | null; partner: string; referralId: string | null;
+  }>()({
+    category: 'case_notes',
+    summary: (p) => `Arrival counselling follow-up due at ${p.partner}`,
+    referralOf: (p) => p.referralId,
+    visibility: 'category',
+    public: { types: { 'arrival.followup_due': 'notice' } },
+    tell: { partners: (p) => [p.partner] },
+    live: false,
+  }),
+};
