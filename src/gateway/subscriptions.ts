@@ -1,4 +1,3 @@
-import { ApolloServerPlugin } from '@apollo/server';
 import { delegateToSchema } from '@graphql-tools/delegate';
 import { getStitchedSchemaFromSupergraphSdl } from '@graphql-tools/federation';
 import { concatAST, DocumentNode, execute, GraphQLError, GraphQLFieldResolver, GraphQLSchema, OperationTypeNode, parse, printType } from 'graphql';
@@ -252,16 +251,3 @@ export function subscriptionSdl(supergraphSdl: string): string {
   return OWN_TYPES.map((name) => printType(schema.getType(name)!)).join('\n\n') + '\n';
 }
 
-/** Over HTTP a subscription would run once, without events: it is refused before it runs. */
-export function refuseSubscriptionsOverHttp<T extends object>(): ApolloServerPlugin<T> {
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ operation }) {
-          if (operation?.operation !== 'subscription') return;
-          throw new GraphQLError('Subscriptions run over WebSocket (graphql-transport-ws) at /graphql, not over HTTP', { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
-        },
-      };
-    },
-  };
-}
