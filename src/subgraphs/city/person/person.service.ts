@@ -3,7 +3,7 @@ import { Actor, jurisdictionPatterns } from '../../../shared/actor';
 import { AppError, badInput, notFound } from '../../../shared/errors';
 import { decodeCursor, encodeCursor, isUuid, newId } from '../../../shared/ids';
 import { requireScope } from '../../../shared/scopes';
-import { Clock } from '../../../shared/time';
+import { Clock, isoDay } from '../../../shared/time';
 import { Outbox } from '../../../events/outbox.service';
 import { PolicyDecisionPoint } from '../../../policy/policy.service';
 import { RowSecurityContext } from '../../../shared/row-security';
@@ -14,6 +14,7 @@ import { MunicipalityService } from '../municipality/municipality.service';
 import { PersonEntity } from './person.entity';
 import { searchNames, searchTerms } from './person.names';
 import { AddressInput, MovePersonInput, PersonFilter, RegisterPersonInput } from './person.types';
+import { decodeAfter, textPart, uuidPart } from '../../shared/connection.cursor';
 
 const COUNTRY = /^[A-Z]{2}$/;
 const LANGUAGE = /^[a-z]{2,3}$/;
@@ -83,10 +84,7 @@ export class PersonService {
     }
     const totalCount = await qb.clone().getCount();
     if (args.after) {
-      const c = decodeCursor(args.after);
-      if (!c || c.length !== 3 || typeof c[0] !== 'string' || typeof c[1] !== 'string' || !isUuid(String(c[2]))) {
-        throw badInput('after is not a valid cursor', 'after');
-      }
+      const c = decodeAfter(args.after, [textPart, textPart, uuidPart]);
       qb.andWhere('(p.family_name, p.given_name, p.id) > (:cf, :cg, :ci)', { cf: c[0], cg: c[1], ci: c[2] });
     }
     const rows = await qb
@@ -113,7 +111,7 @@ export class PersonService {
     const languages = (input.languages ?? []).map((l) => l.toLowerCase());
     if (languages.some((l) => !LANGUAGE.test(l))) throw badInput('languages must be ISO 639-1 codes', 'languages');
     const birthDate = input.birthDate ? toDay(input.birthDate, 'birthDate') : null;
-    if (birthDate && birthDate > this.clock.now().toISOString().slice(0, 10)) throw badInput('birthDate lies in the future', 'birthDate');
+    if (birthDate && birthDate > isoDay(this.clock.now())) throw badInput('birthDate lies in the future', 'birthDate');
     await this.assertMunicipality(actor, input.municipalityKey);
     if (input.householdId && input.newHousehold) throw badInput('Give householdId or newHousehold, not both', 'householdId');
     const variants = (input.nameVariants ?? []).map((v) => v.trim()).filter(Boolean);

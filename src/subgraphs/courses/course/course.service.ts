@@ -10,6 +10,7 @@ import { CourseProviderEntity } from '../provider/provider.entity';
 import { AGS, toDay } from '../../shared/validation';
 import { CourseEntity } from './course.entity';
 import { CourseFilter, CourseKind, CreateCourseInput } from './course.types';
+import { dayPart, decodeAfter, uuidPart } from '../../shared/connection.cursor';
 
 export interface ProviderSeats {
   /** The provider's partner slug. */
@@ -61,11 +62,7 @@ export class CourseService {
     if (f.startsAfter) qb.andWhere('c.starts_on >= :sa', { sa: toDay(f.startsAfter, 'startsAfter') });
     const totalCount = await qb.clone().getCount();
     if (args.after) {
-      const c = decodeCursor(args.after);
-      // Checked here so that a forged cursor is a client error, not a failed cast in SQL.
-      if (!c || c.length !== 2 || typeof c[0] !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(c[0]) || !isUuid(String(c[1]))) {
-        throw badInput('after is not a valid cursor', 'after');
-      }
+      const c = decodeAfter(args.after, [dayPart, uuidPart]);
       qb.andWhere('(c.starts_on, c.id) > (:cs::date, :ci::uuid)', { cs: c[0], ci: c[1] });
     }
     const rows = await qb.orderBy('c.starts_on', 'ASC').addOrderBy('c.id', 'ASC').limit(first + 1).getMany();

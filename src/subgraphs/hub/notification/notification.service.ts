@@ -11,6 +11,7 @@ import { ReferralEntity } from '../referral/referral.entity';
 import { ReferralService } from '../referral/referral.service';
 import { NotificationEntity } from './notification.entity';
 import { Recipient, routeEvent } from './notification.routing';
+import { decodeAfter, timestampPart, uuidPart } from '../../shared/connection.cursor';
 
 export type NotificationPage = Page<NotificationEntity> & { unreadCount: number };
 
@@ -61,8 +62,7 @@ export class NotificationService {
     const qb = this.ds.getRepository(NotificationEntity).createQueryBuilder('n').where('n.partner = :me', { me: actor.partner });
     if (args.unreadOnly) qb.andWhere('n.read_at IS NULL');
     if (args.after) {
-      const c = decodeCursor(args.after);
-      if (!c || c.length !== 2 || typeof c[0] !== 'string' || Number.isNaN(Date.parse(c[0])) || !isUuid(String(c[1]))) throw badInput('after is not a valid cursor', 'after');
+      const c = decodeAfter(args.after, [timestampPart, uuidPart]);
       qb.andWhere('(n.occurred_at, n.id) < (:ca::timestamptz, :ci::uuid)', { ca: c[0], ci: c[1] });
     }
     const rows = await qb.orderBy('n.occurred_at', 'DESC').addOrderBy('n.id', 'DESC').limit(first + 1).getMany();

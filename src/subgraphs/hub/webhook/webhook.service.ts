@@ -16,6 +16,7 @@ import { SecretBox } from './webhook.secret-box';
 import { isMessageId, newMessageId, newSecret, secretHint } from './webhook.signing';
 import { CreateWebhookEndpointInput, UpdateWebhookEndpointInput, WebhookDeliveryFilter } from './webhook.types';
 import { UrlGuard } from './webhook.url-guard';
+import { decodeAfter, timestampPart, uuidPart } from '../../shared/connection.cursor';
 
 export type EndpointView = WebhookEndpointEntity & { secrets: Array<{ id: string; createdAt: Date; expiresAt: Date | null; prefix: string }> };
 export type DeliveryView = WebhookDeliveryEntity & { attempts: WebhookAttemptEntity[] };
@@ -69,7 +70,7 @@ export class WebhookService {
     const qb = this.ds.getRepository(WebhookEndpointEntity).createQueryBuilder('e').where('e.partner = :me', { me: actor.partner });
     const totalCount = await qb.clone().getCount();
     if (args.after) {
-      const [at, id] = cursor(args.after, isUuid);
+      const [at, id] = decodeAfter(args.after, [timestampPart, uuidPart]);
       qb.andWhere('(e.created_at, e.id) > (:at::timestamptz, :id::uuid)', { at, id });
     }
     const rows = await qb.orderBy('e.created_at', 'ASC').addOrderBy('e.id', 'ASC').limit(first + 1).getMany();
@@ -155,7 +156,7 @@ export class WebhookService {
     if (f.eventType) qb.andWhere('d.event_type = :et', { et: f.eventType });
     const totalCount = await qb.clone().getCount();
     if (args.after) {
-      const [at, id] = cursor(args.after, isMessageId);
+      const [at, id] = decodeAfter(args.after, [timestampPart, (v) => typeof v === 'string' && isMessageId(v)]);
       qb.andWhere('(d.created_at, d.id) < (:at::timestamptz, :id)', { at, id });
     }
     const rows = await qb.orderBy('d.created_at', 'DESC').addOrderBy('d.id', 'DESC').limit(first + 1).getMany();
@@ -309,8 +310,3 @@ function checkDescription(d: string | null | undefined): string | null {
   return d.trim();
 }
 
-function cursor(after: string, idOk: (v: string) => boolean): [string, string] {
-  const c = decodeCursor(after);
-  if (!c || c.length !== 2 || typeof c[0] !== 'string' || Number.isNaN(Date.parse(c[0])) || !idOk(String(c[1]))) throw badInput('after is not a valid cursor', 'after');
-  return [c[0], String(c[1])];
-}
