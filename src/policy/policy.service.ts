@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { DataSource } from 'typeorm';
 import { Actor } from '../shared/actor';
-import { Clock } from '../shared/time';
+import { Clock, isoDay } from '../shared/time';
 import { DATA_CATEGORIES, DataCategory } from './policy.vocabulary';
 
 export interface Decision {
@@ -120,7 +120,7 @@ export class PolicyDecisionPoint {
   private async readLegalBases(actor: Actor): Promise<ActorBases> {
     const bases: ActorBases = { general: new Map(), whileReferralOpen: [] };
     if (!actor.purpose) return bases;
-    const today = this.clock.now().toISOString().slice(0, 10);
+    const today = isoDay(this.clock.now());
     const rows: Array<{ id: string; category: string; source_partner: string | null; while_referral_open: boolean }> = await this.hub.query(
       `SELECT id, category, source_partner, while_referral_open FROM hub.legal_basis
         WHERE recipient_partner = $1 AND purpose = $2 AND valid_from <= $3 AND (valid_until IS NULL OR valid_until >= $3)

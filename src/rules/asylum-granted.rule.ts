@@ -1,4 +1,5 @@
-import { addDays, addMonths, dayOf, ensureReferral, firstOfNextMonth, partnersServing, Rule, RuleCheck, RuleDeps, ruleActor, startOfDay } from './rule-support';
+import { addDays, addMonths, ensureReferral, firstOfNextMonth, partnersServing, Rule, RuleCheck, RuleDeps, ruleActor, startOfDay } from './rule-support';
+import { isoDay } from '../shared/time';
 
 /** Residence statuses that end AsylbLG entitlement: protection was granted (§ 1 Abs. 3 Nr. 2 AsylbLG). */
 export const STATUSES_ENDING_ASYLBLG = ['entitled_to_asylum', 'recognised_refugee', 'subsidiary_protection'] as const;
@@ -33,7 +34,7 @@ export function asylumGrantedRule(deps: RuleDeps): Rule {
         const p = e.payload;
         if (!(STATUSES_ENDING_ASYLBLG as readonly string[]).includes(p.status)) return;
         // History (a status recorded long after it was granted) is not a new decision.
-        if (p.validFrom < dayOf(addDays(e.occurredAt, -deps.params.asylumMaxAgeDays))) return;
+        if (p.validFrom < isoDay(addDays(e.occurredAt, -deps.params.asylumMaxAgeDays))) return;
         const person = await deps.persons.get(p.personId);
         if (!person) return;
         const [sender] = await partnersServing(deps.hub, { kind: 'asylum_benefits_office', municipalityKey: person.municipalityKey, purpose: PURPOSE });

@@ -1,4 +1,5 @@
-import { addMonths, dayOf, ensureReferral, partner, partnersServing, Rule, RuleCheck, RuleDeps, ruleActor, startOfDay } from './rule-support';
+import { addMonths, ensureReferral, partner, partnersServing, Rule, RuleCheck, RuleDeps, ruleActor, startOfDay } from './rule-support';
+import { isoDay } from '../shared/time';
 
 const RULE = 'euma_turning_18' as const;
 const TYPE = 'youth_to_adult';
@@ -34,7 +35,7 @@ export function eumaTurning18Rule(deps: RuleDeps): Rule {
           return;
         }
         const adultOn = addMonths(person.birthDate, 18 * 12);
-        if (adultOn <= dayOf(e.occurredAt)) return;
+        if (adultOn <= isoDay(e.occurredAt)) return;
         const dueOn = addMonths(adultOn, -deps.params.eumaMonthsBefore);
         const { check, owned } = await deps.checks.claim({ rule: RULE, personId: person.id, dueAt: startOfDay(dueOn), eventId: e.id, data: { from: issuer.slug } });
         if (owned && !check.doneAt) await deps.schedule(check);

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { addDays, dayOf, ensureReferral, partner, partnersServing, Rule, RuleCheck, RuleDeps, ruleActor } from './rule-support';
+import { addDays, ensureReferral, partner, partnersServing, Rule, RuleCheck, RuleDeps, ruleActor } from './rule-support';
+import { isoDay } from '../shared/time';
 
 const RULE = 'new_arrival' as const;
 const TYPE = 'arrival_counselling';
@@ -33,7 +34,7 @@ export function newArrivalRule(deps: RuleDeps): Rule {
         const [team] = await partnersServing(deps.hub, { kind: 'social_services', municipalityKey: p.municipalityKey, purpose: PURPOSE });
         if (!team) return;
         const dueAt = addDays(e.occurredAt, deps.params.arrivalFollowupDays);
-        const { check, owned } = await deps.checks.claim({ rule: RULE, personId: p.personId, householdId: p.householdId, dueAt, eventId: e.id, data: { partner: team.slug, followUpOn: dayOf(dueAt) } });
+        const { check, owned } = await deps.checks.claim({ rule: RULE, personId: p.personId, householdId: p.householdId, dueAt, eventId: e.id, data: { partner: team.slug, followUpOn: isoDay(dueAt) } });
         if (!owned) return; // the family was proposed already (another member's registration)
 
         let referralId = (check.data.referralId as string | undefined) ?? null;
@@ -54,7 +55,7 @@ export function newArrivalRule(deps: RuleDeps): Rule {
               personId: p.personId,
               aggregateType: 'RuleCheck',
               aggregateId: p.personId,
-              payload: { personId: p.personId, householdId: p.householdId, partner: team.slug, followUpOn: dayOf(dueAt) },
+              payload: { personId: p.personId, householdId: p.householdId, partner: team.slug, followUpOn: isoDay(dueAt) },
             });
             await deps.checks.note(RULE, p.personId, { proposed: true }, em);
           });

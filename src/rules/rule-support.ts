@@ -253,5 +253,4 @@ export function firstOfNextMonth(day: string): string {
 }
 
 export const startOfDay = (day: string): Date => new Date(`${day}T00:00:00.000Z`);
-export const dayOf = (t: Date): string => t.toISOString().slice(0, 10);
 export const addDays = (t: Date, days: number): Date => new Date(t.getTime() + days * 86_400_000);

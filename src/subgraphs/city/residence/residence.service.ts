@@ -3,7 +3,7 @@ import { Actor } from '../../../shared/actor';
 import { badInput, notFound } from '../../../shared/errors';
 import { newId } from '../../../shared/ids';
 import { requireScope } from '../../../shared/scopes';
-import { Clock } from '../../../shared/time';
+import { Clock, isoDay } from '../../../shared/time';
 import { Outbox } from '../../../events/outbox.service';
 import { toDay } from '../../shared/validation';
 import { PersonService } from '../person/person.service';
@@ -33,7 +33,7 @@ export class ResidenceService {
 
   /** The status valid today: the newest that has started and not ended. */
   current(history: ResidenceStatusEntity[]): ResidenceStatusEntity | null {
-    const today = this.clock.now().toISOString().slice(0, 10);
+    const today = isoDay(this.clock.now());
     return history.find((r) => r.validFrom <= today && (!r.validUntil || r.validUntil >= today)) ?? null;
   }
 

@@ -5,7 +5,7 @@ import { Actor, systemActor } from '../../../shared/actor';
 import { AppError, badInput } from '../../../shared/errors';
 import { isUuid, newId } from '../../../shared/ids';
 import { requireScope } from '../../../shared/scopes';
-import { Clock } from '../../../shared/time';
+import { Clock, isoDay } from '../../../shared/time';
 import { ReferralService } from '../referral/referral.service';
 import { ReferralStatus } from '../referral/referral.state';
 import { CooperationAgreementEntity, ReferralDeadlineEntity } from './agreement.entity';
@@ -87,7 +87,7 @@ export class AgreementService {
     if (DEADLINE_KINDS.every((k) => input[DAYS_FIELD[k]] == null)) throw badInput('An agreement needs at least one deadline', 'acknowledgeDays');
     const onBreach = input.onBreach ?? 'escalate';
     if (!(BREACH_ACTIONS as readonly string[]).includes(onBreach)) throw badInput('onBreach is escalate or expire', 'onBreach');
-    const validFrom = input.validFrom ?? this.clock.now().toISOString().slice(0, 10);
+    const validFrom = input.validFrom ?? isoDay(this.clock.now());
     if (!DATE.test(validFrom) || (input.validUntil && !DATE.test(input.validUntil))) throw badInput('Dates look like 2026-01-31', 'validFrom');
     if (input.validUntil && input.validUntil < validFrom) throw badInput('validUntil is before validFrom', 'validUntil');
     if (!input.statuteOrDecision?.trim()) throw badInput('statuteOrDecision must name the decision the agreement rests on', 'statuteOrDecision');

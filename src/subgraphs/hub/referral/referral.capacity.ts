@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { Actor } from '../../../shared/actor';
-import { Clock } from '../../../shared/time';
+import { Clock, isoDay } from '../../../shared/time';
 
 export const RECEIVER_POOLS = ['course_provider_with_capacity'] as const;
 export type ReceiverPool = (typeof RECEIVER_POOLS)[number];
@@ -39,7 +39,7 @@ export class ReceiverPools {
 
   /** Course providers acting for the purpose, most free seats first; ties by name for a stable choice. */
   async freeSeats(actor: Actor, purpose: string): Promise<FreeSeats[]> {
-    const today = this.clock.now().toISOString().slice(0, 10);
+    const today = isoDay(this.clock.now());
     const rows: Array<{ slug: string; taken: number }> = await this.ds.query(
       `SELECT pr.slug, coalesce(t.taken, 0)::int AS taken
          FROM hub.partner pr

@@ -13,9 +13,10 @@ import { CourseCapacity, ReceiverPools } from './referral.capacity';
 import { ReferralEntity } from './referral.entity';
 import { allowedActions, OPEN, Outcome, OUTCOMES, REASON_CODES, ReasonCode, REDIRECTABLE, ReferralAction, ReferralStatus, Role, TRANSITIONS } from './referral.state';
 import { CreateReferralInput, ReferralFilter } from './referral.types';
+import { decodeAfter, timestampPart, uuidPart } from '../../shared/connection.cursor';
+import { toDay } from '../../shared/validation';
 
 const TYPE = /^[a-z][a-z0-9_]{1,62}$/;
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 export class ReferralService {
   private readonly pools: ReceiverPools;
@@ -68,8 +69,7 @@ export class ReferralService {
     }
     const totalCount = await qb.clone().getCount();
     if (args.after) {
-      const c = decodeCursor(args.after);
-      if (!c || c.length !== 2 || typeof c[0] !== 'string' || Number.isNaN(Date.parse(c[0])) || !isUuid(String(c[1]))) throw badInput('after is not a valid cursor', 'after');
+      const c = decodeAfter(args.after, [timestampPart, uuidPart]);
       qb.andWhere('(r.created_at, r.id) < (:ca::timestamptz, :ci::uuid)', { ca: c[0], ci: c[1] });
     }
     const rows = await qb.orderBy('r.created_at', 'DESC').addOrderBy('r.id', 'DESC').limit(first + 1).getMany();
@@ -93,7 +93,7 @@ export class ReferralService {
     if (!isUuid(input.personId)) throw badInput('personId is not a valid id', 'personId');
     if (!isPurpose(input.purpose)) throw badInput(`Unknown purpose ${input.purpose}`, 'purpose');
     if (!TYPE.test(input.referralType)) throw badInput('referralType is a lower-case code like integration_course', 'referralType');
-    const dueOn = dayOf(input.dueOn);
+    const dueOn = input.dueOn ? toDay(input.dueOn, 'dueOn') : null;
     if (input.receiver && input.anyReceiver) throw badInput('Give either receiver or anyReceiver, not both', 'anyReceiver');
     if (!input.receiver && !input.anyReceiver) throw badInput('receiver is required, or anyReceiver to let the hub choose one', 'receiver');
     if (input.anyReceiver && input.kind === 'transfer') throw badInput('A transfer needs a named receiver', 'anyReceiver');
@@ -247,10 +247,3 @@ export class ReferralService {
   }
 }
 
-/** A due date from GraphQL (a Date) or code (YYYY-MM-DD) as YYYY-MM-DD; null when not given. */
-function dayOf(value: string | Date | null | undefined): string | null {
-  if (value === null || value === undefined) return null;
-  const day = value instanceof Date ? (Number.isNaN(value.getTime()) ? '' : value.toISOString().slice(0, 10)) : value;
-  if (!DAY.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`))) throw badInput('dueOn is a date like 2026-12-31', 'dueOn');
-  return day;
-}

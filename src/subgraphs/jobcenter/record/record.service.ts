@@ -3,7 +3,7 @@ import { Actor, inJurisdiction, jurisdictionPatterns } from '../../../shared/act
 import { AppError, badInput, notFound } from '../../../shared/errors';
 import { isUuid, newId } from '../../../shared/ids';
 import { requireScope } from '../../../shared/scopes';
-import { Clock } from '../../../shared/time';
+import { Clock, isoDay } from '../../../shared/time';
 import { Outbox } from '../../../events/outbox.service';
 import { AGS, toDay } from '../../shared/validation';
 import { JobcenterRecordEntity } from './record.entity';
@@ -121,7 +121,7 @@ export class JobcenterRecordService {
       if (from === BenefitStatus.ended) throw new AppError('CONFLICT', 'The record has ended; open a new one', { recordId: record.id });
       record.benefitStatus = input.status;
       if (input.status === BenefitStatus.ended) {
-        const today = this.clock.now().toISOString().slice(0, 10);
+        const today = isoDay(this.clock.now());
         // A record ended before it started (e.g. an application withdrawn) ends on its start day.
         record.endedOn = today < record.startedOn ? record.startedOn : today;
       }
