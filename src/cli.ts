@@ -160,7 +160,6 @@ async function register(config: Config, args: string[]): Promise<number> {
   }
 }
 
-// --- trusted documents (src/gateway/trusted-documents.ts) ---
 /** `lotse documents register|list|export-examples`: the operations each partner may run in production. */
 async function documents(config: Config, args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { partner: { type: 'string' }, out: { type: 'string' } } });
@@ -216,7 +215,6 @@ async function documents(config: Config, args: string[]): Promise<number> {
     await infra.stop();
   }
 }
-// --- end trusted documents ---
 
 /** A token for GraphiQL and scripts; it needs the partner to exist, so it reads the database. */
 async function token(config: Config, args: string[]): Promise<number> {
@@ -299,7 +297,6 @@ async function audit(config: Config, args: string[]): Promise<number> {
   }
 }
 
-// --- retention ---
 /** `lotse retention run [--dry-run]`: one JSON line per task on stdout (counts only, no personal data). */
 async function retention(config: Config, args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { 'dry-run': { type: 'boolean' } } });
@@ -317,7 +314,6 @@ async function retention(config: Config, args: string[]): Promise<number> {
     await infra.stop();
   }
 }
-// --- end retention ---
 
 async function compose(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { check: { type: 'boolean' }, out: { type: 'string' } } });

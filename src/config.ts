@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { readRulesConfig, RulesConfig } from './rules/rules';
-import { readWebhookConfig, WebhookConfig } from './subgraphs/hub/webhook/webhook.config'; // webhooks
+import { readWebhookConfig, WebhookConfig } from './subgraphs/hub/webhook/webhook.config';
 
 export type Environment = 'development' | 'test' | 'production';
 export const SUBGRAPH_NAMES = ['city', 'jobcenter', 'courses', 'hub'] as const;
@@ -44,33 +44,20 @@ export interface Config {
   };
   /** Longest a subgraph call may take: in-process it then fails with SUBGRAPH_TIMEOUT, over HTTP the request is aborted. */
   subgraphTimeoutMs: number;
-  // --- trusted documents (src/gateway/trusted-documents.ts) ---
   /** Run only documents registered for the calling partner (`lotse documents register`). */
   trustedDocuments: boolean;
-  // --- end trusted documents ---
-  // --- retention (src/retention, workers/retention.worker.ts) ---
   /** Whether the scheduled retention job runs (false: the schedule is removed and `lotse retention run` only dry-runs). */
   retentionEnabled: boolean;
   /** Cron pattern (5 or 6 fields) of the retention job, in Europe/Berlin time. */
   retentionSchedule: string;
-  // --- end retention ---
-  // --- idempotency (src/gateway/idempotency.ts) ---
   /** How long an Idempotency-Key and its stored response live (hours, at least 24). */
   idempotencyTtlHours: number;
-  // --- end idempotency ---
-  // --- agreements (workers/sla.worker.ts) ---
   /** How often the SLA worker re-creates lost deadline timers from PostgreSQL and handles overdue deadlines (seconds). */
   slaResyncSeconds: number;
-  // --- end agreements ---
-  // --- rules (src/rules) ---
   /** Which automatic handovers run (RULES_ENABLED) and their parameters (RULE_*). */
   rules: RulesConfig;
-  // --- end rules ---
-  // --- webhooks (src/subgraphs/hub/webhook, workers/webhooks.worker.ts) ---
   /** Where webhooks may go, timeouts, retries and concurrency (WEBHOOK_*). */
   webhooks: WebhookConfig;
-  // --- end webhooks ---
-  // --- subscriptions (src/gateway/subscriptions-server.ts) ---
   /** Limits of live subscriptions over WebSocket, per gateway process. */
   subscriptions: {
     /** Subscriptions one connection may hold at once. */
@@ -78,7 +65,6 @@ export interface Config {
     /** Open connections per partner. */
     maxConnectionsPerPartner: number;
   };
-  // --- end subscriptions ---
 }
 
 export class ConfigError extends Error {
@@ -179,33 +165,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       costPerMinute: int('RATE_LIMIT_COST_PER_MINUTE', 60000, 1, 1_000_000_000),
     },
     subgraphTimeoutMs: int('SUBGRAPH_TIMEOUT_MS', 10000, 1, 600000),
-    // --- trusted documents ---
     trustedDocuments: bool('TRUSTED_DOCUMENTS', lotseEnv === 'production'),
-    // --- end trusted documents ---
-    // --- retention ---
     retentionEnabled: bool('RETENTION_ENABLED', true),
     retentionSchedule: str('RETENTION_SCHEDULE') ?? '15 3 * * *',
-    // --- end retention ---
-    // --- idempotency ---
     idempotencyTtlHours: int('IDEMPOTENCY_TTL_HOURS', 24, 24, 8760),
-    // --- end idempotency ---
-    // --- agreements ---
     slaResyncSeconds: int('SLA_RESYNC_SECONDS', 300, 1, 86400),
-    // --- end agreements ---
-    rules: readRulesConfig(env, int, problems), // rules
-    webhooks: readWebhookConfig(env, int, bool, problems), // webhooks
-    // --- subscriptions ---
+    rules: readRulesConfig(env, int, problems),
+    webhooks: readWebhookConfig(env, int, bool, problems),
     subscriptions: {
       maxPerConnection: int('SUBSCRIPTIONS_MAX_PER_CONNECTION', 20, 1, 1000),
       maxConnectionsPerPartner: int('SUBSCRIPTIONS_MAX_CONNECTIONS_PER_PARTNER', 50, 1, 100_000),
     },
-    // --- end subscriptions ---
   };
-  // --- retention: syntax only (5 or 6 cron fields); the worker's job scheduler rejects a pattern that cannot fire ---
   if (!/^[0-9A-Za-z*,/?#LW-]+(\s+[0-9A-Za-z*,/?#LW-]+){4,5}$/.test(config.retentionSchedule)) {
     problems.push(`RETENTION_SCHEDULE must be a cron pattern with 5 or 6 fields, e.g. "15 3 * * *", got "${config.retentionSchedule}"`);
   }
-  // --- end retention ---
   if (config.databaseAppRole && !/^[a-z_][a-z0-9_]{0,62}$/.test(config.databaseAppRole)) problems.push('DATABASE_APP_ROLE must be a plain role name, e.g. lotse_app');
   if (config.queuePrefix.includes(':')) problems.push('LOTSE_QUEUE_PREFIX must not contain ":"');
   if (problems.length) throw new ConfigError(problems);

@@ -107,7 +107,6 @@ export async function migrateDatabase(databaseUrl: string): Promise<string[]> {
   } finally {
     await auditDs.destroy();
   }
-  // --- idempotency: its own schema, like the audit log's ---
   const idempotencyDs = createDataSource({ url: databaseUrl, schema: IDEMPOTENCY_SCHEMA, entities: [], migrations: [...idempotencyMigrations], poolSize: 1, applicationName: 'lotse-migrate' });
   await idempotencyDs.initialize();
   try {
@@ -115,7 +114,6 @@ export async function migrateDatabase(databaseUrl: string): Promise<string[]> {
   } finally {
     await idempotencyDs.destroy();
   }
-  // --- end idempotency ---
   return ran;
 }
 
@@ -143,9 +141,7 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
     });
   }
   const auditDs = createDataSource({ url: opts.databaseUrl, schema: AUDIT_SCHEMA, entities: [], migrations: [...auditMigrations], poolSize: config.dbPoolSize, applicationName: 'lotse-audit', client });
-  // --- idempotency ---
   const idempotencyDs = createDataSource({ url: opts.databaseUrl, schema: IDEMPOTENCY_SCHEMA, entities: [], migrations: [...idempotencyMigrations], poolSize: config.dbPoolSize, applicationName: 'lotse-idempotency', client });
-  // --- end idempotency ---
   await Promise.all([...Object.values(dataSources), auditDs, idempotencyDs].map((ds) => ds.initialize()));
   const secret = internalSecret(config);
   const audit = new AuditLog(auditDs, { ...auditKeys(secret), clock });
@@ -179,7 +175,6 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
     }),
   };
   const outboxStores = SUBGRAPH_NAMES.map((name) => new OutboxStore(name, dataSources[name]));
-  // --- retention: each task writes its own subgraph's schema; the rules are hub data ---
   const retention = createRetentionService({
     hub: dataSources.hub,
     city: dataSources.city,
@@ -188,7 +183,6 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
     rowSecurity,
     log: log.child({ component: 'retention' }),
   });
-  // --- end retention ---
   const idempotency = new IdempotencyStore(idempotencyDs, { ttlHours: config.idempotencyTtlHours, log: log.child({ component: 'idempotency' }) });
   const relay = new OutboxRelay(
     outboxStores,

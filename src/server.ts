@@ -12,13 +12,11 @@ import { IdempotencyGate } from './gateway/idempotency';
 import { createMetrics } from './gateway/metrics';
 import { CachedPartnerDirectory } from './gateway/partner-directory';
 import { CachedTrustedDocuments } from './gateway/trusted-documents';
-// --- subscriptions ---
 import { LiveEventSubscriber } from './events/live-events';
 import { createRedisConnection } from './shared/redis';
 import { SubscriptionDeps } from './gateway/subscriptions';
 import { attachSubscriptionServer } from './gateway/subscriptions-server';
 import { Counter } from 'prom-client';
-// --- end subscriptions ---
 
 export interface RunningServer {
   url: string;
@@ -33,7 +31,6 @@ export interface RunningServer {
 export async function startGatewayServer(container: Container, opts: { port: number; host: string; devKey?: DevKey }): Promise<RunningServer> {
   const { config } = container;
   const metrics = createMetrics();
-  // --- subscriptions: one Redis subscriber connection per process fans live events out to its WebSocket subscriptions ---
   const liveEvents = new LiveEventSubscriber(createRedisConnection(container.redisUrl), config.queuePrefix, container.log.child({ component: 'live-events' }));
   await liveEvents.start();
   const liveOutcomes = new Counter({ name: 'lotse_subscription_events_total', help: 'Live events per subscription field, delivered or dropped by authorization', labelNames: ['field', 'outcome'], registers: [metrics.registry] });
@@ -46,7 +43,6 @@ export async function startGatewayServer(container: Container, opts: { port: num
     onCheckFailed: (eventId, err) => container.log.warn({ eventId, err: { name: (err as Error).name } }, 'live event check failed'),
     onOutcome: (field, outcome) => liveOutcomes.inc({ field, outcome }),
   };
-  // --- end subscriptions ---
   // One set of per-partner counters and one cache of registered documents for the whole process.
   const rateLimiter = createRateLimiter({ redis: container.redis, config });
   const documents = new CachedTrustedDocuments(container.subgraphs.hub.services.trustedDocuments);
@@ -103,13 +99,13 @@ export async function startGatewayServer(container: Container, opts: { port: num
     url: `http://${opts.host === '0.0.0.0' ? 'localhost' : opts.host}:${port}`,
     port,
     server,
-    liveEvents, // subscriptions
+    liveEvents,
     async close() {
-      await subscriptions.close(); // subscriptions: WebSocket connections are not the HTTP server's to close
+      await subscriptions.close(); // WebSocket connections are not the HTTP server's to close
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await apollo.stop();
-      await liveEvents.close(); // subscriptions
+      await liveEvents.close();
     },
   };
 }

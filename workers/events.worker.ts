@@ -46,7 +46,7 @@ export function startEventsWorker(
   opts: { concurrency?: number; rules?: Partial<Record<EventType, EventHandler>> } = {},
 ): Worker<JobData<typeof eventsQueue>> {
   const hub = container.subgraphs.hub;
-  const consumers = hubEventHandlers(hub.services, hub.dataSource, opts.rules); // rules: src/rules
+  const consumers = hubEventHandlers(hub.services, hub.dataSource, opts.rules); // src/rules
   const settings = opts.concurrency ? { concurrency: opts.concurrency } : {};
   return startQueueWorker(eventsQueue, eventsHandlers(container, consumers), container, settings);
 }

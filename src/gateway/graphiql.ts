@@ -43,7 +43,6 @@ interface Asset {
   etag: string;
 }
 
-// --- subscriptions ---
 /**
  * Runs in the browser, before GraphiQL renders: subscriptions go over the gateway's WebSocket with
  * the tab's Authorization and Lotse-Purpose as connection parameters; everything else over HTTP.
@@ -101,7 +100,6 @@ const LIVE_FETCHER = String.raw`
     return sockets[key].iterate({ query: params.query, variables: params.variables, operationName: op.name || undefined });
   }
 `;
-// --- end subscriptions ---
 
 /** Runs in the browser. Static (no interpolation): config arrives via the JSON data block. */
 const INIT_SCRIPT = `(function () {
@@ -126,7 +124,7 @@ const INIT_SCRIPT = `(function () {
 ${LIVE_FETCHER}  var h = React.createElement;
   ReactDOM.createRoot(document.getElementById('graphiql')).render(
     h(GraphiQL, {
-      fetcher: fetcher, // subscriptions
+      fetcher: fetcher,
       defaultTabs: cfg.tabs.length ? cfg.tabs : undefined,
       defaultQuery: cfg.defaultQuery,
       defaultHeaders: cfg.defaultHeaders,
@@ -185,7 +183,7 @@ function loadAssets(): Map<string, Asset> {
     ['react.production.min.js', makeAsset(read('react', 'umd/react.production.min.js'), JS)],
     ['react-dom.production.min.js', makeAsset(read('react-dom', 'umd/react-dom.production.min.js'), JS)],
     ['graphiql.min.js', makeAsset(read('graphiql', 'graphiql.min.js'), JS)],
-    ['graphql-ws.min.js', makeAsset(read('graphql-ws', 'umd/graphql-ws.min.js'), JS)], // subscriptions
+    ['graphql-ws.min.js', makeAsset(read('graphql-ws', 'umd/graphql-ws.min.js'), JS)],
     ['graphiql.min.css', makeAsset(neutralizeRemoteCss(read('graphiql', 'graphiql.min.css')), CSS)],
     ['lotse-graphiql.css', makeAsset(PAGE_CSS, CSS)],
     ['lotse-graphiql.js', makeAsset(INIT_SCRIPT, JS)],

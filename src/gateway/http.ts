@@ -83,7 +83,6 @@ async function graphql(req: http.IncomingMessage, res: http.ServerResponse, url:
     const purpose = req.headers[PURPOSE_HEADER];
     return (verified ??= opts.verifier.verify(req.headers.authorization, requestId, Array.isArray(purpose) ? purpose[0] : purpose));
   };
-  // --- idempotency (src/gateway/idempotency.ts): a mutation with Idempotency-Key runs at most once per partner and key ---
   let idempotent: IdempotencyDecision = { kind: 'run' };
   if (opts.idempotency && req.method === 'POST' && req.headers[IDEMPOTENCY_KEY_HEADER] !== undefined) {
     // An unauthenticated request runs as usual: Apollo's context answers it with the same error as without the header.
@@ -96,7 +95,6 @@ async function graphql(req: http.IncomingMessage, res: http.ServerResponse, url:
       return;
     }
   }
-  // --- end idempotency ---
 
   // A refusal of admission is answered here, every error included (Apollo would answer only the first).
   let refusal: Refusal | undefined;
@@ -117,7 +115,6 @@ async function graphql(req: http.IncomingMessage, res: http.ServerResponse, url:
       throw new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
     }
   };
-  // --- idempotency: the claimed request's response is stored (or the key released) before it is sent ---
   if (idempotent.kind === 'claimed') {
     const claim = idempotent;
     let body: string;
@@ -135,7 +132,6 @@ async function graphql(req: http.IncomingMessage, res: http.ServerResponse, url:
     res.end(body);
     return;
   }
-  // --- end idempotency ---
   const response = await execute();
   for (const [key, value] of response.headers) res.setHeader(key, value);
   if (response.status === 401) res.setHeader('www-authenticate', 'Bearer realm="lotse"');

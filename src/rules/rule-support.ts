@@ -236,7 +236,6 @@ export async function ensureReferral(
   });
 }
 
-// --- dates: days as YYYY-MM-DD, timers at 00:00 UTC of their day ---
 
 /** Adds months to a day; the day of month is clamped to the month's end (31 Jan + 1 month = 28/29 Feb). */
 export function addMonths(day: string, months: number): string {

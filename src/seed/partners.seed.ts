@@ -10,7 +10,7 @@ export async function seedPartners(container: Container): Promise<number> {
   // Demo legal bases added since a database was first seeded are added too; existing rows stay as they are.
   const existing = new Set((await hub.legalBases.all()).map(basisKey));
   for (const basis of DEMO_LEGAL_BASES) if (!existing.has(basisKey(basis))) await hub.legalBases.add(basis);
-  // agreements: the demo cooperation agreements, once (they reference the partners above)
+  // The demo cooperation agreements, once (they reference the partners above)
   if ((await hub.agreements.all()).length === 0) {
     for (const agreement of DEMO_AGREEMENTS) await hub.agreements.add(agreement);
   }

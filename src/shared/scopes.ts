@@ -11,7 +11,7 @@ export const SCOPES = [
   'referrals:read',
   'referrals:write',
   'audit:read',
-  'webhooks:manage', // webhooks
+  'webhooks:manage',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

@@ -11,11 +11,9 @@ import { AccessReportService } from './access-report/access-report.service';
 import { ReferralService } from './referral/referral.service';
 import { TrustedDocumentService } from './trusted-document/trusted-document.service';
 import { AgreementService } from './agreement/agreement.service';
-// --- notifications ---
 import { loaderOne } from '../shared/loaders';
 import { NotificationService } from './notification/notification.service';
-// --- end notifications ---
-import { WebhookService } from './webhook/webhook.service'; // webhooks
+import { WebhookService } from './webhook/webhook.service';
 
 export interface HubServices {
   partners: PartnerService;
@@ -29,14 +27,10 @@ export interface HubServices {
   agreements: AgreementService;
   /** Operators and the gateway only: not exposed over GraphQL. */
   trustedDocuments: TrustedDocumentService;
-  // --- notifications ---
   /** The partners' notification inbox, filled by the events worker. */
   notifications: NotificationService;
-  // --- end notifications ---
-  // --- webhooks ---
   /** Partners' webhook endpoints and deliveries; the events worker fans events out to them. */
   webhooks: WebhookService;
-  // --- end webhooks ---
 }
 
 export function createHubLoaders(services: HubServices, actor: Actor) {
@@ -46,8 +40,8 @@ export function createHubLoaders(services: HubServices, actor: Actor) {
     identifiers: loaderMany((ids: readonly string[]) => services.identifiers.forPersons(ids), (i) => i.personId),
     consents: loaderMany((ids: readonly string[]) => services.consents.forPersons(ids), (c) => c.personId),
     referrals: loaderMany((ids: readonly string[]) => services.referrals.forPersons(actor, ids), (r) => r.personId),
-    deadlines: loaderMany((ids: readonly string[]) => services.agreements.deadlinesFor(ids), (d) => d.referralId), // agreements
-    notificationReferrals: loaderOne((ids: readonly string[]) => services.notifications.referralsFor(actor, ids), (r) => r.id), // notifications
+    deadlines: loaderMany((ids: readonly string[]) => services.agreements.deadlinesFor(ids), (d) => d.referralId),
+    notificationReferrals: loaderOne((ids: readonly string[]) => services.notifications.referralsFor(actor, ids), (r) => r.id),
     biography(first: number) {
       let loader = biographyBySize.get(first);
       if (!loader) {

@@ -36,30 +36,24 @@ import { HubRetention1764300000000 } from './migrations/1764300000000-hub-retent
 import { HubTrustedDocuments1764400000000 } from './migrations/1764400000000-hub-trusted-documents';
 import { TrustedDocumentEntity } from './trusted-document/trusted-document.entity';
 import { TrustedDocumentService } from './trusted-document/trusted-document.service';
-// --- agreements ---
 import { CooperationAgreementEntity, ReferralDeadlineEntity } from './agreement/agreement.entity';
 import { AgreementResolver, ReferralDeadlineResolver } from './agreement/agreement.resolver';
 import { DeadlineTimers } from './agreement/agreement.rules';
 import { AgreementService } from './agreement/agreement.service';
 import { HubAgreements1764700000000 } from './migrations/1764700000000-hub-agreements';
-// --- end agreements ---
-import { HubRules1764800000000 } from './migrations/1764800000000-hub-rules'; // rules (src/rules)
+import { HubRules1764800000000 } from './migrations/1764800000000-hub-rules';
 import { HubReferralBoundBases1764920000000 } from './migrations/1764920000000-hub-referral-bound-bases'; // referral-bound legal bases
 import { HubReferralDuePool1764930000000 } from './migrations/1764930000000-hub-referral-due-pool';
 import { HubTransferAccepted1764955000000 } from './migrations/1764955000000-hub-transfer-accepted';
 import { HubRetentionNotices1764940000000 } from './migrations/1764940000000-hub-retention-notices';
-// --- notifications ---
 import { HubNotifications1764910000000 } from './migrations/1764910000000-hub-notifications';
 import { NotificationEntity } from './notification/notification.entity';
 import { NotificationResolver } from './notification/notification.resolver';
 import { NotificationService } from './notification/notification.service';
-// --- end notifications ---
-// --- webhooks ---
 import { HubWebhooks1764900000000 } from './migrations/1764900000000-hub-webhooks';
 import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity, WebhookSecretEntity } from './webhook/webhook.entity';
 import { WebhookResolver } from './webhook/webhook.resolver';
 import { WebhookService, WebhookServiceDeps } from './webhook/webhook.service';
-// --- end webhooks ---
 
 export const hubEntities = [PartnerEntity, PersonIdentifierEntity, BiographyEntryEntity, ConsentEntity, LegalBasisEntity, TrustedDocumentEntity, ReferralEntity, CooperationAgreementEntity, ReferralDeadlineEntity, NotificationEntity /* notifications */, WebhookEndpointEntity, WebhookSecretEntity, WebhookDeliveryEntity, WebhookAttemptEntity /* webhooks */, OutboxEvent];
 export const hubMigrations = [HubInitial1764000000000, HubDataProtection1764100000000, HubRetention1764300000000, HubTrustedDocuments1764400000000, HubGrants1764500000000, HubReferrals1764600000000, HubAgreements1764700000000, HubRules1764800000000, HubWebhooks1764900000000 /* webhooks */, HubNotifications1764910000000 /* notifications */, HubReferralBoundBases1764920000000, HubReferralDuePool1764930000000, HubRetentionNotices1764940000000, HubTransferAccepted1764955000000];
@@ -86,10 +80,10 @@ export async function buildHubSubgraph(ds: DataSource, deps: SubgraphDeps, hub: 
     legalBases: new LegalBasisService(ds, deps.clock),
     accessReport: new AccessReportService(deps.audit),
     referrals,
-    agreements: new AgreementService(ds, deps.outbox, referrals, deps.clock, hub.deadlineTimers), // agreements
+    agreements: new AgreementService(ds, deps.outbox, referrals, deps.clock, hub.deadlineTimers),
     trustedDocuments: new TrustedDocumentService(ds, deps.clock),
-    notifications: new NotificationService(ds, referrals, deps.pdp, deps.audit, deps.clock), // notifications
-    webhooks: new WebhookService(ds, deps.pdp, deps.audit, deps.clock, hub.webhooks), // webhooks
+    notifications: new NotificationService(ds, referrals, deps.pdp, deps.audit, deps.clock),
+    webhooks: new WebhookService(ds, deps.pdp, deps.audit, deps.clock, hub.webhooks),
   };
   const { schema, sdl } = await buildFederatedSchema(
     { resolvers: [PartnerResolver, PersonIdentifierResolver, BiographyResolver, PersonConsentResolver, ConsentResolver, LegalBasisResolver, AccessReportResolver, PersonAccessReportResolver, ReferralResolver, PersonReferralResolver, AgreementResolver, ReferralDeadlineResolver, NotificationResolver /* notifications */, WebhookResolver /* webhooks */], orphanedTypes: [HubPerson] },
