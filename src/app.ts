@@ -16,13 +16,19 @@ export interface App {
 }
 
 /** Resolves PostgreSQL and Redis, builds the container and runs migrations: shared by every command. */
-export async function boot(config: Config, log: Logger = createLogger(config.logLevel)): Promise<{ container: Container; infra: Infrastructure }> {
+export async function boot(
+  config: Config,
+  log: Logger = createLogger(config.logLevel),
+): Promise<{ container: Container; infra: Infrastructure }> {
   const infra = await resolveInfrastructure(config, log);
   try {
     // Migrations first, as the connecting (owner) role: they create the app role the container acts as.
     const ran = await migrateDatabase(infra.databaseUrl);
     if (ran.length) log.info({ migrations: ran }, 'migrations applied');
-    const container = await createContainer({ ...config, databaseAppRole: config.databaseAppRole ?? infra.appRole }, { databaseUrl: infra.databaseUrl, redisUrl: infra.redisUrl, log });
+    const container = await createContainer(
+      { ...config, databaseAppRole: config.databaseAppRole ?? infra.appRole },
+      { databaseUrl: infra.databaseUrl, redisUrl: infra.redisUrl, log },
+    );
     return { container, infra };
   } catch (err) {
     await infra.stop();
@@ -51,7 +57,9 @@ export async function startApp(config: Config, parts: { gateway: boolean; worker
           const counts = await seedDemo(container, (msg) => log.info(msg));
           log.info(counts, 'demo data loaded');
         } catch (err) {
-          throw new Error(`loading demo data failed (${(err as Error).message}); run "npx lotse seed --demo" to finish it`);
+          throw new Error(
+            `loading demo data failed (${(err as Error).message}); run "npx lotse seed --demo" to finish it`,
+          );
         }
       }
     }
@@ -59,7 +67,10 @@ export async function startApp(config: Config, parts: { gateway: boolean; worker
     if (parts.gateway) {
       const devKey = config.auth.devKey ? await loadOrCreateDevKey(config.dataDir) : undefined;
       server = await startGatewayServer(container, { port: config.port, host: config.host, devKey });
-      log.info({ url: server.url }, `Lotse is listening on ${server.url}/graphql${config.env !== 'production' ? ` and GraphiQL on ${server.url}/` : ''}`);
+      log.info(
+        { url: server.url },
+        `Lotse is listening on ${server.url}/graphql${config.env !== 'production' ? ` and GraphiQL on ${server.url}/` : ''}`,
+      );
     }
   } catch (err) {
     await server?.close();

@@ -7,7 +7,14 @@ import { Checkpoint } from './audit/audit.service';
 import { Config, ConfigError, loadConfig, SubgraphName, SUBGRAPH_NAMES } from './config';
 import { DEFAULT_SUBGRAPH_PORTS } from './gateway/compose';
 import { loadOrCreateDevKey, signDevToken } from './gateway/dev-key';
-import { checkManifest, composedGatewaySchema, exampleManifestFiles, ManifestError, PersistedQueryManifest, TRUSTED_DOCUMENTS_TTL_MS } from './gateway/trusted-documents';
+import {
+  checkManifest,
+  composedGatewaySchema,
+  exampleManifestFiles,
+  ManifestError,
+  PersistedQueryManifest,
+  TRUSTED_DOCUMENTS_TTL_MS,
+} from './gateway/trusted-documents';
 import { RedisNotFoundError } from './runtime/redis-server';
 import { seedDemo } from './seed/demo.seed';
 import { seedPartners } from './seed/partners.seed';
@@ -149,8 +156,12 @@ async function register(config: Config, args: string[]): Promise<number> {
       console.log('| Recipient | Purpose | Category | Source | Holds for | Statute | Description | Valid |');
       console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
       for (const r of rows) {
-        const holds = r.whileReferralOpen ? 'persons referred to the recipient, while the referral is open' : 'all persons in the jurisdiction';
-        console.log(`| ${esc(r.recipientPartner)} | ${esc(r.purpose)} | ${esc(r.category)} | ${esc(r.sourcePartner)} | ${holds} | ${esc(r.statute)} | ${esc(r.description)} | ${r.validFrom} – ${r.validUntil ?? 'open'} |`);
+        const holds = r.whileReferralOpen
+          ? 'persons referred to the recipient, while the referral is open'
+          : 'all persons in the jurisdiction';
+        console.log(
+          `| ${esc(r.recipientPartner)} | ${esc(r.purpose)} | ${esc(r.category)} | ${esc(r.sourcePartner)} | ${holds} | ${esc(r.statute)} | ${esc(r.description)} | ${r.validFrom} – ${r.validUntil ?? 'open'} |`,
+        );
       }
       return 0;
     });
@@ -162,9 +173,14 @@ async function register(config: Config, args: string[]): Promise<number> {
 
 /** `lotse documents register|list|export-examples`: the operations each partner may run in production. */
 async function documents(config: Config, args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { partner: { type: 'string' }, out: { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { partner: { type: 'string' }, out: { type: 'string' } },
+  });
   const [sub, file] = positionals;
-  const usage = 'lotse documents needs one of: register --partner SLUG FILE, list --partner SLUG, export-examples [--out DIR]';
+  const usage =
+    'lotse documents needs one of: register --partner SLUG FILE, list --partner SLUG, export-examples [--out DIR]';
   if (sub !== 'register' && sub !== 'list' && sub !== 'export-examples') throw new UsageError(usage);
   if (positionals.length !== (sub === 'register' ? 2 : 1)) throw new UsageError(usage);
   if (sub !== 'export-examples' && !values.partner) throw new UsageError(`lotse documents ${sub} needs --partner SLUG`);
@@ -203,7 +219,9 @@ async function documents(config: Config, args: string[]): Promise<number> {
     if (manifest) {
       const docs = manifest.operations.map((op) => ({ hash: op.id, name: op.name, document: op.body }));
       const { added, updated } = await hub.trustedDocuments.register(values.partner!, docs);
-      console.log(`registered ${docs.length} operation${docs.length === 1 ? '' : 's'} for ${values.partner} (${added} new, ${updated} already registered); gateways use them within ${TRUSTED_DOCUMENTS_TTL_MS / 1000} s`);
+      console.log(
+        `registered ${docs.length} operation${docs.length === 1 ? '' : 's'} for ${values.partner} (${added} new, ${updated} already registered); gateways use them within ${TRUSTED_DOCUMENTS_TTL_MS / 1000} s`,
+      );
       return 0;
     }
     const rows = await hub.trustedDocuments.forPartner(values.partner!);
@@ -218,11 +236,20 @@ async function documents(config: Config, args: string[]): Promise<number> {
 
 /** A token for GraphiQL and scripts; it needs the partner to exist, so it reads the database. */
 async function token(config: Config, args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { partner: { type: 'string' }, scopes: { type: 'string' }, purposes: { type: 'string' }, ttl: { type: 'string' } } });
+  const { values } = parseArgs({
+    args,
+    options: {
+      partner: { type: 'string' },
+      scopes: { type: 'string' },
+      purposes: { type: 'string' },
+      ttl: { type: 'string' },
+    },
+  });
   if (!values.partner) throw new UsageError('lotse token needs --partner SLUG');
   if (!config.auth.devKey) throw new CliError('Development tokens are disabled (AUTH_DEV_KEY=false or production)');
   const ttl = values.ttl ? Number(values.ttl) : 8 * 3600;
-  if (!Number.isInteger(ttl) || ttl < 60 || ttl > 30 * 86400) throw new UsageError('--ttl must be seconds between 60 and 2592000');
+  if (!Number.isInteger(ttl) || ttl < 60 || ttl > 30 * 86400)
+    throw new UsageError('--ttl must be seconds between 60 and 2592000');
   const requested = values.scopes?.split(/[ ,]+/).filter(Boolean);
   const unknown = (requested ?? []).filter((s) => !(SCOPES as readonly string[]).includes(s));
   if (unknown.length) throw new UsageError(`Unknown scopes: ${unknown.join(', ')}. Known: ${SCOPES.join(', ')}`);
@@ -230,14 +257,26 @@ async function token(config: Config, args: string[]): Promise<number> {
   const { container, infra } = await boot({ ...config, logLevel: 'warn' }, log);
   try {
     const partner = await container.subgraphs.hub.services.partners.findBySlug(values.partner);
-    if (!partner) throw new CliError(`Unknown partner "${values.partner}" (run lotse seed --demo for the demo partners)`);
+    if (!partner)
+      throw new CliError(`Unknown partner "${values.partner}" (run lotse seed --demo for the demo partners)`);
     const purposes = values.purposes?.split(/[ ,]+/).filter(Boolean);
     const foreign = (purposes ?? []).filter((p) => !partner.purposes.includes(p));
-    if (foreign.length) throw new CliError(`Partner ${partner.slug} is not registered for the purposes: ${foreign.join(', ')} (registered: ${partner.purposes.join(', ')})`);
+    if (foreign.length)
+      throw new CliError(
+        `Partner ${partner.slug} is not registered for the purposes: ${foreign.join(', ')} (registered: ${partner.purposes.join(', ')})`,
+      );
     const notAllowed = (requested ?? []).filter((s) => !partner.scopes.includes(s));
-    if (notAllowed.length) throw new CliError(`Partner ${partner.slug} is not registered for: ${notAllowed.join(', ')}`);
+    if (notAllowed.length)
+      throw new CliError(`Partner ${partner.slug} is not registered for: ${notAllowed.join(', ')}`);
     const key = await loadOrCreateDevKey(config.dataDir);
-    console.log(await signDevToken(key, config.auth.issuer, config.auth.audience, { partner: partner.slug, scopes: requested ?? partner.scopes, purposes, ttlSeconds: ttl }));
+    console.log(
+      await signDevToken(key, config.auth.issuer, config.auth.audience, {
+        partner: partner.slug,
+        scopes: requested ?? partner.scopes,
+        purposes,
+        ttlSeconds: ttl,
+      }),
+    );
     return 0;
   } finally {
     await container.close();
@@ -249,9 +288,11 @@ async function token(config: Config, args: string[]): Promise<number> {
 async function audit(config: Config, args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' } } });
   const [sub, file] = positionals;
-  if (sub !== 'verify' && sub !== 'checkpoint' && sub !== 'verify-checkpoint') throw new UsageError('lotse audit needs one of: verify, checkpoint, verify-checkpoint FILE');
+  if (sub !== 'verify' && sub !== 'checkpoint' && sub !== 'verify-checkpoint')
+    throw new UsageError('lotse audit needs one of: verify, checkpoint, verify-checkpoint FILE');
   if (sub === 'verify-checkpoint' && !file) throw new UsageError('lotse audit verify-checkpoint needs FILE');
-  if (positionals.length > (sub === 'verify-checkpoint' ? 2 : 1)) throw new UsageError(`lotse audit ${sub}: unexpected argument "${positionals.at(-1)}"`);
+  if (positionals.length > (sub === 'verify-checkpoint' ? 2 : 1))
+    throw new UsageError(`lotse audit ${sub}: unexpected argument "${positionals.at(-1)}"`);
   let cp: Checkpoint | undefined;
   if (file) {
     try {
@@ -288,7 +329,9 @@ async function audit(config: Config, args: string[]): Promise<number> {
         return 0;
       }
       const res = await container.audit.verifyCheckpoint(cp!);
-      console.log(res.ok ? `checkpoint holds: row ${cp!.seq}, head ${cp!.head}` : `checkpoint does NOT hold: ${res.reason}`);
+      console.log(
+        res.ok ? `checkpoint holds: row ${cp!.seq}, head ${cp!.head}` : `checkpoint does NOT hold: ${res.reason}`,
+      );
       return res.ok ? 0 : 1;
     });
   } finally {
@@ -299,10 +342,16 @@ async function audit(config: Config, args: string[]): Promise<number> {
 
 /** `lotse retention run [--dry-run]`: one JSON line per task on stdout (counts only, no personal data). */
 async function retention(config: Config, args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { 'dry-run': { type: 'boolean' } } });
-  if (positionals.length !== 1 || positionals[0] !== 'run') throw new UsageError('lotse retention needs: run [--dry-run]');
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { 'dry-run': { type: 'boolean' } },
+  });
+  if (positionals.length !== 1 || positionals[0] !== 'run')
+    throw new UsageError('lotse retention needs: run [--dry-run]');
   const dryRun = Boolean(values['dry-run']);
-  if (!dryRun && !config.retentionEnabled) throw new CliError('retention is disabled (RETENTION_ENABLED=false); only --dry-run runs');
+  if (!dryRun && !config.retentionEnabled)
+    throw new CliError('retention is disabled (RETENTION_ENABLED=false); only --dry-run runs');
   const { container, infra } = await boot({ ...config, logLevel: 'warn' }, createLogger('warn'));
   try {
     return await container.rowSecurity.system('cli:retention', async () => {
@@ -326,7 +375,9 @@ async function compose(args: string[]): Promise<number> {
     }
     console.log('schema/ matches the code');
   } else {
-    console.log(`wrote ${fs.readdirSync(dir).filter((f) => f.endsWith('.graphql')).length} files to ${path.relative(process.cwd(), dir) || '.'}`);
+    console.log(
+      `wrote ${fs.readdirSync(dir).filter((f) => f.endsWith('.graphql')).length} files to ${path.relative(process.cwd(), dir) || '.'}`,
+    );
   }
   return 0;
 }

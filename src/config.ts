@@ -104,7 +104,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (raw === undefined) return undefined;
     try {
       const u = new URL(raw);
-      if (!protocols.includes(u.protocol)) problems.push(`${name} must use ${protocols.join(' or ')}, got "${u.protocol}"`);
+      if (!protocols.includes(u.protocol))
+        problems.push(`${name} must use ${protocols.join(' or ')}, got "${u.protocol}"`);
     } catch {
       problems.push(`${name} is not a valid URL`);
     }
@@ -130,7 +131,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
 
   const internalSecret = str('LOTSE_INTERNAL_SECRET');
-  if (internalSecret !== undefined && internalSecret.length < 32) problems.push('LOTSE_INTERNAL_SECRET must be at least 32 characters');
+  if (internalSecret !== undefined && internalSecret.length < 32)
+    problems.push('LOTSE_INTERNAL_SECRET must be at least 32 characters');
   if (lotseEnv === 'production' && !internalSecret) problems.push('LOTSE_INTERNAL_SECRET is required in production');
   const devKey = bool('AUTH_DEV_KEY', lotseEnv !== 'production');
   if (lotseEnv === 'production' && devKey) problems.push('AUTH_DEV_KEY cannot be enabled in production');
@@ -178,9 +180,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
   };
   if (!/^[0-9A-Za-z*,/?#LW-]+(\s+[0-9A-Za-z*,/?#LW-]+){4,5}$/.test(config.retentionSchedule)) {
-    problems.push(`RETENTION_SCHEDULE must be a cron pattern with 5 or 6 fields, e.g. "15 3 * * *", got "${config.retentionSchedule}"`);
+    problems.push(
+      `RETENTION_SCHEDULE must be a cron pattern with 5 or 6 fields, e.g. "15 3 * * *", got "${config.retentionSchedule}"`,
+    );
   }
-  if (config.databaseAppRole && !/^[a-z_][a-z0-9_]{0,62}$/.test(config.databaseAppRole)) problems.push('DATABASE_APP_ROLE must be a plain role name, e.g. lotse_app');
+  if (config.databaseAppRole && !/^[a-z_][a-z0-9_]{0,62}$/.test(config.databaseAppRole))
+    problems.push('DATABASE_APP_ROLE must be a plain role name, e.g. lotse_app');
   if (config.queuePrefix.includes(':')) problems.push('LOTSE_QUEUE_PREFIX must not contain ":"');
   if (problems.length) throw new ConfigError(problems);
   return config;

@@ -24,13 +24,23 @@ import { systemActor } from './shared/actor';
 import { PersonDirectory } from './shared/person-directory';
 import { Clock, systemClock } from './shared/time';
 import { buildCitySubgraph, cityEntities, cityMigrations, CitySubgraph } from './subgraphs/city/city.subgraph';
-import { buildCoursesSubgraph, coursesEntities, coursesMigrations, CoursesSubgraph } from './subgraphs/courses/courses.subgraph';
+import {
+  buildCoursesSubgraph,
+  coursesEntities,
+  coursesMigrations,
+  CoursesSubgraph,
+} from './subgraphs/courses/courses.subgraph';
 import { SlaTimers } from './subgraphs/hub/agreement/sla.scheduler';
 import { buildHubSubgraph, hubEntities, hubMigrations, HubSubgraph } from './subgraphs/hub/hub.subgraph';
 import { WebhookScheduler } from './subgraphs/hub/webhook/webhook.queue';
 import { SecretBox } from './subgraphs/hub/webhook/webhook.secret-box';
 import { UrlGuard } from './subgraphs/hub/webhook/webhook.url-guard';
-import { buildJobcenterSubgraph, jobcenterEntities, jobcenterMigrations, JobcenterSubgraph } from './subgraphs/jobcenter/jobcenter.subgraph';
+import {
+  buildJobcenterSubgraph,
+  jobcenterEntities,
+  jobcenterMigrations,
+  JobcenterSubgraph,
+} from './subgraphs/jobcenter/jobcenter.subgraph';
 
 export interface Subgraphs {
   city: CitySubgraph;
@@ -91,7 +101,14 @@ export interface ContainerOptions {
 export async function migrateDatabase(databaseUrl: string): Promise<string[]> {
   const ran: string[] = [];
   for (const name of SUBGRAPH_NAMES) {
-    const ds = createDataSource({ url: databaseUrl, schema: name, entities: [...DEFINITIONS[name].entities], migrations: [...DEFINITIONS[name].migrations], poolSize: 1, applicationName: 'lotse-migrate' });
+    const ds = createDataSource({
+      url: databaseUrl,
+      schema: name,
+      entities: [...DEFINITIONS[name].entities],
+      migrations: [...DEFINITIONS[name].migrations],
+      poolSize: 1,
+      applicationName: 'lotse-migrate',
+    });
     await ds.initialize();
     try {
       ran.push(...(await migrate(ds, name)));
@@ -100,14 +117,28 @@ export async function migrateDatabase(databaseUrl: string): Promise<string[]> {
     }
   }
   // The audit log's schema, like a subgraph's (the tests' template database is built here).
-  const auditDs = createDataSource({ url: databaseUrl, schema: AUDIT_SCHEMA, entities: [], migrations: [...auditMigrations], poolSize: 1, applicationName: 'lotse-migrate' });
+  const auditDs = createDataSource({
+    url: databaseUrl,
+    schema: AUDIT_SCHEMA,
+    entities: [],
+    migrations: [...auditMigrations],
+    poolSize: 1,
+    applicationName: 'lotse-migrate',
+  });
   await auditDs.initialize();
   try {
     ran.push(...(await migrate(auditDs, AUDIT_SCHEMA)));
   } finally {
     await auditDs.destroy();
   }
-  const idempotencyDs = createDataSource({ url: databaseUrl, schema: IDEMPOTENCY_SCHEMA, entities: [], migrations: [...idempotencyMigrations], poolSize: 1, applicationName: 'lotse-migrate' });
+  const idempotencyDs = createDataSource({
+    url: databaseUrl,
+    schema: IDEMPOTENCY_SCHEMA,
+    entities: [],
+    migrations: [...idempotencyMigrations],
+    poolSize: 1,
+    applicationName: 'lotse-migrate',
+  });
   await idempotencyDs.initialize();
   try {
     ran.push(...(await migrate(idempotencyDs, IDEMPOTENCY_SCHEMA)));
@@ -140,8 +171,24 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
       client,
     });
   }
-  const auditDs = createDataSource({ url: opts.databaseUrl, schema: AUDIT_SCHEMA, entities: [], migrations: [...auditMigrations], poolSize: config.dbPoolSize, applicationName: 'lotse-audit', client });
-  const idempotencyDs = createDataSource({ url: opts.databaseUrl, schema: IDEMPOTENCY_SCHEMA, entities: [], migrations: [...idempotencyMigrations], poolSize: config.dbPoolSize, applicationName: 'lotse-idempotency', client });
+  const auditDs = createDataSource({
+    url: opts.databaseUrl,
+    schema: AUDIT_SCHEMA,
+    entities: [],
+    migrations: [...auditMigrations],
+    poolSize: config.dbPoolSize,
+    applicationName: 'lotse-audit',
+    client,
+  });
+  const idempotencyDs = createDataSource({
+    url: opts.databaseUrl,
+    schema: IDEMPOTENCY_SCHEMA,
+    entities: [],
+    migrations: [...idempotencyMigrations],
+    poolSize: config.dbPoolSize,
+    applicationName: 'lotse-idempotency',
+    client,
+  });
   await Promise.all([...Object.values(dataSources), auditDs, idempotencyDs].map((ds) => ds.initialize()));
   const secret = internalSecret(config);
   const audit = new AuditLog(auditDs, { ...auditKeys(secret), clock });
@@ -166,7 +213,11 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
     hub: await buildHubSubgraph(dataSources.hub, deps, {
       deadlineTimers: schedulers.deadlines,
       webhooks: {
-        guard: new UrlGuard({ production: config.env === 'production', allowedHosts: config.webhooks.allowedHosts, allowPrivateNetworks: config.webhooks.allowPrivateNetworks }),
+        guard: new UrlGuard({
+          production: config.env === 'production',
+          allowedHosts: config.webhooks.allowedHosts,
+          allowPrivateNetworks: config.webhooks.allowPrivateNetworks,
+        }),
         scheduler: schedulers.webhooks,
         secrets: new SecretBox(secret),
       },
@@ -183,7 +234,10 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
     rowSecurity,
     log: log.child({ component: 'retention' }),
   });
-  const idempotency = new IdempotencyStore(idempotencyDs, { ttlHours: config.idempotencyTtlHours, log: log.child({ component: 'idempotency' }) });
+  const idempotency = new IdempotencyStore(idempotencyDs, {
+    ttlHours: config.idempotencyTtlHours,
+    log: log.child({ component: 'idempotency' }),
+  });
   const relay = new OutboxRelay(
     outboxStores,
     queues.events,
@@ -218,7 +272,11 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
       await Promise.all(Object.values(queues).map((q) => q.close()));
       redis.disconnect();
       await idempotency.drain();
-      await Promise.all([...Object.values(dataSources), auditDs, idempotencyDs].map((ds) => (ds.isInitialized ? ds.destroy() : undefined)));
+      await Promise.all(
+        [...Object.values(dataSources), auditDs, idempotencyDs].map((ds) =>
+          ds.isInitialized ? ds.destroy() : undefined,
+        ),
+      );
     },
   };
 }

@@ -59,7 +59,10 @@ function schemaOnlyHubDeps(): HubDeps {
 export function schemaFiles(composed: ComposedSchemas): Record<string, string> {
   const files: Record<string, string> = { 'supergraph.graphql': HEADER + composed.supergraph };
   for (const name of SUBGRAPH_NAMES) files[`${name}.graphql`] = HEADER + composed.subgraphs[name];
-  files['subscriptions.graphql'] = HEADER + '# The gateway adds these to supergraph.graphql; served over WebSocket (graphql-transport-ws) at /graphql.\n' + subscriptionSdl(composed.supergraph);
+  files['subscriptions.graphql'] =
+    HEADER +
+    '# The gateway adds these to supergraph.graphql; served over WebSocket (graphql-transport-ws) at /graphql.\n' +
+    subscriptionSdl(composed.supergraph);
   return files;
 }
 

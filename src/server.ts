@@ -28,19 +28,34 @@ export interface RunningServer {
 }
 
 /** The gateway over HTTP: /graphql, GraphiQL at /, /healthz, /readyz, /metrics. */
-export async function startGatewayServer(container: Container, opts: { port: number; host: string; devKey?: DevKey }): Promise<RunningServer> {
+export async function startGatewayServer(
+  container: Container,
+  opts: { port: number; host: string; devKey?: DevKey },
+): Promise<RunningServer> {
   const { config } = container;
   const metrics = createMetrics();
-  const liveEvents = new LiveEventSubscriber(createRedisConnection(container.redisUrl), config.queuePrefix, container.log.child({ component: 'live-events' }));
+  const liveEvents = new LiveEventSubscriber(
+    createRedisConnection(container.redisUrl),
+    config.queuePrefix,
+    container.log.child({ component: 'live-events' }),
+  );
   await liveEvents.start();
-  const liveOutcomes = new Counter({ name: 'lotse_subscription_events_total', help: 'Live events per subscription field, delivered or dropped by authorization', labelNames: ['field', 'outcome'], registers: [metrics.registry] });
+  const liveOutcomes = new Counter({
+    name: 'lotse_subscription_events_total',
+    help: 'Live events per subscription field, delivered or dropped by authorization',
+    labelNames: ['field', 'outcome'],
+    registers: [metrics.registry],
+  });
   const live: SubscriptionDeps = {
     listen: (listener) => liveEvents.listen(listener),
     // The policy decision point, as the hub's resolvers ask it, under the subscriber's jurisdiction.
     allowed: (actor, personId, category) =>
-      container.rowSecurity.run(actor.jurisdiction, () => container.subgraphs.hub.createContext(actor).policy.decide(personId, category)).then((d) => d.allowed),
+      container.rowSecurity
+        .run(actor.jurisdiction, () => container.subgraphs.hub.createContext(actor).policy.decide(personId, category))
+        .then((d) => d.allowed),
     maxBacklog: 100,
-    onCheckFailed: (eventId, err) => container.log.warn({ eventId, err: { name: (err as Error).name } }, 'live event check failed'),
+    onCheckFailed: (eventId, err) =>
+      container.log.warn({ eventId, err: { name: (err as Error).name } }, 'live event check failed'),
     onOutcome: (field, outcome) => liveOutcomes.inc({ field, outcome }),
   };
   // One set of per-partner counters and one cache of registered documents for the whole process.
@@ -68,7 +83,11 @@ export async function startGatewayServer(container: Container, opts: { port: num
     if (!opts.devKey || config.env === 'production') return undefined;
     const partner = await partners.findBySlug(slug);
     if (!partner) return undefined;
-    return signDevToken(opts.devKey, config.auth.issuer, config.auth.audience, { partner: slug, scopes: partner.scopes, ttlSeconds: 8 * 3600 });
+    return signDevToken(opts.devKey, config.auth.issuer, config.auth.audience, {
+      partner: slug,
+      scopes: partner.scopes,
+      ttlSeconds: 8 * 3600,
+    });
   };
   const routes = [healthRoutes(container, metrics)];
   if (config.env !== 'production') {

@@ -1,7 +1,11 @@
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
 import { GraphQLError } from 'graphql';
 import { Container } from './container';
 import { SubgraphName } from './config';
@@ -15,7 +19,11 @@ import { flushAccess } from './policy/policy.audit';
  * One subgraph over HTTP, for running it apart from the gateway. Every request must carry the
  * gateway's signed identity for this subgraph; without it nothing is answered (401).
  */
-export async function startSubgraphServer(container: Container, name: SubgraphName, opts: { port: number; host: string }) {
+export async function startSubgraphServer(
+  container: Container,
+  name: SubgraphName,
+  opts: { port: number; host: string },
+) {
   const subgraph = container.subgraphs[name];
   const apollo = new ApolloServer<SubgraphContext>({
     schema: subgraph.schema,
@@ -26,7 +34,11 @@ export async function startSubgraphServer(container: Container, name: SubgraphNa
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     formatError,
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled()],
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+    ],
   });
   await apollo.start();
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -57,7 +69,8 @@ export async function startSubgraphServer(container: Container, name: SubgraphNa
       return res.end('{"errors":[{"message":"Request body is not valid JSON","extensions":{"code":"BAD_REQUEST"}}]}');
     }
     const headers = new HeaderMap();
-    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
+    for (const [k, v] of Object.entries(req.headers))
+      if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
     // The identity is checked first: its jurisdiction bounds every database query of this request.
     let context: SubgraphContext;
     try {
@@ -66,10 +79,15 @@ export async function startSubgraphServer(container: Container, name: SubgraphNa
     } catch {
       res.statusCode = 401;
       res.setHeader('content-type', 'application/json');
-      return res.end('{"errors":[{"message":"A gateway identity is required","extensions":{"code":"UNAUTHENTICATED"}}]}');
+      return res.end(
+        '{"errors":[{"message":"A gateway identity is required","extensions":{"code":"UNAUTHENTICATED"}}]}',
+      );
     }
     const response = await container.rowSecurity.run(context.actor.jurisdiction, () =>
-      apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: { method: 'POST', headers, search: '', body }, context: async () => context }),
+      apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: 'POST', headers, search: '', body },
+        context: async () => context,
+      }),
     );
     // No audit entry, no data: the response leaves only after its reads are logged.
     await flushAccess(container.audit, context.policy, (body as { operationName?: string })?.operationName ?? null);

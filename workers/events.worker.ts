@@ -20,17 +20,19 @@ export function eventsHandlers(
   const stores = new Map(container.outboxStores.map((s) => [s.source, s]));
   const liveLog = container.log.child({ component: 'live-events' });
   const live = new LiveEventPublisher(container.redis, container.config.queuePrefix, liveLog);
-  const handle = (consumer: EventHandler) => async (job: Job<EventJobData>): Promise<void> => {
-    const store = stores.get(job.data.source);
-    if (!store) throw new UnrecoverableError(`Unknown event source ${job.data.source}`);
-    const event = await store.get(job.data.eventId);
-    if (!event) throw new UnrecoverableError(`Event ${job.data.eventId} not found in ${job.data.source}`);
-    if (event.ackedAt) return;
-    await consumer(event, store.source);
-    await store.ack(event.id);
-    // Once handled; a failed publish is logged (live delivery is at most once).
-    await live.publish(event);
-  };
+  const handle =
+    (consumer: EventHandler) =>
+    async (job: Job<EventJobData>): Promise<void> => {
+      const store = stores.get(job.data.source);
+      if (!store) throw new UnrecoverableError(`Unknown event source ${job.data.source}`);
+      const event = await store.get(job.data.eventId);
+      if (!event) throw new UnrecoverableError(`Event ${job.data.eventId} not found in ${job.data.source}`);
+      if (event.ackedAt) return;
+      await consumer(event, store.source);
+      await store.ack(event.id);
+      // Once handled; a failed publish is logged (live delivery is at most once).
+      await live.publish(event);
+    };
   const handlers: Record<string, JobHandler<EventJobData>> = {};
   for (const [type, consumer] of Object.entries(consumers)) handlers[type] = handle(consumer);
   return handlers as JobHandlers<typeof eventsQueue>;

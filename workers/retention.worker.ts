@@ -27,7 +27,18 @@ export function maintenanceHandlers(container: Container): JobHandlers<typeof ma
         throw err instanceof RetentionRuleError ? new UnrecoverableError(err.message) : err;
       });
       const total = (k: 'erased' | 'pseudonymised' | 'persons') => summaries.reduce((n, s) => n + s[k], 0);
-      log.info({ jobId: job.id, dryRun, tasks: summaries.length, erased: total('erased'), pseudonymised: total('pseudonymised'), persons: total('persons'), ms: Date.now() - started }, 'retention run finished');
+      log.info(
+        {
+          jobId: job.id,
+          dryRun,
+          tasks: summaries.length,
+          erased: total('erased'),
+          pseudonymised: total('pseudonymised'),
+          persons: total('persons'),
+          ms: Date.now() - started,
+        },
+        'retention run finished',
+      );
       return { summaries };
     },
   };
@@ -64,14 +75,16 @@ export async function startMaintenanceWorker(
   const log = queueLog(container.log, maintenanceQueue.name);
   const queue = container.queues.maintenance;
   // Injected handlers (tests) are checked at boot like the real ones.
-  const handlers = (opts.handlers as JobHandlers<typeof maintenanceQueue> | undefined) ??
-    maintenanceHandlers(container);
+  const handlers =
+    (opts.handlers as JobHandlers<typeof maintenanceQueue> | undefined) ?? maintenanceHandlers(container);
   assertJobHandlers(maintenanceQueue.name, jobNames(maintenanceQueue), handlers);
   try {
     // Fails the boot on a pattern the scheduler cannot use.
     await ensureRetentionSchedule(queue, container);
   } catch (err) {
-    throw new Error(`maintenance worker: cannot set up the retention schedule "${container.config.retentionSchedule}": ${(err as Error).message}`);
+    throw new Error(
+      `maintenance worker: cannot set up the retention schedule "${container.config.retentionSchedule}": ${(err as Error).message}`,
+    );
   }
   const worker = startQueueWorker(maintenanceQueue, handlers, container);
   const check = async () => {
@@ -80,7 +93,11 @@ export async function startMaintenanceWorker(
     log.warn('retention job scheduler was missing (Redis lost it?); re-created');
   };
   const everyMs = opts.scheduleCheckMs ?? 10 * 60_000;
-  const schedule = await startResync('maintenance', everyMs, check, { log, rowSecurity: container.rowSecurity, atStart: false });
+  const schedule = await startResync('maintenance', everyMs, check, {
+    log,
+    rowSecurity: container.rowSecurity,
+    atStart: false,
+  });
 
   return { queue, ...withResync(worker, schedule) };
 }

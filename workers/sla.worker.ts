@@ -12,7 +12,8 @@ export function slaHandlers(container: Container): JobHandlers<typeof slaQueue> 
   return {
     async deadline(job, { token }) {
       const { referralId, kind } = job.data ?? {};
-      if (!referralId || !kind || !isDeadlineKind(kind)) throw new UnrecoverableError(`Malformed deadline job ${job.id}`);
+      if (!referralId || !kind || !isDeadlineKind(kind))
+        throw new UnrecoverableError(`Malformed deadline job ${job.id}`);
       const result = await agreements.processDue(referralId, kind);
       if (result.outcome === 'wait') {
         // BullMQ's delay ran on real time, the deadline is kept on the Clock: wait for the rest.
@@ -47,7 +48,10 @@ export async function startSlaWorker(
   const log = queueLog(container.log, slaQueue.name);
   const scheduler = new SlaScheduler(container.schedulers.deadlines, container.subgraphs.hub.services.agreements, log);
   const everyMs = opts.resyncMs ?? container.config.slaResyncSeconds * 1000;
-  const resync = await startResync('sla', everyMs, () => scheduler.resync(), { log, rowSecurity: container.rowSecurity });
+  const resync = await startResync('sla', everyMs, () => scheduler.resync(), {
+    log,
+    rowSecurity: container.rowSecurity,
+  });
   return {
     queue: scheduler.queue,
     scheduler: { queue: scheduler.queue, resync: resync.run },

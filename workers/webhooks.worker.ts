@@ -22,7 +22,8 @@ export function webhooksHandlers(engine: DeliveryEngine): JobHandlers<typeof web
   return {
     async deliver(job, { token }) {
       const { deliveryId, attempt } = job.data ?? {};
-      if (typeof deliveryId !== 'string' || !Number.isInteger(attempt)) throw new UnrecoverableError(`Malformed webhook job ${job.id}`);
+      if (typeof deliveryId !== 'string' || !Number.isInteger(attempt))
+        throw new UnrecoverableError(`Malformed webhook job ${job.id}`);
       const result = await engine.run({ deliveryId, attempt });
       if (result.outcome === 'delay') {
         await job.moveToDelayed(result.at, token);
@@ -51,7 +52,12 @@ export async function startWebhooksWorker(
     service: hub.services.webhooks,
     audit: container.audit,
     scheduler,
-    slots: new EndpointSlots(container.redis, container.config.queuePrefix, cfg.endpointConcurrency, cfg.timeoutMs + 10_000),
+    slots: new EndpointSlots(
+      container.redis,
+      container.config.queuePrefix,
+      cfg.endpointConcurrency,
+      cfg.timeoutMs + 10_000,
+    ),
     config: cfg,
     clock: container.clock,
     log,

@@ -1,7 +1,16 @@
 import crypto from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../shared/time';
-import { AUDIT_KINDS, AuditKind, CHAIN_COLUMNS, ChainRow, chainRowFromDb, DbChainRow, entryHash, GENESIS } from './chain';
+import {
+  AUDIT_KINDS,
+  AuditKind,
+  CHAIN_COLUMNS,
+  ChainRow,
+  chainRowFromDb,
+  DbChainRow,
+  entryHash,
+  GENESIS,
+} from './chain';
 
 export type { AuditKind } from './chain';
 
@@ -33,7 +42,8 @@ export interface Checkpoint {
   signature: string;
 }
 
-export type VerifyResult = { ok: true; rows: number; head: string } | { ok: false; rows: number; brokenAt: number; reason: string };
+export type VerifyResult =
+  { ok: true; rows: number; head: string } | { ok: false; rows: number; brokenAt: number; reason: string };
 
 export interface VerifyOptions {
   fromSeq?: number;
@@ -80,8 +90,10 @@ export class AuditLog {
     private readonly ds: DataSource,
     opts: AuditLogOptions,
   ) {
-    if (!opts.pseudonymKey || opts.pseudonymKey.length < 32) throw new Error('AuditLog: pseudonymKey must be at least 32 characters');
-    if (!opts.checkpointKey || opts.checkpointKey.length < 32) throw new Error('AuditLog: checkpointKey must be at least 32 characters');
+    if (!opts.pseudonymKey || opts.pseudonymKey.length < 32)
+      throw new Error('AuditLog: pseudonymKey must be at least 32 characters');
+    if (!opts.checkpointKey || opts.checkpointKey.length < 32)
+      throw new Error('AuditLog: checkpointKey must be at least 32 characters');
     this.pseudonymKey = opts.pseudonymKey;
     this.checkpointKey = opts.checkpointKey;
     this.clock = opts.clock;
@@ -105,7 +117,9 @@ export class AuditLog {
     const prepared = entries.map((e) => this.prepare(e)); // validate before taking the lock
     await em.query(`SELECT pg_advisory_xact_lock(${CHAIN_LOCK_KEY})`);
     // ORDER BY e.seq, not seq: the bare name would sort by the text output column.
-    const head: Array<{ seq: string; hash: string }> = await em.query('SELECT e.seq::text AS seq, e.hash FROM audit.entry e ORDER BY e.seq DESC LIMIT 1');
+    const head: Array<{ seq: string; hash: string }> = await em.query(
+      'SELECT e.seq::text AS seq, e.hash FROM audit.entry e ORDER BY e.seq DESC LIMIT 1',
+    );
     let seq = head.length ? Number(head[0].seq) : 0;
     let prev = head.length ? head[0].hash : GENESIS;
     // Read under the lock, so `at` follows seq; whole milliseconds, exactly what timestamptz keeps and the hash covers.
@@ -152,18 +166,34 @@ export class AuditLog {
    */
   async verifyCheckpoint(cp: Checkpoint): Promise<{ ok: boolean; reason?: string }> {
     const shapeOk =
-      cp !== null && typeof cp === 'object' && Number.isSafeInteger(cp.seq) && cp.seq >= 0 && Number.isSafeInteger(cp.rows) &&
-      typeof cp.head === 'string' && HEX64.test(cp.head) && typeof cp.at === 'string' && typeof cp.signature === 'string' && HEX64.test(cp.signature);
+      cp !== null &&
+      typeof cp === 'object' &&
+      Number.isSafeInteger(cp.seq) &&
+      cp.seq >= 0 &&
+      Number.isSafeInteger(cp.rows) &&
+      typeof cp.head === 'string' &&
+      HEX64.test(cp.head) &&
+      typeof cp.at === 'string' &&
+      typeof cp.signature === 'string' &&
+      HEX64.test(cp.signature);
     if (!shapeOk) return { ok: false, reason: 'not a checkpoint (seq, head, rows, at, signature)' };
     const expected = Buffer.from(this.sign(cp), 'hex');
-    if (!crypto.timingSafeEqual(expected, Buffer.from(cp.signature, 'hex'))) return { ok: false, reason: 'signature does not match (different key or edited checkpoint)' };
+    if (!crypto.timingSafeEqual(expected, Buffer.from(cp.signature, 'hex')))
+      return { ok: false, reason: 'signature does not match (different key or edited checkpoint)' };
     if (cp.seq === 0) return { ok: true };
-    const at: Array<{ hash: string }> = await this.ds.query('SELECT hash FROM audit.entry WHERE seq = $1', [String(cp.seq)]);
+    const at: Array<{ hash: string }> = await this.ds.query('SELECT hash FROM audit.entry WHERE seq = $1', [
+      String(cp.seq),
+    ]);
     if (!at.length) return { ok: false, reason: `row ${cp.seq} no longer exists` };
-    if (at[0].hash !== cp.head) return { ok: false, reason: `row ${cp.seq} has hash ${at[0].hash}, the checkpoint signed ${cp.head}: history was rewritten` };
+    if (at[0].hash !== cp.head)
+      return {
+        ok: false,
+        reason: `row ${cp.seq} has hash ${at[0].hash}, the checkpoint signed ${cp.head}: history was rewritten`,
+      };
     const res = await this.walk({ toSeq: cp.seq });
     if (!res.ok) return { ok: false, reason: `chain broken at row ${res.brokenAt}: ${res.reason}` };
-    if (res.lastSeq !== cp.seq || res.rows !== cp.rows) return { ok: false, reason: `chain has ${res.rows} rows up to row ${cp.seq}, the checkpoint signed ${cp.rows}` };
+    if (res.lastSeq !== cp.seq || res.rows !== cp.rows)
+      return { ok: false, reason: `chain has ${res.rows} rows up to row ${cp.seq}, the checkpoint signed ${cp.rows}` };
     return { ok: true };
   }
 
@@ -176,25 +206,42 @@ export class AuditLog {
        ORDER BY seq DESC LIMIT $3`,
       [this.pseudonym(personId), opts.since ? opts.since.toISOString() : null, first],
     );
-    return rows.map((r) => ({ at: r.at, partner: r.partner, kind: r.kind, categories: r.categories, purpose: r.purpose, basis: r.basis, operation: r.operation }));
+    return rows.map((r) => ({
+      at: r.at,
+      partner: r.partner,
+      kind: r.kind,
+      categories: r.categories,
+      purpose: r.purpose,
+      basis: r.basis,
+      operation: r.operation,
+    }));
   }
 
   private sign(cp: { seq: number; head: string; rows: number; at: string }): string {
-    return crypto.createHmac('sha256', this.checkpointKey).update(`${cp.seq}.${cp.head}.${cp.rows}.${cp.at}`).digest('hex');
+    return crypto
+      .createHmac('sha256', this.checkpointKey)
+      .update(`${cp.seq}.${cp.head}.${cp.rows}.${cp.at}`)
+      .digest('hex');
   }
 
   private prepare(e: AuditEntryInput): Prepared {
     if (!(AUDIT_KINDS as readonly string[]).includes(e.kind)) throw new Error(`AuditLog: unknown kind "${e.kind}"`);
-    for (const [name, v] of [['partner', e.partner], ['subject', e.subject], ['requestId', e.requestId]] as const) {
+    for (const [name, v] of [
+      ['partner', e.partner],
+      ['subject', e.subject],
+      ['requestId', e.requestId],
+    ] as const) {
       if (typeof v !== 'string' || v === '') throw new Error(`AuditLog: ${name} is required`);
     }
     const strings = (name: string, v: string[] | undefined) => {
-      if (v !== undefined && (!Array.isArray(v) || v.some((s) => typeof s !== 'string'))) throw new Error(`AuditLog: ${name} must be strings`);
+      if (v !== undefined && (!Array.isArray(v) || v.some((s) => typeof s !== 'string')))
+        throw new Error(`AuditLog: ${name} must be strings`);
       return v ? [...v] : [];
     };
     // Through JSON once, so what is hashed is what jsonb stores and gives back (toJSON applied, undefined dropped).
     const detail: unknown = JSON.parse(JSON.stringify(e.detail ?? {}));
-    if (detail === null || typeof detail !== 'object' || Array.isArray(detail)) throw new Error('AuditLog: detail must be an object');
+    if (detail === null || typeof detail !== 'object' || Array.isArray(detail))
+      throw new Error('AuditLog: detail must be an object');
     return {
       kind: e.kind,
       partner: e.partner,
@@ -218,10 +265,18 @@ export class AuditLog {
     let expected = from;
     let prev = GENESIS;
     let rows = 0;
-    const broken = (brokenAt: number, reason: string): WalkResult => ({ ok: false, rows, brokenAt, reason, lastSeq: expected - 1 });
+    const broken = (brokenAt: number, reason: string): WalkResult => ({
+      ok: false,
+      rows,
+      brokenAt,
+      reason,
+      lastSeq: expected - 1,
+    });
     if (from > 1) {
       // Verification starts after this row; its stored hash is taken as given.
-      const anchor: Array<{ hash: string }> = await this.ds.query('SELECT hash FROM audit.entry WHERE seq = $1', [String(from - 1)]);
+      const anchor: Array<{ hash: string }> = await this.ds.query('SELECT hash FROM audit.entry WHERE seq = $1', [
+        String(from - 1),
+      ]);
       if (!anchor.length) return broken(from - 1, `row ${from - 1} is missing`);
       prev = anchor[0].hash;
     }
@@ -229,15 +284,19 @@ export class AuditLog {
     let after = from > 1 ? String(from - 1) : MIN_BIGINT;
     // Stop at toSeq in here, not in SQL: an extra `seq <= $n` makes the planner sort the whole range per batch.
     const toSeq = opts.toSeq;
-    for (let done = false; !done; ) {
-      const page: DbChainRow[] = await this.ds.query(`SELECT ${CHAIN_COLUMNS} FROM audit.entry e WHERE e.seq > $1 ORDER BY e.seq LIMIT $2`, [after, batch]);
+    for (let done = false; !done;) {
+      const page: DbChainRow[] = await this.ds.query(
+        `SELECT ${CHAIN_COLUMNS} FROM audit.entry e WHERE e.seq > $1 ORDER BY e.seq LIMIT $2`,
+        [after, batch],
+      );
       for (const r of page) {
         if (toSeq !== undefined && expected > toSeq) {
           done = true;
           break;
         }
         const { row, atValid } = chainRowFromDb(r);
-        if (row.seq < expected) return broken(row.seq, `row ${row.seq} is outside the chain (expected row ${expected})`);
+        if (row.seq < expected)
+          return broken(row.seq, `row ${row.seq} is outside the chain (expected row ${expected})`);
         if (row.seq > expected) return broken(expected, `row ${expected} is missing (next row is ${row.seq})`);
         if (row.prev_hash !== prev) return broken(row.seq, `prev_hash does not link to row ${row.seq - 1}`);
         if (!atValid) return broken(row.seq, 'timestamp has sub-millisecond precision (not written by append)');

@@ -53,8 +53,15 @@ const event =
     spec;
 
 type StatusChange = {
-  referralId: string; kind: string; personId: string; from: string | null; to: string;
-  sender: string; receiver: string; referralType: string; reasonCode: string | null;
+  referralId: string;
+  kind: string;
+  personId: string;
+  from: string | null;
+  to: string;
+  sender: string;
+  receiver: string;
+  referralType: string;
+  reasonCode: string | null;
 };
 
 type Consent = { personId: string; consentId: string; purpose: string; recipients: string[]; categories: string[] };
@@ -72,7 +79,10 @@ export const EVENT_CATALOGUE = {
     live: false,
   }),
   'person.moved': event<{
-    personId: string; fromMunicipalityKey: string; toMunicipalityKey: string; district: string | null;
+    personId: string;
+    fromMunicipalityKey: string;
+    toMunicipalityKey: string;
+    district: string | null;
   }>()({
     category: 'contact',
     summary: (p) => `Moved from ${p.fromMunicipalityKey} to ${p.toMunicipalityKey}`,
@@ -82,7 +92,10 @@ export const EVENT_CATALOGUE = {
     live: true,
   }),
   'person.residence_status_recorded': event<{
-    personId: string; statusId: string; status: string; validFrom: string;
+    personId: string;
+    statusId: string;
+    status: string;
+    validFrom: string;
   }>()({
     category: 'residence',
     summary: (p) => `Residence status ${p.status} from ${p.validFrom}`,
@@ -92,7 +105,10 @@ export const EVENT_CATALOGUE = {
     live: true,
   }),
   'jobcenter.record_opened': event<{
-    personId: string; recordId: string; customerNumber: string; benefitStatus: string;
+    personId: string;
+    recordId: string;
+    customerNumber: string;
+    benefitStatus: string;
   }>()({
     category: 'benefits',
     summary: (p) => `Jobcenter record opened (benefits: ${p.benefitStatus})`,
@@ -151,12 +167,22 @@ export const EVENT_CATALOGUE = {
     visibility: 'referral',
     public: {
       types: {
-        'referral.requested': 'notice', 'referral.received': 'notice', 'referral.accepted': 'notice',
-        'referral.rejected': 'closing', 'referral.in_progress': 'notice', 'referral.on_hold': 'notice',
-        'referral.completed': 'closing', 'referral.failed': 'closing', 'referral.cancelled': 'closing',
+        'referral.requested': 'notice',
+        'referral.received': 'notice',
+        'referral.accepted': 'notice',
+        'referral.rejected': 'closing',
+        'referral.in_progress': 'notice',
+        'referral.on_hold': 'notice',
+        'referral.completed': 'closing',
+        'referral.failed': 'closing',
+        'referral.cancelled': 'closing',
         'referral.expired': 'closing',
-        'transfer.requested': 'notice', 'transfer.received': 'notice', 'transfer.accepted': 'notice',
-        'transfer.rejected': 'closing', 'transfer.cancelled': 'closing', 'transfer.expired': 'closing',
+        'transfer.requested': 'notice',
+        'transfer.received': 'notice',
+        'transfer.accepted': 'notice',
+        'transfer.rejected': 'closing',
+        'transfer.cancelled': 'closing',
+        'transfer.expired': 'closing',
       },
       // Statuses without a public type (draft, a transfer's in_progress, …) tell nobody.
       of: (p) => `${p.kind === 'transfer' ? 'transfer' : 'referral'}.${p.to}`,
@@ -166,8 +192,14 @@ export const EVENT_CATALOGUE = {
   }),
   // A deadline of a cooperation agreement passed unanswered (src/subgraphs/hub/agreement).
   'referral.escalated': event<{
-    referralId: string; personId: string; kind: string; escalateTo: string | null; receiver: string;
-    referralType: string; agreementId: string; dueAt: string;
+    referralId: string;
+    personId: string;
+    kind: string;
+    escalateTo: string | null;
+    receiver: string;
+    referralType: string;
+    agreementId: string;
+    dueAt: string;
   }>()({
     category: 'case_notes',
     summary: (p) =>
@@ -182,8 +214,13 @@ export const EVENT_CATALOGUE = {
   // Rules (src/rules): automatic handovers; ids and codes only.
   // A benefit gap is a benefits fact, which both sides of the handover see.
   'handover.gap_flagged': event<{
-    personId: string; rule: string; referralId: string | null; sender: string; receiver: string;
-    dueOn: string; reason: string;
+    personId: string;
+    rule: string;
+    referralId: string | null;
+    sender: string;
+    receiver: string;
+    dueOn: string;
+    reason: string;
   }>()({
     category: 'benefits',
     summary: (p) => `Gap in the handover ${p.sender} → ${p.receiver}: ${p.reason} by ${p.dueOn}`,
@@ -194,7 +231,12 @@ export const EVENT_CATALOGUE = {
     live: false,
   }),
   'handover.unassigned': event<{
-    personId: string; rule: string; partner: string; partnerKind: string; referralId: string | null; reason: string;
+    personId: string;
+    rule: string;
+    partner: string;
+    partnerKind: string;
+    referralId: string | null;
+    reason: string;
   }>()({
     category: 'case_notes',
     summary: (p) => `Handover by ${p.partner} found no receiver (${p.reason})`,
@@ -205,7 +247,10 @@ export const EVENT_CATALOGUE = {
     live: false,
   }),
   'arrival.counselling_proposed': event<{
-    personId: string; householdId: string | null; partner: string; followUpOn: string;
+    personId: string;
+    householdId: string | null;
+    partner: string;
+    followUpOn: string;
   }>()({
     category: 'case_notes',
     summary: (p) => `Arrival counselling proposed to ${p.partner}; follow-up on ${p.followUpOn}`,
@@ -215,7 +260,10 @@ export const EVENT_CATALOGUE = {
     live: false,
   }),
   'arrival.followup_due': event<{
-    personId: string; householdId: string | null; partner: string; referralId: string | null;
+    personId: string;
+    householdId: string | null;
+    partner: string;
+    referralId: string | null;
   }>()({
     category: 'case_notes',
     summary: (p) => `Arrival counselling follow-up due at ${p.partner}`,

@@ -64,9 +64,10 @@ export function isKnownEvent<R extends { type: string; payload: Record<string, u
 }
 
 /** The data category each event reveals: for the audit entry of the write and for who may see it in a biography. */
-export const EVENT_CATEGORY = Object.fromEntries(
-  EVENT_TYPES.map((t) => [t, EVENT_CATALOGUE[t].category]),
-) as Record<EventType, DataCategory>;
+export const EVENT_CATEGORY = Object.fromEntries(EVENT_TYPES.map((t) => [t, EVENT_CATALOGUE[t].category])) as Record<
+  EventType,
+  DataCategory
+>;
 
 /** What a queue job carries. */
 export interface EventJobData {

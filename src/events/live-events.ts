@@ -95,8 +95,24 @@ export function parseLiveEvent(raw: string): LiveEvent | null {
   if (!(DATA_CATEGORIES as readonly string[]).includes(String(m.category))) return null;
   if (!isId(m.personId ?? null) || !isId(m.referralId ?? null)) return null;
   if (typeof m.occurredAt !== 'string' || Number.isNaN(Date.parse(m.occurredAt))) return null;
-  if (m.parties !== undefined && !(Array.isArray(m.parties) && m.parties.length <= 2 && m.parties.every((p) => typeof p === 'string' && SLUG.test(p)))) return null;
-  const event: LiveEvent = { eventId: m.eventId, type: m.type, publicType: m.publicType, category: m.category!, personId: m.personId ?? null, referralId: m.referralId ?? null, occurredAt: m.occurredAt };
+  if (
+    m.parties !== undefined &&
+    !(
+      Array.isArray(m.parties) &&
+      m.parties.length <= 2 &&
+      m.parties.every((p) => typeof p === 'string' && SLUG.test(p))
+    )
+  )
+    return null;
+  const event: LiveEvent = {
+    eventId: m.eventId,
+    type: m.type,
+    publicType: m.publicType,
+    category: m.category!,
+    personId: m.personId ?? null,
+    referralId: m.referralId ?? null,
+    occurredAt: m.occurredAt,
+  };
   if (m.parties) event.parties = m.parties;
   return event;
 }

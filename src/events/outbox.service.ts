@@ -28,7 +28,16 @@ export class Outbox {
     await em.query(
       `INSERT INTO "${table.schema}"."${table.tableName}" (id, type, person_id, aggregate_type, aggregate_id, payload, actor_partner, occurred_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [id, event.type, event.personId, event.aggregateType, event.aggregateId, JSON.stringify(event.payload), actor.partner, this.clock.now()],
+      [
+        id,
+        event.type,
+        event.personId,
+        event.aggregateType,
+        event.aggregateId,
+        JSON.stringify(event.payload),
+        actor.partner,
+        this.clock.now(),
+      ],
     );
     if (event.personId) {
       await this.audit.append(em, [
@@ -66,7 +75,9 @@ export class OutboxStore {
   }
 
   async ack(eventId: string): Promise<void> {
-    await this.ds.query(`UPDATE "${this.source}".outbox SET acked_at = now() WHERE id = $1 AND acked_at IS NULL`, [eventId]);
+    await this.ds.query(`UPDATE "${this.source}".outbox SET acked_at = now() WHERE id = $1 AND acked_at IS NULL`, [
+      eventId,
+    ]);
   }
 
   /**
@@ -74,13 +85,19 @@ export class OutboxStore {
    * `redeliverAfterMs` without an acknowledgement, and hands them to `publish` in one transaction.
    * SKIP LOCKED lets several relays run side by side.
    */
-  async publishPending(limit: number, redeliverAfterMs: number, publish: (rows: OutboxEvent[]) => Promise<void>): Promise<number> {
+  async publishPending(
+    limit: number,
+    redeliverAfterMs: number,
+    publish: (rows: OutboxEvent[]) => Promise<void>,
+  ): Promise<number> {
     return this.ds.transaction(async (em) => {
       const rows: OutboxEvent[] = await em
         .getRepository(OutboxEvent)
         .createQueryBuilder('e')
         .where('e.acked_at IS NULL')
-        .andWhere(`(e.published_at IS NULL OR e.published_at < now() - make_interval(secs => :secs))`, { secs: redeliverAfterMs / 1000 })
+        .andWhere(`(e.published_at IS NULL OR e.published_at < now() - make_interval(secs => :secs))`, {
+          secs: redeliverAfterMs / 1000,
+        })
         .orderBy('e.occurred_at', 'ASC')
         .addOrderBy('e.id', 'ASC')
         .limit(limit)
@@ -89,7 +106,9 @@ export class OutboxStore {
         .getMany();
       if (rows.length === 0) return 0;
       await publish(rows);
-      await em.query(`UPDATE "${this.source}".outbox SET published_at = now() WHERE id = ANY($1)`, [rows.map((r) => r.id)]);
+      await em.query(`UPDATE "${this.source}".outbox SET published_at = now() WHERE id = ANY($1)`, [
+        rows.map((r) => r.id),
+      ]);
       return rows.length;
     });
   }

@@ -33,7 +33,11 @@ export class OutboxRelay {
       for (;;) {
         const n = await store.publishPending(this.opts.batchSize ?? 200, redeliverAfterMs, async (rows) => {
           await this.queue.addBulk(
-            rows.map((row) => ({ name: row.type, data: { eventId: row.id, source: store.source }, opts: { jobId: row.id } })),
+            rows.map((row) => ({
+              name: row.type,
+              data: { eventId: row.id, source: store.source },
+              opts: { jobId: row.id },
+            })),
           );
         });
         total += n;
@@ -48,7 +52,9 @@ export class OutboxRelay {
     const loop = async () => {
       if (this.stopped) return;
       this.running = this.tick()
-        .then((n) => { if (n > 0) this.log.debug({ published: n }, 'outbox relayed'); })
+        .then((n) => {
+          if (n > 0) this.log.debug({ published: n }, 'outbox relayed');
+        })
         .catch((err) => this.log.warn({ err: { message: (err as Error).message } }, 'outbox relay failed, retrying'));
       await this.running;
       if (!this.stopped) this.timer = setTimeout(loop, this.opts.intervalMs);

@@ -1,6 +1,15 @@
 import { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { DocumentNode, getIntrospectionQuery, GraphQLError, Kind, parse, print, ValidationContext, ValidationRule } from 'graphql';
+import {
+  DocumentNode,
+  getIntrospectionQuery,
+  GraphQLError,
+  Kind,
+  parse,
+  print,
+  ValidationContext,
+  ValidationRule,
+} from 'graphql';
 import { Config } from '../config';
 
 /**
@@ -48,10 +57,23 @@ export function armorConfig(onReject: RejectHandler = reportToContext, onTokenLi
   return {
     maxDepth: { n: ARMOR_LIMITS.maxDepth, ignoreIntrospection: false, flattenFragments: true, ...reject },
     maxAliases: { n: ARMOR_LIMITS.maxAliases, allowList: [], ...reject },
-    costLimit: { maxCost: ARMOR_LIMITS.maxCost, objectCost: 2, scalarCost: 1, depthCostFactor: 1.5, flattenFragments: true, ignoreIntrospection: false, ...reject },
+    costLimit: {
+      maxCost: ARMOR_LIMITS.maxCost,
+      objectCost: 2,
+      scalarCost: 1,
+      depthCostFactor: 1.5,
+      flattenFragments: true,
+      ignoreIntrospection: false,
+      ...reject,
+    },
     maxDirectives: { n: ARMOR_LIMITS.maxDirectives, ...reject },
     // The token limit runs in the parser and must throw to stop it (see tokenLimitPlugin).
-    maxTokens: { n: ARMOR_LIMITS.maxTokens, exposeLimits: true, propagateOnRejection: true, onReject: onTokenLimit ? [onTokenLimit] : [] },
+    maxTokens: {
+      n: ARMOR_LIMITS.maxTokens,
+      exposeLimits: true,
+      propagateOnRejection: true,
+      onReject: onTokenLimit ? [onTokenLimit] : [],
+    },
     blockFieldSuggestion: { enabled: true, mask: '' },
   };
 }
@@ -79,10 +101,13 @@ export function createArmor<TContext extends BaseContext>(config: Pick<Config, '
   const armorPlugins = protection.plugins as ApolloServerPlugin<TContext>[];
 
   const plugins: ApolloServerPlugin<TContext>[] = [suggestionScrubber<TContext>()];
-  for (const plugin of armorPlugins) plugins.push(plugin.unexpectedErrorProcessingRequest ? tokenLimitPlugin(plugin, tokenLimitErrors) : plugin);
+  for (const plugin of armorPlugins)
+    plugins.push(plugin.unexpectedErrorProcessingRequest ? tokenLimitPlugin(plugin, tokenLimitErrors) : plugin);
 
   const exempt = config.env === 'production' ? undefined : isStandardIntrospection;
-  const validationRules = exempt ? protection.validationRules.map((rule) => exemptStandardIntrospection(rule, exempt)) : protection.validationRules;
+  const validationRules = exempt
+    ? protection.validationRules.map((rule) => exemptStandardIntrospection(rule, exempt))
+    : protection.validationRules;
   return { plugins, validationRules, allowBatchedHttpRequests: false, includeStacktraceInErrorResponses: false };
 }
 
@@ -115,7 +140,10 @@ export function suggestionScrubber<TContext extends BaseContext>(): ApolloServer
 }
 
 /** graphql-armor's token limit, with its error answered as a 400 and nothing else rewritten. */
-function tokenLimitPlugin<TContext extends BaseContext>(armor: ApolloServerPlugin<TContext>, tokenLimitErrors: WeakSet<Error>): ApolloServerPlugin<TContext> {
+function tokenLimitPlugin<TContext extends BaseContext>(
+  armor: ApolloServerPlugin<TContext>,
+  tokenLimitErrors: WeakSet<Error>,
+): ApolloServerPlugin<TContext> {
   const answered = new WeakSet<Error>();
   return {
     async requestDidStart(requestContext) {
@@ -126,7 +154,9 @@ function tokenLimitPlugin<TContext extends BaseContext>(armor: ApolloServerPlugi
             await inner?.parsingDidStart?.(ctx);
           } catch (err) {
             if (!(err instanceof Error) || !tokenLimitErrors.has(err)) return; // Apollo's parser reports it.
-            const error = new GraphQLError(clean(err.message), { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } } });
+            const error = new GraphQLError(clean(err.message), {
+              extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } },
+            });
             answered.add(error);
             throw error;
           }
@@ -147,13 +177,21 @@ function tokenLimitPlugin<TContext extends BaseContext>(armor: ApolloServerPlugi
  */
 const STANDARD_INTROSPECTION = (() => {
   const printed = new Set<string>();
-  const flags = ['descriptions', 'specifiedByUrl', 'directiveIsRepeatable', 'schemaDescription', 'inputValueDeprecation', 'oneOf'] as const;
+  const flags = [
+    'descriptions',
+    'specifiedByUrl',
+    'directiveIsRepeatable',
+    'schemaDescription',
+    'inputValueDeprecation',
+    'oneOf',
+  ] as const;
   for (let bits = 0; bits < 1 << flags.length; bits++) {
     const options = Object.fromEntries(flags.map((f, i) => [f, Boolean(bits & (1 << i))]));
     const current = getIntrospectionQuery(options);
     const older = current.replace(/(queryType|mutationType|subscriptionType) \{ name kind \}/g, '$1 { name }');
     for (const query of [current, older]) {
-      for (const variant of [query, query.replace(/subscriptionType \{ name( kind)? \}/, '')]) printed.add(print(parse(variant)));
+      for (const variant of [query, query.replace(/subscriptionType \{ name( kind)? \}/, '')])
+        printed.add(print(parse(variant)));
     }
   }
   return printed;
@@ -165,12 +203,18 @@ function isStandardIntrospection(document: DocumentNode): boolean {
   let verdict = introspectionVerdicts.get(document);
   if (verdict === undefined) {
     const first = document.definitions[0];
-    verdict = first?.kind === Kind.OPERATION_DEFINITION && first.name?.value === 'IntrospectionQuery' && STANDARD_INTROSPECTION.has(print(document));
+    verdict =
+      first?.kind === Kind.OPERATION_DEFINITION &&
+      first.name?.value === 'IntrospectionQuery' &&
+      STANDARD_INTROSPECTION.has(print(document));
     introspectionVerdicts.set(document, verdict);
   }
   return verdict;
 }
 
-function exemptStandardIntrospection(rule: ValidationRule, exempt: (document: DocumentNode) => boolean): ValidationRule {
+function exemptStandardIntrospection(
+  rule: ValidationRule,
+  exempt: (document: DocumentNode) => boolean,
+): ValidationRule {
   return (context) => (exempt(context.getDocument()) ? {} : rule(context));
 }

@@ -6,7 +6,9 @@ import { AppError } from '../shared/errors';
 
 export interface PartnerDirectory {
   /** The partner's status and jurisdiction, or undefined if unknown. */
-  lookup(slug: string): Promise<{ active: boolean; jurisdiction: string[]; scopes: string[]; purposes: string[] } | undefined>;
+  lookup(
+    slug: string,
+  ): Promise<{ active: boolean; jurisdiction: string[]; scopes: string[]; purposes: string[] } | undefined>;
 }
 
 export interface AccessTokenVerifierOptions {
@@ -76,16 +78,25 @@ export class AccessTokenVerifier {
     } catch {
       throw new AppError('UNAUTHENTICATED', 'The access token is invalid or expired');
     }
-    const partner = typeof payload.partner === 'string' ? payload.partner : typeof payload.client_id === 'string' ? payload.client_id : undefined;
+    const partner =
+      typeof payload.partner === 'string'
+        ? payload.partner
+        : typeof payload.client_id === 'string'
+          ? payload.client_id
+          : undefined;
     if (!partner) throw new AppError('UNAUTHENTICATED', 'The access token names no partner');
     const known = await this.opts.partners.lookup(partner);
     if (!known || !known.active) throw new AppError('UNAUTHENTICATED', 'The partner is unknown or deactivated');
     const requested = typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [];
-    const tokenPurposes = typeof payload.purposes === 'string' ? payload.purposes.split(' ').filter(Boolean) : known.purposes;
+    const tokenPurposes =
+      typeof payload.purposes === 'string' ? payload.purposes.split(' ').filter(Boolean) : known.purposes;
     const allowedPurposes = tokenPurposes.filter((p: string) => known.purposes.includes(p));
     const purpose = purposeHeader?.trim() || allowedPurposes[0] || null;
     if (purpose && !allowedPurposes.includes(purpose)) {
-      throw new AppError('FORBIDDEN', `The purpose ${purpose} is not allowed for this token`, { purpose, allowed: allowedPurposes });
+      throw new AppError('FORBIDDEN', `The purpose ${purpose} is not allowed for this token`, {
+        purpose,
+        allowed: allowedPurposes,
+      });
     }
     return {
       subject: payload.sub!,

@@ -1,5 +1,10 @@
 /** Saved GraphiQL operations, one set per demo partner. Docs quote these too. */
-export const EXAMPLE_OPERATIONS: Array<{ partner: string; title: string; query: string; variables?: Record<string, unknown> }> = [
+export const EXAMPLE_OPERATIONS: Array<{
+  partner: string;
+  title: string;
+  query: string;
+  variables?: Record<string, unknown>;
+}> = [
   {
     partner: 'jobcenter-steinfurt',
     title: 'Persons with city, jobcenter and biography data',
@@ -87,8 +92,16 @@ export const EXAMPLE_OPERATIONS: Array<{ partner: string; title: string; query: 
 }`,
     variables: { district: 'Dorenkamp' },
   },
-  { partner: 'caritas-rheine', title: 'Courses for counselling', query: `query CourseOffer {\n  courses(first: 20) { totalCount edges { node { title kind targetLevel childcare location schedule } } }\n}` },
-  { partner: 'fbs-rheine', title: 'Who am I?', query: `query Viewer {\n  viewer { subject scopes partner { slug name kind jurisdiction } }\n}` },
+  {
+    partner: 'caritas-rheine',
+    title: 'Courses for counselling',
+    query: `query CourseOffer {\n  courses(first: 20) { totalCount edges { node { title kind targetLevel childcare location schedule } } }\n}`,
+  },
+  {
+    partner: 'fbs-rheine',
+    title: 'Who am I?',
+    query: `query Viewer {\n  viewer { subject scopes partner { slug name kind jurisdiction } }\n}`,
+  },
   {
     partner: 'rheine-dpo',
     title: 'Register of legal bases (DSGVO Art. 30)',
@@ -113,5 +126,9 @@ export const EXAMPLE_OPERATIONS: Array<{ partner: string; title: string; query: 
   webhookDeliveries(first: 10) { edges { node { id eventType status attemptCount nextAttemptAt attempts { at statusCode latencyMs error } } } }
 }`,
   },
-  { partner: 'arbeitsagentur-rheine', title: 'Partner directory', query: `query Partners {\n  partners { slug name kind legalDomains jurisdiction }\n}` },
+  {
+    partner: 'arbeitsagentur-rheine',
+    title: 'Partner directory',
+    query: `query Partners {\n  partners { slug name kind legalDomains jurisdiction }\n}`,
+  },
 ];

@@ -84,7 +84,17 @@ export function remoteExecutor(name: string, endpoint: string, identity: Identit
 function withTimeout(name: string, ms: number, result: Promise<ExecutionResult>): Promise<ExecutionResult> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<ExecutionResult>((resolve) => {
-    timer = setTimeout(() => resolve({ errors: [new GraphQLError(`Subgraph ${name} did not answer within ${ms} ms`, { extensions: { code: 'SUBGRAPH_TIMEOUT' } })] }), ms);
+    timer = setTimeout(
+      () =>
+        resolve({
+          errors: [
+            new GraphQLError(`Subgraph ${name} did not answer within ${ms} ms`, {
+              extensions: { code: 'SUBGRAPH_TIMEOUT' },
+            }),
+          ],
+        }),
+      ms,
+    );
   });
   return Promise.race([result, timeout]).finally(() => clearTimeout(timer));
 }

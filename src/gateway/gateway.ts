@@ -52,7 +52,9 @@ export interface GatewayOptions {
  * process unless LOTSE_SUBGRAPH_URLS names a URL for it. Same supergraph either way.
  */
 export function buildGatewaySchema(opts: GatewayOptions): { schema: GraphQLSchema; supergraph: string } {
-  const composed = composeSupergraph(Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, opts.subgraphs[n].sdl])) as Record<SubgraphName, string>);
+  const composed = composeSupergraph(
+    Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, opts.subgraphs[n].sdl])) as Record<SubgraphName, string>,
+  );
   const schema = getStitchedSchemaFromSupergraphSdl({
     supergraphSdl: composed.supergraph,
     onSubschemaConfig(cfg) {
@@ -131,15 +133,22 @@ function observabilityPlugin(metrics: Metrics): ApolloServerPlugin<GatewayContex
           const type = operation?.operation ?? 'unknown';
           const outcome = errors?.length ? 'error' : 'ok';
           metrics.operations.observe({ type, outcome }, seconds);
-          for (const e of errors ?? []) metrics.graphqlErrors.inc({ code: String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR') });
-          contextValue.log.info({ operationName: operationName ?? null, type, outcome, ms: Math.round(seconds * 1000) }, 'graphql operation');
+          for (const e of errors ?? [])
+            metrics.graphqlErrors.inc({ code: String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR') });
+          contextValue.log.info(
+            { operationName: operationName ?? null, type, outcome, ms: Math.round(seconds * 1000) },
+            'graphql operation',
+          );
         },
         async didEncounterErrors({ errors }) {
           for (const e of errors) {
             if (!e.extensions?.code || e.extensions.code === 'INTERNAL_SERVER_ERROR') {
               // Messages can echo input values: log the error class and SQLSTATE only.
               const original = e.originalError as (Error & { code?: string }) | undefined;
-              contextValue.log.error({ err: { name: original?.name ?? e.name, code: original?.code, path: e.path } }, 'graphql error');
+              contextValue.log.error(
+                { err: { name: original?.name ?? e.name, code: original?.code, path: e.path } },
+                'graphql error',
+              );
             }
           }
         },

@@ -274,7 +274,13 @@ function renderPage(config: GraphiqlPageConfig, nonce: string, assets: Map<strin
 `;
 }
 
-function send(res: ServerResponse, status: number, headers: Record<string, string>, body: Buffer | string, head: boolean): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  body: Buffer | string,
+  head: boolean,
+): void {
   const buf = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
   res.writeHead(status, { ...headers, 'Content-Length': String(buf.length), 'X-Content-Type-Options': 'nosniff' });
   res.end(head ? undefined : buf);
@@ -300,17 +306,25 @@ export function createGraphiqlHandler(
       // Ask per request: dev tokens expire.
       const token = opts.devToken ? await opts.devToken() : undefined;
       const examples = opts.exampleToken
-        ? await Promise.all(opts.examples.map(async (ex) => ({ ...ex, token: ex.token ?? (await opts.exampleToken!(ex.partner)) })))
+        ? await Promise.all(
+            opts.examples.map(async (ex) => ({ ...ex, token: ex.token ?? (await opts.exampleToken!(ex.partner)) })),
+          )
         : opts.examples;
       const nonce = randomBytes(16).toString('base64');
       const html = renderPage(buildPageConfig({ ...opts, examples }, token), nonce, assets);
-      send(res, 200, {
-        'Content-Type': 'text/html; charset=utf-8',
-        'Cache-Control': 'no-store', // per-request nonce and possibly a token
-        'Content-Security-Policy': contentSecurityPolicy(nonce),
-        'Referrer-Policy': 'no-referrer',
-        'X-Frame-Options': 'DENY',
-      }, html, head);
+      send(
+        res,
+        200,
+        {
+          'Content-Type': 'text/html; charset=utf-8',
+          'Cache-Control': 'no-store', // per-request nonce and possibly a token
+          'Content-Security-Policy': contentSecurityPolicy(nonce),
+          'Referrer-Policy': 'no-referrer',
+          'X-Frame-Options': 'DENY',
+        },
+        html,
+        head,
+      );
       return true;
     }
 

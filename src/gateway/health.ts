@@ -39,7 +39,10 @@ async function readiness(container: Container) {
   }
   try {
     const [, policy] = (await withTimeout(container.redis.config('GET', 'maxmemory-policy'))) as [string, string];
-    checks.redis = policy === 'noeviction' ? { ok: true } : { ok: false, detail: `maxmemory-policy is ${policy}, must be noeviction` };
+    checks.redis =
+      policy === 'noeviction'
+        ? { ok: true }
+        : { ok: false, detail: `maxmemory-policy is ${policy}, must be noeviction` };
   } catch {
     checks.redis = { ok: false, detail: 'unreachable' };
   }

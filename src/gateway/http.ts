@@ -38,20 +38,34 @@ export function createHttpHandler(opts: HttpOptions) {
     const incomingId = String(req.headers['x-request-id'] ?? '');
     const requestId = REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
     res.setHeader('x-request-id', requestId);
-    res.on('finish', () => opts.metrics.httpRequests.inc({ route: url.pathname === '/graphql' ? '/graphql' : 'other', status: String(res.statusCode) }));
+    res.on('finish', () =>
+      opts.metrics.httpRequests.inc({
+        route: url.pathname === '/graphql' ? '/graphql' : 'other',
+        status: String(res.statusCode),
+      }),
+    );
     try {
       for (const route of opts.routes) if (await route(req, res)) return;
       if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'not found' });
       await graphql(req, res, url, requestId, opts);
     } catch (err) {
       opts.log.error({ requestId, err: { name: (err as Error).name } }, 'request failed');
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      if (!res.headersSent)
+        sendJson(res, 500, {
+          errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+        });
       else res.end();
     }
   };
 }
 
-async function graphql(req: http.IncomingMessage, res: http.ServerResponse, url: URL, requestId: string, opts: HttpOptions) {
+async function graphql(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  url: URL,
+  requestId: string,
+  opts: HttpOptions,
+) {
   if (req.method !== 'POST' && req.method !== 'GET') {
     res.setHeader('allow', 'GET, POST');
     return sendJson(res, 405, { errors: [{ message: 'Use GET or POST', extensions: { code: 'BAD_REQUEST' } }] });
@@ -59,35 +73,59 @@ async function graphql(req: http.IncomingMessage, res: http.ServerResponse, url:
   let body: unknown;
   if (req.method === 'POST') {
     const raw = await readBody(req, MAX_BODY_BYTES);
-    if (raw === undefined) return sendJson(res, 413, { errors: [{ message: `Request body larger than ${MAX_BODY_BYTES} bytes`, extensions: { code: 'BAD_REQUEST' } }] });
+    if (raw === undefined)
+      return sendJson(res, 413, {
+        errors: [{ message: `Request body larger than ${MAX_BODY_BYTES} bytes`, extensions: { code: 'BAD_REQUEST' } }],
+      });
     const type = String(req.headers['content-type'] ?? '');
     if (type.includes('json')) {
       try {
         body = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
       } catch {
-        return sendJson(res, 400, { errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+        return sendJson(res, 400, {
+          errors: [{ message: 'Request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }],
+        });
       }
     } else {
       body = raw.toString('utf8');
     }
   }
   const headers = new HeaderMap();
-  for (const [key, value] of Object.entries(req.headers)) if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+  for (const [key, value] of Object.entries(req.headers))
+    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
   // GraphQL-over-HTTP `documentId` as Apollo's persisted-query extension (trusted documents).
   const persisted = documentIdAsPersistedQuery(body, url.search);
-  const httpGraphQLRequest: HTTPGraphQLRequest = { method: req.method, headers, search: persisted.search, body: persisted.body };
+  const httpGraphQLRequest: HTTPGraphQLRequest = {
+    method: req.method,
+    headers,
+    search: persisted.search,
+    body: persisted.body,
+  };
 
   // The token is verified once per request: in Apollo's context, or earlier for an Idempotency-Key.
   let verified: Promise<Actor> | undefined;
   const verify = () => {
     const purpose = req.headers[PURPOSE_HEADER];
-    return (verified ??= opts.verifier.verify(req.headers.authorization, requestId, Array.isArray(purpose) ? purpose[0] : purpose));
+    return (verified ??= opts.verifier.verify(
+      req.headers.authorization,
+      requestId,
+      Array.isArray(purpose) ? purpose[0] : purpose,
+    ));
   };
   let idempotent: IdempotencyDecision = { kind: 'run' };
   if (opts.idempotency && req.method === 'POST' && req.headers[IDEMPOTENCY_KEY_HEADER] !== undefined) {
     // An unauthenticated request runs as usual: Apollo's context answers it with the same error as without the header.
-    const partner = () => verify().then((a) => a.partner, () => undefined);
-    idempotent = await opts.idempotency.begin({ key: req.headers[IDEMPOTENCY_KEY_HEADER], body: persisted.body, partner, log: opts.log.child({ requestId }) });
+    const partner = () =>
+      verify().then(
+        (a) => a.partner,
+        () => undefined,
+      );
+    idempotent = await opts.idempotency.begin({
+      key: req.headers[IDEMPOTENCY_KEY_HEADER],
+      body: persisted.body,
+      partner,
+      log: opts.log.child({ requestId }),
+    });
     if (idempotent.kind === 'respond') {
       for (const [key, value] of Object.entries(idempotent.response.headers)) res.setHeader(key, value);
       res.statusCode = idempotent.response.status;

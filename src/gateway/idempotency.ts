@@ -75,20 +75,40 @@ export class IdempotencyGate {
     const request = await this.mutation(req.body, partner);
     if (!request) return { kind: 'run' };
     const key = Array.isArray(req.key) ? req.key.join(', ') : req.key;
-    if (!KEY.test(key)) return { kind: 'respond', response: errorResult(400, 'Idempotency-Key must be 1 to 255 printable ASCII characters', 'BAD_REQUEST') };
+    if (!KEY.test(key))
+      return {
+        kind: 'respond',
+        response: errorResult(400, 'Idempotency-Key must be 1 to 255 printable ASCII characters', 'BAD_REQUEST'),
+      };
 
     const log = req.log.child({ partner, idempotency: true });
     const claim: ClaimResult = await this.opts.store.claim(partner, key, requestHash(request));
     switch (claim.kind) {
       case 'reused':
         log.info({ outcome: 'key_reused' }, 'idempotency key used with a different request');
-        return { kind: 'respond', response: errorResult(422, 'This Idempotency-Key was used with a different request; use a new key for a new request', KEY_REUSED) };
+        return {
+          kind: 'respond',
+          response: errorResult(
+            422,
+            'This Idempotency-Key was used with a different request; use a new key for a new request',
+            KEY_REUSED,
+          ),
+        };
       case 'in_progress':
         log.info({ outcome: 'in_progress' }, 'idempotent request still in progress');
-        return { kind: 'respond', response: { ...errorResult(409, 'A request with this Idempotency-Key is in progress; retry shortly', IN_PROGRESS), headers: { ...JSON_HEADERS, 'retry-after': '1' } } };
+        return {
+          kind: 'respond',
+          response: {
+            ...errorResult(409, 'A request with this Idempotency-Key is in progress; retry shortly', IN_PROGRESS),
+            headers: { ...JSON_HEADERS, 'retry-after': '1' },
+          },
+        };
       case 'completed':
         log.info({ outcome: 'replayed', status: claim.response.status }, 'idempotent response replayed');
-        return { kind: 'respond', response: { ...claim.response, headers: { ...claim.response.headers, [REPLAYED_HEADER]: 'true' } } };
+        return {
+          kind: 'respond',
+          response: { ...claim.response, headers: { ...claim.response.headers, [REPLAYED_HEADER]: 'true' } },
+        };
       case 'claimed': {
         const { store } = this.opts;
         // Never throws: a key that cannot be released is taken over after the stale-claim interval.
@@ -97,7 +117,10 @@ export class IdempotencyGate {
             await store.release(partner, key, claim.claimedAt);
             log.info({ outcome: 'released' }, 'idempotency key released');
           } catch (err) {
-            log.error({ err: { name: (err as Error).name, code: (err as { code?: string }).code } }, 'idempotency key not released');
+            log.error(
+              { err: { name: (err as Error).name, code: (err as { code?: string }).code } },
+              'idempotency key not released',
+            );
           }
         };
         return {
@@ -107,11 +130,18 @@ export class IdempotencyGate {
             // The client gets its response either way; a failure here leaves the claim to be taken over.
             try {
               if (!shouldStore(result)) return await release();
-              const stored: StoredResponse = { status: result.status, headers: pick(result.headers, STORED_HEADERS), body: result.body };
+              const stored: StoredResponse = {
+                status: result.status,
+                headers: pick(result.headers, STORED_HEADERS),
+                body: result.body,
+              };
               const ok = await store.complete(partner, key, claim.claimedAt, stored);
               log.info({ outcome: ok ? 'stored' : 'claim_lost', status: result.status }, 'idempotent response stored');
             } catch (err) {
-              log.error({ err: { name: (err as Error).name, code: (err as { code?: string }).code } }, 'idempotent response not stored');
+              log.error(
+                { err: { name: (err as Error).name, code: (err as { code?: string }).code } },
+                'idempotent response not stored',
+              );
             }
           },
         };
@@ -122,19 +152,31 @@ export class IdempotencyGate {
   /** The request's query, variables and operation name if it is one mutation operation; else undefined. */
   private async mutation(body: unknown, partner: string): Promise<CanonicalRequest | undefined> {
     if (!body || typeof body !== 'object' || Array.isArray(body)) return undefined;
-    const b = body as { query?: unknown; variables?: unknown; operationName?: unknown; extensions?: { persistedQuery?: { sha256Hash?: unknown } } };
+    const b = body as {
+      query?: unknown;
+      variables?: unknown;
+      operationName?: unknown;
+      extensions?: { persistedQuery?: { sha256Hash?: unknown } };
+    };
     let query = typeof b.query === 'string' ? b.query : undefined;
     const hash = b.extensions?.persistedQuery?.sha256Hash;
-    if (query === undefined && typeof hash === 'string' && HASH.test(hash)) query = await this.opts.documents?.find(partner, hash);
+    if (query === undefined && typeof hash === 'string' && HASH.test(hash))
+      query = await this.opts.documents?.find(partner, hash);
     if (!query) return undefined;
     let operations: OperationDefinitionNode[];
     try {
-      operations = parse(query, { noLocation: true, maxTokens: ARMOR_LIMITS.maxTokens }).definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+      operations = parse(query, { noLocation: true, maxTokens: ARMOR_LIMITS.maxTokens }).definitions.filter(
+        (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+      );
     } catch {
       return undefined; // Apollo reports the syntax error.
     }
     const operationName = typeof b.operationName === 'string' ? b.operationName : null;
-    const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
+    const operation = operationName
+      ? operations.find((o) => o.name?.value === operationName)
+      : operations.length === 1
+        ? operations[0]
+        : undefined;
     if (operation?.operation !== 'mutation') return undefined;
     // Absent and null variables are the same request.
     return { query, variables: b.variables ?? {}, operationName };
@@ -149,7 +191,12 @@ interface CanonicalRequest {
 
 /** sha256 (hex) of the canonical JSON of { query, variables, operationName }. */
 export function requestHash(request: CanonicalRequest): string {
-  return createHash('sha256').update(canonicalJson({ query: request.query, variables: request.variables, operationName: request.operationName }), 'utf8').digest('hex');
+  return createHash('sha256')
+    .update(
+      canonicalJson({ query: request.query, variables: request.variables, operationName: request.operationName }),
+      'utf8',
+    )
+    .digest('hex');
 }
 
 /** JSON with object keys sorted at every level: the same request always gives the same text. */
@@ -177,7 +224,9 @@ export function shouldStore(result: HttpResult): boolean {
   } catch {
     return true; // Not ours to judge: it executed.
   }
-  const internal = (parsed.errors ?? []).some((e) => (e.extensions?.code ?? 'INTERNAL_SERVER_ERROR') === 'INTERNAL_SERVER_ERROR');
+  const internal = (parsed.errors ?? []).some(
+    (e) => (e.extensions?.code ?? 'INTERNAL_SERVER_ERROR') === 'INTERNAL_SERVER_ERROR',
+  );
   if (!internal) return true;
   return Object.values(parsed.data ?? {}).some((v) => v !== null && v !== undefined);
 }
@@ -185,7 +234,11 @@ export function shouldStore(result: HttpResult): boolean {
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
 
 function errorResult(status: number, message: string, code: string): HttpResult {
-  return { status, headers: { ...JSON_HEADERS }, body: JSON.stringify({ errors: [{ message, extensions: { code } }] }) };
+  return {
+    status,
+    headers: { ...JSON_HEADERS },
+    body: JSON.stringify({ errors: [{ message, extensions: { code } }] }),
+  };
 }
 
 function pick(headers: Record<string, string>, names: string[]): Record<string, string> {

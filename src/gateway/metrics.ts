@@ -6,7 +6,12 @@ export function createMetrics() {
   collectDefaultMetrics({ register: registry, prefix: 'lotse_' });
   return {
     registry,
-    httpRequests: new Counter({ name: 'lotse_http_requests_total', help: 'HTTP requests', labelNames: ['route', 'status'], registers: [registry] }),
+    httpRequests: new Counter({
+      name: 'lotse_http_requests_total',
+      help: 'HTTP requests',
+      labelNames: ['route', 'status'],
+      registers: [registry],
+    }),
     operations: new Histogram({
       name: 'lotse_graphql_operation_seconds',
       help: 'GraphQL operation duration',
@@ -14,7 +19,12 @@ export function createMetrics() {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     }),
-    graphqlErrors: new Counter({ name: 'lotse_graphql_errors_total', help: 'GraphQL errors by code', labelNames: ['code'], registers: [registry] }),
+    graphqlErrors: new Counter({
+      name: 'lotse_graphql_errors_total',
+      help: 'GraphQL errors by code',
+      labelNames: ['code'],
+      registers: [registry],
+    }),
   };
 }
 

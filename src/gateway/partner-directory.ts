@@ -14,7 +14,9 @@ export class CachedPartnerDirectory implements PartnerDirectory {
     const hit = this.cache.get(slug);
     if (hit && Date.now() - hit.at < this.ttlMs) return hit.value;
     const row = await this.partners.findBySlug(slug);
-    const value = row ? { active: row.active, jurisdiction: row.jurisdiction, scopes: row.scopes, purposes: row.purposes } : undefined;
+    const value = row
+      ? { active: row.active, jurisdiction: row.jurisdiction, scopes: row.scopes, purposes: row.purposes }
+      : undefined;
     this.cache.set(slug, { at: Date.now(), value });
     return value;
   }

@@ -81,7 +81,16 @@ export class RateLimiter {
     if (this.opts.redis.status !== 'ready') return this.failOpen(log, `redis ${this.opts.redis.status}`);
     try {
       verdict = (await withTimeout(
-        this.opts.redis.eval(CHECK_AND_COUNT, 2, `${base}:ops:${window}`, `${base}:cost:${window}`, this.opts.operationsPerMinute, this.opts.costPerMinute, cost, 2 * WINDOW_MS),
+        this.opts.redis.eval(
+          CHECK_AND_COUNT,
+          2,
+          `${base}:ops:${window}`,
+          `${base}:cost:${window}`,
+          this.opts.operationsPerMinute,
+          this.opts.costPerMinute,
+          cost,
+          2 * WINDOW_MS,
+        ),
         this.timeoutMs,
       )) as [number, number];
     } catch (err) {
@@ -133,12 +142,18 @@ export const MAX_PAGE_SIZE = 100;
  *
  * For operations with literal page sizes and without fragments the estimate equals armor's cost.
  */
-export function estimateCost(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined): number {
+export function estimateCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown> | undefined,
+): number {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
   const fragmentCosts = new Map<string, number>();
   const variableDefaults = new Map<string, ValueNode>();
-  for (const v of operation.variableDefinitions ?? []) if (v.defaultValue) variableDefaults.set(v.variable.name.value, v.defaultValue);
+  for (const v of operation.variableDefinitions ?? [])
+    if (v.defaultValue) variableDefaults.set(v.variable.name.value, v.defaultValue);
 
   const intOf = (value: ValueNode): number | undefined => {
     if (value.kind === Kind.INT) return parseInt(value.value, 10);
@@ -176,7 +191,9 @@ export function estimateCost(schema: GraphQLSchema, document: DocumentNode, oper
           const fragment = fragments.get(name);
           fragmentCosts.set(name, 0); // validated documents have no cycles; this only guards against one
           const type = fragment ? schema.getType(fragment.typeCondition.name.value) : undefined;
-          fragmentCost = fragment ? 2 + selectionCost(fragment.selectionSet, isCompositeType(type) ? type : undefined) : 0;
+          fragmentCost = fragment
+            ? 2 + selectionCost(fragment.selectionSet, isCompositeType(type) ? type : undefined)
+            : 0;
           fragmentCosts.set(name, fragmentCost);
         }
         cost += 1 + fragmentCost;
@@ -202,7 +219,11 @@ export function estimateCost(schema: GraphQLSchema, document: DocumentNode, oper
   return Math.ceil(total);
 }
 
-function fieldDef(schema: GraphQLSchema, parent: GraphQLCompositeType | undefined, name: string): GraphQLField<unknown, unknown> | undefined {
+function fieldDef(
+  schema: GraphQLSchema,
+  parent: GraphQLCompositeType | undefined,
+  name: string,
+): GraphQLField<unknown, unknown> | undefined {
   if (name === SchemaMetaFieldDef.name && parent === schema.getQueryType()) return SchemaMetaFieldDef;
   if (name === TypeMetaFieldDef.name && parent === schema.getQueryType()) return TypeMetaFieldDef;
   if (name === TypeNameMetaFieldDef.name) return TypeNameMetaFieldDef;

@@ -42,7 +42,8 @@ interface Extra {
 }
 
 /** Close reasons are limited to 123 bytes by the WebSocket protocol. */
-const reason = (text: string) => (Buffer.byteLength(text) <= 123 ? text : Buffer.from(text).subarray(0, 120).toString('utf8') + '…');
+const reason = (text: string) =>
+  Buffer.byteLength(text) <= 123 ? text : Buffer.from(text).subarray(0, 120).toString('utf8') + '…';
 /** Keep-alive: a ping this often; a connection that does not answer the next one is dropped. */
 const KEEP_ALIVE_MS = 12_000;
 /** Codes of our own that pass formatError's masking on this path. */
@@ -59,14 +60,28 @@ export function attachSubscriptionServer(opts: SubscriptionServerOptions): { clo
   const { config, log, verifier } = opts;
   const limits = config.subscriptions;
   const perPartner = new Map<string, number>();
-  const connections = new Gauge({ name: 'lotse_subscription_connections', help: 'Open WebSocket connections', registers: [opts.metrics.registry] });
-  const refused = new Counter({ name: 'lotse_subscription_refusals_total', help: 'Refused WebSocket connections by close code', labelNames: ['code'], registers: [opts.metrics.registry] });
+  const connections = new Gauge({
+    name: 'lotse_subscription_connections',
+    help: 'Open WebSocket connections',
+    registers: [opts.metrics.registry],
+  });
+  const refused = new Counter({
+    name: 'lotse_subscription_refusals_total',
+    help: 'Refused WebSocket connections by close code',
+    labelNames: ['code'],
+    registers: [opts.metrics.registry],
+  });
 
   const closeFor = (state: ConnectionState, err: unknown) => {
     const forbidden = err instanceof AppError && err.code === 'FORBIDDEN';
     const code = forbidden ? CloseCode.Forbidden : CloseCode.Unauthorized;
     refused.inc({ code: String(code) });
-    state.socket.close(code, reason(`${forbidden ? 'Forbidden' : 'Unauthorized'}: ${err instanceof AppError ? err.message : 'authentication failed'}`));
+    state.socket.close(
+      code,
+      reason(
+        `${forbidden ? 'Forbidden' : 'Unauthorized'}: ${err instanceof AppError ? err.message : 'authentication failed'}`,
+      ),
+    );
   };
 
   const format = (errors: readonly GraphQLError[]) => formatErrors(errors, OWN_CODES);
@@ -76,7 +91,12 @@ export function attachSubscriptionServer(opts: SubscriptionServerOptions): { clo
     async onConnect(ctx) {
       const { state } = ctx.extra;
       const params = ctx.connectionParams ?? {};
-      const authorization = typeof params.authorization === 'string' ? params.authorization : typeof params.Authorization === 'string' ? params.Authorization : undefined;
+      const authorization =
+        typeof params.authorization === 'string'
+          ? params.authorization
+          : typeof params.Authorization === 'string'
+            ? params.Authorization
+            : undefined;
       const rawPurpose = params[PURPOSE_HEADER] ?? params['Lotse-Purpose'];
       const purpose = typeof rawPurpose === 'string' ? rawPurpose : undefined;
       let actor: Actor;
@@ -91,7 +111,10 @@ export function attachSubscriptionServer(opts: SubscriptionServerOptions): { clo
       const open = perPartner.get(actor.partner) ?? 0;
       if (open >= limits.maxConnectionsPerPartner) {
         refused.inc({ code: '1008' });
-        state.socket.close(1008, reason(`Too many connections for this partner (at most ${limits.maxConnectionsPerPartner})`));
+        state.socket.close(
+          1008,
+          reason(`Too many connections for this partner (at most ${limits.maxConnectionsPerPartner})`),
+        );
         return false;
       }
       perPartner.set(actor.partner, open + 1);
@@ -100,15 +123,26 @@ export function attachSubscriptionServer(opts: SubscriptionServerOptions): { clo
       state.connection = liveConnection(state, actor);
       // The verified token's expiry ends the connection (checked again with every event).
       const exp = decodeJwt(authorization!.slice('Bearer '.length)).exp;
-      if (exp) state.expiry = setTimeout(() => state.socket.close(CloseCode.Unauthorized, 'Unauthorized: the access token expired'), Math.min(Math.max(exp * 1000 - Date.now(), 0), 2 ** 31 - 1));
-      log.info({ connection: state.id, partner: actor.partner, purpose: actor.purpose }, 'subscription connection opened');
+      if (exp)
+        state.expiry = setTimeout(
+          () => state.socket.close(CloseCode.Unauthorized, 'Unauthorized: the access token expired'),
+          Math.min(Math.max(exp * 1000 - Date.now(), 0), 2 ** 31 - 1),
+        );
+      log.info(
+        { connection: state.id, partner: actor.partner, purpose: actor.purpose },
+        'subscription connection opened',
+      );
       return true;
     },
     async onSubscribe(ctx, message) {
       const { state } = ctx.extra;
       // The one being subscribed is already reserved in ctx.subscriptions.
       if (Object.keys(ctx.subscriptions).length > limits.maxPerConnection) {
-        return [new GraphQLError(`At most ${limits.maxPerConnection} subscriptions per connection`, { extensions: { code: 'BAD_REQUEST' } })];
+        return [
+          new GraphQLError(`At most ${limits.maxPerConnection} subscriptions per connection`, {
+            extensions: { code: 'BAD_REQUEST' },
+          }),
+        ];
       }
       const { query, extensions, operationName, variables } = message.payload;
       const caller = { partner: state.partner!, log: log.child({ connection: state.id, partner: state.partner }) };
@@ -117,7 +151,10 @@ export function attachSubscriptionServer(opts: SubscriptionServerOptions): { clo
       // Sent in graphql-ws's error message, formatted by onError.
       if (!verdict.admitted) return verdict.errors;
       const { document, operation } = verdict;
-      const contextValue: LiveOperationContext = { connection: state.connection!, operationName: operation.name?.value ?? null };
+      const contextValue: LiveOperationContext = {
+        connection: state.connection!,
+        operationName: operation.name?.value ?? null,
+      };
       const variableValues = variables ?? undefined;
       return { schema: opts.admission.schema, document, operationName, variableValues, contextValue };
     },
@@ -126,7 +163,15 @@ export function attachSubscriptionServer(opts: SubscriptionServerOptions): { clo
       return undefined;
     },
     onError(_ctx, _message, errors) {
-      return format(errors).map((f, i) => new GraphQLError(f.message, { nodes: errors[i].nodes, source: errors[i].source, positions: errors[i].positions, extensions: f.extensions }));
+      return format(errors).map(
+        (f, i) =>
+          new GraphQLError(f.message, {
+            nodes: errors[i].nodes,
+            source: errors[i].source,
+            positions: errors[i].positions,
+            extensions: f.extensions,
+          }),
+      );
     },
     onClose(ctx, code) {
       const { state } = ctx.extra;
@@ -154,7 +199,12 @@ export function attachSubscriptionServer(opts: SubscriptionServerOptions): { clo
           closeFor(state, err);
           return null;
         }
-        return { actor, requestId, operationName, log: log.child({ requestId, connection: state.id, partner: first.partner, purpose: actor.purpose }) };
+        return {
+          actor,
+          requestId,
+          operationName,
+          log: log.child({ requestId, connection: state.id, partner: first.partner, purpose: actor.purpose }),
+        };
       },
     };
   }
@@ -162,14 +212,20 @@ export function attachSubscriptionServer(opts: SubscriptionServerOptions): { clo
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: MAX_BODY_BYTES,
-    handleProtocols: (protocols) => (protocols.has(GRAPHQL_TRANSPORT_WS_PROTOCOL) ? GRAPHQL_TRANSPORT_WS_PROTOCOL : false),
+    handleProtocols: (protocols) =>
+      protocols.has(GRAPHQL_TRANSPORT_WS_PROTOCOL) ? GRAPHQL_TRANSPORT_WS_PROTOCOL : false,
   });
   wss.on('connection', (socket) => {
     const state: ConnectionState = { id: randomUUID(), socket };
     const closed = gql.opened(
       {
         protocol: socket.protocol,
-        send: (data) => new Promise<void>((resolve, reject) => (socket.readyState === WebSocket.OPEN ? socket.send(data, (err) => (err ? reject(err) : resolve())) : resolve())),
+        send: (data) =>
+          new Promise<void>((resolve, reject) =>
+            socket.readyState === WebSocket.OPEN
+              ? socket.send(data, (err) => (err ? reject(err) : resolve()))
+              : resolve(),
+          ),
         close: (code, why) => socket.close(code, why),
         onMessage: (cb) =>
           socket.on('message', async (data) => {

@@ -1,6 +1,16 @@
 import { delegateToSchema } from '@graphql-tools/delegate';
 import { getStitchedSchemaFromSupergraphSdl } from '@graphql-tools/federation';
-import { concatAST, DocumentNode, execute, GraphQLError, GraphQLFieldResolver, GraphQLSchema, OperationTypeNode, parse, printType } from 'graphql';
+import {
+  concatAST,
+  DocumentNode,
+  execute,
+  GraphQLError,
+  GraphQLFieldResolver,
+  GraphQLSchema,
+  OperationTypeNode,
+  parse,
+  printType,
+} from 'graphql';
 import { LiveEvent, LiveListener, mayConcern } from '../events/live-events';
 import { isReferralEvent } from '../events/public-events';
 import { DataCategory } from '../policy/policy.vocabulary';
@@ -16,70 +26,70 @@ import { LiveStream } from './subscriptions-stream';
  * through the gateway schema like a query: same field-level authorization, same audit entries.
  */
 export const SUBSCRIPTION_TYPE_DEFS = /* GraphQL */ `
-"""
-Live changes, over WebSocket only (subprotocol graphql-transport-ws at /graphql)
-"""
-type Subscription {
   """
-  Changes of referrals and transfers you may see (as referral(id) shows them to you)
+  Live changes, over WebSocket only (subprotocol graphql-transport-ws at /graphql)
   """
-  referralUpdated(filter: ReferralUpdatedFilter): ReferralUpdate!
-  """
-  Status changes of one person (residence status, benefit status, move), if you may see that category of the person's data for your purpose
-  """
-  personStatusChanged(personId: ID!): PersonStatusChange!
-}
+  type Subscription {
+    """
+    Changes of referrals and transfers you may see (as referral(id) shows them to you)
+    """
+    referralUpdated(filter: ReferralUpdatedFilter): ReferralUpdate!
+    """
+    Status changes of one person (residence status, benefit status, move), if you may see that category of the person's data for your purpose
+    """
+    personStatusChanged(personId: ID!): PersonStatusChange!
+  }
 
-input ReferralUpdatedFilter {
-  """
-  Only this referral
-  """
-  referralId: ID
-  """
-  Only referrals of this person
-  """
-  personId: ID
-  """
-  inbox: you receive; outbox: you sent; all (default)
-  """
-  role: ReferralBox
-}
+  input ReferralUpdatedFilter {
+    """
+    Only this referral
+    """
+    referralId: ID
+    """
+    Only referrals of this person
+    """
+    personId: ID
+    """
+    inbox: you receive; outbox: you sent; all (default)
+    """
+    role: ReferralBox
+  }
 
-type ReferralUpdate {
-  """
-  Id of the event (webhooks and the inbox name the same event by it)
-  """
-  eventId: ID!
-  """
-  From the public event catalogue, e.g. referral.accepted, transfer.requested, referral.escalated
-  """
-  type: String!
-  occurredAt: DateTime!
-  """
-  The referral as it is when the event is delivered, read with your rights
-  """
-  referral: Referral!
-}
+  type ReferralUpdate {
+    """
+    Id of the event (webhooks and the inbox name the same event by it)
+    """
+    eventId: ID!
+    """
+    From the public event catalogue, e.g. referral.accepted, transfer.requested, referral.escalated
+    """
+    type: String!
+    occurredAt: DateTime!
+    """
+    The referral as it is when the event is delivered, read with your rights
+    """
+    referral: Referral!
+  }
 
-type PersonStatusChange {
-  """
-  Id of the event (webhooks and the inbox name the same event by it)
-  """
-  eventId: ID!
-  """
-  person.status_changed
-  """
-  type: String!
-  """
-  The data category that changed: residence, benefits or contact
-  """
-  category: String!
-  occurredAt: DateTime!
-  """
-  The person as they are when the event is delivered, read with your rights
-  """
-  person: Person!
-}
+  type PersonStatusChange {
+    """
+    Id of the event (webhooks and the inbox name the same event by it)
+    """
+    eventId: ID!
+    """
+    person.status_changed
+    """
+    type: String!
+    """
+    The data category that changed: residence, benefits or contact
+    """
+    category: String!
+    occurredAt: DateTime!
+    """
+    The person as they are when the event is delivered, read with your rights
+    """
+    person: Person!
+  }
 `;
 
 const OWN_TYPES = ['Subscription', 'ReferralUpdatedFilter', 'ReferralUpdate', 'PersonStatusChange'];
@@ -127,7 +137,9 @@ const REFERRAL_CHECK = parse('query LiveReferralCheck($id: ID!) { referral(id: $
 const PERSON_CHECK = parse('query LivePersonCheck($id: ID!) { person(id: $id) { id } }');
 
 const overflowError = () =>
-  new GraphQLError('This subscription fell too far behind and was ended; subscribe again and catch up with a query', { extensions: { code: 'SUBSCRIPTION_OVERFLOW' } });
+  new GraphQLError('This subscription fell too far behind and was ended; subscribe again and catch up with a query', {
+    extensions: { code: 'SUBSCRIPTION_OVERFLOW' },
+  });
 
 /**
  * Adds the Subscription type and its resolvers to the stitching of the supergraph, so the one
@@ -145,7 +157,12 @@ function subscriptionResolvers(deps: SubscriptionDeps) {
   };
 
   /** Runs one subscriber's check for one event; a failing check drops the event. */
-  const stream = (field: string, ctx: LiveOperationContext, accept: (e: LiveEvent) => boolean, check: (e: LiveEvent, c: GatewayContext) => Promise<boolean>) =>
+  const stream = (
+    field: string,
+    ctx: LiveOperationContext,
+    accept: (e: LiveEvent) => boolean,
+    check: (e: LiveEvent, c: GatewayContext) => Promise<boolean>,
+  ) =>
     new LiveStream<Delivery | GraphQLError>({
       listen: deps.listen,
       accept,
@@ -162,7 +179,15 @@ function subscriptionResolvers(deps: SubscriptionDeps) {
         }
         deps.onOutcome?.(field, ok ? 'delivered' : 'dropped');
         if (!ok) return null;
-        return { eventId: event.eventId, type: event.publicType, category: event.category, occurredAt: new Date(event.occurredAt), referralId: event.referralId, personId: event.personId, context };
+        return {
+          eventId: event.eventId,
+          type: event.publicType,
+          category: event.category,
+          occurredAt: new Date(event.occurredAt),
+          referralId: event.referralId,
+          personId: event.personId,
+          context,
+        };
       },
     });
   const passThrough = (payload: Delivery | GraphQLError) => {
@@ -171,13 +196,23 @@ function subscriptionResolvers(deps: SubscriptionDeps) {
   };
 
   /** A subscription to what the subscriber cannot see now fails at once, as the query would answer null. */
-  const mustSee = async (ctx: LiveOperationContext, schema: GraphQLSchema, field: 'referral' | 'person', id: string) => {
+  const mustSee = async (
+    ctx: LiveOperationContext,
+    schema: GraphQLSchema,
+    field: 'referral' | 'person',
+    id: string,
+  ) => {
     const context = await ctx.connection.eventContext(ctx.operationName);
     if (!context) throw new AppError('UNAUTHENTICATED', 'The connection is no longer authorized');
-    if (!(await query(schema, field === 'referral' ? REFERRAL_CHECK : PERSON_CHECK, id, context))?.[field]) throw notFound(field === 'referral' ? 'Referral' : 'Person', id);
+    if (!(await query(schema, field === 'referral' ? REFERRAL_CHECK : PERSON_CHECK, id, context))?.[field])
+      throw notFound(field === 'referral' ? 'Referral' : 'Person', id);
   };
 
-  const referralUpdated: GraphQLFieldResolver<unknown, LiveOperationContext, { filter?: ReferralFilter | null }> = async (_root, args, ctx, info) => {
+  const referralUpdated: GraphQLFieldResolver<
+    unknown,
+    LiveOperationContext,
+    { filter?: ReferralFilter | null }
+  > = async (_root, args, ctx, info) => {
     const filter = args.filter ?? {};
     const referralId = filter.referralId?.toLowerCase();
     const personId = filter.personId?.toLowerCase();
@@ -186,12 +221,17 @@ function subscriptionResolvers(deps: SubscriptionDeps) {
     return stream(
       'referralUpdated',
       ctx,
-      (e) => !!e.referralId && isReferralEvent(e.publicType) && (!referralId || e.referralId === referralId) && (!personId || e.personId === personId),
+      (e) =>
+        !!e.referralId &&
+        isReferralEvent(e.publicType) &&
+        (!referralId || e.referralId === referralId) &&
+        (!personId || e.personId === personId),
       async (e, context) => {
         // Only its sender and receiver can see a referral: nobody else costs a query.
         if (!mayConcern(e, context.actor.partner)) return false;
         // Visible exactly when referral(id) answers it for this subscriber.
-        const referral = (await query(info.schema, REFERRAL_CHECK, e.referralId!, context))?.referral as { sender: string; receiver: string } | null | undefined;
+        const referral = (await query(info.schema, REFERRAL_CHECK, e.referralId!, context))?.referral as
+          { sender: string; receiver: string } | null | undefined;
         if (!referral) return false;
         if (filter.role === 'inbox') return referral.receiver === context.actor.partner;
         if (filter.role === 'outbox') return referral.sender === context.actor.partner;
@@ -200,7 +240,12 @@ function subscriptionResolvers(deps: SubscriptionDeps) {
     );
   };
 
-  const personStatusChanged: GraphQLFieldResolver<unknown, LiveOperationContext, { personId: string }> = async (_root, args, ctx, info) => {
+  const personStatusChanged: GraphQLFieldResolver<unknown, LiveOperationContext, { personId: string }> = async (
+    _root,
+    args,
+    ctx,
+    info,
+  ) => {
     const personId = args.personId.toLowerCase();
     await mustSee(ctx, info.schema, 'person', personId);
     return stream(
@@ -216,9 +261,18 @@ function subscriptionResolvers(deps: SubscriptionDeps) {
   };
 
   // The payload's entity, with whatever the subscriber selected, read through the gateway schema like a query.
-  const delegate = (fieldName: 'referral' | 'person', id: (d: Delivery) => string | null): GraphQLFieldResolver<Delivery, unknown> =>
+  const delegate =
+    (fieldName: 'referral' | 'person', id: (d: Delivery) => string | null): GraphQLFieldResolver<Delivery, unknown> =>
     (payload, _args, _ctx, info) =>
-      delegateToSchema({ schema: info.schema, operation: 'query' as OperationTypeNode, fieldName, args: { id: id(payload) }, context: payload.context, info, skipTypeMerging: true });
+      delegateToSchema({
+        schema: info.schema,
+        operation: 'query' as OperationTypeNode,
+        fieldName,
+        args: { id: id(payload) },
+        context: payload.context,
+        info,
+        skipTypeMerging: true,
+      });
 
   return {
     Subscription: {
@@ -239,7 +293,10 @@ interface ReferralFilter {
 /** The schema the gateway serves, built from the supergraph without events: for checking documents and printing. */
 export function schemaWithSubscriptions(supergraphSdl: string): GraphQLSchema {
   const noEvents: SubscriptionDeps = { listen: () => () => undefined, allowed: async () => false, maxBacklog: 1 };
-  return getStitchedSchemaFromSupergraphSdl({ supergraphSdl, onStitchingOptions: (o) => withSubscriptions(o, noEvents) });
+  return getStitchedSchemaFromSupergraphSdl({
+    supergraphSdl,
+    onStitchingOptions: (o) => withSubscriptions(o, noEvents),
+  });
 }
 
 /**
@@ -250,4 +307,3 @@ export function subscriptionSdl(supergraphSdl: string): string {
   const schema = schemaWithSubscriptions(supergraphSdl);
   return OWN_TYPES.map((name) => printType(schema.getType(name)!)).join('\n\n') + '\n';
 }
-

@@ -1,5 +1,14 @@
 import { createHash } from 'node:crypto';
-import { DocumentNode, GraphQLSchema, Kind, NoSchemaIntrospectionCustomRule, OperationDefinitionNode, parse, specifiedRules, validate } from 'graphql';
+import {
+  DocumentNode,
+  GraphQLSchema,
+  Kind,
+  NoSchemaIntrospectionCustomRule,
+  OperationDefinitionNode,
+  parse,
+  specifiedRules,
+  validate,
+} from 'graphql';
 import { ARMOR_LIMITS, createArmor } from './armor';
 import { EXAMPLE_OPERATIONS } from './examples';
 
@@ -69,7 +78,8 @@ export function parseManifest(json: unknown): PersistedQueryManifest {
     const label = typeof op?.name === 'string' && op.name ? `operation "${op.name}"` : `operation #${i + 1}`;
     if (!op || typeof op !== 'object') throw new ManifestError(`${label}: not an object`);
     for (const field of ['id', 'name', 'type', 'body'] as const) {
-      if (typeof op[field] !== 'string' || !op[field]) throw new ManifestError(`${label}: ${field} must be a non-empty string`);
+      if (typeof op[field] !== 'string' || !op[field])
+        throw new ManifestError(`${label}: ${field} must be a non-empty string`);
     }
   });
   return m as PersistedQueryManifest;
@@ -96,16 +106,26 @@ export function operationProblem(op: ManifestOperation, schema: GraphQLSchema): 
     document = parse(op.body, { maxTokens: ARMOR_LIMITS.maxTokens });
   } catch (err) {
     // graphql-js 16 says "more that 400 tokens"; reported as the gateway reports it.
-    return (err as Error).message.replace(/^Syntax Error: Document contains more tha[nt] (\d+) tokens.*$/, 'Token limit of $1 exceeded.');
+    return (err as Error).message.replace(
+      /^Syntax Error: Document contains more tha[nt] (\d+) tokens.*$/,
+      'Token limit of $1 exceeded.',
+    );
   }
-  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  const operations = document.definitions.filter(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  );
   if (operations.length !== 1) return `body must contain exactly one operation, found ${operations.length}`;
   const [operation] = operations;
-  if (operation.name?.value !== op.name) return `body names the operation ${operation.name ? `"${operation.name.value}"` : '(anonymous)'}, the manifest "${op.name}"`;
+  if (operation.name?.value !== op.name)
+    return `body names the operation ${operation.name ? `"${operation.name.value}"` : '(anonymous)'}, the manifest "${op.name}"`;
   if (operation.operation !== op.type) return `body is a ${operation.operation}, the manifest says ${op.type}`;
   // Production's rules: armor without the development exemption for introspection, introspection off.
   const armor = createArmor({ env: 'production' });
-  const errors = validate(schema, document, [...specifiedRules, NoSchemaIntrospectionCustomRule, ...armor.validationRules]);
+  const errors = validate(schema, document, [
+    ...specifiedRules,
+    NoSchemaIntrospectionCustomRule,
+    ...armor.validationRules,
+  ]);
   return errors.length ? errors.map((e) => e.message).join('; ') : undefined;
 }
 
@@ -129,7 +149,9 @@ export function checkManifest(json: unknown, schema: GraphQLSchema): PersistedQu
 export function exampleManifestFiles(examples = EXAMPLE_OPERATIONS): Record<string, string> {
   const byPartner = new Map<string, ManifestOperation[]>();
   for (const ex of examples) {
-    const operation = parse(ex.query).definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+    const operation = parse(ex.query).definitions.find(
+      (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+    );
     if (!operation?.name || (operation.operation !== 'query' && operation.operation !== 'mutation')) {
       throw new Error(`example "${ex.title}" must be one named query or mutation`);
     }
@@ -185,8 +207,16 @@ export class CachedTrustedDocuments {
  */
 export function documentIdAsPersistedQuery(body: unknown, search: string): { body: unknown; search: string } {
   // Only `sha256:` ids are known; anything else becomes an empty hash, which admission refuses (BAD_REQUEST).
-  const reference = (documentId: string) => ({ version: 1, sha256Hash: documentId.startsWith('sha256:') ? documentId.slice('sha256:'.length) : '' });
-  if (body && typeof body === 'object' && !Array.isArray(body) && typeof (body as { documentId?: unknown }).documentId === 'string') {
+  const reference = (documentId: string) => ({
+    version: 1,
+    sha256Hash: documentId.startsWith('sha256:') ? documentId.slice('sha256:'.length) : '',
+  });
+  if (
+    body &&
+    typeof body === 'object' &&
+    !Array.isArray(body) &&
+    typeof (body as { documentId?: unknown }).documentId === 'string'
+  ) {
     const { documentId, ...rest } = body as { documentId: string; extensions?: unknown };
     const extensions = rest.extensions && typeof rest.extensions === 'object' ? rest.extensions : {};
     body = { ...rest, extensions: { ...extensions, persistedQuery: reference(documentId) } };

@@ -97,7 +97,10 @@ export class IdempotencyStore {
       const row = rows[0];
       if (row.request_hash !== requestHash) return { kind: 'reused' };
       if (row.status === 'in_progress') return { kind: 'in_progress' };
-      return { kind: 'completed', response: { status: row.response_status!, headers: row.response_headers ?? {}, body: row.response_body! } };
+      return {
+        kind: 'completed',
+        response: { status: row.response_status!, headers: row.response_headers ?? {}, body: row.response_body! },
+      };
     }
     return { kind: 'in_progress' };
   }
@@ -114,7 +117,10 @@ export class IdempotencyStore {
 
   /** Gives the key up (nothing was stored): the client may send the request again. */
   async release(partner: string, key: string, claimedAt: string): Promise<void> {
-    await this.ds.query(`DELETE FROM idempotency.request WHERE partner = $1 AND key = $2 AND status = 'in_progress' AND created_at = $3::timestamptz`, [partner, key, claimedAt]);
+    await this.ds.query(
+      `DELETE FROM idempotency.request WHERE partner = $1 AND key = $2 AND status = 'in_progress' AND created_at = $3::timestamptz`,
+      [partner, key, claimedAt],
+    );
   }
 
   /** Deletes up to `limit` expired rows; returns how many. */
@@ -141,7 +147,9 @@ export class IdempotencyStore {
       .then((n) => {
         if (n) this.opts.log?.debug({ purged: n }, 'expired idempotency keys purged');
       })
-      .catch((err: Error & { code?: string }) => this.opts.log?.warn({ err: { name: err.name, code: err.code } }, 'idempotency purge failed'))
+      .catch((err: Error & { code?: string }) =>
+        this.opts.log?.warn({ err: { name: err.name, code: err.code } }, 'idempotency purge failed'),
+      )
       .finally(() => {
         this.purging = undefined;
       });

@@ -16,7 +16,10 @@ const defaultPersonOf: PersonOf = (root) => root?.personId ?? root?.id;
  * field is null with a FORBIDDEN error naming the category (never the value). Reads and denials
  * are recorded for the audit log.
  */
-export function PersonalData(category: DataCategory, personOf: PersonOf = defaultPersonOf): PropertyDecorator & MethodDecorator {
+export function PersonalData(
+  category: DataCategory,
+  personOf: PersonOf = defaultPersonOf,
+): PropertyDecorator & MethodDecorator {
   const directive = Directive(`@${PERSONAL_DATA_DIRECTIVE}(category: "${category}")`);
   const guard = UseMiddleware(enforce(category, personOf));
   return ((target: object, key: string | symbol, descriptor?: PropertyDescriptor) => {

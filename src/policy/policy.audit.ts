@@ -8,7 +8,10 @@ import { AccessRecord, RequestPolicy } from './policy.service';
  * the categories and fields involved.
  */
 export function accessEntries(actor: Actor, records: AccessRecord[], operation: string | null): AuditEntryInput[] {
-  const groups = new Map<string, { kind: AccessRecord['kind']; personId: string; basis: string | null; categories: Set<string>; fields: Set<string> }>();
+  const groups = new Map<
+    string,
+    { kind: AccessRecord['kind']; personId: string; basis: string | null; categories: Set<string>; fields: Set<string> }
+  >();
   for (const r of records) {
     const key = `${r.kind}|${r.personId}|${r.basis ?? ''}`;
     let g = groups.get(key);

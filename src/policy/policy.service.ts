@@ -85,12 +85,17 @@ export class PolicyDecisionPoint {
    * The persons (of those asked, or all when null) with a referral open to the actor under its
    * purpose, with the sender of each: a referral-bound basis holds for these only.
    */
-  async openReferrals(actor: Actor, personIds: readonly string[] | null): Promise<Array<{ personId: string; sender: string }>> {
+  async openReferrals(
+    actor: Actor,
+    personIds: readonly string[] | null,
+  ): Promise<Array<{ personId: string; sender: string }>> {
     if (!actor.purpose || (personIds && !personIds.length)) return [];
     const rows: Array<{ person_id: string; sender: string }> = await this.hub.query(
       `SELECT DISTINCT person_id, sender FROM hub.referral
         WHERE receiver = $1 AND purpose = $2 AND status = ANY($3) ${personIds ? 'AND person_id = ANY($4::uuid[])' : ''}`,
-      personIds ? [actor.partner, actor.purpose, [...REFERRAL_OPEN_FOR_RECEIVER], personIds] : [actor.partner, actor.purpose, [...REFERRAL_OPEN_FOR_RECEIVER]],
+      personIds
+        ? [actor.partner, actor.purpose, [...REFERRAL_OPEN_FOR_RECEIVER], personIds]
+        : [actor.partner, actor.purpose, [...REFERRAL_OPEN_FOR_RECEIVER]],
     );
     return rows.map((r) => ({ personId: r.person_id, sender: r.sender }));
   }
@@ -109,7 +114,9 @@ export class PolicyDecisionPoint {
         const consenting = await this.consentingPersons(actor, 'identity');
         const bound = bases.whileReferralOpen.filter((b) => b.category === 'identity');
         if (!bound.length) return consenting;
-        const referred = (await this.openReferrals(actor, null)).filter((o) => bound.some((b) => coversSender(b, o.sender))).map((o) => o.personId);
+        const referred = (await this.openReferrals(actor, null))
+          .filter((o) => bound.some((b) => coversSender(b, o.sender)))
+          .map((o) => o.personId);
         return [...new Set([...consenting, ...referred])];
       })();
       this.visibleByActor.set(actor, visible);
@@ -121,14 +128,16 @@ export class PolicyDecisionPoint {
     const bases: ActorBases = { general: new Map(), whileReferralOpen: [] };
     if (!actor.purpose) return bases;
     const today = isoDay(this.clock.now());
-    const rows: Array<{ id: string; category: string; source_partner: string | null; while_referral_open: boolean }> = await this.hub.query(
-      `SELECT id, category, source_partner, while_referral_open FROM hub.legal_basis
+    const rows: Array<{ id: string; category: string; source_partner: string | null; while_referral_open: boolean }> =
+      await this.hub.query(
+        `SELECT id, category, source_partner, while_referral_open FROM hub.legal_basis
         WHERE recipient_partner = $1 AND purpose = $2 AND valid_from <= $3 AND (valid_until IS NULL OR valid_until >= $3)
         ORDER BY created_at, id`,
-      [actor.partner, actor.purpose, today],
-    );
+        [actor.partner, actor.purpose, today],
+      );
     for (const r of rows) {
-      if (r.while_referral_open) bases.whileReferralOpen.push({ id: r.id, category: r.category, sourcePartner: r.source_partner });
+      if (r.while_referral_open)
+        bases.whileReferralOpen.push({ id: r.id, category: r.category, sourcePartner: r.source_partner });
       else if (!bases.general.has(r.category)) bases.general.set(r.category, r.id);
     }
     return bases;
@@ -140,9 +149,19 @@ export class PolicyDecisionPoint {
    * person's active consent. Null when nothing does — then the data must not be sent.
    */
   async recipientBasis(recipient: string, purpose: string, personId: string, sender?: string): Promise<string | null> {
-    const probe: Actor = { subject: 'policy', partner: recipient, scopes: [], jurisdiction: [], purpose, requestId: 'policy' };
+    const probe: Actor = {
+      subject: 'policy',
+      partner: recipient,
+      scopes: [],
+      jurisdiction: [],
+      purpose,
+      requestId: 'policy',
+    };
     const bases = await this.actorBases(probe);
-    const legal = bases.general.get('identity') ?? bases.whileReferralOpen.find((b) => b.category === 'identity' && sender !== undefined && coversSender(b, sender))?.id;
+    const legal =
+      bases.general.get('identity') ??
+      bases.whileReferralOpen.find((b) => b.category === 'identity' && sender !== undefined && coversSender(b, sender))
+        ?.id;
     if (legal) return `legal_basis:${legal}`;
     const consent = (await this.consents(probe, [personId])).find((c) => c.categories.includes('identity'));
     return consent ? `consent:${consent.id}` : null;
@@ -167,7 +186,10 @@ export class PolicyDecisionPoint {
   }
 
   /** Active consents of many persons for the actor and its purpose, in one query. */
-  async consents(actor: Actor, personIds: readonly string[]): Promise<Array<{ id: string; personId: string; categories: string[] }>> {
+  async consents(
+    actor: Actor,
+    personIds: readonly string[],
+  ): Promise<Array<{ id: string; personId: string; categories: string[] }>> {
     if (!actor.purpose || !personIds.length) return [];
     const rows: Array<{ id: string; person_id: string; categories: string[] }> = await this.hub.query(
       `SELECT id, person_id, categories FROM hub.consent
@@ -194,7 +216,11 @@ export class RequestPolicy {
 
   private async decideMany(personIds: readonly string[]): Promise<Decisions[]> {
     const system = this.actor.scopes.includes('*');
-    const [bases, bound, consents] = await Promise.all([this.pdp.legalBases(this.actor), this.pdp.referralBoundBases(this.actor), system ? [] : this.pdp.consents(this.actor, personIds)]);
+    const [bases, bound, consents] = await Promise.all([
+      this.pdp.legalBases(this.actor),
+      this.pdp.referralBoundBases(this.actor),
+      system ? [] : this.pdp.consents(this.actor, personIds),
+    ]);
     // Referral-bound bases need the open referrals to this partner of the persons asked about.
     const open = bound.length && !system ? await this.pdp.openReferrals(this.actor, personIds) : [];
     return personIds.map((personId) => {
@@ -204,9 +230,19 @@ export class RequestPolicy {
           out[category] = { allowed: true, basis: 'system' };
           continue;
         }
-        const legal = bases.get(category) ?? bound.find((b) => b.category === category && open.some((o) => o.personId === personId && coversSender(b, o.sender)))?.id;
-        const consent = legal ? undefined : consents.find((c) => c.personId === personId && c.categories.includes(category));
-        out[category] = legal ? { allowed: true, basis: `legal_basis:${legal}` } : consent ? { allowed: true, basis: `consent:${consent.id}` } : DENY;
+        const legal =
+          bases.get(category) ??
+          bound.find(
+            (b) => b.category === category && open.some((o) => o.personId === personId && coversSender(b, o.sender)),
+          )?.id;
+        const consent = legal
+          ? undefined
+          : consents.find((c) => c.personId === personId && c.categories.includes(category));
+        out[category] = legal
+          ? { allowed: true, basis: `legal_basis:${legal}` }
+          : consent
+            ? { allowed: true, basis: `consent:${consent.id}` }
+            : DENY;
       }
       return out;
     });

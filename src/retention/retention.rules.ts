@@ -1,6 +1,13 @@
 import { DataSource } from 'typeorm';
 import { isCategory, isPurpose } from '../policy/policy.vocabulary';
-import { RECORD_TYPES, RETENTION_ACTIONS, RecordType, RetentionAction, RetentionRule, RetentionTask } from './retention.types';
+import {
+  RECORD_TYPES,
+  RETENTION_ACTIONS,
+  RecordType,
+  RetentionAction,
+  RetentionRule,
+  RetentionTask,
+} from './retention.types';
 
 /** The rules are unusable: nothing is erased until they are fixed (a wrong rule must not erase silently). */
 export class RetentionRuleError extends Error {
@@ -60,12 +67,19 @@ export function validateRules(rules: RetentionRule[], tasks: readonly RetentionT
       continue;
     }
     if (!isCategory(r.category)) problems.push(`${name}: unknown data category`);
-    else if (!task.categories.includes(r.category)) problems.push(`${name}: ${task.name} records have no category ${r.category} (only ${task.categories.join(', ')})`);
+    else if (!task.categories.includes(r.category))
+      problems.push(
+        `${name}: ${task.name} records have no category ${r.category} (only ${task.categories.join(', ')})`,
+      );
     if (r.purpose !== null && !isPurpose(r.purpose)) problems.push(`${name}: unknown purpose`);
-    if (r.purpose !== null && !task.hasPurpose) problems.push(`${name}: ${task.name} records have no purpose; leave purpose empty`);
-    if (!(RETENTION_ACTIONS as readonly string[]).includes(r.action)) problems.push(`${name}: unknown action ${r.action}`);
-    else if (!task.actions.includes(r.action)) problems.push(`${name}: ${task.name} supports ${task.actions.join(', ')}, not ${r.action}`);
-    if (!Number.isInteger(r.retainDays) || r.retainDays <= 0) problems.push(`${name}: retain_days must be a positive integer`);
+    if (r.purpose !== null && !task.hasPurpose)
+      problems.push(`${name}: ${task.name} records have no purpose; leave purpose empty`);
+    if (!(RETENTION_ACTIONS as readonly string[]).includes(r.action))
+      problems.push(`${name}: unknown action ${r.action}`);
+    else if (!task.actions.includes(r.action))
+      problems.push(`${name}: ${task.name} supports ${task.actions.join(', ')}, not ${r.action}`);
+    if (!Number.isInteger(r.retainDays) || r.retainDays <= 0)
+      problems.push(`${name}: retain_days must be a positive integer`);
     const key = `${r.recordType}\u0000${r.category}\u0000${r.purpose ?? ''}`;
     if (seen.has(key)) problems.push(`${name}: more than one rule for the same record type, category and purpose`);
     seen.add(key);
@@ -82,4 +96,12 @@ export const rulesCte = (param: string): string =>
   `rules AS MATERIALIZED (SELECT * FROM jsonb_to_recordset(${param}::jsonb) AS r(id uuid, category text, purpose text, retain_days int, action text))`;
 
 export const rulesJson = (rules: RetentionRule[]): string =>
-  JSON.stringify(rules.map((r) => ({ id: r.id, category: r.category, purpose: r.purpose, retain_days: r.retainDays, action: r.action })));
+  JSON.stringify(
+    rules.map((r) => ({
+      id: r.id,
+      category: r.category,
+      purpose: r.purpose,
+      retain_days: r.retainDays,
+      action: r.action,
+    })),
+  );

@@ -8,7 +8,11 @@ import { Clock } from '../shared/time';
 import { loadRules, RetentionRuleError, validateRules } from './retention.rules';
 import { RetentionCandidate, RetentionRule, RetentionTask, RetentionTaskSummary } from './retention.types';
 import { CityPersonRetentionTask } from './tasks/city-person.task';
-import { hubBiographyRetention, hubNotificationRetention, hubWebhookDeliveryRetention } from './tasks/hub-aged-rows.task';
+import {
+  hubBiographyRetention,
+  hubNotificationRetention,
+  hubWebhookDeliveryRetention,
+} from './tasks/hub-aged-rows.task';
 import { HubConsentRetentionTask } from './tasks/hub-consent.task';
 
 /** Rows per transaction: short transactions, short locks, and a crash loses at most one batch. */
@@ -70,7 +74,8 @@ export class RetentionService {
   private async runAll(options: RetentionRunOptions): Promise<RetentionTaskSummary[]> {
     const dryRun = options.dryRun ?? false;
     const batchSize = Math.trunc(options.batchSize ?? RETENTION_BATCH_SIZE);
-    if (!(batchSize >= 1 && batchSize <= RETENTION_BATCH_SIZE)) throw new Error(`retention: batchSize must be 1 to ${RETENTION_BATCH_SIZE}`);
+    if (!(batchSize >= 1 && batchSize <= RETENTION_BATCH_SIZE))
+      throw new Error(`retention: batchSize must be 1 to ${RETENTION_BATCH_SIZE}`);
     // Refuse before touching anything when a rule is wrong.
     const rules = await this.rules();
     // One instant for the whole run, so every batch applies the same cut-off.
@@ -82,7 +87,9 @@ export class RetentionService {
     for (const task of this.opts.tasks) {
       const taskRules = rules.filter((r) => r.recordType === task.recordType);
       try {
-        const summary = dryRun ? await this.countTask(task, taskRules, now) : await this.runTask(task, taskRules, now, batchSize, runId);
+        const summary = dryRun
+          ? await this.countTask(task, taskRules, now)
+          : await this.runTask(task, taskRules, now, batchSize, runId);
         this.opts.log.info({ ...summary }, dryRun ? 'retention dry run' : 'retention task done');
         summaries.push(summary);
       } catch (err) {
@@ -93,19 +100,44 @@ export class RetentionService {
         failed.push(`${task.name} (${e.name}${e.code ? ` ${e.code}` : ''})`);
       }
     }
-    if (failed.length) throw new Error(`retention failed for ${failed.join(', ')}; committed batches stay done, a new run continues`);
+    if (failed.length)
+      throw new Error(`retention failed for ${failed.join(', ')}; committed batches stay done, a new run continues`);
     return summaries;
   }
 
   private async countTask(task: RetentionTask, rules: RetentionRule[], now: Date): Promise<RetentionTaskSummary> {
-    const empty = { task: task.name, recordType: task.recordType, dryRun: true, erased: 0, pseudonymised: 0, persons: 0, batches: 0, auditEntries: 0 };
+    const empty = {
+      task: task.name,
+      recordType: task.recordType,
+      dryRun: true,
+      erased: 0,
+      pseudonymised: 0,
+      persons: 0,
+      batches: 0,
+      auditEntries: 0,
+    };
     if (!rules.length) return empty;
     const due = await task.countDue(now, rules);
     return { ...empty, erased: due.erase, pseudonymised: due.pseudonymise, persons: due.persons };
   }
 
-  private async runTask(task: RetentionTask, rules: RetentionRule[], now: Date, batchSize: number, runId: string): Promise<RetentionTaskSummary> {
-    const summary: RetentionTaskSummary = { task: task.name, recordType: task.recordType, dryRun: false, erased: 0, pseudonymised: 0, persons: 0, batches: 0, auditEntries: 0 };
+  private async runTask(
+    task: RetentionTask,
+    rules: RetentionRule[],
+    now: Date,
+    batchSize: number,
+    runId: string,
+  ): Promise<RetentionTaskSummary> {
+    const summary: RetentionTaskSummary = {
+      task: task.name,
+      recordType: task.recordType,
+      dryRun: false,
+      erased: 0,
+      pseudonymised: 0,
+      persons: 0,
+      batches: 0,
+      auditEntries: 0,
+    };
     if (!rules.length) return summary;
     const ruleById = new Map(rules.map((r) => [r.id, r]));
     const persons = new Set<string>();
@@ -115,11 +147,13 @@ export class RetentionService {
         const batch = await task.due(em, now, rules, batchSize);
         if (!batch.length) return 0;
         // Done records are never due again; seeing one again means the task would loop forever.
-        if (batch.some((c) => previous.has(c.id))) throw new Error(`retention ${task.name}: a record was due again after it was processed`);
+        if (batch.some((c) => previous.has(c.id)))
+          throw new Error(`retention ${task.name}: a record was due again after it was processed`);
         previous = new Set(batch.map((c) => c.id));
         const changed = await task.apply(em, batch, now);
         // The rows are locked: anything but all of them means the task is broken. Roll back.
-        if (changed !== batch.length) throw new Error(`retention ${task.name}: changed ${changed} rows of ${batch.length} due`);
+        if (changed !== batch.length)
+          throw new Error(`retention ${task.name}: changed ${changed} rows of ${batch.length} due`);
         const entries = this.auditEntries(task, batch, ruleById, runId);
         // Late in the transaction: append holds the audit chain's lock until commit.
         await this.opts.audit.append(em, entries);
@@ -139,7 +173,12 @@ export class RetentionService {
   }
 
   /** One `erasure` entry per person, rule and category in the batch: a pseudonym, codes and counts. */
-  private auditEntries(task: RetentionTask, batch: RetentionCandidate[], ruleById: Map<string, RetentionRule>, runId: string): AuditEntryInput[] {
+  private auditEntries(
+    task: RetentionTask,
+    batch: RetentionCandidate[],
+    ruleById: Map<string, RetentionRule>,
+    runId: string,
+  ): AuditEntryInput[] {
     const groups = new Map<string, { c: RetentionCandidate; count: number }>();
     for (const c of batch) {
       const key = `${c.personId}\u0000${c.ruleId}\u0000${c.category}`;
@@ -159,7 +198,13 @@ export class RetentionService {
         purpose: rule?.purpose ?? null,
         basis: `retention_rule:${c.ruleId}`,
         operation: 'retention',
-        detail: { task: task.name, record: task.recordType, action: c.action, count, retainDays: rule?.retainDays ?? null },
+        detail: {
+          task: task.name,
+          record: task.recordType,
+          action: c.action,
+          count,
+          retainDays: rule?.retainDays ?? null,
+        },
       };
     });
   }
@@ -179,7 +224,9 @@ export function createRetentionService(deps: {
   rowSecurity: RowSecurityContext;
 }): RetentionService {
   const servedAreas = async (): Promise<string[]> => {
-    const rows: Array<{ area: string }> = await deps.hub.query('SELECT DISTINCT unnest(jurisdiction) AS area FROM hub.partner');
+    const rows: Array<{ area: string }> = await deps.hub.query(
+      'SELECT DISTINCT unnest(jurisdiction) AS area FROM hub.partner',
+    );
     return rows.map((r) => r.area);
   };
   return new RetentionService({

@@ -1,4 +1,15 @@
-import { addDays, addMonths, ensureReferral, firstOfNextMonth, partnersServing, Rule, RuleCheck, RuleDeps, ruleActor, startOfDay } from './rule-support';
+import {
+  addDays,
+  addMonths,
+  ensureReferral,
+  firstOfNextMonth,
+  partnersServing,
+  Rule,
+  RuleCheck,
+  RuleDeps,
+  ruleActor,
+  startOfDay,
+} from './rule-support';
 import { isoDay } from '../shared/time';
 
 /** Residence statuses that end AsylbLG entitlement: protection was granted (§ 1 Abs. 3 Nr. 2 AsylbLG). */
@@ -37,20 +48,50 @@ export function asylumGrantedRule(deps: RuleDeps): Rule {
         if (p.validFrom < isoDay(addDays(e.occurredAt, -deps.params.asylumMaxAgeDays))) return;
         const person = await deps.persons.get(p.personId);
         if (!person) return;
-        const [sender] = await partnersServing(deps.hub, { kind: 'asylum_benefits_office', municipalityKey: person.municipalityKey, purpose: PURPOSE });
-        const [receiver] = await partnersServing(deps.hub, { kind: 'jobcenter', municipalityKey: person.municipalityKey, purpose: PURPOSE });
+        const [sender] = await partnersServing(deps.hub, {
+          kind: 'asylum_benefits_office',
+          municipalityKey: person.municipalityKey,
+          purpose: PURPOSE,
+        });
+        const [receiver] = await partnersServing(deps.hub, {
+          kind: 'jobcenter',
+          municipalityKey: person.municipalityKey,
+          purpose: PURPOSE,
+        });
         // Outside the partners' jurisdictions: nobody here hands over, nobody receives.
         if (!sender || !receiver) return;
 
         const dueOn = benefitSwitchOn(p.validFrom);
-        const { check, owned } = await deps.checks.claim({ rule: RULE, personId: person.id, dueAt: startOfDay(dueOn), eventId: e.id, data: { sender: sender.slug, receiver: receiver.slug, dueOn, statusId: p.statusId } });
+        const { check, owned } = await deps.checks.claim({
+          rule: RULE,
+          personId: person.id,
+          dueAt: startOfDay(dueOn),
+          eventId: e.id,
+          data: { sender: sender.slug, receiver: receiver.slug, dueOn, statusId: p.statusId },
+        });
         if (!owned) return; // an earlier recognition of this person handed over already
         if (!check.data.referralId && !check.data.refused) {
-          const result = await ensureReferral(deps, ruleActor(RULE, sender.slug, e.id), { personId: person.id, receiver: receiver.slug, purpose: PURPOSE, referralType: TYPE, kind: 'transfer', dueOn });
-          await deps.checks.note(RULE, person.id, 'referralId' in result ? { referralId: result.referralId } : { refused: result.refused });
-          if ('refused' in result) deps.log.warn({ rule: RULE, eventId: e.id, code: result.refused }, 'benefit handover refused; the gap check still runs');
+          const result = await ensureReferral(deps, ruleActor(RULE, sender.slug, e.id), {
+            personId: person.id,
+            receiver: receiver.slug,
+            purpose: PURPOSE,
+            referralType: TYPE,
+            kind: 'transfer',
+            dueOn,
+          });
+          await deps.checks.note(
+            RULE,
+            person.id,
+            'referralId' in result ? { referralId: result.referralId } : { refused: result.refused },
+          );
+          if ('refused' in result)
+            deps.log.warn(
+              { rule: RULE, eventId: e.id, code: result.refused },
+              'benefit handover refused; the gap check still runs',
+            );
         }
-        if (!check.doneAt && (await jobcenterRecordOpen(deps, person.id))) await deps.checks.finish(RULE, person.id, 'record_open');
+        if (!check.doneAt && (await jobcenterRecordOpen(deps, person.id)))
+          await deps.checks.finish(RULE, person.id, 'record_open');
         else if (!check.doneAt) await deps.schedule(check);
       },
 
@@ -76,7 +117,15 @@ export function asylumGrantedRule(deps: RuleDeps): Rule {
           personId: locked.personId,
           aggregateType: 'RuleCheck',
           aggregateId: locked.personId,
-          payload: { personId: locked.personId, rule: RULE, referralId: d.referralId ?? null, sender: d.sender, receiver: d.receiver, dueOn: d.dueOn, reason: 'no_jobcenter_record' },
+          payload: {
+            personId: locked.personId,
+            rule: RULE,
+            referralId: d.referralId ?? null,
+            sender: d.sender,
+            receiver: d.receiver,
+            dueOn: d.dueOn,
+            reason: 'no_jobcenter_record',
+          },
         });
         await deps.checks.finish(RULE, locked.personId, 'gap_flagged', em);
         return 'gap_flagged';

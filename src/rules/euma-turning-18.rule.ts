@@ -1,4 +1,14 @@
-import { addMonths, ensureReferral, partner, partnersServing, Rule, RuleCheck, RuleDeps, ruleActor, startOfDay } from './rule-support';
+import {
+  addMonths,
+  ensureReferral,
+  partner,
+  partnersServing,
+  Rule,
+  RuleCheck,
+  RuleDeps,
+  ruleActor,
+  startOfDay,
+} from './rule-support';
 import { isoDay } from '../shared/time';
 
 const RULE = 'euma_turning_18' as const;
@@ -37,7 +47,13 @@ export function eumaTurning18Rule(deps: RuleDeps): Rule {
         const adultOn = addMonths(person.birthDate, 18 * 12);
         if (adultOn <= isoDay(e.occurredAt)) return;
         const dueOn = addMonths(adultOn, -deps.params.eumaMonthsBefore);
-        const { check, owned } = await deps.checks.claim({ rule: RULE, personId: person.id, dueAt: startOfDay(dueOn), eventId: e.id, data: { from: issuer.slug } });
+        const { check, owned } = await deps.checks.claim({
+          rule: RULE,
+          personId: person.id,
+          dueAt: startOfDay(dueOn),
+          eventId: e.id,
+          data: { from: issuer.slug },
+        });
         if (owned && !check.doneAt) await deps.schedule(check);
       },
     },
@@ -49,9 +65,20 @@ export function eumaTurning18Rule(deps: RuleDeps): Rule {
         await deps.checks.finish(RULE, check.personId, 'person_unknown');
         return 'person_unknown';
       }
-      const [receiver] = await partnersServing(deps.hub, { kind: 'social_services', municipalityKey: person.municipalityKey, purpose: PURPOSE, except: from });
+      const [receiver] = await partnersServing(deps.hub, {
+        kind: 'social_services',
+        municipalityKey: person.municipalityKey,
+        purpose: PURPOSE,
+        except: from,
+      });
       if (receiver) {
-        const result = await ensureReferral(deps, ruleActor(RULE, from, check.eventId), { personId: person.id, receiver: receiver.slug, purpose: PURPOSE, referralType: TYPE, kind: 'transfer' });
+        const result = await ensureReferral(deps, ruleActor(RULE, from, check.eventId), {
+          personId: person.id,
+          receiver: receiver.slug,
+          purpose: PURPOSE,
+          referralType: TYPE,
+          kind: 'transfer',
+        });
         if ('referralId' in result) {
           await deps.checks.note(RULE, person.id, { referralId: result.referralId, receiver: receiver.slug });
           await deps.checks.finish(RULE, person.id, 'transferred');
@@ -74,7 +101,14 @@ function unassigned(deps: RuleDeps, check: RuleCheck, from: string, reason: stri
       personId: check.personId,
       aggregateType: 'RuleCheck',
       aggregateId: check.personId,
-      payload: { personId: check.personId, rule: RULE, partner: from, partnerKind: 'social_services', referralId: null, reason },
+      payload: {
+        personId: check.personId,
+        rule: RULE,
+        partner: from,
+        partnerKind: 'social_services',
+        referralId: null,
+        reason,
+      },
     });
     await deps.checks.finish(RULE, check.personId, 'unassigned', em);
     return 'unassigned';

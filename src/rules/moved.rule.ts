@@ -35,13 +35,24 @@ export function movedRule(deps: RuleDeps): Rule {
         if (p.fromMunicipalityKey === p.toMunicipalityKey) return;
         const holdings = await holdingsLeftBehind(deps, p.personId, p.fromMunicipalityKey, p.toMunicipalityKey);
         for (const h of holdings) {
-          const [next] = await partnersServing(deps.hub, { kind: h.partner.kind, municipalityKey: p.toMunicipalityKey, purpose: h.purpose ?? undefined, except: h.partner.slug });
+          const [next] = await partnersServing(deps.hub, {
+            kind: h.partner.kind,
+            municipalityKey: p.toMunicipalityKey,
+            purpose: h.purpose ?? undefined,
+            except: h.partner.slug,
+          });
           const purpose = h.purpose ?? h.partner.purposes.find((x) => next?.purposes.includes(x)) ?? null;
           if (!next || !purpose) {
             await flag(deps, e.id, p.personId, h, 'no_partner');
             continue;
           }
-          const result = await ensureReferral(deps, ruleActor(RULE, h.partner.slug, e.id), { personId: p.personId, receiver: next.slug, purpose, referralType: TYPE, kind: 'transfer' });
+          const result = await ensureReferral(deps, ruleActor(RULE, h.partner.slug, e.id), {
+            personId: p.personId,
+            receiver: next.slug,
+            purpose,
+            referralType: TYPE,
+            kind: 'transfer',
+          });
           if ('refused' in result) await flag(deps, e.id, p.personId, h, `refused_${result.refused.toLowerCase()}`);
         }
       },
@@ -83,7 +94,14 @@ async function flag(deps: RuleDeps, eventId: string, personId: string, h: Holdin
       personId,
       aggregateType: 'Person',
       aggregateId: personId,
-      payload: { personId, rule: RULE, partner: h.partner.slug, partnerKind: h.partner.kind, referralId: h.referralId, reason },
+      payload: {
+        personId,
+        rule: RULE,
+        partner: h.partner.slug,
+        partnerKind: h.partner.kind,
+        referralId: h.referralId,
+        reason,
+      },
     });
   });
 }

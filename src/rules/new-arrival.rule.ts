@@ -1,5 +1,14 @@
 import type { EntityManager } from 'typeorm';
-import { addDays, ensureReferral, partner, partnersServing, Rule, RuleCheck, RuleDeps, ruleActor } from './rule-support';
+import {
+  addDays,
+  ensureReferral,
+  partner,
+  partnersServing,
+  Rule,
+  RuleCheck,
+  RuleDeps,
+  ruleActor,
+} from './rule-support';
 import { isoDay } from '../shared/time';
 
 const RULE = 'new_arrival' as const;
@@ -31,20 +40,41 @@ export function newArrivalRule(deps: RuleDeps): Rule {
     on: {
       async 'person.registered'(e) {
         const p = e.payload;
-        const [team] = await partnersServing(deps.hub, { kind: 'social_services', municipalityKey: p.municipalityKey, purpose: PURPOSE });
+        const [team] = await partnersServing(deps.hub, {
+          kind: 'social_services',
+          municipalityKey: p.municipalityKey,
+          purpose: PURPOSE,
+        });
         if (!team) return;
         const dueAt = addDays(e.occurredAt, deps.params.arrivalFollowupDays);
-        const { check, owned } = await deps.checks.claim({ rule: RULE, personId: p.personId, householdId: p.householdId, dueAt, eventId: e.id, data: { partner: team.slug, followUpOn: isoDay(dueAt) } });
+        const { check, owned } = await deps.checks.claim({
+          rule: RULE,
+          personId: p.personId,
+          householdId: p.householdId,
+          dueAt,
+          eventId: e.id,
+          data: { partner: team.slug, followUpOn: isoDay(dueAt) },
+        });
         if (!owned) return; // the family was proposed already (another member's registration)
 
         let referralId = (check.data.referralId as string | undefined) ?? null;
         const sender = await partner(deps.hub, e.actorPartner);
         if (!referralId && !check.data.proposed && sender?.active && sender.slug !== team.slug) {
-          const result = await ensureReferral(deps, ruleActor(RULE, sender.slug, e.id), { personId: p.personId, receiver: team.slug, purpose: PURPOSE, referralType: TYPE, kind: 'referral' });
+          const result = await ensureReferral(deps, ruleActor(RULE, sender.slug, e.id), {
+            personId: p.personId,
+            receiver: team.slug,
+            purpose: PURPOSE,
+            referralType: TYPE,
+            kind: 'referral',
+          });
           if ('referralId' in result) {
             referralId = result.referralId;
             await deps.checks.note(RULE, p.personId, { referralId, sender: sender.slug });
-          } else deps.log.warn({ rule: RULE, eventId: e.id, code: result.refused }, 'arrival referral refused; proposed as a task');
+          } else
+            deps.log.warn(
+              { rule: RULE, eventId: e.id, code: result.refused },
+              'arrival referral refused; proposed as a task',
+            );
         }
         if (!referralId) {
           await deps.hub.transaction(async (em) => {
@@ -55,7 +85,12 @@ export function newArrivalRule(deps: RuleDeps): Rule {
               personId: p.personId,
               aggregateType: 'RuleCheck',
               aggregateId: p.personId,
-              payload: { personId: p.personId, householdId: p.householdId, partner: team.slug, followUpOn: isoDay(dueAt) },
+              payload: {
+                personId: p.personId,
+                householdId: p.householdId,
+                partner: team.slug,
+                followUpOn: isoDay(dueAt),
+              },
             });
             await deps.checks.note(RULE, p.personId, { proposed: true }, em);
           });
@@ -78,7 +113,12 @@ export function newArrivalRule(deps: RuleDeps): Rule {
           personId: locked.personId,
           aggregateType: 'RuleCheck',
           aggregateId: locked.personId,
-          payload: { personId: locked.personId, householdId: locked.householdId, partner: String(locked.data.partner), referralId },
+          payload: {
+            personId: locked.personId,
+            householdId: locked.householdId,
+            partner: String(locked.data.partner),
+            referralId,
+          },
         });
         await deps.checks.finish(RULE, locked.personId, 'followup_due', em);
         return 'followup_due';

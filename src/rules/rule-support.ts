@@ -93,7 +93,14 @@ export class RuleCheckStore {
    * a replay of that event owns it again (it resumes what a crash interrupted); any other event
    * finds it taken (owned: false).
    */
-  async claim(c: { rule: RuleName; personId: string; householdId?: string | null; dueAt: Date; eventId: string; data?: Record<string, unknown> }): Promise<{ check: RuleCheck; owned: boolean }> {
+  async claim(c: {
+    rule: RuleName;
+    personId: string;
+    householdId?: string | null;
+    dueAt: Date;
+    eventId: string;
+    data?: Record<string, unknown>;
+  }): Promise<{ check: RuleCheck; owned: boolean }> {
     const inserted: Record<string, unknown>[] = await this.ds.query(
       `INSERT INTO hub.rule_check (rule, person_id, household_id, due_at, event_id, data, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING *`,
@@ -110,19 +117,34 @@ export class RuleCheckStore {
   }
 
   async get(rule: string, personId: string): Promise<RuleCheck | null> {
-    const [row] = await this.ds.query(`SELECT * FROM hub.rule_check WHERE rule = $1 AND person_id = $2`, [rule, personId]);
+    const [row] = await this.ds.query(`SELECT * FROM hub.rule_check WHERE rule = $1 AND person_id = $2`, [
+      rule,
+      personId,
+    ]);
     return row ? fromRow(row) : null;
   }
 
   /** Locks a check for the rest of the transaction. */
   async lock(em: EntityManager, rule: string, personId: string): Promise<RuleCheck | null> {
-    const [row] = await em.query(`SELECT * FROM hub.rule_check WHERE rule = $1 AND person_id = $2 FOR UPDATE`, [rule, personId]);
+    const [row] = await em.query(`SELECT * FROM hub.rule_check WHERE rule = $1 AND person_id = $2 FOR UPDATE`, [
+      rule,
+      personId,
+    ]);
     return row ? fromRow(row) : null;
   }
 
   /** Adds keys to the check's data (ids and codes only). */
-  async note(rule: string, personId: string, data: Record<string, unknown>, em: EntityManager = this.ds.manager): Promise<void> {
-    await em.query(`UPDATE hub.rule_check SET data = data || $3::jsonb WHERE rule = $1 AND person_id = $2`, [rule, personId, JSON.stringify(data)]);
+  async note(
+    rule: string,
+    personId: string,
+    data: Record<string, unknown>,
+    em: EntityManager = this.ds.manager,
+  ): Promise<void> {
+    await em.query(`UPDATE hub.rule_check SET data = data || $3::jsonb WHERE rule = $1 AND person_id = $2`, [
+      rule,
+      personId,
+      JSON.stringify(data),
+    ]);
   }
 
   /** Marks a pending check done; false when it was done already. */
@@ -138,7 +160,10 @@ export class RuleCheckStore {
   /** Pending checks of the given rules, soonest first (for re-creating lost timers). */
   async pending(rules: readonly string[], limit = 10000): Promise<RuleCheck[]> {
     if (!rules.length) return [];
-    const rows = await this.ds.query(`SELECT * FROM hub.rule_check WHERE done_at IS NULL AND rule = ANY($1) ORDER BY due_at LIMIT $2`, [rules, limit]);
+    const rows = await this.ds.query(
+      `SELECT * FROM hub.rule_check WHERE done_at IS NULL AND rule = ANY($1) ORDER BY due_at LIMIT $2`,
+      [rules, limit],
+    );
     return rows.map(fromRow);
   }
 
@@ -158,15 +183,24 @@ export class RuleCheckStore {
   async enable(enabled: readonly RuleName[]): Promise<Map<RuleName, Date>> {
     await this.ds.query(`DELETE FROM hub.rule_state WHERE NOT (rule = ANY($1))`, [enabled]);
     for (const rule of enabled) {
-      await this.ds.query(`INSERT INTO hub.rule_state (rule, enabled_since) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [rule, this.clock.now()]);
+      await this.ds.query(`INSERT INTO hub.rule_state (rule, enabled_since) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
+        rule,
+        this.clock.now(),
+      ]);
     }
-    const rows: Array<{ rule: RuleName; enabled_since: Date }> = await this.ds.query(`SELECT rule, enabled_since FROM hub.rule_state`);
+    const rows: Array<{ rule: RuleName; enabled_since: Date }> = await this.ds.query(
+      `SELECT rule, enabled_since FROM hub.rule_state`,
+    );
     return new Map(rows.map((r) => [r.rule, new Date(r.enabled_since)]));
   }
 }
 
 /** The rule acting as the system on behalf of a partner: the partner's role in referrals, the system's reach. */
-export const ruleActor = (rule: RuleName, partner: string, requestId: string): Actor => ({ ...systemActor(requestId), partner, subject: `rule:${rule}` });
+export const ruleActor = (rule: RuleName, partner: string, requestId: string): Actor => ({
+  ...systemActor(requestId),
+  partner,
+  subject: `rule:${rule}`,
+});
 
 export interface PartnerRow {
   slug: string;
@@ -179,7 +213,10 @@ export interface PartnerRow {
  * Active partners of a kind that serve a municipality (one of their AGS prefixes matches),
  * the most local first (longest matching prefix), then by slug.
  */
-export async function partnersServing(hub: DataSource, q: { kind: string; municipalityKey: string; purpose?: string; except?: string }): Promise<PartnerRow[]> {
+export async function partnersServing(
+  hub: DataSource,
+  q: { kind: string; municipalityKey: string; purpose?: string; except?: string },
+): Promise<PartnerRow[]> {
   return hub.query(
     `SELECT slug, kind, jurisdiction, purposes,
             (SELECT max(length(j)) FROM unnest(p.jurisdiction) j WHERE $2 LIKE j || '%') AS reach
@@ -194,7 +231,9 @@ export async function partnersServing(hub: DataSource, q: { kind: string; munici
 }
 
 export async function partner(hub: DataSource, slug: string): Promise<(PartnerRow & { active: boolean }) | null> {
-  const [row] = await hub.query(`SELECT slug, kind, jurisdiction, purposes, active FROM hub.partner WHERE slug = $1`, [slug]);
+  const [row] = await hub.query(`SELECT slug, kind, jurisdiction, purposes, active FROM hub.partner WHERE slug = $1`, [
+    slug,
+  ]);
   return row ?? null;
 }
 
@@ -202,7 +241,17 @@ export const serves = (p: Pick<PartnerRow, 'jurisdiction'>, municipalityKey: str
   p.jurisdiction.some((j) => j !== '' && municipalityKey.startsWith(j));
 
 /** The open referral or transfer of this person from sender to receiver of this type, if there is one. */
-export async function openReferral(hub: DataSource, q: { personId: string; sender: string; receiver: string; referralType: string; kind: 'referral' | 'transfer'; purpose?: string }): Promise<string | null> {
+export async function openReferral(
+  hub: DataSource,
+  q: {
+    personId: string;
+    sender: string;
+    receiver: string;
+    referralType: string;
+    kind: 'referral' | 'transfer';
+    purpose?: string;
+  },
+): Promise<string | null> {
   const [row] = await hub.query(
     `SELECT id FROM hub.referral
       WHERE person_id = $1 AND sender = $2 AND receiver = $3 AND referral_type = $4 AND kind = $5 AND status = ANY($6)
@@ -221,13 +270,28 @@ export async function openReferral(hub: DataSource, q: { personId: string; sende
 export async function ensureReferral(
   deps: Pick<RuleDeps, 'hub' | 'referrals' | 'exclusive'>,
   actor: Actor,
-  input: { personId: string; receiver: string; purpose: string; referralType: string; kind: 'referral' | 'transfer'; dueOn?: string },
+  input: {
+    personId: string;
+    receiver: string;
+    purpose: string;
+    referralType: string;
+    kind: 'referral' | 'transfer';
+    dueOn?: string;
+  },
 ): Promise<{ referralId: string; created: boolean } | { refused: string }> {
   return deps.exclusive(async () => {
     const existing = await openReferral(deps.hub, { ...input, sender: actor.partner });
     if (existing) return { referralId: existing, created: false };
     try {
-      const r = await deps.referrals.create(actor, { personId: input.personId, receiver: input.receiver, purpose: input.purpose, referralType: input.referralType, send: true, kind: input.kind, dueOn: input.dueOn });
+      const r = await deps.referrals.create(actor, {
+        personId: input.personId,
+        receiver: input.receiver,
+        purpose: input.purpose,
+        referralType: input.referralType,
+        send: true,
+        kind: input.kind,
+        dueOn: input.dueOn,
+      });
       return { referralId: r.id, created: true };
     } catch (err) {
       if (err instanceof AppError) return { refused: err.code };
@@ -235,7 +299,6 @@ export async function ensureReferral(
     }
   });
 }
-
 
 /** Adds months to a day; the day of month is clamped to the month's end (31 Jan + 1 month = 28/29 Feb). */
 export function addMonths(day: string, months: number): string {

@@ -16,7 +16,14 @@ export class RuleScheduler {
   ) {}
 
   async schedule(check: Pick<RuleCheck, 'rule' | 'personId' | 'dueAt'>): Promise<void> {
-    await this.queue.add(RULES_JOB, { rule: check.rule, personId: check.personId }, { jobId: ruleJobId(check.rule, check.personId), delay: Math.max(0, check.dueAt.getTime() - this.clock.now().getTime()) });
+    await this.queue.add(
+      RULES_JOB,
+      { rule: check.rule, personId: check.personId },
+      {
+        jobId: ruleJobId(check.rule, check.personId),
+        delay: Math.max(0, check.dueAt.getTime() - this.clock.now().getTime()),
+      },
+    );
   }
 
   /**
@@ -29,7 +36,13 @@ export class RuleScheduler {
     const now = this.clock.now().getTime();
     const due = pending.filter((c) => c.dueAt.getTime() <= now);
     if (pending.length) {
-      await this.queue.addBulk(pending.map((c) => ({ name: RULES_JOB, data: { rule: c.rule, personId: c.personId }, opts: { jobId: ruleJobId(c.rule, c.personId), delay: Math.max(0, c.dueAt.getTime() - now) } })));
+      await this.queue.addBulk(
+        pending.map((c) => ({
+          name: RULES_JOB,
+          data: { rule: c.rule, personId: c.personId },
+          opts: { jobId: ruleJobId(c.rule, c.personId), delay: Math.max(0, c.dueAt.getTime() - now) },
+        })),
+      );
     }
     for (const c of due) {
       const job = await this.queue.getJob(ruleJobId(c.rule, c.personId));

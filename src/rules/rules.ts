@@ -51,7 +51,10 @@ export function readRulesConfig(
   const raw = env.RULES_ENABLED?.trim();
   let enabled: RuleName[] = [...RULE_NAMES];
   if (raw) {
-    const names = raw.split(',').map((s) => s.trim()).filter(Boolean);
+    const names = raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const unknown = names.filter((n) => n !== 'none' && !(RULE_NAMES as readonly string[]).includes(n));
     if (unknown.length || (names.includes('none') && names.length > 1)) {
       problems.push(`RULES_ENABLED is a comma list of ${RULE_NAMES.join(', ')} (or none), got "${raw}"`);
@@ -85,7 +88,11 @@ export interface RuleSet {
  * happens, never on history. A refusal (AppError) is logged with its code and not retried;
  * anything else fails the event job, which is retried (every rule is idempotent).
  */
-export function createRuleSet(deps: RuleDeps, enabled: readonly RuleName[], enabledSince: Map<RuleName, Date>): RuleSet {
+export function createRuleSet(
+  deps: RuleDeps,
+  enabled: readonly RuleName[],
+  enabledSince: Map<RuleName, Date>,
+): RuleSet {
   const rules = RULE_NAMES.filter((n) => enabled.includes(n)).map((n) => RULES[n](deps));
   const hooks: Partial<Record<EventType, RuleHook>> = {};
   const hookFor = <T extends EventType>(type: T): RuleHook | undefined => {
@@ -103,7 +110,10 @@ export function createRuleSet(deps: RuleDeps, enabled: readonly RuleName[], enab
           await fn(event);
         } catch (err) {
           if (!(err instanceof AppError)) throw err;
-          deps.log.warn({ rule: rule.name, eventId: event.id, eventType: type, code: err.code }, 'rule refused; not retried');
+          deps.log.warn(
+            { rule: rule.name, eventId: event.id, eventType: type, code: err.code },
+            'rule refused; not retried',
+          );
         }
       }
     };

@@ -72,10 +72,14 @@ export async function startRulesWorker(
   };
   const ruleSet = createRuleSet(deps, config.rules.enabled, enabledSince);
   // Injected handlers (tests) are checked at boot like the real ones.
-  const handlers = (opts.handlers as JobHandlers<typeof rulesQueue> | undefined) ?? rulesHandlers(store, ruleSet, clock);
+  const handlers =
+    (opts.handlers as JobHandlers<typeof rulesQueue> | undefined) ?? rulesHandlers(store, ruleSet, clock);
   const worker = startQueueWorker(rulesQueue, handlers, container);
   const requeue = () => scheduler.resync(store, config.rules.enabled);
-  const resync = await startResync('rules', opts.resyncMs ?? 10 * 60_000, requeue, { log, rowSecurity: container.rowSecurity });
+  const resync = await startResync('rules', opts.resyncMs ?? 10 * 60_000, requeue, {
+    log,
+    rowSecurity: container.rowSecurity,
+  });
   if (config.rules.enabled.length) log.info({ rules: config.rules.enabled }, 'rules enabled');
 
   return { hooks: ruleSet.hooks, ruleSet, store, scheduler, queue: scheduler.queue, ...withResync(worker, resync) };

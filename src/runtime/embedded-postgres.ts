@@ -152,7 +152,9 @@ async function loadOrCreatePassword(dataDir: string): Promise<string> {
     return existing.trim();
   }
   if (await exists(path.join(dataDir, 'PG_VERSION'))) {
-    throw new Error(`${displayPath(file)} is missing but ${displayPath(dataDir)} is initialised; delete ${displayPath(dataDir)} to start over`);
+    throw new Error(
+      `${displayPath(file)} is missing but ${displayPath(dataDir)} is initialised; delete ${displayPath(dataDir)} to start over`,
+    );
   }
   const password = randomBytes(24).toString('base64url');
   await fs.writeFile(file, `${password}\n`, { mode: 0o600 });
@@ -161,7 +163,14 @@ async function loadOrCreatePassword(dataDir: string): Promise<string> {
 
 async function ensureDatabase(port: number, password: string, log: (m: string) => void): Promise<void> {
   // 127.0.0.1, not "localhost": localhost may resolve to ::1, where nothing listens.
-  const client = new Client({ host: '127.0.0.1', port, user: SUPERUSER, password, database: 'postgres', connectionTimeoutMillis: 10_000 });
+  const client = new Client({
+    host: '127.0.0.1',
+    port,
+    user: SUPERUSER,
+    password,
+    database: 'postgres',
+    connectionTimeoutMillis: 10_000,
+  });
   client.on('error', () => undefined); // a dropped connection surfaces as a failed query instead
   await client.connect();
   try {
@@ -183,7 +192,9 @@ async function stopCluster(cluster: PgCluster, dataDir: string): Promise<void> {
   const timedOut = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), STOP_TIMEOUT_MS);
   });
-  const result = await Promise.race([cluster.stop().then(() => 'ok' as const), timedOut]).finally(() => clearTimeout(timer));
+  const result = await Promise.race([cluster.stop().then(() => 'ok' as const), timedOut]).finally(() =>
+    clearTimeout(timer),
+  );
   if (result === 'timeout') {
     const pid = await postmasterPid(dataDir);
     if (pid !== undefined) signal(pid, 'SIGQUIT'); // immediate shutdown
@@ -199,12 +210,17 @@ async function prepareRootUser(dataDir: string, log: (m: string) => void): Promi
   let ids = await osUserIds(OS_USER);
   if (!ids) {
     log(`running as root: creating system user "${OS_USER}" for embedded PostgreSQL (it refuses to run as root)`);
-    const groupExists = await run('getent', ['group', OS_USER]).then(() => true, () => false);
+    const groupExists = await run('getent', ['group', OS_USER]).then(
+      () => true,
+      () => false,
+    );
     const common = ['--system', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin'];
     try {
       await run('useradd', [...common, ...(groupExists ? ['--gid', OS_USER] : ['--user-group']), OS_USER]);
     } catch (err) {
-      throw new Error(`embedded PostgreSQL cannot run as root and creating OS user "${OS_USER}" failed (${(err as Error).message.split('\n')[0]}); create that user or run as a non-root user`);
+      throw new Error(
+        `embedded PostgreSQL cannot run as root and creating OS user "${OS_USER}" failed (${(err as Error).message.split('\n')[0]}); create that user or run as a non-root user`,
+      );
     }
     ids = await osUserIds(OS_USER);
     if (!ids) throw new Error(`OS user "${OS_USER}" still missing after useradd`);
@@ -217,7 +233,9 @@ async function prepareRootUser(dataDir: string, log: (m: string) => void): Promi
       const st = await fs.stat(dir);
       const bit = st.uid === ids.uid ? 0o100 : st.gid === ids.gid ? 0o010 : 0o001;
       if ((st.mode & bit) === 0) {
-        throw new Error(`embedded PostgreSQL runs as OS user "${OS_USER}" (the process is root), but that user cannot enter ${dir}; allow it (chmod o+x) or use a data directory elsewhere`);
+        throw new Error(
+          `embedded PostgreSQL runs as OS user "${OS_USER}" (the process is root), but that user cannot enter ${dir}; allow it (chmod o+x) or use a data directory elsewhere`,
+        );
       }
       if (dir === path.dirname(dir)) break;
     }
@@ -244,7 +262,9 @@ async function stopOrphanedPostmaster(dataDir: string, log: (m: string) => void)
   const ppid = Number.parseInt(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1] ?? '', 10);
   const parent = Number.isNaN(ppid) ? '' : await fs.readFile(`/proc/${ppid}/comm`, 'utf8').catch(() => '');
   if (!stat.includes('postgres') || parent.trim() === 'node') {
-    throw new Error(`embedded PostgreSQL in ${displayPath(dataDir)} is already in use by process ${pid}; stop the other instance first`);
+    throw new Error(
+      `embedded PostgreSQL in ${displayPath(dataDir)} is already in use by process ${pid}; stop the other instance first`,
+    );
   }
   log(`stopping embedded PostgreSQL left running by an earlier start (pid ${pid})`);
   signal(pid, 'SIGINT'); // fast shutdown
@@ -270,12 +290,17 @@ function signal(pid: number, sig: NodeJS.Signals | 0): boolean {
 
 function run(cmd: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(cmd, args, { timeout: 15_000 }, (err, stdout, stderr) => (err ? reject(new Error(`${cmd}: ${stderr || err.message}`)) : resolve(stdout.trim())));
+    execFile(cmd, args, { timeout: 15_000 }, (err, stdout, stderr) =>
+      err ? reject(new Error(`${cmd}: ${stderr || err.message}`)) : resolve(stdout.trim()),
+    );
   });
 }
 
 async function exists(file: string): Promise<boolean> {
-  return fs.access(file).then(() => true, () => false);
+  return fs.access(file).then(
+    () => true,
+    () => false,
+  );
 }
 
 function displayPath(abs: string): string {

@@ -54,7 +54,11 @@ export async function resolveRedis(opts: ResolveRedisOptions): Promise<RedisHand
 }
 
 /** Start redis-server on a free 127.0.0.1 port; stop() (or our exit) ends it. */
-export async function startRedisServer(dataDir: string, log: (msg: string) => void, bin = 'redis-server'): Promise<RedisHandle> {
+export async function startRedisServer(
+  dataDir: string,
+  log: (msg: string) => void,
+  bin = 'redis-server',
+): Promise<RedisHandle> {
   const dir = path.resolve(dataDir, 'redis');
   await fs.mkdir(dir, { recursive: true });
   // freePort() can race with other processes, so a bind failure gets a fresh port.
@@ -80,7 +84,9 @@ export async function startRedisServer(dataDir: string, log: (msg: string) => vo
     } catch (err) {
       process.removeListener('exit', onExit);
       await terminate(child);
-      lastError = new Error(`redis-server did not start: ${(err as Error).message}${output.length ? ` (${output.join(' | ')})` : ''}`);
+      lastError = new Error(
+        `redis-server did not start: ${(err as Error).message}${output.length ? ` (${output.join(' | ')})` : ''}`,
+      );
       continue;
     }
     // Output is only needed for start-up errors; keep draining the pipes so redis never blocks.
@@ -119,13 +125,20 @@ export async function redisMaxmemoryPolicy(url: string): Promise<string> {
 
 function spawnRedis(bin: string, port: number, dir: string): ChildProcess {
   const args = [
-    '--port', String(port),
-    '--bind', '127.0.0.1',
-    '--save', '',
-    '--appendonly', 'no',
-    '--maxmemory-policy', 'noeviction',
-    '--dir', dir,
-    '--daemonize', 'no',
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--maxmemory-policy',
+    'noeviction',
+    '--dir',
+    dir,
+    '--daemonize',
+    'no',
   ];
   const setpriv = pdeathsigWrapper();
   const [cmd, argv] = setpriv ? [setpriv, ['--pdeathsig', 'SIGTERM', bin, ...args]] : [bin, args];
@@ -138,7 +151,9 @@ let setprivPath: string | null | undefined;
 function pdeathsigWrapper(): string | undefined {
   if (setprivPath === undefined) {
     const found = process.platform === 'linux' ? findOnPath('setpriv', process.env.PATH ?? '') : undefined;
-    const works = found !== undefined && spawnSync(found, ['--pdeathsig', 'SIGTERM', 'true'], { stdio: 'ignore', timeout: 2_000 }).status === 0;
+    const works =
+      found !== undefined &&
+      spawnSync(found, ['--pdeathsig', 'SIGTERM', 'true'], { stdio: 'ignore', timeout: 2_000 }).status === 0;
     setprivPath = works ? found : null;
   }
   return setprivPath ?? undefined;

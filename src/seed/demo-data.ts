@@ -9,9 +9,27 @@
  */
 import { generateCourses, generateProviders } from './demo-courses';
 import { ORIGIN_NAMES, spellings, type NamePool, type OriginCode } from './demo-names';
-import { EU_MEMBERS, ORIGINS, UMA_ORIGINS, originProfile, type HouseholdType, type OriginProfile } from './demo-origins';
+import {
+  EU_MEMBERS,
+  ORIGINS,
+  UMA_ORIGINS,
+  originProfile,
+  type HouseholdType,
+  type OriginProfile,
+} from './demo-origins';
 import { MUNICIPALITIES, RHEINE, type DemoMunicipality } from './demo-places';
-import { addDays, addYears, ageOn, dateBetween, daysBetween, maxDate, minDate, mulberry32, Random, uuidFrom } from './demo-random';
+import {
+  addDays,
+  addYears,
+  ageOn,
+  dateBetween,
+  daysBetween,
+  maxDate,
+  minDate,
+  mulberry32,
+  Random,
+  uuidFrom,
+} from './demo-random';
 import {
   asylumHistory,
   dependantHistory,
@@ -24,10 +42,26 @@ import {
   type ResidenceStatusCode,
   type StatusEntry,
 } from './demo-residence';
-import type { DemoData, DemoDataOptions, DemoHousehold, DemoJobcenterRecord, DemoPerson, DemoResidence, DemoSex } from './demo-types';
+import type {
+  DemoData,
+  DemoDataOptions,
+  DemoHousehold,
+  DemoJobcenterRecord,
+  DemoPerson,
+  DemoResidence,
+  DemoSex,
+} from './demo-types';
 
 export type { DemoCourse, DemoCourseProvider } from './demo-courses';
-export type { DemoData, DemoDataOptions, DemoHousehold, DemoJobcenterRecord, DemoPerson, DemoResidence, DemoSex } from './demo-types';
+export type {
+  DemoData,
+  DemoDataOptions,
+  DemoHousehold,
+  DemoJobcenterRecord,
+  DemoPerson,
+  DemoResidence,
+  DemoSex,
+} from './demo-types';
 export type { ResidenceStatusCode } from './demo-residence';
 export { uuidFrom, mulberry32 } from './demo-random';
 
@@ -54,14 +88,24 @@ interface HouseholdPlan {
 }
 
 /** Statuses without SGB II: asylum seekers and tolerated persons get AsylbLG, students support themselves. */
-const SGB2_EXCLUDED: ReadonlySet<ResidenceStatusCode> = new Set(['asylum_applicant', 'tolerated', 'residence_permit_education']);
-const PROTECTION: ReadonlySet<ResidenceStatusCode> = new Set(['recognised_refugee', 'subsidiary_protection', 'entitled_to_asylum', 'deportation_ban']);
+const SGB2_EXCLUDED: ReadonlySet<ResidenceStatusCode> = new Set([
+  'asylum_applicant',
+  'tolerated',
+  'residence_permit_education',
+]);
+const PROTECTION: ReadonlySet<ResidenceStatusCode> = new Set([
+  'recognised_refugee',
+  'subsidiary_protection',
+  'entitled_to_asylum',
+  'deportation_ban',
+]);
 
 export function generateDemoData(opts: DemoDataOptions = {}): DemoData {
   const seed = opts.seed ?? DEMO_DEFAULTS.seed;
   const target = opts.persons ?? DEMO_DEFAULTS.persons;
   const today = opts.today ?? DEMO_DEFAULTS.today;
-  if (!Number.isInteger(target) || target < 0) throw new RangeError(`persons must be a non-negative integer, got ${target}`);
+  if (!Number.isInteger(target) || target < 0)
+    throw new RangeError(`persons must be a non-negative integer, got ${target}`);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) throw new RangeError(`today must be YYYY-MM-DD, got ${today}`);
 
   const rng = new Random(seed);
@@ -104,7 +148,11 @@ export function generateDemoData(opts: DemoDataOptions = {}): DemoData {
     const origin = rng.weighted(ORIGINS.map((o) => [o, o.weight] as const));
     const asylum = origin.track === 'protection' || rng.chance(origin.asylumShare ?? 0);
     const arrival = pickArrival(asylum && origin.asylumArrivals ? origin.asylumArrivals : origin.arrivals);
-    const group: Group = { arrival, registeredOn: registration(arrival, asylum), history: historyFor(origin, arrival, asylum) };
+    const group: Group = {
+      arrival,
+      registeredOn: registration(arrival, asylum),
+      history: historyFor(origin, arrival, asylum),
+    };
     let type: HouseholdType = rng.weighted(origin.households);
     if (maxSize < 2) type = 'single';
     const members = planMembers(origin, type, group, maxSize);
@@ -113,12 +161,21 @@ export function generateDemoData(opts: DemoDataOptions = {}): DemoData {
     const sponsorStatus = group.history[1]?.status;
     const youngest = members[members.length - 1];
     if (
-      asylum && type === 'family' && (sponsorStatus === 'recognised_refugee' || sponsorStatus === 'subsidiary_protection' || sponsorStatus === 'entitled_to_asylum') &&
-      youngest.birthDate < addDays(arrival, -280) && rng.chance(0.35)
+      asylum &&
+      type === 'family' &&
+      (sponsorStatus === 'recognised_refugee' ||
+        sponsorStatus === 'subsidiary_protection' ||
+        sponsorStatus === 'entitled_to_asylum') &&
+      youngest.birthDate < addDays(arrival, -280) &&
+      rng.chance(0.35)
     ) {
       const reunion = addDays(group.history[1].validFrom, rng.int(180, 900));
       if (reunion < latest) {
-        const followers: Group = { arrival: reunion, registeredOn: registration(reunion, false), history: reunionHistory(rng, sponsorStatus, reunion, today) };
+        const followers: Group = {
+          arrival: reunion,
+          registeredOn: registration(reunion, false),
+          history: reunionHistory(rng, sponsorStatus, reunion, today),
+        };
         for (const m of members) if (m.role !== 'father') m.group = followers;
       }
     }
@@ -130,7 +187,11 @@ export function generateDemoData(opts: DemoDataOptions = {}): DemoData {
     const member = (role: Member['role'], sex: DemoSex, birthDate: string): Member => ({ role, sex, birthDate, group });
     if (type === 'single') {
       const male = rng.chance(origin.singleMale);
-      const age = male ? 19 + rng.int(0, 10) + rng.int(0, 12) : origin.code === 'UA' ? rng.int(20, 74) : rng.int(19, 48);
+      const age = male
+        ? 19 + rng.int(0, 10) + rng.int(0, 12)
+        : origin.code === 'UA'
+          ? rng.int(20, 74)
+          : rng.int(19, 48);
       const sex: DemoSex = rng.chance(0.01) ? 'diverse' : male ? 'male' : 'female';
       return [member('single', sex, born(age))];
     }
@@ -143,7 +204,22 @@ export function generateDemoData(opts: DemoDataOptions = {}): DemoData {
       out.push(member('grandmother', 'female', addDays(addYears(mother.birthDate, -rng.int(20, 30)), rng.int(0, 364))));
     }
     if (type === 'couple') return out;
-    const wanted = type === 'family' ? rng.weighted([[1, 15], [2, 25], [3, 25], [4, 18], [5, 12], [6, 5]]) : rng.weighted([[1, 35], [2, 35], [3, 20], [4, 10]]);
+    const wanted =
+      type === 'family'
+        ? rng.weighted([
+            [1, 15],
+            [2, 25],
+            [3, 25],
+            [4, 18],
+            [5, 12],
+            [6, 5],
+          ])
+        : rng.weighted([
+            [1, 35],
+            [2, 35],
+            [3, 20],
+            [4, 10],
+          ]);
     const room = Math.min(wanted, maxSize - out.length, 7 - out.length);
     let birth = addDays(addYears(mother.birthDate, rng.int(18, 29)), rng.int(0, 300));
     const children: Member[] = [];
@@ -152,7 +228,8 @@ export function generateDemoData(opts: DemoDataOptions = {}): DemoData {
       if (ageOn(birth, today) <= 25) children.push(member('child', childSex(), birth));
       birth = addDays(birth, rng.int(420, 1460));
     }
-    if (children.length === 0 && room > 0) children.push(member('child', childSex(), addDays(today, -rng.int(30, 700))));
+    if (children.length === 0 && room > 0)
+      children.push(member('child', childSex(), addDays(today, -rng.int(30, 700))));
     return [...out, ...children];
   }
 
@@ -165,8 +242,16 @@ export function generateDemoData(opts: DemoDataOptions = {}): DemoData {
     const origin = originProfile(rng.weighted(UMA_ORIGINS));
     const birthDate = addDays(addYears(today, -18), rng.int(10, 170));
     const arrival = dateBetween(rng, maxDate(addYears(birthDate, 14), addYears(today, -3)), addDays(today, -120));
-    const group: Group = { arrival, registeredOn: minDate(addDays(arrival, rng.int(1, 7)), addDays(today, -1)), history: historyFor(origin, arrival, true, true) };
-    return { origin, municipality: RHEINE, members: [{ role: 'uma', sex: rng.chance(0.88) ? 'male' : 'female', birthDate, group }] };
+    const group: Group = {
+      arrival,
+      registeredOn: minDate(addDays(arrival, rng.int(1, 7)), addDays(today, -1)),
+      history: historyFor(origin, arrival, true, true),
+    };
+    return {
+      origin,
+      municipality: RHEINE,
+      members: [{ role: 'uma', sex: rng.chance(0.88) ? 'male' : 'female', birthDate, group }],
+    };
   }
 
   // --- Materialise: names, addresses, statuses, registers.
@@ -202,7 +287,8 @@ export function generateDemoData(opts: DemoDataOptions = {}): DemoData {
     const familySpellings = new Set([family.primary, ...family.others]);
 
     const drafts = plan.members.map((m) => {
-      const pool = m.sex === 'male' ? names.male : m.sex === 'female' ? names.female : rng.chance(0.5) ? names.male : names.female;
+      const pool =
+        m.sex === 'male' ? names.male : m.sex === 'female' ? names.female : rng.chance(0.5) ? names.male : names.female;
       // Siblings get different names, and nobody is called "Hassan Hasan".
       const clashes = (e: string) => usedGiven.has(e) || spellings(e).some((s) => familySpellings.has(s));
       let entry = rng.pick(flatPool(pool));
@@ -211,16 +297,21 @@ export function generateDemoData(opts: DemoDataOptions = {}): DemoData {
       const given = chooseSpelling(spellings(entry), latinScript);
       const gendered = m.sex === 'female' && names.feminine ? names.feminine : (s: string) => s;
       const familyName = gendered(family.primary);
-      const nameVariants = [...new Set([...given.others, ...family.others.map(gendered)])].filter((n) => n !== given.primary && n !== familyName);
+      const nameVariants = [...new Set([...given.others, ...family.others.map(gendered)])].filter(
+        (n) => n !== given.primary && n !== familyName,
+      );
 
       const bornHere = m.birthDate > m.group.arrival;
       const first = m.group.history[0].status;
-      const dependant = m !== plan.members[0] && (first === 'residence_permit_education' || first === 'residence_permit_employment');
+      const dependant =
+        m !== plan.members[0] && (first === 'residence_permit_education' || first === 'residence_permit_employment');
       const own = dependant ? dependantHistory(m.group.history) : m.group.history;
       const entries = bornHere ? historyFromBirth(own, m.birthDate) : own;
       const residence = finish(entries, today).map((e, i, all) => withFlags(e, i === all.length - 1, m.birthDate));
       const current = residence[residence.length - 1].status;
-      const registeredOn = bornHere ? maxDate(m.group.registeredOn, minDate(addDays(m.birthDate, rng.int(2, 14)), addDays(today, -1))) : m.group.registeredOn;
+      const registeredOn = bornHere
+        ? maxDate(m.group.registeredOn, minDate(addDays(m.birthDate, rng.int(2, 14)), addDays(today, -1)))
+        : m.group.registeredOn;
       const registeredAt = `${registeredOn}T${pad(rng.int(6, 14))}:${pad(rng.int(0, 59))}:00.000Z`;
 
       const person: DemoPerson = {
@@ -245,7 +336,10 @@ export function generateDemoData(opts: DemoDataOptions = {}): DemoData {
       return { person, member: m };
     });
 
-    assignJobcenter(drafts.map((d) => d.person), origin);
+    assignJobcenter(
+      drafts.map((d) => d.person),
+      origin,
+    );
     persons.push(...drafts.map((d) => d.person));
   }
 
@@ -265,7 +359,8 @@ export function generateDemoData(opts: DemoDataOptions = {}): DemoData {
     else if (status.status === 'residence_permit_family') p = origin.track === 'protection' ? 0.6 : 0.15;
     else if (status.status === 'settlement_permit') p = 0.25;
     else if (status.status === 'naturalised') p = 0.1;
-    else if (status.status === 'eu_free_movement') p = daysBetween(qualifyingFrom, today) > 365 ? 0.12 : 0; // top-up for low wages
+    else if (status.status === 'eu_free_movement')
+      p = daysBetween(qualifyingFrom, today) > 365 ? 0.12 : 0; // top-up for low wages
     else if (status.status === 'residence_permit_employment') p = 0.05;
     if (!rng.chance(p)) return;
 
@@ -276,15 +371,28 @@ export function generateDemoData(opts: DemoDataOptions = {}): DemoData {
       benefitStatus = 'applied';
       startedOn = addDays(qualifyingFrom, rng.int(0, Math.max(0, sinceStart)));
     } else {
-      benefitStatus = rng.weighted([['receiving', 80], ['ended', 12], ['suspended', 4], ['applied', 4]]);
+      benefitStatus = rng.weighted([
+        ['receiving', 80],
+        ['ended', 12],
+        ['suspended', 4],
+        ['applied', 4],
+      ]);
       const earliest = status.status === 'eu_free_movement' ? addDays(qualifyingFrom, 365) : qualifyingFrom;
-      startedOn = benefitStatus === 'applied' ? addDays(today, -rng.int(1, 40)) : minDate(addDays(earliest, rng.int(3, 45)), today);
+      startedOn =
+        benefitStatus === 'applied'
+          ? addDays(today, -rng.int(1, 40))
+          : minDate(addDays(earliest, rng.int(3, 45)), today);
     }
     const householdCommunityNumber = unique(communityNumbers, () => `84503//${rng.digits(7)}`);
     for (const p of eligible) {
       // Family members who joined later enter the Bedarfsgemeinschaft when their own title starts.
       const own = minDate(maxDate(startedOn, p.residence.find((r) => !SGB2_EXCLUDED.has(r.status))!.validFrom), today);
-      p.jobcenter = { customerNumber: unique(customerNumbers, () => `845D${rng.digits(6)}`), householdCommunityNumber, benefitStatus, startedOn: own };
+      p.jobcenter = {
+        customerNumber: unique(customerNumbers, () => `845D${rng.digits(6)}`),
+        householdCommunityNumber,
+        benefitStatus,
+        startedOn: own,
+      };
     }
   }
 
@@ -317,7 +425,14 @@ export function generateDemoData(opts: DemoDataOptions = {}): DemoData {
         break;
     }
     return e.validUntil
-      ? { status: e.status, validFrom: e.validFrom, validUntil: e.validUntil, residenceObligation, workPermitted, integrationCourseObligation }
+      ? {
+          status: e.status,
+          validFrom: e.validFrom,
+          validUntil: e.validUntil,
+          residenceObligation,
+          workPermitted,
+          integrationCourseObligation,
+        }
       : { status: e.status, validFrom: e.validFrom, residenceObligation, workPermitted, integrationCourseObligation };
   }
 
@@ -327,7 +442,9 @@ export function generateDemoData(opts: DemoDataOptions = {}): DemoData {
     const languages = age < 3 ? base.slice(0, 1) : [...base];
     const german =
       current === 'naturalised' ||
-      (age >= 5 && age < 18 ? yearsHere >= 1 && rng.chance(0.9) : age >= 18 && rng.chance(yearsHere >= 5 ? 0.6 : yearsHere >= 2 ? 0.35 : 0.08));
+      (age >= 5 && age < 18
+        ? yearsHere >= 1 && rng.chance(0.9)
+        : age >= 18 && rng.chance(yearsHere >= 5 ? 0.6 : yearsHere >= 2 ? 0.35 : 0.08));
     if (german) languages.push('de');
     return languages;
   }

@@ -73,7 +73,15 @@ const ARABIC_FEMALE: NamePool = [
   'Joudi|Judy|Joudy',
 ];
 
-const KURDISH_MALE: NamePool = ['Shivan|Schiwan|Sivan', 'Dilshad|Dilschad', 'Azad', 'Karwan', 'Saman', 'Rebwar', 'Baran'];
+const KURDISH_MALE: NamePool = [
+  'Shivan|Schiwan|Sivan',
+  'Dilshad|Dilschad',
+  'Azad',
+  'Karwan',
+  'Saman',
+  'Rebwar',
+  'Baran',
+];
 const KURDISH_FEMALE: NamePool = ['Shilan|Schilan', 'Narin|Nareen', 'Jihan|Dschihan|Gihan', 'Berivan|Bérivan', 'Rojda'];
 
 export const ORIGIN_NAMES: Record<OriginCode, OriginNames> = {

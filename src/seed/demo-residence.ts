@@ -60,7 +60,9 @@ export function finish(entries: StatusEntry[], today: string): StatusEntry[] {
   return entries.map((e, i) => {
     const next = entries[i + 1];
     const validUntil = next ? addDays(next.validFrom, -1) : currentValidUntil(e.status, e.validFrom, today);
-    return validUntil ? { status: e.status, validFrom: e.validFrom, validUntil } : { status: e.status, validFrom: e.validFrom };
+    return validUntil
+      ? { status: e.status, validFrom: e.validFrom, validUntil }
+      : { status: e.status, validFrom: e.validFrom };
   });
 }
 
@@ -76,7 +78,13 @@ function later(entries: StatusEntry[], status: ResidenceStatusCode, from: string
  * toleration), then possibly a settlement permit, naturalisation or a higher status won in court.
  * Returns the entries and whether the decision (if any) granted protection.
  */
-export function asylumHistory(rng: Random, origin: OriginProfile, arrival: string, today: string, uma = false): StatusEntry[] {
+export function asylumHistory(
+  rng: Random,
+  origin: OriginProfile,
+  arrival: string,
+  today: string,
+  uma = false,
+): StatusEntry[] {
   const appliedOn = dateBetween(rng, addDays(arrival, uma ? 20 : 5), minBefore(addDays(arrival, uma ? 90 : 40), today));
   const entries: StatusEntry[] = [{ status: 'asylum_applicant', validFrom: appliedOn }];
   const months = appliedOn < '2017-01-01' ? rng.int(6, 20) : rng.int(4, 14);
@@ -91,7 +99,8 @@ export function asylumHistory(rng: Random, origin: OriginProfile, arrival: strin
     const toleratedFrom = addDays(decidedOn, rng.int(30, 240));
     if (!later(entries, 'tolerated', toleratedFrom, today)) return entries;
     // Some tolerated people get a residence permit for employment (Beschäftigungsduldung, § 104c, § 25b).
-    if (rng.chance(0.2)) later(entries, 'residence_permit_employment', addDays(addYears(toleratedFrom, 3), rng.int(0, 500)), today);
+    if (rng.chance(0.2))
+      later(entries, 'residence_permit_employment', addDays(addYears(toleratedFrom, 3), rng.int(0, 500)), today);
     return entries;
   }
   entries.push({ status: outcome, validFrom: decidedOn });
@@ -102,20 +111,29 @@ export function asylumHistory(rng: Random, origin: OriginProfile, arrival: strin
   }
   const settleFrom = addDays(addYears(decidedOn, 5), rng.int(0, 700));
   const roll = rng.next();
-  if (roll < 0.12 && addYears(arrival, 6) < today) later(entries, 'naturalised', maxDate(settleFrom, addDays(addYears(arrival, 6), rng.int(0, 900))), today);
+  if (roll < 0.12 && addYears(arrival, 6) < today)
+    later(entries, 'naturalised', maxDate(settleFrom, addDays(addYears(arrival, 6), rng.int(0, 900))), today);
   else if (roll < (outcome === 'deportation_ban' ? 0.3 : 0.47)) later(entries, 'settlement_permit', settleFrom, today);
   return entries;
 }
 
 /** Family reunion with a protected sponsor: family asylum or a residence permit for family reasons. */
-export function reunionHistory(rng: Random, sponsorStatus: ResidenceStatusCode, arrival: string, today: string): StatusEntry[] {
+export function reunionHistory(
+  rng: Random,
+  sponsorStatus: ResidenceStatusCode,
+  arrival: string,
+  today: string,
+): StatusEntry[] {
   const entries: StatusEntry[] = [];
   if ((sponsorStatus === 'recognised_refugee' || sponsorStatus === 'entitled_to_asylum') && rng.chance(0.5)) {
     const appliedOn = dateBetween(rng, addDays(arrival, 5), minBefore(addDays(arrival, 20), today));
     entries.push({ status: 'asylum_applicant', validFrom: appliedOn });
     later(entries, 'recognised_refugee', addDays(appliedOn, rng.int(60, 180)), today);
   } else {
-    entries.push({ status: 'residence_permit_family', validFrom: dateBetween(rng, addDays(arrival, 7), minBefore(addDays(arrival, 30), today)) });
+    entries.push({
+      status: 'residence_permit_family',
+      validFrom: dateBetween(rng, addDays(arrival, 7), minBefore(addDays(arrival, 30), today)),
+    });
   }
   const settleFrom = addDays(addYears(entries[entries.length - 1].validFrom, 5), rng.int(0, 500));
   if (entries.length < 3 && rng.chance(0.4)) later(entries, 'settlement_permit', settleFrom, today);
@@ -124,7 +142,11 @@ export function reunionHistory(rng: Random, sponsorStatus: ResidenceStatusCode, 
 
 /** Residence permits (Turkey): family reunion, employment or studies, later settlement or naturalisation. */
 export function permitHistory(rng: Random, arrival: string, today: string): StatusEntry[] {
-  const first: ResidenceStatusCode = rng.weighted([['residence_permit_family', 50], ['residence_permit_employment', 30], ['residence_permit_education', 20]]);
+  const first: ResidenceStatusCode = rng.weighted([
+    ['residence_permit_family', 50],
+    ['residence_permit_employment', 30],
+    ['residence_permit_education', 20],
+  ]);
   const start = dateBetween(rng, addDays(arrival, 7), minBefore(addDays(arrival, 60), today));
   const entries: StatusEntry[] = [{ status: first, validFrom: start }];
   let at = start;
@@ -134,12 +156,18 @@ export function permitHistory(rng: Random, arrival: string, today: string): Stat
   }
   at = addDays(addYears(at, first === 'residence_permit_family' ? 3 : 4), rng.int(0, 900));
   if (!rng.chance(0.6) || !later(entries, 'settlement_permit', at, today)) return entries;
-  if (entries.length < 3 && rng.chance(0.3)) later(entries, 'naturalised', addDays(maxDate(addYears(arrival, 8), at), rng.int(200, 1500)), today);
+  if (entries.length < 3 && rng.chance(0.3))
+    later(entries, 'naturalised', addDays(maxDate(addYears(arrival, 8), at), rng.int(200, 1500)), today);
   return entries;
 }
 
 export function temporaryProtectionHistory(rng: Random, arrival: string, today: string): StatusEntry[] {
-  return [{ status: 'temporary_protection', validFrom: dateBetween(rng, addDays(arrival, 3), minBefore(addDays(arrival, 45), today)) }];
+  return [
+    {
+      status: 'temporary_protection',
+      validFrom: dateBetween(rng, addDays(arrival, 3), minBefore(addDays(arrival, 45), today)),
+    },
+  ];
 }
 
 export function euHistory(rng: Random, arrival: string, today: string): StatusEntry[] {

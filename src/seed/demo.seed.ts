@@ -39,12 +39,22 @@ export function seedDemo(container: Container, progress: (msg: string) => void =
 }
 
 async function loadDemo(container: Container, progress: (msg: string) => void): Promise<SeedCounts> {
-  const counts: SeedCounts = { persons: 0, households: 0, residenceStatuses: 0, jobcenterRecords: 0, identifiers: 0, courseProviders: 0, courses: 0 };
+  const counts: SeedCounts = {
+    persons: 0,
+    households: 0,
+    residenceStatuses: 0,
+    jobcenterRecords: 0,
+    identifiers: 0,
+    courseProviders: 0,
+    courses: 0,
+  };
   const { city, jobcenter, courses, hub } = container.subgraphs;
   const data = generateDemoData();
   // Resumable: persons already loaded (an earlier run that stopped half-way) are skipped.
   const existing = new Set<string>(
-    (await city.dataSource.query('SELECT id FROM city.person WHERE id = ANY($1)', [data.persons.map((p) => p.id)])).map((r: { id: string }) => r.id),
+    (await city.dataSource.query('SELECT id FROM city.person WHERE id = ANY($1)', [data.persons.map((p) => p.id)])).map(
+      (r: { id: string }) => r.id,
+    ),
   );
   if (existing.size === data.persons.length) {
     progress(`demo data already present (${existing.size} persons): nothing loaded`);
@@ -79,7 +89,11 @@ async function loadDemo(container: Container, progress: (msg: string) => void): 
       counts.residenceStatuses++;
     }
     if (p.azrNumber) {
-      await hub.services.identifiers.add(abh, { personId: p.id, system: IdentifierSystem.azr_number, value: p.azrNumber });
+      await hub.services.identifiers.add(abh, {
+        personId: p.id,
+        system: IdentifierSystem.azr_number,
+        value: p.azrNumber,
+      });
       counts.identifiers++;
     }
     if (p.jobcenter) {
@@ -93,7 +107,8 @@ async function loadDemo(container: Container, progress: (msg: string) => void): 
         startedOn: p.jobcenter.startedOn,
         benefitStatus: ended ? BenefitStatus.receiving : (p.jobcenter.benefitStatus as BenefitStatus),
       });
-      if (ended) await jobcenter.services.records.changeStatus(jc, { recordId: record.id, status: BenefitStatus.ended });
+      if (ended)
+        await jobcenter.services.records.changeStatus(jc, { recordId: record.id, status: BenefitStatus.ended });
       counts.jobcenterRecords++;
     }
     if ((i + 1) % 100 === 0) progress(`demo data: ${i + 1} of ${data.persons.length} persons`);

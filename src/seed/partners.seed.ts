@@ -17,6 +17,18 @@ export async function seedPartners(container: Container): Promise<number> {
   return DEMO_PARTNERS.length;
 }
 
-function basisKey(b: { recipientPartner: string; purpose: string; category: string; sourcePartner?: string | null; whileReferralOpen?: boolean }): string {
-  return [b.recipientPartner, b.purpose, b.category, b.sourcePartner ?? '', b.whileReferralOpen ? 'referral' : 'general'].join('|');
+function basisKey(b: {
+  recipientPartner: string;
+  purpose: string;
+  category: string;
+  sourcePartner?: string | null;
+  whileReferralOpen?: boolean;
+}): string {
+  return [
+    b.recipientPartner,
+    b.purpose,
+    b.category,
+    b.sourcePartner ?? '',
+    b.whileReferralOpen ? 'referral' : 'general',
+  ].join('|');
 }

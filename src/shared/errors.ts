@@ -1,12 +1,7 @@
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
 
 export type ErrorCode =
-  | 'UNAUTHENTICATED'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'BAD_USER_INPUT'
-  | 'CONFLICT'
-  | 'INTERNAL_SERVER_ERROR';
+  'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT' | 'CONFLICT' | 'INTERNAL_SERVER_ERROR';
 
 /** A domain error: its code reaches the client as extensions.code, its message is safe to show. */
 export class AppError extends GraphQLError {
@@ -25,12 +20,22 @@ export const badInput = (message: string, field?: string) =>
   new AppError('BAD_USER_INPUT', message, field ? { field } : {});
 
 const SAFE_CODES = new Set<string>([
-  'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT', 'CONFLICT',
-  'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND',
-  'OPERATION_RESOLUTION_FAILURE', 'PERSISTED_DOCUMENT_NOT_ALLOWED',
-  'RATE_LIMITED', 'SUBGRAPH_TIMEOUT',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'BAD_USER_INPUT',
+  'CONFLICT',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_DOCUMENT_NOT_ALLOWED',
+  'RATE_LIMITED',
+  'SUBGRAPH_TIMEOUT',
   // Idempotency-Key refusals (src/gateway/idempotency.ts; answered before Apollo, listed for completeness).
-  'IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_REQUEST_IN_PROGRESS',
+  'IDEMPOTENCY_KEY_REUSED',
+  'IDEMPOTENCY_REQUEST_IN_PROGRESS',
 ]);
 
 /**
@@ -43,5 +48,10 @@ export function formatError(formatted: GraphQLFormattedError, _error: unknown): 
     const { stacktrace: _s, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions: { ...extensions, code } };
   }
-  return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  return {
+    message: 'Internal server error',
+    locations: formatted.locations,
+    path: formatted.path,
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  };
 }

@@ -18,7 +18,13 @@ export class IdentitySigner {
   }
 
   async sign(actor: Actor, subgraph: string): Promise<string> {
-    return new SignJWT({ partner: actor.partner, scope: actor.scopes.join(' '), ags: actor.jurisdiction, pur: actor.purpose, rid: actor.requestId })
+    return new SignJWT({
+      partner: actor.partner,
+      scope: actor.scopes.join(' '),
+      ags: actor.jurisdiction,
+      pur: actor.purpose,
+      rid: actor.requestId,
+    })
       .setProtectedHeader({ alg: 'HS256', typ: 'lotse-identity+jwt' })
       .setIssuer(ISSUER)
       .setAudience(`urn:lotse:subgraph:${subgraph}`)

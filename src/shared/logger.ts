@@ -11,7 +11,15 @@ export function createLogger(level: string, bindings: Record<string, unknown> = 
     level,
     base: { service: 'lotse', ...bindings },
     redact: {
-      paths: ['req.headers.authorization', 'headers.authorization', 'token', 'variables', '*.givenName', '*.familyName', '*.birthDate'],
+      paths: [
+        'req.headers.authorization',
+        'headers.authorization',
+        'token',
+        'variables',
+        '*.givenName',
+        '*.familyName',
+        '*.birthDate',
+      ],
       censor: '[redacted]',
     },
   });

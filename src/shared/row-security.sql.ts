@@ -28,7 +28,11 @@ export function jurisdictionFunctionSql(schema: string): string {
  * Rows are visible and changeable only inside the jurisdiction; a change may move a row out of it
  * (a person moving away), which the services allow.
  */
-export function jurisdictionPolicySql(schema: string, table: string, predicate = `"${schema}".in_jurisdiction(municipality_key)`): string[] {
+export function jurisdictionPolicySql(
+  schema: string,
+  table: string,
+  predicate = `"${schema}".in_jurisdiction(municipality_key)`,
+): string[] {
   return [
     `ALTER TABLE "${schema}"."${table}" ENABLE ROW LEVEL SECURITY`,
     `ALTER TABLE "${schema}"."${table}" FORCE ROW LEVEL SECURITY`,
@@ -37,5 +41,9 @@ export function jurisdictionPolicySql(schema: string, table: string, predicate =
 }
 
 export function dropJurisdictionPolicySql(schema: string, table: string): string[] {
-  return [`DROP POLICY jurisdiction ON "${schema}"."${table}"`, `ALTER TABLE "${schema}"."${table}" NO FORCE ROW LEVEL SECURITY`, `ALTER TABLE "${schema}"."${table}" DISABLE ROW LEVEL SECURITY`];
+  return [
+    `DROP POLICY jurisdiction ON "${schema}"."${table}"`,
+    `ALTER TABLE "${schema}"."${table}" NO FORCE ROW LEVEL SECURITY`,
+    `ALTER TABLE "${schema}"."${table}" DISABLE ROW LEVEL SECURITY`,
+  ];
 }

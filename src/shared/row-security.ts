@@ -114,11 +114,15 @@ export function rowSecurityClient(context: RowSecurityContext, opts: RowSecurity
       const first = args[0] as { submit?: unknown } | undefined;
       // Streams and other submittables go through unchanged: they run inside a transaction whose
       // BEGIN already applied the setting.
-      if (first && typeof first === 'object' && typeof first.submit === 'function') return (super.query as any)(...args);
+      if (first && typeof first === 'object' && typeof first.submit === 'function')
+        return (super.query as any)(...args);
       checkContext(args);
       const wanted = context.current();
       if (this.applied === wanted && (this.roleApplied || !appRole)) return (super.query as any)(...args);
-      const callback = typeof args[args.length - 1] === 'function' ? (args.pop() as (err: Error | null, res?: unknown) => void) : undefined;
+      const callback =
+        typeof args[args.length - 1] === 'function'
+          ? (args.pop() as (err: Error | null, res?: unknown) => void)
+          : undefined;
       const prepare = async () => {
         if (appRole && !this.roleApplied) {
           await (super.query as any)(`SET ROLE "${appRole.replace(/"/g, '""')}"`);
@@ -130,7 +134,10 @@ export function rowSecurityClient(context: RowSecurityContext, opts: RowSecurity
       };
       const result = prepare();
       if (callback) {
-        result.then((r: unknown) => callback(null, r), (e: Error) => callback(e));
+        result.then(
+          (r: unknown) => callback(null, r),
+          (e: Error) => callback(e),
+        );
         return undefined;
       }
       return result;

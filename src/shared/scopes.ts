@@ -3,9 +3,13 @@ import { AppError } from './errors';
 
 /** OAuth2 scopes a partner can be registered for. */
 export const SCOPES = [
-  'persons:read', 'persons:write', 'residence:write',
-  'jobcenter:read', 'jobcenter:write',
-  'courses:read', 'courses:write',
+  'persons:read',
+  'persons:write',
+  'residence:write',
+  'jobcenter:read',
+  'jobcenter:write',
+  'courses:read',
+  'courses:write',
   'partners:read',
   'consent:write',
   'referrals:read',

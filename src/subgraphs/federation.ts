@@ -47,7 +47,15 @@ export interface FederatedSchema {
 }
 
 const passThrough = (name: string, description: string) =>
-  new GraphQLScalarType({ name, description, serialize: (v) => v, parseValue: (v) => v, parseLiteral: () => { throw new Error(`${name} is only accepted as a variable`); } });
+  new GraphQLScalarType({
+    name,
+    description,
+    serialize: (v) => v,
+    parseValue: (v) => v,
+    parseLiteral: () => {
+      throw new Error(`${name} is only accepted as a variable`);
+    },
+  });
 
 /**
  * type-graphql builds the schema from decorators; this adds the federation fields. Reference
@@ -75,10 +83,16 @@ export async function buildFederatedSchema(
   const query = { ...(resolvers.Query ?? {}) };
   query._service = () => ({ sdl });
   if (entities.length) {
-    query._entities = (_root: unknown, args: { representations: Representation[] }, context: unknown, info: GraphQLResolveInfo) =>
+    query._entities = (
+      _root: unknown,
+      args: { representations: Representation[] },
+      context: unknown,
+      info: GraphQLResolveInfo,
+    ) =>
       Promise.all(
         args.representations.map(async (rep) => {
-          if (!entities.includes(rep.__typename)) throw new Error(`${rep.__typename} is not an entity of this subgraph`);
+          if (!entities.includes(rep.__typename))
+            throw new Error(`${rep.__typename} is not an entity of this subgraph`);
           const resolve = referenceResolvers[rep.__typename];
           const found = resolve ? await resolve(rep, context, info) : rep;
           // Keep the class instance (field resolvers may rely on it); tag it for _Entity's type resolution.

@@ -53,15 +53,22 @@ async function asSuperuser<T>(fn: (c: Client) => Promise<T>): Promise<T> {
   }
 }
 
-const seqs = () => asSuperuser(async (c) => (await c.query('SELECT seq::int AS seq FROM audit.entry ORDER BY seq')).rows.map((r) => r.seq as number));
+const seqs = () =>
+  asSuperuser(async (c) =>
+    (await c.query('SELECT seq::int AS seq FROM audit.entry ORDER BY seq')).rows.map((r) => r.seq as number),
+  );
 const ds = () => app.container.subgraphs.city.dataSource;
 
 describe('appending', () => {
   it('appends with a hash chain from the genesis hash, and verify recomputes it', async () => {
     await audit.appendNow([entry(), entry({ kind: 'write', operation: 'MovePerson' })]);
     // In a caller's transaction on another subgraph's DataSource: queries are schema-qualified.
-    await ds().transaction((em) => audit.append(em, [entry({ kind: 'system', partner: 'system', subject: 'relay', purpose: null, basis: null })]));
-    const rows = await asSuperuser(async (c) => (await c.query(`SELECT ${CHAIN_COLUMNS} FROM audit.entry e ORDER BY e.seq`)).rows as DbChainRow[]);
+    await ds().transaction((em) =>
+      audit.append(em, [entry({ kind: 'system', partner: 'system', subject: 'relay', purpose: null, basis: null })]),
+    );
+    const rows = await asSuperuser(
+      async (c) => (await c.query(`SELECT ${CHAIN_COLUMNS} FROM audit.entry e ORDER BY e.seq`)).rows as DbChainRow[],
+    );
     expect(rows.map((r) => r.seq)).toEqual(['1', '2', '3']);
     expect(rows[0].prev_hash).toBe(GENESIS);
     expect(rows[1].prev_hash).toBe(rows[0].hash);
@@ -71,7 +78,11 @@ describe('appending', () => {
 
   it('keeps seq gap-free and the chain intact under 20 concurrent appenders', async () => {
     const before = (await seqs()).length;
-    await Promise.all(Array.from({ length: 20 }, (_, i) => audit.appendNow(i % 3 === 0 ? [entry(), entry()] : [entry({ partner: `p${i}` })])));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        audit.appendNow(i % 3 === 0 ? [entry(), entry()] : [entry({ partner: `p${i}` })]),
+      ),
+    );
     const after = await seqs();
     const expected = before + 20 + 7; // seven calls (i = 0, 3, …, 18) append two entries
     expect(after).toEqual(Array.from({ length: expected }, (_, i) => i + 1));
@@ -94,8 +105,12 @@ describe('appending', () => {
   });
 
   it('refuses UPDATE, DELETE and TRUNCATE on the normal connection', async () => {
-    await expect(ds().query(`UPDATE audit.entry SET partner = 'x' WHERE seq = 1`)).rejects.toThrow(/permission denied|insert-only: UPDATE refused/);
-    await expect(ds().query('DELETE FROM audit.entry WHERE seq = 1')).rejects.toThrow(/permission denied|insert-only: DELETE refused/);
+    await expect(ds().query(`UPDATE audit.entry SET partner = 'x' WHERE seq = 1`)).rejects.toThrow(
+      /permission denied|insert-only: UPDATE refused/,
+    );
+    await expect(ds().query('DELETE FROM audit.entry WHERE seq = 1')).rejects.toThrow(
+      /permission denied|insert-only: DELETE refused/,
+    );
     await expect(ds().query('TRUNCATE audit.entry')).rejects.toThrow(/permission denied|insert-only: TRUNCATE refused/);
     expect((await audit.verify()).ok).toBe(true);
   });
@@ -105,10 +120,14 @@ describe('persons', () => {
   it('stores a pseudonym, never the raw person id', async () => {
     const personId = crypto.randomUUID();
     await audit.appendNow([entry({ personId }), entry({ personId: personId.toUpperCase(), kind: 'write' })]);
-    const text = await asSuperuser(async (c) => (await c.query(`SELECT string_agg(e::text, E'\\n') AS t FROM audit.entry e`)).rows[0].t as string);
+    const text = await asSuperuser(
+      async (c) => (await c.query(`SELECT string_agg(e::text, E'\\n') AS t FROM audit.entry e`)).rows[0].t as string,
+    );
     expect(text.toLowerCase()).not.toContain(personId.toLowerCase());
     expect(text.toLowerCase()).not.toContain(personId.replace(/-/g, '').toLowerCase());
-    const refs = await asSuperuser(async (c) => (await c.query('SELECT DISTINCT person_ref FROM audit.entry WHERE person_ref IS NOT NULL')).rows);
+    const refs = await asSuperuser(
+      async (c) => (await c.query('SELECT DISTINCT person_ref FROM audit.entry WHERE person_ref IS NOT NULL')).rows,
+    );
     expect(refs).toEqual([{ person_ref: audit.pseudonym(personId) }]);
     expect(audit.pseudonym(personId)).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -118,8 +137,25 @@ describe('persons', () => {
     const b = crypto.randomUUID();
     await audit.appendNow([entry({ personId: a, partner: 'rheine-social', categories: ['identity'] })]);
     await audit.appendNow([entry({ personId: b, partner: 'jobcenter-steinfurt' })]);
-    await audit.appendNow([entry({ personId: a, partner: 'rheine-abh', kind: 'write', basis: 'legal_basis:8d1c', operation: 'RecordResidenceStatus' })]);
-    await audit.appendNow([entry({ personId: a, partner: 'caritas-rheine', kind: 'denied', purpose: 'counselling', basis: null, categories: ['health'] })]);
+    await audit.appendNow([
+      entry({
+        personId: a,
+        partner: 'rheine-abh',
+        kind: 'write',
+        basis: 'legal_basis:8d1c',
+        operation: 'RecordResidenceStatus',
+      }),
+    ]);
+    await audit.appendNow([
+      entry({
+        personId: a,
+        partner: 'caritas-rheine',
+        kind: 'denied',
+        purpose: 'counselling',
+        basis: null,
+        categories: ['health'],
+      }),
+    ]);
 
     const report = await audit.accessReport(a, {});
     expect(report.map((r) => [r.partner, r.kind])).toEqual([
@@ -127,7 +163,15 @@ describe('persons', () => {
       ['rheine-abh', 'write'],
       ['rheine-social', 'read'],
     ]);
-    expect(report[0]).toEqual({ at: expect.any(Date), partner: 'caritas-rheine', kind: 'denied', categories: ['health'], purpose: 'counselling', basis: null, operation: 'PersonView' });
+    expect(report[0]).toEqual({
+      at: expect.any(Date),
+      partner: 'caritas-rheine',
+      kind: 'denied',
+      categories: ['health'],
+      purpose: 'counselling',
+      basis: null,
+      operation: 'PersonView',
+    });
     expect(report[1]).toMatchObject({ basis: 'legal_basis:8d1c', operation: 'RecordResidenceStatus' });
     expect((await audit.accessReport(b, {})).map((r) => r.partner)).toEqual(['jobcenter-steinfurt']);
     expect(await audit.accessReport(a, { first: 1 })).toHaveLength(1);
@@ -145,12 +189,22 @@ describe('tampering', () => {
   const superuser = (sql: string, params: unknown[] = []) => asSuperuser((c) => c.query(sql, params));
 
   beforeAll(() => {
-    if (!fs.existsSync(path.join(ROOT, 'dist/src/audit/audit.service.js'))) throw new Error('dist/ has no audit module: run "npm run build" first');
+    if (!fs.existsSync(path.join(ROOT, 'dist/src/audit/audit.service.js')))
+      throw new Error('dist/ has no audit module: run "npm run build" first');
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lotse-audit-'));
     cpFile = path.join(tmp, 'checkpoint.json');
     // development, not test: the test environment draws a new internal secret (so new checkpoint
     // key) per process, and checkpoint / verify-checkpoint run in separate processes.
-    env = { PATH: process.env.PATH, DATABASE_URL: app.db.url, REDIS_URL, LOTSE_ENV: 'development', LOTSE_DATA_DIR: tmp, LOTSE_DEMO_SEED: 'false', LOTSE_QUEUE_PREFIX: queuePrefix, LOG_LEVEL: 'warn' };
+    env = {
+      PATH: process.env.PATH,
+      DATABASE_URL: app.db.url,
+      REDIS_URL,
+      LOTSE_ENV: 'development',
+      LOTSE_DATA_DIR: tmp,
+      LOTSE_DEMO_SEED: 'false',
+      LOTSE_QUEUE_PREFIX: queuePrefix,
+      LOG_LEVEL: 'warn',
+    };
   });
   afterAll(async () => {
     await flushPrefix(queuePrefix);
@@ -165,12 +219,22 @@ describe('tampering', () => {
 
     cpBefore = await audit.checkpoint();
     expect(await audit.verifyCheckpoint(cpBefore)).toEqual({ ok: true });
-    expect(await audit.verifyCheckpoint({ ...cpBefore, rows: cpBefore.rows - 1 })).toMatchObject({ ok: false, reason: expect.stringMatching(/signature/) });
+    expect(await audit.verifyCheckpoint({ ...cpBefore, rows: cpBefore.rows - 1 })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/signature/),
+    });
 
     expect((await cli('checkpoint', '--out', cpFile)).code).toBe(0);
-    expect(JSON.parse(fs.readFileSync(cpFile, 'utf8'))).toMatchObject({ seq: cpBefore.seq, head: cpBefore.head, rows: cpBefore.rows });
+    expect(JSON.parse(fs.readFileSync(cpFile, 'utf8'))).toMatchObject({
+      seq: cpBefore.seq,
+      head: cpBefore.head,
+      rows: cpBefore.rows,
+    });
     const held = await cli('verify-checkpoint', cpFile);
-    expect({ code: held.code, out: held.stdout.trim() }).toEqual({ code: 0, out: `checkpoint holds: row ${cpBefore.seq}, head ${cpBefore.head}` });
+    expect({ code: held.code, out: held.stdout.trim() }).toEqual({
+      code: 0,
+      out: `checkpoint holds: row ${cpBefore.seq}, head ${cpBefore.head}`,
+    });
   });
 
   it('detects an UPDATE made with the trigger disabled, at that row', async () => {
@@ -182,9 +246,17 @@ describe('tampering', () => {
         await c.query('ALTER TABLE audit.entry ENABLE TRIGGER ALL');
       });
     await setPartner('x');
-    expect(await audit.verify()).toMatchObject({ ok: false, rows: 2, brokenAt: 3, reason: expect.stringMatching(/hash does not match/) });
+    expect(await audit.verify()).toMatchObject({
+      ok: false,
+      rows: 2,
+      brokenAt: 3,
+      reason: expect.stringMatching(/hash does not match/),
+    });
     const res = await cli('verify');
-    expect({ code: res.code, out: res.stdout.trim() }).toEqual({ code: 1, out: 'audit log BROKEN at row 3: hash does not match the row contents' });
+    expect({ code: res.code, out: res.stdout.trim() }).toEqual({
+      code: 1,
+      out: 'audit log BROKEN at row 3: hash does not match the row contents',
+    });
     expect((await audit.verifyCheckpoint(cpBefore)).ok).toBe(false);
 
     await setPartner(original); // undo, so the next case starts from an intact chain
@@ -197,9 +269,17 @@ describe('tampering', () => {
       await c.query('SET session_replication_role = replica');
       expect((await c.query('DELETE FROM audit.entry WHERE seq = 5')).rowCount).toBe(1);
       await c.query('SET session_replication_role = DEFAULT');
-      expect(await audit.verify()).toMatchObject({ ok: false, rows: 4, brokenAt: 5, reason: 'row 5 is missing (next row is 6)' });
+      expect(await audit.verify()).toMatchObject({
+        ok: false,
+        rows: 4,
+        brokenAt: 5,
+        reason: 'row 5 is missing (next row is 6)',
+      });
       const res = await cli('verify');
-      expect({ code: res.code, out: res.stdout.trim() }).toEqual({ code: 1, out: 'audit log BROKEN at row 5: row 5 is missing (next row is 6)' });
+      expect({ code: res.code, out: res.stdout.trim() }).toEqual({
+        code: 1,
+        out: 'audit log BROKEN at row 5: row 5 is missing (next row is 6)',
+      });
       await c.query('INSERT INTO audit.entry SELECT * FROM saved'); // inserts are allowed
     });
     expect((await audit.verify()).ok).toBe(true);
@@ -216,13 +296,21 @@ describe('tampering', () => {
         if (row.seq === 2) row.partner = 'someone-else';
         row.prev_hash = prev;
         prev = entryHash(row);
-        await c.query('UPDATE audit.entry SET partner = $2, prev_hash = $3, hash = $4 WHERE seq = $1', [r.seq, row.partner, row.prev_hash, prev]);
+        await c.query('UPDATE audit.entry SET partner = $2, prev_hash = $3, hash = $4 WHERE seq = $1', [
+          r.seq,
+          row.partner,
+          row.prev_hash,
+          prev,
+        ]);
       }
       await c.query('ALTER TABLE audit.entry ENABLE TRIGGER ALL');
       await c.query('COMMIT');
     });
     expect(await audit.verify()).toMatchObject({ ok: true, rows: cpBefore.rows });
-    expect(await audit.verifyCheckpoint(cpBefore)).toEqual({ ok: false, reason: expect.stringMatching(new RegExp(`^row ${cpBefore.seq} has hash .* history was rewritten$`)) });
+    expect(await audit.verifyCheckpoint(cpBefore)).toEqual({
+      ok: false,
+      reason: expect.stringMatching(new RegExp(`^row ${cpBefore.seq} has hash .* history was rewritten$`)),
+    });
     expect((await cli('verify')).code).toBe(0);
     const res = await cli('verify-checkpoint', cpFile);
     expect(res.code).toBe(1);

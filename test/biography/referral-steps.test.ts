@@ -34,8 +34,7 @@ describe('biography: each party sees its own referral steps', () => {
       return (await hubQuery(app, sql, [personId, summary]))[0];
     });
   const readBases = async (partner: string, referralId: string) =>
-    (await hubQuery(app, AUDITED, [partner, `referral:${referralId}`]))
-      .map((r) => [r.kind, r.categories]);
+    (await hubQuery(app, AUDITED, [partner, `referral:${referralId}`])).map((r) => [r.kind, r.categories]);
 
   it('asylum granted: the jobcenter and the asylum benefits office see the transfer, the advice team not', async () => {
     const steps = stepsOf('benefit_handover');
@@ -73,9 +72,14 @@ describe('biography: each party sees its own referral steps', () => {
     const steps = stepsOf('integration_course');
     const person = await registerPersonViaApi(app, 'rheine-abh', { familyName: 'Karimi' });
     const purpose = 'integration_course_referral';
-    const created = await app.gql('jobcenter-steinfurt', CREATE_REFERRAL, {
-      i: { personId: person, receiver: 'vhs-rheine', purpose, referralType: 'integration_course', send: true },
-    }, { purpose });
+    const created = await app.gql(
+      'jobcenter-steinfurt',
+      CREATE_REFERRAL,
+      {
+        i: { personId: person, receiver: 'vhs-rheine', purpose, referralType: 'integration_course', send: true },
+      },
+      { purpose },
+    );
     expect(created.body.errors).toBeUndefined();
     const id = created.body.data.createReferral.id;
     const accepted = await app.gql('vhs-rheine', `mutation($id: ID!) { acceptReferral(id: $id) { status } }`, { id });
@@ -119,4 +123,3 @@ describe('biography: each party sees its own referral steps', () => {
     expect((await biography(app, 'rheine-abh', person, 'residence_administration')).length).toBeGreaterThan(0);
   });
 });
-

@@ -19,7 +19,8 @@ jest.setTimeout(180_000);
 const MAIN = path.join(ROOT, 'dist', 'src', 'main.js');
 const CLI = path.join(ROOT, 'dist', 'src', 'cli.js');
 const LISTENING = 'Lotse is listening on';
-const QUERY = '{ persons(first: 3, filter: { name: "Muhammad" }) { totalCount edges { node { familyName nameVariants residenceStatus { status } jobcenter { customerNumber } biography(first: 5) { type } } } } }';
+const QUERY =
+  '{ persons(first: 3, filter: { name: "Muhammad" }) { totalCount edges { node { familyName nameVariants residenceStatus { status } jobcenter { customerNumber } biography(first: 5) { type } } } } }';
 
 let tmp: string | undefined;
 let dataDir: string;
@@ -56,7 +57,11 @@ function runningInfo(proc: LotseProcess): { pid: number; url: string; port: numb
 async function gql(port: number, query: string, bearer: string): Promise<{ status: number; body: any }> {
   const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', authorization: `Bearer ${bearer}` },
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/graphql-response+json, application/json',
+      authorization: `Bearer ${bearer}`,
+    },
     body: JSON.stringify({ query }),
     signal: AbortSignal.timeout(15_000),
   });
@@ -67,21 +72,29 @@ async function gql(port: number, query: string, bearer: string): Promise<{ statu
 async function stopCleanly(proc: LotseProcess, pgPort: number): Promise<void> {
   const exit = await proc.stop('SIGTERM', 30_000);
   const problems: string[] = [];
-  if (exit.code !== 0 || exit.signal !== null) problems.push(`expected exit code 0 after SIGTERM, got code ${exit.code}, signal ${exit.signal}`);
+  if (exit.code !== 0 || exit.signal !== null)
+    problems.push(`expected exit code 0 after SIGTERM, got code ${exit.code}, signal ${exit.signal}`);
   // Bounded: a clean stop has already waited for postgres; allow a little slack for the OS.
   let open = true;
-  for (const deadline = Date.now() + 10_000; open && Date.now() < deadline; ) {
+  for (const deadline = Date.now() + 10_000; open && Date.now() < deadline;) {
     open = await acceptsConnections(pgPort);
     if (open) await sleep(250);
   }
-  if (open) problems.push(`embedded PostgreSQL still accepts connections on 127.0.0.1:${pgPort} 10 s after the program exited`);
-  if (fs.existsSync(runningFile())) problems.push(`${runningFile()} was not removed on shutdown (contains ${fs.readFileSync(runningFile(), 'utf8').replace(/:[^:@/]*@/, ':***@')})`);
+  if (open)
+    problems.push(`embedded PostgreSQL still accepts connections on 127.0.0.1:${pgPort} 10 s after the program exited`);
+  if (fs.existsSync(runningFile()))
+    problems.push(
+      `${runningFile()} was not removed on shutdown (contains ${fs.readFileSync(runningFile(), 'utf8').replace(/:[^:@/]*@/, ':***@')})`,
+    );
   if (problems.length) fail(problems.join('\n'), proc);
 }
 
 beforeAll(async () => {
   for (const file of [MAIN, CLI]) {
-    if (!fs.existsSync(file)) throw new Error(`${path.relative(ROOT, file)} is missing: run "npm run build" first (this test runs the built program, as npm start does)`);
+    if (!fs.existsSync(file))
+      throw new Error(
+        `${path.relative(ROOT, file)} is missing: run "npm run build" first (this test runs the built program, as npm start does)`,
+      );
   }
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lotse-start-'));
   // mkdtemp gives 0700; as root, the embedded PostgreSQL runs as OS user "postgres", which must enter it.
@@ -106,7 +119,10 @@ afterAll(async () => {
   await Promise.all(processes.map((p) => p.kill(10_000)));
   if (tmp) {
     // If a program was SIGKILLed, its embedded PostgreSQL is orphaned: stop that one (ours only).
-    const pid = Number.parseInt((fs.existsSync(postmasterPidFile()) ? fs.readFileSync(postmasterPidFile(), 'utf8') : '').split('\n')[0] ?? '', 10);
+    const pid = Number.parseInt(
+      (fs.existsSync(postmasterPidFile()) ? fs.readFileSync(postmasterPidFile(), 'utf8') : '').split('\n')[0] ?? '',
+      10,
+    );
     let cmdline = '';
     try {
       if (pid > 0) cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
@@ -133,9 +149,12 @@ test('first start: initialises the embedded PostgreSQL, loads the demo data and 
   const { proc, listening } = await start(firstPort);
   first = proc;
   const has = (s: string) => proc.lines.some((l) => l.includes(s));
-  if (!has('initialising embedded PostgreSQL')) fail('no "initialising embedded PostgreSQL" line on the first start', proc);
+  if (!has('initialising embedded PostgreSQL'))
+    fail('no "initialising embedded PostgreSQL" line on the first start', proc);
   if (!has('demo data loaded')) fail('no "demo data loaded" line on the first start', proc);
-  const loaded = proc.lines.map((l) => JSON.parse(l.startsWith('{') ? l : 'null')).find((j) => j?.msg === 'demo data loaded');
+  const loaded = proc.lines
+    .map((l) => JSON.parse(l.startsWith('{') ? l : 'null'))
+    .find((j) => j?.msg === 'demo data loaded');
   expect(loaded).toMatchObject({ persons: 500 });
   expect(JSON.parse(listening)).toMatchObject({ url: `http://127.0.0.1:${firstPort}` });
   const info = runningInfo(proc);
@@ -147,7 +166,10 @@ test('serves /healthz and GraphiQL', async () => {
   if (!first?.running) fail('the first start did not come up (see the first test)', first);
   const health = await fetch(`http://127.0.0.1:${firstPort}/healthz`, { signal: AbortSignal.timeout(10_000) });
   expect(health.status).toBe(200);
-  const page = await fetch(`http://127.0.0.1:${firstPort}/`, { headers: { accept: 'text/html' }, signal: AbortSignal.timeout(10_000) });
+  const page = await fetch(`http://127.0.0.1:${firstPort}/`, {
+    headers: { accept: 'text/html' },
+    signal: AbortSignal.timeout(10_000),
+  });
   expect(page.status).toBe(200);
   expect(page.headers.get('content-type')).toMatch(/text\/html/);
   expect(await page.text()).toContain('<title>Lotse GraphiQL</title>');
@@ -155,12 +177,18 @@ test('serves /healthz and GraphiQL', async () => {
 
 test('lotse token reuses the running embedded PostgreSQL and prints a token', async () => {
   if (!first?.running) fail('the first start did not come up (see the first test)', first);
-  const before = { running: fs.readFileSync(runningFile(), 'utf8'), postmaster: fs.readFileSync(postmasterPidFile(), 'utf8') };
+  const before = {
+    running: fs.readFileSync(runningFile(), 'utf8'),
+    postmaster: fs.readFileSync(postmasterPidFile(), 'utf8'),
+  };
   const res = await runCli(['token', '--partner', 'jobcenter-steinfurt'], env);
-  if (res.code !== 0) fail(`lotse token exited with ${res.timedOut ? 'a timeout' : `code ${res.code}`}; stderr: ${res.stderr}`, first);
+  if (res.code !== 0)
+    fail(`lotse token exited with ${res.timedOut ? 'a timeout' : `code ${res.code}`}; stderr: ${res.stderr}`, first);
   const jwt = res.stdout.trim();
   expect(jwt).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
-  expect(JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8'))).toMatchObject({ partner: 'jobcenter-steinfurt' });
+  expect(JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8'))).toMatchObject({
+    partner: 'jobcenter-steinfurt',
+  });
   // Same cluster, untouched: the token command neither started its own nor stopped the server's.
   expect(fs.readFileSync(runningFile(), 'utf8')).toBe(before.running);
   expect(fs.readFileSync(postmasterPidFile(), 'utf8')).toBe(before.postmaster);
@@ -194,7 +222,8 @@ test('one query across city, jobcenter and hub; the workers fill the biography',
     if (Date.now() > deadline) fail(`no biography entries within 20 s; last response: ${JSON.stringify(last)}`, first);
     await sleep(500);
     const next = await gql(firstPort, QUERY, token);
-    if (next.status !== 200 || next.body.errors) fail(`POST /graphql: HTTP ${next.status} ${JSON.stringify(next.body)}`, first);
+    if (next.status !== 200 || next.body.errors)
+      fail(`POST /graphql: HTTP ${next.status} ${JSON.stringify(next.body)}`, first);
     last = next.body;
   }
 });
@@ -210,7 +239,8 @@ test('second start on the same data: no re-initialisation, no demo data load, da
   const port = await freePort();
   const { proc } = await start(port);
   for (const s of ['initialising embedded PostgreSQL', 'demo data', 'migrations applied']) {
-    if (proc.lines.some((l) => l.includes(s))) fail(`second start printed "${s}": it should reuse the existing cluster and data`, proc);
+    if (proc.lines.some((l) => l.includes(s)))
+      fail(`second start printed "${s}": it should reuse the existing cluster and data`, proc);
   }
   const { port: pgPort } = runningInfo(proc);
   const bearer = token ?? fail('no token from the first run (see the earlier tests)', proc);

@@ -44,20 +44,87 @@ function cases(): Case[] {
   const id = 'msg_01KAV7R3J9Q6W2ZB8N5XGT4HCE';
   const now = Math.floor(Date.now() / 1000);
   // Non-ASCII on purpose: verifiers must sign the raw UTF-8 bytes.
-  const body = JSON.stringify({ type: 'referral.requested', timestamp: new Date().toISOString(), data: { eventId: crypto.randomUUID(), referralId: crypto.randomUUID(), personId: null, person: { givenName: 'Jürgen', familyName: 'Öztürk-Müller' } } });
-  const h = (ts: number, sig: string) => ({ 'webhook-id': id, 'webhook-timestamp': String(ts), 'webhook-signature': sig });
+  const body = JSON.stringify({
+    type: 'referral.requested',
+    timestamp: new Date().toISOString(),
+    data: {
+      eventId: crypto.randomUUID(),
+      referralId: crypto.randomUUID(),
+      personId: null,
+      person: { givenName: 'Jürgen', familyName: 'Öztürk-Müller' },
+    },
+  });
+  const h = (ts: number, sig: string) => ({
+    'webhook-id': id,
+    'webhook-timestamp': String(ts),
+    'webhook-signature': sig,
+  });
   return [
     { name: 'valid', secret, headers: h(now, sign(secret, id, now, body)), body, valid: true },
-    { name: 'rotation: new secret, signed with both', secret, headers: h(now, `${sign(secret, id, now, body)} ${sign(old, id, now, body)}`), body, valid: true },
-    { name: 'rotation: old secret, signed with both', secret: old, headers: h(now, `${sign(secret, id, now, body)} ${sign(old, id, now, body)}`), body, valid: true },
-    { name: 'tampered body', secret, headers: h(now, sign(secret, id, now, body)), body: body.replace('Jürgen', 'Jurgen'), valid: false },
-    { name: 'other webhook-id', secret, headers: { ...h(now, sign(secret, id, now, body)), 'webhook-id': 'msg_01KAV7R3J9Q6W2ZB8N5XGT4HCF' }, body, valid: false },
+    {
+      name: 'rotation: new secret, signed with both',
+      secret,
+      headers: h(now, `${sign(secret, id, now, body)} ${sign(old, id, now, body)}`),
+      body,
+      valid: true,
+    },
+    {
+      name: 'rotation: old secret, signed with both',
+      secret: old,
+      headers: h(now, `${sign(secret, id, now, body)} ${sign(old, id, now, body)}`),
+      body,
+      valid: true,
+    },
+    {
+      name: 'tampered body',
+      secret,
+      headers: h(now, sign(secret, id, now, body)),
+      body: body.replace('Jürgen', 'Jurgen'),
+      valid: false,
+    },
+    {
+      name: 'other webhook-id',
+      secret,
+      headers: { ...h(now, sign(secret, id, now, body)), 'webhook-id': 'msg_01KAV7R3J9Q6W2ZB8N5XGT4HCF' },
+      body,
+      valid: false,
+    },
     { name: 'foreign secret', secret, headers: h(now, sign(newSecret(), id, now, body)), body, valid: false },
-    { name: 'stale timestamp (6 min)', secret, headers: h(now - 360, sign(secret, id, now - 360, body)), body, valid: false },
-    { name: 'future timestamp (6 min)', secret, headers: h(now + 360, sign(secret, id, now + 360, body)), body, valid: false },
-    { name: 'timestamp changed after signing', secret, headers: h(now - 1, sign(secret, id, now, body)), body, valid: false },
-    { name: 'unknown version', secret, headers: h(now, sign(secret, id, now, body).replace(/^v1,/, 'v2,')), body, valid: false },
-    { name: 'no signature', secret, headers: { 'webhook-id': id, 'webhook-timestamp': String(now) }, body, valid: false },
+    {
+      name: 'stale timestamp (6 min)',
+      secret,
+      headers: h(now - 360, sign(secret, id, now - 360, body)),
+      body,
+      valid: false,
+    },
+    {
+      name: 'future timestamp (6 min)',
+      secret,
+      headers: h(now + 360, sign(secret, id, now + 360, body)),
+      body,
+      valid: false,
+    },
+    {
+      name: 'timestamp changed after signing',
+      secret,
+      headers: h(now - 1, sign(secret, id, now, body)),
+      body,
+      valid: false,
+    },
+    {
+      name: 'unknown version',
+      secret,
+      headers: h(now, sign(secret, id, now, body).replace(/^v1,/, 'v2,')),
+      body,
+      valid: false,
+    },
+    {
+      name: 'no signature',
+      secret,
+      headers: { 'webhook-id': id, 'webhook-timestamp': String(now) },
+      body,
+      valid: false,
+    },
     ...hubSigned(body, now),
   ];
 }
@@ -66,7 +133,11 @@ function cases(): Case[] {
 function hubSigned(body: string, now: number): Case[] {
   const [current, previous] = [hubSecret(), hubSecret()];
   const id = newMessageId();
-  const headers = { 'webhook-id': id, 'webhook-timestamp': String(now), 'webhook-signature': signatureHeader([current, previous], id, now, body) };
+  const headers = {
+    'webhook-id': id,
+    'webhook-timestamp': String(now),
+    'webhook-signature': signatureHeader([current, previous], id, now, body),
+  };
   return [
     { name: 'hub-signed, rotation: new secret', secret: current, headers, body, valid: true },
     { name: 'hub-signed, rotation: old secret', secret: previous, headers, body, valid: true },
@@ -140,12 +211,18 @@ echo json_encode($results);
   }
 
   it('TypeScript: valid requests pass, tampered, foreign, stale and unversioned ones fail', () => {
-    const js = ts.transpileModule(snippet('ts', 'function verifyLotseWebhook'), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+    const js = ts.transpileModule(snippet('ts', 'function verifyLotseWebhook'), {
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+    }).outputText;
     const all = cases();
     const results = all.map((c) => {
       // The snippet reads its secret from the environment when loaded: load it per case.
-      const mod = { exports: {} as { verifyLotseWebhook: (body: string, headers: Record<string, string>) => { type: string } } };
-      new Function('require', 'module', 'exports', 'process', js)(require, mod, mod.exports, { env: { WEBHOOK_SECRET: c.secret } });
+      const mod = {
+        exports: {} as { verifyLotseWebhook: (body: string, headers: Record<string, string>) => { type: string } },
+      };
+      new Function('require', 'module', 'exports', 'process', js)(require, mod, mod.exports, {
+        env: { WEBHOOK_SECRET: c.secret },
+      });
       try {
         return mod.exports.verifyLotseWebhook(c.body, c.headers).type === 'referral.requested';
       } catch {

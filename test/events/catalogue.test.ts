@@ -4,7 +4,11 @@ import { EVENT_CATALOGUE } from '../../src/events/catalogue';
 import { entryOf, EVENT_CATEGORY, EVENT_TYPES } from '../../src/events/event-types';
 import { publicLiveType } from '../../src/events/live-events';
 import {
-  CLOSING_EVENTS, isReferralEvent, LIVE_EVENTS, PUBLIC_EVENT_TYPES, publicTypeOf,
+  CLOSING_EVENTS,
+  isReferralEvent,
+  LIVE_EVENTS,
+  PUBLIC_EVENT_TYPES,
+  publicTypeOf,
 } from '../../src/events/public-events';
 import { DATA_CATEGORIES } from '../../src/policy/policy.vocabulary';
 import { hubEventHandlers } from '../../src/subgraphs/hub/hub.consumers';
@@ -43,8 +47,14 @@ describe('event catalogue', () => {
     const fromEntries = Object.values(EVENT_CATALOGUE).flatMap((e) => Object.keys(e.public?.types ?? {}));
     expect([...new Set(fromEntries)].sort()).toEqual([...PUBLIC_EVENT_TYPES].sort());
     expect([...CLOSING_EVENTS].sort()).toEqual([
-      'referral.cancelled', 'referral.completed', 'referral.expired', 'referral.failed', 'referral.rejected',
-      'transfer.cancelled', 'transfer.expired', 'transfer.rejected',
+      'referral.cancelled',
+      'referral.completed',
+      'referral.expired',
+      'referral.failed',
+      'referral.rejected',
+      'transfer.cancelled',
+      'transfer.expired',
+      'transfer.rejected',
     ]);
     for (const t of PUBLIC_EVENT_TYPES) {
       const live = t.startsWith('referral.') || t.startsWith('transfer.') || t === 'person.status_changed';

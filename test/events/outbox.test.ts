@@ -17,18 +17,27 @@ describe('transactional outbox', () => {
   });
   afterAll(() => app?.stop());
 
-  const register = (familyName: string, extra: Partial<RegisterPersonInput> = {}) => registerPerson(app, 'rheine-social', { givenName: 'Amina', familyName, ...extra });
+  const register = (familyName: string, extra: Partial<RegisterPersonInput> = {}) =>
+    registerPerson(app, 'rheine-social', { givenName: 'Amina', familyName, ...extra });
 
   it('a failed transaction leaves neither the change nor its event', async () => {
     const persons = await count(app, 'SELECT count(*)::int AS n FROM city.person');
     const events = await count(app, 'SELECT count(*)::int AS n FROM city.outbox');
     // The household does not exist: the service fails inside its transaction, after validation.
-    await expect(register('Yusuf', { householdId: '00000000-0000-4000-8000-000000000000' })).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+    await expect(register('Yusuf', { householdId: '00000000-0000-4000-8000-000000000000' })).rejects.toMatchObject({
+      extensions: { code: 'NOT_FOUND' },
+    });
     // A failure after the outbox row was written rolls both back.
     const ds = app.container.subgraphs.city.dataSource;
     await expect(
       ds.transaction(async (em) => {
-        await app.container.outbox.append(em, systemActor(), { type: 'person.registered', personId: null, aggregateType: 'Person', aggregateId: '00000000-0000-4000-8000-000000000001', payload: { personId: 'x', municipalityKey: '05566076', householdId: null } });
+        await app.container.outbox.append(em, systemActor(), {
+          type: 'person.registered',
+          personId: null,
+          aggregateType: 'Person',
+          aggregateId: '00000000-0000-4000-8000-000000000001',
+          payload: { personId: 'x', municipalityKey: '05566076', householdId: null },
+        });
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');
@@ -38,27 +47,56 @@ describe('transactional outbox', () => {
 
   it('refuses to append outside a transaction', async () => {
     const em = app.container.subgraphs.city.dataSource.manager;
-    await expect(app.container.outbox.append(em, systemActor(), { type: 'person.registered', personId: null, aggregateType: 'Person', aggregateId: '00000000-0000-4000-8000-000000000002', payload: { personId: 'x', municipalityKey: '05566076', householdId: null } })).rejects.toThrow(/inside a transaction/);
+    await expect(
+      app.container.outbox.append(em, systemActor(), {
+        type: 'person.registered',
+        personId: null,
+        aggregateType: 'Person',
+        aggregateId: '00000000-0000-4000-8000-000000000002',
+        payload: { personId: 'x', municipalityKey: '05566076', householdId: null },
+      }),
+    ).rejects.toThrow(/inside a transaction/);
   });
 
   it('a write by the hub itself names the system context it ran in, in the audit log', async () => {
     const person = await register('Karimi');
     const audited = async (eventId: string) =>
-      (await app.container.subgraphs.hub.dataSource.query(`SELECT subject, partner FROM audit.entry WHERE detail->>'eventId' = $1`, [eventId]))[0];
+      (
+        await app.container.subgraphs.hub.dataSource.query(
+          `SELECT subject, partner FROM audit.entry WHERE detail->>'eventId' = $1`,
+          [eventId],
+        )
+      )[0];
     const write = (actor = systemActor()) =>
       app.container.subgraphs.city.dataSource.transaction((em) =>
-        app.container.outbox.append(em, actor, { type: 'person.moved', personId: person.id, aggregateType: 'Person', aggregateId: person.id, payload: { personId: person.id, fromMunicipalityKey: '05566076', toMunicipalityKey: '05566076', district: null } }),
+        app.container.outbox.append(em, actor, {
+          type: 'person.moved',
+          personId: person.id,
+          aggregateType: 'Person',
+          aggregateId: person.id,
+          payload: {
+            personId: person.id,
+            fromMunicipalityKey: '05566076',
+            toMunicipalityKey: '05566076',
+            district: null,
+          },
+        }),
       );
     const inQueue = await app.container.rowSecurity.system('queue:events', () => write());
     expect(await audited(inQueue)).toEqual({ subject: 'system:queue:events', partner: 'lotse' });
     // A rule's own subject (or a partner's) is kept as it is.
-    const byRule = await app.container.rowSecurity.system('queue:rules', () => write({ ...systemActor(), partner: 'rheine-social', subject: 'rule:moved' }));
+    const byRule = await app.container.rowSecurity.system('queue:rules', () =>
+      write({ ...systemActor(), partner: 'rheine-social', subject: 'rule:moved' }),
+    );
     expect(await audited(byRule)).toEqual({ subject: 'rule:moved', partner: 'rheine-social' });
   });
 
   it('a committed event is delivered even when Redis lost it after publishing', async () => {
     const person = await register('Haddad');
-    const [row] = await app.container.subgraphs.city.dataSource.query(`SELECT id FROM city.outbox WHERE person_id = $1`, [person.id]);
+    const [row] = await app.container.subgraphs.city.dataSource.query(
+      `SELECT id FROM city.outbox WHERE person_id = $1`,
+      [person.id],
+    );
     // Published to Redis, then Redis loses everything before any worker ran.
     expect(await app.container.relay.tick()).toBeGreaterThanOrEqual(1);
     expect(await app.container.queues.events.getJob(row.id)).toBeDefined();
@@ -68,8 +106,13 @@ describe('transactional outbox', () => {
     expect(await app.container.relay.tick(60000)).toBe(0);
     expect(await app.container.relay.tick(0)).toBeGreaterThanOrEqual(1);
     await app.startWorkers();
-    await eventually(async () => (await app.container.subgraphs.hub.services.biography.newestFor([person.id], 10)).length === 1);
-    const acked = await app.container.subgraphs.city.dataSource.query(`SELECT acked_at FROM city.outbox WHERE id = $1`, [row.id]);
+    await eventually(
+      async () => (await app.container.subgraphs.hub.services.biography.newestFor([person.id], 10)).length === 1,
+    );
+    const acked = await app.container.subgraphs.city.dataSource.query(
+      `SELECT acked_at FROM city.outbox WHERE id = $1`,
+      [row.id],
+    );
     expect(acked[0].acked_at).not.toBeNull();
     // Acknowledged events are never published again.
     await app.workers!.close();
@@ -80,7 +123,10 @@ describe('transactional outbox', () => {
     const person = await register('Nouri');
     await app.container.relay.tick(0);
     await app.container.relay.tick(0);
-    const [row] = await app.container.subgraphs.city.dataSource.query(`SELECT id FROM city.outbox WHERE person_id = $1`, [person.id]);
+    const [row] = await app.container.subgraphs.city.dataSource.query(
+      `SELECT id FROM city.outbox WHERE person_id = $1`,
+      [person.id],
+    );
     const counts = await app.container.queues.events.getJobCounts('wait', 'active', 'completed', 'delayed');
     expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1);
     const jobs = await app.container.queues.events.getJobs(['wait', 'active', 'completed', 'delayed']);
@@ -95,6 +141,8 @@ describe('events worker boot', () => {
     expect(() => assertJobHandlers('events', EVENT_TYPES, handlers)).not.toThrow();
     const { ['person.moved']: _dropped, ...missing } = handlers;
     expect(() => assertJobHandlers('events', EVENT_TYPES, missing)).toThrow(/no handler for person.moved/);
-    expect(() => assertJobHandlers('events', EVENT_TYPES, { ...handlers, 'person.unknown': async () => undefined })).toThrow(/unknown job names person.unknown/);
+    expect(() =>
+      assertJobHandlers('events', EVENT_TYPES, { ...handlers, 'person.unknown': async () => undefined }),
+    ).toThrow(/unknown job names person.unknown/);
   });
 });

@@ -16,7 +16,10 @@ describe('migration: entitlement.transferred → transfer.accepted', () => {
 
   it('renames subscriptions, inbox notifications and webhook deliveries, and back', async () => {
     const endpoints = [randomUUID(), randomUUID()];
-    const types = [['referral.requested', 'entitlement.transferred'], ['entitlement.transferred', 'transfer.accepted']];
+    const types = [
+      ['referral.requested', 'entitlement.transferred'],
+      ['entitlement.transferred', 'transfer.accepted'],
+    ];
     for (const [i, id] of endpoints.entries()) {
       await sql(
         `INSERT INTO hub.webhook_endpoint
@@ -44,8 +47,11 @@ describe('migration: entitlement.transferred → transfer.accepted', () => {
     );
     const state = async () => ({
       endpoints: (
-        await sql(`SELECT event_types FROM hub.webhook_endpoint WHERE id = ANY($1)
-                   ORDER BY cardinality(event_types) DESC`, [endpoints])
+        await sql(
+          `SELECT event_types FROM hub.webhook_endpoint WHERE id = ANY($1)
+                   ORDER BY cardinality(event_types) DESC`,
+          [endpoints],
+        )
       ).map((r: any) => r.event_types),
       delivery: (await sql('SELECT event_type FROM hub.webhook_delivery WHERE id = $1', [delivery]))[0].event_type,
       notification: (await sql('SELECT type FROM hub.notification WHERE id = $1', [notification]))[0].type,

@@ -23,18 +23,27 @@ describe('example course-provider receiver: parts', () => {
   });
 
   it('operations.json holds exactly the operations the client sends, registrable as trusted documents', async () => {
-    const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../examples/course-provider/operations.json'), 'utf8'));
+    const manifest = JSON.parse(
+      fs.readFileSync(path.resolve(__dirname, '../../examples/course-provider/operations.json'), 'utf8'),
+    );
     // The same check as `lotse documents register`: hashes, names, schema and production limits.
     const schema = await composedGatewaySchema();
     expect(() => checkManifest(manifest, schema)).not.toThrow();
-    expect(manifest.operations.map((op: any) => [op.name, op.body, op.id])).toEqual(Object.entries(OPERATIONS).map(([name, body]) => [name, body, sha256Hex(body)]));
+    expect(manifest.operations.map((op: any) => [op.name, op.body, op.id])).toEqual(
+      Object.entries(OPERATIONS).map(([name, body]) => [name, body, sha256Hex(body)]),
+    );
   });
 
   describe('HTTP', () => {
     let receiver: Receiver;
     beforeAll(async () => {
       // Lotse is never reached here: every request is refused before any work.
-      receiver = await startReceiver({ secret: `whsec_${Buffer.from('x'.repeat(32)).toString('base64')}`, lotseUrl: 'http://127.0.0.1:9', token: 't', log: () => undefined });
+      receiver = await startReceiver({
+        secret: `whsec_${Buffer.from('x'.repeat(32)).toString('base64')}`,
+        lotseUrl: 'http://127.0.0.1:9',
+        token: 't',
+        log: () => undefined,
+      });
     });
     afterAll(() => receiver?.close());
 

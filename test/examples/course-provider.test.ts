@@ -23,19 +23,53 @@ describe('example course-provider receiver', () => {
   const deliveryOf: Record<'accepted' | 'rejected', string> = { accepted: '', rejected: '' };
 
   /** Registers an endpoint for `partner`, starts the example receiver with its secret and points the endpoint at it. */
-  async function connect(partner: string, eventTypes: string[], capacity: number, onEvent: (event: WebhookEvent, webhookId: string) => void) {
+  async function connect(
+    partner: string,
+    eventTypes: string[],
+    capacity: number,
+    onEvent: (event: WebhookEvent, webhookId: string) => void,
+  ) {
     // The receiver needs the secret, the endpoint the receiver's URL: register first, then point it there.
-    const { id: endpointId, secret: whsec } = await createWebhookEndpoint(app, partner, { url: 'http://127.0.0.1:9/not-yet', eventTypes, description: 'Example receiver' });
-    const started = await startReceiver({ secret: whsec, lotseUrl: app.url, token: await app.token(partner), capacity, port: 0, onEvent, log: () => undefined });
-    const updated = await app.gql(partner, `mutation($id: ID!, $url: String!) { updateWebhookEndpoint(id: $id, input: { url: $url }) { url enabled } }`, { id: endpointId, url: started.url });
+    const { id: endpointId, secret: whsec } = await createWebhookEndpoint(app, partner, {
+      url: 'http://127.0.0.1:9/not-yet',
+      eventTypes,
+      description: 'Example receiver',
+    });
+    const started = await startReceiver({
+      secret: whsec,
+      lotseUrl: app.url,
+      token: await app.token(partner),
+      capacity,
+      port: 0,
+      onEvent,
+      log: () => undefined,
+    });
+    const updated = await app.gql(
+      partner,
+      `mutation($id: ID!, $url: String!) { updateWebhookEndpoint(id: $id, input: { url: $url }) { url enabled } }`,
+      { id: endpointId, url: started.url },
+    );
     expect(updated.body.data.updateWebhookEndpoint).toEqual({ url: started.url, enabled: true });
     return { receiver: started, endpointId, secret: whsec };
   }
 
   beforeAll(async () => {
-    app = await startTestApp({ workers: true, env: { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true', WEBHOOK_RETRY_SCHEDULE: '1s,1s,2s' } });
-    ({ receiver, endpointId, secret } = await connect('vhs-rheine', ['referral.requested', 'referral.cancelled'], 1, (event, webhookId) => received.push({ event, webhookId })));
-    ({ receiver: senderReceiver } = await connect('jobcenter-steinfurt', ['referral.accepted', 'referral.rejected'], 0, (event) => senderHeard.push(event)));
+    app = await startTestApp({
+      workers: true,
+      env: { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true', WEBHOOK_RETRY_SCHEDULE: '1s,1s,2s' },
+    });
+    ({ receiver, endpointId, secret } = await connect(
+      'vhs-rheine',
+      ['referral.requested', 'referral.cancelled'],
+      1,
+      (event, webhookId) => received.push({ event, webhookId }),
+    ));
+    ({ receiver: senderReceiver } = await connect(
+      'jobcenter-steinfurt',
+      ['referral.accepted', 'referral.rejected'],
+      0,
+      (event) => senderHeard.push(event),
+    ));
   }, 60000);
   afterAll(async () => {
     await receiver?.close();
@@ -49,28 +83,49 @@ describe('example course-provider receiver', () => {
    */
   async function referToVhs(givenName: string, send = true): Promise<string> {
     const person = await registerPerson(app, 'rheine-abh', { givenName, familyName: 'Tesfaye' });
-    const referral = await createReferralViaApi(app, 'jobcenter-steinfurt', { personId: person.id, receiver: 'vhs-rheine', purpose: 'integration_course_referral', referralType: 'integration_course', send });
+    const referral = await createReferralViaApi(app, 'jobcenter-steinfurt', {
+      personId: person.id,
+      receiver: 'vhs-rheine',
+      purpose: 'integration_course_referral',
+      referralType: 'integration_course',
+      send,
+    });
     expect(referral.status).toBe(send ? 'requested' : 'draft');
     return referral.id;
   }
 
   /** The referral as its sender sees it, once it has reached `status`. */
   const senderSees = (id: string, status: string) =>
-    eventually(async () => {
-      const r = await app.gql('jobcenter-steinfurt', `query($id: ID!) { referral(id: $id) { status reasonCode } }`, { id });
-      return r.body.data.referral.status === status ? r.body.data.referral : undefined;
-    }, 20000, 200);
+    eventually(
+      async () => {
+        const r = await app.gql('jobcenter-steinfurt', `query($id: ID!) { referral(id: $id) { status reasonCode } }`, {
+          id,
+        });
+        return r.body.data.referral.status === status ? r.body.data.referral : undefined;
+      },
+      20000,
+      200,
+    );
 
   it('refuses a webhook with a bad signature with 401 and does nothing', async () => {
     const id = await referToVhs('Selam', false); // a draft: the hub sends nothing about it
     const before = receiver.stats();
-    const body = JSON.stringify({ type: 'referral.requested', timestamp: new Date().toISOString(), data: { eventId: crypto.randomUUID(), referralId: id, personId: null, status: 'requested' } });
+    const body = JSON.stringify({
+      type: 'referral.requested',
+      timestamp: new Date().toISOString(),
+      data: { eventId: crypto.randomUUID(), referralId: id, personId: null, status: 'requested' },
+    });
     const now = new Date();
     const old = new Date(now.getTime() - 10 * 60_000);
     const post = (id: string, signature: string, payload = body, at = now) =>
       fetch(receiver.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': signature },
+        headers: {
+          'content-type': 'application/json',
+          'webhook-id': id,
+          'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+          'webhook-signature': signature,
+        },
         body: payload,
       }).then((r) => r.status);
     const foreign = new Webhook(`whsec_${crypto.randomBytes(32).toString('base64')}`);
@@ -97,13 +152,36 @@ describe('example course-provider receiver', () => {
     // What arrived: the hub's signed webhook, with the person's consented data only.
     const hit = received.find((r) => r.event.type === 'referral.requested' && r.event.data.referralId === first);
     expect(hit).toBeDefined();
-    expect(hit!.event.data).toMatchObject({ referralId: first, sender: 'jobcenter-steinfurt', receiver: 'vhs-rheine', purpose: 'integration_course_referral', referralType: 'integration_course', kind: 'referral' });
+    expect(hit!.event.data).toMatchObject({
+      referralId: first,
+      sender: 'jobcenter-steinfurt',
+      receiver: 'vhs-rheine',
+      purpose: 'integration_course_referral',
+      referralType: 'integration_course',
+      kind: 'referral',
+    });
     // Identity and contact (the referral-bound basis), nothing else (no residence status, no benefits).
-    expect(hit!.event.data.person).toMatchObject({ givenName: 'Dawit', familyName: 'Tesfaye', municipalityKey: '05566076' });
-    expect(Object.keys(hit!.event.data.person as object).sort()).toEqual(['address', 'birthDate', 'familyName', 'givenName', 'municipalityKey']);
+    expect(hit!.event.data.person).toMatchObject({
+      givenName: 'Dawit',
+      familyName: 'Tesfaye',
+      municipalityKey: '05566076',
+    });
+    expect(Object.keys(hit!.event.data.person as object).sort()).toEqual([
+      'address',
+      'birthDate',
+      'familyName',
+      'givenName',
+      'municipalityKey',
+    ]);
     const delivered = async (referralId: string) => {
-      const res = await app.gql('vhs-rheine', `query($e: ID!) { webhookDeliveries(filter: { endpointId: $e, eventType: "referral.requested" }) { edges { node { id referralId status attemptCount } } } }`, { e: endpointId });
-      return res.body.data.webhookDeliveries.edges.map((e: any) => e.node).find((d: any) => d.referralId === referralId);
+      const res = await app.gql(
+        'vhs-rheine',
+        `query($e: ID!) { webhookDeliveries(filter: { endpointId: $e, eventType: "referral.requested" }) { edges { node { id referralId status attemptCount } } } }`,
+        { e: endpointId },
+      );
+      return res.body.data.webhookDeliveries.edges
+        .map((e: any) => e.node)
+        .find((d: any) => d.referralId === referralId);
     };
     expect(await delivered(first)).toMatchObject({ id: hit!.webhookId, status: 'succeeded', attemptCount: 1 });
     deliveryOf.accepted = hit!.webhookId;
@@ -118,7 +196,10 @@ describe('example course-provider receiver', () => {
     // The jobcenter is told too, by webhook; its own basis for the purpose covers identity, not contact.
     const answers = await eventually(async () => (senderHeard.length >= 2 ? senderHeard : undefined), 20000, 200);
     expect(answers.map((e) => [e.type, e.data.referralId, e.data.status, e.data.reasonCode])).toEqual(
-      expect.arrayContaining([['referral.accepted', first, 'accepted', null], ['referral.rejected', second, 'rejected', 'no_capacity']]),
+      expect.arrayContaining([
+        ['referral.accepted', first, 'accepted', null],
+        ['referral.rejected', second, 'rejected', 'no_capacity'],
+      ]),
     );
     expect(Object.keys(answers[0].data.person as object).sort()).toEqual(['birthDate', 'familyName', 'givenName']);
   }, 60000);
@@ -126,7 +207,9 @@ describe('example course-provider receiver', () => {
   it('drops a redelivery: same webhook-id, nothing done twice', async () => {
     expect(deliveryOf.accepted).toMatch(/^msg_/);
     const before = receiver.stats();
-    const redelivered = await app.gql('vhs-rheine', `mutation($id: ID!) { redeliverWebhook(id: $id) { id } }`, { id: deliveryOf.accepted });
+    const redelivered = await app.gql('vhs-rheine', `mutation($id: ID!) { redeliverWebhook(id: $id) { id } }`, {
+      id: deliveryOf.accepted,
+    });
     expect(redelivered.body.data.redeliverWebhook.id).toBe(deliveryOf.accepted);
     await eventually(async () => receiver.stats().duplicates === before.duplicates + 1, 20000, 200);
     await receiver.idle();
@@ -138,23 +221,48 @@ describe('example course-provider receiver', () => {
     expect(deliveryOf.rejected).toMatch(/^msg_/);
     const before = receiver.stats();
     await app.gql('vhs-rheine', `mutation($id: ID!) { redeliverWebhook(id: $id) { id } }`, { id: deliveryOf.rejected });
-    const cancelled = await eventually(async () => {
-      const res = await app.gql('vhs-rheine', `query($e: ID!) { webhookDeliveries(filter: { endpointId: $e, status: cancelled }) { edges { node { id cancelReason attemptCount } } } }`, { e: endpointId });
-      return res.body.data.webhookDeliveries.edges.map((e: any) => e.node).find((d: any) => d.id === deliveryOf.rejected);
-    }, 20000, 200);
+    const cancelled = await eventually(
+      async () => {
+        const res = await app.gql(
+          'vhs-rheine',
+          `query($e: ID!) { webhookDeliveries(filter: { endpointId: $e, status: cancelled }) { edges { node { id cancelReason attemptCount } } } }`,
+          { e: endpointId },
+        );
+        return res.body.data.webhookDeliveries.edges
+          .map((e: any) => e.node)
+          .find((d: any) => d.id === deliveryOf.rejected);
+      },
+      20000,
+      200,
+    );
     expect(cancelled).toEqual({ id: deliveryOf.rejected, cancelReason: 'no_basis', attemptCount: 1 });
     await receiver.idle();
     expect(receiver.stats()).toEqual(before);
   }, 30000);
 
   it('a place whose referral the sender cancelled is free again for the next referral', async () => {
-    const [held] = [...(await app.gql('vhs-rheine', `{ referrals(filter: { box: inbox, status: [accepted] }) { edges { node { id } } } }`)).body.data.referrals.edges.map((e: any) => e.node.id)];
+    const [held] = [
+      ...(
+        await app.gql(
+          'vhs-rheine',
+          `{ referrals(filter: { box: inbox, status: [accepted] }) { edges { node { id } } } }`,
+        )
+      ).body.data.referrals.edges.map((e: any) => e.node.id),
+    ];
     expect(receiver.stats().placesTaken).toBe(1);
-    const cancelled = await app.gql('jobcenter-steinfurt', `mutation($id: ID!) { cancelReferral(id: $id, reason: client_declined) { status } }`, { id: held });
+    const cancelled = await app.gql(
+      'jobcenter-steinfurt',
+      `mutation($id: ID!) { cancelReferral(id: $id, reason: client_declined) { status } }`,
+      { id: held },
+    );
     expect(cancelled.body.data.cancelReferral.status).toBe('cancelled');
     // The course provider's basis ended with the referral: it is told anyway that the referral
     // ended (DSGVO Art. 19), with the referral's ids only, and frees the place.
-    const notice = await eventually(async () => received.find((r) => r.event.type === 'referral.cancelled' && r.event.data.referralId === held), 20000, 200);
+    const notice = await eventually(
+      async () => received.find((r) => r.event.type === 'referral.cancelled' && r.event.data.referralId === held),
+      20000,
+      200,
+    );
     expect(notice.event.data).toMatchObject({ personId: null, status: 'cancelled', reasonCode: 'client_declined' });
     expect(notice.event.data.person).toBeUndefined();
     await eventually(async () => receiver.stats().placesTaken === 0, 20000, 200);

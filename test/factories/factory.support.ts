@@ -19,7 +19,6 @@ let counter = 0;
  */
 export const nextNumber = (): number => ++counter;
 
-
 /** A partner slug acts as that partner with every scope (as seeding does); an Actor is used as given. */
 export const actorFor = (who: string | Actor): Actor =>
   typeof who === 'string' ? { ...systemActor(), partner: who } : who;

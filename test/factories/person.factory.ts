@@ -29,7 +29,9 @@ export function registerPerson(
   who: string | Actor,
   overrides: Partial<RegisterPersonInput> = {},
 ): Promise<PersonEntity> {
-  return asHub(app, () => app.container.subgraphs.city.services.persons.register(actorFor(who), personInput(overrides)));
+  return asHub(app, () =>
+    app.container.subgraphs.city.services.persons.register(actorFor(who), personInput(overrides)),
+  );
 }
 
 /** Registers a person through the API, as `partner`; returns the id. */

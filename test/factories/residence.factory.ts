@@ -36,5 +36,7 @@ export function openJobcenterRecord(
   who: string | Actor,
   input: ForPerson<OpenJobcenterRecordInput>,
 ): Promise<JobcenterRecordEntity> {
-  return asHub(app, () => app.container.subgraphs.jobcenter.services.records.open(actorFor(who), jobcenterRecordInput(input)));
+  return asHub(app, () =>
+    app.container.subgraphs.jobcenter.services.records.open(actorFor(who), jobcenterRecordInput(input)),
+  );
 }

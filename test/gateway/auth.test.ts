@@ -40,7 +40,12 @@ describe('authentication', () => {
 
   it('rejects a token signed with another key', async () => {
     const { privateKey } = await generateKeyPair('ES256');
-    const forged = await signDevToken({ kid: app.devKey.kid, privateKey, publicKey: privateKey }, 'urn:lotse:dev', 'urn:lotse:api', { partner: 'rheine-abh', scopes: ['persons:read'] });
+    const forged = await signDevToken(
+      { kid: app.devKey.kid, privateKey, publicKey: privateKey },
+      'urn:lotse:dev',
+      'urn:lotse:api',
+      { partner: 'rheine-abh', scopes: ['persons:read'] },
+    );
     await expectUnauthenticated(`Bearer ${forged}`);
   });
 
@@ -48,7 +53,15 @@ describe('authentication', () => {
     const { config } = app.container;
     const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
     const now = Math.floor(Date.now() / 1000);
-    const claims = { iss: config.auth.issuer, aud: config.auth.audience, sub: 'x', partner: 'rheine-abh', scope: 'persons:read', iat: now, exp: now + 600 };
+    const claims = {
+      iss: config.auth.issuer,
+      aud: config.auth.audience,
+      sub: 'x',
+      partner: 'rheine-abh',
+      scope: 'persons:read',
+      iat: now,
+      exp: now + 600,
+    };
     await expectUnauthenticated(`Bearer ${b64({ alg: 'none', typ: 'at+jwt' })}.${b64(claims)}.`);
     const sign = (c: Record<string, unknown>, typ = 'at+jwt') =>
       new SignJWT(c).setProtectedHeader({ alg: 'ES256', typ, kid: app.devKey.kid }).sign(app.devKey.privateKey);
@@ -60,7 +73,10 @@ describe('authentication', () => {
   });
 
   it('never grants scopes the partner is not registered for', async () => {
-    const token = await signDevToken(app.devKey, 'urn:lotse:dev', 'urn:lotse:api', { partner: 'rheine-dpo', scopes: ['persons:read', 'audit:read'] });
+    const token = await signDevToken(app.devKey, 'urn:lotse:dev', 'urn:lotse:api', {
+      partner: 'rheine-dpo',
+      scopes: ['persons:read', 'audit:read'],
+    });
     const res = await post(`Bearer ${token}`);
     const body = (await res.json()) as any;
     expect(body.errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', scope: 'persons:read' });
@@ -74,7 +90,11 @@ describe('authentication', () => {
     afterAll(() => sub?.close());
 
     const direct = (headers: Record<string, string>) =>
-      fetch(sub.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query: QUERY }) });
+      fetch(sub.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query: QUERY }),
+      });
 
     it('answers nothing without the gateway identity', async () => {
       const res = await direct({ authorization: `Bearer ${await app.token('rheine-social')}` });
@@ -85,7 +105,14 @@ describe('authentication', () => {
     });
 
     it('rejects an identity minted for another subgraph or with a forged secret', async () => {
-      const actor = { subject: 's', partner: 'rheine-social', scopes: ['persons:read'], jurisdiction: ['05566076'], purpose: 'case_management', requestId: 'r-1' };
+      const actor = {
+        subject: 's',
+        partner: 'rheine-social',
+        scopes: ['persons:read'],
+        jurisdiction: ['05566076'],
+        purpose: 'case_management',
+        requestId: 'r-1',
+      };
       const forHub = await app.container.identity.sign(actor, 'hub');
       expect((await direct({ [IDENTITY_HEADER]: forHub })).status).toBe(401);
       const { IdentitySigner } = await import('../../src/shared/identity');

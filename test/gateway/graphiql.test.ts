@@ -1,7 +1,12 @@
 import http from 'http';
 import { existsSync } from 'fs';
 import type { AddressInfo } from 'net';
-import { createGraphiqlHandler, buildPageConfig, neutralizeRemoteCss, type GraphiqlOptions } from '../../src/gateway/graphiql';
+import {
+  createGraphiqlHandler,
+  buildPageConfig,
+  neutralizeRemoteCss,
+  type GraphiqlOptions,
+} from '../../src/gateway/graphiql';
 import { assertGraphiqlLoads, CHROMIUM_PATH } from '../helpers/graphiql-browser';
 
 jest.setTimeout(60_000);
@@ -31,13 +36,18 @@ beforeAll(async () => {
       if (await handler(req, res)) return;
       // Stand-in for the real gateway: every operation answers the same.
       if (req.method === 'POST' && req.url === '/graphql') {
-        for await (const _chunk of req) { /* drain body */ }
+        for await (const _chunk of req) {
+          /* drain body */
+        }
         res.writeHead(200, { 'Content-Type': 'application/json' });
         res.end('{"data":{"__typename":"Query"}}');
         return;
       }
       res.writeHead(404).end();
-    })().catch(() => { if (!res.headersSent) res.writeHead(500); res.end(); });
+    })().catch(() => {
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -89,7 +99,10 @@ describe('GraphiQL handler (HTTP)', () => {
     expect(JSON.parse(cfg.tabs[1].headers!)).toEqual({ Authorization: 'Bearer partner-token-456' });
     expect(JSON.parse(cfg.tabs[1].variables!)).toEqual({ id: '42' });
     expect(cfg.tabs[0].query).toMatch(/^# Stadtwerke Musterstadt: Typename\n/);
-    expect(buildPageConfig({ ...options, examples: [] }, undefined)).toMatchObject({ defaultHeaders: undefined, tabs: [] });
+    expect(buildPageConfig({ ...options, examples: [] }, undefined)).toMatchObject({
+      defaultHeaders: undefined,
+      tabs: [],
+    });
   });
 
   test('assets: allow-listed, typed, cached; anything else is not served', async () => {
@@ -103,10 +116,16 @@ describe('GraphiQL handler (HTTP)', () => {
     // Fonts are inlined; no url() may point anywhere but data:.
     expect(css.body.match(/url\((?!data:)[^)]*\)/g)).toBeNull();
     expect(css.body).not.toMatch(/@import/);
-    expect((await get('/graphiql/assets/graphiql.min.css', 'GET', { 'If-None-Match': String(css.headers.etag) })).status).toBe(304);
+    expect(
+      (await get('/graphiql/assets/graphiql.min.css', 'GET', { 'If-None-Match': String(css.headers.etag) })).status,
+    ).toBe(304);
     expect((await get('/graphiql/assets/react.production.min.js', 'HEAD')).body).toBe('');
 
-    for (const p of ['/graphiql/assets/graphiql.min.js.map', '/graphiql/assets/%2e%2e%2fpackage.json', '/graphiql/assets/..%2F..%2Fpackage.json']) {
+    for (const p of [
+      '/graphiql/assets/graphiql.min.js.map',
+      '/graphiql/assets/%2e%2e%2fpackage.json',
+      '/graphiql/assets/..%2F..%2Fpackage.json',
+    ]) {
       expect((await get(p)).status).toBe(404);
     }
     // Normalised to /package.json: not ours, the caller's 404.
@@ -128,9 +147,10 @@ describe('GraphiQL handler (HTTP)', () => {
 const haveChromium = existsSync(CHROMIUM_PATH);
 // Locally without Chromium: skip (visibly). In CI it must be installed, so run and fail loudly.
 const browserTest = haveChromium || process.env.CI ? test : test.skip;
-const browserTitle = haveChromium || process.env.CI
-  ? 'GraphiQL loads in Chromium, runs a query, nothing leaves localhost'
-  : `SKIPPED: ${CHROMIUM_PATH} missing (apt-get install -y chromium) – GraphiQL browser test`;
+const browserTitle =
+  haveChromium || process.env.CI
+    ? 'GraphiQL loads in Chromium, runs a query, nothing leaves localhost'
+    : `SKIPPED: ${CHROMIUM_PATH} missing (apt-get install -y chromium) – GraphiQL browser test`;
 
 describe('GraphiQL in the browser', () => {
   browserTest(browserTitle, async () => {
@@ -139,11 +159,17 @@ describe('GraphiQL in the browser', () => {
       extraSteps: async (page) => {
         // The second example tab carries its partner's token, not the dev token.
         await page.locator('.graphiql-tab', { hasText: 'WithVars' }).click();
-        await page.waitForFunction(() => {
-          const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<unknown> } }).document;
-          return Array.from(doc.querySelectorAll('.CodeMirror')).some((el) =>
-            (el as { CodeMirror: { getValue(): string } }).CodeMirror.getValue().includes('Bearer partner-token-456'));
-        }, undefined, { timeout: 10_000 });
+        await page.waitForFunction(
+          () => {
+            const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<unknown> } })
+              .document;
+            return Array.from(doc.querySelectorAll('.CodeMirror')).some((el) =>
+              (el as { CodeMirror: { getValue(): string } }).CodeMirror.getValue().includes('Bearer partner-token-456'),
+            );
+          },
+          undefined,
+          { timeout: 10_000 },
+        );
         await page.locator('button[aria-label="Open settings dialog"]').click();
         await page.locator('.graphiql-dialog').waitFor({ state: 'visible' });
         await page.keyboard.press('Escape');

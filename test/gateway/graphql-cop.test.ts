@@ -30,21 +30,43 @@ async function answer(res: Response): Promise<Answer> {
 }
 
 /** graphql-cop's graph_query: POST JSON `{ query, operationName: "cop" }`, or an array of ten for batching. */
-async function graphQuery(app: TestApp, payload: string, opts: { batch?: boolean; headers?: Record<string, string> } = {}): Promise<Answer> {
-  const body = opts.batch ? Array.from({ length: 10 }, () => ({ query: payload })) : { query: payload, operationName: 'cop' };
+async function graphQuery(
+  app: TestApp,
+  payload: string,
+  opts: { batch?: boolean; headers?: Record<string, string> } = {},
+): Promise<Answer> {
+  const body = opts.batch
+    ? Array.from({ length: 10 }, () => ({ query: payload }))
+    : { query: payload, operationName: 'cop' };
   const res = await fetch(`${app.url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${await app.token('rheine-social')}`, ...opts.headers },
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${await app.token('rheine-social')}`,
+      ...opts.headers,
+    },
     body: JSON.stringify(body),
   });
   return answer(res);
 }
 
 /** graphql-cop's request: GET with query parameters, or POST with a form body (requests' `data=`). */
-async function request(app: TestApp, opts: { method: 'GET' | 'POST'; params?: Record<string, string>; form?: Record<string, string>; path?: string; headers?: Record<string, string> }): Promise<Answer> {
+async function request(
+  app: TestApp,
+  opts: {
+    method: 'GET' | 'POST';
+    params?: Record<string, string>;
+    form?: Record<string, string>;
+    path?: string;
+    headers?: Record<string, string>;
+  },
+): Promise<Answer> {
   const url = new URL(opts.path ?? '/graphql', app.url);
   for (const [k, v] of Object.entries(opts.params ?? {})) url.searchParams.set(k, v);
-  const headers: Record<string, string> = { authorization: `Bearer ${await app.token('rheine-social')}`, ...opts.headers };
+  const headers: Record<string, string> = {
+    authorization: `Bearer ${await app.token('rheine-social')}`,
+    ...opts.headers,
+  };
   const init: RequestInit = { method: opts.method, headers };
   if (opts.form) {
     headers['content-type'] = 'application/x-www-form-urlencoded';
@@ -61,7 +83,6 @@ function expectNoDebugDetails(a: Answer) {
   expect(a.text).not.toMatch(/stacktrace|"exception"|"tracing"|"ftv1"|at [A-Za-z.]+ \(/);
   for (const e of a.json?.errors ?? []) expect(Object.keys(e.extensions ?? {}).sort()).not.toContain('stacktrace');
 }
-
 
 describe('graphql-cop probes', () => {
   let app: TestApp;
@@ -91,7 +112,10 @@ describe('graphql-cop probes', () => {
       const res = await graphQuery(prod, 'query cop { __schema { types { name fields { name } } } }');
       expect(res.json?.data?.__schema?.types).toBeFalsy();
       expect(res.status).toBe(400);
-      expect(res.json.errors[0].extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', validationErrorCode: 'INTROSPECTION_DISABLED' });
+      expect(res.json.errors[0].extensions).toMatchObject({
+        code: 'GRAPHQL_VALIDATION_FAILED',
+        validationErrorCode: 'INTROSPECTION_DISABLED',
+      });
       // __type is introspection too.
       const type = await graphQuery(prod, 'query cop { __type(name: "Person") { fields { name } } }');
       expect(type.json?.data).toBeUndefined();
@@ -135,7 +159,9 @@ describe('graphql-cop probes', () => {
         const plain = await graphQuery(target, 'query cop { __typename }');
         expect(plain.json.data.__typename).toBe('Query');
         expect(plain.json.extensions).toBeUndefined();
-        const ftv1 = await graphQuery(target, 'query cop { __typename }', { headers: { 'apollo-federation-include-trace': 'ftv1' } });
+        const ftv1 = await graphQuery(target, 'query cop { __typename }', {
+          headers: { 'apollo-federation-include-trace': 'ftv1' },
+        });
         expect(ftv1.json.extensions).toBeUndefined();
         expectNoDebugDetails(ftv1);
       }
@@ -158,7 +184,9 @@ describe('graphql-cop probes', () => {
       try {
         await db.query('ALTER TABLE city.person RENAME TO person_gone');
         const res = await graphQuery(prod, 'query cop { persons(first: 1) { totalCount } }');
-        expect(res.json.errors).toEqual([{ message: 'Internal server error', path: ['persons'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);
+        expect(res.json.errors).toEqual([
+          { message: 'Internal server error', path: ['persons'], extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+        ]);
         expect(res.text).not.toMatch(/person_gone|relation|city\.|QueryFailedError|SELECT/i);
         expectNoDebugDetails(res);
       } finally {
@@ -175,7 +203,9 @@ describe('graphql-cop probes', () => {
       const res = await graphQuery(app, `query cop { ${aliases} }`);
       expect(res.json?.data?.alias100).toBeUndefined();
       expect(res.status).toBe(400);
-      expect(res.json.errors).toEqual([{ message: 'Aliases limit of 5 exceeded, found 101.', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }]);
+      expect(res.json.errors).toEqual([
+        { message: 'Aliases limit of 5 exceeded, found 101.', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
+      ]);
     });
 
     it('Array-based Query Batching: refused', async () => {
@@ -189,7 +219,9 @@ describe('graphql-cop probes', () => {
       const res = await graphQuery(app, `query cop { ${'__typename \n'.repeat(500)}} `);
       expect(res.json?.data).toBeUndefined();
       expect(res.status).toBe(400);
-      expect(res.json.errors).toEqual([{ message: 'Token limit of 400 exceeded.', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }]);
+      expect(res.json.errors).toEqual([
+        { message: 'Token limit of 400 exceeded.', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
+      ]);
     });
 
     it('Directive Overloading: 10 directives are rejected, known or unknown', async () => {
@@ -197,15 +229,23 @@ describe('graphql-cop probes', () => {
       // graphql-cop's condition for "vulnerable" is exactly ten errors (one per unknown directive).
       expect(unknown.json.errors).not.toHaveLength(10);
       expect(unknown.status).toBe(400);
-      expect(unknown.json.errors[0]).toEqual({ message: 'Directives limit of 5 exceeded, found 10.', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+      expect(unknown.json.errors[0]).toEqual({
+        message: 'Directives limit of 5 exceeded, found 10.',
+        extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+      });
       // graphql-js rejects unknown directives anyway; the limit is what stops known ones.
       const known = await graphQuery(app, `query cop { ${'__typename @include(if: true) '.repeat(10)}}`);
       expect(known.json.data).toBeUndefined();
-      expect(known.json.errors).toEqual([{ message: 'Directives limit of 5 exceeded, found 10.', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }]);
+      expect(known.json.errors).toEqual([
+        { message: 'Directives limit of 5 exceeded, found 10.', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
+      ]);
     });
 
     it('Introspection-based Circular Query: rejected where introspection is on', async () => {
-      const res = await graphQuery(app, 'query cop { __schema { types { fields { type { fields { type { fields { type { fields { type { name } } } } } } } } } } }');
+      const res = await graphQuery(
+        app,
+        'query cop { __schema { types { fields { type { fields { type { fields { type { fields { type { name } } } } } } } } } } }',
+      );
       expect(res.json?.data?.__schema).toBeUndefined();
       expect(res.status).toBe(400);
       expect(messages(res)).toContain('Query depth limit of 7 exceeded, found 11.');
@@ -221,7 +261,11 @@ describe('graphql-cop probes', () => {
         expect(res.json.errors[0].message).toContain('Cross-Site Request Forgery');
       }
       // Non-browser clients may query over GET with a header a browser cannot send cross-site without a preflight.
-      const ok = await request(app, { method: 'GET', params: { query: 'query cop {__typename}' }, headers: { 'apollo-require-preflight': 'true' } });
+      const ok = await request(app, {
+        method: 'GET',
+        params: { query: 'query cop {__typename}' },
+        headers: { 'apollo-require-preflight': 'true' },
+      });
       expect(ok.json.data.__typename).toBe('Query');
     });
 
@@ -229,7 +273,11 @@ describe('graphql-cop probes', () => {
       const plain = await request(app, { method: 'GET', params: { query: 'mutation cop {__typename}' } });
       expect(plain.json?.data).toBeUndefined();
       expect(plain.status).toBe(400);
-      const preflighted = await request(app, { method: 'GET', params: { query: 'mutation cop {__typename}' }, headers: { 'apollo-require-preflight': 'true' } });
+      const preflighted = await request(app, {
+        method: 'GET',
+        params: { query: 'mutation cop {__typename}' },
+        headers: { 'apollo-require-preflight': 'true' },
+      });
       expect(preflighted.json?.data).toBeUndefined();
       expect(preflighted.status).toBe(405);
       expect(preflighted.headers.get('allow')).toBe('POST');
@@ -242,7 +290,11 @@ describe('graphql-cop probes', () => {
       expect(form.json.errors[0].message).toContain('Cross-Site Request Forgery');
       const token = await app.token('rheine-social');
       for (const type of ['text/plain', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded']) {
-        const res = await fetch(`${app.url}/graphql`, { method: 'POST', headers: { 'content-type': type, authorization: `Bearer ${token}` }, body: JSON.stringify({ query: 'query cop { __typename }' }) });
+        const res = await fetch(`${app.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': type, authorization: `Bearer ${token}` },
+          body: JSON.stringify({ query: 'query cop { __typename }' }),
+        });
         const body = (await res.json()) as any;
         expect({ type, status: res.status, data: body.data }).toEqual({ type, status: 400, data: undefined });
         expect(body.errors[0].message).toContain('Cross-Site Request Forgery');

@@ -20,7 +20,8 @@ import { startTestApp, TestApp } from '../helpers/app';
 
 /** Query limits (graphql-armor, tuned), rate limits and subgraph timeouts, against the real gateway. */
 
-const validationErrors = (body: { errors?: any[] }) => (body.errors ?? []).filter((e) => e.extensions?.code === 'GRAPHQL_VALIDATION_FAILED');
+const validationErrors = (body: { errors?: any[] }) =>
+  (body.errors ?? []).filter((e) => e.extensions?.code === 'GRAPHQL_VALIDATION_FAILED');
 
 /** persons → edges → node → household → members → … → id: exactly `depth` levels. */
 function householdQuery(depth: number): string {
@@ -51,7 +52,9 @@ describe('query limits', () => {
     expect(seven.body.errors).toBeUndefined();
     const eight = await app.gql('rheine-social', householdQuery(8));
     expect(eight.status).toBe(400);
-    expect(eight.body.errors).toEqual([{ message: 'Query depth limit of 7 exceeded, found 8.', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }]);
+    expect(eight.body.errors).toEqual([
+      { message: 'Query depth limit of 7 exceeded, found 8.', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
+    ]);
     const viaFragments = await app.gql(
       'rheine-social',
       `{ persons(first: 1) { ...P } } fragment P on PersonConnection { edges { ... on PersonEdge { node { household { members { household { id } } } } } } }`,
@@ -61,19 +64,32 @@ describe('query limits', () => {
 
   it('depth: __schema queries are limited too, and so is an operation named __schema', async () => {
     // graphql-js's own introspection-depth rule does not count ofType: only our limit stops this.
-    const deep = await app.gql('rheine-social', '{ __schema { types { fields { type { ofType { ofType { ofType { name } } } } } } } }');
+    const deep = await app.gql(
+      'rheine-social',
+      '{ __schema { types { fields { type { ofType { ofType { ofType { name } } } } } } } }',
+    );
     expect(deep.status).toBe(400);
-    expect(deep.body.errors).toEqual([{ message: 'Query depth limit of 7 exceeded, found 8.', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }]);
-    const seven = await app.gql('rheine-social', '{ __schema { types { fields { type { ofType { ofType { name } } } } } } }');
+    expect(deep.body.errors).toEqual([
+      { message: 'Query depth limit of 7 exceeded, found 8.', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
+    ]);
+    const seven = await app.gql(
+      'rheine-social',
+      '{ __schema { types { fields { type { ofType { ofType { name } } } } } } }',
+    );
     expect(seven.body.errors).toBeUndefined();
     const named = await app.gql('rheine-social', `query __schema ${householdQuery(8)}`);
-    expect(named.body.errors).toEqual([{ message: 'Query depth limit of 7 exceeded, found 8.', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }]);
+    expect(named.body.errors).toEqual([
+      { message: 'Query depth limit of 7 exceeded, found 8.', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
+    ]);
   });
 
   it('depth and cost: the standard introspection query passes where introspection is on (GraphiQL), a deeper variant does not', async () => {
     // As graphql-js writes it today, and as GraphiQL 3 (graphql-js before 16.10) sends it.
     const today = getIntrospectionQuery({ inputValueDeprecation: true });
-    const graphiql = getIntrospectionQuery().replace(/(queryType|mutationType|subscriptionType) \{ name kind \}/g, '$1 { name }');
+    const graphiql = getIntrospectionQuery().replace(
+      /(queryType|mutationType|subscriptionType) \{ name kind \}/g,
+      '$1 { name }',
+    );
     for (const query of [today, graphiql, graphiql.replace('subscriptionType { name }', '')]) {
       const res = await app.gql('rheine-social', query);
       expect(res.body.errors).toBeUndefined();
@@ -84,7 +100,12 @@ describe('query limits', () => {
     expect(tampered).not.toBe(today);
     const res = await app.gql('rheine-social', tampered);
     expect(res.status).toBe(400);
-    expect(res.body.errors.map((e: any) => e.message)).toEqual(expect.arrayContaining([expect.stringMatching(/^Query depth limit of 7 exceeded/), expect.stringMatching(/^Query Cost limit of 1000 exceeded/)]));
+    expect(res.body.errors.map((e: any) => e.message)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^Query depth limit of 7 exceeded/),
+        expect.stringMatching(/^Query Cost limit of 1000 exceeded/),
+      ]),
+    );
   });
 
   it('aliases: 5 pass, 6 are rejected, __typename included', async () => {
@@ -92,8 +113,13 @@ describe('query limits', () => {
     expect((await app.gql('rheine-social', aliases(5))).body.data.a4).toBe('Query');
     const six = await app.gql('rheine-social', aliases(6));
     expect(six.status).toBe(400);
-    expect(six.body.errors).toEqual([{ message: 'Aliases limit of 5 exceeded, found 6.', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }]);
-    const fields = await app.gql('rheine-social', '{ a: viewer { subject } b: viewer { subject } c: viewer { subject } d: viewer { subject } e: viewer { subject } f: viewer { subject } }');
+    expect(six.body.errors).toEqual([
+      { message: 'Aliases limit of 5 exceeded, found 6.', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
+    ]);
+    const fields = await app.gql(
+      'rheine-social',
+      '{ a: viewer { subject } b: viewer { subject } c: viewer { subject } d: viewer { subject } e: viewer { subject } f: viewer { subject } }',
+    );
     expect(fields.body.errors[0].message).toBe('Aliases limit of 5 exceeded, found 6.');
   });
 
@@ -102,7 +128,12 @@ describe('query limits', () => {
     expect(ok.body.errors).toBeUndefined();
     const tooMuch = await app.gql('rheine-social', '{ persons(first: 100) { edges { node { id } } } }');
     expect(tooMuch.status).toBe(400);
-    expect(tooMuch.body.errors).toEqual([{ message: 'Query Cost limit of 1000 exceeded, found 1287.5.', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }]);
+    expect(tooMuch.body.errors).toEqual([
+      {
+        message: 'Query Cost limit of 1000 exceeded, found 1287.5.',
+        extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+      },
+    ]);
   });
 
   it('tokens: 400 pass, 401 are rejected before parsing ends', async () => {
@@ -111,10 +142,16 @@ describe('query limits', () => {
     expect(ok.body.errors).toBeUndefined();
     const over = await app.gql('rheine-social', tokens(401));
     expect(over.status).toBe(400);
-    expect(over.body.errors).toEqual([{ message: 'Token limit of 400 exceeded.', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }]);
+    expect(over.body.errors).toEqual([
+      { message: 'Token limit of 400 exceeded.', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
+    ]);
     // Comments are not tokens; other syntax errors stay parse errors.
-    expect((await app.gql('rheine-social', `# ${'x '.repeat(1000)}\n{ __typename }`)).body.data.__typename).toBe('Query');
-    expect((await app.gql('rheine-social', '{ __typename')).body.errors[0].extensions.code).toBe('GRAPHQL_PARSE_FAILED');
+    expect((await app.gql('rheine-social', `# ${'x '.repeat(1000)}\n{ __typename }`)).body.data.__typename).toBe(
+      'Query',
+    );
+    expect((await app.gql('rheine-social', '{ __typename')).body.errors[0].extensions.code).toBe(
+      'GRAPHQL_PARSE_FAILED',
+    );
   });
 
   it('directives: 5 pass, 6 are rejected', async () => {
@@ -122,7 +159,9 @@ describe('query limits', () => {
     expect((await app.gql('rheine-social', directives(5))).body.data.__typename).toBe('Query');
     const six = await app.gql('rheine-social', directives(6));
     expect(six.status).toBe(400);
-    expect(six.body.errors).toEqual([{ message: 'Directives limit of 5 exceeded, found 6.', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }]);
+    expect(six.body.errors).toEqual([
+      { message: 'Directives limit of 5 exceeded, found 6.', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
+    ]);
   });
 
   it("armor's Apollo integration leaks no unexpected error (its own plugin would answer with the message)", async () => {
@@ -136,12 +175,29 @@ describe('query limits', () => {
         };
       },
     };
-    const server = new ApolloServer({ typeDefs: 'type Query { a: Int }', plugins: [...armor.plugins, boom], validationRules: armor.validationRules, formatError, includeStacktraceInErrorResponses: false, logger: { debug() {}, info() {}, warn() {}, error() {} } });
+    const server = new ApolloServer({
+      typeDefs: 'type Query { a: Int }',
+      plugins: [...armor.plugins, boom],
+      validationRules: armor.validationRules,
+      formatError,
+      includeStacktraceInErrorResponses: false,
+      logger: { debug() {}, info() {}, warn() {}, error() {} },
+    });
     await server.start();
     try {
-      const res = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest: { method: 'POST', headers: new HeaderMap([['content-type', 'application/json']]), search: '', body: { query: '{ a }' } }, context: async () => ({}) });
+      const res = await server.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: {
+          method: 'POST',
+          headers: new HeaderMap([['content-type', 'application/json']]),
+          search: '',
+          body: { query: '{ a }' },
+        },
+        context: async () => ({}),
+      });
       expect(res.status).toBe(500);
-      expect(res.body.kind === 'complete' && JSON.parse(res.body.string)).toEqual({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      expect(res.body.kind === 'complete' && JSON.parse(res.body.string)).toEqual({
+        errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+      });
     } finally {
       await server.stop();
     }
@@ -153,7 +209,11 @@ describe('query limits', () => {
       const base = JSON.stringify({ query: '{ __typename } #' });
       const body = JSON.stringify({ query: `{ __typename } #${'x'.repeat(size - base.length)}` });
       expect(Buffer.byteLength(body)).toBe(size);
-      return fetch(`${app.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body });
+      return fetch(`${app.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body,
+      });
     };
     expect(MAX_BODY_BYTES).toBe(100 * 1024);
     expect((await post(MAX_BODY_BYTES)).status).toBe(200);
@@ -194,7 +254,11 @@ describe('estimated cost (rate limits)', () => {
   it("is graphql-armor's cost where armor can see the page sizes (literals, no fragments)", () => {
     const literal = EXAMPLE_OPERATIONS.filter((ex) => !/first: \$/.test(ex.query) && !ex.query.includes('...'));
     expect(literal.length).toBeGreaterThan(5);
-    for (const ex of literal) expect({ example: ex.title, cost: estimate(ex.query, ex.variables) }).toEqual({ example: ex.title, cost: Math.ceil(armorCost(ex.query)) });
+    for (const ex of literal)
+      expect({ example: ex.title, cost: estimate(ex.query, ex.variables) }).toEqual({
+        example: ex.title,
+        cost: Math.ceil(armorCost(ex.query)),
+      });
   });
 
   it('counts page sizes given as variables, defaults, and caps them', () => {
@@ -203,8 +267,12 @@ describe('estimated cost (rate limits)', () => {
     expect(armorCost(byVariable)).toBe(armorCost(literal(1))); // armor cannot see variables
     expect(estimate(byVariable, { first: 40 })).toBe(Math.ceil(armorCost(literal(40))));
     expect(estimate(byVariable, {})).toBe(Math.ceil(armorCost(literal(ASSUMED_PAGE_SIZE))));
-    expect(estimate('{ persons { edges { node { id familyName } } } }')).toBe(Math.ceil(armorCost(literal(ASSUMED_PAGE_SIZE))));
-    expect(estimate('query($first: Int = 7) { persons(first: $first) { edges { node { id familyName } } } }')).toBe(Math.ceil(armorCost(literal(7))));
+    expect(estimate('{ persons { edges { node { id familyName } } } }')).toBe(
+      Math.ceil(armorCost(literal(ASSUMED_PAGE_SIZE))),
+    );
+    expect(estimate('query($first: Int = 7) { persons(first: $first) { edges { node { id familyName } } } }')).toBe(
+      Math.ceil(armorCost(literal(7))),
+    );
     expect(estimate(literal(5000))).toBe(Math.ceil(armorCost(literal(MAX_PAGE_SIZE))));
     // Nested lists multiply.
     expect(estimate('{ persons(first: 10) { edges { node { biography(first: 10) { type } } } } }')).toBe(
@@ -232,9 +300,14 @@ describe('per-partner rate limits', () => {
 
   it('operations: the 4th in a minute gets 429, RATE_LIMITED and Retry-After; other partners are not affected', async () => {
     await freshWindow();
-    for (let i = 0; i < 3; i++) expect((await app.gql('rheine-social', '{ __typename }')).body.data.__typename).toBe('Query');
+    for (let i = 0; i < 3; i++)
+      expect((await app.gql('rheine-social', '{ __typename }')).body.data.__typename).toBe('Query');
     const token = await app.token('rheine-social');
-    const res = await fetch(`${app.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: '{ __typename }' }) });
+    const res = await fetch(`${app.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
     expect(res.status).toBe(429);
     const retryAfter = Number(res.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
@@ -242,7 +315,10 @@ describe('per-partner rate limits', () => {
     const body = (await res.json()) as any;
     expect(body.data).toBeUndefined();
     expect(body.errors).toEqual([
-      { message: `Rate limit of 3 operations per minute exceeded; retry in ${retryAfter} s`, extensions: { code: 'RATE_LIMITED', limit: 'operations', retryAfter } },
+      {
+        message: `Rate limit of 3 operations per minute exceeded; retry in ${retryAfter} s`,
+        extensions: { code: 'RATE_LIMITED', limit: 'operations', retryAfter },
+      },
     ]);
     // Another partner has its own budget.
     expect((await app.gql('rheine-youth', '{ __typename }')).body.data.__typename).toBe('Query');
@@ -263,24 +339,47 @@ describe('per-partner rate limits', () => {
     const next = await app.gql('caritas-rheine', '{ __typename }');
     expect(next.status).toBe(429);
     expect(next.body.errors[0].extensions).toMatchObject({ code: 'RATE_LIMITED', limit: 'cost' });
-    expect(next.body.errors[0].message).toMatch(/^Rate limit of 100 cost per minute exceeded \(this operation: 1\); retry in \d+ s$/);
+    expect(next.body.errors[0].message).toMatch(
+      /^Rate limit of 100 cost per minute exceeded \(this operation: 1\); retry in \d+ s$/,
+    );
   }, 75_000);
 
   it('fail open: if Redis does not answer, operations are let through with a warning', async () => {
     const { config, subgraphs, identity, audit, rowSecurity } = app.container;
-    const verifier = new AccessTokenVerifier({ issuer: config.auth.issuer, audience: config.auth.audience, devPublicKey: app.devKey.publicKey, partners: new CachedPartnerDirectory(subgraphs.hub.services.partners) });
+    const verifier = new AccessTokenVerifier({
+      issuer: config.auth.issuer,
+      audience: config.auth.audience,
+      devPublicKey: app.devKey.publicKey,
+      partners: new CachedPartnerDirectory(subgraphs.hub.services.partners),
+    });
     const actor = await verifier.verify(`Bearer ${await app.token('fbs-rheine')}`, 'req-fail-open');
     const unreachable = new Redis('redis://127.0.0.1:9', { lazyConnect: true });
     const hanging = { status: 'ready', eval: () => new Promise(() => undefined) } as unknown as Redis;
-    const failing = { status: 'ready', eval: async () => { throw new Error('READONLY You can\'t write against a read only replica.'); } } as unknown as Redis;
+    const failing = {
+      status: 'ready',
+      eval: async () => {
+        throw new Error("READONLY You can't write against a read only replica.");
+      },
+    } as unknown as Redis;
     for (const redis of [unreachable, hanging, failing]) {
       const lines: string[] = [];
       const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
-      const opts = { config: { ...config, rateLimit: { operationsPerMinute: 1, costPerMinute: 1 } }, subgraphs, identity, audit, rowSecurity, metrics: createMetrics(), redis };
+      const opts = {
+        config: { ...config, rateLimit: { operationsPerMinute: 1, costPerMinute: 1 } },
+        subgraphs,
+        identity,
+        audit,
+        rowSecurity,
+        metrics: createMetrics(),
+        redis,
+      };
       const server = createApolloServer(buildGatewaySchema(opts).schema, opts);
       try {
         for (let i = 0; i < 3; i++) {
-          const res = await server.executeOperation({ query: '{ __typename }' }, { contextValue: { actor, requestId: 'req-fail-open', log } });
+          const res = await server.executeOperation(
+            { query: '{ __typename }' },
+            { contextValue: { actor, requestId: 'req-fail-open', log } },
+          );
           expect(res.body.kind === 'single' && res.body.singleResult).toMatchObject({ data: { __typename: 'Query' } });
         }
       } finally {
@@ -311,7 +410,13 @@ describe('subgraph timeouts', () => {
       const started = Date.now();
       const res = await app.gql('rheine-social', `{ viewer { subject } person(id: "${randomUUID()}") { id } }`);
       expect(Date.now() - started).toBeLessThan(5000);
-      expect(res.body.errors).toEqual([{ message: 'Subgraph city did not answer within 300 ms', path: ['person'], extensions: { code: 'SUBGRAPH_TIMEOUT' } }]);
+      expect(res.body.errors).toEqual([
+        {
+          message: 'Subgraph city did not answer within 300 ms',
+          path: ['person'],
+          extensions: { code: 'SUBGRAPH_TIMEOUT' },
+        },
+      ]);
       expect(res.body.data).toEqual({ viewer: { subject: 'client:rheine-social' }, person: null });
     } finally {
       await db.query('ROLLBACK');

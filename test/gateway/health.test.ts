@@ -29,7 +29,10 @@ describe('operations endpoints', () => {
     try {
       const res = await fetch(`${app.url}/readyz`);
       expect(res.status).toBe(503);
-      expect(((await res.json()) as any).checks.redis).toEqual({ ok: false, detail: 'maxmemory-policy is allkeys-lru, must be noeviction' });
+      expect(((await res.json()) as any).checks.redis).toEqual({
+        ok: false,
+        detail: 'maxmemory-policy is allkeys-lru, must be noeviction',
+      });
     } finally {
       await app.container.redis.config('SET', 'maxmemory-policy', before);
     }
@@ -51,12 +54,24 @@ describe('operations endpoints', () => {
 
   it('rejects oversized bodies and batched requests; GET cannot mutate', async () => {
     const token = await app.token('rheine-social');
-    const big = await fetch(`${app.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: `{ persons { totalCount } } # ${'x'.repeat(110 * 1024)}` }) });
+    const big = await fetch(`${app.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: `{ persons { totalCount } } # ${'x'.repeat(110 * 1024)}` }),
+    });
     expect(big.status).toBe(413);
-    const batch = await fetch(`${app.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify([{ query: '{ viewer { subject } }' }, { query: '{ viewer { subject } }' }]) });
+    const batch = await fetch(`${app.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify([{ query: '{ viewer { subject } }' }, { query: '{ viewer { subject } }' }]),
+    });
     expect(batch.status).toBe(400);
-    const q = encodeURIComponent('mutation { registerPerson(input: { givenName: "A", familyName: "B", municipalityKey: "05566076" }) { id } }');
-    const get = await fetch(`${app.url}/graphql?query=${q}`, { headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true' } });
+    const q = encodeURIComponent(
+      'mutation { registerPerson(input: { givenName: "A", familyName: "B", municipalityKey: "05566076" }) { id } }',
+    );
+    const get = await fetch(`${app.url}/graphql?query=${q}`, {
+      headers: { authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true' },
+    });
     expect(get.status).toBe(405);
   });
 });
@@ -69,12 +84,21 @@ describe('configuration', () => {
     } catch (err) {
       expect(err).toBeInstanceOf(ConfigError);
       const problems = (err as ConfigError).problems.join('\n');
-      for (const name of ['PORT', 'DATABASE_URL', 'LOTSE_INTERNAL_SECRET', 'AUTH_JWKS_URL', 'LOTSE_SUBGRAPH_URLS']) expect(problems).toContain(name);
+      for (const name of ['PORT', 'DATABASE_URL', 'LOTSE_INTERNAL_SECRET', 'AUTH_JWKS_URL', 'LOTSE_SUBGRAPH_URLS'])
+        expect(problems).toContain(name);
     }
   });
 
   it('has working defaults for development', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ env: 'development', port: 4000, databaseUrl: undefined, redisUrl: undefined, workers: true, seedDemoOnFirstStart: true, auth: { devKey: true } });
+    expect(c).toMatchObject({
+      env: 'development',
+      port: 4000,
+      databaseUrl: undefined,
+      redisUrl: undefined,
+      workers: true,
+      seedDemoOnFirstStart: true,
+      auth: { devKey: true },
+    });
   });
 });

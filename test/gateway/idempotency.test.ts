@@ -7,7 +7,8 @@ import { startTestApp, TestApp } from '../helpers/app';
 describe('Idempotency-Key', () => {
   let app: TestApp;
   let db: Client;
-  const REGISTER = 'mutation { registerPerson(input: { givenName: "A", familyName: "B", municipalityKey: "05566076" }) { id } }';
+  const REGISTER =
+    'mutation { registerPerson(input: { givenName: "A", familyName: "B", municipalityKey: "05566076" }) { id } }';
   const REGISTER_VARS = 'mutation Register($input: RegisterPersonInput!) { registerPerson(input: $input) { id } }';
   let keySeq = 0;
   const newKey = () => `test-key-${Date.now()}-${++keySeq}`;
@@ -24,7 +25,10 @@ describe('Idempotency-Key', () => {
   });
 
   async function post(partner: string | null, body: unknown, key?: string) {
-    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' };
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      accept: 'application/graphql-response+json, application/json',
+    };
     if (partner) headers.authorization = `Bearer ${await app.token(partner)}`;
     if (key !== undefined) headers['idempotency-key'] = key;
     const res = await fetch(`${app.url}/graphql`, { method: 'POST', headers, body: JSON.stringify(body) });
@@ -32,7 +36,8 @@ describe('Idempotency-Key', () => {
     return { status: res.status, headers: res.headers, text, json: JSON.parse(text) as any };
   }
   const persons = async () => Number((await db.query('SELECT count(*) AS n FROM city.person')).rows[0].n);
-  const keyRow = async (partner: string, key: string) => (await db.query('SELECT * FROM idempotency.request WHERE partner = $1 AND key = $2', [partner, key])).rows[0];
+  const keyRow = async (partner: string, key: string) =>
+    (await db.query('SELECT * FROM idempotency.request WHERE partner = $1 AND key = $2', [partner, key])).rows[0];
 
   it('replays the stored response for the same key: one person, identical bytes, Idempotent-Replayed', async () => {
     const key = newKey();
@@ -64,15 +69,25 @@ describe('Idempotency-Key', () => {
     expect(first.status).toBe(200);
     const before = await persons();
 
-    const other = await post('rheine-social', { query: REGISTER_VARS, variables: { input: { ...input, givenName: 'C' } } }, key);
+    const other = await post(
+      'rheine-social',
+      { query: REGISTER_VARS, variables: { input: { ...input, givenName: 'C' } } },
+      key,
+    );
     expect(other.status).toBe(422);
-    expect(other.json).toEqual({ errors: [{ message: expect.any(String), extensions: { code: 'IDEMPOTENCY_KEY_REUSED' } }] });
+    expect(other.json).toEqual({
+      errors: [{ message: expect.any(String), extensions: { code: 'IDEMPOTENCY_KEY_REUSED' } }],
+    });
     const otherDocument = await post('rheine-social', { query: REGISTER }, key);
     expect(otherDocument.status).toBe(422);
     expect(await persons()).toBe(before);
 
     // Key order of the variables does not make another request.
-    const reordered = await post('rheine-social', { query: REGISTER_VARS, variables: { input: { municipalityKey: '05566076', familyName: 'B', givenName: 'A' } } }, key);
+    const reordered = await post(
+      'rheine-social',
+      { query: REGISTER_VARS, variables: { input: { municipalityKey: '05566076', familyName: 'B', givenName: 'A' } } },
+      key,
+    );
     expect(reordered.status).toBe(200);
     expect(reordered.text).toBe(first.text);
     expect(reordered.headers.get('idempotent-replayed')).toBe('true');
@@ -113,7 +128,10 @@ describe('Idempotency-Key', () => {
   it('forgets a key after 24 hours: the request runs again; expired rows are purged', async () => {
     const key = newKey();
     const first = await post('rheine-social', { query: REGISTER }, key);
-    await db.query(`UPDATE idempotency.request SET created_at = now() - interval '25 hours', expires_at = now() - interval '1 hour' WHERE partner = $1 AND key = $2`, ['rheine-social', key]);
+    await db.query(
+      `UPDATE idempotency.request SET created_at = now() - interval '25 hours', expires_at = now() - interval '1 hour' WHERE partner = $1 AND key = $2`,
+      ['rheine-social', key],
+    );
     const before = await persons();
     const again = await post('rheine-social', { query: REGISTER }, key);
     expect(again.status).toBe(200);
@@ -123,27 +141,48 @@ describe('Idempotency-Key', () => {
     expect(await keyRow('rheine-social', key)).toMatchObject({ status: 'completed', response_body: again.text });
 
     // The purge deletes expired rows only.
-    await db.query(`UPDATE idempotency.request SET created_at = now() - interval '49 hours', expires_at = now() - interval '25 hours' WHERE partner = $1 AND key = $2`, ['rheine-social', key]);
+    await db.query(
+      `UPDATE idempotency.request SET created_at = now() - interval '49 hours', expires_at = now() - interval '25 hours' WHERE partner = $1 AND key = $2`,
+      ['rheine-social', key],
+    );
     const live = (await db.query(`SELECT count(*) AS n FROM idempotency.request WHERE expires_at > now()`)).rows[0].n;
     expect(await app.container.idempotency.purgeExpired()).toBe(1);
     expect(await keyRow('rheine-social', key)).toBeUndefined();
-    expect((await db.query(`SELECT count(*) AS n FROM idempotency.request WHERE expires_at > now()`)).rows[0].n).toBe(live);
+    expect((await db.query(`SELECT count(*) AS n FROM idempotency.request WHERE expires_at > now()`)).rows[0].n).toBe(
+      live,
+    );
   });
 
   it('answers 409 while a claim runs and lets the same request take over a claim abandoned for over 60 s', async () => {
     const key = newKey();
     const hash = requestHash({ query: REGISTER, variables: {}, operationName: null });
     const claim = (age: string) =>
-      db.query(`INSERT INTO idempotency.request (partner, key, request_hash, status, created_at, expires_at) VALUES ('rheine-social', $1, $2, 'in_progress', now() - $3::interval, now() + interval '24 hours')`, [key, hash, age]);
+      db.query(
+        `INSERT INTO idempotency.request (partner, key, request_hash, status, created_at, expires_at) VALUES ('rheine-social', $1, $2, 'in_progress', now() - $3::interval, now() + interval '24 hours')`,
+        [key, hash, age],
+      );
     await claim('5 seconds');
     const busy = await post('rheine-social', { query: REGISTER }, key);
     expect(busy.status).toBe(409);
     expect(busy.headers.get('retry-after')).toBe('1');
-    expect(busy.json).toEqual({ errors: [{ message: expect.any(String), extensions: { code: 'IDEMPOTENCY_REQUEST_IN_PROGRESS' } }] });
+    expect(busy.json).toEqual({
+      errors: [{ message: expect.any(String), extensions: { code: 'IDEMPOTENCY_REQUEST_IN_PROGRESS' } }],
+    });
     // A different request is refused even when the claim is abandoned.
     await db.query(`DELETE FROM idempotency.request WHERE key = $1`, [key]);
     await claim('2 minutes');
-    expect((await post('rheine-social', { query: REGISTER_VARS, variables: { input: { givenName: 'A', familyName: 'B', municipalityKey: '05566076' } } }, key)).status).toBe(422);
+    expect(
+      (
+        await post(
+          'rheine-social',
+          {
+            query: REGISTER_VARS,
+            variables: { input: { givenName: 'A', familyName: 'B', municipalityKey: '05566076' } },
+          },
+          key,
+        )
+      ).status,
+    ).toBe(422);
     const before = await persons();
     const takeover = await post('rheine-social', { query: REGISTER }, key);
     expect(takeover.status).toBe(200);
@@ -163,7 +202,11 @@ describe('Idempotency-Key', () => {
     expect(abh.json.data.registerPerson.id).not.toBe(social.json.data.registerPerson.id);
     expect(await persons()).toBe(before + 2);
     // Another partner's different request under the same key string is no reuse either.
-    const abhOther = await post('rheine-abh', { query: REGISTER_VARS, variables: { input: { givenName: 'X', familyName: 'Y', municipalityKey: '05566076' } } }, `${key}-2`);
+    const abhOther = await post(
+      'rheine-abh',
+      { query: REGISTER_VARS, variables: { input: { givenName: 'X', familyName: 'Y', municipalityKey: '05566076' } } },
+      `${key}-2`,
+    );
     expect(abhOther.status).toBe(200);
     expect((await post('rheine-social', { query: REGISTER }, key)).text).toBe(social.text);
   });
@@ -225,7 +268,11 @@ describe('Idempotency-Key', () => {
 
   it('does not store a request refused before execution (invalid document)', async () => {
     const key = newKey();
-    const invalid = await post('rheine-social', { query: 'mutation { registerPerson(input: { givenName: "A" }) { id } }' }, key);
+    const invalid = await post(
+      'rheine-social',
+      { query: 'mutation { registerPerson(input: { givenName: "A" }) { id } }' },
+      key,
+    );
     expect(invalid.status).toBe(400);
     expect(await keyRow('rheine-social', key)).toBeUndefined();
   });
@@ -243,9 +290,12 @@ describe('Idempotency-Key', () => {
   });
 
   it('treats a persisted reference and its text as the same request', async () => {
-    const document = 'mutation RegisterAB { registerPerson(input: { givenName: "A", familyName: "B", municipalityKey: "05566076" }) { id } }';
+    const document =
+      'mutation RegisterAB { registerPerson(input: { givenName: "A", familyName: "B", municipalityKey: "05566076" }) { id } }';
     const hash = sha256Hex(document);
-    await app.container.subgraphs.hub.services.trustedDocuments.register('rheine-social', [{ hash, name: 'RegisterAB', document }]);
+    await app.container.subgraphs.hub.services.trustedDocuments.register('rheine-social', [
+      { hash, name: 'RegisterAB', document },
+    ]);
     const key = newKey();
     const before = await persons();
     const byReference = await post('rheine-social', { documentId: `sha256:${hash}` }, key);

@@ -147,7 +147,10 @@ interface TokenOptions {
 }
 
 function accessToken(opts: TokenOptions): Promise<string> {
-  const claims: Record<string, unknown> = { ...claimsFor(opts.partner ?? 'caritas-rheine', opts.scopes), ...opts.claims };
+  const claims: Record<string, unknown> = {
+    ...claimsFor(opts.partner ?? 'caritas-rheine', opts.scopes),
+    ...opts.claims,
+  };
   for (const [k, v] of Object.entries(claims)) if (v === undefined) delete claims[k];
   const header: Record<string, unknown> = { alg: opts.key.alg };
   const typ = opts.typ === undefined ? 'at+jwt' : opts.typ;
@@ -166,7 +169,11 @@ interface Answer {
   body: any;
 }
 
-async function post(base: string, token: string | undefined, opts: { query?: string; variables?: unknown; headers?: Record<string, string>; extensions?: unknown } = {}): Promise<Answer> {
+async function post(
+  base: string,
+  token: string | undefined,
+  opts: { query?: string; variables?: unknown; headers?: Record<string, string>; extensions?: unknown } = {},
+): Promise<Answer> {
   const res = await fetch(`${base}/graphql`, {
     method: 'POST',
     headers: {
@@ -210,12 +217,23 @@ describe('access tokens from an external identity provider (JWKS)', () => {
     rsa = await signingKey('RS256', RSA_KID);
     ec = await signingKey('ES256', EC_KID);
     jwks = await startJwksServer([rsa.publicJwk, ec.publicJwk]);
-    app = await startTestApp({ env: { AUTH_JWKS_URL: jwks.url, AUTH_ISSUER: ISSUER, AUTH_AUDIENCE: AUDIENCE, LOTSE_INTERNAL_SECRET: INTERNAL_SECRET } });
+    app = await startTestApp({
+      env: {
+        AUTH_JWKS_URL: jwks.url,
+        AUTH_ISSUER: ISSUER,
+        AUTH_AUDIENCE: AUDIENCE,
+        LOTSE_INTERNAL_SECRET: INTERNAL_SECRET,
+      },
+    });
     // One person in Rheine, so that "caritas sees 0" below means something: caritas-rheine has no
     // legal basis for identity data and no consents, rheine-social does.
-    const reg = await ask(await accessToken({ key: rsa, partner: 'rheine-social', scopes: ['persons:read', 'persons:write'] }), {
-      query: 'mutation { registerPerson(input: { givenName: "Amina", familyName: "Yusuf", municipalityKey: "05566076" }) { id } }',
-    });
+    const reg = await ask(
+      await accessToken({ key: rsa, partner: 'rheine-social', scopes: ['persons:read', 'persons:write'] }),
+      {
+        query:
+          'mutation { registerPerson(input: { givenName: "Amina", familyName: "Yusuf", municipalityKey: "05566076" }) { id } }',
+      },
+    );
     expect(reg.body.errors).toBeUndefined();
     expect(reg.body.data.registerPerson.id).toBeTruthy();
   });
@@ -227,7 +245,12 @@ describe('access tokens from an external identity provider (JWKS)', () => {
   it('is configured as a production deployment would be: JWKS only, even though the dev key is enabled in test', () => {
     // loadConfig: AUTH_DEV_KEY defaults to true outside production, and startTestApp hands the
     // gateway the dev key; with AUTH_JWKS_URL set, AccessTokenVerifier uses the JWKS alone.
-    expect(app.container.config.auth).toMatchObject({ jwksUrl: jwks.url, issuer: ISSUER, audience: AUDIENCE, devKey: true });
+    expect(app.container.config.auth).toMatchObject({
+      jwksUrl: jwks.url,
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      devKey: true,
+    });
   });
 
   describe('accepted', () => {
@@ -240,7 +263,9 @@ describe('access tokens from an external identity provider (JWKS)', () => {
     });
 
     it('an ES256 token from the JWKS', async () => {
-      const a = await ask(await accessToken({ key: ec, partner: 'vhs-rheine', scopes: ['courses:read', 'partners:read'] }));
+      const a = await ask(
+        await accessToken({ key: ec, partner: 'vhs-rheine', scopes: ['courses:read', 'partners:read'] }),
+      );
       expectViewer(a, 'vhs-rheine');
       expect([...a.body.data.viewer.scopes].sort()).toEqual(['courses:read', 'partners:read']);
       expect(a.body.data.viewer.purpose).toBe('integration_course_referral');
@@ -284,7 +309,9 @@ describe('access tokens from an external identity provider (JWKS)', () => {
       const pem = await exportSPKI(rsa.publicKey);
       const secrets = [pem, pem.trim(), JSON.stringify(rsa.publicJwk), rsa.publicJwk.n!];
       for (const secret of secrets) {
-        const token = await accessToken({ key: { kid: RSA_KID, alg: 'HS256', privateKey: new TextEncoder().encode(secret) } });
+        const token = await accessToken({
+          key: { kid: RSA_KID, alg: 'HS256', privateKey: new TextEncoder().encode(secret) },
+        });
         expectUnauthenticated(await ask(token));
       }
       // And HS256 keyed with the EC key's coordinates.
@@ -349,51 +376,78 @@ describe('access tokens from an external identity provider (JWKS)', () => {
       expect(decodeJwt(devToken)).toMatchObject({ iss: ISSUER, aud: AUDIENCE, partner: 'caritas-rheine' });
       expectUnauthenticated(await ask(devToken));
       // Nor with a published kid in its header.
-      expectUnauthenticated(await ask(await accessToken({ key: { kid: EC_KID, alg: 'ES256', privateKey: app.devKey.privateKey as KeyLike } })));
+      expectUnauthenticated(
+        await ask(
+          await accessToken({ key: { kid: EC_KID, alg: 'ES256', privateKey: app.devKey.privateKey as KeyLike } }),
+        ),
+      );
       const viaHelper = await app.gql('caritas-rheine', VIEWER);
       expect(viaHelper.status).toBe(401);
     });
 
     it('a token for an unknown partner, or naming none', async () => {
       expectUnauthenticated(await ask(await accessToken({ key: rsa, partner: 'nobody' })));
-      expectUnauthenticated(await ask(await accessToken({ key: rsa, claims: { partner: undefined, client_id: 'nobody' } })));
-      expectUnauthenticated(await ask(await accessToken({ key: rsa, claims: { partner: undefined, client_id: undefined } })));
-      expectUnauthenticated(await ask(await accessToken({ key: rsa, claims: { partner: ['caritas-rheine'], client_id: undefined } })));
+      expectUnauthenticated(
+        await ask(await accessToken({ key: rsa, claims: { partner: undefined, client_id: 'nobody' } })),
+      );
+      expectUnauthenticated(
+        await ask(await accessToken({ key: rsa, claims: { partner: undefined, client_id: undefined } })),
+      );
+      expectUnauthenticated(
+        await ask(await accessToken({ key: rsa, claims: { partner: ['caritas-rheine'], client_id: undefined } })),
+      );
     });
 
     it('a token for a deactivated partner', async () => {
       // The gateway caches partner status for 30 s (src/gateway/partner-directory.ts), so a partner
       // deactivated while cached is still accepted for up to 30 s. fbs-rheine has not been looked
       // up by this gateway yet, so its first lookup reads the deactivated row.
-      await app.container.subgraphs.hub.dataSource.query(`UPDATE hub.partner SET active = false WHERE slug = 'fbs-rheine'`);
-      expectUnauthenticated(await ask(await accessToken({ key: rsa, partner: 'fbs-rheine', scopes: ['courses:read'] })));
+      await app.container.subgraphs.hub.dataSource.query(
+        `UPDATE hub.partner SET active = false WHERE slug = 'fbs-rheine'`,
+      );
+      expectUnauthenticated(
+        await ask(await accessToken({ key: rsa, partner: 'fbs-rheine', scopes: ['courses:read'] })),
+      );
       expectUnauthenticated(await ask(await accessToken({ key: ec, partner: 'fbs-rheine', scopes: ['courses:read'] })));
     });
   });
 
   it('grants only the scopes the partner is registered for', async () => {
     const asked = ['persons:read', 'persons:write', 'residence:write', 'audit:read', 'jobcenter:read', '*'];
-    const a = await ask(await accessToken({ key: rsa, scopes: asked }), { query: '{ viewer { partner { slug } scopes purpose } persons(first: 1) { totalCount } }' });
+    const a = await ask(await accessToken({ key: rsa, scopes: asked }), {
+      query: '{ viewer { partner { slug } scopes purpose } persons(first: 1) { totalCount } }',
+    });
     expectViewer(a, 'caritas-rheine');
     expect(a.body.data.viewer.scopes).toEqual(['persons:read']);
     // '*' in the token grants nothing: caritas still sees no one.
     expect(a.body.data.persons.totalCount).toBe(0);
     const write = await ask(await accessToken({ key: rsa, scopes: asked }), {
-      query: 'mutation { registerPerson(input: { givenName: "X", familyName: "Y", municipalityKey: "05566076" }) { id } }',
+      query:
+        'mutation { registerPerson(input: { givenName: "X", familyName: "Y", municipalityKey: "05566076" }) { id } }',
     });
     expect(write.body.errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', scope: 'persons:write' });
   });
 
   describe('client-supplied internal headers', () => {
     const QUERY = '{ viewer { partner { slug } scopes purpose } persons(first: 5) { totalCount } }';
-    const forgedActor = { subject: 'attacker', partner: 'rheine-abh', scopes: ['*'], jurisdiction: ['05566076'], purpose: 'residence_administration', requestId: 'forged-request' };
+    const forgedActor = {
+      subject: 'attacker',
+      partner: 'rheine-abh',
+      scopes: ['*'],
+      jurisdiction: ['05566076'],
+      purpose: 'residence_administration',
+      requestId: 'forged-request',
+    };
 
     it('would matter: an identity with scopes * sees the person when it reaches the city subgraph directly', async () => {
       const city = await startSubgraphServer(app.container, 'city', { port: 0, host: '127.0.0.1' });
       try {
         const res = await fetch(city.url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await app.container.identity.sign(forgedActor, 'city') },
+          headers: {
+            'content-type': 'application/json',
+            [IDENTITY_HEADER]: await app.container.identity.sign(forgedActor, 'city'),
+          },
           body: JSON.stringify({ query: '{ persons(first: 5) { totalCount } }' }),
           signal: AbortSignal.timeout(10000),
         });
@@ -408,7 +462,11 @@ describe('access tokens from an external identity provider (JWKS)', () => {
       const forgedOther = await new IdentitySigner('y'.repeat(48)).sign(forgedActor, 'city');
       const forgedReal = await app.container.identity.sign(forgedActor, 'city');
       for (const forged of [forgedOther, forgedReal]) {
-        const a = await ask(token, { query: QUERY, headers: { [IDENTITY_HEADER]: forged }, extensions: { headers: { [IDENTITY_HEADER]: forged } } });
+        const a = await ask(token, {
+          query: QUERY,
+          headers: { [IDENTITY_HEADER]: forged },
+          extensions: { headers: { [IDENTITY_HEADER]: forged } },
+        });
         expectViewer(a, 'caritas-rheine');
         expect([...a.body.data.viewer.scopes].sort()).toEqual(CARITAS_SCOPES);
         expect(a.body.data.persons.totalCount).toBe(0);
@@ -435,9 +493,18 @@ describe('access tokens from an external identity provider (JWKS)', () => {
             try {
               const headers: Record<string, string> = {};
               for (const [k, v] of Object.entries(req.headers)) {
-                if (v !== undefined && !['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive'].includes(k)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+                if (
+                  v !== undefined &&
+                  !['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive'].includes(k)
+                )
+                  headers[k] = Array.isArray(v) ? v.join(', ') : v;
               }
-              const up = await fetch(city.url, { method: req.method, headers, body: Buffer.concat(chunks), signal: AbortSignal.timeout(10000) });
+              const up = await fetch(city.url, {
+                method: req.method,
+                headers,
+                body: Buffer.concat(chunks),
+                signal: AbortSignal.timeout(10000),
+              });
               res.statusCode = up.status;
               res.setHeader('content-type', up.headers.get('content-type') ?? 'application/json');
               res.end(Buffer.from(await up.arrayBuffer()));
@@ -462,7 +529,11 @@ describe('access tokens from an external identity provider (JWKS)', () => {
           DB_POOL_SIZE: '2',
           LOG_LEVEL: 'silent',
         };
-        gatewayContainer = await createContainer(loadConfig(env), { databaseUrl: app.db.url, redisUrl: REDIS_URL, log: createLogger('silent') });
+        gatewayContainer = await createContainer(loadConfig(env), {
+          databaseUrl: app.db.url,
+          redisUrl: REDIS_URL,
+          log: createLogger('silent'),
+        });
         gateway = await startGatewayServer(gatewayContainer, { port: 0, host: '127.0.0.1', devKey: app.devKey });
       });
       afterAll(async () => {
@@ -484,7 +555,13 @@ describe('access tokens from an external identity provider (JWKS)', () => {
           const requestId = `jwks-test-${randomUUID()}`;
           const a = await post(gateway.url, token, {
             query: QUERY,
-            headers: { [IDENTITY_HEADER]: forged, 'x-request-id': requestId, cookie: 'session=abc', 'x-forwarded-for': '10.0.0.1', 'lotse-purpose': 'case_management' },
+            headers: {
+              [IDENTITY_HEADER]: forged,
+              'x-request-id': requestId,
+              cookie: 'session=abc',
+              'x-forwarded-for': '10.0.0.1',
+              'lotse-purpose': 'case_management',
+            },
             extensions: { headers: { [IDENTITY_HEADER]: forged } },
           });
           expectViewer(a, 'caritas-rheine');
@@ -500,18 +577,33 @@ describe('access tokens from an external identity provider (JWKS)', () => {
             const identity = h[IDENTITY_HEADER] as string;
             expect(identity).not.toBe(forged);
             const claims = decodeJwt(identity);
-            expect(claims).toMatchObject({ iss: 'urn:lotse:gateway', aud: 'urn:lotse:subgraph:city', partner: 'caritas-rheine', pur: 'case_management', rid: requestId, sub: 'service-account-caritas-rheine' });
+            expect(claims).toMatchObject({
+              iss: 'urn:lotse:gateway',
+              aud: 'urn:lotse:subgraph:city',
+              partner: 'caritas-rheine',
+              pur: 'case_management',
+              rid: requestId,
+              sub: 'service-account-caritas-rheine',
+            });
             expect((claims.scope as string).split(' ').sort()).toEqual(CARITAS_SCOPES);
             expect(claims.exp! - claims.iat!).toBe(60);
             // And the city subgraph accepts it for itself only.
-            await expect(app.container.identity.verify(identity, 'city')).resolves.toMatchObject({ partner: 'caritas-rheine' });
-            await expect(app.container.identity.verify(identity, 'hub')).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+            await expect(app.container.identity.verify(identity, 'city')).resolves.toMatchObject({
+              partner: 'caritas-rheine',
+            });
+            await expect(app.container.identity.verify(identity, 'hub')).rejects.toMatchObject({
+              code: 'UNAUTHENTICATED',
+            });
           }
         }
       });
 
       it('answers rheine-social (which has a legal basis) with the person, proving the remote path works', async () => {
-        const a = await post(gateway.url, await accessToken({ key: ec, partner: 'rheine-social', scopes: ['persons:read'] }), { query: QUERY });
+        const a = await post(
+          gateway.url,
+          await accessToken({ key: ec, partner: 'rheine-social', scopes: ['persons:read'] }),
+          { query: QUERY },
+        );
         expectViewer(a, 'rheine-social');
         expect(a.body.data.persons.totalCount).toBeGreaterThanOrEqual(1);
       });

@@ -12,7 +12,11 @@ describe('persons pagination (Relay connection)', () => {
   afterAll(() => app?.stop());
 
   const page = (first: number, after?: string) =>
-    app.gql('rheine-social', `query($first: Int, $after: String) { persons(first: $first, after: $after) { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { familyName } } } }`, { first, after });
+    app.gql(
+      'rheine-social',
+      `query($first: Int, $after: String) { persons(first: $first, after: $after) { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { familyName } } } }`,
+      { first, after },
+    );
 
   it('walks every person exactly once, in order, with a stable totalCount', async () => {
     const seen: string[] = [];
@@ -45,14 +49,21 @@ describe('persons pagination (Relay connection)', () => {
   });
 
   it('rejects a forged cursor', async () => {
-    for (const forged of ['not-a-cursor', Buffer.from(JSON.stringify([1, 2, 'x'])).toString('base64url'), Buffer.from('{"a":1}').toString('base64url')]) {
+    for (const forged of [
+      'not-a-cursor',
+      Buffer.from(JSON.stringify([1, 2, 'x'])).toString('base64url'),
+      Buffer.from('{"a":1}').toString('base64url'),
+    ]) {
       const res = await page(5, forged);
       expect(res.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
     }
   });
 
   it('filters by municipality prefix and nationality', async () => {
-    const res = await app.gql('rheine-social', `{ a: persons(filter: { municipalityKey: "05566" }) { totalCount } b: persons(filter: { nationality: "SY" }) { totalCount } }`);
+    const res = await app.gql(
+      'rheine-social',
+      `{ a: persons(filter: { municipalityKey: "05566" }) { totalCount } b: persons(filter: { nationality: "SY" }) { totalCount } }`,
+    );
     expect(res.body.data).toEqual({ a: { totalCount: 25 }, b: { totalCount: 0 } });
   });
 });

@@ -10,22 +10,46 @@ describe('DataLoaders keep the query count independent of the page size', () => 
   beforeAll(async () => {
     app = await startTestApp();
     for (let i = 0; i < 30; i++) {
-      const id = await registerPersonViaApi(app, 'rheine-social', { givenName: 'Test', familyName: `N${String(i).padStart(2, '0')}`, newHousehold: true });
-      await app.gql('rheine-abh', `mutation($id: ID!) { recordResidenceStatus(input: { personId: $id, status: recognised_refugee, validFrom: "2024-01-01" }) { id } }`, { id });
-      await app.gql('jobcenter-steinfurt', `mutation($id: ID!, $n: String!) { openJobcenterRecord(input: { personId: $id, customerNumber: $n, municipalityKey: "05566076", startedOn: "2024-02-01" }) { id } }`, { id, n: `845D${String(100000 + i)}` });
+      const id = await registerPersonViaApi(app, 'rheine-social', {
+        givenName: 'Test',
+        familyName: `N${String(i).padStart(2, '0')}`,
+        newHousehold: true,
+      });
+      await app.gql(
+        'rheine-abh',
+        `mutation($id: ID!) { recordResidenceStatus(input: { personId: $id, status: recognised_refugee, validFrom: "2024-01-01" }) { id } }`,
+        { id },
+      );
+      await app.gql(
+        'jobcenter-steinfurt',
+        `mutation($id: ID!, $n: String!) { openJobcenterRecord(input: { personId: $id, customerNumber: $n, municipalityKey: "05566076", startedOn: "2024-02-01" }) { id } }`,
+        { id, n: `845D${String(100000 + i)}` },
+      );
     }
     // Count every statement any subgraph's DataSource sends.
-    const counting: TypeOrmLogger = { logQuery: () => void queries++, logQueryError: () => undefined, logQuerySlow: () => undefined, logSchemaBuild: () => undefined, logMigration: () => undefined, log: () => undefined };
-    for (const sg of Object.values(app.container.subgraphs)) (sg.dataSource as unknown as { logger: TypeOrmLogger }).logger = counting;
+    const counting: TypeOrmLogger = {
+      logQuery: () => void queries++,
+      logQueryError: () => undefined,
+      logQuerySlow: () => undefined,
+      logSchemaBuild: () => undefined,
+      logMigration: () => undefined,
+      log: () => undefined,
+    };
+    for (const sg of Object.values(app.container.subgraphs))
+      (sg.dataSource as unknown as { logger: TypeOrmLogger }).logger = counting;
   });
   afterAll(() => app?.stop());
 
   async function countFor(first: number): Promise<number> {
     queries = 0;
-    const res = await app.gql('jobcenter-steinfurt', `query($first: Int) { persons(first: $first) { edges { node {
+    const res = await app.gql(
+      'jobcenter-steinfurt',
+      `query($first: Int) { persons(first: $first) { edges { node {
       municipality { name } household { members { id } } residenceStatus { status } residenceHistory { status }
       jobcenter { customerNumber } identifiers { value } biography(first: 3) { type }
-    } } } }`, { first });
+    } } } }`,
+      { first },
+    );
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data.persons.edges).toHaveLength(first);
     return queries;

@@ -25,21 +25,35 @@ import { startTestApp, TestApp } from '../helpers/app';
  */
 
 const MANIFEST_DIR = path.resolve(__dirname, '..', '..', 'trusted-documents');
-const example = (partner: string, title: string) => EXAMPLE_OPERATIONS.find((e) => e.partner === partner && e.title === title)!;
+const example = (partner: string, title: string) =>
+  EXAMPLE_OPERATIONS.find((e) => e.partner === partner && e.title === title)!;
 /** fbs-rheine's only example: deterministic data without the demo data set. */
 const VIEWER = example('fbs-rheine', 'Who am I?');
 const FIND_BY_NAME = example('rheine-social', 'Search a name across transliterations');
-const notAllowed = (query: string) => [{ message: `Document sha256:${sha256Hex(query)} is not allowed`, extensions: { code: 'PERSISTED_DOCUMENT_NOT_ALLOWED' } }];
+const notAllowed = (query: string) => [
+  {
+    message: `Document sha256:${sha256Hex(query)} is not allowed`,
+    extensions: { code: 'PERSISTED_DOCUMENT_NOT_ALLOWED' },
+  },
+];
 
 interface Answer {
   status: number;
   body: any;
 }
 
-async function send(app: TestApp, partner: string, body: unknown, opts: { method?: 'GET' | 'POST'; search?: Record<string, string> } = {}): Promise<Answer> {
+async function send(
+  app: TestApp,
+  partner: string,
+  body: unknown,
+  opts: { method?: 'GET' | 'POST'; search?: Record<string, string> } = {},
+): Promise<Answer> {
   const url = new URL('/graphql', app.url);
   for (const [k, v] of Object.entries(opts.search ?? {})) url.searchParams.set(k, v);
-  const headers: Record<string, string> = { accept: 'application/graphql-response+json, application/json', authorization: `Bearer ${await app.token(partner)}` };
+  const headers: Record<string, string> = {
+    accept: 'application/graphql-response+json, application/json',
+    authorization: `Bearer ${await app.token(partner)}`,
+  };
   const init: RequestInit = { method: opts.method ?? 'POST', headers };
   if (init.method === 'POST') {
     headers['content-type'] = 'application/json';
@@ -69,7 +83,6 @@ async function registerCommittedManifests(app: TestApp, schema: GraphQLSchema): 
   return count;
 }
 
-
 let schema: GraphQLSchema;
 beforeAll(async () => {
   schema = await composedGatewaySchema();
@@ -77,7 +90,12 @@ beforeAll(async () => {
 
 describe('configuration', () => {
   it('TRUSTED_DOCUMENTS is on by default in production only, and can be set', () => {
-    const prod = { LOTSE_ENV: 'production', LOTSE_INTERNAL_SECRET: 'x'.repeat(40), AUTH_DEV_KEY: 'false', AUTH_JWKS_URL: 'https://idp.example/jwks.json' };
+    const prod = {
+      LOTSE_ENV: 'production',
+      LOTSE_INTERNAL_SECRET: 'x'.repeat(40),
+      AUTH_DEV_KEY: 'false',
+      AUTH_JWKS_URL: 'https://idp.example/jwks.json',
+    };
     expect(loadConfig(prod).trustedDocuments).toBe(true);
     expect(loadConfig({ ...prod, TRUSTED_DOCUMENTS: 'false' }).trustedDocuments).toBe(false);
     expect(loadConfig({ LOTSE_ENV: 'development' }).trustedDocuments).toBe(false);
@@ -111,18 +129,35 @@ describe('production: only registered documents run', () => {
     expectViewer(await send(app, 'fbs-rheine', { documentId }), 'fbs-rheine');
     expectViewer(await send(app, 'fbs-rheine', undefined, { method: 'GET', search: { documentId } }), 'fbs-rheine');
     expectViewer(await send(app, 'fbs-rheine', { extensions: persistedQuery(VIEWER.query) }), 'fbs-rheine');
-    expectViewer(await send(app, 'fbs-rheine', undefined, { method: 'GET', search: { extensions: JSON.stringify(persistedQuery(VIEWER.query)) } }), 'fbs-rheine');
+    expectViewer(
+      await send(app, 'fbs-rheine', undefined, {
+        method: 'GET',
+        search: { extensions: JSON.stringify(persistedQuery(VIEWER.query)) },
+      }),
+      'fbs-rheine',
+    );
     // Hash and text together: they must agree.
-    expectViewer(await send(app, 'fbs-rheine', { query: VIEWER.query, extensions: persistedQuery(VIEWER.query) }), 'fbs-rheine');
+    expectViewer(
+      await send(app, 'fbs-rheine', { query: VIEWER.query, extensions: persistedQuery(VIEWER.query) }),
+      'fbs-rheine',
+    );
     // With variables and operationName, as a client sends them.
-    const social = await send(app, 'rheine-social', { documentId: `sha256:${sha256Hex(FIND_BY_NAME.query)}`, variables: FIND_BY_NAME.variables, operationName: 'FindByName' });
+    const social = await send(app, 'rheine-social', {
+      documentId: `sha256:${sha256Hex(FIND_BY_NAME.query)}`,
+      variables: FIND_BY_NAME.variables,
+      operationName: 'FindByName',
+    });
     expect(social.body.errors).toBeUndefined();
     expect(social.body.data.persons.totalCount).toEqual(expect.any(Number));
   });
 
   it('an unregistered document is refused with 400 and PERSISTED_DOCUMENT_NOT_ALLOWED, naming only its hash', async () => {
     const adHoc = '{ viewer { subject } }';
-    for (const body of [{ query: adHoc }, { documentId: `sha256:${sha256Hex(adHoc)}` }, { extensions: persistedQuery(adHoc) }]) {
+    for (const body of [
+      { query: adHoc },
+      { documentId: `sha256:${sha256Hex(adHoc)}` },
+      { extensions: persistedQuery(adHoc) },
+    ]) {
       const res = await send(app, 'fbs-rheine', body);
       expect(res.status).toBe(400);
       expect(res.body).toEqual({ errors: notAllowed(adHoc) });
@@ -139,7 +174,11 @@ describe('production: only registered documents run', () => {
   });
 
   it("another partner's registered document is refused, by text and by reference", async () => {
-    for (const body of [{ query: VIEWER.query }, { documentId: `sha256:${sha256Hex(VIEWER.query)}` }, { extensions: persistedQuery(VIEWER.query) }]) {
+    for (const body of [
+      { query: VIEWER.query },
+      { documentId: `sha256:${sha256Hex(VIEWER.query)}` },
+      { extensions: persistedQuery(VIEWER.query) },
+    ]) {
       const res = await send(app, 'rheine-social', body);
       expect(res.status).toBe(400);
       expect(res.body.errors).toEqual(notAllowed(VIEWER.query));
@@ -167,7 +206,11 @@ describe('production: only registered documents run', () => {
       expect(res.status).toBe(400);
       expect(res.body.errors[0].extensions.code).toBe('BAD_REQUEST');
     }
-    const anonymous = await fetch(`${app.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ documentId: `sha256:${sha256Hex(VIEWER.query)}` }) });
+    const anonymous = await fetch(`${app.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ documentId: `sha256:${sha256Hex(VIEWER.query)}` }),
+    });
     expect(anonymous.status).toBe(401);
   });
 
@@ -179,9 +222,16 @@ describe('production: only registered documents run', () => {
   it(`a registration takes effect within ${TRUSTED_DOCUMENTS_TTL_MS / 1000} s, without a restart`, async () => {
     // rheine-social's documents are cached now (earlier tests), without Viewer.
     expect((await send(app, 'rheine-social', { query: VIEWER.query })).status).toBe(400);
-    const manifest = { format: MANIFEST_FORMAT, version: 1, operations: [{ id: sha256Hex(VIEWER.query), name: 'Viewer', type: 'query', body: VIEWER.query }] };
+    const manifest = {
+      format: MANIFEST_FORMAT,
+      version: 1,
+      operations: [{ id: sha256Hex(VIEWER.query), name: 'Viewer', type: 'query', body: VIEWER.query }],
+    };
     const checked = checkManifest(manifest, schema);
-    await app.container.subgraphs.hub.services.trustedDocuments.register('rheine-social', checked.operations.map((op) => ({ hash: op.id, name: op.name, document: op.body })));
+    await app.container.subgraphs.hub.services.trustedDocuments.register(
+      'rheine-social',
+      checked.operations.map((op) => ({ hash: op.id, name: op.name, document: op.body })),
+    );
     // Still cached…
     expect((await send(app, 'rheine-social', { query: VIEWER.query })).status).toBe(400);
     // …until the cache expires (Date.now moved ahead instead of waiting).
@@ -189,7 +239,10 @@ describe('production: only registered documents run', () => {
     const spy = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + TRUSTED_DOCUMENTS_TTL_MS + 1000);
     try {
       expectViewer(await send(app, 'rheine-social', { query: VIEWER.query }), 'rheine-social');
-      expectViewer(await send(app, 'rheine-social', { documentId: `sha256:${sha256Hex(VIEWER.query)}` }), 'rheine-social');
+      expectViewer(
+        await send(app, 'rheine-social', { documentId: `sha256:${sha256Hex(VIEWER.query)}` }),
+        'rheine-social',
+      );
     } finally {
       spy.mockRestore();
     }
@@ -221,11 +274,15 @@ describe('development: any document runs', () => {
     expectViewer(await send(app, 'fbs-rheine', { documentId: `sha256:${sha256Hex(VIEWER.query)}` }), 'fbs-rheine');
     const adHoc = 'query Mine { viewer { subject scopes } }';
     const first = await send(app, 'fbs-rheine', { extensions: persistedQuery(adHoc) });
-    expect(first.body.errors).toEqual([{ message: `Document sha256:${sha256Hex(adHoc)} not found`, extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } }]);
+    expect(first.body.errors).toEqual([
+      { message: `Document sha256:${sha256Hex(adHoc)} not found`, extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } },
+    ]);
     const retry = await send(app, 'fbs-rheine', { query: adHoc, extensions: persistedQuery(adHoc) });
     expect(retry.body.data.viewer.subject).toBe('client:fbs-rheine');
     // Nothing was registered by that.
-    expect((await send(app, 'fbs-rheine', { extensions: persistedQuery(adHoc) })).body.errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    expect((await send(app, 'fbs-rheine', { extensions: persistedQuery(adHoc) })).body.errors[0].extensions.code).toBe(
+      'PERSISTED_QUERY_NOT_FOUND',
+    );
   });
 });
 
@@ -243,7 +300,10 @@ describe('the per-partner cache', () => {
       },
       50,
     );
-    expect(await Promise.all([cache.find('p', 'a'.repeat(64)), cache.find('p', 'b'.repeat(64))])).toEqual(['{ a } # p', undefined]);
+    expect(await Promise.all([cache.find('p', 'a'.repeat(64)), cache.find('p', 'b'.repeat(64))])).toEqual([
+      '{ a } # p',
+      undefined,
+    ]);
     expect(await cache.find('q', 'a'.repeat(64))).toBe('{ a } # q');
     expect(calls).toEqual(['p', 'q']);
     await new Promise((r) => setTimeout(r, 60));
@@ -256,13 +316,19 @@ describe('the per-partner cache', () => {
 
   it('documentId is rewritten into the persisted-query extension, for POST bodies and GET parameters', () => {
     const hash = 'c'.repeat(64);
-    expect(documentIdAsPersistedQuery({ documentId: `sha256:${hash}`, variables: { a: 1 } }, '').body).toEqual({ variables: { a: 1 }, extensions: { persistedQuery: { version: 1, sha256Hash: hash } } });
+    expect(documentIdAsPersistedQuery({ documentId: `sha256:${hash}`, variables: { a: 1 } }, '').body).toEqual({
+      variables: { a: 1 },
+      extensions: { persistedQuery: { version: 1, sha256Hash: hash } },
+    });
     const get = documentIdAsPersistedQuery(undefined, `?documentId=sha256:${hash}&operationName=X`);
     const params = new URLSearchParams(get.search);
     expect(params.get('documentId')).toBeNull();
     expect(params.get('operationName')).toBe('X');
     expect(JSON.parse(params.get('extensions')!)).toEqual({ persistedQuery: { version: 1, sha256Hash: hash } });
-    expect(documentIdAsPersistedQuery({ query: '{ a }' }, '?x=1')).toEqual({ body: { query: '{ a }' }, search: '?x=1' });
+    expect(documentIdAsPersistedQuery({ query: '{ a }' }, '?x=1')).toEqual({
+      body: { query: '{ a }' },
+      search: '?x=1',
+    });
   });
 });
 
@@ -284,7 +350,8 @@ describe('trusted-documents/ (CI check)', () => {
 
   it.each(files)('%s: ids match, valid against the schema, within the limits', (file) => {
     const json = JSON.parse(fs.readFileSync(path.join(MANIFEST_DIR, file), 'utf8'));
-    for (const op of json.operations as ManifestOperation[]) expect({ name: op.name, id: op.id }).toEqual({ name: op.name, id: sha256Hex(op.body) });
+    for (const op of json.operations as ManifestOperation[])
+      expect({ name: op.name, id: op.id }).toEqual({ name: op.name, id: sha256Hex(op.body) });
     expect(checkManifest(json, schema).operations.length).toBeGreaterThan(0);
   });
 
@@ -306,38 +373,75 @@ describe('trusted-documents/ (CI check)', () => {
 
     it('an operation over the cost limit, naming it; the whole manifest', () => {
       const fine = { name: 'Fine', body: 'query Fine { persons(first: 50) { edges { node { id } } } }' };
-      const expensive = { name: 'TooExpensive', body: 'query TooExpensive { persons(first: 100) { edges { node { id } } } }' };
-      expect(refusal(manifestOf(fine, expensive))).toBe('operation "TooExpensive": Query Cost limit of 1000 exceeded, found 1287.5.');
+      const expensive = {
+        name: 'TooExpensive',
+        body: 'query TooExpensive { persons(first: 100) { edges { node { id } } } }',
+      };
+      expect(refusal(manifestOf(fine, expensive))).toBe(
+        'operation "TooExpensive": Query Cost limit of 1000 exceeded, found 1287.5.',
+      );
       expect(checkManifest(manifestOf(fine), schema).operations).toHaveLength(1);
     });
 
     it('the other limits: depth, aliases, tokens, directives', () => {
-      expect(refusal(manifestOf({ body: 'query Op { persons(first: 1) { edges { node { household { members { household { members { id } } } } } } } }' }))).toBe(
-        'operation "Op": Query depth limit of 7 exceeded, found 8.',
-      );
-      expect(refusal(manifestOf({ body: `query Op { ${Array.from({ length: 6 }, (_, i) => `a${i}: __typename`).join(' ')} }` }))).toBe('operation "Op": Aliases limit of 5 exceeded, found 6.');
+      expect(
+        refusal(
+          manifestOf({
+            body: 'query Op { persons(first: 1) { edges { node { household { members { household { members { id } } } } } } } }',
+          }),
+        ),
+      ).toBe('operation "Op": Query depth limit of 7 exceeded, found 8.');
+      expect(
+        refusal(
+          manifestOf({ body: `query Op { ${Array.from({ length: 6 }, (_, i) => `a${i}: __typename`).join(' ')} }` }),
+        ),
+      ).toBe('operation "Op": Aliases limit of 5 exceeded, found 6.');
       // "query Op {" + fields + "}": 3 + n + 1 tokens; 400 pass, 401 do not.
-      expect(checkManifest(manifestOf({ body: `query Op { ${'__typename '.repeat(396)}}` }), schema).operations).toHaveLength(1);
-      expect(refusal(manifestOf({ body: `query Op { ${'__typename '.repeat(397)}}` }))).toBe('operation "Op": Token limit of 400 exceeded.');
-      expect(refusal(manifestOf({ body: `query Op { ${'__typename @include(if: true) '.repeat(6)}}` }))).toBe('operation "Op": Directives limit of 5 exceeded, found 6.');
+      expect(
+        checkManifest(manifestOf({ body: `query Op { ${'__typename '.repeat(396)}}` }), schema).operations,
+      ).toHaveLength(1);
+      expect(refusal(manifestOf({ body: `query Op { ${'__typename '.repeat(397)}}` }))).toBe(
+        'operation "Op": Token limit of 400 exceeded.',
+      );
+      expect(refusal(manifestOf({ body: `query Op { ${'__typename @include(if: true) '.repeat(6)}}` }))).toBe(
+        'operation "Op": Directives limit of 5 exceeded, found 6.',
+      );
     });
 
     it('ids that are not the sha256 of the body, invalid documents, introspection, a wrong name or type, a bad format', () => {
-      expect(refusal(manifestOf({ body: 'query Op { viewer { subject } }', id: sha256Hex('something else') }))).toMatch(/^operation "Op": id [0-9a-f]{64} is not the sha256 of body/);
-      expect(refusal(manifestOf({ body: 'query Op { viewer { subject } }', id: 'ABC' }))).toBe('operation "Op": id must be a sha256 hash in lower-case hex');
-      expect(refusal(manifestOf({ body: 'query Op { viewer { nope } }' }))).toMatch(/^operation "Op": Cannot query field "nope" on type "Viewer"/);
-      expect(refusal(manifestOf({ body: 'query Op { __schema { types { name } } }' }))).toMatch(/^operation "Op": GraphQL introspection has been disabled/);
+      expect(refusal(manifestOf({ body: 'query Op { viewer { subject } }', id: sha256Hex('something else') }))).toMatch(
+        /^operation "Op": id [0-9a-f]{64} is not the sha256 of body/,
+      );
+      expect(refusal(manifestOf({ body: 'query Op { viewer { subject } }', id: 'ABC' }))).toBe(
+        'operation "Op": id must be a sha256 hash in lower-case hex',
+      );
+      expect(refusal(manifestOf({ body: 'query Op { viewer { nope } }' }))).toMatch(
+        /^operation "Op": Cannot query field "nope" on type "Viewer"/,
+      );
+      expect(refusal(manifestOf({ body: 'query Op { __schema { types { name } } }' }))).toMatch(
+        /^operation "Op": GraphQL introspection has been disabled/,
+      );
       expect(refusal(manifestOf({ body: 'query Op { viewer { subject' }))).toMatch(/^operation "Op": Syntax Error/);
-      expect(refusal(manifestOf({ body: 'query Other { viewer { subject } }' }))).toBe('operation "Op": body names the operation "Other", the manifest "Op"');
-      expect(refusal(manifestOf({ body: '{ viewer { subject } }' }))).toBe('operation "Op": body names the operation (anonymous), the manifest "Op"');
-      expect(refusal(manifestOf({ body: 'query Op { viewer { subject } } query B { viewer { subject } }' }))).toBe('operation "Op": body must contain exactly one operation, found 2');
-      expect(refusal(manifestOf({ body: 'query Op { viewer { subject } }', type: 'mutation' }))).toBe('operation "Op": body is a query, the manifest says mutation');
+      expect(refusal(manifestOf({ body: 'query Other { viewer { subject } }' }))).toBe(
+        'operation "Op": body names the operation "Other", the manifest "Op"',
+      );
+      expect(refusal(manifestOf({ body: '{ viewer { subject } }' }))).toBe(
+        'operation "Op": body names the operation (anonymous), the manifest "Op"',
+      );
+      expect(refusal(manifestOf({ body: 'query Op { viewer { subject } } query B { viewer { subject } }' }))).toBe(
+        'operation "Op": body must contain exactly one operation, found 2',
+      );
+      expect(refusal(manifestOf({ body: 'query Op { viewer { subject } }', type: 'mutation' }))).toBe(
+        'operation "Op": body is a query, the manifest says mutation',
+      );
       const twice = manifestOf({ body: 'query Op { viewer { subject } }' });
       twice.operations.push(twice.operations[0]);
       expect(refusal(twice)).toMatch(/^operation "Op": listed twice/);
       expect(refusal({ ...manifestOf(), format: 'relay' })).toBe(`format must be "${MANIFEST_FORMAT}"`);
       expect(refusal({ ...manifestOf(), version: 2 })).toBe('version must be 1');
-      expect(refusal({ format: MANIFEST_FORMAT, version: 1, operations: [{ id: 'x', name: 'Op', type: 'query' }] })).toBe('operation "Op": body must be a non-empty string');
+      expect(
+        refusal({ format: MANIFEST_FORMAT, version: 1, operations: [{ id: 'x', name: 'Op', type: 'query' }] }),
+      ).toBe('operation "Op": body must be a non-empty string');
     });
   });
 });

@@ -28,7 +28,12 @@ export interface TestApp {
   token(partner: string, scopes?: string[]): Promise<string>;
   /** POST /graphql as a partner; returns the parsed body and the HTTP status. */
   /** `purpose` is sent as the Lotse-Purpose header; without it the partner's default purpose applies. */
-  gql<T = any>(partner: string | null, query: string, variables?: Record<string, unknown>, opts?: { purpose?: string }): Promise<{ status: number; body: { data?: T; errors?: any } }>;
+  gql<T = any>(
+    partner: string | null,
+    query: string,
+    variables?: Record<string, unknown>,
+    opts?: { purpose?: string },
+  ): Promise<{ status: number; body: { data?: T; errors?: any } }>;
   startWorkers(): Promise<RunningWorkers>;
   stop(): Promise<void>;
 }
@@ -37,7 +42,9 @@ export interface TestApp {
  * A real hub for one test file: its own database cloned from the template, its own Redis key
  * prefix, the demo partners, the gateway on a free port. Nothing is mocked.
  */
-export async function startTestApp(opts: { workers?: boolean; gateway?: boolean; env?: Record<string, string>; clock?: Clock } = {}): Promise<TestApp> {
+export async function startTestApp(
+  opts: { workers?: boolean; gateway?: boolean; env?: Record<string, string>; clock?: Clock } = {},
+): Promise<TestApp> {
   const db = await createTestDatabase();
   const queuePrefix = `lotse-test-${crypto.randomBytes(4).toString('hex')}`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lotse-test-'));
@@ -58,10 +65,16 @@ export async function startTestApp(opts: { workers?: boolean; gateway?: boolean;
     LOTSE_INTERNAL_SECRET: crypto.randomBytes(32).toString('base64url'),
     ...opts.env,
   });
-  const container = await createContainer(config, { databaseUrl: db.url, redisUrl: REDIS_URL, clock: opts.clock, log: createLogger(config.logLevel) });
+  const container = await createContainer(config, {
+    databaseUrl: db.url,
+    redisUrl: REDIS_URL,
+    clock: opts.clock,
+    log: createLogger(config.logLevel),
+  });
   await seedPartners(container);
   const devKey = await loadOrCreateDevKey(dataDir);
-  const server = opts.gateway === false ? undefined : await startGatewayServer(container, { port: 0, host: '127.0.0.1', devKey });
+  const server =
+    opts.gateway === false ? undefined : await startGatewayServer(container, { port: 0, host: '127.0.0.1', devKey });
   let workers: RunningWorkers | undefined;
 
   const app: TestApp = {
@@ -74,13 +87,23 @@ export async function startTestApp(opts: { workers?: boolean; gateway?: boolean;
     server,
     async token(partner, scopes) {
       const row = await container.subgraphs.hub.services.partners.findBySlug(partner);
-      return signDevToken(devKey, config.auth.issuer, config.auth.audience, { partner, scopes: scopes ?? row?.scopes ?? [] });
+      return signDevToken(devKey, config.auth.issuer, config.auth.audience, {
+        partner,
+        scopes: scopes ?? row?.scopes ?? [],
+      });
     },
     async gql(partner, query, variables, opts) {
-      const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' };
+      const headers: Record<string, string> = {
+        'content-type': 'application/json',
+        accept: 'application/graphql-response+json, application/json',
+      };
       if (partner) headers.authorization = `Bearer ${await app.token(partner)}`;
       if (opts?.purpose) headers['lotse-purpose'] = opts.purpose;
-      const res = await fetch(`${app.url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+      const res = await fetch(`${app.url}/graphql`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ query, variables }),
+      });
       return { status: res.status, body: (await res.json()) as any };
     },
     async startWorkers() {
@@ -117,7 +140,11 @@ export async function flushPrefix(prefix: string): Promise<void> {
 }
 
 /** Polls until `fn` returns a truthy value; bounded. */
-export async function eventually<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 10000, stepMs = 100): Promise<T> {
+export async function eventually<T>(
+  fn: () => Promise<T | undefined | null | false>,
+  timeoutMs = 10000,
+  stepMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {

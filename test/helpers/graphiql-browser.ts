@@ -43,8 +43,10 @@ export function isLocalUrl(raw: string): boolean {
   if (raw.startsWith('data:') || raw.startsWith('blob:')) return true;
   try {
     const u = new URL(raw);
-    return (u.protocol === 'http:' || u.protocol === 'https:' || u.protocol === 'ws:' || u.protocol === 'wss:')
-      && LOCAL_HOSTS.has(u.hostname);
+    return (
+      (u.protocol === 'http:' || u.protocol === 'https:' || u.protocol === 'ws:' || u.protocol === 'wss:') &&
+      LOCAL_HOSTS.has(u.hostname)
+    );
   } catch {
     return false;
   }
@@ -80,34 +82,48 @@ export async function assertGraphiqlLoads(
     const context = await browser.newContext({ viewport: { width: 1400, height: 800 } });
     const page = await context.newPage();
     const collectProblems = async (): Promise<string[]> => {
-      const violations = await page.evaluate(() => (globalThis as unknown as { __cspViolations: string[] }).__cspViolations);
-      return [...new Set([
-        ...requests.filter((u) => !isLocalUrl(u)).map((u) => `request left localhost: ${u}`),
-        ...violations.map((v) => `CSP violation: ${v}`),
-        ...consoleErrors.filter((t) => /content security policy|refused to/i.test(t)).map((t) => `CSP console error: ${t}`),
-        ...pageErrors.map((t) => `uncaught page error: ${t}`),
-      ].map(short))];
+      const violations = await page.evaluate(
+        () => (globalThis as unknown as { __cspViolations: string[] }).__cspViolations,
+      );
+      return [
+        ...new Set(
+          [
+            ...requests.filter((u) => !isLocalUrl(u)).map((u) => `request left localhost: ${u}`),
+            ...violations.map((v) => `CSP violation: ${v}`),
+            ...consoleErrors
+              .filter((t) => /content security policy|refused to/i.test(t))
+              .map((t) => `CSP console error: ${t}`),
+            ...pageErrors.map((t) => `uncaught page error: ${t}`),
+          ].map(short),
+        ),
+      ];
     };
     page.setDefaultTimeout(timeout);
     page.setDefaultNavigationTimeout(timeout);
 
     page.on('request', (r) => requests.push(r.url()));
     page.on('websocket', (ws) => requests.push(ws.url()));
-    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
     page.on('pageerror', (e) => pageErrors.push(String(e)));
     // Recorded above for the assertion; aborting too keeps an offline CI from hanging on them.
-    await context.route((url) => !isLocalUrl(url.toString()), (route) => route.abort());
+    await context.route(
+      (url) => !isLocalUrl(url.toString()),
+      (route) => route.abort(),
+    );
     await page.addInitScript({ content: RECORD_CSP_VIOLATIONS });
 
     const response = await page.goto(new URL('/', baseUrl).toString(), { waitUntil: 'load' });
     if (!response || response.status() !== 200) throw new Error(`GET / answered ${response?.status()}`);
-    if (await page.title() !== 'Lotse GraphiQL') throw new Error(`unexpected title "${await page.title()}"`);
+    if ((await page.title()) !== 'Lotse GraphiQL') throw new Error(`unexpected title "${await page.title()}"`);
 
     await page.locator('.graphiql-container').waitFor({ state: 'visible' });
     // Unstyled GraphiQL (CSS blocked or missing) renders the container as a plain block.
     const display = await page.locator('.graphiql-container').evaluate(
       // tsconfig has no DOM lib (server code); reach the browser global by cast.
-      (el) => (globalThis as unknown as { getComputedStyle(e: unknown): { display: string } }).getComputedStyle(el).display,
+      (el) =>
+        (globalThis as unknown as { getComputedStyle(e: unknown): { display: string } }).getComputedStyle(el).display,
     );
     if (display !== 'flex') throw new Error(`GraphiQL looks unstyled (container display: ${display})`);
 
@@ -131,8 +147,11 @@ export async function assertGraphiqlLoads(
     return { requests, consoleErrors, responseText };
   } catch (err) {
     // A timeout is often caused by something blocked: say what the page saw.
-    const seen = [...requests.filter((u) => !isLocalUrl(u)).map((u) => `request left localhost: ${u}`),
-      ...consoleErrors.map((t) => `console error: ${t}`), ...pageErrors.map((t) => `uncaught page error: ${t}`)];
+    const seen = [
+      ...requests.filter((u) => !isLocalUrl(u)).map((u) => `request left localhost: ${u}`),
+      ...consoleErrors.map((t) => `console error: ${t}`),
+      ...pageErrors.map((t) => `uncaught page error: ${t}`),
+    ];
     if (seen.length && err instanceof Error && !err.message.startsWith('GraphiQL page problems')) {
       err.message += `\nPage diagnostics:\n  ${[...new Set(seen.map(short))].join('\n  ')}`;
     }

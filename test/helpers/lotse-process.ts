@@ -70,10 +70,19 @@ export class LotseProcess {
         const found = this.lines.find(test);
         if (found !== undefined) return done(() => resolve(found));
         if (!this.running) {
-          return done(() => reject(new Error(`process exited (${this.describeExit()}) before printing ${what}; last output:\n${this.tail()}`)));
+          return done(() =>
+            reject(
+              new Error(
+                `process exited (${this.describeExit()}) before printing ${what}; last output:\n${this.tail()}`,
+              ),
+            ),
+          );
         }
       };
-      const timer = setTimeout(() => done(() => reject(new Error(`no ${what} within ${timeoutMs / 1000} s; last output:\n${this.tail()}`))), timeoutMs);
+      const timer = setTimeout(
+        () => done(() => reject(new Error(`no ${what} within ${timeoutMs / 1000} s; last output:\n${this.tail()}`))),
+        timeoutMs,
+      );
       const done = (fn: () => void) => {
         clearTimeout(timer);
         this.listeners.delete(check);
@@ -85,9 +94,13 @@ export class LotseProcess {
   }
 
   /** Sends `signal` and waits (bounded) for the exit; returns the exit code and signal. */
-  async stop(signal: NodeJS.Signals, timeoutMs: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  async stop(
+    signal: NodeJS.Signals,
+    timeoutMs: number,
+  ): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
     if (this.running) this.child.kill(signal);
-    if (!(await within(this.exited, timeoutMs))) throw new Error(`process did not exit within ${timeoutMs / 1000} s of ${signal}; last output:\n${this.tail()}`);
+    if (!(await within(this.exited, timeoutMs)))
+      throw new Error(`process did not exit within ${timeoutMs / 1000} s of ${signal}; last output:\n${this.tail()}`);
     await within(this.closed, 2000); // let the last lines arrive
     return this.exit!;
   }
@@ -127,12 +140,26 @@ export class LotseProcess {
 }
 
 /** Runs `node bin/lotse.js ...args` to completion (bounded); never rejects on a non-zero exit. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<{ code: number | null; stdout: string; stderr: string; timedOut: boolean }> {
+export function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 30_000,
+): Promise<{ code: number | null; stdout: string; stderr: string; timedOut: boolean }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(ROOT, 'bin', 'lotse.js'), ...args], { cwd: ROOT, env, timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 10 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const e = err as (NodeJS.ErrnoException & { code?: number | string; killed?: boolean }) | null;
-      resolve({ code: e ? (typeof e.code === 'number' ? e.code : null) : 0, stdout, stderr, timedOut: Boolean(e?.killed) });
-    });
+    execFile(
+      process.execPath,
+      [path.join(ROOT, 'bin', 'lotse.js'), ...args],
+      { cwd: ROOT, env, timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 10 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const e = err as (NodeJS.ErrnoException & { code?: number | string; killed?: boolean }) | null;
+        resolve({
+          code: e ? (typeof e.code === 'number' ? e.code : null) : 0,
+          stdout,
+          stderr,
+          timedOut: Boolean(e?.killed),
+        });
+      },
+    );
   });
 }
 

@@ -7,7 +7,9 @@ import { startTestApp, TestApp } from './app';
  * A gateway in production mode. Production refuses the dev key and needs an identity provider's
  * JWKS: one is served here, holding the test app's dev key, so tests can still mint tokens.
  */
-export async function startProductionApp(env: Record<string, string> = {}): Promise<{ app: TestApp; close(): Promise<void> }> {
+export async function startProductionApp(
+  env: Record<string, string> = {},
+): Promise<{ app: TestApp; close(): Promise<void> }> {
   let jwk: JWK | undefined;
   const jwks = http.createServer((_req, res) => {
     res.setHeader('content-type', 'application/json');
@@ -15,7 +17,15 @@ export async function startProductionApp(env: Record<string, string> = {}): Prom
   });
   await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
   const jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`;
-  const app = await startTestApp({ env: { LOTSE_ENV: 'production', LOTSE_INTERNAL_SECRET: 'x'.repeat(40), AUTH_DEV_KEY: 'false', AUTH_JWKS_URL: jwksUrl, ...env } });
+  const app = await startTestApp({
+    env: {
+      LOTSE_ENV: 'production',
+      LOTSE_INTERNAL_SECRET: 'x'.repeat(40),
+      AUTH_DEV_KEY: 'false',
+      AUTH_JWKS_URL: jwksUrl,
+      ...env,
+    },
+  });
   jwk = { ...(await exportJWK(app.devKey.publicKey)), kid: app.devKey.kid, alg: 'ES256', use: 'sig' };
   return {
     app,

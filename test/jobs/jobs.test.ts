@@ -23,14 +23,18 @@ describe('job registry', () => {
       const all = Object.fromEntries(names.map((n) => [n, async () => undefined]));
       expect(() => assertJobHandlers(def.name, names, all)).not.toThrow();
       const { [names[0]]: _dropped, ...missing } = all;
-      expect(() => assertJobHandlers(def.name, names, missing)).toThrow(`${def.name} worker: no handler for ${names[0]}`);
+      expect(() => assertJobHandlers(def.name, names, missing)).toThrow(
+        `${def.name} worker: no handler for ${names[0]}`,
+      );
     }
   });
 
   it('the rules worker refuses to boot when its job name has no handler, or a handler no job name', async () => {
     await expect(startRulesWorker(app.container, { handlers: {} })).rejects.toThrow('rules worker: no handler for due');
     const extra = { due: async () => 'done', later: async () => undefined };
-    await expect(startRulesWorker(app.container, { handlers: extra })).rejects.toThrow('rules worker: unknown job names later');
+    await expect(startRulesWorker(app.container, { handlers: extra })).rejects.toThrow(
+      'rules worker: unknown job names later',
+    );
   });
 
   it('runs each job in the system context of its queue; a job name without a handler fails at once, without retries', async () => {
@@ -100,7 +104,11 @@ describe('job registry', () => {
         referralType: 'benefit_handover',
         send: true,
       };
-      const res = await app.gql('rheine-social', `mutation($input: CreateReferralInput!) { createReferral(input: $input) { id } }`, { input });
+      const res = await app.gql(
+        'rheine-social',
+        `mutation($input: CreateReferralInput!) { createReferral(input: $input) { id } }`,
+        { input },
+      );
       expect(res.body.errors).toBeUndefined();
       const id = res.body.data.createReferral.id;
       // Only the events worker runs here: the timers come from the agreements service's own producer.

@@ -40,42 +40,83 @@ describe('notification inbox', () => {
     return res.body.data.notifications;
   };
   // Small pages: a page's estimated cost counts against the partner's per-minute budget.
-  const nodes = async (partner: string, vars: Record<string, unknown> = {}) => (await inbox(partner, { first: 20, ...vars })).edges.map((e: any) => e.node);
+  const nodes = async (partner: string, vars: Record<string, unknown> = {}) =>
+    (await inbox(partner, { first: 20, ...vars })).edges.map((e: any) => e.node);
   /** Waits until the partner's inbox holds a notification of this type about this referral. */
   const arrives = (partner: string, type: string, referralId: string) =>
-    eventually(async () => (await nodes(partner)).find((n: any) => n.type === type && n.referral?.id === referralId), 15000, 250);
+    eventually(
+      async () => (await nodes(partner)).find((n: any) => n.type === type && n.referral?.id === referralId),
+      15000,
+      250,
+    );
   const mark = async (partner: string, vars: Record<string, unknown>) => {
     const res = await app.gql(partner, MARK, vars);
     return res.body;
   };
 
   it('a sent referral reaches the receiver as referral.requested, not the sender; the acceptance reaches the sender as referral.accepted', async () => {
-    const id = await refer('rheine-social', { receiver: 'jobcenter-steinfurt', purpose: 'benefit_administration', referralType: 'job_placement' });
+    const id = await refer('rheine-social', {
+      receiver: 'jobcenter-steinfurt',
+      purpose: 'benefit_administration',
+      referralType: 'job_placement',
+    });
     const requested = await arrives('jobcenter-steinfurt', 'referral.requested', id);
-    expect(requested).toMatchObject({ readAt: null, referral: { id, status: 'requested', sender: 'rheine-social', receiver: 'jobcenter-steinfurt' }, person: { id: personId } });
+    expect(requested).toMatchObject({
+      readAt: null,
+      referral: { id, status: 'requested', sender: 'rheine-social', receiver: 'jobcenter-steinfurt' },
+      person: { id: personId },
+    });
     // The event id is the outbox row of the transition.
-    const [row] = await hubQuery(`SELECT id FROM hub.outbox WHERE aggregate_id = $1 AND payload->>'to' = 'requested'`, [id]);
+    const [row] = await hubQuery(`SELECT id FROM hub.outbox WHERE aggregate_id = $1 AND payload->>'to' = 'requested'`, [
+      id,
+    ]);
     expect(requested.eventId).toBe(row.id);
 
-    const accepted = await app.gql('jobcenter-steinfurt', `mutation($id: ID!) { acceptReferral(id: $id) { status } }`, { id });
+    const accepted = await app.gql('jobcenter-steinfurt', `mutation($id: ID!) { acceptReferral(id: $id) { status } }`, {
+      id,
+    });
     expect(accepted.body.data.acceptReferral.status).toBe('accepted');
     const told = await arrives('rheine-social', 'referral.accepted', id);
     expect(told).toMatchObject({ referral: { id, status: 'accepted' }, person: { id: personId } });
 
     // The one who acted hears nothing of its own action, and nobody else hears anything.
-    expect((await nodes('rheine-social')).filter((n: any) => n.referral?.id === id).map((n: any) => n.type)).toEqual(['referral.accepted']);
-    expect((await nodes('jobcenter-steinfurt')).filter((n: any) => n.referral?.id === id).map((n: any) => n.type)).toEqual(['referral.requested']);
+    expect((await nodes('rheine-social')).filter((n: any) => n.referral?.id === id).map((n: any) => n.type)).toEqual([
+      'referral.accepted',
+    ]);
+    expect(
+      (await nodes('jobcenter-steinfurt')).filter((n: any) => n.referral?.id === id).map((n: any) => n.type),
+    ).toEqual(['referral.requested']);
     const [{ n }] = await hubQuery(`SELECT count(*)::int AS n FROM hub.notification WHERE referral_id = $1`, [id]);
     expect(n).toBe(2);
     // Ids, codes and times only: no column could hold a name.
-    const columns = await hubQuery(`SELECT column_name FROM information_schema.columns WHERE table_schema = 'hub' AND table_name = 'notification' ORDER BY ordinal_position`);
-    expect(columns.map((c) => c.column_name)).toEqual(['id', 'partner', 'type', 'event_id', 'person_id', 'referral_id', 'category', 'occurred_at', 'created_at', 'read_at']);
+    const columns = await hubQuery(
+      `SELECT column_name FROM information_schema.columns WHERE table_schema = 'hub' AND table_name = 'notification' ORDER BY ordinal_position`,
+    );
+    expect(columns.map((c) => c.column_name)).toEqual([
+      'id',
+      'partner',
+      'type',
+      'event_id',
+      'person_id',
+      'referral_id',
+      'category',
+      'occurred_at',
+      'created_at',
+      'read_at',
+    ]);
   });
 
   it('unreadOnly, first/after (newest first) and markNotificationsRead by ids and all; others\u2019 ids change nothing', async () => {
     // rheine-asylblg receives four referrals and nothing else in this file.
     const ids: string[] = [];
-    for (let i = 0; i < 4; i++) ids.push(await refer('rheine-social', { receiver: 'rheine-asylblg', purpose: 'benefit_administration', referralType: `check_${i}` }));
+    for (let i = 0; i < 4; i++)
+      ids.push(
+        await refer('rheine-social', {
+          receiver: 'rheine-asylblg',
+          purpose: 'benefit_administration',
+          referralType: `check_${i}`,
+        }),
+      );
     await eventually(async () => (await inbox('rheine-asylblg')).totalCount === 4, 15000);
 
     const page1 = await inbox('rheine-asylblg', { first: 3 });
@@ -84,45 +125,79 @@ describe('notification inbox', () => {
     expect(page2).toMatchObject({ totalCount: 4, unreadCount: 4, pageInfo: { hasNextPage: false } });
     const order = [...page1.edges, ...page2.edges].map((e: any) => e.node.referral.id);
     expect(order).toEqual([...ids].reverse());
-    const byReferral = new Map<string, string>([...page1.edges, ...page2.edges].map((e: any) => [e.node.referral.id, e.node.id]));
+    const byReferral = new Map<string, string>(
+      [...page1.edges, ...page2.edges].map((e: any) => [e.node.referral.id, e.node.id]),
+    );
     const notificationOf = (referralId: string) => byReferral.get(referralId)!;
 
     // Another partner's ids are ignored: not an error, not counted, nothing changes.
-    expect(await mark('rheine-social', { ids: [notificationOf(ids[0])] })).toEqual({ data: { markNotificationsRead: 0 } });
+    expect(await mark('rheine-social', { ids: [notificationOf(ids[0])] })).toEqual({
+      data: { markNotificationsRead: 0 },
+    });
     expect((await inbox('rheine-asylblg')).unreadCount).toBe(4);
 
-    expect(await mark('rheine-asylblg', { ids: [notificationOf(ids[0]), notificationOf(ids[1])] })).toEqual({ data: { markNotificationsRead: 2 } });
+    expect(await mark('rheine-asylblg', { ids: [notificationOf(ids[0]), notificationOf(ids[1])] })).toEqual({
+      data: { markNotificationsRead: 2 },
+    });
     // Already read: nothing changes again.
-    expect(await mark('rheine-asylblg', { ids: [notificationOf(ids[0])] })).toEqual({ data: { markNotificationsRead: 0 } });
+    expect(await mark('rheine-asylblg', { ids: [notificationOf(ids[0])] })).toEqual({
+      data: { markNotificationsRead: 0 },
+    });
     const unread = await inbox('rheine-asylblg', { unreadOnly: true });
     expect(unread).toMatchObject({ totalCount: 2, unreadCount: 2 });
     expect(unread.edges.map((e: any) => e.node.referral.id)).toEqual([ids[3], ids[2]]);
     const all = await nodes('rheine-asylblg');
-    expect(all.filter((n: any) => n.readAt).map((n: any) => n.referral.id).sort()).toEqual([ids[0], ids[1]].sort());
+    expect(
+      all
+        .filter((n: any) => n.readAt)
+        .map((n: any) => n.referral.id)
+        .sort(),
+    ).toEqual([ids[0], ids[1]].sort());
     // Pages of unread ones too.
     const u1 = await inbox('rheine-asylblg', { unreadOnly: true, first: 1 });
     const u2 = await inbox('rheine-asylblg', { unreadOnly: true, first: 1, after: u1.pageInfo.endCursor });
-    expect([u1.edges[0].node.referral.id, u2.edges[0].node.referral.id, u2.pageInfo.hasNextPage]).toEqual([ids[3], ids[2], false]);
+    expect([u1.edges[0].node.referral.id, u2.edges[0].node.referral.id, u2.pageInfo.hasNextPage]).toEqual([
+      ids[3],
+      ids[2],
+      false,
+    ]);
 
     // all: true by another partner leaves these alone.
     await mark('rheine-social', { all: true });
     expect((await inbox('rheine-asylblg')).unreadCount).toBe(2);
     expect(await mark('rheine-asylblg', { all: true })).toEqual({ data: { markNotificationsRead: 2 } });
-    expect(await inbox('rheine-asylblg', { unreadOnly: true })).toMatchObject({ totalCount: 0, unreadCount: 0, edges: [] });
+    expect(await inbox('rheine-asylblg', { unreadOnly: true })).toMatchObject({
+      totalCount: 0,
+      unreadCount: 0,
+      edges: [],
+    });
     expect((await inbox('rheine-asylblg')).totalCount).toBe(4);
 
     // Unclear requests are refused with the field named.
     for (const vars of [{}, { ids: [notificationOf(ids[0])], all: true }, { ids: ['not-an-id'] }]) {
-      expect((await mark('rheine-asylblg', vars)).errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'ids' });
+      expect((await mark('rheine-asylblg', vars)).errors[0].extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: 'ids',
+      });
     }
-    expect((await app.gql('rheine-asylblg', INBOX, { after: 'nonsense' })).body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
-    expect((await app.gql('rheine-asylblg', INBOX, { first: 101 })).body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+    expect((await app.gql('rheine-asylblg', INBOX, { after: 'nonsense' })).body.errors[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'after',
+    });
+    expect((await app.gql('rheine-asylblg', INBOX, { first: 101 })).body.errors[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'first',
+    });
     // Without a token: nothing.
     expect((await app.gql(null, INBOX)).status).toBe(401);
   });
 
   it('a partner reading without referrals:read gets referral null, not an error', async () => {
-    const id = await refer('rheine-social', { receiver: 'jobcenter-steinfurt', purpose: 'benefit_administration', referralType: 'scope_check' });
+    const id = await refer('rheine-social', {
+      receiver: 'jobcenter-steinfurt',
+      purpose: 'benefit_administration',
+      referralType: 'scope_check',
+    });
     const n = await arrives('jobcenter-steinfurt', 'referral.requested', id);
     // The same notification read with a token lacking the scope.
     const token = await app.token('jobcenter-steinfurt', ['persons:read']);
@@ -138,13 +213,24 @@ describe('notification inbox', () => {
   });
 
   it('re-processing the same outbox event adds no notification', async () => {
-    const id = await refer('rheine-social', { receiver: 'jobcenter-steinfurt', purpose: 'benefit_administration', referralType: 'reprocess_check' });
+    const id = await refer('rheine-social', {
+      receiver: 'jobcenter-steinfurt',
+      purpose: 'benefit_administration',
+      referralType: 'reprocess_check',
+    });
     await arrives('jobcenter-steinfurt', 'referral.requested', id);
-    const [event] = await hubQuery(`SELECT id, type FROM hub.outbox WHERE aggregate_id = $1 AND payload->>'to' = 'requested'`, [id]);
-    const count = async () => (await hubQuery(`SELECT count(*)::int AS n FROM hub.notification WHERE event_id = $1`, [event.id]))[0].n;
+    const [event] = await hubQuery(
+      `SELECT id, type FROM hub.outbox WHERE aggregate_id = $1 AND payload->>'to' = 'requested'`,
+      [id],
+    );
+    const count = async () =>
+      (await hubQuery(`SELECT count(*)::int AS n FROM hub.notification WHERE event_id = $1`, [event.id]))[0].n;
     expect(await count()).toBe(1);
     // As if the worker died after handling the event but before acknowledging it: the job runs again.
-    const process = createEventsProcessor(app.container, hubEventHandlers(app.container.subgraphs.hub.services, app.container.subgraphs.hub.dataSource));
+    const process = createEventsProcessor(
+      app.container,
+      hubEventHandlers(app.container.subgraphs.hub.services, app.container.subgraphs.hub.dataSource),
+    );
     for (let i = 0; i < 2; i++) {
       await hubQuery(`UPDATE hub.outbox SET acked_at = NULL WHERE id = $1`, [event.id]);
       await process({ name: event.type, data: { eventId: event.id, source: 'hub' } satisfies EventJobData } as any);
@@ -156,9 +242,20 @@ describe('notification inbox', () => {
   it('a withdrawn consent takes the person\u2019s unread notifications from recipients left without a basis, audited; read ones and those of recipients with a basis stay', async () => {
     const other = await register('Yonas', 'Berhane');
     const social = (q: string, v: Record<string, unknown>) => app.gql('rheine-social', q, v);
-    const consentId = await recordConsentViaApi(app, 'rheine-social', { personId: other, purpose: 'integration_course_referral', recipients: ['vhs-rheine'], categories: ['identity', 'contact'], evidenceRef: 'Einwilligung 2026/77' });
+    const consentId = await recordConsentViaApi(app, 'rheine-social', {
+      personId: other,
+      purpose: 'integration_course_referral',
+      recipients: ['vhs-rheine'],
+      categories: ['identity', 'contact'],
+      evidenceRef: 'Einwilligung 2026/77',
+    });
     const send = async (receiver: string, purpose: string, referralType: string) => {
-      const created = await createReferralViaApi(app, 'rheine-social', { personId: other, receiver, purpose, referralType });
+      const created = await createReferralViaApi(app, 'rheine-social', {
+        personId: other,
+        receiver,
+        purpose,
+        referralType,
+      });
       expect(created.status).toBe('requested');
       return created.id;
     };
@@ -177,22 +274,44 @@ describe('notification inbox', () => {
         `SELECT kind, partner, subject, categories, basis, operation, detail FROM audit.entry WHERE person_ref = $1 AND subject = 'notifications'`,
         [app.container.audit.pseudonym(other)],
       );
-    const [entry] = await eventually(async () => { const rows = await audit(); return rows.length ? rows : undefined; }, 15000);
+    const [entry] = await eventually(async () => {
+      const rows = await audit();
+      return rows.length ? rows : undefined;
+    }, 15000);
     expect(entry).toEqual({
-      kind: 'erasure', partner: 'lotse', subject: 'notifications', categories: ['case_notes'], basis: `consent:${consentId}`, operation: 'consent.withdrawn',
+      kind: 'erasure',
+      partner: 'lotse',
+      subject: 'notifications',
+      categories: ['case_notes'],
+      basis: `consent:${consentId}`,
+      operation: 'consent.withdrawn',
       detail: { record: 'notification', reason: 'consent_withdrawn', recipient: 'vhs-rheine', count: 1 },
     });
 
     // Both referrals were cancelled; the course provider hears of that, and of nothing from before.
     const vhs = async () => (await nodes('vhs-rheine')).filter((n: any) => [read, unread].includes(n.referral?.id));
-    const after = await eventually(async () => { const ns = await vhs(); return ns.filter((n: any) => n.type === 'referral.cancelled').length === 2 ? ns : undefined; }, 15000);
+    const after = await eventually(async () => {
+      const ns = await vhs();
+      return ns.filter((n: any) => n.type === 'referral.cancelled').length === 2 ? ns : undefined;
+    }, 15000);
     expect(after.filter((n: any) => n.type === 'referral.requested').map((n: any) => n.id)).toEqual([readNote.id]);
-    expect(after.filter((n: any) => !n.readAt).map((n: any) => n.type)).toEqual(['referral.cancelled', 'referral.cancelled']);
+    expect(after.filter((n: any) => !n.readAt).map((n: any) => n.type)).toEqual([
+      'referral.cancelled',
+      'referral.cancelled',
+    ]);
     // The jobcenter may still know the person: its unread notification stays.
-    expect((await nodes('jobcenter-steinfurt')).find((n: any) => n.id === jobcenterNote.id)).toMatchObject({ readAt: null });
+    expect((await nodes('jobcenter-steinfurt')).find((n: any) => n.id === jobcenterNote.id)).toMatchObject({
+      readAt: null,
+    });
     // Processing the withdrawal again drops nothing more and writes no second entry.
-    const [event] = await hubQuery(`SELECT id, type FROM hub.outbox WHERE type = 'consent.withdrawn' AND aggregate_id = $1`, [consentId]);
-    const process = createEventsProcessor(app.container, hubEventHandlers(app.container.subgraphs.hub.services, app.container.subgraphs.hub.dataSource));
+    const [event] = await hubQuery(
+      `SELECT id, type FROM hub.outbox WHERE type = 'consent.withdrawn' AND aggregate_id = $1`,
+      [consentId],
+    );
+    const process = createEventsProcessor(
+      app.container,
+      hubEventHandlers(app.container.subgraphs.hub.services, app.container.subgraphs.hub.dataSource),
+    );
     await hubQuery(`UPDATE hub.outbox SET acked_at = NULL WHERE id = $1`, [event.id]);
     await process({ name: event.type, data: { eventId: event.id, source: 'hub' } } as any);
     expect(await audit()).toHaveLength(1);
@@ -201,21 +320,57 @@ describe('notification inbox', () => {
   });
   it('an event from before a withdrawal that is handled only after it leaves nothing for a recipient without a basis', async () => {
     const late = await register('Nour', 'Saleh');
-    const consentId = await recordConsentViaApi(app, 'rheine-social', { personId: late, purpose: 'integration_course_referral', recipients: ['vhs-rheine'], categories: ['identity'], evidenceRef: 'Einwilligung 2026/78' });
-    const { id } = await createReferralViaApi(app, 'rheine-social', { personId: late, receiver: 'vhs-rheine', purpose: 'integration_course_referral', referralType: 'integration_course' });
+    const consentId = await recordConsentViaApi(app, 'rheine-social', {
+      personId: late,
+      purpose: 'integration_course_referral',
+      recipients: ['vhs-rheine'],
+      categories: ['identity'],
+      evidenceRef: 'Einwilligung 2026/78',
+    });
+    const { id } = await createReferralViaApi(app, 'rheine-social', {
+      personId: late,
+      receiver: 'vhs-rheine',
+      purpose: 'integration_course_referral',
+      referralType: 'integration_course',
+    });
     await arrives('vhs-rheine', 'referral.requested', id);
-    const [event] = await hubQuery(`SELECT id, type FROM hub.outbox WHERE aggregate_id = $1 AND payload->>'to' = 'requested'`, [id]);
+    const [event] = await hubQuery(
+      `SELECT id, type FROM hub.outbox WHERE aggregate_id = $1 AND payload->>'to' = 'requested'`,
+      [id],
+    );
     // As if the event were still waiting in a backlog: its notification does not exist yet.
     await hubQuery('DELETE FROM hub.notification WHERE event_id = $1', [event.id]);
 
-    await app.gql('rheine-social', `mutation($id: ID!) { withdrawConsent(input: { consentId: $id }) { active } }`, { id: consentId });
-    await eventually(async () => (await hubQuery(`SELECT 1 FROM hub.outbox WHERE type = 'consent.withdrawn' AND aggregate_id = $1 AND acked_at IS NOT NULL`, [consentId])).length, 15000);
+    await app.gql('rheine-social', `mutation($id: ID!) { withdrawConsent(input: { consentId: $id }) { active } }`, {
+      id: consentId,
+    });
+    await eventually(
+      async () =>
+        (
+          await hubQuery(
+            `SELECT 1 FROM hub.outbox WHERE type = 'consent.withdrawn' AND aggregate_id = $1 AND acked_at IS NOT NULL`,
+            [consentId],
+          )
+        ).length,
+      15000,
+    );
     // Now the old event is handled.
-    const process = createEventsProcessor(app.container, hubEventHandlers(app.container.subgraphs.hub.services, app.container.subgraphs.hub.dataSource));
+    const process = createEventsProcessor(
+      app.container,
+      hubEventHandlers(app.container.subgraphs.hub.services, app.container.subgraphs.hub.dataSource),
+    );
     await hubQuery('UPDATE hub.outbox SET acked_at = NULL WHERE id = $1', [event.id]);
     await process({ name: event.type, data: { eventId: event.id, source: 'hub' } } as any);
     expect(await hubQuery('SELECT partner FROM hub.notification WHERE event_id = $1', [event.id])).toEqual([]);
-    const entries = await hubQuery(`SELECT detail, basis FROM audit.entry WHERE subject = 'notifications' AND request_id = $1`, [event.id]);
-    expect(entries).toEqual([{ detail: { record: 'notification', reason: 'consent_withdrawn', recipient: 'vhs-rheine', count: 1 }, basis: `consent:${consentId}` }]);
+    const entries = await hubQuery(
+      `SELECT detail, basis FROM audit.entry WHERE subject = 'notifications' AND request_id = $1`,
+      [event.id],
+    );
+    expect(entries).toEqual([
+      {
+        detail: { record: 'notification', reason: 'consent_withdrawn', recipient: 'vhs-rheine', count: 1 },
+        basis: `consent:${consentId}`,
+      },
+    ]);
   });
 });

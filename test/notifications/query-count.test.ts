@@ -15,29 +15,55 @@ describe('notification inbox query count', () => {
     app = await startTestApp();
     const personId = (await registerPerson(app, 'rheine-social', { givenName: 'Lina', familyName: 'Aziz' })).id;
     for (let i = 0; i < 12; i++) {
-      const res = await app.gql('rheine-social', `mutation($input: CreateReferralInput!) { createReferral(input: $input) { id } }`, {
-        input: { personId, receiver: 'jobcenter-steinfurt', purpose: 'benefit_administration', referralType: `count_${i}`, send: true },
-      });
+      const res = await app.gql(
+        'rheine-social',
+        `mutation($input: CreateReferralInput!) { createReferral(input: $input) { id } }`,
+        {
+          input: {
+            personId,
+            receiver: 'jobcenter-steinfurt',
+            purpose: 'benefit_administration',
+            referralType: `count_${i}`,
+            send: true,
+          },
+        },
+      );
       expect(res.body.errors).toBeUndefined();
     }
     const hub = app.container.subgraphs.hub;
-    for (const e of await hub.dataSource.getRepository(OutboxEvent).find({ where: { type: 'referral.status_changed' } })) {
+    for (const e of await hub.dataSource
+      .getRepository(OutboxEvent)
+      .find({ where: { type: 'referral.status_changed' } })) {
       if (isEventOf(e, 'referral.status_changed')) await hub.services.notifications.notify(e);
     }
-    const counting: TypeOrmLogger = { logQuery: () => void queries++, logQueryError: () => undefined, logQuerySlow: () => undefined, logSchemaBuild: () => undefined, logMigration: () => undefined, log: () => undefined };
-    for (const sg of Object.values(app.container.subgraphs)) (sg.dataSource as unknown as { logger: TypeOrmLogger }).logger = counting;
+    const counting: TypeOrmLogger = {
+      logQuery: () => void queries++,
+      logQueryError: () => undefined,
+      logQuerySlow: () => undefined,
+      logSchemaBuild: () => undefined,
+      logMigration: () => undefined,
+      log: () => undefined,
+    };
+    for (const sg of Object.values(app.container.subgraphs))
+      (sg.dataSource as unknown as { logger: TypeOrmLogger }).logger = counting;
   });
   afterAll(() => app?.stop());
 
   async function countFor(first: number): Promise<number> {
     queries = 0;
-    const res = await app.gql('jobcenter-steinfurt', `query($first: Int) { notifications(first: $first) { totalCount edges { node {
+    const res = await app.gql(
+      'jobcenter-steinfurt',
+      `query($first: Int) { notifications(first: $first) { totalCount edges { node {
       type referral { id status deadlines { kind } } person { id }
-    } } } }`, { first });
+    } } } }`,
+      { first },
+    );
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data.notifications.totalCount).toBe(12);
     expect(res.body.data.notifications.edges).toHaveLength(first);
-    expect(res.body.data.notifications.edges.every((e: any) => e.node.type === 'referral.requested' && e.node.referral)).toBe(true);
+    expect(
+      res.body.data.notifications.edges.every((e: any) => e.node.type === 'referral.requested' && e.node.referral),
+    ).toBe(true);
     return queries;
   }
 

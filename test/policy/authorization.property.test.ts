@@ -26,26 +26,53 @@ const READERS = DEMO_PARTNERS.filter((p) => p.scopes.includes('persons:read'));
 
 describe('authorization (property-based)', () => {
   let app: TestApp;
-  const persons: Array<{ id: string; givenName: string; district: string; status: string; customerNumber: string }> = [];
+  const persons: Array<{ id: string; givenName: string; district: string; status: string; customerNumber: string }> =
+    [];
 
   beforeAll(async () => {
     app = await startTestApp();
     for (let i = 0; i < 3; i++) {
-      const p = await registerPerson(app, 'rheine-social', { givenName: `Given${i}`, familyName: `Family${i}`, address: { district: `District${i}` } });
-      await recordResidence(app, 'rheine-abh', { personId: p.id, status: ResidenceStatusCode.subsidiary_protection, validFrom: '2024-01-01' });
+      const p = await registerPerson(app, 'rheine-social', {
+        givenName: `Given${i}`,
+        familyName: `Family${i}`,
+        address: { district: `District${i}` },
+      });
+      await recordResidence(app, 'rheine-abh', {
+        personId: p.id,
+        status: ResidenceStatusCode.subsidiary_protection,
+        validFrom: '2024-01-01',
+      });
       const customerNumber = `845D00000${i}`;
-      await openJobcenterRecord(app, 'jobcenter-steinfurt', { personId: p.id, customerNumber, startedOn: '2024-02-01' });
-      persons.push({ id: p.id, givenName: `Given${i}`, district: `District${i}`, status: 'subsidiary_protection', customerNumber });
+      await openJobcenterRecord(app, 'jobcenter-steinfurt', {
+        personId: p.id,
+        customerNumber,
+        startedOn: '2024-02-01',
+      });
+      persons.push({
+        id: p.id,
+        givenName: `Given${i}`,
+        district: `District${i}`,
+        status: 'subsidiary_protection',
+        customerNumber,
+      });
     }
   });
   afterAll(() => app?.stop());
 
   // A general basis, or a referral-bound one while a referral from its source to the partner is open.
-  const hasBasis = (partner: string, purpose: string, category: string, referral: { sender: string; open: boolean } | null) =>
+  const hasBasis = (
+    partner: string,
+    purpose: string,
+    category: string,
+    referral: { sender: string; open: boolean } | null,
+  ) =>
     DEMO_LEGAL_BASES.some(
       (b) =>
-        b.recipientPartner === partner && b.purpose === purpose && b.category === category &&
-        (!b.whileReferralOpen || (referral !== null && referral.open && (b.sourcePartner === null || b.sourcePartner === referral.sender))),
+        b.recipientPartner === partner &&
+        b.purpose === purpose &&
+        b.category === category &&
+        (!b.whileReferralOpen ||
+          (referral !== null && referral.open && (b.sourcePartner === null || b.sourcePartner === referral.sender))),
     );
 
   it('releases a value iff the policy allows it, and audits every denial', async () => {
@@ -91,7 +118,14 @@ describe('authorization (property-based)', () => {
           await hub.dataSource.query(
             `INSERT INTO hub.referral (id, kind, person_id, purpose, referral_type, sender, receiver, status, version, created_at, updated_at)
              VALUES ($1, 'referral', $2, $3, 'property_test', $4, $5, $6, 1, now(), now())`,
-            [step.id, person.id, step.purpose, referral.sender, step.receiver, referral.open ? 'accepted' : 'completed'],
+            [
+              step.id,
+              person.id,
+              step.purpose,
+              referral.sender,
+              step.receiver,
+              referral.open ? 'accepted' : 'completed',
+            ],
           );
           // Its step in the biography (category case_notes, as every referral step).
           await hub.dataSource.query(
@@ -110,21 +144,30 @@ describe('authorization (property-based)', () => {
           const row = await recordConsent(app, 'rheine-social', {
             personId: person.id,
             purpose: consent.samePurpose ? purpose : otherPurpose,
-            recipients: [consent.toPartner ? partner.slug : 'caritas-rheine' === partner.slug ? 'rheine-youth' : 'caritas-rheine'],
+            recipients: [
+              consent.toPartner ? partner.slug : 'caritas-rheine' === partner.slug ? 'rheine-youth' : 'caritas-rheine',
+            ],
             categories: consent.categories,
             evidenceRef: 'property test',
           });
-          if (consent.withdrawn) await hub.services.consents.withdraw({ ...systemActor(), partner: 'rheine-social' }, { consentId: row.id });
+          if (consent.withdrawn)
+            await hub.services.consents.withdraw({ ...systemActor(), partner: 'rheine-social' }, { consentId: row.id });
           else if (consent.samePurpose && consent.toPartner) consented = consent.categories;
         }
         // Scopes come first: a partner without jobcenter:read gets no jobcenter record whatever the basis.
         const scoped = (c: Category) => c !== 'benefits' || partner.scopes.includes('jobcenter:read');
-        const allowed = (c: Category) => scoped(c) && (hasBasis(partner.slug, purpose, c, referredBy) || consented.includes(c));
+        const allowed = (c: Category) =>
+          scoped(c) && (hasBasis(partner.slug, purpose, c, referredBy) || consented.includes(c));
 
         const requestId = `prop-${randomUUID()}`;
         const res = await fetch(`${app.url}/graphql`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${await app.token(partner.slug)}`, 'lotse-purpose': purpose, 'x-request-id': requestId },
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer ${await app.token(partner.slug)}`,
+            'lotse-purpose': purpose,
+            'x-request-id': requestId,
+          },
           body: JSON.stringify({
             query: `query($id: ID!) { person(id: $id) {
               id ${CATEGORIES.map((c) => FIELDS[c].select).join(' ')} biography(first: 20) { summary }
@@ -134,7 +177,12 @@ describe('authorization (property-based)', () => {
         });
         const body = (await res.json()) as any;
         const text = JSON.stringify(body);
-        const expected = { identity: person.givenName, contact: person.district, residence: person.status, benefits: person.customerNumber };
+        const expected = {
+          identity: person.givenName,
+          contact: person.district,
+          residence: person.status,
+          benefits: person.customerNumber,
+        };
 
         if (!allowed('identity')) {
           // Not even the person's existence.
@@ -145,10 +193,11 @@ describe('authorization (property-based)', () => {
             else expect(FIELDS[c].value(body.data.person) ?? null).toBeNull();
           }
           const denied = CATEGORIES.filter((c) => scoped(c) && !allowed(c)); // a missing scope is refused before any decision
-          const rows: Array<{ kind: string; categories: string[]; basis: string | null }> = await app.container.subgraphs.hub.dataSource.query(
-            `SELECT kind, categories, basis FROM audit.entry WHERE request_id = $1`,
-            [requestId],
-          );
+          const rows: Array<{ kind: string; categories: string[]; basis: string | null }> =
+            await app.container.subgraphs.hub.dataSource.query(
+              `SELECT kind, categories, basis FROM audit.entry WHERE request_id = $1`,
+              [requestId],
+            );
           const deniedAudited = new Set(rows.filter((r) => r.kind === 'denied').flatMap((r) => r.categories));
           for (const c of denied) expect(deniedAudited).toContain(c);
           const readAudited = new Set(rows.filter((r) => r.kind === 'read').flatMap((r) => r.categories));

@@ -9,9 +9,21 @@ describe('authorization of personal data', () => {
 
   beforeAll(async () => {
     app = await startTestApp();
-    personId = await registerPersonViaApi(app, 'rheine-social', { givenName: 'Samira', familyName: 'Haidari', address: { district: 'Schotthock' } });
-    await app.gql('rheine-abh', `mutation($id: ID!) { recordResidenceStatus(input: { personId: $id, status: recognised_refugee, validFrom: "2025-05-01" }) { id } }`, { id: personId });
-    await app.gql('jobcenter-steinfurt', `mutation($id: ID!) { openJobcenterRecord(input: { personId: $id, customerNumber: "845D777777", municipalityKey: "05566076", startedOn: "2025-06-01" }) { id } }`, { id: personId });
+    personId = await registerPersonViaApi(app, 'rheine-social', {
+      givenName: 'Samira',
+      familyName: 'Haidari',
+      address: { district: 'Schotthock' },
+    });
+    await app.gql(
+      'rheine-abh',
+      `mutation($id: ID!) { recordResidenceStatus(input: { personId: $id, status: recognised_refugee, validFrom: "2025-05-01" }) { id } }`,
+      { id: personId },
+    );
+    await app.gql(
+      'jobcenter-steinfurt',
+      `mutation($id: ID!) { openJobcenterRecord(input: { personId: $id, customerNumber: "845D777777", municipalityKey: "05566076", startedOn: "2025-06-01" }) { id } }`,
+      { id: personId },
+    );
   });
   afterAll(() => app?.stop());
 
@@ -19,19 +31,46 @@ describe('authorization of personal data', () => {
 
   it('releases only the categories the legal basis covers; the rest is null with FORBIDDEN naming the category', async () => {
     const res = await app.gql('rheine-social', PERSON_QUERY, { id: personId });
-    expect(res.body.data.person).toEqual({ id: personId, givenName: 'Samira', familyName: 'Haidari', address: { district: 'Schotthock' }, residenceStatus: null, jobcenter: null });
+    expect(res.body.data.person).toEqual({
+      id: personId,
+      givenName: 'Samira',
+      familyName: 'Haidari',
+      address: { district: 'Schotthock' },
+      residenceStatus: null,
+      jobcenter: null,
+    });
     const denied = res.body.errors.map((e: any) => [e.path.join('.'), e.extensions.code, e.extensions.category]);
-    expect(denied).toEqual(expect.arrayContaining([['person.residenceStatus', 'FORBIDDEN', 'residence'], ['person.jobcenter', 'FORBIDDEN', 'benefits']]));
+    expect(denied).toEqual(
+      expect.arrayContaining([
+        ['person.residenceStatus', 'FORBIDDEN', 'residence'],
+        ['person.jobcenter', 'FORBIDDEN', 'benefits'],
+      ]),
+    );
     // Never the value: not in the data, not in an error.
     expect(JSON.stringify(res.body)).not.toMatch(/recognised_refugee|845D777777/);
   });
 
   it('the stated purpose decides: the same partner sees less for another purpose, and cannot state one it is not registered for', async () => {
-    const full = await app.gql('jobcenter-steinfurt', PERSON_QUERY, { id: personId }, { purpose: 'benefit_administration' });
+    const full = await app.gql(
+      'jobcenter-steinfurt',
+      PERSON_QUERY,
+      { id: personId },
+      { purpose: 'benefit_administration' },
+    );
     expect(full.body.errors).toBeUndefined();
     expect(full.body.data.person.jobcenter).toEqual({ customerNumber: '845D777777' });
-    const course = await app.gql('jobcenter-steinfurt', PERSON_QUERY, { id: personId }, { purpose: 'integration_course_referral' });
-    expect(course.body.data.person).toMatchObject({ givenName: 'Samira', residenceStatus: { status: 'recognised_refugee' }, jobcenter: null, address: null });
+    const course = await app.gql(
+      'jobcenter-steinfurt',
+      PERSON_QUERY,
+      { id: personId },
+      { purpose: 'integration_course_referral' },
+    );
+    expect(course.body.data.person).toMatchObject({
+      givenName: 'Samira',
+      residenceStatus: { status: 'recognised_refugee' },
+      jobcenter: null,
+      address: null,
+    });
     const bad = await app.gql('jobcenter-steinfurt', PERSON_QUERY, { id: personId }, { purpose: 'youth_welfare' });
     expect(bad.status).toBe(403);
     expect(bad.body.errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', purpose: 'youth_welfare' });
@@ -44,32 +83,61 @@ describe('authorization of personal data', () => {
     expect(before.body.data.persons.totalCount).toBe(0);
     expect((await app.gql('caritas-rheine', PERSON_QUERY, { id: personId })).body.data.person).toBeNull();
 
-    const given = await app.gql('rheine-social', `mutation($id: ID!) { recordConsent(input: { personId: $id, purpose: "case_management", recipients: ["caritas-rheine"], categories: ["identity"], evidenceRef: "Akte 2025/113, Einwilligung vom 02.06.2025" }) { id active } }`, { id: personId });
+    const given = await app.gql(
+      'rheine-social',
+      `mutation($id: ID!) { recordConsent(input: { personId: $id, purpose: "case_management", recipients: ["caritas-rheine"], categories: ["identity"], evidenceRef: "Akte 2025/113, Einwilligung vom 02.06.2025" }) { id active } }`,
+      { id: personId },
+    );
     expect(given.body.errors).toBeUndefined();
     expect(given.body.data.recordConsent.active).toBe(true);
     const consentId = given.body.data.recordConsent.id;
 
     const after = await app.gql('caritas-rheine', PERSON_QUERY, { id: personId });
     expect(after.body.data.person).toMatchObject({ givenName: 'Samira', address: null, residenceStatus: null });
-    expect(after.body.errors.map((e: any) => e.extensions.category).sort()).toEqual(['benefits', 'contact', 'residence']);
+    expect(after.body.errors.map((e: any) => e.extensions.category).sort()).toEqual([
+      'benefits',
+      'contact',
+      'residence',
+    ]);
     expect((await app.gql('caritas-rheine', `{ persons { totalCount } }`)).body.data.persons.totalCount).toBe(1);
 
-    const withdrawn = await app.gql('rheine-social', `mutation($id: ID!) { withdrawConsent(input: { consentId: $id, reason: "Widerruf durch die Person" }) { active withdrawnAt } }`, { id: consentId });
+    const withdrawn = await app.gql(
+      'rheine-social',
+      `mutation($id: ID!) { withdrawConsent(input: { consentId: $id, reason: "Widerruf durch die Person" }) { active withdrawnAt } }`,
+      { id: consentId },
+    );
     expect(withdrawn.body.data.withdrawConsent.active).toBe(false);
     expect((await app.gql('caritas-rheine', PERSON_QUERY, { id: personId })).body.data.person).toBeNull();
     expect((await app.gql('caritas-rheine', `{ persons { totalCount } }`)).body.data.persons.totalCount).toBe(0);
   });
 
   it('recording consent needs the scope and valid content; nothing is written on bad input', async () => {
-    const noScope = await app.gql('caritas-rheine', `mutation($id: ID!) { recordConsent(input: { personId: $id, purpose: "case_management", recipients: ["caritas-rheine"], categories: ["health"], evidenceRef: "x" }) { id } }`, { id: personId });
+    const noScope = await app.gql(
+      'caritas-rheine',
+      `mutation($id: ID!) { recordConsent(input: { personId: $id, purpose: "case_management", recipients: ["caritas-rheine"], categories: ["health"], evidenceRef: "x" }) { id } }`,
+      { id: personId },
+    );
     expect(noScope.body.errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', scope: 'consent:write' });
     for (const [field, input] of [
       ['purpose', { purpose: 'curiosity', recipients: ['caritas-rheine'], categories: ['identity'], evidenceRef: 'x' }],
-      ['categories', { purpose: 'case_management', recipients: ['caritas-rheine'], categories: ['shoe_size'], evidenceRef: 'x' }],
-      ['recipients', { purpose: 'case_management', recipients: ['nobody'], categories: ['identity'], evidenceRef: 'x' }],
-      ['evidenceRef', { purpose: 'case_management', recipients: ['caritas-rheine'], categories: ['identity'], evidenceRef: ' ' }],
+      [
+        'categories',
+        { purpose: 'case_management', recipients: ['caritas-rheine'], categories: ['shoe_size'], evidenceRef: 'x' },
+      ],
+      [
+        'recipients',
+        { purpose: 'case_management', recipients: ['nobody'], categories: ['identity'], evidenceRef: 'x' },
+      ],
+      [
+        'evidenceRef',
+        { purpose: 'case_management', recipients: ['caritas-rheine'], categories: ['identity'], evidenceRef: ' ' },
+      ],
     ] as const) {
-      const res = await app.gql('rheine-social', `mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id } }`, { input: { personId, ...input } });
+      const res = await app.gql(
+        'rheine-social',
+        `mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id } }`,
+        { input: { personId, ...input } },
+      );
       expect(res.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
     }
     const [{ n }] = await app.container.subgraphs.hub.dataSource.query('SELECT count(*)::int AS n FROM hub.consent');
@@ -79,12 +147,23 @@ describe('authorization of personal data', () => {
   it('audits reads with their basis, denials, and writes; the chain verifies', async () => {
     const entries = await audit();
     const kinds = new Set(entries.map((e) => `${e.partner}:${e.kind}`));
-    for (const k of ['rheine-social:write', 'rheine-abh:write', 'jobcenter-steinfurt:write', 'rheine-social:read', 'rheine-social:denied', 'caritas-rheine:read', 'jobcenter-steinfurt:read']) expect(kinds).toContain(k);
+    for (const k of [
+      'rheine-social:write',
+      'rheine-abh:write',
+      'jobcenter-steinfurt:write',
+      'rheine-social:read',
+      'rheine-social:denied',
+      'caritas-rheine:read',
+      'jobcenter-steinfurt:read',
+    ])
+      expect(kinds).toContain(k);
     const caritasRead = entries.find((e) => e.partner === 'caritas-rheine' && e.kind === 'read');
     expect(caritasRead?.basis).toMatch(/^consent:/);
     expect(caritasRead?.purpose).toBe('case_management');
     // One entry per subgraph call: city denied residence, jobcenter denied benefits.
-    const socialDenied = entries.filter((e) => e.partner === 'rheine-social' && e.kind === 'denied').flatMap((e) => e.categories);
+    const socialDenied = entries
+      .filter((e) => e.partner === 'rheine-social' && e.kind === 'denied')
+      .flatMap((e) => e.categories);
     expect(socialDenied).toEqual(expect.arrayContaining(['residence', 'benefits']));
     expect(await app.container.audit.verify()).toMatchObject({ ok: true });
   });
@@ -95,9 +174,15 @@ describe('authorization of personal data', () => {
     expect(denied.body.errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', scope: 'audit:read' });
     const dpo = await app.gql('rheine-dpo', q, { id: personId });
     expect(dpo.body.errors).toBeUndefined();
-    expect(dpo.body.data.accessReport.map((e: any) => e.partner)).toEqual(expect.arrayContaining(['caritas-rheine', 'jobcenter-steinfurt', 'rheine-social']));
+    expect(dpo.body.data.accessReport.map((e: any) => e.partner)).toEqual(
+      expect.arrayContaining(['caritas-rheine', 'jobcenter-steinfurt', 'rheine-social']),
+    );
     // Also on Person, for a case owner who sees the person (the advice team holds audit:read).
-    const owner = await app.gql('rheine-social', `query($id: ID!) { person(id: $id) { accessReport(first: 5) { partner kind } } }`, { id: personId });
+    const owner = await app.gql(
+      'rheine-social',
+      `query($id: ID!) { person(id: $id) { accessReport(first: 5) { partner kind } } }`,
+      { id: personId },
+    );
     expect(owner.body.errors).toBeUndefined();
     expect(owner.body.data.person.accessReport.length).toBeGreaterThan(0);
     const again = await app.container.audit.accessReport(personId, { first: 1 });

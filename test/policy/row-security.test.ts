@@ -19,10 +19,22 @@ describe('row-level security', () => {
 
   beforeAll(async () => {
     app = await startTestApp({ gateway: false });
-    for (const [key, name] of [[RHEINE, 'Rheine'], [RHEINE, 'Rheine'], [EMSDETTEN, 'Emsdetten']]) {
+    for (const [key, name] of [
+      [RHEINE, 'Rheine'],
+      [RHEINE, 'Rheine'],
+      [EMSDETTEN, 'Emsdetten'],
+    ]) {
       const p = await registerPerson(app, 'rheine-social', { givenName: 'X', familyName: name, municipalityKey: key });
-      await recordResidence(app, 'rheine-abh', { personId: p.id, status: ResidenceStatusCode.tolerated, validFrom: '2024-01-01' });
-      await openJobcenterRecord(app, 'jobcenter-steinfurt', { personId: p.id, municipalityKey: key, startedOn: '2024-01-01' });
+      await recordResidence(app, 'rheine-abh', {
+        personId: p.id,
+        status: ResidenceStatusCode.tolerated,
+        validFrom: '2024-01-01',
+      });
+      await openJobcenterRecord(app, 'jobcenter-steinfurt', {
+        personId: p.id,
+        municipalityKey: key,
+        startedOn: '2024-01-01',
+      });
     }
   });
   afterAll(() => app?.stop());
@@ -33,7 +45,9 @@ describe('row-level security', () => {
   const system = <T>(name: string, fn: () => Promise<T>) => app.container.rowSecurity.system(name, fn);
 
   it('connects as the non-superuser application role', async () => {
-    const [row] = await city().query(`SELECT current_user AS who, (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS superuser`);
+    const [row] = await city().query(
+      `SELECT current_user AS who, (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS superuser`,
+    );
     expect(row).toEqual({ who: 'lotse_app', superuser: false });
   });
 
@@ -57,9 +71,15 @@ describe('row-level security', () => {
     expect(Number((await jc.query('SELECT count(*) AS n FROM jobcenter.jobcenter_record'))[0].n)).toBe(0);
     // Writes through a service fail too: the new row would be invisible to its own RETURNING.
     await expect(
-      app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: 'rheine-social' }, { givenName: 'Y', familyName: 'Outside', municipalityKey: RHEINE } as any),
+      app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: 'rheine-social' }, {
+        givenName: 'Y',
+        familyName: 'Outside',
+        municipalityKey: RHEINE,
+      } as any),
     ).rejects.toThrow(/row-level security/);
-    expect(await system('test', () => count(`SELECT count(*) AS n FROM city.person WHERE family_name = 'Outside'`))).toBe(0);
+    expect(
+      await system('test', () => count(`SELECT count(*) AS n FROM city.person WHERE family_name = 'Outside'`)),
+    ).toBe(0);
     // Tables without a jurisdiction policy are unaffected.
     const hub = app.container.subgraphs.hub.dataSource;
     expect(Number((await hub.query('SELECT count(*) AS n FROM hub.partner'))[0].n)).toBeGreaterThan(0);
@@ -86,11 +106,20 @@ describe('row-level security', () => {
   it('log lines written inside a system context carry its name', async () => {
     const rs = app.container.rowSecurity;
     const lines: Array<Record<string, unknown>> = [];
-    const log = withContextName(pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) }), () => rs.systemName());
+    const log = withContextName(
+      pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) }),
+      () => rs.systemName(),
+    );
     log.info('outside');
-    await rs.system('retention', async () => log.child({ component: 'retention' }).info({ task: 'city.person' }, 'inside'));
+    await rs.system('retention', async () =>
+      log.child({ component: 'retention' }).info({ task: 'city.person' }, 'inside'),
+    );
     await rs.run([RHEINE], async () => log.info('request'));
-    expect(lines.map((l) => [l.msg, l.context])).toEqual([['outside', undefined], ['inside', 'retention'], ['request', undefined]]);
+    expect(lines.map((l) => [l.msg, l.context])).toEqual([
+      ['outside', undefined],
+      ['inside', 'retention'],
+      ['request', undefined],
+    ]);
   });
 
   it('a system context has a name; a request has none, and neither leaks past its callback', async () => {
@@ -105,7 +134,11 @@ describe('row-level security', () => {
   it('dependent and other subgraphs’ rows follow: residence statuses, jobcenter records', async () => {
     expect(await as([EMSDETTEN], () => count('SELECT count(*) AS n FROM city.residence_status'))).toBe(1);
     const jc = app.container.subgraphs.jobcenter.dataSource;
-    expect(await as([EMSDETTEN], async () => Number((await jc.query('SELECT count(*) AS n FROM jobcenter.jobcenter_record'))[0].n))).toBe(1);
+    expect(
+      await as([EMSDETTEN], async () =>
+        Number((await jc.query('SELECT count(*) AS n FROM jobcenter.jobcenter_record'))[0].n),
+      ),
+    ).toBe(1);
   });
 
   it('a prefix that is not an AGS (an empty one would match everything) grants nothing', async () => {
@@ -123,14 +156,29 @@ describe('row-level security', () => {
         }),
       ),
     ).rejects.toThrow(/row-level security/);
-    await expect(as([RHEINE], () => city().query(`UPDATE city.person SET family_name = 'hijack' WHERE municipality_key = '${EMSDETTEN}'`))).resolves.toBeDefined();
-    expect(await system('test', () => count(`SELECT count(*) AS n FROM city.person WHERE family_name = 'hijack'`))).toBe(0);
+    await expect(
+      as([RHEINE], () =>
+        city().query(`UPDATE city.person SET family_name = 'hijack' WHERE municipality_key = '${EMSDETTEN}'`),
+      ),
+    ).resolves.toBeDefined();
+    expect(
+      await system('test', () => count(`SELECT count(*) AS n FROM city.person WHERE family_name = 'hijack'`)),
+    ).toBe(0);
   });
 
   it('a request’s connections carry its jurisdiction through the gateway too', async () => {
-    const actor = { subject: 's', partner: 'rheine-social', scopes: ['persons:read'], jurisdiction: [EMSDETTEN], purpose: 'case_management', requestId: 'req-rls' };
+    const actor = {
+      subject: 's',
+      partner: 'rheine-social',
+      scopes: ['persons:read'],
+      jurisdiction: [EMSDETTEN],
+      purpose: 'case_management',
+      requestId: 'req-rls',
+    };
     // The service's own scoping and the database agree; a person outside is invisible either way.
-    const page = await as(actor.jurisdiction, () => app.container.subgraphs.city.services.persons.list(actor, { first: 10 }));
+    const page = await as(actor.jurisdiction, () =>
+      app.container.subgraphs.city.services.persons.list(actor, { first: 10 }),
+    );
     expect(page.edges.map((e) => e.node.familyName)).toEqual(['Emsdetten']);
   });
 });

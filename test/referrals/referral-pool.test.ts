@@ -15,7 +15,11 @@ describe('referral to any course provider with capacity', () => {
       persons.push(p.id);
     }
     // vhs: 2 seats in a course not yet started (+ 30 in one that started: they do not count); fbs: 1 seat.
-    const seats: Array<[string, number, string]> = [['vhs-rheine', 2, '2099-03-01'], ['vhs-rheine', 30, '2020-01-01'], ['fbs-rheine', 1, '2099-04-01']];
+    const seats: Array<[string, number, string]> = [
+      ['vhs-rheine', 2, '2099-03-01'],
+      ['vhs-rheine', 30, '2020-01-01'],
+      ['fbs-rheine', 1, '2099-04-01'],
+    ];
     const providers = new Map<string, string>();
     for (const [slug, capacity, startsOn] of seats) {
       if (!providers.has(slug)) providers.set(slug, (await registerCourseProvider(app, slug)).id);
@@ -25,13 +29,30 @@ describe('referral to any course provider with capacity', () => {
   afterAll(() => app?.stop());
 
   const refer = (personId: string, input: Record<string, unknown> = {}) =>
-    app.gql('jobcenter-steinfurt', `mutation($input: CreateReferralInput!) { createReferral(input: $input) { id status receiver receiverPool dueOn } }`, {
-      input: { personId, anyReceiver: 'course_provider_with_capacity', purpose: 'integration_course_referral', referralType: 'integration_course', send: true, ...input },
-    });
+    app.gql(
+      'jobcenter-steinfurt',
+      `mutation($input: CreateReferralInput!) { createReferral(input: $input) { id status receiver receiverPool dueOn } }`,
+      {
+        input: {
+          personId,
+          anyReceiver: 'course_provider_with_capacity',
+          purpose: 'integration_course_referral',
+          referralType: 'integration_course',
+          send: true,
+          ...input,
+        },
+      },
+    );
 
   it('chooses the provider with the most free seats, counts open referrals as taken, and refuses when all are full', async () => {
     const first = await refer(persons[0], { dueOn: '2099-02-15' });
-    expect(first.body.data.createReferral).toEqual({ id: expect.any(String), status: 'requested', receiver: 'vhs-rheine', receiverPool: 'course_provider_with_capacity', dueOn: '2099-02-15' });
+    expect(first.body.data.createReferral).toEqual({
+      id: expect.any(String),
+      status: 'requested',
+      receiver: 'vhs-rheine',
+      receiverPool: 'course_provider_with_capacity',
+      dueOn: '2099-02-15',
+    });
     // 1 free each: the tie goes by name.
     expect((await refer(persons[1])).body.data.createReferral.receiver).toBe('fbs-rheine');
     expect((await refer(persons[2])).body.data.createReferral.receiver).toBe('vhs-rheine');
@@ -40,10 +61,14 @@ describe('referral to any course provider with capacity', () => {
     const full = await refer(persons[3]);
     expect(full.body.data).toBeNull();
     expect(full.body.errors[0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'no_capacity' });
-    expect(await app.container.subgraphs.hub.dataSource.query('SELECT count(*)::int AS n FROM hub.referral')).toEqual(before);
+    expect(await app.container.subgraphs.hub.dataSource.query('SELECT count(*)::int AS n FROM hub.referral')).toEqual(
+      before,
+    );
 
     // A rejection frees the seat again.
-    await app.gql('vhs-rheine', `mutation($id: ID!) { rejectReferral(id: $id, reason: not_eligible) { status } }`, { id: first.body.data.createReferral.id });
+    await app.gql('vhs-rheine', `mutation($id: ID!) { rejectReferral(id: $id, reason: not_eligible) { status } }`, {
+      id: first.body.data.createReferral.id,
+    });
     expect((await refer(persons[3])).body.data.createReferral.receiver).toBe('vhs-rheine');
   });
 
@@ -51,11 +76,19 @@ describe('referral to any course provider with capacity', () => {
     const { courses } = app.container.subgraphs;
     const seats = async (jurisdiction: string[], fromDay: string) => {
       const actor = { ...systemActor(), partner: 'jobcenter-steinfurt', jurisdiction };
-      const rows = await app.container.rowSecurity.run(jurisdiction, () => courses.services.courses.seatsByProvider(actor, fromDay));
+      const rows = await app.container.rowSecurity.run(jurisdiction, () =>
+        courses.services.courses.seatsByProvider(actor, fromDay),
+      );
       return rows.sort((a, b) => a.partner.localeCompare(b.partner));
     };
-    expect(await seats(['05566'], '2026-01-01')).toEqual([{ partner: 'fbs-rheine', seats: 1 }, { partner: 'vhs-rheine', seats: 2 }]);
-    expect(await seats(['05566'], '2000-01-01')).toEqual([{ partner: 'fbs-rheine', seats: 1 }, { partner: 'vhs-rheine', seats: 32 }]);
+    expect(await seats(['05566'], '2026-01-01')).toEqual([
+      { partner: 'fbs-rheine', seats: 1 },
+      { partner: 'vhs-rheine', seats: 2 },
+    ]);
+    expect(await seats(['05566'], '2000-01-01')).toEqual([
+      { partner: 'fbs-rheine', seats: 1 },
+      { partner: 'vhs-rheine', seats: 32 },
+    ]);
     expect(await seats(['05515'], '2000-01-01')).toEqual([]);
   });
 
@@ -64,9 +97,16 @@ describe('referral to any course provider with capacity', () => {
     expect(both.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'anyReceiver' });
     const neither = await refer(persons[4], { anyReceiver: null });
     expect(neither.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'receiver' });
-    const badDay = await app.gql('jobcenter-steinfurt', `mutation($p: ID!) { createTransfer(input: { personId: $p, receiver: "rheine-social", purpose: "case_management", referralType: "x_y", dueOn: "2026-02-30" }) { id } }`, { p: persons[4] });
+    const badDay = await app.gql(
+      'jobcenter-steinfurt',
+      `mutation($p: ID!) { createTransfer(input: { personId: $p, receiver: "rheine-social", purpose: "case_management", referralType: "x_y", dueOn: "2026-02-30" }) { id } }`,
+      { p: persons[4] },
+    );
     expect(badDay.body.errors[0].extensions.code).toMatch(/BAD_USER_INPUT|GRAPHQL_VALIDATION_FAILED/);
-    const [{ n }] = await app.container.subgraphs.hub.dataSource.query('SELECT count(*)::int AS n FROM hub.referral WHERE person_id = $1', [persons[4]]);
+    const [{ n }] = await app.container.subgraphs.hub.dataSource.query(
+      'SELECT count(*)::int AS n FROM hub.referral WHERE person_id = $1',
+      [persons[4]],
+    );
     expect(n).toBe(0);
   });
 });

@@ -24,7 +24,11 @@ type Status = string;
 /** The issue's state machine, written down independently of the implementation's table. */
 const SPEC: Record<string, { from: Status[]; to: Status; by: 'sender' | 'receiver' }> = {
   send: { from: ['draft'], to: 'requested', by: 'sender' },
-  cancel: { from: ['draft', 'requested', 'received', 'accepted', 'in_progress', 'on_hold'], to: 'cancelled', by: 'sender' },
+  cancel: {
+    from: ['draft', 'requested', 'received', 'accepted', 'in_progress', 'on_hold'],
+    to: 'cancelled',
+    by: 'sender',
+  },
   acknowledge: { from: ['requested'], to: 'received', by: 'receiver' },
   accept: { from: ['requested', 'received'], to: 'accepted', by: 'receiver' },
   reject: { from: ['requested', 'received'], to: 'rejected', by: 'receiver' },
@@ -33,7 +37,8 @@ const SPEC: Record<string, { from: Status[]; to: Status; by: 'sender' | 'receive
   complete: { from: ['in_progress'], to: 'completed', by: 'receiver' },
   fail: { from: ['accepted', 'in_progress', 'on_hold'], to: 'failed', by: 'receiver' },
 };
-const allowed = (status: Status, role: 'sender' | 'receiver' | null) => Object.keys(SPEC).filter((a) => role && SPEC[a].by === role && SPEC[a].from.includes(status));
+const allowed = (status: Status, role: 'sender' | 'receiver' | null) =>
+  Object.keys(SPEC).filter((a) => role && SPEC[a].by === role && SPEC[a].from.includes(status));
 const REDIRECTABLE = ['rejected', 'failed', 'expired', 'cancelled'];
 const ACTIONS = Object.keys(MUTATION);
 const SENDER = 'rheine-social';
@@ -52,14 +57,25 @@ describe('referral state machine (property-based)', () => {
   afterAll(() => app?.stop());
 
   const events = async (referralId: string) =>
-    Number((await app.container.subgraphs.hub.dataSource.query(`SELECT count(*)::int AS n FROM hub.outbox WHERE aggregate_id = $1 AND type = 'referral.status_changed'`, [referralId]))[0].n);
+    Number(
+      (
+        await app.container.subgraphs.hub.dataSource.query(
+          `SELECT count(*)::int AS n FROM hub.outbox WHERE aggregate_id = $1 AND type = 'referral.status_changed'`,
+          [referralId],
+        )
+      )[0].n,
+    );
 
   it('exactly the allowed transitions succeed, each with one event', async () => {
     const step = fc.record({ action: fc.constantFrom(...ACTIONS), who: fc.constantFrom(SENDER, RECEIVER, STRANGER) });
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 12 }), async (steps) => {
         // The jobcenter has a legal basis for identity data for benefit administration: sending is lawful.
-        const created = await app.gql(SENDER, `mutation($p: ID!) { createReferral(input: { personId: $p, receiver: "${RECEIVER}", purpose: "benefit_administration", referralType: "benefit_handover" }) { id status } }`, { p: personId });
+        const created = await app.gql(
+          SENDER,
+          `mutation($p: ID!) { createReferral(input: { personId: $p, receiver: "${RECEIVER}", purpose: "benefit_administration", referralType: "benefit_handover" }) { id status } }`,
+          { p: personId },
+        );
         expect(created.body.errors).toBeUndefined();
         const id = created.body.data.createReferral.id;
         let status: Status = 'draft';
@@ -68,7 +84,9 @@ describe('referral state machine (property-based)', () => {
           const role = who === SENDER ? 'sender' : who === RECEIVER ? 'receiver' : null;
           const ok = allowed(status, role).includes(action);
           const m = MUTATION[action];
-          const res = await app.gql(who, `mutation($id: ID!) { ${m.field}(id: $id${m.args}) { status version } }`, { id });
+          const res = await app.gql(who, `mutation($id: ID!) { ${m.field}(id: $id${m.args}) { status version } }`, {
+            id,
+          });
           if (ok) {
             expect(res.body.errors).toBeUndefined();
             status = SPEC[action].to;

@@ -23,8 +23,14 @@ describe('retention of notifications and webhook deliveries', () => {
   it('erases what is due after the default periods (notifications one year, deliveries 90 days)', async () => {
     const person = (await registerPerson(app, 'rheine-social', { givenName: 'Old', familyName: 'Notice' })).id;
     const notification = (occurredAt: string, personId: string | null) =>
-      sql(`INSERT INTO hub.notification (id, partner, type, event_id, person_id, referral_id, category, occurred_at, created_at) VALUES ($1, 'vhs-rheine', 'person.status_changed', $2, $3, NULL, 'residence', $4, $4) RETURNING id`, [randomUUID(), randomUUID(), personId, occurredAt]).then((r: any[]) => r[0].id);
-    const [endpoint] = await sql(`INSERT INTO hub.webhook_endpoint (id, partner, url, event_types, created_at, updated_at) VALUES ($1, 'vhs-rheine', 'https://vhs.example/hook', '{referral.requested}', now(), now()) RETURNING id`, [randomUUID()]);
+      sql(
+        `INSERT INTO hub.notification (id, partner, type, event_id, person_id, referral_id, category, occurred_at, created_at) VALUES ($1, 'vhs-rheine', 'person.status_changed', $2, $3, NULL, 'residence', $4, $4) RETURNING id`,
+        [randomUUID(), randomUUID(), personId, occurredAt],
+      ).then((r: any[]) => r[0].id);
+    const [endpoint] = await sql(
+      `INSERT INTO hub.webhook_endpoint (id, partner, url, event_types, created_at, updated_at) VALUES ($1, 'vhs-rheine', 'https://vhs.example/hook', '{referral.requested}', now(), now()) RETURNING id`,
+      [randomUUID()],
+    );
     const delivery = async (createdAt: string, status: string) => {
       const id = `msg_${randomUUID().replace(/-/g, '')}`;
       await sql(
@@ -32,7 +38,10 @@ describe('retention of notifications and webhook deliveries', () => {
          VALUES ($1, $2, 'vhs-rheine', 'referral.requested', $3, 'hub', $4, NULL, 'case_notes', $5, $6, $5, $5)`,
         [id, endpoint.id, randomUUID(), person, createdAt, status],
       );
-      await sql(`INSERT INTO hub.webhook_attempt (delivery_id, attempt, at, status_code, latency_ms) VALUES ($1, 1, $2, 200, 12)`, [id, createdAt]);
+      await sql(
+        `INSERT INTO hub.webhook_attempt (delivery_id, attempt, at, status_code, latency_ms) VALUES ($1, 1, $2, 200, 12)`,
+        [id, createdAt],
+      );
       return id;
     };
     const oldNotice = await notification('2029-01-01T00:00:00Z', person);
@@ -49,18 +58,33 @@ describe('retention of notifications and webhook deliveries', () => {
     const done = await app.container.retention.run();
     expect(done.find((s) => s.task === 'hub.notification')).toMatchObject({ erased: 1, auditEntries: 1 });
     expect(done.find((s) => s.task === 'hub.webhook_delivery')).toMatchObject({ erased: 1, auditEntries: 1 });
-    expect((await sql('SELECT id FROM hub.notification ORDER BY occurred_at')).map((r: any) => r.id)).toEqual([aboutNoOne, recentNotice]);
-    expect((await sql('SELECT id FROM hub.webhook_delivery ORDER BY created_at, id')).map((r: any) => r.id).sort()).toEqual([oldPending, recentDelivery].sort());
+    expect((await sql('SELECT id FROM hub.notification ORDER BY occurred_at')).map((r: any) => r.id)).toEqual([
+      aboutNoOne,
+      recentNotice,
+    ]);
+    expect(
+      (await sql('SELECT id FROM hub.webhook_delivery ORDER BY created_at, id')).map((r: any) => r.id).sort(),
+    ).toEqual([oldPending, recentDelivery].sort());
     expect(await sql('SELECT delivery_id FROM hub.webhook_attempt WHERE delivery_id = $1', [oldDelivery])).toEqual([]);
     expect(oldNotice).toBeDefined();
 
-    const erasures = await sql(`SELECT detail->>'task' AS task, categories FROM audit.entry WHERE kind = 'erasure' AND person_ref = $1 ORDER BY seq`, [app.container.audit.pseudonym(person)]);
-    expect(erasures).toEqual([{ task: 'hub.notification', categories: ['residence'] }, { task: 'hub.webhook_delivery', categories: ['case_notes'] }]);
+    const erasures = await sql(
+      `SELECT detail->>'task' AS task, categories FROM audit.entry WHERE kind = 'erasure' AND person_ref = $1 ORDER BY seq`,
+      [app.container.audit.pseudonym(person)],
+    );
+    expect(erasures).toEqual([
+      { task: 'hub.notification', categories: ['residence'] },
+      { task: 'hub.webhook_delivery', categories: ['case_notes'] },
+    ]);
     expect((await app.container.audit.verify()).ok).toBe(true);
 
     // A second run finds nothing more.
     now = new Date('2030-06-02T00:00:00Z');
     const again = await app.container.retention.run();
-    expect(again.filter((s) => s.task.startsWith('hub.notification') || s.task.startsWith('hub.webhook')).every((s) => s.erased === 0)).toBe(true);
+    expect(
+      again
+        .filter((s) => s.task.startsWith('hub.notification') || s.task.startsWith('hub.webhook'))
+        .every((s) => s.erased === 0),
+    ).toBe(true);
   });
 });

@@ -68,7 +68,9 @@ async function consumeOutbox(): Promise<void> {
   const { subgraphs } = app.container;
   for (const store of app.container.outboxStores) {
     const ds = subgraphs[store.source as keyof typeof subgraphs].dataSource;
-    const rows = await ds.getRepository(OutboxEvent).find({ where: { ackedAt: IsNull() }, order: { occurredAt: 'ASC' } });
+    const rows = await ds
+      .getRepository(OutboxEvent)
+      .find({ where: { ackedAt: IsNull() }, order: { occurredAt: 'ASC' } });
     for (const row of rows) {
       if (isKnownEvent(row)) await subgraphs.hub.services.biography.record(row, store.source);
       await store.ack(row.id);
@@ -87,7 +89,8 @@ async function register(familyName: string, municipalityKey = '05566076') {
   });
 }
 
-const residence = (personId: string, status: ResidenceStatusCode, validFrom: string) => recordResidence(app, abh(), { personId, status, validFrom });
+const residence = (personId: string, status: ResidenceStatusCode, validFrom: string) =>
+  recordResidence(app, abh(), { personId, status, validFrom });
 
 const consent = (personId: string, purpose: string, extra: Partial<RecordConsentInput> = {}) =>
   recordConsent(app, social(), {
@@ -109,7 +112,9 @@ async function snapshot() {
   return {
     biography: await sql('SELECT event_id FROM hub.biography_entry ORDER BY event_id'),
     consents: await sql('SELECT id FROM hub.consent ORDER BY id'),
-    persons: await sql('SELECT id, given_name, family_name, birth_date, street, search_names, updated_at FROM city.person ORDER BY id'),
+    persons: await sql(
+      'SELECT id, given_name, family_name, birth_date, street, search_names, updated_at FROM city.person ORDER BY id',
+    ),
     audit: await one('SELECT count(*)::int AS n, max(seq)::int AS head FROM audit.entry'),
   };
 }
@@ -129,8 +134,20 @@ beforeAll(async () => {
   Object.assign(ids, { a: a.id, b: b.id, c: c.id, f: f.id });
   await residence(a.id, ResidenceStatusCode.naturalised, '2020-01-10');
   await residence(c.id, ResidenceStatusCode.settlement_permit, '2019-06-01');
-  await asHub(app, () => app.container.subgraphs.city.services.persons.move(social(), { personId: b.id, municipalityKey: '05515000', address: { locality: 'Münster' } }));
-  await asHub(app, () => app.container.subgraphs.city.services.persons.move(social(), { personId: f.id, municipalityKey: '05566008', address: { locality: 'Emsdetten' } }));
+  await asHub(app, () =>
+    app.container.subgraphs.city.services.persons.move(social(), {
+      personId: b.id,
+      municipalityKey: '05515000',
+      address: { locality: 'Münster' },
+    }),
+  );
+  await asHub(app, () =>
+    app.container.subgraphs.city.services.persons.move(social(), {
+      personId: f.id,
+      municipalityKey: '05566008',
+      address: { locality: 'Emsdetten' },
+    }),
+  );
   consents.a = (await consent(a.id, 'case_management')).id;
   await withdraw(consents.a);
   consents.b = (await consent(b.id, 'case_management')).id; // active, no end
@@ -158,15 +175,32 @@ describe('rules', () => {
   it('the migration seeds a complete, valid set of demo rules', async () => {
     const rules = await app.container.retention.rules();
     expect(rules.filter((r) => r.recordType === 'biography_entry')).toHaveLength(9);
-    expect(rules.filter((r) => r.recordType === 'biography_entry').every((r) => r.retainDays === 3650 && r.action === 'erase' && r.purpose === null)).toBe(true);
-    expect(rules.find((r) => r.recordType === 'consent')).toMatchObject({ category: 'identity', purpose: null, retainDays: 1095, action: 'erase' });
-    expect(rules.find((r) => r.recordType === 'person')).toMatchObject({ category: 'identity', purpose: null, retainDays: 1095, action: 'pseudonymise' });
+    expect(
+      rules
+        .filter((r) => r.recordType === 'biography_entry')
+        .every((r) => r.retainDays === 3650 && r.action === 'erase' && r.purpose === null),
+    ).toBe(true);
+    expect(rules.find((r) => r.recordType === 'consent')).toMatchObject({
+      category: 'identity',
+      purpose: null,
+      retainDays: 1095,
+      action: 'erase',
+    });
+    expect(rules.find((r) => r.recordType === 'person')).toMatchObject({
+      category: 'identity',
+      purpose: null,
+      retainDays: 1095,
+      action: 'pseudonymise',
+    });
     for (const r of rules) expect(r.statute.length && r.description.length).toBeTruthy();
   });
 
   it('the database refuses a period of 0 days, an unknown action and a second rule for the same key', async () => {
     const insert = (recordType: string, category: string, purpose: string | null, days: number, action: string) =>
-      sql(`INSERT INTO hub.retention_rule (record_type, category, purpose, retain_days, action, description, statute) VALUES ($1, $2, $3, $4, $5, 'x', 'x')`, [recordType, category, purpose, days, action]);
+      sql(
+        `INSERT INTO hub.retention_rule (record_type, category, purpose, retain_days, action, description, statute) VALUES ($1, $2, $3, $4, $5, 'x', 'x')`,
+        [recordType, category, purpose, days, action],
+      );
     await expect(insert('consent', 'identity', 'statistics', 0, 'erase')).rejects.toThrow(/check constraint/);
     await expect(insert('consent', 'identity', 'statistics', 10, 'shred')).rejects.toThrow(/check constraint/);
     await expect(insert('webhook', 'identity', null, 10, 'erase')).rejects.toThrow(/check constraint/);
@@ -184,7 +218,10 @@ describe('rules', () => {
        RETURNING id`,
     );
     try {
-      const err = await app.container.retention.run().then(() => undefined, (e: unknown) => e);
+      const err = await app.container.retention.run().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(RetentionRuleError);
       const problems = (err as RetentionRuleError).problems.join('\n');
       expect(problems).toMatch(/hub.consent supports erase, not pseudonymise/);
@@ -198,9 +235,11 @@ describe('rules', () => {
     }
   });
 
-  it('takes the DPO\'s changes: a shorter period for one category, a purpose-specific rule that beats the general one', async () => {
+  it("takes the DPO's changes: a shorter period for one category, a purpose-specific rule that beats the general one", async () => {
     // Residence entries only 200 days; statistics consents 30 days after their end.
-    await sql(`UPDATE hub.retention_rule SET retain_days = 200 WHERE record_type = 'biography_entry' AND category = 'residence'`);
+    await sql(
+      `UPDATE hub.retention_rule SET retain_days = 200 WHERE record_type = 'biography_entry' AND category = 'residence'`,
+    );
     await sql(`INSERT INTO hub.retention_rule (record_type, category, purpose, retain_days, action, description, statute)
                VALUES ('consent', 'identity', 'statistics', 30, 'erase', 'Statistics consents: 30 days after their end (test)', 'Art. 89 DSGVO')`);
     expect((await app.container.retention.rules()).filter((r) => r.recordType === 'consent')).toHaveLength(2);
@@ -217,22 +256,37 @@ describe('a run', () => {
     expect(await snapshot()).toEqual(before);
     const t = byTask(dry);
     // 2020: A 4 entries, B 3, C 3, F 2; 2029: D's residence entry (200-day rule).
-    expect(t['hub.biography_entry']).toMatchObject({ dryRun: true, erased: 13, pseudonymised: 0, persons: 5, batches: 0, auditEntries: 0 });
+    expect(t['hub.biography_entry']).toMatchObject({
+      dryRun: true,
+      erased: 13,
+      pseudonymised: 0,
+      persons: 5,
+      batches: 0,
+      auditEntries: 0,
+    });
     // A's withdrawn (2020), C's expired (2021) and C's statistics consent (purpose rule: 30 days).
     expect(t['hub.consent']).toMatchObject({ dryRun: true, erased: 3, pseudonymised: 0, persons: 2 });
     // A naturalised in 2020, B moved to Münster in 2020.
     expect(t['city.person']).toMatchObject({ dryRun: true, erased: 0, pseudonymised: 2, persons: 2 });
   });
 
-  it('erases and pseudonymises exactly what is due, in batches, and reports the dry run\'s counts', async () => {
+  it("erases and pseudonymises exactly what is due, in batches, and reports the dry run's counts", async () => {
     const done = await app.container.retention.run({ batchSize: 2 });
     const t = byTask(done);
-    for (const s of dry) expect(t[s.task]).toMatchObject({ erased: s.erased, pseudonymised: s.pseudonymised, persons: s.persons, dryRun: false });
+    for (const s of dry)
+      expect(t[s.task]).toMatchObject({
+        erased: s.erased,
+        pseudonymised: s.pseudonymised,
+        persons: s.persons,
+        dryRun: false,
+      });
     expect(t['hub.biography_entry'].batches).toBe(7); // 13 rows, 2 per transaction
     expect(t['city.person'].batches).toBe(1);
 
     // Biography: only the 2029 entries remain, less D's residence entry.
-    const left = await sql<{ person_id: string; type: string }>('SELECT person_id, type FROM hub.biography_entry ORDER BY person_id, type');
+    const left = await sql<{ person_id: string; type: string }>(
+      'SELECT person_id, type FROM hub.biography_entry ORDER BY person_id, type',
+    );
     expect(left).toEqual(
       [
         { person_id: ids.c, type: 'consent.given' },
@@ -247,17 +301,29 @@ describe('a run', () => {
     expect((await sql('SELECT id FROM hub.consent')).map((r) => r.id).sort()).toEqual([consents.b, consents.d].sort());
 
     // Persons: A and B pseudonymised, keeping id, municipality, household and residence history.
-    const persons = await sql(`SELECT * FROM city.person WHERE id = ANY($1::uuid[]) ORDER BY family_name`, [[ids.a, ids.b, ids.c, ids.d, ids.f]]);
+    const persons = await sql(`SELECT * FROM city.person WHERE id = ANY($1::uuid[]) ORDER BY family_name`, [
+      [ids.a, ids.b, ids.c, ids.d, ids.f],
+    ]);
     const byId = Object.fromEntries(persons.map((p) => [p.id, p]));
     for (const id of [ids.a, ids.b]) {
       expect(byId[id]).toMatchObject({
-        given_name: ERASED_NAME, family_name: ERASED_NAME, name_variants: [], search_names: [], birth_date: null,
-        street: null, house_number: null, postal_code: null, locality: null, district: null,
+        given_name: ERASED_NAME,
+        family_name: ERASED_NAME,
+        name_variants: [],
+        search_names: [],
+        birth_date: null,
+        street: null,
+        house_number: null,
+        postal_code: null,
+        locality: null,
+        district: null,
       });
     }
     expect(byId[ids.a].municipality_key).toBe('05566076');
     expect(byId[ids.b].municipality_key).toBe('05515000');
-    expect(await one('SELECT count(*)::int AS n FROM city.residence_status WHERE person_id = $1', [ids.a])).toEqual({ n: 1 });
+    expect(await one('SELECT count(*)::int AS n FROM city.residence_status WHERE person_id = $1', [ids.a])).toEqual({
+      n: 1,
+    });
     for (const id of [ids.c, ids.d, ids.f]) {
       expect(byId[id].given_name).toBe('Amina');
       expect(byId[id].birth_date).not.toBeNull();
@@ -270,7 +336,9 @@ describe('a run', () => {
     const audit = app.container.audit;
     const verified = await audit.verify();
     expect(verified.ok).toBe(true);
-    expect(verified.rows).toBe(before.audit.n + (await one(`SELECT count(*)::int AS n FROM audit.entry WHERE kind = 'erasure'`)).n);
+    expect(verified.rows).toBe(
+      before.audit.n + (await one(`SELECT count(*)::int AS n FROM audit.entry WHERE kind = 'erasure'`)).n,
+    );
 
     const entries = await sql(`SELECT * FROM audit.entry WHERE kind = 'erasure' ORDER BY seq`);
     expect(entries.length).toBeGreaterThan(0);
@@ -284,7 +352,12 @@ describe('a run', () => {
     }
     // Per person: what was done, summed over batches.
     const sum = (personId: string, task: string, category: string) =>
-      entries.filter((e) => e.person_ref === audit.pseudonym(personId) && e.detail.task === task && e.categories.includes(category)).reduce((n, e) => n + e.detail.count, 0);
+      entries
+        .filter(
+          (e) =>
+            e.person_ref === audit.pseudonym(personId) && e.detail.task === task && e.categories.includes(category),
+        )
+        .reduce((n, e) => n + e.detail.count, 0);
     expect(sum(ids.a, 'hub.biography_entry', 'identity')).toBe(3); // registered, consent given, withdrawn
     expect(sum(ids.a, 'hub.biography_entry', 'residence')).toBe(1);
     expect(sum(ids.a, 'hub.consent', 'identity')).toBe(1);
@@ -293,7 +366,9 @@ describe('a run', () => {
     expect(sum(ids.d, 'hub.biography_entry', 'residence')).toBe(1);
     expect(sum(ids.c, 'hub.consent', 'identity')).toBe(2);
     expect(sum(ids.f, 'hub.biography_entry', 'contact')).toBe(1);
-    expect(entries.find((e) => e.person_ref === audit.pseudonym(ids.a) && e.detail.task === 'city.person').detail).toMatchObject({ action: 'pseudonymise', record: 'person', retainDays: 1095 });
+    expect(
+      entries.find((e) => e.person_ref === audit.pseudonym(ids.a) && e.detail.task === 'city.person').detail,
+    ).toMatchObject({ action: 'pseudonymise', record: 'person', retainDays: 1095 });
     const stats = entries.find((e) => e.person_ref === audit.pseudonym(ids.c) && e.purpose === 'statistics');
     expect(stats.detail).toMatchObject({ task: 'hub.consent', action: 'erase', count: 1, retainDays: 30 });
 
@@ -312,21 +387,32 @@ describe('a run', () => {
     const again = await app.container.retention.run();
     for (const s of again) expect(s).toMatchObject({ erased: 0, pseudonymised: 0, persons: 0, auditEntries: 0 });
     expect(await snapshot()).toEqual(head);
-    for (const s of await app.container.retention.run({ dryRun: true })) expect(s).toMatchObject({ erased: 0, pseudonymised: 0 });
+    for (const s of await app.container.retention.run({ dryRun: true }))
+      expect(s).toMatchObject({ erased: 0, pseudonymised: 0 });
   });
 
   it('the moved-away criterion is off while no served area is known (an empty partner register erases nothing)', async () => {
     // A new person moved to Münster in 2020 would be due; without areas only naturalisation counts.
     setClock(T0);
     const g = await register('Golf');
-    await asHub(app, () => app.container.subgraphs.city.services.persons.move(social(), { personId: g.id, municipalityKey: '05515000' }));
+    await asHub(app, () =>
+      app.container.subgraphs.city.services.persons.move(social(), { personId: g.id, municipalityKey: '05515000' }),
+    );
     setClock(T_RUN);
     const rules = (await app.container.retention.rules()).filter((r) => r.recordType === 'person');
     const city = app.container.subgraphs.city.dataSource;
-    expect(await asHub(app, () => new CityPersonRetentionTask(city, async () => []).countDue(clock.now(), rules))).toMatchObject({ pseudonymise: 0 });
-    expect(await asHub(app, () => new CityPersonRetentionTask(city, async () => ['05566']).countDue(clock.now(), rules))).toMatchObject({ pseudonymise: 1, persons: 1 });
+    expect(
+      await asHub(app, () => new CityPersonRetentionTask(city, async () => []).countDue(clock.now(), rules)),
+    ).toMatchObject({ pseudonymise: 0 });
+    expect(
+      await asHub(app, () => new CityPersonRetentionTask(city, async () => ['05566']).countDue(clock.now(), rules)),
+    ).toMatchObject({ pseudonymise: 1, persons: 1 });
     // Münster itself served: nobody has moved away.
-    expect(await asHub(app, () => new CityPersonRetentionTask(city, async () => ['05566', '05515']).countDue(clock.now(), rules))).toMatchObject({ pseudonymise: 0 });
+    expect(
+      await asHub(app, () =>
+        new CityPersonRetentionTask(city, async () => ['05566', '05515']).countDue(clock.now(), rules),
+      ),
+    ).toMatchObject({ pseudonymise: 0 });
     ids.g = g.id;
     await consumeOutbox();
   });
@@ -344,12 +430,18 @@ describe('maintenance worker', () => {
   it('refuses to boot when a job name has no handler, or a handler has no job name', async () => {
     const handlers = Object.fromEntries(jobNames(maintenanceQueue).map((n) => [n, async () => undefined]));
     expect(() => assertJobHandlers('maintenance', jobNames(maintenanceQueue), handlers)).not.toThrow();
-    expect(() => assertJobHandlers('maintenance', jobNames(maintenanceQueue), {})).toThrow(/maintenance worker: no handler for retention/);
-    expect(() => assertJobHandlers('maintenance', jobNames(maintenanceQueue), { ...handlers, vacuum: async () => undefined })).toThrow(/unknown job names vacuum/);
+    expect(() => assertJobHandlers('maintenance', jobNames(maintenanceQueue), {})).toThrow(
+      /maintenance worker: no handler for retention/,
+    );
+    expect(() =>
+      assertJobHandlers('maintenance', jobNames(maintenanceQueue), { ...handlers, vacuum: async () => undefined }),
+    ).toThrow(/unknown job names vacuum/);
     await expect(startMaintenanceWorker(app.container, { handlers: {} })).rejects.toThrow(/no handler for retention/);
     // A pattern that passes the configuration's syntax check but cannot fire fails the boot too.
     const badSchedule = { ...app.container, config: { ...app.container.config, retentionSchedule: '99 3 * * *' } };
-    await expect(startMaintenanceWorker(badSchedule)).rejects.toThrow(/cannot set up the retention schedule "99 3 \* \* \*"/);
+    await expect(startMaintenanceWorker(badSchedule)).rejects.toThrow(
+      /cannot set up the retention schedule "99 3 \* \* \*"/,
+    );
   });
 
   it('creates the job scheduler at start, and again after Redis lost everything', async () => {
@@ -359,7 +451,12 @@ describe('maintenance worker', () => {
     expect(scheduler!.next).toBeGreaterThan(Date.now());
     // The next job is waiting (delayed) for 03:15 Berlin time.
     const next = new Date(scheduler!.next!);
-    const berlin = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(next);
+    const berlin = new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Europe/Berlin',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).format(next);
     expect(berlin).toBe('03:15');
 
     await app.workers!.close();
@@ -399,7 +496,9 @@ describe('maintenance worker', () => {
   });
 
   it('a job fails at once, without retries, while the rules are wrong', async () => {
-    const [bad] = await sql<{ id: string }>(`INSERT INTO hub.retention_rule (record_type, category, purpose, retain_days, action, description, statute)
+    const [bad] = await sql<{
+      id: string;
+    }>(`INSERT INTO hub.retention_rule (record_type, category, purpose, retain_days, action, description, statute)
       VALUES ('consent', 'identity', 'case_management', 10, 'pseudonymise', 'x', 'x') RETURNING id`);
     try {
       const job = await queue.add('retention', {});
@@ -419,7 +518,10 @@ describe('maintenance worker', () => {
     const before = await snapshot();
     await ensureRetentionSchedule(queue, disabled);
     expect(await queue.getJobScheduler(RETENTION_SCHEDULER_ID)).toBeUndefined();
-    const result = await maintenanceHandlers(disabled).retention({ id: 'manual', name: 'retention', data: {} } as Job<MaintenanceJobData>, { log: app.container.log });
+    const result = await maintenanceHandlers(disabled).retention(
+      { id: 'manual', name: 'retention', data: {} } as Job<MaintenanceJobData>,
+      { log: app.container.log },
+    );
     expect(result).toEqual({ skipped: 'disabled' });
     expect(await snapshot()).toEqual(before);
     // Restore for the rest of the file.
@@ -437,14 +539,22 @@ describe('concurrent runs', () => {
     await consumeOutbox();
     setClock(T_RUN);
     const erasuresBefore = (await one(`SELECT count(*)::int AS n FROM audit.entry WHERE kind = 'erasure'`)).n;
-    const [x, y] = await Promise.all([app.container.retention.run({ batchSize: 1 }), app.container.retention.run({ batchSize: 1 })]);
+    const [x, y] = await Promise.all([
+      app.container.retention.run({ batchSize: 1 }),
+      app.container.retention.run({ batchSize: 1 }),
+    ]);
     const erased = byTask(x)['hub.biography_entry'].erased + byTask(y)['hub.biography_entry'].erased;
     expect(erased).toBe(5);
-    expect(await one('SELECT count(*)::int AS n FROM hub.biography_entry WHERE person_id = ANY($1::uuid[])', [fresh])).toEqual({ n: 0 });
+    expect(
+      await one('SELECT count(*)::int AS n FROM hub.biography_entry WHERE person_id = ANY($1::uuid[])', [fresh]),
+    ).toEqual({ n: 0 });
     // One entry per person: each row was erased (and audited) by exactly one of the runs.
-    const refs = await sql(`SELECT person_ref FROM audit.entry WHERE kind = 'erasure' AND detail->>'task' = 'hub.biography_entry'`);
+    const refs = await sql(
+      `SELECT person_ref FROM audit.entry WHERE kind = 'erasure' AND detail->>'task' = 'hub.biography_entry'`,
+    );
     expect((await one(`SELECT count(*)::int AS n FROM audit.entry WHERE kind = 'erasure'`)).n - erasuresBefore).toBe(5);
-    for (const id of fresh) expect(refs.filter((r) => r.person_ref === app.container.audit.pseudonym(id))).toHaveLength(1);
+    for (const id of fresh)
+      expect(refs.filter((r) => r.person_ref === app.container.audit.pseudonym(id))).toHaveLength(1);
     expect((await app.container.audit.verify()).ok).toBe(true);
   });
 });
@@ -453,10 +563,17 @@ describe('configuration', () => {
   it('schedules daily at 03:15 and is enabled by default; rejects a pattern that is not cron', () => {
     const base = { LOTSE_ENV: 'test' };
     expect(loadConfig(base)).toMatchObject({ retentionEnabled: true, retentionSchedule: '15 3 * * *' });
-    expect(loadConfig({ ...base, RETENTION_ENABLED: 'false', RETENTION_SCHEDULE: '0 2 * * 0' })).toMatchObject({ retentionEnabled: false, retentionSchedule: '0 2 * * 0' });
+    expect(loadConfig({ ...base, RETENTION_ENABLED: 'false', RETENTION_SCHEDULE: '0 2 * * 0' })).toMatchObject({
+      retentionEnabled: false,
+      retentionSchedule: '0 2 * * 0',
+    });
     expect(() => loadConfig({ ...base, RETENTION_SCHEDULE: 'daily' })).toThrow(ConfigError);
-    expect(() => loadConfig({ ...base, RETENTION_SCHEDULE: '15 3 * *' })).toThrow(/RETENTION_SCHEDULE must be a cron pattern/);
-    expect(() => loadConfig({ ...base, RETENTION_ENABLED: 'maybe' })).toThrow(/RETENTION_ENABLED must be true or false/);
+    expect(() => loadConfig({ ...base, RETENTION_SCHEDULE: '15 3 * *' })).toThrow(
+      /RETENTION_SCHEDULE must be a cron pattern/,
+    );
+    expect(() => loadConfig({ ...base, RETENTION_ENABLED: 'maybe' })).toThrow(
+      /RETENTION_ENABLED must be true or false/,
+    );
   });
 });
 
@@ -465,9 +582,19 @@ describe('lotse retention (built CLI)', () => {
   let env: NodeJS.ProcessEnv;
   const queuePrefix = `lotse-test-cli-${process.pid}`;
   beforeAll(() => {
-    if (!fs.existsSync(path.join(ROOT, 'dist/src/retention/retention.service.js'))) throw new Error('dist/ has no retention module: run "npm run build" first');
+    if (!fs.existsSync(path.join(ROOT, 'dist/src/retention/retention.service.js')))
+      throw new Error('dist/ has no retention module: run "npm run build" first');
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lotse-retention-'));
-    env = { PATH: process.env.PATH, DATABASE_URL: app.db.url, REDIS_URL, LOTSE_ENV: 'development', LOTSE_DATA_DIR: tmp, LOTSE_DEMO_SEED: 'false', LOTSE_QUEUE_PREFIX: queuePrefix, LOG_LEVEL: 'warn' };
+    env = {
+      PATH: process.env.PATH,
+      DATABASE_URL: app.db.url,
+      REDIS_URL,
+      LOTSE_ENV: 'development',
+      LOTSE_DATA_DIR: tmp,
+      LOTSE_DEMO_SEED: 'false',
+      LOTSE_QUEUE_PREFIX: queuePrefix,
+      LOG_LEVEL: 'warn',
+    };
   });
   afterAll(async () => {
     await flushPrefix(queuePrefix);
@@ -478,9 +605,28 @@ describe('lotse retention (built CLI)', () => {
     const before = await snapshot();
     const res = await runCli(['retention', 'run', '--dry-run'], env, 60_000);
     expect({ code: res.code, stderr: res.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
-    const lines = res.stdout.trim().split('\n').map((l) => JSON.parse(l));
-    expect(lines.map((l) => l.task)).toEqual(['hub.biography_entry', 'hub.consent', 'city.person', 'hub.notification', 'hub.webhook_delivery']);
-    for (const l of lines) expect(Object.keys(l).sort()).toEqual(['auditEntries', 'batches', 'dryRun', 'erased', 'persons', 'pseudonymised', 'recordType', 'task']);
+    const lines = res.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.task)).toEqual([
+      'hub.biography_entry',
+      'hub.consent',
+      'city.person',
+      'hub.notification',
+      'hub.webhook_delivery',
+    ]);
+    for (const l of lines)
+      expect(Object.keys(l).sort()).toEqual([
+        'auditEntries',
+        'batches',
+        'dryRun',
+        'erased',
+        'persons',
+        'pseudonymised',
+        'recordType',
+        'task',
+      ]);
     expect(lines.every((l) => l.dryRun === true)).toBe(true);
     expect(await snapshot()).toEqual(before);
   });

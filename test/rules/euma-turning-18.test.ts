@@ -3,7 +3,17 @@ import { ruleJobId } from '../../src/rules/rules.scheduler';
 import { eventually, flushPrefix, startTestApp, TestApp } from '../helpers/app';
 import { afterJob } from '../helpers/wait';
 import { registerPersonViaApi } from '../factories';
-import { biography, eventId, hubEvents, movableClock, processed, referralsOf, replay, ruleCheck, today } from './rules-helpers';
+import {
+  biography,
+  eventId,
+  hubEvents,
+  movableClock,
+  processed,
+  referralsOf,
+  replay,
+  ruleCheck,
+  today,
+} from './rules-helpers';
 
 /**
  * Rule 2 end to end: the youth welfare office records its case number for a young person; three
@@ -24,30 +34,59 @@ describe('rule euma_turning_18: youth welfare → adult services', () => {
 
   /** The youth welfare office records its case number: the mark of a person in its care. */
   const addCaseNumber = async (personId: string, value: string, partner = 'rheine-youth') => {
-    const res = await app.gql(partner, `mutation($input: AddPersonIdentifierInput!) { addPersonIdentifier(input: $input) { id } }`, { input: { personId, system: 'youth_welfare_case_id', value } });
+    const res = await app.gql(
+      partner,
+      `mutation($input: AddPersonIdentifierInput!) { addPersonIdentifier(input: $input) { id } }`,
+      { input: { personId, system: 'youth_welfare_case_id', value } },
+    );
     expect(res.body.errors).toBeUndefined();
     const id = await eventId(app, 'hub', 'person.identifier_added', personId);
     await processed(app, 'hub', id);
     return id;
   };
-  const handovers = async (personId: string) => (await referralsOf(app, personId)).filter((r) => r.referral_type === 'youth_to_adult');
+  const handovers = async (personId: string) =>
+    (await referralsOf(app, personId)).filter((r) => r.referral_type === 'youth_to_adult');
   const bornToTurn18In = (months: number) => addMonths(addMonths(today(clock), months), -18 * 12);
 
   it('three months before the 18th birthday the case goes to the advice & support team, within seconds when that is past', async () => {
     soon = await registerPersonViaApi(app, 'rheine-youth', { familyName: 'Ahmadi', birthDate: bornToTurn18In(2) });
     await addCaseNumber(soon, 'JA-2026/0815');
     const inbox = await eventually(async () => {
-      const res = await app.gql('rheine-social', `query($p: ID!) { referrals(filter: { box: inbox, personId: $p, kind: transfer }) { edges { node { id kind status sender purpose referralType } } } }`, { p: soon });
+      const res = await app.gql(
+        'rheine-social',
+        `query($p: ID!) { referrals(filter: { box: inbox, personId: $p, kind: transfer }) { edges { node { id kind status sender purpose referralType } } } }`,
+        { p: soon },
+      );
       const nodes = res.body.data?.referrals.edges.map((e: any) => e.node) ?? [];
       return nodes.length ? nodes : undefined;
     });
-    expect(inbox).toEqual([{ id: expect.any(String), kind: 'transfer', status: 'requested', sender: 'rheine-youth', purpose: 'case_management', referralType: 'youth_to_adult' }]);
+    expect(inbox).toEqual([
+      {
+        id: expect.any(String),
+        kind: 'transfer',
+        status: 'requested',
+        sender: 'rheine-youth',
+        purpose: 'case_management',
+        referralType: 'youth_to_adult',
+      },
+    ]);
     const sent = 'Transfer (youth_to_adult) rheine-youth → rheine-social: draft → requested';
-    const bio = await eventually(async () => { const b = await biography(app, 'rheine-social', soon); return b.some((e) => e.summary === sent) ? b : undefined; });
-    expect(bio).toEqual(expect.arrayContaining([{ type: 'referral.status_changed', summary: sent, actor: 'rheine-youth' }]));
-    expect(await eventually(async () => (await ruleCheck(app, 'euma_turning_18', soon))?.done_at && ruleCheck(app, 'euma_turning_18', soon))).toMatchObject({ outcome: 'transferred', data: { from: 'rheine-youth', referralId: inbox[0].id } });
+    const bio = await eventually(async () => {
+      const b = await biography(app, 'rheine-social', soon);
+      return b.some((e) => e.summary === sent) ? b : undefined;
+    });
+    expect(bio).toEqual(
+      expect.arrayContaining([{ type: 'referral.status_changed', summary: sent, actor: 'rheine-youth' }]),
+    );
+    expect(
+      await eventually(
+        async () => (await ruleCheck(app, 'euma_turning_18', soon))?.done_at && ruleCheck(app, 'euma_turning_18', soon),
+      ),
+    ).toMatchObject({ outcome: 'transferred', data: { from: 'rheine-youth', referralId: inbox[0].id } });
     // Accepting it moves the case to the team.
-    const accepted = await app.gql('rheine-social', `mutation($id: ID!) { acceptTransfer(id: $id) { status } }`, { id: inbox[0].id });
+    const accepted = await app.gql('rheine-social', `mutation($id: ID!) { acceptTransfer(id: $id) { status } }`, {
+      id: inbox[0].id,
+    });
     expect(accepted.body.data.acceptTransfer.status).toBe('accepted');
   });
 
@@ -63,9 +102,15 @@ describe('rule euma_turning_18: youth welfare → adult services', () => {
   });
 
   it('no youth welfare case number, no birth date, already adult, or a number recorded by another office: nothing is scheduled', async () => {
-    const adult = await registerPersonViaApi(app, 'rheine-youth', { familyName: 'Karimi', birthDate: bornToTurn18In(-1) });
+    const adult = await registerPersonViaApi(app, 'rheine-youth', {
+      familyName: 'Karimi',
+      birthDate: bornToTurn18In(-1),
+    });
     const undated = await registerPersonViaApi(app, 'rheine-youth', { familyName: 'Hosseini' });
-    const elsewhere = await registerPersonViaApi(app, 'rheine-abh', { familyName: 'Sultani', birthDate: bornToTurn18In(2) });
+    const elsewhere = await registerPersonViaApi(app, 'rheine-abh', {
+      familyName: 'Sultani',
+      birthDate: bornToTurn18In(2),
+    });
     await addCaseNumber(adult, 'JA-2026/0817');
     await addCaseNumber(undated, 'JA-2026/0818');
     await addCaseNumber(elsewhere, 'ABH-17', 'rheine-abh');
@@ -74,7 +119,9 @@ describe('rule euma_turning_18: youth welfare → adult services', () => {
 
   it('the same event processed twice, and the timer firing twice, create one transfer', async () => {
     await replay(app, 'hub', await eventId(app, 'hub', 'person.identifier_added', soon));
-    await afterJob(app.workers!.rules.worker, ruleJobId('euma_turning_18', soon), () => app.workers!.rules.scheduler.schedule({ rule: 'euma_turning_18', personId: soon, dueAt: clock.now() }));
+    await afterJob(app.workers!.rules.worker, ruleJobId('euma_turning_18', soon), () =>
+      app.workers!.rules.scheduler.schedule({ rule: 'euma_turning_18', personId: soon, dueAt: clock.now() }),
+    );
     expect(await handovers(soon)).toHaveLength(1);
   });
 
@@ -87,21 +134,49 @@ describe('rule euma_turning_18: youth welfare → adult services', () => {
     // Nine months on (the clock), the re-sync runs what is due by the clock.
     clock.offset = (await ruleCheck(app, 'euma_turning_18', later)).due_at.getTime() + 60_000 - Date.now();
     await app.workers!.rules.resync();
-    const [transfer] = await eventually(async () => { const h = await handovers(later); return h.length ? h : undefined; });
-    expect(transfer).toMatchObject({ kind: 'transfer', sender: 'rheine-youth', receiver: 'rheine-social', purpose: 'case_management', status: 'requested' });
+    const [transfer] = await eventually(async () => {
+      const h = await handovers(later);
+      return h.length ? h : undefined;
+    });
+    expect(transfer).toMatchObject({
+      kind: 'transfer',
+      sender: 'rheine-youth',
+      receiver: 'rheine-social',
+      purpose: 'case_management',
+      status: 'requested',
+    });
     expect(await ruleCheck(app, 'euma_turning_18', later)).toMatchObject({ outcome: 'transferred' });
   });
 
-  it('without an advice team for the person\'s municipality the gap goes into the biography', async () => {
-    const moved = await registerPersonViaApi(app, 'rheine-youth', { familyName: 'Jafari', birthDate: bornToTurn18In(14) });
+  it("without an advice team for the person's municipality the gap goes into the biography", async () => {
+    const moved = await registerPersonViaApi(app, 'rheine-youth', {
+      familyName: 'Jafari',
+      birthDate: bornToTurn18In(14),
+    });
     await addCaseNumber(moved, 'JA-2026/0819');
-    const move = await app.gql('rheine-youth', `mutation($input: MovePersonInput!) { movePerson(input: $input) { id } }`, { input: { personId: moved, municipalityKey: '05515000' } });
+    const move = await app.gql(
+      'rheine-youth',
+      `mutation($input: MovePersonInput!) { movePerson(input: $input) { id } }`,
+      { input: { personId: moved, municipalityKey: '05515000' } },
+    );
     expect(move.body.errors).toBeUndefined();
     clock.offset = (await ruleCheck(app, 'euma_turning_18', moved)).due_at.getTime() + 60_000 - Date.now();
     await app.workers!.rules.resync();
     // (The move itself is rule 4's business; only this rule's entry counts here.)
-    const events = await eventually(async () => { const e = (await hubEvents(app, 'handover.unassigned', moved)).filter((x) => x.rule === 'euma_turning_18'); return e.length ? e : undefined; });
-    expect(events).toEqual([{ personId: moved, rule: 'euma_turning_18', partner: 'rheine-youth', partnerKind: 'social_services', referralId: null, reason: 'no_partner' }]);
+    const events = await eventually(async () => {
+      const e = (await hubEvents(app, 'handover.unassigned', moved)).filter((x) => x.rule === 'euma_turning_18');
+      return e.length ? e : undefined;
+    });
+    expect(events).toEqual([
+      {
+        personId: moved,
+        rule: 'euma_turning_18',
+        partner: 'rheine-youth',
+        partnerKind: 'social_services',
+        referralId: null,
+        reason: 'no_partner',
+      },
+    ]);
     expect(await handovers(moved)).toEqual([]);
   });
 });

@@ -17,8 +17,14 @@ describe('rule moved: moved away / moved in', () => {
   let mover: string;
 
   const team = (slug: string, municipalityKey: string) => ({
-    slug, name: `Integrationsteam ${slug}`, kind: PartnerKind.social_services, legalDomains: [LegalDomain.SGB_XII], municipalityKey, jurisdiction: [municipalityKey],
-    scopes: ['persons:read', 'partners:read', 'referrals:read', 'referrals:write'], purposes: ['case_management', 'arrival_counselling'],
+    slug,
+    name: `Integrationsteam ${slug}`,
+    kind: PartnerKind.social_services,
+    legalDomains: [LegalDomain.SGB_XII],
+    municipalityKey,
+    jurisdiction: [municipalityKey],
+    scopes: ['persons:read', 'partners:read', 'referrals:read', 'referrals:write'],
+    purposes: ['case_management', 'arrival_counselling'],
   });
 
   beforeAll(async () => {
@@ -27,7 +33,14 @@ describe('rule moved: moved away / moved in', () => {
     await hub.partners.upsert(team('emsdetten-social', '05566008'));
     await hub.partners.upsert(team('greven-social', '05566028'));
     for (const category of ['identity', 'contact', 'case_notes']) {
-      await hub.legalBases.add({ recipientPartner: 'emsdetten-social', purpose: 'case_management', category, statute: '§ 67a SGB X i.V.m. § 11 SGB XII', description: 'Advice and support by the city of Emsdetten', sourcePartner: null });
+      await hub.legalBases.add({
+        recipientPartner: 'emsdetten-social',
+        purpose: 'case_management',
+        category,
+        statute: '§ 67a SGB X i.V.m. § 11 SGB XII',
+        description: 'Advice and support by the city of Emsdetten',
+        sourcePartner: null,
+      });
     }
   });
   afterAll(() => app?.stop());
@@ -38,40 +51,105 @@ describe('rule moved: moved away / moved in', () => {
     return created.id;
   };
   const move = async (personId: string, municipalityKey: string) => {
-    await asHub(app, () => app.container.subgraphs.city.services.persons.move({ ...systemActor(), partner: 'rheine-social' }, { personId, municipalityKey }));
+    await asHub(app, () =>
+      app.container.subgraphs.city.services.persons.move(
+        { ...systemActor(), partner: 'rheine-social' },
+        { personId, municipalityKey },
+      ),
+    );
     const id = await eventId(app, 'city', 'person.moved', personId);
     await processed(app, 'city', id);
     return id;
   };
-  const movedAway = async (personId: string) => (await referralsOf(app, personId)).filter((r) => r.referral_type === 'moved_away');
+  const movedAway = async (personId: string) =>
+    (await referralsOf(app, personId)).filter((r) => r.referral_type === 'moved_away');
 
   it('moving to a municipality with an advice team: the referral it held is transferred there; what no partner can take is flagged', async () => {
     mover = await registerPersonViaApi(app, 'rheine-social', { familyName: 'Qasem' });
-    const counselling = await refer('jobcenter-steinfurt', { personId: mover, receiver: 'rheine-social', purpose: 'case_management', referralType: 'social_counselling' });
-    const benefits = await refer('rheine-social', { personId: mover, receiver: 'jobcenter-steinfurt', purpose: 'benefit_administration', referralType: 'benefit_check' });
-    await hubQuery(app, `INSERT INTO hub.case_owner (person_id, partner, since) VALUES ($1, 'rheine-asylblg', now())`, [mover]);
+    const counselling = await refer('jobcenter-steinfurt', {
+      personId: mover,
+      receiver: 'rheine-social',
+      purpose: 'case_management',
+      referralType: 'social_counselling',
+    });
+    const benefits = await refer('rheine-social', {
+      personId: mover,
+      receiver: 'jobcenter-steinfurt',
+      purpose: 'benefit_administration',
+      referralType: 'benefit_check',
+    });
+    await hubQuery(app, `INSERT INTO hub.case_owner (person_id, partner, since) VALUES ($1, 'rheine-asylblg', now())`, [
+      mover,
+    ]);
 
-    const res = await app.gql('rheine-social', `mutation($input: MovePersonInput!) { movePerson(input: $input) { municipalityKey } }`, { input: { personId: mover, municipalityKey: '05566008' } });
+    const res = await app.gql(
+      'rheine-social',
+      `mutation($input: MovePersonInput!) { movePerson(input: $input) { municipalityKey } }`,
+      { input: { personId: mover, municipalityKey: '05566008' } },
+    );
     expect(res.body.data.movePerson.municipalityKey).toBe('05566008');
 
     const inbox = await eventually(async () => {
-      const r = await app.gql('emsdetten-social', `{ referrals(filter: { box: inbox }) { edges { node { id kind status sender purpose referralType person { id } } } } }`);
+      const r = await app.gql(
+        'emsdetten-social',
+        `{ referrals(filter: { box: inbox }) { edges { node { id kind status sender purpose referralType person { id } } } } }`,
+      );
       const nodes = r.body.data?.referrals.edges.map((e: any) => e.node) ?? [];
       return nodes.length ? nodes : undefined;
     });
-    expect(inbox).toEqual([{ id: expect.any(String), kind: 'transfer', status: 'requested', sender: 'rheine-social', purpose: 'case_management', referralType: 'moved_away', person: { id: mover } }]);
+    expect(inbox).toEqual([
+      {
+        id: expect.any(String),
+        kind: 'transfer',
+        status: 'requested',
+        sender: 'rheine-social',
+        purpose: 'case_management',
+        referralType: 'moved_away',
+        person: { id: mover },
+      },
+    ]);
     // The jobcenter serves the whole district: its referral stays; the asylum benefits office has no counterpart in Emsdetten.
     expect((await movedAway(mover)).map((r) => r.sender)).toEqual(['rheine-social']);
-    const flagged = await eventually(async () => { const e = await hubEvents(app, 'handover.unassigned', mover); return e.length ? e : undefined; });
-    expect(flagged).toEqual([{ personId: mover, rule: 'moved', partner: 'rheine-asylblg', partnerKind: 'asylum_benefits_office', referralId: null, reason: 'no_partner' }]);
+    const flagged = await eventually(async () => {
+      const e = await hubEvents(app, 'handover.unassigned', mover);
+      return e.length ? e : undefined;
+    });
+    expect(flagged).toEqual([
+      {
+        personId: mover,
+        rule: 'moved',
+        partner: 'rheine-asylblg',
+        partnerKind: 'asylum_benefits_office',
+        referralId: null,
+        reason: 'no_partner',
+      },
+    ]);
     // The old referrals are untouched; their holders close them once the new partner took over.
-    expect((await referralsOf(app, mover)).filter((r) => [counselling, benefits].includes(r.id)).map((r) => r.status)).toEqual(['requested', 'requested']);
+    expect(
+      (await referralsOf(app, mover)).filter((r) => [counselling, benefits].includes(r.id)).map((r) => r.status),
+    ).toEqual(['requested', 'requested']);
 
-    const entries = await eventually(async () => { const b = await biography(app, 'emsdetten-social', mover); return b.some((e) => e.type === 'handover.unassigned') && b.some((e) => e.summary === 'Transfer (moved_away) rheine-social → emsdetten-social: draft → requested') ? b : undefined; });
-    expect(entries).toEqual(expect.arrayContaining([
-      { type: 'referral.status_changed', summary: 'Transfer (moved_away) rheine-social → emsdetten-social: draft → requested', actor: 'rheine-social' },
-      { type: 'handover.unassigned', summary: 'Handover by rheine-asylblg found no receiver (no_partner)', actor: 'lotse' },
-    ]));
+    const entries = await eventually(async () => {
+      const b = await biography(app, 'emsdetten-social', mover);
+      return b.some((e) => e.type === 'handover.unassigned') &&
+        b.some((e) => e.summary === 'Transfer (moved_away) rheine-social → emsdetten-social: draft → requested')
+        ? b
+        : undefined;
+    });
+    expect(entries).toEqual(
+      expect.arrayContaining([
+        {
+          type: 'referral.status_changed',
+          summary: 'Transfer (moved_away) rheine-social → emsdetten-social: draft → requested',
+          actor: 'rheine-social',
+        },
+        {
+          type: 'handover.unassigned',
+          summary: 'Handover by rheine-asylblg found no receiver (no_partner)',
+          actor: 'lotse',
+        },
+      ]),
+    );
   });
 
   it('the same move processed twice transfers and flags once', async () => {
@@ -80,24 +158,60 @@ describe('rule moved: moved away / moved in', () => {
     expect(await hubEvents(app, 'handover.unassigned', mover)).toHaveLength(1);
   });
 
-  it('a new partner without a legal basis for the person\'s data: the transfer is refused and flagged', async () => {
+  it("a new partner without a legal basis for the person's data: the transfer is refused and flagged", async () => {
     const p = await registerPersonViaApi(app, 'rheine-social', { familyName: 'Darwish' });
-    await refer('jobcenter-steinfurt', { personId: p, receiver: 'rheine-social', purpose: 'case_management', referralType: 'social_counselling' });
+    await refer('jobcenter-steinfurt', {
+      personId: p,
+      receiver: 'rheine-social',
+      purpose: 'case_management',
+      referralType: 'social_counselling',
+    });
     await move(p, '05566028');
     expect(await movedAway(p)).toEqual([]);
-    expect(await hubEvents(app, 'handover.unassigned', p)).toEqual([{ personId: p, rule: 'moved', partner: 'rheine-social', partnerKind: 'social_services', referralId: expect.any(String), reason: 'refused_forbidden' }]);
+    expect(await hubEvents(app, 'handover.unassigned', p)).toEqual([
+      {
+        personId: p,
+        rule: 'moved',
+        partner: 'rheine-social',
+        partnerKind: 'social_services',
+        referralId: expect.any(String),
+        reason: 'refused_forbidden',
+      },
+    ]);
   });
 
   it('moving in: what a partner of the old municipality held comes to the team of the new one', async () => {
-    const p = await registerPerson(app, 'rheine-social', { givenName: 'Nour', familyName: 'Aziz', municipalityKey: '05566008' });
-    await refer('jobcenter-steinfurt', { personId: p.id, receiver: 'emsdetten-social', purpose: 'case_management', referralType: 'social_counselling' });
+    const p = await registerPerson(app, 'rheine-social', {
+      givenName: 'Nour',
+      familyName: 'Aziz',
+      municipalityKey: '05566008',
+    });
+    await refer('jobcenter-steinfurt', {
+      personId: p.id,
+      receiver: 'emsdetten-social',
+      purpose: 'case_management',
+      referralType: 'social_counselling',
+    });
     await move(p.id, '05566076');
-    expect(await movedAway(p.id)).toMatchObject([{ kind: 'transfer', sender: 'emsdetten-social', receiver: 'rheine-social', purpose: 'case_management', status: 'requested' }]);
+    expect(await movedAway(p.id)).toMatchObject([
+      {
+        kind: 'transfer',
+        sender: 'emsdetten-social',
+        receiver: 'rheine-social',
+        purpose: 'case_management',
+        status: 'requested',
+      },
+    ]);
   });
 
   it('a move within what every holder serves hands nothing on', async () => {
     const p = await registerPersonViaApi(app, 'rheine-social', { familyName: 'Hamdan' });
-    await refer('rheine-social', { personId: p, receiver: 'jobcenter-steinfurt', purpose: 'benefit_administration', referralType: 'benefit_check' });
+    await refer('rheine-social', {
+      personId: p,
+      receiver: 'jobcenter-steinfurt',
+      purpose: 'benefit_administration',
+      referralType: 'benefit_check',
+    });
     await move(p, '05566040');
     expect(await movedAway(p)).toEqual([]);
     expect(await hubEvents(app, 'handover.unassigned', p)).toEqual([]);

@@ -1,6 +1,15 @@
 import { ruleJobId } from '../../src/rules/rules.scheduler';
 import { eventually, startTestApp, TestApp } from '../helpers/app';
-import { biography, eventId, hubEvents, movableClock, processed, referralsOf, replay, ruleCheck } from './rules-helpers';
+import {
+  biography,
+  eventId,
+  hubEvents,
+  movableClock,
+  processed,
+  referralsOf,
+  replay,
+  ruleCheck,
+} from './rules-helpers';
 import { householdOf, registerPerson, registerPersonViaApi } from '../factories';
 import { asHub } from '../helpers/system';
 
@@ -27,39 +36,76 @@ describe('rule new_arrival: new arrival → arrival counselling', () => {
   });
   afterAll(() => app?.stop());
 
-  const arrivalReferrals = async (personId: string) => (await referralsOf(app, personId)).filter((r) => r.referral_type === 'arrival_counselling');
-  const registered = async (personId: string) => processed(app, 'city', await eventId(app, 'city', 'person.registered', personId));
+  const arrivalReferrals = async (personId: string) =>
+    (await referralsOf(app, personId)).filter((r) => r.referral_type === 'arrival_counselling');
+  const registered = async (personId: string) =>
+    processed(app, 'city', await eventId(app, 'city', 'person.registered', personId));
 
   it('a family registered by the immigration office: one referral to the advice & support team, whatever the number of members', async () => {
     parent = await registerPersonViaApi(app, 'rheine-abh', { familyName: 'Haidari', newHousehold: true });
     const householdId = (await householdOf(app, parent))!;
     await registered(parent);
-    child = await registerPersonViaApi(app, 'rheine-abh', { givenName: 'Sara', familyName: 'Haidari', householdId, birthDate: '2019-04-02' });
+    child = await registerPersonViaApi(app, 'rheine-abh', {
+      givenName: 'Sara',
+      familyName: 'Haidari',
+      householdId,
+      birthDate: '2019-04-02',
+    });
     await registered(child);
 
     const inbox = await eventually(async () => {
-      const res = await app.gql('rheine-social', `{ referrals(filter: { box: inbox, status: [requested] }) { edges { node { id kind sender purpose referralType person { id } } } } }`);
-      const nodes = res.body.data?.referrals.edges.map((e: any) => e.node).filter((n: any) => [parent, child].includes(n.person.id)) ?? [];
+      const res = await app.gql(
+        'rheine-social',
+        `{ referrals(filter: { box: inbox, status: [requested] }) { edges { node { id kind sender purpose referralType person { id } } } } }`,
+      );
+      const nodes =
+        res.body.data?.referrals.edges
+          .map((e: any) => e.node)
+          .filter((n: any) => [parent, child].includes(n.person.id)) ?? [];
       return nodes.length ? nodes : undefined;
     });
-    expect(inbox).toEqual([{ id: expect.any(String), kind: 'referral', sender: 'rheine-abh', purpose: 'arrival_counselling', referralType: 'arrival_counselling', person: { id: parent } }]);
+    expect(inbox).toEqual([
+      {
+        id: expect.any(String),
+        kind: 'referral',
+        sender: 'rheine-abh',
+        purpose: 'arrival_counselling',
+        referralType: 'arrival_counselling',
+        person: { id: parent },
+      },
+    ]);
     expect(await arrivalReferrals(child)).toEqual([]);
     const check = await ruleCheck(app, 'new_arrival', parent);
-    expect(check).toMatchObject({ household_id: householdId, done_at: null, data: { partner: 'rheine-social', referralId: inbox[0].id, sender: 'rheine-abh' } });
+    expect(check).toMatchObject({
+      household_id: householdId,
+      done_at: null,
+      data: { partner: 'rheine-social', referralId: inbox[0].id, sender: 'rheine-abh' },
+    });
     expect(Math.round((check.due_at.getTime() - check.created_at.getTime()) / 86_400_000)).toBe(61);
     expect(await app.workers!.rules.queue.getJobState(ruleJobId('new_arrival', parent))).toBe('delayed');
   });
 
   it('registered by the advice & support team itself: a task in the biography instead of a referral to itself', async () => {
     ownTask = await registerPersonViaApi(app, 'rheine-social', { familyName: 'Mansour' });
-    const entries = await eventually(async () => { const b = await biography(app, 'rheine-social', ownTask); return b.some((e) => e.type === 'arrival.counselling_proposed') ? b : undefined; });
+    const entries = await eventually(async () => {
+      const b = await biography(app, 'rheine-social', ownTask);
+      return b.some((e) => e.type === 'arrival.counselling_proposed') ? b : undefined;
+    });
     const followUpOn = (await ruleCheck(app, 'new_arrival', ownTask)).data.followUpOn;
-    expect(entries.find((e) => e.type === 'arrival.counselling_proposed')).toEqual({ type: 'arrival.counselling_proposed', summary: `Arrival counselling proposed to rheine-social; follow-up on ${followUpOn}`, actor: 'lotse' });
+    expect(entries.find((e) => e.type === 'arrival.counselling_proposed')).toEqual({
+      type: 'arrival.counselling_proposed',
+      summary: `Arrival counselling proposed to rheine-social; follow-up on ${followUpOn}`,
+      actor: 'lotse',
+    });
     expect(await arrivalReferrals(ownTask)).toEqual([]);
   });
 
   it('history written before the rule was enabled, and persons where no team serves, get nothing', async () => {
-    const abroad = await registerPerson(app, 'rheine-abh', { givenName: 'Adel', familyName: 'Nouri', municipalityKey: '05515000' });
+    const abroad = await registerPerson(app, 'rheine-abh', {
+      givenName: 'Adel',
+      familyName: 'Nouri',
+      municipalityKey: '05515000',
+    });
     await registered(abroad.id);
     await registered(history);
     for (const p of [history, abroad.id]) {
@@ -78,8 +124,15 @@ describe('rule new_arrival: new arrival → arrival counselling', () => {
 
   it('after two months the follow-up is due, unless the team declined the referral', async () => {
     declined = await registerPersonViaApi(app, 'rheine-abh', { familyName: 'Barakzai' });
-    const [ref] = await eventually(async () => { const r = await arrivalReferrals(declined); return r.length ? r : undefined; });
-    const rejected = await app.gql('rheine-social', `mutation($id: ID!) { rejectReferral(id: $id, reason: client_declined) { status } }`, { id: ref.id });
+    const [ref] = await eventually(async () => {
+      const r = await arrivalReferrals(declined);
+      return r.length ? r : undefined;
+    });
+    const rejected = await app.gql(
+      'rheine-social',
+      `mutation($id: ID!) { rejectReferral(id: $id, reason: client_declined) { status } }`,
+      { id: ref.id },
+    );
     expect(rejected.body.data.rejectReferral.status).toBe('rejected');
 
     clock.offset = 62 * 86_400_000;
@@ -90,10 +143,24 @@ describe('rule new_arrival: new arrival → arrival counselling', () => {
       return checks.every((c) => c.done_at) ? checks : undefined;
     });
     expect(done.map((c) => c.outcome)).toEqual(['followup_due', 'followup_due', 'referral_closed']);
-    expect(await hubEvents(app, 'arrival.followup_due', parent)).toEqual([{ personId: parent, householdId: done[0].household_id, partner: 'rheine-social', referralId: done[0].data.referralId }]);
-    expect(await hubEvents(app, 'arrival.followup_due', ownTask)).toEqual([{ personId: ownTask, householdId: null, partner: 'rheine-social', referralId: null }]);
+    expect(await hubEvents(app, 'arrival.followup_due', parent)).toEqual([
+      {
+        personId: parent,
+        householdId: done[0].household_id,
+        partner: 'rheine-social',
+        referralId: done[0].data.referralId,
+      },
+    ]);
+    expect(await hubEvents(app, 'arrival.followup_due', ownTask)).toEqual([
+      { personId: ownTask, householdId: null, partner: 'rheine-social', referralId: null },
+    ]);
     expect(await hubEvents(app, 'arrival.followup_due', declined)).toEqual([]);
-    const entries = await eventually(async () => { const b = await biography(app, 'rheine-social', parent); return b.some((e) => e.type === 'arrival.followup_due') ? b : undefined; });
-    expect(entries.find((e) => e.type === 'arrival.followup_due')?.summary).toBe('Arrival counselling follow-up due at rheine-social');
+    const entries = await eventually(async () => {
+      const b = await biography(app, 'rheine-social', parent);
+      return b.some((e) => e.type === 'arrival.followup_due') ? b : undefined;
+    });
+    expect(entries.find((e) => e.type === 'arrival.followup_due')?.summary).toBe(
+      'Arrival counselling follow-up due at rheine-social',
+    );
   });
 });

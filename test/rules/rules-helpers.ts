@@ -12,11 +12,15 @@ export const today = (clock: Clock) => clock.now().toISOString().slice(0, 10);
 
 type Source = 'city' | 'jobcenter' | 'courses' | 'hub';
 
-export const hubQuery = (app: TestApp, sql: string, params: unknown[] = []): Promise<any[]> => app.container.subgraphs.hub.dataSource.query(sql, params);
+export const hubQuery = (app: TestApp, sql: string, params: unknown[] = []): Promise<any[]> =>
+  app.container.subgraphs.hub.dataSource.query(sql, params);
 
 /** The newest outbox event of a type about a person. */
 export async function eventId(app: TestApp, source: Source, type: string, personId: string): Promise<string> {
-  const [row] = await app.container.subgraphs[source].dataSource.query(`SELECT id FROM "${source}".outbox WHERE type = $1 AND person_id = $2 ORDER BY occurred_at DESC, id LIMIT 1`, [type, personId]);
+  const [row] = await app.container.subgraphs[source].dataSource.query(
+    `SELECT id FROM "${source}".outbox WHERE type = $1 AND person_id = $2 ORDER BY occurred_at DESC, id LIMIT 1`,
+    [type, personId],
+  );
   if (!row) throw new Error(`no ${type} event for ${personId} in ${source}`);
   return row.id;
 }
@@ -29,7 +33,10 @@ export async function processed(app: TestApp, source: Source, id: string): Promi
 /** Delivers an already handled event once more, as Redis redelivery would: the job is gone, the row unacknowledged. */
 export async function replay(app: TestApp, source: Source, id: string): Promise<void> {
   await app.container.queues.events.remove(id);
-  await app.container.subgraphs[source].dataSource.query(`UPDATE "${source}".outbox SET acked_at = NULL, published_at = NULL WHERE id = $1`, [id]);
+  await app.container.subgraphs[source].dataSource.query(
+    `UPDATE "${source}".outbox SET acked_at = NULL, published_at = NULL WHERE id = $1`,
+    [id],
+  );
   await processed(app, source, id);
 }
 
@@ -38,15 +45,34 @@ export async function ruleCheck(app: TestApp, rule: string, personId: string): P
 }
 
 export async function referralsOf(app: TestApp, personId: string): Promise<any[]> {
-  return hubQuery(app, `SELECT id, kind, sender, receiver, purpose, referral_type, status FROM hub.referral WHERE person_id = $1 ORDER BY created_at`, [personId]);
+  return hubQuery(
+    app,
+    `SELECT id, kind, sender, receiver, purpose, referral_type, status FROM hub.referral WHERE person_id = $1 ORDER BY created_at`,
+    [personId],
+  );
 }
 
 export async function hubEvents(app: TestApp, type: string, personId: string): Promise<any[]> {
-  return (await hubQuery(app, `SELECT payload FROM hub.outbox WHERE type = $1 AND person_id = $2 ORDER BY occurred_at`, [type, personId])).map((r) => r.payload);
+  return (
+    await hubQuery(app, `SELECT payload FROM hub.outbox WHERE type = $1 AND person_id = $2 ORDER BY occurred_at`, [
+      type,
+      personId,
+    ])
+  ).map((r) => r.payload);
 }
 
 /** The person's biography as a partner sees it (entries of categories it may not see are left out). */
-export async function biography(app: TestApp, partner: string, personId: string, purpose?: string): Promise<Array<{ type: string; summary: string; actor: string }>> {
-  const res = await app.gql(partner, `query($id: ID!) { person(id: $id) { biography(first: 100) { type summary actor } } }`, { id: personId }, { purpose });
+export async function biography(
+  app: TestApp,
+  partner: string,
+  personId: string,
+  purpose?: string,
+): Promise<Array<{ type: string; summary: string; actor: string }>> {
+  const res = await app.gql(
+    partner,
+    `query($id: ID!) { person(id: $id) { biography(first: 100) { type summary actor } } }`,
+    { id: personId },
+    { purpose },
+  );
   return res.body.data?.person?.biography ?? [];
 }

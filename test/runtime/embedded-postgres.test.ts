@@ -20,7 +20,10 @@ async function compileHelpers(outDir: string): Promise<string> {
   await fs.mkdir(outDir, { recursive: true });
   for (const name of HELPERS) {
     const source = await fs.readFile(path.join(ROOT, 'src', 'runtime', name), 'utf8');
-    const { outputText } = ts.transpileModule(source, { compilerOptions: { ...options, sourceMap: false }, fileName: name });
+    const { outputText } = ts.transpileModule(source, {
+      compilerOptions: { ...options, sourceMap: false },
+      fileName: name,
+    });
     await fs.writeFile(path.join(outDir, name.replace(/\.ts$/, '.js')), outputText);
   }
   return path.join(outDir, 'embedded-postgres.js');
@@ -56,7 +59,11 @@ function runChild(helper: string, dataDir: string): Promise<string> {
     execFile(
       process.execPath,
       ['-e', SCRIPT],
-      { cwd: ROOT, timeout: 50_000, env: { ...process.env, HELPER: helper, DATA_DIR: dataDir, NODE_PATH: path.join(ROOT, 'node_modules') } },
+      {
+        cwd: ROOT,
+        timeout: 50_000,
+        env: { ...process.env, HELPER: helper, DATA_DIR: dataDir, NODE_PATH: path.join(ROOT, 'node_modules') },
+      },
       (err, stdout, stderr) => (err ? reject(new Error(`child failed: ${err.message}\n${stderr}`)) : resolve(stdout)),
     );
   });

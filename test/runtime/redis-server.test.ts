@@ -21,7 +21,13 @@ const log = (m: string) => logs.push(m);
 
 /** A short-lived client with bounded waits and no reconnect loop. */
 async function withClient<T>(url: string, fn: (c: Redis) => Promise<T>): Promise<T> {
-  const c = new Redis(url, { lazyConnect: true, connectTimeout: 1_000, disconnectTimeout: 200, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const c = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 1_000,
+    disconnectTimeout: 200,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   c.on('error', () => undefined);
   await c.connect();
   try {

@@ -12,7 +12,12 @@ describe('schema/ contracts', () => {
       expect(fs.existsSync(committed)).toBe(true);
       expect(fs.readFileSync(committed, 'utf8')).toBe(content);
     }
-    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.graphql')).sort()).toEqual(Object.keys(files).sort());
+    expect(
+      fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.graphql'))
+        .sort(),
+    ).toEqual(Object.keys(files).sort());
   });
 
   it('keep the API contract names', async () => {
@@ -39,7 +44,10 @@ describe('saved GraphiQL examples', () => {
     const { DEMO_PARTNERS } = await import('../../src/seed/demo-partners');
     const schema = getStitchedSchemaFromSupergraphSdl({ supergraphSdl: (await composeFromCode()).supergraph });
     for (const ex of EXAMPLE_OPERATIONS) {
-      expect({ title: ex.title, errors: validate(schema, parse(ex.query)).map((e) => e.message) }).toEqual({ title: ex.title, errors: [] });
+      expect({ title: ex.title, errors: validate(schema, parse(ex.query)).map((e) => e.message) }).toEqual({
+        title: ex.title,
+        errors: [],
+      });
     }
     // One set per demo partner.
     expect(new Set(EXAMPLE_OPERATIONS.map((e) => e.partner))).toEqual(new Set(DEMO_PARTNERS.map((p) => p.slug)));

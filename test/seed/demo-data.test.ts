@@ -6,9 +6,19 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const COUNTRIES = new Set(['SY', 'AF', 'IQ', 'ER', 'TR', 'RO', 'PL', 'UA', 'DE']);
 const LANGUAGES = new Set(['ar', 'ku', 'fa', 'ps', 'ti', 'tr', 'ro', 'pl', 'uk', 'ru', 'de']);
 const STATUSES = new Set([
-  'asylum_applicant', 'tolerated', 'entitled_to_asylum', 'recognised_refugee', 'subsidiary_protection', 'deportation_ban',
-  'temporary_protection', 'residence_permit_family', 'residence_permit_employment', 'residence_permit_education',
-  'eu_free_movement', 'settlement_permit', 'naturalised',
+  'asylum_applicant',
+  'tolerated',
+  'entitled_to_asylum',
+  'recognised_refugee',
+  'subsidiary_protection',
+  'deportation_ban',
+  'temporary_protection',
+  'residence_permit_family',
+  'residence_permit_employment',
+  'residence_permit_education',
+  'eu_free_movement',
+  'settlement_permit',
+  'naturalised',
 ]);
 const EU = new Set(['RO', 'PL']);
 
@@ -55,29 +65,53 @@ function violations(data: DemoData, today: string): string[] {
     const who = `${p.givenName} ${p.familyName} (${p.id})`;
     v(householdIds.has(p.householdId), `${who}: unknown household`);
     v(p.givenName.length > 0 && p.familyName.length > 0, `${who}: empty name`);
-    v(!p.nameVariants.includes(p.givenName) && !p.nameVariants.includes(p.familyName), `${who}: variant repeats the name`);
+    v(
+      !p.nameVariants.includes(p.givenName) && !p.nameVariants.includes(p.familyName),
+      `${who}: variant repeats the name`,
+    );
     v(new Set(p.nameVariants).size === p.nameVariants.length, `${who}: duplicate variants`);
     v(isRealDate(p.birthDate) && p.birthDate < today, `${who}: birth date ${p.birthDate}`);
     v(ageOn(p.birthDate, today) <= 85, `${who}: implausibly old`);
     v(['female', 'male', 'diverse', 'unknown'].includes(p.sex), `${who}: sex ${p.sex}`);
-    v(p.nationalities.length > 0 && p.nationalities.every((c) => /^[A-Z]{2}$/.test(c) && COUNTRIES.has(c)), `${who}: nationalities ${p.nationalities}`);
-    v(p.languages.length > 0 && p.languages.every((l) => /^[a-z]{2}$/.test(l) && LANGUAGES.has(l)), `${who}: languages ${p.languages}`);
+    v(
+      p.nationalities.length > 0 && p.nationalities.every((c) => /^[A-Z]{2}$/.test(c) && COUNTRIES.has(c)),
+      `${who}: nationalities ${p.nationalities}`,
+    );
+    v(
+      p.languages.length > 0 && p.languages.every((l) => /^[a-z]{2}$/.test(l) && LANGUAGES.has(l)),
+      `${who}: languages ${p.languages}`,
+    );
     v(new Set(p.languages).size === p.languages.length, `${who}: duplicate languages`);
-    v(!Number.isNaN(Date.parse(p.registeredAt)) && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(p.registeredAt), `${who}: registeredAt ${p.registeredAt}`);
-    v(p.registeredAt.slice(0, 10) >= p.birthDate && p.registeredAt.slice(0, 10) < today, `${who}: registered ${p.registeredAt}`);
+    v(
+      !Number.isNaN(Date.parse(p.registeredAt)) && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(p.registeredAt),
+      `${who}: registeredAt ${p.registeredAt}`,
+    );
+    v(
+      p.registeredAt.slice(0, 10) >= p.birthDate && p.registeredAt.slice(0, 10) < today,
+      `${who}: registered ${p.registeredAt}`,
+    );
 
     // Residence history: 1–3 entries, oldest first, contiguous, after birth.
     v(p.residence.length >= 1 && p.residence.length <= 3, `${who}: ${p.residence.length} residence entries`);
     p.residence.forEach((r, i) => {
       v(STATUSES.has(r.status), `${who}: status ${r.status}`);
-      v(isRealDate(r.validFrom) && r.validFrom >= p.birthDate && r.validFrom < today, `${who}: validFrom ${r.validFrom}`);
-      if (r.validUntil !== undefined) v(isRealDate(r.validUntil) && r.validUntil >= r.validFrom, `${who}: validUntil ${r.validUntil}`);
+      v(
+        isRealDate(r.validFrom) && r.validFrom >= p.birthDate && r.validFrom < today,
+        `${who}: validFrom ${r.validFrom}`,
+      );
+      if (r.validUntil !== undefined)
+        v(isRealDate(r.validUntil) && r.validUntil >= r.validFrom, `${who}: validUntil ${r.validUntil}`);
       const next = p.residence[i + 1];
-      if (next) v(next.validFrom > r.validFrom && r.validUntil !== undefined && r.validUntil < next.validFrom, `${who}: history out of order`);
+      if (next)
+        v(
+          next.validFrom > r.validFrom && r.validUntil !== undefined && r.validUntil < next.validFrom,
+          `${who}: history out of order`,
+        );
       else v(r.validUntil === undefined || r.validUntil >= today, `${who}: current status expired ${r.validUntil}`);
     });
     const now = current(p).status;
-    if (EU.has(origin(p))) v(now === 'eu_free_movement' && p.azrNumber === undefined, `${who}: EU citizen with ${now} / AZR`);
+    if (EU.has(origin(p)))
+      v(now === 'eu_free_movement' && p.azrNumber === undefined, `${who}: EU citizen with ${now} / AZR`);
     if (origin(p) === 'UA') v(now === 'temporary_protection', `${who}: Ukrainian with ${now}`);
     if (now === 'naturalised') v(p.nationalities.includes('DE'), `${who}: naturalised without DE`);
 
@@ -92,7 +126,10 @@ function violations(data: DemoData, today: string): string[] {
     // Jobcenter: adults only, not for asylum seekers or tolerated persons (AsylbLG).
     if (p.jobcenter) {
       const j = p.jobcenter;
-      v(/^845D\d{6}$/.test(j.customerNumber) && !customers.has(j.customerNumber), `${who}: customer number ${j.customerNumber}`);
+      v(
+        /^845D\d{6}$/.test(j.customerNumber) && !customers.has(j.customerNumber),
+        `${who}: customer number ${j.customerNumber}`,
+      );
       customers.add(j.customerNumber);
       v(/^84503\/\/\d{7}$/.test(j.householdCommunityNumber), `${who}: community number ${j.householdCommunityNumber}`);
       const owner = communityOwner.get(j.householdCommunityNumber);
@@ -100,14 +137,24 @@ function violations(data: DemoData, today: string): string[] {
       communityOwner.set(j.householdCommunityNumber, p.householdId);
       v(ageOn(p.birthDate, today) >= 18, `${who}: minor with a jobcenter record`);
       v(now !== 'asylum_applicant' && now !== 'tolerated', `${who}: jobcenter record with ${now}`);
-      v(['applied', 'receiving', 'suspended', 'ended'].includes(j.benefitStatus), `${who}: benefit status ${j.benefitStatus}`);
-      v(isRealDate(j.startedOn) && j.startedOn <= today && j.startedOn >= p.residence[0].validFrom, `${who}: startedOn ${j.startedOn}`);
+      v(
+        ['applied', 'receiving', 'suspended', 'ended'].includes(j.benefitStatus),
+        `${who}: benefit status ${j.benefitStatus}`,
+      );
+      v(
+        isRealDate(j.startedOn) && j.startedOn <= today && j.startedOn >= p.residence[0].validFrom,
+        `${who}: startedOn ${j.startedOn}`,
+      );
     }
-    if (p.unaccompaniedMinor !== undefined) v(p.unaccompaniedMinor === true && ageOn(p.birthDate, today) === 17, `${who}: eUMA flag`);
+    if (p.unaccompaniedMinor !== undefined)
+      v(p.unaccompaniedMinor === true && ageOn(p.birthDate, today) === 17, `${who}: eUMA flag`);
 
     // Place of residence.
     if (p.municipalityKey === '05566076') {
-      v(['48429', '48431', '48432'].includes(p.address.postalCode) && p.address.locality === 'Rheine', `${who}: Rheine address ${p.address.postalCode}`);
+      v(
+        ['48429', '48431', '48432'].includes(p.address.postalCode) && p.address.locality === 'Rheine',
+        `${who}: Rheine address ${p.address.postalCode}`,
+      );
     } else {
       v(['05566008', '05566028'].includes(p.municipalityKey), `${who}: municipality ${p.municipalityKey}`);
     }
@@ -117,25 +164,42 @@ function violations(data: DemoData, today: string): string[] {
   for (const h of data.households) {
     const members = groups.get(h.id) ?? [];
     v(members.length >= 1 && members.length <= 7, `household ${h.id}: ${members.length} members`);
-    v(new Set(members.map((p) => familyStem(p.familyName))).size === 1, `household ${h.id}: family names ${members.map((p) => p.familyName)}`);
+    v(
+      new Set(members.map((p) => familyStem(p.familyName))).size === 1,
+      `household ${h.id}: family names ${members.map((p) => p.familyName)}`,
+    );
     v(new Set(members.map((p) => JSON.stringify(p.address))).size === 1, `household ${h.id}: addresses differ`);
-    v(members.every((p) => p.municipalityKey === h.municipalityKey), `household ${h.id}: municipality differs`);
+    v(
+      members.every((p) => p.municipalityKey === h.municipalityKey),
+      `household ${h.id}: municipality differs`,
+    );
     const bg = new Set(members.filter((p) => p.jobcenter).map((p) => p.jobcenter!.householdCommunityNumber));
     v(bg.size <= 1, `household ${h.id}: several community numbers`);
     if (members.some((p) => p.unaccompaniedMinor)) v(members.length === 1, `household ${h.id}: eUMA not alone`);
     for (const child of members.filter((p) => ageOn(p.birthDate, today) < 18 && !p.unaccompaniedMinor)) {
-      const parent = members.find((p) => ageOn(p.birthDate, child.birthDate) >= 16 && ageOn(p.birthDate, child.birthDate) <= 50);
+      const parent = members.find(
+        (p) => ageOn(p.birthDate, child.birthDate) >= 16 && ageOn(p.birthDate, child.birthDate) <= 50,
+      );
       v(parent !== undefined, `household ${h.id}: minor ${child.givenName} (${child.birthDate}) without a parent`);
     }
   }
 
   // Providers and courses.
   const providerIds = new Set(data.providers.map((p) => p.id));
-  v(data.providers.map((p) => p.partnerSlug).sort().join() === 'fbs-rheine,vhs-rheine', 'providers');
+  v(
+    data.providers
+      .map((p) => p.partnerSlug)
+      .sort()
+      .join() === 'fbs-rheine,vhs-rheine',
+    'providers',
+  );
   v(data.providers.find((p) => p.partnerSlug === 'fbs-rheine')?.childcare === true, 'FBS offers childcare');
   for (const c of data.courses) {
     v(providerIds.has(c.providerId), `course ${c.title}: unknown provider`);
-    v(isRealDate(c.startsOn) && isRealDate(c.endsOn) && c.startsOn < c.endsOn, `course ${c.title}: dates ${c.startsOn}–${c.endsOn}`);
+    v(
+      isRealDate(c.startsOn) && isRealDate(c.endsOn) && c.startsOn < c.endsOn,
+      `course ${c.title}: dates ${c.startsOn}–${c.endsOn}`,
+    );
     v(c.capacity >= 10 && c.capacity <= 16, `course ${c.title}: capacity ${c.capacity}`);
     v(['A1', 'A2', 'B1', 'B2', 'C1'].includes(c.targetLevel), `course ${c.title}: level`);
     v(c.lessonsPerWeek >= 2 && c.lessonsPerWeek <= 25, `course ${c.title}: lessons ${c.lessonsPerWeek}`);
@@ -163,19 +227,42 @@ describe('generateDemoData', () => {
       courses: data.courses.length,
       withJobcenter: data.persons.filter((p) => p.jobcenter).length,
       unaccompaniedMinors: data.persons.filter((p) => p.unaccompaniedMinor).length,
-    }).toEqual({ households: 175, persons: 500, providers: 2, courses: 20, withJobcenter: 124, unaccompaniedMinors: 10 });
-    expect(data.persons.slice(0, 3).map((p) => ({ id: p.id, givenName: p.givenName, familyName: p.familyName, nameVariants: p.nameVariants }))).toEqual([
+    }).toEqual({
+      households: 175,
+      persons: 500,
+      providers: 2,
+      courses: 20,
+      withJobcenter: 124,
+      unaccompaniedMinors: 10,
+    });
+    expect(
+      data.persons
+        .slice(0, 3)
+        .map((p) => ({ id: p.id, givenName: p.givenName, familyName: p.familyName, nameVariants: p.nameVariants })),
+    ).toEqual([
       {
         id: '6017cb55-085e-4d60-9ce4-2255f9d97b92',
         givenName: 'Muhammad',
         familyName: 'Al-Mohammad',
         nameVariants: ['Mohammed', 'Mohamad', 'Mohamed', 'Mohammad', 'Almohamad', 'Al Mohammed'],
       },
-      { id: '4d5a38f1-03aa-4976-ad2b-27360dce510e', givenName: 'Houda', familyName: 'Al-Mohammad', nameVariants: ['Huda', 'Hoda', 'Almohamad', 'Al Mohammed'] },
-      { id: 'f34899c3-2106-4d25-b955-e5a6e6de3441', givenName: 'Ussama', familyName: 'Al-Mohammad', nameVariants: ['Osama', 'Usama', 'Almohamad', 'Al Mohammed'] },
+      {
+        id: '4d5a38f1-03aa-4976-ad2b-27360dce510e',
+        givenName: 'Houda',
+        familyName: 'Al-Mohammad',
+        nameVariants: ['Huda', 'Hoda', 'Almohamad', 'Al Mohammed'],
+      },
+      {
+        id: 'f34899c3-2106-4d25-b955-e5a6e6de3441',
+        givenName: 'Ussama',
+        familyName: 'Al-Mohammad',
+        nameVariants: ['Osama', 'Usama', 'Almohamad', 'Al Mohammed'],
+      },
     ]);
     expect(data.households[0].id).toBe(data.persons[0].householdId);
-    expect(createHash('sha256').update(JSON.stringify(data)).digest('hex')).toBe('0a445d00f45e5a5c029cf5bd9ff1af093413a346b4717922b71e23f90b939476');
+    expect(createHash('sha256').update(JSON.stringify(data)).digest('hex')).toBe(
+      '0a445d00f45e5a5c029cf5bd9ff1af093413a346b4717922b71e23f90b939476',
+    );
   });
 
   it('produces the requested number of persons in plausible households', () => {
@@ -228,7 +315,9 @@ describe('generateDemoData', () => {
     const inRheine = data.persons.filter((p) => p.municipalityKey === '05566076').length;
     expect(inRheine / data.persons.length).toBeGreaterThan(0.9);
     expect(inRheine).toBeLessThan(data.persons.length);
-    const districts = new Set(data.persons.filter((p) => p.municipalityKey === '05566076').map((p) => p.address.district));
+    const districts = new Set(
+      data.persons.filter((p) => p.municipalityKey === '05566076').map((p) => p.address.district),
+    );
     for (const d of ['Dorenkamp', 'Schotthock', 'Innenstadt', 'Eschendorf', 'Mesum']) expect(districts).toContain(d);
   });
 
@@ -252,14 +341,26 @@ describe('generateDemoData', () => {
     const syrians = data.persons.filter((p) => origin(p) === 'SY');
     expect(syrians.length).toBeGreaterThan(data.persons.length * 0.2);
     // Syrians went through the asylum procedure (or were born into a protected family).
-    const viaAsylum = syrians.filter((p) => p.residence.some((r) => ['asylum_applicant', 'recognised_refugee', 'subsidiary_protection'].includes(r.status)));
+    const viaAsylum = syrians.filter((p) =>
+      p.residence.some((r) => ['asylum_applicant', 'recognised_refugee', 'subsidiary_protection'].includes(r.status)),
+    );
     expect(viaAsylum.length / syrians.length).toBeGreaterThan(0.8);
     const statuses = new Set(data.persons.map((p) => current(p).status));
-    for (const s of ['asylum_applicant', 'tolerated', 'recognised_refugee', 'subsidiary_protection', 'temporary_protection', 'eu_free_movement', 'settlement_permit']) {
+    for (const s of [
+      'asylum_applicant',
+      'tolerated',
+      'recognised_refugee',
+      'subsidiary_protection',
+      'temporary_protection',
+      'eu_free_movement',
+      'settlement_permit',
+    ]) {
       expect(statuses).toContain(s);
     }
     // Recent protection holders are bound to their place of residence (Wohnsitzauflage) and many to an integration course.
-    const recent = data.persons.filter((p) => current(p).status === 'recognised_refugee' && current(p).validFrom > '2023-11-01');
+    const recent = data.persons.filter(
+      (p) => current(p).status === 'recognised_refugee' && current(p).validFrom > '2023-11-01',
+    );
     expect(recent.length).toBeGreaterThan(0);
     expect(recent.every((p) => current(p).residenceObligation)).toBe(true);
     expect(data.persons.some((p) => current(p).integrationCourseObligation)).toBe(true);
@@ -268,7 +369,9 @@ describe('generateDemoData', () => {
 
   it('carries transliteration variants, e.g. Mohammed / Muhammad / Mohamad', () => {
     const mohammed = /^(Mohammed|Muhammad|Mohamad|Mohamed|Mohammad)$/;
-    const withVariants = data.persons.filter((p) => mohammed.test(p.givenName) && p.nameVariants.some((n) => mohammed.test(n)));
+    const withVariants = data.persons.filter(
+      (p) => mohammed.test(p.givenName) && p.nameVariants.some((n) => mohammed.test(n)),
+    );
     expect(withVariants.length).toBeGreaterThanOrEqual(5);
     expect(data.persons.filter((p) => p.nameVariants.length > 0).length).toBeGreaterThan(data.persons.length * 0.5);
   });

@@ -14,21 +14,39 @@ describe('lotse seed --demo', () => {
   it('loads the deterministic data set once and completes an interrupted run', async () => {
     const data = generateDemoData();
     const counts = await seedDemo(app.container);
-    expect(counts).toMatchObject({ persons: data.persons.length, courses: data.courses.length, courseProviders: data.providers.length, jobcenterRecords: data.persons.filter((p) => p.jobcenter).length });
+    expect(counts).toMatchObject({
+      persons: data.persons.length,
+      courses: data.courses.length,
+      courseProviders: data.providers.length,
+      jobcenterRecords: data.persons.filter((p) => p.jobcenter).length,
+    });
     expect(await seedDemo(app.container)).toMatchObject({ persons: 0, courses: 0 });
 
     // Deterministic ids: docs can name the first person.
     const first = data.persons[0];
-    const res = await app.gql('rheine-social', `query($id: ID!) { person(id: $id) { givenName familyName nameVariants household { members { id } } } }`, { id: first.id });
-    expect(res.body.data.person).toMatchObject({ givenName: first.givenName, familyName: first.familyName, nameVariants: first.nameVariants });
+    const res = await app.gql(
+      'rheine-social',
+      `query($id: ID!) { person(id: $id) { givenName familyName nameVariants household { members { id } } } }`,
+      { id: first.id },
+    );
+    expect(res.body.data.person).toMatchObject({
+      givenName: first.givenName,
+      familyName: first.familyName,
+      nameVariants: first.nameVariants,
+    });
 
     // Interrupted run: remove the last person's data; seeding again completes exactly that.
     const last = data.persons[data.persons.length - 1];
     const city = app.container.subgraphs.city.dataSource;
     await asHub(app, async () => {
       await city.query('DELETE FROM city.residence_status WHERE person_id = $1', [last.id]);
-      await app.container.subgraphs.jobcenter.dataSource.query('DELETE FROM jobcenter.jobcenter_record WHERE person_id = $1', [last.id]);
-      await app.container.subgraphs.hub.dataSource.query('DELETE FROM hub.person_identifier WHERE person_id = $1', [last.id]);
+      await app.container.subgraphs.jobcenter.dataSource.query(
+        'DELETE FROM jobcenter.jobcenter_record WHERE person_id = $1',
+        [last.id],
+      );
+      await app.container.subgraphs.hub.dataSource.query('DELETE FROM hub.person_identifier WHERE person_id = $1', [
+        last.id,
+      ]);
       await city.query('DELETE FROM city.person WHERE id = $1', [last.id]);
     });
     expect(await seedDemo(app.container)).toMatchObject({ persons: 1, courses: 0 });
@@ -37,11 +55,22 @@ describe('lotse seed --demo', () => {
   it('fills biographies through the outbox and the workers', async () => {
     await app.startWorkers();
     const person = generateDemoData().persons.find((p) => p.jobcenter && p.residence.length > 1)!;
-    const bio = await eventually(async () => {
-      const res = await app.gql('jobcenter-steinfurt', `query($id: ID!) { person(id: $id) { biography(first: 20) { type } } }`, { id: person.id });
-      const types: string[] = res.body.data.person.biography.map((b: any) => b.type);
-      return types.includes('jobcenter.record_opened') && types.filter((t) => t === 'person.residence_status_recorded').length === person.residence.length ? types : undefined;
-    }, 30000, 250);
+    const bio = await eventually(
+      async () => {
+        const res = await app.gql(
+          'jobcenter-steinfurt',
+          `query($id: ID!) { person(id: $id) { biography(first: 20) { type } } }`,
+          { id: person.id },
+        );
+        const types: string[] = res.body.data.person.biography.map((b: any) => b.type);
+        return types.includes('jobcenter.record_opened') &&
+          types.filter((t) => t === 'person.residence_status_recorded').length === person.residence.length
+          ? types
+          : undefined;
+      },
+      30000,
+      250,
+    );
     expect(bio).toContain('person.registered');
   }, 60000);
 });

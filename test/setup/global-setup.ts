@@ -13,11 +13,13 @@ export default async function globalSetup(): Promise<void> {
   await withAdmin(async (admin) => {
     // Leftovers of crashed runs and templates of older migrations. Only where one run owns the
     // server (CI): on a workstation another run may be using them right now.
-    const stale = !process.env.CI ? { rows: [] as Array<{ datname: string }> } : await admin.query<{ datname: string }>(
-      `SELECT datname FROM pg_database WHERE (datname LIKE 'lotse_t\\_%' OR (datname LIKE 'lotse_tpl\\_%' AND datname <> $1))
+    const stale = !process.env.CI
+      ? { rows: [] as Array<{ datname: string }> }
+      : await admin.query<{ datname: string }>(
+          `SELECT datname FROM pg_database WHERE (datname LIKE 'lotse_t\\_%' OR (datname LIKE 'lotse_tpl\\_%' AND datname <> $1))
          AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = pg_database.datname)`,
-      [template],
-    );
+          [template],
+        );
     for (const { datname } of stale.rows) {
       await admin.query(`ALTER DATABASE "${datname}" IS_TEMPLATE false`).catch(() => undefined);
       await admin.query(`DROP DATABASE IF EXISTS "${datname}"`).catch(() => undefined);

@@ -27,7 +27,8 @@ export function templateName(): string {
   const auditDir = path.join(root, 'src/audit/migrations');
   if (fs.existsSync(auditDir)) for (const f of fs.readdirSync(auditDir).sort()) files.push(path.join(auditDir, f));
   const idempotencyDir = path.join(root, 'src/idempotency/migrations');
-  if (fs.existsSync(idempotencyDir)) for (const f of fs.readdirSync(idempotencyDir).sort()) files.push(path.join(idempotencyDir, f));
+  if (fs.existsSync(idempotencyDir))
+    for (const f of fs.readdirSync(idempotencyDir).sort()) files.push(path.join(idempotencyDir, f));
   const hash = crypto.createHash('sha256');
   for (const f of files) hash.update(f.slice(root.length)).update(fs.readFileSync(f));
   return `lotse_tpl_${hash.digest('hex').slice(0, 12)}`;

@@ -8,7 +8,14 @@ describe('subgraph federation protocol', () => {
   let app: TestApp;
   let city: Awaited<ReturnType<typeof startSubgraphServer>>;
   let personId: string;
-  const actor = { subject: 's', partner: 'rheine-social', scopes: ['persons:read'], jurisdiction: ['05566076'], purpose: 'case_management', requestId: 'req-protocol' };
+  const actor = {
+    subject: 's',
+    partner: 'rheine-social',
+    scopes: ['persons:read'],
+    jurisdiction: ['05566076'],
+    purpose: 'case_management',
+    requestId: 'req-protocol',
+  };
 
   beforeAll(async () => {
     app = await startTestApp();
@@ -23,7 +30,10 @@ describe('subgraph federation protocol', () => {
   const ask = async (query: string, variables?: Record<string, unknown>) => {
     const res = await fetch(city.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await app.container.identity.sign(actor, 'city') },
+      headers: {
+        'content-type': 'application/json',
+        [IDENTITY_HEADER]: await app.container.identity.sign(actor, 'city'),
+      },
       body: JSON.stringify({ query, variables }),
     });
     return (await res.json()) as any;
@@ -38,7 +48,12 @@ describe('subgraph federation protocol', () => {
 
   it('resolves entity representations, scoped to the actor', async () => {
     const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { id familyName } } }`;
-    const found = await ask(query, { r: [{ __typename: 'Person', id: personId }, { __typename: 'Person', id: '00000000-0000-4000-8000-000000000000' }] });
+    const found = await ask(query, {
+      r: [
+        { __typename: 'Person', id: personId },
+        { __typename: 'Person', id: '00000000-0000-4000-8000-000000000000' },
+      ],
+    });
     expect(found.errors).toBeUndefined();
     expect(found.data._entities).toEqual([{ id: personId, familyName: 'Tesfay' }, null]);
     const unknown = await ask(query, { r: [{ __typename: 'Household', id: personId }] });
@@ -46,11 +61,22 @@ describe('subgraph federation protocol', () => {
   });
 
   it('enforces data protection itself: a partner without basis gets no personal data, also when calling directly', async () => {
-    const caritas = { ...actor, partner: 'caritas-rheine', purpose: 'case_management', requestId: 'req-direct-caritas' };
+    const caritas = {
+      ...actor,
+      partner: 'caritas-rheine',
+      purpose: 'case_management',
+      requestId: 'req-direct-caritas',
+    };
     const res = await fetch(city.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: await app.container.identity.sign(caritas, 'city') },
-      body: JSON.stringify({ query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { id familyName } } }`, variables: { r: [{ __typename: 'Person', id: personId }] } }),
+      headers: {
+        'content-type': 'application/json',
+        [IDENTITY_HEADER]: await app.container.identity.sign(caritas, 'city'),
+      },
+      body: JSON.stringify({
+        query: `query($r: [_Any!]!) { _entities(representations: $r) { ... on Person { id familyName } } }`,
+        variables: { r: [{ __typename: 'Person', id: personId }] },
+      }),
     });
     const body = (await res.json()) as any;
     // Not even known: the person is outside what caritas may see.

@@ -23,9 +23,17 @@ maybe('GraphiQL subscriptions', () => {
     const query = `subscription Moves { personStatusChanged(personId: "${person.id}") { type category } }`;
     const trigger = (async () => {
       await eventually(async () => app.server!.liveEvents.listenerCount >= 1, 30000, 50);
-      await app.gql('rheine-social', `mutation($p: ID!) { movePerson(input: { personId: $p, municipalityKey: "05566076", address: { street: "Marktstraße 1" } }) { id } }`, { p: person.id });
+      await app.gql(
+        'rheine-social',
+        `mutation($p: ID!) { movePerson(input: { personId: $p, municipalityKey: "05566076", address: { street: "Marktstraße 1" } }) { id } }`,
+        { p: person.id },
+      );
     })();
-    const result = await assertGraphiqlLoads(app.url, { query, expectText: '"category": "contact"', screenshotPath: '/tmp/graphiql-subscription.png' });
+    const result = await assertGraphiqlLoads(app.url, {
+      query,
+      expectText: '"category": "contact"',
+      screenshotPath: '/tmp/graphiql-subscription.png',
+    });
     await trigger;
     expect(result.responseText).toContain('"type": "person.status_changed"');
     expect(result.requests.some((u) => u.startsWith('ws://127.0.0.1'))).toBe(true);

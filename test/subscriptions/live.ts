@@ -22,7 +22,11 @@ export interface Collected {
 }
 
 /** Subscribes and keeps everything that arrives; `query` may be a whole payload (e.g. with a persisted reference). */
-export function collect(client: Client, query: string | SubscribePayload, variables?: Record<string, unknown>): Collected {
+export function collect(
+  client: Client,
+  query: string | SubscribePayload,
+  variables?: Record<string, unknown>,
+): Collected {
   const c: Collected = { results: [], errors: [], completed: false, dispose: () => undefined };
   c.dispose = client.subscribe(typeof query === 'string' ? { query, variables } : query, {
     next: (r) => void c.results.push(r),
@@ -33,13 +37,18 @@ export function collect(client: Client, query: string | SubscribePayload, variab
 }
 
 /** Waits until the gateway holds `n` subscriptions (their listeners), so no event can pass before them. */
-export const listening = (server: RunningServer, n: number) => eventually(async () => server.liveEvents.listenerCount >= n, 10000, 20);
+export const listening = (server: RunningServer, n: number) =>
+  eventually(async () => server.liveEvents.listenerCount >= n, 10000, 20);
 
 /** Waits for the `count`-th result of a subscription. */
-export const received = (c: Collected, count = 1, timeoutMs = 15000) => eventually(async () => (c.results.length >= count ? c.results : undefined), timeoutMs, 20);
+export const received = (c: Collected, count = 1, timeoutMs = 15000) =>
+  eventually(async () => (c.results.length >= count ? c.results : undefined), timeoutMs, 20);
 
 /** Opens a raw connection with `connection_init` and resolves with the close code and reason (or 'acknowledged'). */
-export function connect(serverUrl: string, payload: Record<string, unknown> | undefined): Promise<{ code: number; reason: string } | 'acknowledged'> {
+export function connect(
+  serverUrl: string,
+  payload: Record<string, unknown> | undefined,
+): Promise<{ code: number; reason: string } | 'acknowledged'> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(`${serverUrl.replace(/^http/, 'ws')}/graphql`, 'graphql-transport-ws');
     const timer = setTimeout(() => reject(new Error('no answer within 10 s')), 10000);
@@ -61,13 +70,19 @@ export function connect(serverUrl: string, payload: Record<string, unknown> | un
 
 /** Waits until the workers have handled every event so far (so none of them arrives late at a new subscription). */
 export const settled = (app: TestApp) =>
-  eventually(async () => {
-    for (const name of ['city', 'jobcenter', 'courses', 'hub'] as const) {
-      const [{ n }] = await app.container.subgraphs[name].dataSource.query(`SELECT count(*)::int AS n FROM ${name}.outbox WHERE acked_at IS NULL`);
-      if (n > 0) return false;
-    }
-    return true;
-  }, 15000, 50);
+  eventually(
+    async () => {
+      for (const name of ['city', 'jobcenter', 'courses', 'hub'] as const) {
+        const [{ n }] = await app.container.subgraphs[name].dataSource.query(
+          `SELECT count(*)::int AS n FROM ${name}.outbox WHERE acked_at IS NULL`,
+        );
+        if (n > 0) return false;
+      }
+      return true;
+    },
+    15000,
+    50,
+  );
 
 /** Rate limits count in fixed one-minute windows: start a scenario early in a window, not just before it ends. */
 export async function freshWindow(): Promise<void> {

@@ -26,7 +26,15 @@ describe('live subscriptions: rate limits', () => {
     expect(http.status).toBe(200);
     const over = collect(client, query);
     await eventually(async () => over.errors.length > 0);
-    expect(over.errors[0]).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'RATE_LIMITED', limit: 'operations', retryAfter: expect.any(Number) }) })]);
+    expect(over.errors[0]).toEqual([
+      expect.objectContaining({
+        extensions: expect.objectContaining({
+          code: 'RATE_LIMITED',
+          limit: 'operations',
+          retryAfter: expect.any(Number),
+        }),
+      }),
+    ]);
     const refusedHttp = await app.gql('rheine-social', '{ viewer { subject } }');
     expect(refusedHttp.status).toBe(429);
   }, 75_000);

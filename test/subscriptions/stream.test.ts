@@ -1,4 +1,11 @@
-import { LiveEvent, LiveListener, mayConcern, parseLiveEvent, publicLiveType, toLiveEvent } from '../../src/events/live-events';
+import {
+  LiveEvent,
+  LiveListener,
+  mayConcern,
+  parseLiveEvent,
+  publicLiveType,
+  toLiveEvent,
+} from '../../src/events/live-events';
 import { LiveStream } from '../../src/gateway/subscriptions-stream';
 
 const event = (n: number): LiveEvent => ({
@@ -24,7 +31,13 @@ function fanOut() {
 describe('a live stream', () => {
   it('delivers accepted events in order, skips dropped ones, and leaves the fan-out when returned while waiting', async () => {
     const hub = fanOut();
-    const stream = new LiveStream<string>({ listen: hub.listen, accept: (e) => !e.eventId.endsWith('3'), deliver: async (e) => (e.eventId.endsWith('2') ? null : e.eventId.slice(-1)), maxBacklog: 10, overflow: () => 'overflow' });
+    const stream = new LiveStream<string>({
+      listen: hub.listen,
+      accept: (e) => !e.eventId.endsWith('3'),
+      deliver: async (e) => (e.eventId.endsWith('2') ? null : e.eventId.slice(-1)),
+      maxBacklog: 10,
+      overflow: () => 'overflow',
+    });
     [1, 2, 3, 4].forEach((n) => hub.emit(event(n)));
     expect(await stream.next()).toEqual({ value: '1', done: false });
     expect(await stream.next()).toEqual({ value: '4', done: false });
@@ -36,7 +49,13 @@ describe('a live stream', () => {
 
   it('ends with the overflow value when it falls further behind than its backlog', async () => {
     const hub = fanOut();
-    const stream = new LiveStream<string>({ listen: hub.listen, accept: () => true, deliver: async (e) => e.eventId, maxBacklog: 2, overflow: () => 'overflow' });
+    const stream = new LiveStream<string>({
+      listen: hub.listen,
+      accept: () => true,
+      deliver: async (e) => e.eventId,
+      maxBacklog: 2,
+      overflow: () => 'overflow',
+    });
     [1, 2, 3].forEach((n) => hub.emit(event(n)));
     expect(hub.listeners.size).toBe(0);
     expect(await stream.next()).toEqual({ value: 'overflow', done: false });
@@ -46,7 +65,8 @@ describe('a live stream', () => {
 
 describe('live event messages', () => {
   it('map internal events onto the public catalogue and carry ids only', () => {
-    const referral = (kind: string, to: string) => publicLiveType({ type: 'referral.status_changed', payload: { kind, to } });
+    const referral = (kind: string, to: string) =>
+      publicLiveType({ type: 'referral.status_changed', payload: { kind, to } });
     expect(referral('referral', 'accepted')).toBe('referral.accepted');
     expect(referral('referral', 'draft')).toBeNull();
     expect(referral('transfer', 'accepted')).toBe('transfer.accepted');
@@ -62,16 +82,36 @@ describe('live event messages', () => {
     expect(parseLiveEvent(JSON.stringify({ ...ok, personId: 'Robert' }))).toBeNull();
     expect(parseLiveEvent(JSON.stringify({ ...ok, category: 'everything' }))).toBeNull();
     expect(parseLiveEvent(JSON.stringify({ ...ok, occurredAt: 'yesterday' }))).toBeNull();
-    expect(parseLiveEvent(JSON.stringify({ ...ok, parties: ['vhs-rheine', 'jobcenter-steinfurt'] }))).toEqual({ ...ok, parties: ['vhs-rheine', 'jobcenter-steinfurt'] });
+    expect(parseLiveEvent(JSON.stringify({ ...ok, parties: ['vhs-rheine', 'jobcenter-steinfurt'] }))).toEqual({
+      ...ok,
+      parties: ['vhs-rheine', 'jobcenter-steinfurt'],
+    });
     expect(parseLiveEvent(JSON.stringify({ ...ok, parties: ['Robert Smith'] }))).toBeNull();
     expect(parseLiveEvent(JSON.stringify({ ...ok, parties: 'vhs-rheine' }))).toBeNull();
   });
 
   it('name the parties of a referral change, so gateways skip every other subscriber without a query', () => {
     const change = toLiveEvent({
-      id: '00000000-0000-4000-8000-000000000001', type: 'referral.status_changed', personId: '00000000-0000-4000-8000-000000000002', aggregateType: 'referral', aggregateId: '00000000-0000-4000-8000-000000000003',
-      payload: { referralId: '00000000-0000-4000-8000-000000000003', kind: 'referral', personId: '00000000-0000-4000-8000-000000000002', from: 'requested', to: 'accepted', sender: 'jobcenter-steinfurt', receiver: 'vhs-rheine', referralType: 'integration_course', reasonCode: null },
-      actorPartner: 'vhs-rheine', occurredAt: new Date('2026-11-24T10:00:00Z'), publishedAt: null, ackedAt: null,
+      id: '00000000-0000-4000-8000-000000000001',
+      type: 'referral.status_changed',
+      personId: '00000000-0000-4000-8000-000000000002',
+      aggregateType: 'referral',
+      aggregateId: '00000000-0000-4000-8000-000000000003',
+      payload: {
+        referralId: '00000000-0000-4000-8000-000000000003',
+        kind: 'referral',
+        personId: '00000000-0000-4000-8000-000000000002',
+        from: 'requested',
+        to: 'accepted',
+        sender: 'jobcenter-steinfurt',
+        receiver: 'vhs-rheine',
+        referralType: 'integration_course',
+        reasonCode: null,
+      },
+      actorPartner: 'vhs-rheine',
+      occurredAt: new Date('2026-11-24T10:00:00Z'),
+      publishedAt: null,
+      ackedAt: null,
     })!;
     expect(change.parties).toEqual(['jobcenter-steinfurt', 'vhs-rheine']);
     expect(mayConcern(change, 'vhs-rheine')).toBe(true);

@@ -11,23 +11,45 @@ describe('webhook delivery', () => {
 
   beforeAll(async () => {
     app = await startTestApp({ workers: true, env: { ...FAST_WEBHOOKS, WEBHOOK_CONCURRENCY: '4' } });
-    personId = (await registerPerson(app, 'rheine-social', { givenName: 'Dawit', familyName: 'Tesfaye', birthDate: '1994-03-02', address: RHEINE_ADDRESS })).id;
+    personId = (
+      await registerPerson(app, 'rheine-social', {
+        givenName: 'Dawit',
+        familyName: 'Tesfaye',
+        birthDate: '1994-03-02',
+        address: RHEINE_ADDRESS,
+      })
+    ).id;
   });
   afterAll(() => app?.stop());
 
-  const disable = (id: string) => app.gql('vhs-rheine', `mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }`, { id });
+  const disable = (id: string) =>
+    app.gql('vhs-rheine', `mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }`, { id });
 
   it('500 three times, then 200: one successful delivery, one stable webhook-id, four attempts recorded, signed per Standard Webhooks', async () => {
     const receiver = await startReceiver((_r, i) => ({ status: i < 3 ? 500 : 200 }));
-    const ep = await createWebhookEndpoint(app, 'vhs-rheine', { url: receiver.url, eventTypes: ['referral.requested'] });
+    const ep = await createWebhookEndpoint(app, 'vhs-rheine', {
+      url: receiver.url,
+      eventTypes: ['referral.requested'],
+    });
     try {
       const referralId = await referToVhs(app, personId);
       const done = await deliveryIn(app, 'vhs-rheine', ep.id, ['succeeded']);
       expect(receiver.received).toHaveLength(4);
       expect(new Set(receiver.received.map((r) => r.id))).toEqual(new Set([done.id]));
       expect(done.id).toMatch(/^msg_[0-9A-Z]{26}$/);
-      expect(done).toMatchObject({ eventType: 'referral.requested', referralId, status: 'succeeded', attemptCount: 4, nextAttemptAt: null });
-      expect(done.attempts.map((a: any) => [a.statusCode, a.error])).toEqual([[500, 'HTTP 500'], [500, 'HTTP 500'], [500, 'HTTP 500'], [200, null]]);
+      expect(done).toMatchObject({
+        eventType: 'referral.requested',
+        referralId,
+        status: 'succeeded',
+        attemptCount: 4,
+        nextAttemptAt: null,
+      });
+      expect(done.attempts.map((a: any) => [a.statusCode, a.error])).toEqual([
+        [500, 'HTTP 500'],
+        [500, 'HTTP 500'],
+        [500, 'HTTP 500'],
+        [200, null],
+      ]);
       for (const a of done.attempts) expect(a.latencyMs).toBeGreaterThanOrEqual(0);
 
       // Every attempt verifies with the reference implementation; each has its own timestamp header.
@@ -36,7 +58,21 @@ describe('webhook delivery', () => {
         expect(r.contentType).toBe('application/json');
         expect(r.userAgent).toBe('Lotse-Webhooks/1');
         const payload = verifier.verify(r.body, headersOf(r)) as any;
-        expect(payload).toMatchObject({ type: 'referral.requested', data: { eventId: done.eventId, referralId, personId, status: 'requested', kind: 'referral', referralType: 'integration_course', purpose: 'integration_course_referral', sender: 'jobcenter-steinfurt', receiver: 'vhs-rheine', reasonCode: null } });
+        expect(payload).toMatchObject({
+          type: 'referral.requested',
+          data: {
+            eventId: done.eventId,
+            referralId,
+            personId,
+            status: 'requested',
+            kind: 'referral',
+            referralType: 'integration_course',
+            purpose: 'integration_course_referral',
+            sender: 'jobcenter-steinfurt',
+            receiver: 'vhs-rheine',
+            reasonCode: null,
+          },
+        });
         expect(Number.isNaN(Date.parse(payload.timestamp))).toBe(false);
       }
     } finally {
@@ -48,7 +84,10 @@ describe('webhook delivery', () => {
   it('410 Gone ends the delivery and disables the endpoint; later deliveries wait until it is enabled again', async () => {
     let gone = true;
     const receiver = await startReceiver(() => ({ status: gone ? 410 : 204 }));
-    const ep = await createWebhookEndpoint(app, 'vhs-rheine', { url: receiver.url, eventTypes: ['referral.requested'] });
+    const ep = await createWebhookEndpoint(app, 'vhs-rheine', {
+      url: receiver.url,
+      eventTypes: ['referral.requested'],
+    });
     try {
       await referToVhs(app, personId);
       const dead = await deliveryIn(app, 'vhs-rheine', ep.id, ['dead']);
@@ -61,11 +100,19 @@ describe('webhook delivery', () => {
       expect(receiver.received).toHaveLength(1);
 
       // Redelivery needs the endpoint enabled; enabling it and replaying sends the same webhook-id.
-      const refused = await app.gql('vhs-rheine', `mutation($id: ID!) { redeliverWebhook(id: $id) { id } }`, { id: dead.id });
+      const refused = await app.gql('vhs-rheine', `mutation($id: ID!) { redeliverWebhook(id: $id) { id } }`, {
+        id: dead.id,
+      });
       expect(refused.body.errors[0].extensions.code).toBe('CONFLICT');
       gone = false;
-      await app.gql('vhs-rheine', `mutation($id: ID!) { updateWebhookEndpoint(id: $id, input: { enabled: true }) { enabled disabledReason } }`, { id: ep.id });
-      const replayed = await app.gql('vhs-rheine', `mutation($id: ID!) { replayDeadLetters(endpointId: $id) }`, { id: ep.id });
+      await app.gql(
+        'vhs-rheine',
+        `mutation($id: ID!) { updateWebhookEndpoint(id: $id, input: { enabled: true }) { enabled disabledReason } }`,
+        { id: ep.id },
+      );
+      const replayed = await app.gql('vhs-rheine', `mutation($id: ID!) { replayDeadLetters(endpointId: $id) }`, {
+        id: ep.id,
+      });
       expect(replayed.body.data.replayDeadLetters).toBe(1);
       const ok = await deliveryIn(app, 'vhs-rheine', ep.id, ['succeeded']);
       expect(ok.id).toBe(dead.id);
@@ -79,22 +126,31 @@ describe('webhook delivery', () => {
   it('after the last retry the delivery is dead; replayDeadLetters and redeliverWebhook send it again with the same webhook-id', async () => {
     let failing = true;
     const receiver = await startReceiver(() => ({ status: failing ? 500 : 200 }));
-    const ep = await createWebhookEndpoint(app, 'vhs-rheine', { url: receiver.url, eventTypes: ['referral.requested'] });
+    const ep = await createWebhookEndpoint(app, 'vhs-rheine', {
+      url: receiver.url,
+      eventTypes: ['referral.requested'],
+    });
     try {
       await referToVhs(app, personId);
       const dead = await deliveryIn(app, 'vhs-rheine', ep.id, ['dead']);
       // One first attempt and one per entry of the four-step schedule.
       expect(dead.attemptCount).toBe(5);
       expect(receiver.received).toHaveLength(5);
-      expect((await deliveries(app, 'vhs-rheine', { endpointId: ep.id, status: 'dead' })).map((d) => d.id)).toEqual([dead.id]);
+      expect((await deliveries(app, 'vhs-rheine', { endpointId: ep.id, status: 'dead' })).map((d) => d.id)).toEqual([
+        dead.id,
+      ]);
 
       failing = false;
-      const replayed = await app.gql('vhs-rheine', `mutation($id: ID!) { replayDeadLetters(endpointId: $id) }`, { id: ep.id });
+      const replayed = await app.gql('vhs-rheine', `mutation($id: ID!) { replayDeadLetters(endpointId: $id) }`, {
+        id: ep.id,
+      });
       expect(replayed.body.data.replayDeadLetters).toBe(1);
       const ok = await deliveryIn(app, 'vhs-rheine', ep.id, ['succeeded']);
       expect(ok).toMatchObject({ id: dead.id, attemptCount: 6 });
 
-      const again = await app.gql('vhs-rheine', `mutation($id: ID!) { redeliverWebhook(id: $id) { id status } }`, { id: dead.id });
+      const again = await app.gql('vhs-rheine', `mutation($id: ID!) { redeliverWebhook(id: $id) { id status } }`, {
+        id: dead.id,
+      });
       expect(again.body.data.redeliverWebhook).toEqual({ id: dead.id, status: 'pending' });
       await eventually(async () => receiver.received.length === 7);
       expect(new Set(receiver.received.map((r) => r.id))).toEqual(new Set([dead.id]));
@@ -108,31 +164,48 @@ describe('webhook delivery', () => {
   it.each([
     ['429 with Retry-After in seconds', 429, () => '2'],
     ['503 with Retry-After as an HTTP date', 503, () => new Date(Date.now() + 3000).toUTCString()],
-  ])('%s: the next attempt waits as long as asked, not the 100 ms of the schedule', async (_name, status, retryAfter) => {
-    const receiver = await startReceiver((_r, i) => (i === 0 ? { status, headers: { 'retry-after': retryAfter() } } : { status: 204 }));
-    const ep = await createWebhookEndpoint(app, 'vhs-rheine', { url: receiver.url, eventTypes: ['referral.requested'] });
-    try {
-      await referToVhs(app, personId);
-      const ok = await deliveryIn(app, 'vhs-rheine', ep.id, ['succeeded']);
-      expect(ok.attempts.map((a: any) => a.statusCode)).toEqual([status, 204]);
-      // An HTTP date has whole seconds: at least 2 s remain of the 3 asked for.
-      expect(receiver.received[1].at - receiver.received[0].at).toBeGreaterThanOrEqual(1900);
-    } finally {
-      await disable(ep.id);
-      await receiver.close();
-    }
-  });
+  ])(
+    '%s: the next attempt waits as long as asked, not the 100 ms of the schedule',
+    async (_name, status, retryAfter) => {
+      const receiver = await startReceiver((_r, i) =>
+        i === 0 ? { status, headers: { 'retry-after': retryAfter() } } : { status: 204 },
+      );
+      const ep = await createWebhookEndpoint(app, 'vhs-rheine', {
+        url: receiver.url,
+        eventTypes: ['referral.requested'],
+      });
+      try {
+        await referToVhs(app, personId);
+        const ok = await deliveryIn(app, 'vhs-rheine', ep.id, ['succeeded']);
+        expect(ok.attempts.map((a: any) => a.statusCode)).toEqual([status, 204]);
+        // An HTTP date has whole seconds: at least 2 s remain of the 3 asked for.
+        expect(receiver.received[1].at - receiver.received[0].at).toBeGreaterThanOrEqual(1900);
+      } finally {
+        await disable(ep.id);
+        await receiver.close();
+      }
+    },
+  );
 
   it('a hanging endpoint holds at most WEBHOOK_ENDPOINT_CONCURRENCY requests and does not delay a healthy one', async () => {
     const hanging = await startReceiver(() => 'hang');
     const healthy = await startReceiver(() => ({ status: 204 }));
-    const slow = await createWebhookEndpoint(app, 'vhs-rheine', { url: hanging.url, eventTypes: ['referral.requested'] });
-    const fine = await createWebhookEndpoint(app, 'vhs-rheine', { url: healthy.url, eventTypes: ['referral.requested'] });
+    const slow = await createWebhookEndpoint(app, 'vhs-rheine', {
+      url: hanging.url,
+      eventTypes: ['referral.requested'],
+    });
+    const fine = await createWebhookEndpoint(app, 'vhs-rheine', {
+      url: healthy.url,
+      eventTypes: ['referral.requested'],
+    });
     try {
       // Six events, each for both endpoints; 4 worker slots. Without the per-endpoint cap the
       // hanging endpoint would take all four until its 5 s timeout.
       for (let i = 0; i < 6; i++) await referToVhs(app, personId);
-      await eventually(async () => (await deliveries(app, 'vhs-rheine', { endpointId: fine.id, status: 'succeeded' })).length === 6, 15000);
+      await eventually(
+        async () => (await deliveries(app, 'vhs-rheine', { endpointId: fine.id, status: 'succeeded' })).length === 6,
+        15000,
+      );
       expect(new Set(healthy.received.map((r) => r.id)).size).toBe(6);
       // Not a single attempt to the hanging endpoint has ended yet (its timeout is 5 s): the healthy one never waited for it.
       const stuck = await deliveries(app, 'vhs-rheine', { endpointId: slow.id });
@@ -149,7 +222,10 @@ describe('webhook delivery', () => {
 
   it('Redis lost the job: the re-sync from PostgreSQL queues the pending delivery again', async () => {
     const receiver = await startReceiver(() => ({ status: 204 }));
-    const ep = await createWebhookEndpoint(app, 'vhs-rheine', { url: receiver.url, eventTypes: ['referral.requested'] });
+    const ep = await createWebhookEndpoint(app, 'vhs-rheine', {
+      url: receiver.url,
+      eventTypes: ['referral.requested'],
+    });
     const worker = app.workers!.webhooks.worker;
     await worker.pause();
     try {
@@ -173,13 +249,23 @@ describe('webhook delivery', () => {
 
   it('during a rotation overlap both secrets verify; after it only the new one', async () => {
     const receiver = await startReceiver(() => ({ status: 204 }));
-    const ep = await createWebhookEndpoint(app, 'vhs-rheine', { url: receiver.url, eventTypes: ['referral.requested'] });
+    const ep = await createWebhookEndpoint(app, 'vhs-rheine', {
+      url: receiver.url,
+      eventTypes: ['referral.requested'],
+    });
     try {
-      const rotated = await app.gql('vhs-rheine', `mutation($id: ID!) { rotateWebhookSecret(endpointId: $id, overlapHours: 24) { secret endpoint { secrets { prefix expiresAt } } } }`, { id: ep.id });
+      const rotated = await app.gql(
+        'vhs-rheine',
+        `mutation($id: ID!) { rotateWebhookSecret(endpointId: $id, overlapHours: 24) { secret endpoint { secrets { prefix expiresAt } } } }`,
+        { id: ep.id },
+      );
       const next = rotated.body.data.rotateWebhookSecret;
       expect(next.secret).toMatch(/^whsec_/);
       expect(next.endpoint.secrets).toHaveLength(2);
-      expect(next.endpoint.secrets.map((s: any) => s.prefix)).toEqual([next.secret.slice(0, 10), ep.secret.slice(0, 10)]);
+      expect(next.endpoint.secrets.map((s: any) => s.prefix)).toEqual([
+        next.secret.slice(0, 10),
+        ep.secret.slice(0, 10),
+      ]);
       expect(next.endpoint.secrets[1].expiresAt).not.toBeNull();
 
       await referToVhs(app, personId);
@@ -190,7 +276,10 @@ describe('webhook delivery', () => {
       expect(() => new Webhook(next.secret).verify(during.body, headersOf(during))).not.toThrow();
 
       // The overlap ends (as 24 hours later): the old secret no longer signs.
-      await app.container.subgraphs.hub.dataSource.query(`UPDATE hub.webhook_secret SET expires_at = now() - interval '1 second' WHERE endpoint_id = $1 AND expires_at IS NOT NULL`, [ep.id]);
+      await app.container.subgraphs.hub.dataSource.query(
+        `UPDATE hub.webhook_secret SET expires_at = now() - interval '1 second' WHERE endpoint_id = $1 AND expires_at IS NOT NULL`,
+        [ep.id],
+      );
       await referToVhs(app, personId);
       await eventually(async () => receiver.received.length === 2);
       const after = receiver.received[1];

@@ -15,20 +15,41 @@ export const FAST_WEBHOOKS = {
 
 /** The jobcenter refers the person to the VHS for an integration course (a legal basis on both sides). */
 export async function referToVhs(app: TestApp, personId: string, sender = 'jobcenter-steinfurt'): Promise<string> {
-  return (await createReferralViaApi(app, sender, { personId, receiver: 'vhs-rheine', purpose: 'integration_course_referral', referralType: 'integration_course' })).id;
+  return (
+    await createReferralViaApi(app, sender, {
+      personId,
+      receiver: 'vhs-rheine',
+      purpose: 'integration_course_referral',
+      referralType: 'integration_course',
+    })
+  ).id;
 }
 
-export const DELIVERY_FIELDS = 'id endpointId eventType eventId referralId status attemptCount nextAttemptAt cancelReason attempts { at statusCode latencyMs error }';
+export const DELIVERY_FIELDS =
+  'id endpointId eventType eventId referralId status attemptCount nextAttemptAt cancelReason attempts { at statusCode latencyMs error }';
 
 export async function deliveries(app: TestApp, partner: string, filter: Record<string, unknown> = {}): Promise<any[]> {
-  const r = await app.gql(partner, `query($f: WebhookDeliveryFilter) { webhookDeliveries(filter: $f, first: 10) { edges { node { ${DELIVERY_FIELDS} } } } }`, { f: filter });
+  const r = await app.gql(
+    partner,
+    `query($f: WebhookDeliveryFilter) { webhookDeliveries(filter: $f, first: 10) { edges { node { ${DELIVERY_FIELDS} } } } }`,
+    { f: filter },
+  );
   if (!r.body.data) throw new Error(JSON.stringify(r.body.errors));
   return r.body.data.webhookDeliveries.edges.map((e: any) => e.node);
 }
 
 /** Waits (bounded) until the endpoint has a delivery in one of `statuses`; returns it. */
-export function deliveryIn(app: TestApp, partner: string, endpointId: string, statuses: string[], timeoutMs = 15000): Promise<any> {
-  return eventually(async () => (await deliveries(app, partner, { endpointId })).find((d) => statuses.includes(d.status)), timeoutMs);
+export function deliveryIn(
+  app: TestApp,
+  partner: string,
+  endpointId: string,
+  statuses: string[],
+  timeoutMs = 15000,
+): Promise<any> {
+  return eventually(
+    async () => (await deliveries(app, partner, { endpointId })).find((d) => statuses.includes(d.status)),
+    timeoutMs,
+  );
 }
 
 /** Waits (bounded) until the webhooks queue has nothing waiting, delayed or running. */

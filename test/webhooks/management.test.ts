@@ -1,7 +1,8 @@
 import { SecretBox } from '../../src/subgraphs/hub/webhook/webhook.secret-box';
 import { startTestApp, TestApp } from '../helpers/app';
 
-const ENDPOINT = 'id url description eventTypes enabled disabledReason createdAt secrets { id createdAt expiresAt prefix }';
+const ENDPOINT =
+  'id url description eventTypes enabled disabledReason createdAt secrets { id createdAt expiresAt prefix }';
 const CREATE = `mutation($i: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $i) { endpoint { ${ENDPOINT} } secret } }`;
 
 /**
@@ -20,21 +21,46 @@ describe('webhook endpoints over GraphQL', () => {
   const PUBLIC = 'https://93.184.216.34/hooks/lotse';
 
   it('create, list, update, rotate and delete an endpoint; the secret is shown once and then only its prefix', async () => {
-    const created = await create('vhs-rheine', { url: PUBLIC, eventTypes: ['referral.requested', 'referral.cancelled'], description: 'Course booking' });
+    const created = await create('vhs-rheine', {
+      url: PUBLIC,
+      eventTypes: ['referral.requested', 'referral.cancelled'],
+      description: 'Course booking',
+    });
     const { endpoint, secret } = created.body.data.createWebhookEndpoint;
     expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     expect(Buffer.from(secret.slice(6), 'base64')).toHaveLength(32);
-    expect(endpoint).toMatchObject({ url: PUBLIC, description: 'Course booking', eventTypes: ['referral.requested', 'referral.cancelled'], enabled: true, disabledReason: null });
-    expect(endpoint.secrets).toEqual([{ id: expect.any(String), createdAt: expect.any(String), expiresAt: null, prefix: secret.slice(0, 10) }]);
+    expect(endpoint).toMatchObject({
+      url: PUBLIC,
+      description: 'Course booking',
+      eventTypes: ['referral.requested', 'referral.cancelled'],
+      enabled: true,
+      disabledReason: null,
+    });
+    expect(endpoint.secrets).toEqual([
+      { id: expect.any(String), createdAt: expect.any(String), expiresAt: null, prefix: secret.slice(0, 10) },
+    ]);
 
     const listed = await app.gql('vhs-rheine', `{ webhookEndpoints { totalCount edges { node { ${ENDPOINT} } } } }`);
     expect(listed.body.data.webhookEndpoints.totalCount).toBe(1);
     expect(JSON.stringify(listed.body)).not.toContain(secret.slice(10));
 
-    const updated = await app.gql('vhs-rheine', `mutation($id: ID!) { updateWebhookEndpoint(id: $id, input: { eventTypes: ["referral.requested"], description: null, enabled: false }) { ${ENDPOINT} } }`, { id: endpoint.id });
-    expect(updated.body.data.updateWebhookEndpoint).toMatchObject({ eventTypes: ['referral.requested'], description: null, enabled: false, disabledReason: 'disabled by the partner' });
+    const updated = await app.gql(
+      'vhs-rheine',
+      `mutation($id: ID!) { updateWebhookEndpoint(id: $id, input: { eventTypes: ["referral.requested"], description: null, enabled: false }) { ${ENDPOINT} } }`,
+      { id: endpoint.id },
+    );
+    expect(updated.body.data.updateWebhookEndpoint).toMatchObject({
+      eventTypes: ['referral.requested'],
+      description: null,
+      enabled: false,
+      disabledReason: 'disabled by the partner',
+    });
 
-    const rotated = await app.gql('vhs-rheine', `mutation($id: ID!) { rotateWebhookSecret(endpointId: $id) { secret endpoint { secrets { prefix expiresAt } } } }`, { id: endpoint.id });
+    const rotated = await app.gql(
+      'vhs-rheine',
+      `mutation($id: ID!) { rotateWebhookSecret(endpointId: $id) { secret endpoint { secrets { prefix expiresAt } } } }`,
+      { id: endpoint.id },
+    );
     const r = rotated.body.data.rotateWebhookSecret;
     expect(r.secret).not.toBe(secret);
     expect(r.endpoint.secrets.map((s: any) => s.prefix)).toEqual([r.secret.slice(0, 10), secret.slice(0, 10)]);
@@ -42,18 +68,33 @@ describe('webhook endpoints over GraphQL', () => {
     const expires = Date.parse(r.endpoint.secrets[1].expiresAt) - Date.now();
     expect(expires).toBeGreaterThan(23.9 * 3600_000);
     expect(expires).toBeLessThanOrEqual(24 * 3600_000);
-    const noOverlap = await app.gql('vhs-rheine', `mutation($id: ID!) { rotateWebhookSecret(endpointId: $id, overlapHours: 0) { secret endpoint { secrets { prefix } } } }`, { id: endpoint.id });
-    expect(noOverlap.body.data.rotateWebhookSecret.endpoint.secrets.map((s: any) => s.prefix)).toEqual([noOverlap.body.data.rotateWebhookSecret.secret.slice(0, 10)]);
-    const tooLong = await app.gql('vhs-rheine', `mutation($id: ID!) { rotateWebhookSecret(endpointId: $id, overlapHours: 1000) { secret } }`, { id: endpoint.id });
+    const noOverlap = await app.gql(
+      'vhs-rheine',
+      `mutation($id: ID!) { rotateWebhookSecret(endpointId: $id, overlapHours: 0) { secret endpoint { secrets { prefix } } } }`,
+      { id: endpoint.id },
+    );
+    expect(noOverlap.body.data.rotateWebhookSecret.endpoint.secrets.map((s: any) => s.prefix)).toEqual([
+      noOverlap.body.data.rotateWebhookSecret.secret.slice(0, 10),
+    ]);
+    const tooLong = await app.gql(
+      'vhs-rheine',
+      `mutation($id: ID!) { rotateWebhookSecret(endpointId: $id, overlapHours: 1000) { secret } }`,
+      { id: endpoint.id },
+    );
     expect(tooLong.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'overlapHours' });
 
-    const deleted = await app.gql('vhs-rheine', `mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }`, { id: endpoint.id });
+    const deleted = await app.gql('vhs-rheine', `mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }`, {
+      id: endpoint.id,
+    });
     expect(deleted.body.data.deleteWebhookEndpoint).toBe(true);
-    expect((await app.gql('vhs-rheine', `{ webhookEndpoints { totalCount } }`)).body.data.webhookEndpoints.totalCount).toBe(0);
+    expect(
+      (await app.gql('vhs-rheine', `{ webhookEndpoints { totalCount } }`)).body.data.webhookEndpoints.totalCount,
+    ).toBe(0);
   });
 
   it("another partner's endpoint does not exist for you (NOT_FOUND); a partner without webhooks:manage is refused", async () => {
-    const mine = (await create('vhs-rheine', { url: PUBLIC, eventTypes: ['referral.requested'] })).body.data.createWebhookEndpoint.endpoint;
+    const mine = (await create('vhs-rheine', { url: PUBLIC, eventTypes: ['referral.requested'] })).body.data
+      .createWebhookEndpoint.endpoint;
     const ops = [
       [`mutation($id: ID!) { updateWebhookEndpoint(id: $id, input: { enabled: false }) { id } }`, { id: mine.id }],
       [`mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }`, { id: mine.id }],
@@ -66,10 +107,15 @@ describe('webhook endpoints over GraphQL', () => {
       const r = await app.gql('fbs-rheine', query, vars);
       expect(r.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     }
-    expect((await app.gql('fbs-rheine', `{ webhookEndpoints { totalCount } }`)).body.data.webhookEndpoints.totalCount).toBe(0);
+    expect(
+      (await app.gql('fbs-rheine', `{ webhookEndpoints { totalCount } }`)).body.data.webhookEndpoints.totalCount,
+    ).toBe(0);
     // Still there, unchanged, for its owner.
     const still = await app.gql('vhs-rheine', `{ webhookEndpoints { edges { node { id enabled } } } }`);
-    expect(still.body.data.webhookEndpoints.edges.map((e: any) => e.node)).toContainEqual({ id: mine.id, enabled: true });
+    expect(still.body.data.webhookEndpoints.edges.map((e: any) => e.node)).toContainEqual({
+      id: mine.id,
+      enabled: true,
+    });
 
     const dpo = await app.gql('rheine-dpo', `{ webhookEndpoints { totalCount } }`);
     expect(dpo.body.errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', scope: 'webhooks:manage' });
@@ -80,11 +126,19 @@ describe('webhook endpoints over GraphQL', () => {
 
   it('pages through endpoints with first/after', async () => {
     const ids: string[] = [];
-    for (let i = 0; i < 5; i++) ids.push((await create('caritas-rheine', { url: `${PUBLIC}/${i}`, eventTypes: ['referral.requested'] })).body.data.createWebhookEndpoint.endpoint.id);
+    for (let i = 0; i < 5; i++)
+      ids.push(
+        (await create('caritas-rheine', { url: `${PUBLIC}/${i}`, eventTypes: ['referral.requested'] })).body.data
+          .createWebhookEndpoint.endpoint.id,
+      );
     const seen: string[] = [];
     let after: string | null = null;
     for (let page = 0; page < 5; page++) {
-      const r: any = await app.gql('caritas-rheine', `query($after: String) { webhookEndpoints(first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id } } } }`, { after });
+      const r: any = await app.gql(
+        'caritas-rheine',
+        `query($after: String) { webhookEndpoints(first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id } } } }`,
+        { after },
+      );
       const c = r.body.data.webhookEndpoints;
       expect(c.totalCount).toBe(5);
       seen.push(...c.edges.map((e: any) => e.node.id));
@@ -97,7 +151,10 @@ describe('webhook endpoints over GraphQL', () => {
   });
 
   it('unknown event types are refused, naming them', async () => {
-    const r = await create('vhs-rheine', { url: PUBLIC, eventTypes: ['referral.requested', 'person.registered', 'referral.exploded'] });
+    const r = await create('vhs-rheine', {
+      url: PUBLIC,
+      eventTypes: ['referral.requested', 'person.registered', 'referral.exploded'],
+    });
     expect(r.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'eventTypes' });
     expect(r.body.errors[0].message).toContain('person.registered, referral.exploded');
     const empty = await create('vhs-rheine', { url: PUBLIC, eventTypes: [] });
@@ -105,10 +162,22 @@ describe('webhook endpoints over GraphQL', () => {
   });
 
   it.each([
-    ['a loopback address, even under an allowed name', 'http://localhost:8080/hooks', /resolves to (127\.0\.0\.1|::1), a private, loopback/],
-    ['a host outside WEBHOOK_ALLOWED_HOSTS', 'https://hooks.attacker.test/x', /not among the hosts webhooks may be sent to/],
+    [
+      'a loopback address, even under an allowed name',
+      'http://localhost:8080/hooks',
+      /resolves to (127\.0\.0\.1|::1), a private, loopback/,
+    ],
+    [
+      'a host outside WEBHOOK_ALLOWED_HOSTS',
+      'https://hooks.attacker.test/x',
+      /not among the hosts webhooks may be sent to/,
+    ],
     ['the bare domain of a *.example.org pattern', 'https://example.org/x', /not among the hosts/],
-    ['user name and password in the URL', 'https://user:pw@93.184.216.34/x', /must not contain a user name or password/],
+    [
+      'user name and password in the URL',
+      'https://user:pw@93.184.216.34/x',
+      /must not contain a user name or password/,
+    ],
     ['a scheme other than http(s)', 'ftp://93.184.216.34/x', /must use https/],
     ['not a URL', 'hooks', /not a valid absolute URL/],
   ])('refuses %s', async (_name, url, message) => {
@@ -118,8 +187,13 @@ describe('webhook endpoints over GraphQL', () => {
   });
 
   it('checks a changed URL too', async () => {
-    const ep = (await create('vhs-rheine', { url: PUBLIC, eventTypes: ['referral.requested'] })).body.data.createWebhookEndpoint.endpoint;
-    const r = await app.gql('vhs-rheine', `mutation($id: ID!) { updateWebhookEndpoint(id: $id, input: { url: "http://localhost:1/x" }) { url } }`, { id: ep.id });
+    const ep = (await create('vhs-rheine', { url: PUBLIC, eventTypes: ['referral.requested'] })).body.data
+      .createWebhookEndpoint.endpoint;
+    const r = await app.gql(
+      'vhs-rheine',
+      `mutation($id: ID!) { updateWebhookEndpoint(id: $id, input: { url: "http://localhost:1/x" }) { url } }`,
+      { id: ep.id },
+    );
     expect(r.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'url' });
     await app.gql('vhs-rheine', `mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }`, { id: ep.id });
   });
@@ -127,7 +201,10 @@ describe('webhook endpoints over GraphQL', () => {
   it('stores signing secrets sealed: the database holds no usable secret, and another key or an altered value opens nothing', async () => {
     const created = await create('fbs-rheine', { url: PUBLIC, eventTypes: ['referral.requested'] });
     const { endpoint, secret } = created.body.data.createWebhookEndpoint;
-    const [row] = await app.container.subgraphs.hub.dataSource.query('SELECT secret FROM hub.webhook_secret WHERE endpoint_id = $1', [endpoint.id]);
+    const [row] = await app.container.subgraphs.hub.dataSource.query(
+      'SELECT secret FROM hub.webhook_secret WHERE endpoint_id = $1',
+      [endpoint.id],
+    );
     expect(row.secret).toMatch(/^sealed:v1:/);
     expect(row.secret).not.toContain(secret.slice(6, 20));
     expect(new SecretBox(app.internalSecret).open(row.secret)).toBe(secret);

@@ -27,7 +27,10 @@ export interface Receiver {
 }
 
 /** A webhook receiver on 127.0.0.1 whose answers a test scripts: `answer(request, index)`. */
-export async function startReceiver(answer: (r: Received, index: number) => Answer = () => ({ status: 204 }), path = '/hooks'): Promise<Receiver> {
+export async function startReceiver(
+  answer: (r: Received, index: number) => Answer = () => ({ status: 204 }),
+  path = '/hooks',
+): Promise<Receiver> {
   const received: Received[] = [];
   let open = 0;
   let maxOpen = 0;
@@ -72,4 +75,8 @@ export async function startReceiver(answer: (r: Received, index: number) => Answ
 }
 
 /** Headers as standardwebhooks' verify() takes them. */
-export const headersOf = (r: Received) => ({ 'webhook-id': r.id, 'webhook-timestamp': r.timestamp, 'webhook-signature': r.signature });
+export const headersOf = (r: Received) => ({
+  'webhook-id': r.id,
+  'webhook-timestamp': r.timestamp,
+  'webhook-signature': r.signature,
+});

@@ -9,9 +9,17 @@ import { startReceiver } from './receiver';
 describe('signatures (checked with the reference standardwebhooks package)', () => {
   const secret = newSecret();
   const id = newMessageId();
-  const body = JSON.stringify({ type: 'referral.requested', timestamp: new Date().toISOString(), data: { eventId: 'e', name: 'Ümit' } });
+  const body = JSON.stringify({
+    type: 'referral.requested',
+    timestamp: new Date().toISOString(),
+    data: { eventId: 'e', name: 'Ümit' },
+  });
   const now = Math.floor(Date.now() / 1000);
-  const headers = (ts: number, sig = signatureHeader([secret], id, ts, body)) => ({ 'webhook-id': id, 'webhook-timestamp': String(ts), 'webhook-signature': sig });
+  const headers = (ts: number, sig = signatureHeader([secret], id, ts, body)) => ({
+    'webhook-id': id,
+    'webhook-timestamp': String(ts),
+    'webhook-signature': sig,
+  });
 
   it('verifies a signed request', () => {
     expect(isMessageId(id)).toBe(true);
@@ -41,11 +49,31 @@ describe('signatures (checked with the reference standardwebhooks package)', () 
 
 describe('where webhooks may go', () => {
   it.each([
-    '127.0.0.1', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '224.0.0.1', '255.255.255.255',
-    '::1', '::', 'fc00::1', 'fd12:3456::1', 'fe80::1', 'ff02::1', '::ffff:127.0.0.1', '::ffff:7f00:1', '64:ff9b::10.0.0.1',
+    '127.0.0.1',
+    '10.1.2.3',
+    '172.16.0.1',
+    '172.31.255.255',
+    '192.168.1.1',
+    '169.254.169.254',
+    '100.64.0.1',
+    '0.0.0.0',
+    '224.0.0.1',
+    '255.255.255.255',
+    '::1',
+    '::',
+    'fc00::1',
+    'fd12:3456::1',
+    'fe80::1',
+    'ff02::1',
+    '::ffff:127.0.0.1',
+    '::ffff:7f00:1',
+    '64:ff9b::10.0.0.1',
   ])('%s is refused', (ip) => expect(isBlockedAddress(ip)).toBe(true));
 
-  it.each(['93.184.216.34', '1.1.1.1', '172.32.0.1', '100.128.0.1', '2606:4700:4700::1111', '::ffff:93.184.216.34'])('%s is public', (ip) => expect(isBlockedAddress(ip)).toBe(false));
+  it.each(['93.184.216.34', '1.1.1.1', '172.32.0.1', '100.128.0.1', '2606:4700:4700::1111', '::ffff:93.184.216.34'])(
+    '%s is public',
+    (ip) => expect(isBlockedAddress(ip)).toBe(false),
+  );
 
   it('allow-list patterns: exact names and *.domain for its subdomains only', () => {
     expect(hostAllowed('hooks.example.org', ['*.example.org'])).toBe(true);
@@ -58,14 +86,26 @@ describe('where webhooks may go', () => {
 
   it('production refuses http and any host while the operator has listed none; elsewhere http is allowed', async () => {
     const prod = new UrlGuard({ production: true, allowedHosts: ['93.184.216.34'], allowPrivateNetworks: false });
-    await expect(prod.check('http://93.184.216.34/hooks')).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'url' }, message: expect.stringMatching(/must use https/) });
+    await expect(prod.check('http://93.184.216.34/hooks')).rejects.toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT', field: 'url' },
+      message: expect.stringMatching(/must use https/),
+    });
     await expect(prod.check('https://93.184.216.34/hooks')).resolves.toBeInstanceOf(URL);
     const unlisted = new UrlGuard({ production: true, allowedHosts: [], allowPrivateNetworks: false });
-    await expect(unlisted.check('https://93.184.216.34/hooks')).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'url' }, message: expect.stringMatching(/WEBHOOK_ALLOWED_HOSTS/) });
+    await expect(unlisted.check('https://93.184.216.34/hooks')).rejects.toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT', field: 'url' },
+      message: expect.stringMatching(/WEBHOOK_ALLOWED_HOSTS/),
+    });
     const dev = new UrlGuard({ production: false, allowedHosts: [], allowPrivateNetworks: false });
     await expect(dev.check('http://93.184.216.34/hooks')).resolves.toBeInstanceOf(URL);
-    await expect(dev.check('http://[::1]:8080/hooks')).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
-    await expect(new UrlGuard({ production: false, allowedHosts: [], allowPrivateNetworks: true }).check('http://[::1]:8080/hooks')).resolves.toBeInstanceOf(URL);
+    await expect(dev.check('http://[::1]:8080/hooks')).rejects.toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+    await expect(
+      new UrlGuard({ production: false, allowedHosts: [], allowPrivateNetworks: true }).check(
+        'http://[::1]:8080/hooks',
+      ),
+    ).resolves.toBeInstanceOf(URL);
   });
 
   it('at send time the address actually resolved is checked: a name that now points at loopback gets no request', async () => {
@@ -80,7 +120,13 @@ describe('where webhooks may go', () => {
       }
       expect(receiver.received).toHaveLength(0);
       const open = new UrlGuard({ production: false, allowedHosts: [], allowPrivateNetworks: true });
-      const ok = await post(new URL(`http://localhost:${port}/hooks`), { 'content-type': 'application/json' }, '{}', 2000, open);
+      const ok = await post(
+        new URL(`http://localhost:${port}/hooks`),
+        { 'content-type': 'application/json' },
+        '{}',
+        2000,
+        open,
+      );
       expect(ok).toMatchObject({ statusCode: 204, error: null });
       expect(receiver.received).toHaveLength(1);
     } finally {
@@ -123,12 +169,29 @@ describe('retry schedule and configuration', () => {
 
   it('WEBHOOK_* variables: defaults, and every problem reported', () => {
     const c = loadConfig({ LOTSE_ENV: 'test' }).webhooks;
-    expect(c).toMatchObject({ allowedHosts: [], allowPrivateNetworks: false, timeoutMs: 15000, concurrency: 16, endpointConcurrency: 2 });
+    expect(c).toMatchObject({
+      allowedHosts: [],
+      allowPrivateNetworks: false,
+      timeoutMs: 15000,
+      concurrency: 16,
+      endpointConcurrency: 2,
+    });
     expect(c.retryScheduleMs).toEqual([5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400].map((s) => s * 1000));
-    const custom = loadConfig({ LOTSE_ENV: 'test', WEBHOOK_RETRY_SCHEDULE: '50ms, 2s,1m', WEBHOOK_ALLOWED_HOSTS: 'Hooks.Example.org, *.vhs-rheine.de' }).webhooks;
+    const custom = loadConfig({
+      LOTSE_ENV: 'test',
+      WEBHOOK_RETRY_SCHEDULE: '50ms, 2s,1m',
+      WEBHOOK_ALLOWED_HOSTS: 'Hooks.Example.org, *.vhs-rheine.de',
+    }).webhooks;
     expect(custom.retryScheduleMs).toEqual([50, 2000, 60000]);
     expect(custom.allowedHosts).toEqual(['hooks.example.org', '*.vhs-rheine.de']);
-    expect(() => loadConfig({ LOTSE_ENV: 'test', WEBHOOK_RETRY_SCHEDULE: '5s,soon', WEBHOOK_ALLOWED_HOSTS: 'http://x', WEBHOOK_TIMEOUT_MS: '0' })).toThrow(
+    expect(() =>
+      loadConfig({
+        LOTSE_ENV: 'test',
+        WEBHOOK_RETRY_SCHEDULE: '5s,soon',
+        WEBHOOK_ALLOWED_HOSTS: 'http://x',
+        WEBHOOK_TIMEOUT_MS: '0',
+      }),
+    ).toThrow(
       /WEBHOOK_ALLOWED_HOSTS[\s\S]*WEBHOOK_RETRY_SCHEDULE[\s\S]*WEBHOOK_TIMEOUT_MS|WEBHOOK_TIMEOUT_MS[\s\S]*WEBHOOK_ALLOWED_HOSTS/,
     );
   });

@@ -19,7 +19,8 @@ describe('a worker killed mid-delivery', () => {
   const workers: LotseProcess[] = [];
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(ROOT, 'dist', 'src', 'cli.js'))) throw new Error('run `npm run build` first: this test starts dist/src/cli.js');
+    if (!fs.existsSync(path.join(ROOT, 'dist', 'src', 'cli.js')))
+      throw new Error('run `npm run build` first: this test starts dist/src/cli.js');
     app = await startTestApp({ env: FAST_WEBHOOKS });
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lotse-webhook-worker-'));
     receiver = await startReceiver((_r, i) => (i === 0 ? 'hang' : { status: 204 }));
@@ -56,8 +57,18 @@ describe('a worker killed mid-delivery', () => {
   };
 
   it('the delivery still happens, with the same webhook-id', async () => {
-    const personId = (await registerPerson(app, 'rheine-social', { givenName: 'Omid', familyName: 'Karimi', birthDate: '1994-03-02', address: RHEINE_ADDRESS })).id;
-    const ep = await createWebhookEndpoint(app, 'vhs-rheine', { url: receiver.url, eventTypes: ['referral.requested'] });
+    const personId = (
+      await registerPerson(app, 'rheine-social', {
+        givenName: 'Omid',
+        familyName: 'Karimi',
+        birthDate: '1994-03-02',
+        address: RHEINE_ADDRESS,
+      })
+    ).id;
+    const ep = await createWebhookEndpoint(app, 'vhs-rheine', {
+      url: receiver.url,
+      eventTypes: ['referral.requested'],
+    });
     const first = await startWorker();
     await referToVhs(app, personId);
     await eventually(async () => receiver.received.length === 1, 20_000);

@@ -60,7 +60,12 @@ export class CityPersonRetentionTask implements RetentionTask {
   }
 
   async due(em: EntityManager, now: Date, rules: RetentionRule[], limit: number): Promise<RetentionCandidate[]> {
-    return selectDue(em, `${this.dueSql()} ORDER BY p.id LIMIT $4 FOR UPDATE OF p SKIP LOCKED`, [rulesJson(rules), now.toISOString(), await this.patterns(), limit]);
+    return selectDue(em, `${this.dueSql()} ORDER BY p.id LIMIT $4 FOR UPDATE OF p SKIP LOCKED`, [
+      rulesJson(rules),
+      now.toISOString(),
+      await this.patterns(),
+      limit,
+    ]);
   }
 
   async countDue(now: Date, rules: RetentionRule[]) {

@@ -48,7 +48,11 @@ export class HubAgedRowsRetentionTask implements RetentionTask {
   }
 
   due(em: EntityManager, now: Date, rules: RetentionRule[], limit: number): Promise<RetentionCandidate[]> {
-    return selectDue(em, `${this.dueSql()} ORDER BY n.${this.t.since}, n.${this.t.id} LIMIT $3 FOR UPDATE OF n SKIP LOCKED`, [rulesJson(rules), now.toISOString(), limit]);
+    return selectDue(
+      em,
+      `${this.dueSql()} ORDER BY n.${this.t.since}, n.${this.t.id} LIMIT $3 FOR UPDATE OF n SKIP LOCKED`,
+      [rulesJson(rules), now.toISOString(), limit],
+    );
   }
 
   countDue(now: Date, rules: RetentionRule[]) {
@@ -56,18 +60,42 @@ export class HubAgedRowsRetentionTask implements RetentionTask {
   }
 
   apply(em: EntityManager, candidates: RetentionCandidate[]): Promise<number> {
-    return changedRows(em, `DELETE FROM ${this.t.table} WHERE ${this.t.id} = ANY($1::${this.t.idType}[]) RETURNING 1`, [candidates.map((c) => c.id)]);
+    return changedRows(em, `DELETE FROM ${this.t.table} WHERE ${this.t.id} = ANY($1::${this.t.idType}[]) RETURNING 1`, [
+      candidates.map((c) => c.id),
+    ]);
   }
 }
 
 /** Biography entries: due after the event (index biography_retention serves the query). */
 export const hubBiographyRetention = (hub: DataSource) =>
-  new HubAgedRowsRetentionTask(hub, { name: 'hub.biography_entry', recordType: 'biography_entry', table: 'hub.biography_entry', id: 'event_id', idType: 'uuid', since: 'occurred_at' });
+  new HubAgedRowsRetentionTask(hub, {
+    name: 'hub.biography_entry',
+    recordType: 'biography_entry',
+    table: 'hub.biography_entry',
+    id: 'event_id',
+    idType: 'uuid',
+    since: 'occurred_at',
+  });
 
 /** What partners were told about a person, counted from the event (index notification_retention). */
 export const hubNotificationRetention = (hub: DataSource) =>
-  new HubAgedRowsRetentionTask(hub, { name: 'hub.notification', recordType: 'notification', table: 'hub.notification', id: 'id', idType: 'uuid', since: 'occurred_at' });
+  new HubAgedRowsRetentionTask(hub, {
+    name: 'hub.notification',
+    recordType: 'notification',
+    table: 'hub.notification',
+    id: 'id',
+    idType: 'uuid',
+    since: 'occurred_at',
+  });
 
 /** Webhook deliveries, from their creation, never while pending; attempts go with them (ON DELETE CASCADE). */
 export const hubWebhookDeliveryRetention = (hub: DataSource) =>
-  new HubAgedRowsRetentionTask(hub, { name: 'hub.webhook_delivery', recordType: 'webhook_delivery', table: 'hub.webhook_delivery', id: 'id', idType: 'text', since: 'created_at', where: "n.status <> 'pending'" });
+  new HubAgedRowsRetentionTask(hub, {
+    name: 'hub.webhook_delivery',
+    recordType: 'webhook_delivery',
+    table: 'hub.webhook_delivery',
+    id: 'id',
+    idType: 'text',
+    since: 'created_at',
+    where: "n.status <> 'pending'",
+  });

@@ -35,7 +35,11 @@ export class HubConsentRetentionTask implements RetentionTask {
   }
 
   due(em: EntityManager, now: Date, rules: RetentionRule[], limit: number): Promise<RetentionCandidate[]> {
-    return selectDue(em, `${this.dueSql()} ORDER BY c.id LIMIT $3 FOR UPDATE OF c SKIP LOCKED`, [rulesJson(rules), now.toISOString(), limit]);
+    return selectDue(em, `${this.dueSql()} ORDER BY c.id LIMIT $3 FOR UPDATE OF c SKIP LOCKED`, [
+      rulesJson(rules),
+      now.toISOString(),
+      limit,
+    ]);
   }
 
   countDue(now: Date, rules: RetentionRule[]) {
@@ -43,6 +47,8 @@ export class HubConsentRetentionTask implements RetentionTask {
   }
 
   apply(em: EntityManager, candidates: RetentionCandidate[]): Promise<number> {
-    return changedRows(em, 'DELETE FROM hub.consent WHERE id = ANY($1::uuid[]) RETURNING 1', [candidates.map((c) => c.id)]);
+    return changedRows(em, 'DELETE FROM hub.consent WHERE id = ANY($1::uuid[]) RETURNING 1', [
+      candidates.map((c) => c.id),
+    ]);
   }
 }

@@ -15,11 +15,21 @@ interface DueRow {
 
 export async function selectDue(em: EntityManager, sql: string, params: unknown[]): Promise<RetentionCandidate[]> {
   const rows: DueRow[] = await em.query(sql, params);
-  return rows.map((r) => ({ id: r.id, personId: r.person_id, ruleId: r.rule_id, category: r.category, action: r.action }));
+  return rows.map((r) => ({
+    id: r.id,
+    personId: r.person_id,
+    ruleId: r.rule_id,
+    category: r.category,
+    action: r.action,
+  }));
 }
 
 /** Counts a due query (no LIMIT, no lock) by action and distinct persons. */
-export async function countDue(ds: DataSource, dueSql: string, params: unknown[]): Promise<{ erase: number; pseudonymise: number; persons: number }> {
+export async function countDue(
+  ds: DataSource,
+  dueSql: string,
+  params: unknown[],
+): Promise<{ erase: number; pseudonymise: number; persons: number }> {
   const [row]: Array<{ erase: number; pseudonymise: number; persons: number }> = await ds.query(
     `SELECT count(*) FILTER (WHERE d.action = 'erase')::int AS erase,
             count(*) FILTER (WHERE d.action = 'pseudonymise')::int AS pseudonymise,
@@ -32,6 +42,9 @@ export async function countDue(ds: DataSource, dueSql: string, params: unknown[]
 
 /** Runs a data-modifying CTE (`WITH changed AS (… RETURNING 1)`) and returns how many rows it changed. */
 export async function changedRows(em: EntityManager, modifyingSql: string, params: unknown[]): Promise<number> {
-  const [row]: Array<{ n: number }> = await em.query(`WITH changed AS (${modifyingSql}) SELECT count(*)::int AS n FROM changed`, params);
+  const [row]: Array<{ n: number }> = await em.query(
+    `WITH changed AS (${modifyingSql}) SELECT count(*)::int AS n FROM changed`,
+    params,
+  );
   return row.n;
 }

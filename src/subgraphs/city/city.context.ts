@@ -13,10 +13,22 @@ export interface CityServices {
 
 export function createCityLoaders(services: CityServices, actor: Actor) {
   return {
-    person: loaderOne((ids: readonly string[]) => services.persons.byIds(actor, ids), (p) => p.id),
-    residenceHistory: loaderMany((ids: readonly string[]) => services.residence.historyFor(actor, ids), (r) => r.personId),
-    householdMembers: loaderMany((ids: readonly string[]) => services.persons.byHouseholds(actor, ids), (p) => p.householdId!),
-    municipality: loaderOne((keys: readonly string[]) => services.municipalities.byKeys(keys), (m) => m.key),
+    person: loaderOne(
+      (ids: readonly string[]) => services.persons.byIds(actor, ids),
+      (p) => p.id,
+    ),
+    residenceHistory: loaderMany(
+      (ids: readonly string[]) => services.residence.historyFor(actor, ids),
+      (r) => r.personId,
+    ),
+    householdMembers: loaderMany(
+      (ids: readonly string[]) => services.persons.byHouseholds(actor, ids),
+      (p) => p.householdId!,
+    ),
+    municipality: loaderOne(
+      (keys: readonly string[]) => services.municipalities.byKeys(keys),
+      (m) => m.key,
+    ),
   };
 }
 

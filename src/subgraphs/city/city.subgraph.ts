@@ -28,9 +28,15 @@ export type CitySubgraph = Subgraph & { services: CityServices };
 export async function buildCitySubgraph(ds: DataSource, deps: SubgraphDeps): Promise<CitySubgraph> {
   const municipalities = new MunicipalityService(ds);
   const persons = new PersonService(ds, deps.outbox, municipalities, deps.clock, deps.pdp, deps.rowSecurity);
-  const services: CityServices = { persons, municipalities, residence: new ResidenceService(ds, persons, deps.outbox, deps.clock) };
+  const services: CityServices = {
+    persons,
+    municipalities,
+    residence: new ResidenceService(ds, persons, deps.outbox, deps.clock),
+  };
   const { schema, sdl } = await buildFederatedSchema(
-    { resolvers: [PersonResolver, HouseholdResolver, PersonResidenceResolver, ResidenceResolver, MunicipalityResolver] },
+    {
+      resolvers: [PersonResolver, HouseholdResolver, PersonResidenceResolver, ResidenceResolver, MunicipalityResolver],
+    },
     { Person: (ref: { id: string }, ctx: CityContext) => ctx.loaders.person.load(ref.id) },
   );
   return {
@@ -39,6 +45,11 @@ export async function buildCitySubgraph(ds: DataSource, deps: SubgraphDeps): Pro
     schema,
     sdl,
     services,
-    createContext: (actor: Actor): CityContext => ({ actor, services, loaders: createCityLoaders(services, actor), policy: deps.pdp.forRequest(actor) }),
+    createContext: (actor: Actor): CityContext => ({
+      actor,
+      services,
+      loaders: createCityLoaders(services, actor),
+      policy: deps.pdp.forRequest(actor),
+    }),
   };
 }

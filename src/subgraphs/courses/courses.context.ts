@@ -11,8 +11,14 @@ export interface CoursesServices {
 
 export function createCoursesLoaders(services: CoursesServices, actor: Actor) {
   return {
-    provider: loaderOne((ids: readonly string[]) => services.providers.byIds(actor, ids), (p) => p.id),
-    providerCourses: loaderMany((ids: readonly string[]) => services.courses.byProviders(actor, ids), (c) => c.providerId),
+    provider: loaderOne(
+      (ids: readonly string[]) => services.providers.byIds(actor, ids),
+      (p) => p.id,
+    ),
+    providerCourses: loaderMany(
+      (ids: readonly string[]) => services.courses.byProviders(actor, ids),
+      (c) => c.providerId,
+    ),
   };
 }
 

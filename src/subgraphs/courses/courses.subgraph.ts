@@ -36,6 +36,11 @@ export async function buildCoursesSubgraph(ds: DataSource, deps: SubgraphDeps): 
     schema,
     sdl,
     services,
-    createContext: (actor: Actor): CoursesContext => ({ actor, services, loaders: createCoursesLoaders(services, actor), policy: deps.pdp.forRequest(actor) }),
+    createContext: (actor: Actor): CoursesContext => ({
+      actor,
+      services,
+      loaders: createCoursesLoaders(services, actor),
+      policy: deps.pdp.forRequest(actor),
+    }),
   };
 }

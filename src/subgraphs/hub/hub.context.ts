@@ -37,15 +37,33 @@ export function createHubLoaders(services: HubServices, actor: Actor) {
   // One biography loader per page size asked for in this request.
   const biographyBySize = new Map<number, DataLoader<string, BiographyRow[]>>();
   return {
-    identifiers: loaderMany((ids: readonly string[]) => services.identifiers.forPersons(ids), (i) => i.personId),
-    consents: loaderMany((ids: readonly string[]) => services.consents.forPersons(ids), (c) => c.personId),
-    referrals: loaderMany((ids: readonly string[]) => services.referrals.forPersons(actor, ids), (r) => r.personId),
-    deadlines: loaderMany((ids: readonly string[]) => services.agreements.deadlinesFor(ids), (d) => d.referralId),
-    notificationReferrals: loaderOne((ids: readonly string[]) => services.notifications.referralsFor(actor, ids), (r) => r.id),
+    identifiers: loaderMany(
+      (ids: readonly string[]) => services.identifiers.forPersons(ids),
+      (i) => i.personId,
+    ),
+    consents: loaderMany(
+      (ids: readonly string[]) => services.consents.forPersons(ids),
+      (c) => c.personId,
+    ),
+    referrals: loaderMany(
+      (ids: readonly string[]) => services.referrals.forPersons(actor, ids),
+      (r) => r.personId,
+    ),
+    deadlines: loaderMany(
+      (ids: readonly string[]) => services.agreements.deadlinesFor(ids),
+      (d) => d.referralId,
+    ),
+    notificationReferrals: loaderOne(
+      (ids: readonly string[]) => services.notifications.referralsFor(actor, ids),
+      (r) => r.id,
+    ),
     biography(first: number) {
       let loader = biographyBySize.get(first);
       if (!loader) {
-        loader = loaderMany((ids: readonly string[]) => services.biography.newestFor(ids, first), (b) => b.personId);
+        loader = loaderMany(
+          (ids: readonly string[]) => services.biography.newestFor(ids, first),
+          (b) => b.personId,
+        );
         biographyBySize.set(first, loader);
       }
       return loader;

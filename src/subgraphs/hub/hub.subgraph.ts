@@ -51,12 +51,48 @@ import { NotificationEntity } from './notification/notification.entity';
 import { NotificationResolver } from './notification/notification.resolver';
 import { NotificationService } from './notification/notification.service';
 import { HubWebhooks1764900000000 } from './migrations/1764900000000-hub-webhooks';
-import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity, WebhookSecretEntity } from './webhook/webhook.entity';
+import {
+  WebhookAttemptEntity,
+  WebhookDeliveryEntity,
+  WebhookEndpointEntity,
+  WebhookSecretEntity,
+} from './webhook/webhook.entity';
 import { WebhookResolver } from './webhook/webhook.resolver';
 import { WebhookService, WebhookServiceDeps } from './webhook/webhook.service';
 
-export const hubEntities = [PartnerEntity, PersonIdentifierEntity, BiographyEntryEntity, ConsentEntity, LegalBasisEntity, TrustedDocumentEntity, ReferralEntity, CooperationAgreementEntity, ReferralDeadlineEntity, NotificationEntity /* notifications */, WebhookEndpointEntity, WebhookSecretEntity, WebhookDeliveryEntity, WebhookAttemptEntity /* webhooks */, OutboxEvent];
-export const hubMigrations = [HubInitial1764000000000, HubDataProtection1764100000000, HubRetention1764300000000, HubTrustedDocuments1764400000000, HubGrants1764500000000, HubReferrals1764600000000, HubAgreements1764700000000, HubRules1764800000000, HubWebhooks1764900000000 /* webhooks */, HubNotifications1764910000000 /* notifications */, HubReferralBoundBases1764920000000, HubReferralDuePool1764930000000, HubRetentionNotices1764940000000, HubTransferAccepted1764955000000];
+export const hubEntities = [
+  PartnerEntity,
+  PersonIdentifierEntity,
+  BiographyEntryEntity,
+  ConsentEntity,
+  LegalBasisEntity,
+  TrustedDocumentEntity,
+  ReferralEntity,
+  CooperationAgreementEntity,
+  ReferralDeadlineEntity,
+  NotificationEntity /* notifications */,
+  WebhookEndpointEntity,
+  WebhookSecretEntity,
+  WebhookDeliveryEntity,
+  WebhookAttemptEntity /* webhooks */,
+  OutboxEvent,
+];
+export const hubMigrations = [
+  HubInitial1764000000000,
+  HubDataProtection1764100000000,
+  HubRetention1764300000000,
+  HubTrustedDocuments1764400000000,
+  HubGrants1764500000000,
+  HubReferrals1764600000000,
+  HubAgreements1764700000000,
+  HubRules1764800000000,
+  HubWebhooks1764900000000 /* webhooks */,
+  HubNotifications1764910000000 /* notifications */,
+  HubReferralBoundBases1764920000000,
+  HubReferralDuePool1764930000000,
+  HubRetentionNotices1764940000000,
+  HubTransferAccepted1764955000000,
+];
 
 export type HubSubgraph = Subgraph & { services: HubServices };
 
@@ -86,7 +122,25 @@ export async function buildHubSubgraph(ds: DataSource, deps: SubgraphDeps, hub: 
     webhooks: new WebhookService(ds, deps.pdp, deps.audit, deps.clock, hub.webhooks),
   };
   const { schema, sdl } = await buildFederatedSchema(
-    { resolvers: [PartnerResolver, PersonIdentifierResolver, BiographyResolver, PersonConsentResolver, ConsentResolver, LegalBasisResolver, AccessReportResolver, PersonAccessReportResolver, ReferralResolver, PersonReferralResolver, AgreementResolver, ReferralDeadlineResolver, NotificationResolver /* notifications */, WebhookResolver /* webhooks */], orphanedTypes: [HubPerson] },
+    {
+      resolvers: [
+        PartnerResolver,
+        PersonIdentifierResolver,
+        BiographyResolver,
+        PersonConsentResolver,
+        ConsentResolver,
+        LegalBasisResolver,
+        AccessReportResolver,
+        PersonAccessReportResolver,
+        ReferralResolver,
+        PersonReferralResolver,
+        AgreementResolver,
+        ReferralDeadlineResolver,
+        NotificationResolver /* notifications */,
+        WebhookResolver /* webhooks */,
+      ],
+      orphanedTypes: [HubPerson],
+    },
     { Person: (ref: { id: string }) => ({ id: ref.id }) },
   );
   return {
@@ -95,6 +149,11 @@ export async function buildHubSubgraph(ds: DataSource, deps: SubgraphDeps, hub: 
     schema,
     sdl,
     services,
-    createContext: (actor: Actor): HubContext => ({ actor, services, loaders: createHubLoaders(services, actor), policy: deps.pdp.forRequest(actor) }),
+    createContext: (actor: Actor): HubContext => ({
+      actor,
+      services,
+      loaders: createHubLoaders(services, actor),
+      policy: deps.pdp.forRequest(actor),
+    }),
   };
 }

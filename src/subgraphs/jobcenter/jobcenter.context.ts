@@ -9,8 +9,13 @@ export interface JobcenterServices {
 
 export function createJobcenterLoaders(services: JobcenterServices, actor: Actor) {
   return {
-    recordsByPerson: loaderMany((ids: readonly string[]) => services.records.byPersons(actor, ids), (r) => r.personId),
+    recordsByPerson: loaderMany(
+      (ids: readonly string[]) => services.records.byPersons(actor, ids),
+      (r) => r.personId,
+    ),
   };
 }
 
-export type JobcenterContext = SubgraphContext<ReturnType<typeof createJobcenterLoaders>> & { services: JobcenterServices };
+export type JobcenterContext = SubgraphContext<ReturnType<typeof createJobcenterLoaders>> & {
+  services: JobcenterServices;
+};

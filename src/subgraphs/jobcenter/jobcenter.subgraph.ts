@@ -32,6 +32,11 @@ export async function buildJobcenterSubgraph(ds: DataSource, deps: SubgraphDeps)
     schema,
     sdl,
     services,
-    createContext: (actor: Actor): JobcenterContext => ({ actor, services, loaders: createJobcenterLoaders(services, actor), policy: deps.pdp.forRequest(actor) }),
+    createContext: (actor: Actor): JobcenterContext => ({
+      actor,
+      services,
+      loaders: createJobcenterLoaders(services, actor),
+      policy: deps.pdp.forRequest(actor),
+    }),
   };
 }

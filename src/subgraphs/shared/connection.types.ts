@@ -37,7 +37,8 @@ export const MAX_PAGE = 100;
 /** Validates `first`: 1..100, default 20. */
 export function pageSize(first: number | null | undefined): number {
   if (first === null || first === undefined) return 20;
-  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) throw badInput(`first must be between 1 and ${MAX_PAGE}`, 'first');
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE)
+    throw badInput(`first must be between 1 and ${MAX_PAGE}`, 'first');
   return first;
 }
 
@@ -45,7 +46,13 @@ export function pageSize(first: number | null | undefined): number {
  * Turns `first + 1` keyset-ordered rows into a Relay page: the extra row only tells whether a
  * next page exists.
  */
-export function toPage<T>(rows: T[], first: number, after: string | null | undefined, totalCount: number, cursorOf: (node: T) => string): Page<T> {
+export function toPage<T>(
+  rows: T[],
+  first: number,
+  after: string | null | undefined,
+  totalCount: number,
+  cursorOf: (node: T) => string,
+): Page<T> {
   const edges = rows.slice(0, first).map((node) => ({ cursor: cursorOf(node), node }));
   return {
     edges,

@@ -1,7 +1,10 @@
 import DataLoader from 'dataloader';
 
 /** A per-request loader for at most one row per key. */
-export function loaderOne<K, V>(fetch: (keys: readonly K[]) => Promise<V[]>, keyOf: (v: V) => K): DataLoader<K, V | null> {
+export function loaderOne<K, V>(
+  fetch: (keys: readonly K[]) => Promise<V[]>,
+  keyOf: (v: V) => K,
+): DataLoader<K, V | null> {
   return new DataLoader<K, V | null>(async (keys) => {
     const byKey = new Map((await fetch(keys)).map((v) => [keyOf(v), v]));
     return keys.map((k) => byKey.get(k) ?? null);

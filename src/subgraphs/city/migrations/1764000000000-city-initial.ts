@@ -61,6 +61,7 @@ export class CityInitial1764000000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['outbox', 'residence_status', 'person', 'household', 'municipality']) await q.query(`DROP TABLE city.${t}`);
+    for (const t of ['outbox', 'residence_status', 'person', 'household', 'municipality'])
+      await q.query(`DROP TABLE city.${t}`);
   }
 }

@@ -1,5 +1,10 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { dropJurisdictionPolicySql, grantSql, jurisdictionFunctionSql, jurisdictionPolicySql } from '../../../shared/row-security.sql';
+import {
+  dropJurisdictionPolicySql,
+  grantSql,
+  jurisdictionFunctionSql,
+  jurisdictionPolicySql,
+} from '../../../shared/row-security.sql';
 
 /** Row-level security: persons, households and their residence statuses only inside the caller's jurisdiction. */
 export class CityRowSecurity1764500000000 implements MigrationInterface {
@@ -12,13 +17,18 @@ export class CityRowSecurity1764500000000 implements MigrationInterface {
       ...jurisdictionPolicySql('city', 'person'),
       ...jurisdictionPolicySql('city', 'household'),
       // A status is visible when its person is (that check is itself subject to the person's policy).
-      ...jurisdictionPolicySql('city', 'residence_status', 'EXISTS (SELECT 1 FROM city.person p WHERE p.id = person_id)'),
+      ...jurisdictionPolicySql(
+        'city',
+        'residence_status',
+        'EXISTS (SELECT 1 FROM city.person p WHERE p.id = person_id)',
+      ),
     ];
     for (const sql of statements) await q.query(sql);
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['residence_status', 'household', 'person']) for (const sql of dropJurisdictionPolicySql('city', t)) await q.query(sql);
+    for (const t of ['residence_status', 'household', 'person'])
+      for (const sql of dropJurisdictionPolicySql('city', t)) await q.query(sql);
     await q.query('DROP FUNCTION city.in_jurisdiction(text)');
   }
 }

@@ -19,7 +19,14 @@ export function foldName(name: string): string {
 export function nameSkeleton(name: string): string {
   return foldName(name)
     .split(' ')
-    .map((w) => w[0] + w.slice(1).replace(/[aeiouyhw]/g, '').replace(/(.)\1+/g, '$1'))
+    .map(
+      (w) =>
+        w[0] +
+        w
+          .slice(1)
+          .replace(/[aeiouyhw]/g, '')
+          .replace(/(.)\1+/g, '$1'),
+    )
     .join(' ');
 }
 

@@ -39,13 +39,25 @@ export class PersonResolver {
   @FieldResolver(() => Address, { nullable: true })
   address(@Root() p: PersonEntity): Address | null {
     if (!p.street && !p.postalCode && !p.locality && !p.district) return null;
-    return { street: p.street, houseNumber: p.houseNumber, postalCode: p.postalCode, locality: p.locality, district: p.district };
+    return {
+      street: p.street,
+      houseNumber: p.houseNumber,
+      postalCode: p.postalCode,
+      locality: p.locality,
+      district: p.district,
+    };
   }
 
   @PersonalData('contact')
   @FieldResolver(() => Municipality, { nullable: true })
   async municipality(@Root() p: PersonEntity, @Ctx() ctx: CityContext) {
-    return (await ctx.loaders.municipality.load(p.municipalityKey)) ?? { key: p.municipalityKey, name: p.municipalityKey, level: 'municipality' };
+    return (
+      (await ctx.loaders.municipality.load(p.municipalityKey)) ?? {
+        key: p.municipalityKey,
+        name: p.municipalityKey,
+        level: 'municipality',
+      }
+    );
   }
 
   @PersonalData('contact')

@@ -62,20 +62,24 @@ export class PersonService {
       .getMany();
   }
 
-  async list(actor: Actor, args: { first?: number | null; after?: string | null; filter?: PersonFilter | null }): Promise<Page<PersonEntity>> {
+  async list(
+    actor: Actor,
+    args: { first?: number | null; after?: string | null; filter?: PersonFilter | null },
+  ): Promise<Page<PersonEntity>> {
     requireScope(actor, 'persons:read');
     const first = pageSize(args.first);
     const qb = await this.scoped(actor);
     const f = args.filter ?? {};
     if (f.name) {
       searchTerms(f.name).forEach((t, i) => {
-        qb.andWhere(
-          `EXISTS (SELECT 1 FROM unnest(p.search_names) n WHERE n LIKE :pre${i} OR n = :sk${i})`,
-          { [`pre${i}`]: `${t.prefix.replace(/[%_]/g, '')}%`, [`sk${i}`]: t.skeleton },
-        );
+        qb.andWhere(`EXISTS (SELECT 1 FROM unnest(p.search_names) n WHERE n LIKE :pre${i} OR n = :sk${i})`, {
+          [`pre${i}`]: `${t.prefix.replace(/[%_]/g, '')}%`,
+          [`sk${i}`]: t.skeleton,
+        });
       });
     }
-    if (f.municipalityKey) qb.andWhere('p.municipality_key LIKE :mk', { mk: `${f.municipalityKey.replace(/[%_]/g, '')}%` });
+    if (f.municipalityKey)
+      qb.andWhere('p.municipality_key LIKE :mk', { mk: `${f.municipalityKey.replace(/[%_]/g, '')}%` });
     if (f.nationality) qb.andWhere(':nat = ANY(p.nationalities)', { nat: f.nationality.toUpperCase() });
     if (f.district) qb.andWhere('lower(p.district) = lower(:district)', { district: f.district });
     if (f.householdId) {
@@ -93,42 +97,60 @@ export class PersonService {
       .addOrderBy('p.id', 'ASC')
       .limit(first + 1)
       .getMany();
-    return toPage(rows, first, args.after, totalCount, (node) => encodeCursor([node.familyName, node.givenName, node.id]));
+    return toPage(rows, first, args.after, totalCount, (node) =>
+      encodeCursor([node.familyName, node.givenName, node.id]),
+    );
   }
 
   /**
    * `fixed` is for loading data sets with known ids (the deterministic demo data); the API never
    * passes it. A fixed household is created on first use.
    */
-  async register(actor: Actor, input: RegisterPersonInput, fixed: { id?: string; householdId?: string } = {}): Promise<PersonEntity> {
+  async register(
+    actor: Actor,
+    input: RegisterPersonInput,
+    fixed: { id?: string; householdId?: string } = {},
+  ): Promise<PersonEntity> {
     requireScope(actor, 'persons:write');
     const givenName = input.givenName.trim();
     const familyName = input.familyName.trim();
     if (!givenName || givenName.length > 200) throw badInput('givenName must be 1 to 200 characters', 'givenName');
     if (!familyName || familyName.length > 200) throw badInput('familyName must be 1 to 200 characters', 'familyName');
     const nationalities = (input.nationalities ?? []).map((n) => n.toUpperCase());
-    if (nationalities.some((n) => !COUNTRY.test(n))) throw badInput('nationalities must be ISO 3166-1 alpha-2 codes', 'nationalities');
+    if (nationalities.some((n) => !COUNTRY.test(n)))
+      throw badInput('nationalities must be ISO 3166-1 alpha-2 codes', 'nationalities');
     const languages = (input.languages ?? []).map((l) => l.toLowerCase());
     if (languages.some((l) => !LANGUAGE.test(l))) throw badInput('languages must be ISO 639-1 codes', 'languages');
     const birthDate = input.birthDate ? toDay(input.birthDate, 'birthDate') : null;
     if (birthDate && birthDate > isoDay(this.clock.now())) throw badInput('birthDate lies in the future', 'birthDate');
     await this.assertMunicipality(actor, input.municipalityKey);
-    if (input.householdId && input.newHousehold) throw badInput('Give householdId or newHousehold, not both', 'householdId');
+    if (input.householdId && input.newHousehold)
+      throw badInput('Give householdId or newHousehold, not both', 'householdId');
     const variants = (input.nameVariants ?? []).map((v) => v.trim()).filter(Boolean);
 
     return this.ds.transaction(async (em) => {
       let householdId: string | null = null;
       if (fixed.householdId) {
         householdId = fixed.householdId;
-        await em.createQueryBuilder().insert().into(HouseholdEntity)
-          .values({ id: householdId, municipalityKey: input.municipalityKey, createdAt: this.clock.now() }).orIgnore().execute();
+        await em
+          .createQueryBuilder()
+          .insert()
+          .into(HouseholdEntity)
+          .values({ id: householdId, municipalityKey: input.municipalityKey, createdAt: this.clock.now() })
+          .orIgnore()
+          .execute();
       } else if (input.householdId) {
         const hh = await em.findOneBy(HouseholdEntity, { id: input.householdId });
-        if (!hh || !actor.jurisdiction.some((j) => hh.municipalityKey.startsWith(j))) throw notFound('Household', input.householdId);
+        if (!hh || !actor.jurisdiction.some((j) => hh.municipalityKey.startsWith(j)))
+          throw notFound('Household', input.householdId);
         householdId = hh.id;
       } else if (input.newHousehold) {
         householdId = newId();
-        await em.insert(HouseholdEntity, { id: householdId, municipalityKey: input.municipalityKey, createdAt: this.clock.now() });
+        await em.insert(HouseholdEntity, {
+          id: householdId,
+          municipalityKey: input.municipalityKey,
+          createdAt: this.clock.now(),
+        });
       }
       const now = this.clock.now();
       const person: PersonEntity = {
@@ -163,10 +185,19 @@ export class PersonService {
     requireScope(actor, 'persons:write');
     await this.assertMunicipality(actor, input.municipalityKey, true);
     return this.ds.transaction(async (em) => {
-      const person = await (await this.scoped(actor, em)).andWhere('p.id = :id', { id: isUuid(input.personId) ? input.personId : null }).setLock('pessimistic_write').getOne();
+      const person = await (
+        await this.scoped(actor, em)
+      )
+        .andWhere('p.id = :id', { id: isUuid(input.personId) ? input.personId : null })
+        .setLock('pessimistic_write')
+        .getOne();
       if (!person) throw notFound('Person', input.personId);
       const from = person.municipalityKey;
-      Object.assign(person, { municipalityKey: input.municipalityKey, ...addressColumns(input.address), updatedAt: this.clock.now() });
+      Object.assign(person, {
+        municipalityKey: input.municipalityKey,
+        ...addressColumns(input.address),
+        updatedAt: this.clock.now(),
+      });
       // The moved row lies in the target municipality: row security must let this statement see it there.
       await this.rowSecurity.widen([input.municipalityKey], () => em.update(PersonEntity, { id: person.id }, person));
       await this.outbox.append(em, actor, {
@@ -174,7 +205,12 @@ export class PersonService {
         personId: person.id,
         aggregateType: 'Person',
         aggregateId: person.id,
-        payload: { personId: person.id, fromMunicipalityKey: from, toMunicipalityKey: input.municipalityKey, district: person.district },
+        payload: {
+          personId: person.id,
+          fromMunicipalityKey: from,
+          toMunicipalityKey: input.municipalityKey,
+          district: person.district,
+        },
       });
       return person;
     });

@@ -17,7 +17,8 @@ export class Address {
   @Field(() => String, { nullable: true }) houseNumber: string | null;
   @Field(() => String, { nullable: true }) postalCode: string | null;
   @Field(() => String, { nullable: true }) locality: string | null;
-  @Field(() => String, { nullable: true, description: 'City district (Stadtteil), e.g. Dorenkamp' }) district: string | null;
+  @Field(() => String, { nullable: true, description: 'City district (Stadtteil), e.g. Dorenkamp' }) district:
+    string | null;
 }
 
 @Directive('@key(fields: "id")')
@@ -25,22 +26,30 @@ export class Address {
 export class Person {
   @Field(() => ID) id: string;
   @PersonalData('identity')
-  @Field(() => String, { nullable: true }) givenName: string;
+  @Field(() => String, { nullable: true })
+  givenName: string;
   @PersonalData('identity')
-  @Field(() => String, { nullable: true }) familyName: string;
+  @Field(() => String, { nullable: true })
+  familyName: string;
   @PersonalData('identity')
-  @Field(() => [String], { description: 'Other spellings of the names (transliteration variants)', nullable: true }) nameVariants: string[];
+  @Field(() => [String], { description: 'Other spellings of the names (transliteration variants)', nullable: true })
+  nameVariants: string[];
   @PersonalData('identity')
-  @Field(() => DateResolver, { nullable: true }) birthDate: string | null;
+  @Field(() => DateResolver, { nullable: true })
+  birthDate: string | null;
   @PersonalData('identity')
-  @Field(() => Sex, { nullable: true }) sex: Sex;
+  @Field(() => Sex, { nullable: true })
+  sex: Sex;
   @PersonalData('identity')
-  @Field(() => [String], { description: 'ISO 3166-1 alpha-2 codes', nullable: true }) nationalities: string[];
+  @Field(() => [String], { description: 'ISO 3166-1 alpha-2 codes', nullable: true })
+  nationalities: string[];
   @PersonalData('identity')
-  @Field(() => [String], { description: 'ISO 639-1 codes', nullable: true }) languages: string[];
+  @Field(() => [String], { description: 'ISO 639-1 codes', nullable: true })
+  languages: string[];
   @Field(() => Address, { nullable: true }) address: Address | null;
   @PersonalData('contact')
-  @Field(() => String, { description: 'Official municipality key (AGS) of the place of residence', nullable: true }) municipalityKey: string;
+  @Field(() => String, { description: 'Official municipality key (AGS) of the place of residence', nullable: true })
+  municipalityKey: string;
   @Field(() => DateTimeResolver) registeredAt: Date;
   householdId: string | null;
 }
@@ -50,7 +59,10 @@ export type PersonConnection = InstanceType<typeof PersonConnection>;
 
 @InputType({ description: 'Filters for persons; all given filters must match' })
 export class PersonFilter {
-  @Field(() => String, { nullable: true, description: 'Matches given or family name or a variant, tolerant of transliteration' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Matches given or family name or a variant, tolerant of transliteration',
+  })
   name?: string;
   @Field(() => String, { nullable: true, description: 'AGS or an AGS prefix' }) municipalityKey?: string;
   @Field(() => String, { nullable: true, description: 'ISO 3166-1 alpha-2' }) nationality?: string;
@@ -79,7 +91,8 @@ export class RegisterPersonInput {
   @Field(() => String) municipalityKey: string;
   @Field(() => AddressInput, { nullable: true }) address?: AddressInput;
   @Field(() => ID, { nullable: true, description: 'Join an existing household' }) householdId?: string;
-  @Field(() => Boolean, { nullable: true, description: 'Start a new household with this person' }) newHousehold?: boolean;
+  @Field(() => Boolean, { nullable: true, description: 'Start a new household with this person' })
+  newHousehold?: boolean;
 }
 
 @InputType()

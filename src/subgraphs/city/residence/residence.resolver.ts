@@ -23,7 +23,10 @@ export class PersonResidenceResolver {
 @Resolver(() => ResidenceStatus)
 export class ResidenceResolver {
   @Mutation(() => ResidenceStatus, { description: 'Record a residence status (immigration office)' })
-  recordResidenceStatus(@Arg('input', () => RecordResidenceStatusInput) input: RecordResidenceStatusInput, @Ctx() ctx: CityContext) {
+  recordResidenceStatus(
+    @Arg('input', () => RecordResidenceStatusInput) input: RecordResidenceStatusInput,
+    @Ctx() ctx: CityContext,
+  ) {
     return ctx.services.residence.record(ctx.actor, input);
   }
 }

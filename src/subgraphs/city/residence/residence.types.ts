@@ -45,7 +45,8 @@ export class ResidenceStatus {
   @Field(() => DateResolver, { nullable: true }) validUntil: string | null;
   @Field(() => Boolean, { description: 'Wohnsitzauflage' }) residenceObligation: boolean;
   @Field(() => Boolean) workPermitted: boolean;
-  @Field(() => Boolean, { description: 'Obliged to attend an integration course (§ 44a AufenthG)' }) integrationCourseObligation: boolean;
+  @Field(() => Boolean, { description: 'Obliged to attend an integration course (§ 44a AufenthG)' })
+  integrationCourseObligation: boolean;
   @Field(() => String, { description: 'Partner slug that recorded it' }) recordedBy: string;
   @Field(() => DateTimeResolver) recordedAt: Date;
   personId: string;

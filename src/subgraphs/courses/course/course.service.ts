@@ -44,10 +44,17 @@ export class CourseService {
     requireScope(actor, 'courses:read');
     const ids = providerIds.filter(isUuid);
     if (!ids.length) return [];
-    return this.scoped(actor).andWhere('c.provider_id = ANY(:ids)', { ids }).orderBy('c.starts_on', 'ASC').addOrderBy('c.id', 'ASC').getMany();
+    return this.scoped(actor)
+      .andWhere('c.provider_id = ANY(:ids)', { ids })
+      .orderBy('c.starts_on', 'ASC')
+      .addOrderBy('c.id', 'ASC')
+      .getMany();
   }
 
-  async list(actor: Actor, args: { first?: number | null; after?: string | null; filter?: CourseFilter | null }): Promise<Page<CourseEntity>> {
+  async list(
+    actor: Actor,
+    args: { first?: number | null; after?: string | null; filter?: CourseFilter | null },
+  ): Promise<Page<CourseEntity>> {
     requireScope(actor, 'courses:read');
     const first = pageSize(args.first);
     const qb = this.scoped(actor);
@@ -57,7 +64,8 @@ export class CourseService {
       if (!isUuid(f.providerId)) throw badInput('providerId is not a valid id', 'providerId');
       qb.andWhere('c.provider_id = :pid', { pid: f.providerId });
     }
-    if (f.municipalityKey) qb.andWhere('c.municipality_key LIKE :mk', { mk: `${f.municipalityKey.replace(/[%_\\]/g, '')}%` });
+    if (f.municipalityKey)
+      qb.andWhere('c.municipality_key LIKE :mk', { mk: `${f.municipalityKey.replace(/[%_\\]/g, '')}%` });
     if (f.childcare !== null && f.childcare !== undefined) qb.andWhere('c.childcare = :cc', { cc: f.childcare });
     if (f.startsAfter) qb.andWhere('c.starts_on >= :sa', { sa: toDay(f.startsAfter, 'startsAfter') });
     const totalCount = await qb.clone().getCount();
@@ -65,7 +73,11 @@ export class CourseService {
       const c = decodeAfter(args.after, [dayPart, uuidPart]);
       qb.andWhere('(c.starts_on, c.id) > (:cs::date, :ci::uuid)', { cs: c[0], ci: c[1] });
     }
-    const rows = await qb.orderBy('c.starts_on', 'ASC').addOrderBy('c.id', 'ASC').limit(first + 1).getMany();
+    const rows = await qb
+      .orderBy('c.starts_on', 'ASC')
+      .addOrderBy('c.id', 'ASC')
+      .limit(first + 1)
+      .getMany();
     return toPage(rows, first, args.after, totalCount, (node) => encodeCursor([node.startsOn, node.id]));
   }
 
@@ -105,7 +117,8 @@ export class CourseService {
     if (input.kind === CourseKind.women_with_childcare && !childcare) {
       throw badInput('A course for women with childcare must offer childcare', 'childcare');
     }
-    if (!AGS.test(input.municipalityKey)) throw badInput('municipalityKey must be an eight-digit AGS', 'municipalityKey');
+    if (!AGS.test(input.municipalityKey))
+      throw badInput('municipalityKey must be an eight-digit AGS', 'municipalityKey');
     if (!inJurisdiction(actor, input.municipalityKey)) {
       throw new AppError('FORBIDDEN', 'The municipality is outside your jurisdiction', { field: 'municipalityKey' });
     }

@@ -13,7 +13,8 @@ export enum CourseKind {
 }
 registerEnumType(CourseKind, {
   name: 'CourseKind',
-  description: 'BAMF integration course, or a local offer (language offensive, literacy, evening, women with childcare, vocational, youth)',
+  description:
+    'BAMF integration course, or a local offer (language offensive, literacy, evening, women with childcare, vocational, youth)',
 });
 
 export enum CefrLevel {
@@ -23,7 +24,10 @@ export enum CefrLevel {
   B2 = 'B2',
   C1 = 'C1',
 }
-registerEnumType(CefrLevel, { name: 'CefrLevel', description: 'Language level of the Common European Framework of Reference' });
+registerEnumType(CefrLevel, {
+  name: 'CefrLevel',
+  description: 'Language level of the Common European Framework of Reference',
+});
 
 @ObjectType({ description: 'A language course' })
 export class Course {
@@ -52,7 +56,8 @@ export class CourseFilter {
   @Field(() => ID, { nullable: true }) providerId?: string | null;
   @Field(() => String, { nullable: true, description: 'AGS or an AGS prefix' }) municipalityKey?: string | null;
   @Field(() => Boolean, { nullable: true }) childcare?: boolean | null;
-  @Field(() => DateResolver, { nullable: true, description: 'Courses starting on or after this day' }) startsAfter?: Date | string | null;
+  @Field(() => DateResolver, { nullable: true, description: 'Courses starting on or after this day' }) startsAfter?:
+    Date | string | null;
 }
 
 @InputType()
@@ -66,7 +71,8 @@ export class CreateCourseInput {
   @Field(() => String) schedule: string;
   @Field(() => Int, { description: '1 to 40' }) lessonsPerWeek: number;
   @Field(() => Int, { description: '1 to 100' }) capacity: number;
-  @Field(() => Boolean, { nullable: true, description: 'Default: true for women_with_childcare, else false' }) childcare?: boolean | null;
+  @Field(() => Boolean, { nullable: true, description: 'Default: true for women_with_childcare, else false' })
+  childcare?: boolean | null;
   @Field(() => String) location: string;
   @Field(() => String, { nullable: true }) district?: string | null;
   @Field(() => String, { description: 'AGS, eight digits, inside your jurisdiction' }) municipalityKey: string;

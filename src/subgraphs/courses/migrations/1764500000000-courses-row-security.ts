@@ -1,5 +1,10 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { dropJurisdictionPolicySql, grantSql, jurisdictionFunctionSql, jurisdictionPolicySql } from '../../../shared/row-security.sql';
+import {
+  dropJurisdictionPolicySql,
+  grantSql,
+  jurisdictionFunctionSql,
+  jurisdictionPolicySql,
+} from '../../../shared/row-security.sql';
 
 /** Row-level security: rows only inside the caller's jurisdiction. */
 export class CoursesRowSecurity1764500000000 implements MigrationInterface {
@@ -16,7 +21,8 @@ export class CoursesRowSecurity1764500000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['course', 'course_provider']) for (const sql of dropJurisdictionPolicySql('courses', t)) await q.query(sql);
+    for (const t of ['course', 'course_provider'])
+      for (const sql of dropJurisdictionPolicySql('courses', t)) await q.query(sql);
     await q.query('DROP FUNCTION courses.in_jurisdiction(text)');
   }
 }

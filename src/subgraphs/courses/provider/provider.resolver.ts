@@ -12,7 +12,10 @@ export class CourseProviderResolver {
   }
 
   @Mutation(() => CourseProvider, { description: 'Register a course provider (yourself, unless you hold the scope *)' })
-  registerCourseProvider(@Arg('input', () => RegisterCourseProviderInput) input: RegisterCourseProviderInput, @Ctx() ctx: CoursesContext) {
+  registerCourseProvider(
+    @Arg('input', () => RegisterCourseProviderInput) input: RegisterCourseProviderInput,
+    @Ctx() ctx: CoursesContext,
+  ) {
     return ctx.services.providers.register(ctx.actor, input);
   }
 

@@ -37,14 +37,21 @@ export class CourseProviderService {
     requireScope(actor, 'courses:read');
     const valid = ids.filter(isUuid);
     if (!valid.length) return [];
-    return this.ds.getRepository(CourseProviderEntity).createQueryBuilder('cp').where('cp.id = ANY(:ids)', { ids: valid }).getMany();
+    return this.ds
+      .getRepository(CourseProviderEntity)
+      .createQueryBuilder('cp')
+      .where('cp.id = ANY(:ids)', { ids: valid })
+      .getMany();
   }
 
   async register(actor: Actor, input: RegisterCourseProviderInput): Promise<CourseProviderEntity> {
     requireScope(actor, 'courses:write');
     const partnerSlug = input.partnerSlug.trim();
     if (!SLUG.test(partnerSlug) || partnerSlug.length > 64) {
-      throw badInput('partnerSlug must be lower-case letters, digits and single hyphens, at most 64 characters', 'partnerSlug');
+      throw badInput(
+        'partnerSlug must be lower-case letters, digits and single hyphens, at most 64 characters',
+        'partnerSlug',
+      );
     }
     // Otherwise a partner could claim another provider's slug and create courses in its name.
     if (!actor.scopes.includes('*') && partnerSlug !== actor.partner) {
@@ -52,7 +59,8 @@ export class CourseProviderService {
     }
     const name = input.name.trim();
     if (!name || name.length > 200) throw badInput('name must be 1 to 200 characters', 'name');
-    if (!AGS.test(input.municipalityKey)) throw badInput('municipalityKey must be an eight-digit AGS', 'municipalityKey');
+    if (!AGS.test(input.municipalityKey))
+      throw badInput('municipalityKey must be an eight-digit AGS', 'municipalityKey');
     if (!inJurisdiction(actor, input.municipalityKey)) {
       throw new AppError('FORBIDDEN', 'The municipality is outside your jurisdiction', { field: 'municipalityKey' });
     }
@@ -89,4 +97,5 @@ export class CourseProviderService {
   }
 }
 
-const duplicateSlug = () => new AppError('CONFLICT', 'A course provider with this partnerSlug exists', { field: 'partnerSlug' });
+const duplicateSlug = () =>
+  new AppError('CONFLICT', 'A course provider with this partnerSlug exists', { field: 'partnerSlug' });

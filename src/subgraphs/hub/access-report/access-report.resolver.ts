@@ -19,7 +19,10 @@ export class AccessReportResolver {
 
 @Resolver(() => HubPerson)
 export class PersonAccessReportResolver {
-  @FieldResolver(() => [AccessReportEntry], { nullable: true, description: 'Who accessed this person’s data, newest first (DSGVO Art. 15; needs audit:read)' })
+  @FieldResolver(() => [AccessReportEntry], {
+    nullable: true,
+    description: 'Who accessed this person’s data, newest first (DSGVO Art. 15; needs audit:read)',
+  })
   accessReport(
     @Root() p: HubPerson,
     @Arg('first', () => Int, { nullable: true, description: '1 to 1000, default 100' }) first: number | null,

@@ -12,14 +12,30 @@ import { AccessReportEntry } from './access-report.types';
 export class AccessReportService {
   constructor(private readonly audit: AuditLog) {}
 
-  async report(actor: Actor, personId: string, opts: { first?: number | null; since?: Date | null }): Promise<AccessReportEntry[]> {
+  async report(
+    actor: Actor,
+    personId: string,
+    opts: { first?: number | null; since?: Date | null },
+  ): Promise<AccessReportEntry[]> {
     requireScope(actor, 'audit:read');
     if (!isUuid(personId)) throw badInput('personId is not a valid id', 'personId');
     const first = opts.first ?? 100;
-    if (!Number.isInteger(first) || first < 1 || first > 1000) throw badInput('first must be between 1 and 1000', 'first');
+    if (!Number.isInteger(first) || first < 1 || first > 1000)
+      throw badInput('first must be between 1 and 1000', 'first');
     const entries = await this.audit.accessReport(personId, { first, since: opts.since ?? undefined });
     await this.audit.appendNow([
-      { kind: 'read', partner: actor.partner, subject: actor.subject, requestId: actor.requestId, personId, categories: ['case_notes'], fields: ['Query.accessReport'], purpose: actor.purpose, basis: 'scope:audit:read', operation: 'accessReport' },
+      {
+        kind: 'read',
+        partner: actor.partner,
+        subject: actor.subject,
+        requestId: actor.requestId,
+        personId,
+        categories: ['case_notes'],
+        fields: ['Query.accessReport'],
+        purpose: actor.purpose,
+        basis: 'scope:audit:read',
+        operation: 'accessReport',
+      },
     ]);
     return entries;
   }

@@ -8,6 +8,10 @@ export class AccessReportEntry {
   @Field(() => String, { description: 'read, write or denied' }) kind: string;
   @Field(() => [String], { description: 'Data categories involved' }) categories: string[];
   @Field(() => String, { nullable: true }) purpose: string | null;
-  @Field(() => String, { nullable: true, description: 'legal_basis:<id>, consent:<id>, referral:<id> (a referral\'s steps, shown to its parties) or system' }) basis: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: "legal_basis:<id>, consent:<id>, referral:<id> (a referral's steps, shown to its parties) or system",
+  })
+  basis: string | null;
   @Field(() => String, { nullable: true, description: 'GraphQL operation name' }) operation: string | null;
 }

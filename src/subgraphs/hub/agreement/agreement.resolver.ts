@@ -19,13 +19,16 @@ class ComplianceArgs {
 
 @Resolver(() => CooperationAgreement)
 export class AgreementResolver {
-  @Query(() => [CooperationAgreement], { description: 'Cooperation agreements: who answers which referral type within how many days (not personal data)' })
+  @Query(() => [CooperationAgreement], {
+    description: 'Cooperation agreements: who answers which referral type within how many days (not personal data)',
+  })
   cooperationAgreements(@Args(() => AgreementsArgs) args: AgreementsArgs, @Ctx() ctx: HubContext) {
     return ctx.services.agreements.list(ctx.actor, { receiver: args.receiver, referralType: args.referralType });
   }
 
   @Query(() => [AgreementCompliance], {
-    description: 'Per agreement and deadline: how the referrals sent in [from, to) were answered. Counts only, visible to every partner with partners:read',
+    description:
+      'Per agreement and deadline: how the referrals sent in [from, to) were answered. Counts only, visible to every partner with partners:read',
   })
   agreementCompliance(@Args(() => ComplianceArgs) args: ComplianceArgs, @Ctx() ctx: HubContext) {
     return ctx.services.agreements.compliance(ctx.actor, args.from, args.to);
@@ -34,7 +37,9 @@ export class AgreementResolver {
 
 @Resolver(() => Referral)
 export class ReferralDeadlineResolver {
-  @FieldResolver(() => [ReferralDeadline], { description: 'Deadlines of the cooperation agreement the referral was sent under (empty without one)' })
+  @FieldResolver(() => [ReferralDeadline], {
+    description: 'Deadlines of the cooperation agreement the referral was sent under (empty without one)',
+  })
   async deadlines(@Root() r: Referral, @Ctx() ctx: HubContext): Promise<ReferralDeadline[]> {
     const now = ctx.services.agreements.now();
     return (await ctx.loaders.deadlines.load(r.id)).map((d) => ({

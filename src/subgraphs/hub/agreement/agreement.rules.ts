@@ -22,7 +22,14 @@ export const MET_BY: Record<DeadlineKind, readonly ReferralStatus[]> = {
 };
 
 /** A referral in one of these statuses can meet no further deadline: what is still open is moot (closed). */
-export const FINAL: readonly ReferralStatus[] = ['rejected', 'completed', 'failed', 'cancelled', 'expired', 'entered_in_error'];
+export const FINAL: readonly ReferralStatus[] = [
+  'rejected',
+  'completed',
+  'failed',
+  'cancelled',
+  'expired',
+  'entered_in_error',
+];
 
 /** The statuses the system may expire a referral from (the state machine's expire transition). */
 export const EXPIRABLE: readonly ReferralStatus[] = TRANSITIONS.expire.from;

@@ -9,12 +9,28 @@ import { Clock, isoDay } from '../../../shared/time';
 import { ReferralService } from '../referral/referral.service';
 import { ReferralStatus } from '../referral/referral.state';
 import { CooperationAgreementEntity, ReferralDeadlineEntity } from './agreement.entity';
-import { AGREEMENT_TIME_ZONE, BREACH_ACTIONS, DEADLINE_KINDS, DeadlineKind, DeadlineTimers, EXPIRABLE, FINAL, isDeadlineKind, MET_BY, OpenDeadline, deadlineJobId } from './agreement.rules';
+import {
+  AGREEMENT_TIME_ZONE,
+  BREACH_ACTIONS,
+  DEADLINE_KINDS,
+  DeadlineKind,
+  DeadlineTimers,
+  EXPIRABLE,
+  FINAL,
+  isDeadlineKind,
+  MET_BY,
+  OpenDeadline,
+  deadlineJobId,
+} from './agreement.rules';
 import { AgreementInput } from './agreement.types';
 
 const TYPE = /^[a-z][a-z0-9_]{1,62}$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const DAYS_FIELD: Record<DeadlineKind, 'acknowledgeDays' | 'decideDays' | 'startDays'> = { acknowledge: 'acknowledgeDays', decide: 'decideDays', start: 'startDays' };
+const DAYS_FIELD: Record<DeadlineKind, 'acknowledgeDays' | 'decideDays' | 'startDays'> = {
+  acknowledge: 'acknowledgeDays',
+  decide: 'decideDays',
+  start: 'startDays',
+};
 
 /** What handling one due deadline did. */
 export type DueOutcome =
@@ -64,7 +80,10 @@ export class AgreementService {
   ) {}
 
   /** Agreements are not personal data: every partner with partners:read sees all of them. */
-  async list(actor: Actor, filter: { receiver?: string | null; referralType?: string | null } = {}): Promise<CooperationAgreementEntity[]> {
+  async list(
+    actor: Actor,
+    filter: { receiver?: string | null; referralType?: string | null } = {},
+  ): Promise<CooperationAgreementEntity[]> {
     requireScope(actor, 'partners:read');
     return this.all(filter);
   }
@@ -73,24 +92,33 @@ export class AgreementService {
     const where: FindOptionsWhere<CooperationAgreementEntity> = {};
     if (filter.receiver) where.receiver = filter.receiver;
     if (filter.referralType) where.referralType = filter.referralType;
-    return this.ds.getRepository(CooperationAgreementEntity).find({ where, order: { receiver: 'ASC', referralType: 'ASC', validFrom: 'DESC', id: 'ASC' } });
+    return this.ds
+      .getRepository(CooperationAgreementEntity)
+      .find({ where, order: { receiver: 'ASC', referralType: 'ASC', validFrom: 'DESC', id: 'ASC' } });
   }
 
   /** Operators and seeding only: an agreement is a decision of the steering group, not of a partner system. */
   async add(input: AgreementInput): Promise<CooperationAgreementEntity> {
     if (!input.name?.trim()) throw badInput('name is required', 'name');
-    if (!TYPE.test(input.referralType)) throw badInput('referralType is a lower-case code like integration_course', 'referralType');
+    if (!TYPE.test(input.referralType))
+      throw badInput('referralType is a lower-case code like integration_course', 'referralType');
     for (const k of DEADLINE_KINDS) {
       const d = input[DAYS_FIELD[k]];
-      if (d !== undefined && d !== null && (!Number.isInteger(d) || d < 0 || d > 3650)) throw badInput(`${DAYS_FIELD[k]} must be a whole number of days (0–3650)`, DAYS_FIELD[k]);
+      if (d !== undefined && d !== null && (!Number.isInteger(d) || d < 0 || d > 3650))
+        throw badInput(`${DAYS_FIELD[k]} must be a whole number of days (0–3650)`, DAYS_FIELD[k]);
     }
-    if (DEADLINE_KINDS.every((k) => input[DAYS_FIELD[k]] == null)) throw badInput('An agreement needs at least one deadline', 'acknowledgeDays');
+    if (DEADLINE_KINDS.every((k) => input[DAYS_FIELD[k]] == null))
+      throw badInput('An agreement needs at least one deadline', 'acknowledgeDays');
     const onBreach = input.onBreach ?? 'escalate';
-    if (!(BREACH_ACTIONS as readonly string[]).includes(onBreach)) throw badInput('onBreach is escalate or expire', 'onBreach');
+    if (!(BREACH_ACTIONS as readonly string[]).includes(onBreach))
+      throw badInput('onBreach is escalate or expire', 'onBreach');
     const validFrom = input.validFrom ?? isoDay(this.clock.now());
-    if (!DATE.test(validFrom) || (input.validUntil && !DATE.test(input.validUntil))) throw badInput('Dates look like 2026-01-31', 'validFrom');
-    if (input.validUntil && input.validUntil < validFrom) throw badInput('validUntil is before validFrom', 'validUntil');
-    if (!input.statuteOrDecision?.trim()) throw badInput('statuteOrDecision must name the decision the agreement rests on', 'statuteOrDecision');
+    if (!DATE.test(validFrom) || (input.validUntil && !DATE.test(input.validUntil)))
+      throw badInput('Dates look like 2026-01-31', 'validFrom');
+    if (input.validUntil && input.validUntil < validFrom)
+      throw badInput('validUntil is before validFrom', 'validUntil');
+    if (!input.statuteOrDecision?.trim())
+      throw badInput('statuteOrDecision must name the decision the agreement rests on', 'statuteOrDecision');
     const row: CooperationAgreementEntity = {
       id: newId(),
       name: input.name.trim(),
@@ -114,8 +142,14 @@ export class AgreementService {
   async deadlinesFor(referralIds: readonly string[]): Promise<ReferralDeadlineEntity[]> {
     const ids = referralIds.filter(isUuid);
     if (!ids.length) return [];
-    const rows = await this.ds.getRepository(ReferralDeadlineEntity).createQueryBuilder('d').where('d.referral_id = ANY(:ids)', { ids }).getMany();
-    return rows.sort((a, b) => DEADLINE_KINDS.indexOf(a.kind as DeadlineKind) - DEADLINE_KINDS.indexOf(b.kind as DeadlineKind));
+    const rows = await this.ds
+      .getRepository(ReferralDeadlineEntity)
+      .createQueryBuilder('d')
+      .where('d.referral_id = ANY(:ids)', { ids })
+      .getMany();
+    return rows.sort(
+      (a, b) => DEADLINE_KINDS.indexOf(a.kind as DeadlineKind) - DEADLINE_KINDS.indexOf(b.kind as DeadlineKind),
+    );
   }
 
   now(): Date {
@@ -127,7 +161,9 @@ export class AgreementService {
     const referralId = event.payload.referralId;
     if (!referralId || !isUuid(referralId)) return;
     const rows = await this.ds.transaction((em) => this.settleIn(em, referralId));
-    const open = rows.filter((d) => !d.metAt && !d.breachedAt && !d.closedAt).map((d) => ({ referralId: d.referralId, kind: d.kind as DeadlineKind, dueAt: d.dueAt }));
+    const open = rows
+      .filter((d) => !d.metAt && !d.breachedAt && !d.closedAt)
+      .map((d) => ({ referralId: d.referralId, kind: d.kind as DeadlineKind, dueAt: d.dueAt }));
     if (open.length) await this.timers.ensure(open, (d) => this.processDue(d.referralId, d.kind));
   }
 
@@ -146,7 +182,9 @@ export class AgreementService {
       [referralId],
     );
     const first = (statuses: readonly string[]): Date | null =>
-      history.filter((h) => statuses.includes(h.to)).reduce<Date | null>((min, h) => (!min || h.occurred_at < min ? h.occurred_at : min), null);
+      history
+        .filter((h) => statuses.includes(h.to))
+        .reduce<Date | null>((min, h) => (!min || h.occurred_at < min ? h.occurred_at : min), null);
     const sent = history.find((h) => h.to === 'requested');
     const sentAt = first(['requested']);
     if (sent && sentAt) {
@@ -166,17 +204,27 @@ export class AgreementService {
     }
     for (const kind of DEADLINE_KINDS) {
       const metAt = first(MET_BY[kind]);
-      if (metAt) await em.query(`UPDATE hub.referral_deadline SET met_at = $3 WHERE referral_id = $1 AND kind = $2 AND met_at IS NULL AND closed_at IS NULL`, [referralId, kind, metAt]);
+      if (metAt)
+        await em.query(
+          `UPDATE hub.referral_deadline SET met_at = $3 WHERE referral_id = $1 AND kind = $2 AND met_at IS NULL AND closed_at IS NULL`,
+          [referralId, kind, metAt],
+        );
     }
     const finalAt = first(FINAL);
     if (finalAt) {
-      await em.query(`UPDATE hub.referral_deadline SET closed_at = $2 WHERE referral_id = $1 AND met_at IS NULL AND breached_at IS NULL AND closed_at IS NULL`, [referralId, finalAt]);
+      await em.query(
+        `UPDATE hub.referral_deadline SET closed_at = $2 WHERE referral_id = $1 AND met_at IS NULL AND breached_at IS NULL AND closed_at IS NULL`,
+        [referralId, finalAt],
+      );
     }
     return em.getRepository(ReferralDeadlineEntity).findBy({ referralId });
   }
 
   /** Open deadlines (neither met, breached nor closed) in due order, after a keyset position. */
-  async openDeadlines(limit: number, after?: { dueAt: Date; referralId: string; kind: string }): Promise<OpenDeadline[]> {
+  async openDeadlines(
+    limit: number,
+    after?: { dueAt: Date; referralId: string; kind: string },
+  ): Promise<OpenDeadline[]> {
     const rows: Array<{ referral_id: string; kind: string; due_at: Date }> = await this.ds.query(
       `SELECT referral_id, kind, due_at FROM hub.referral_deadline
         WHERE met_at IS NULL AND breached_at IS NULL AND closed_at IS NULL
@@ -184,7 +232,9 @@ export class AgreementService {
         ORDER BY due_at, referral_id, kind LIMIT $1`,
       [limit, after?.dueAt ?? null, after?.referralId ?? null, after?.kind ?? null],
     );
-    return rows.filter((r) => isDeadlineKind(r.kind)).map((r) => ({ referralId: r.referral_id, kind: r.kind as DeadlineKind, dueAt: r.due_at }));
+    return rows
+      .filter((r) => isDeadlineKind(r.kind))
+      .map((r) => ({ referralId: r.referral_id, kind: r.kind as DeadlineKind, dueAt: r.due_at }));
   }
 
   /**
@@ -198,13 +248,28 @@ export class AgreementService {
     const actor = systemActor(`sla:${deadlineJobId(referralId, kind)}`);
     const result = await this.ds.transaction(async (em): Promise<DueOutcome & { expire?: boolean }> => {
       // Transitions lock the referral row first: they and this breach happen one after the other (settleIn locks it again, a no-op).
-      const [ref]: Array<{ id: string; kind: string; person_id: string; status: string; receiver: string; referral_type: string }> = await em.query(
+      const [ref]: Array<{
+        id: string;
+        kind: string;
+        person_id: string;
+        status: string;
+        receiver: string;
+        referral_type: string;
+      }> = await em.query(
         `SELECT id, kind, person_id, status, receiver, referral_type FROM hub.referral WHERE id = $1 FOR UPDATE`,
         [referralId],
       );
       if (!ref) return { outcome: 'not_found' };
       await this.settleIn(em, referralId);
-      const [d]: Array<{ due_at: Date; met_at: Date | null; breached_at: Date | null; closed_at: Date | null; agreement_id: string; on_breach: string; escalate_to: string | null }> = await em.query(
+      const [d]: Array<{
+        due_at: Date;
+        met_at: Date | null;
+        breached_at: Date | null;
+        closed_at: Date | null;
+        agreement_id: string;
+        on_breach: string;
+        escalate_to: string | null;
+      }> = await em.query(
         `SELECT d.due_at, d.met_at, d.breached_at, d.closed_at, d.agreement_id, a.on_breach, a.escalate_to
            FROM hub.referral_deadline d JOIN hub.cooperation_agreement a ON a.id = d.agreement_id
           WHERE d.referral_id = $1 AND d.kind = $2 FOR UPDATE OF d`,
@@ -214,21 +279,36 @@ export class AgreementService {
       if (d.met_at) return { outcome: 'met' };
       if (d.breached_at) {
         // A retry after the breach committed but the expiry did not: finish it.
-        return { outcome: 'already_breached', expire: d.on_breach === 'expire' && EXPIRABLE.includes(ref.status as ReferralStatus) };
+        return {
+          outcome: 'already_breached',
+          expire: d.on_breach === 'expire' && EXPIRABLE.includes(ref.status as ReferralStatus),
+        };
       }
       if (d.closed_at) return { outcome: 'closed' };
       const now = this.clock.now();
       if (d.due_at.getTime() > now.getTime()) return { outcome: 'wait', waitMs: d.due_at.getTime() - now.getTime() };
       // Expiry needs a status the state machine can expire from; a late start is escalated instead.
       const expire = d.on_breach === 'expire' && EXPIRABLE.includes(ref.status as ReferralStatus);
-      await em.query(`UPDATE hub.referral_deadline SET breached_at = $3 WHERE referral_id = $1 AND kind = $2 AND breached_at IS NULL`, [referralId, kind, now]);
+      await em.query(
+        `UPDATE hub.referral_deadline SET breached_at = $3 WHERE referral_id = $1 AND kind = $2 AND breached_at IS NULL`,
+        [referralId, kind, now],
+      );
       if (!expire) {
         await this.outbox.append(em, actor, {
           type: 'referral.escalated',
           personId: ref.person_id,
           aggregateType: ref.kind === 'transfer' ? 'Transfer' : 'Referral',
           aggregateId: referralId,
-          payload: { referralId, personId: ref.person_id, kind, escalateTo: d.escalate_to, receiver: ref.receiver, referralType: ref.referral_type, agreementId: d.agreement_id, dueAt: d.due_at.toISOString() },
+          payload: {
+            referralId,
+            personId: ref.person_id,
+            kind,
+            escalateTo: d.escalate_to,
+            receiver: ref.receiver,
+            referralType: ref.referral_type,
+            agreementId: d.agreement_id,
+            dueAt: d.due_at.toISOString(),
+          },
         });
       }
       return { outcome: expire ? 'expired' : 'escalated', expire };
@@ -252,7 +332,8 @@ export class AgreementService {
   async compliance(actor: Actor, from: Date, to: Date): Promise<ComplianceRow[]> {
     requireScope(actor, 'partners:read');
     if (!(from instanceof Date) || Number.isNaN(from.getTime())) throw badInput('from is not a valid time', 'from');
-    if (!(to instanceof Date) || Number.isNaN(to.getTime()) || to <= from) throw badInput('to must be after from', 'to');
+    if (!(to instanceof Date) || Number.isNaN(to.getTime()) || to <= from)
+      throw badInput('to must be after from', 'to');
     const now = this.clock.now();
     const counts: Array<Record<string, number | string>> = await this.ds.query(
       `SELECT agreement_id, kind,

@@ -29,7 +29,10 @@ export class SlaTimers implements DeadlineTimers {
   ) {}
 
   /** Makes sure each open deadline has a timer, or handles it at once when it is due. */
-  async ensure(deadlines: OpenDeadline[], handleDue: DueHandler): Promise<{ recreated: number; processed: number; failed: number }> {
+  async ensure(
+    deadlines: OpenDeadline[],
+    handleDue: DueHandler,
+  ): Promise<{ recreated: number; processed: number; failed: number }> {
     const now = this.clock.now().getTime();
     const due = deadlines.filter((d) => d.dueAt.getTime() <= now);
     const later = deadlines.filter((d) => d.dueAt.getTime() > now);
@@ -40,7 +43,9 @@ export class SlaTimers implements DeadlineTimers {
       // A finished job (failed for good, or kept completed) would block its id: the deadline is still open, so it goes.
       const finished = later.filter((_, i) => states[i] === 'failed' || states[i] === 'completed');
       for (const d of finished) await this.queue.remove(deadlineJobId(d.referralId, d.kind));
-      const missing = later.filter((_, i) => states[i] === 'unknown' || states[i] === 'failed' || states[i] === 'completed');
+      const missing = later.filter(
+        (_, i) => states[i] === 'unknown' || states[i] === 'failed' || states[i] === 'completed',
+      );
       if (missing.length) {
         await this.queue.addBulk(
           missing.map((d) => ({
@@ -60,7 +65,13 @@ export class SlaTimers implements DeadlineTimers {
         processed++;
       } catch (err) {
         failed++;
-        this.log.warn({ jobId: deadlineJobId(d.referralId, d.kind), err: { name: (err as Error).name, message: (err as Error).message } }, 'overdue deadline could not be handled; next re-sync retries');
+        this.log.warn(
+          {
+            jobId: deadlineJobId(d.referralId, d.kind),
+            err: { name: (err as Error).name, message: (err as Error).message },
+          },
+          'overdue deadline could not be handled; next re-sync retries',
+        );
       }
     }
     return { recreated, processed, failed };

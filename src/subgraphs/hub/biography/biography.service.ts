@@ -32,8 +32,16 @@ export class BiographyService {
          (event_id, person_id, source, type, summary, category, data, actor_partner, occurred_at, recorded_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (event_id) DO NOTHING`,
       [
-        event.id, event.personId, source, event.type, entry.summary(event.payload), entry.category,
-        JSON.stringify(entryData(event.payload)), event.actorPartner, event.occurredAt, this.clock.now(),
+        event.id,
+        event.personId,
+        source,
+        event.type,
+        entry.summary(event.payload),
+        entry.category,
+        JSON.stringify(entryData(event.payload)),
+        event.actorPartner,
+        event.occurredAt,
+        this.clock.now(),
       ],
     );
   }

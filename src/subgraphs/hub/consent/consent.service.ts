@@ -23,7 +23,9 @@ export class ConsentService {
   }
 
   forPersons(personIds: readonly string[]): Promise<ConsentEntity[]> {
-    return this.ds.getRepository(ConsentEntity).find({ where: { personId: In(personIds.filter(isUuid)) }, order: { givenAt: 'DESC' } });
+    return this.ds
+      .getRepository(ConsentEntity)
+      .find({ where: { personId: In(personIds.filter(isUuid)) }, order: { givenAt: 'DESC' } });
   }
 
   async record(actor: Actor, input: RecordConsentInput): Promise<ConsentEntity> {
@@ -31,17 +33,21 @@ export class ConsentService {
     if (!isUuid(input.personId)) throw badInput('personId is not a valid id', 'personId');
     if (!isPurpose(input.purpose)) throw badInput(`Unknown purpose ${input.purpose}`, 'purpose');
     const categories = [...new Set(input.categories)];
-    if (!categories.length || categories.some((c) => !isCategory(c))) throw badInput('categories must name known data categories', 'categories');
+    if (!categories.length || categories.some((c) => !isCategory(c)))
+      throw badInput('categories must name known data categories', 'categories');
     const recipients = [...new Set(input.recipients)];
     const known = await this.ds.getRepository(PartnerEntity).countBy({ slug: In(recipients) });
-    if (!recipients.length || known !== recipients.length) throw badInput('recipients must name known partners', 'recipients');
+    if (!recipients.length || known !== recipients.length)
+      throw badInput('recipients must name known partners', 'recipients');
     const now = this.clock.now();
     const givenAt = input.givenAt ?? now;
     if (givenAt > now) throw badInput('givenAt lies in the future', 'givenAt');
-    if (input.validUntil && input.validUntil <= givenAt) throw badInput('validUntil must lie after givenAt', 'validUntil');
+    if (input.validUntil && input.validUntil <= givenAt)
+      throw badInput('validUntil must lie after givenAt', 'validUntil');
     const givenBy = input.givenBy ?? 'person';
     if (givenBy !== 'person' && givenBy !== 'guardian') throw badInput('givenBy is person or guardian', 'givenBy');
-    if (!input.evidenceRef.trim()) throw badInput('evidenceRef must say where the consent is documented', 'evidenceRef');
+    if (!input.evidenceRef.trim())
+      throw badInput('evidenceRef must say where the consent is documented', 'evidenceRef');
     const row: ConsentEntity = {
       id: newId(),
       personId: input.personId,
@@ -75,18 +81,30 @@ export class ConsentService {
     requireScope(actor, 'consent:write');
     if (!isUuid(input.consentId)) throw notFound('Consent', input.consentId);
     return this.ds.transaction(async (em) => {
-      const row = await em.getRepository(ConsentEntity).findOne({ where: { id: input.consentId }, lock: { mode: 'pessimistic_write' } });
+      const row = await em
+        .getRepository(ConsentEntity)
+        .findOne({ where: { id: input.consentId }, lock: { mode: 'pessimistic_write' } });
       if (!row) throw notFound('Consent', input.consentId);
       if (row.withdrawnAt) return row;
       row.withdrawnAt = this.clock.now();
       row.withdrawalReason = input.reason?.trim() || null;
-      await em.update(ConsentEntity, { id: row.id }, { withdrawnAt: row.withdrawnAt, withdrawalReason: row.withdrawalReason });
+      await em.update(
+        ConsentEntity,
+        { id: row.id },
+        { withdrawnAt: row.withdrawnAt, withdrawalReason: row.withdrawalReason },
+      );
       await this.outbox.append(em, actor, {
         type: 'consent.withdrawn',
         personId: row.personId,
         aggregateType: 'Consent',
         aggregateId: row.id,
-        payload: { personId: row.personId, consentId: row.id, purpose: row.purpose, recipients: row.recipients, categories: row.categories },
+        payload: {
+          personId: row.personId,
+          consentId: row.id,
+          purpose: row.purpose,
+          recipients: row.recipients,
+          categories: row.categories,
+        },
       });
       return row;
     });

@@ -1,7 +1,9 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { DateTimeResolver } from 'graphql-scalars';
 
-@ObjectType({ description: "A person's informed consent for one purpose, to named recipients, for named data categories" })
+@ObjectType({
+  description: "A person's informed consent for one purpose, to named recipients, for named data categories",
+})
 export class Consent {
   @Field(() => ID) id: string;
   @Field(() => String) purpose: string;
@@ -11,7 +13,8 @@ export class Consent {
   @Field(() => DateTimeResolver, { nullable: true }) validUntil: Date | null;
   @Field(() => DateTimeResolver, { nullable: true }) withdrawnAt: Date | null;
   @Field(() => String, { nullable: true }) withdrawalReason: string | null;
-  @Field(() => String, { description: 'Where the signed form or the note of the oral consent is kept' }) evidenceRef: string;
+  @Field(() => String, { description: 'Where the signed form or the note of the oral consent is kept' })
+  evidenceRef: string;
   @Field(() => String, { description: 'person or guardian' }) givenBy: string;
   @Field(() => String, { description: 'Partner that recorded it' }) recordedBy: string;
   @Field(() => Boolean, { description: 'Given, not withdrawn, not expired' }) active: boolean;

@@ -12,7 +12,10 @@ export class PersonIdentifierResolver {
     return ctx.loaders.identifiers.load(p.id);
   }
 
-  @Query(() => HubPerson, { nullable: true, description: 'Find a person by an agency identifier (AZR number, customer number, ...)' })
+  @Query(() => HubPerson, {
+    nullable: true,
+    description: 'Find a person by an agency identifier (AZR number, customer number, ...)',
+  })
   async personByIdentifier(
     @Arg('system', () => IdentifierSystem) system: IdentifierSystem,
     @Arg('value', () => String) value: string,
@@ -24,7 +27,10 @@ export class PersonIdentifierResolver {
   }
 
   @Mutation(() => PersonIdentifier, { description: 'Record your own identifier for a person' })
-  addPersonIdentifier(@Arg('input', () => AddPersonIdentifierInput) input: AddPersonIdentifierInput, @Ctx() ctx: HubContext) {
+  addPersonIdentifier(
+    @Arg('input', () => AddPersonIdentifierInput) input: AddPersonIdentifierInput,
+    @Ctx() ctx: HubContext,
+  ) {
     return ctx.services.identifiers.add(ctx.actor, input);
   }
 }

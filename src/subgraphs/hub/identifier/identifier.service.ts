@@ -33,29 +33,53 @@ export class IdentifierService {
   }
 
   /** The person behind an identifier; the city subgraph then decides whether the caller may see them. */
-  async find(actor: Actor, system: IdentifierSystem, value: string, issuedBy?: string | null): Promise<PersonIdentifierEntity | null> {
+  async find(
+    actor: Actor,
+    system: IdentifierSystem,
+    value: string,
+    issuedBy?: string | null,
+  ): Promise<PersonIdentifierEntity | null> {
     requireScope(actor, 'persons:read');
-    const rows = await this.ds.getRepository(PersonIdentifierEntity).findBy({ system, value, ...(issuedBy ? { issuedBy } : {}) });
-    if (rows.length > 1) throw new AppError('CONFLICT', 'The identifier is ambiguous: give issuedBy', { field: 'issuedBy' });
+    const rows = await this.ds
+      .getRepository(PersonIdentifierEntity)
+      .findBy({ system, value, ...(issuedBy ? { issuedBy } : {}) });
+    if (rows.length > 1)
+      throw new AppError('CONFLICT', 'The identifier is ambiguous: give issuedBy', { field: 'issuedBy' });
     return rows[0] ?? null;
   }
 
-  async add(actor: Actor, input: { personId: string; system: IdentifierSystem; value: string }): Promise<PersonIdentifierEntity> {
+  async add(
+    actor: Actor,
+    input: { personId: string; system: IdentifierSystem; value: string },
+  ): Promise<PersonIdentifierEntity> {
     requireScope(actor, 'persons:write');
     return this.ds.transaction((em) => this.addIn(em, actor, input, actor.partner));
   }
 
   /** Idempotent: the same (system, issuer, value) for the same person is returned as it is. */
-  async addIn(em: EntityManager, actor: Actor, input: { personId: string; system: IdentifierSystem; value: string }, issuedBy: string): Promise<PersonIdentifierEntity> {
+  async addIn(
+    em: EntityManager,
+    actor: Actor,
+    input: { personId: string; system: IdentifierSystem; value: string },
+    issuedBy: string,
+  ): Promise<PersonIdentifierEntity> {
     if (!isUuid(input.personId)) throw badInput('personId is not a valid id', 'personId');
     const value = input.value.trim();
     if (!FORMATS[input.system].test(value)) throw badInput(`value is not a valid ${input.system}`, 'value');
     const existing = await em.findOneBy(PersonIdentifierEntity, { system: input.system, issuedBy, value });
     if (existing) {
-      if (existing.personId !== input.personId) throw new AppError('CONFLICT', 'This identifier already belongs to another person', { field: 'value' });
+      if (existing.personId !== input.personId)
+        throw new AppError('CONFLICT', 'This identifier already belongs to another person', { field: 'value' });
       return existing;
     }
-    const row: PersonIdentifierEntity = { id: newId(), personId: input.personId, system: input.system, value, issuedBy, recordedAt: this.clock.now() };
+    const row: PersonIdentifierEntity = {
+      id: newId(),
+      personId: input.personId,
+      system: input.system,
+      value,
+      issuedBy,
+      recordedAt: this.clock.now(),
+    };
     await em.insert(PersonIdentifierEntity, row);
     await this.outbox.append(em, actor, {
       type: 'person.identifier_added',

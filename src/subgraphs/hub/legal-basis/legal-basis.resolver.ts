@@ -4,8 +4,14 @@ import { LegalBasis, LegalBasisFilter } from './legal-basis.types';
 
 @Resolver(() => LegalBasis)
 export class LegalBasisResolver {
-  @Query(() => [LegalBasis], { description: 'Legal bases: who may process which category for which purpose, and why (records of processing, DSGVO Art. 30)' })
-  legalBases(@Arg('filter', () => LegalBasisFilter, { nullable: true }) filter: LegalBasisFilter | null, @Ctx() ctx: HubContext) {
+  @Query(() => [LegalBasis], {
+    description:
+      'Legal bases: who may process which category for which purpose, and why (records of processing, DSGVO Art. 30)',
+  })
+  legalBases(
+    @Arg('filter', () => LegalBasisFilter, { nullable: true }) filter: LegalBasisFilter | null,
+    @Ctx() ctx: HubContext,
+  ) {
     return ctx.services.legalBases.list(ctx.actor, filter ?? {});
   }
 }

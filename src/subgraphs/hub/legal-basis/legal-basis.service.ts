@@ -25,7 +25,9 @@ export class LegalBasisService {
     if (filter.recipientPartner) where.recipientPartner = filter.recipientPartner;
     if (filter.purpose) where.purpose = filter.purpose;
     if (filter.category) where.category = filter.category;
-    return this.ds.getRepository(LegalBasisEntity).find({ where, order: { recipientPartner: 'ASC', purpose: 'ASC', category: 'ASC' } });
+    return this.ds
+      .getRepository(LegalBasisEntity)
+      .find({ where, order: { recipientPartner: 'ASC', purpose: 'ASC', category: 'ASC' } });
   }
 
   /** Operators only (CLI, seeding): a legal basis is a decision of the data controller, not of a partner system. */

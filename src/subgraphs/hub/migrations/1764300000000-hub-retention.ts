@@ -1,7 +1,17 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** Biography categories at the time of this migration (src/policy/policy.vocabulary.ts). */
-const BIOGRAPHY_CATEGORIES = ['identity', 'contact', 'residence', 'benefits', 'education', 'employment', 'health', 'case_notes', 'course_participation'];
+const BIOGRAPHY_CATEGORIES = [
+  'identity',
+  'contact',
+  'residence',
+  'benefits',
+  'education',
+  'employment',
+  'health',
+  'case_notes',
+  'course_participation',
+];
 
 /**
  * Retention rules as data (src/retention/): how long each kind of record is kept, per data

@@ -72,6 +72,7 @@ export class HubWebhooks1764900000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['webhook_attempt', 'webhook_delivery', 'webhook_secret', 'webhook_endpoint']) await q.query(`DROP TABLE hub.${t}`);
+    for (const t of ['webhook_attempt', 'webhook_delivery', 'webhook_secret', 'webhook_endpoint'])
+      await q.query(`DROP TABLE hub.${t}`);
   }
 }

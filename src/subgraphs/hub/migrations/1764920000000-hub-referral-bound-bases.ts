@@ -11,7 +11,9 @@ export class HubReferralBoundBases1764920000000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE hub.legal_basis ADD COLUMN while_referral_open boolean NOT NULL DEFAULT false`);
     // The decision point looks up a receiver's open referrals per purpose and person.
-    await q.query(`CREATE INDEX referral_receiver_purpose ON hub.referral (receiver, purpose, person_id) WHERE status IN ('requested', 'received', 'accepted', 'in_progress', 'on_hold')`);
+    await q.query(
+      `CREATE INDEX referral_receiver_purpose ON hub.referral (receiver, purpose, person_id) WHERE status IN ('requested', 'received', 'accepted', 'in_progress', 'on_hold')`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

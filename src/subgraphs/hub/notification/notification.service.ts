@@ -43,7 +43,20 @@ export class NotificationService {
       .createQueryBuilder()
       .insert()
       .into(NotificationEntity)
-      .values(lawful.map((r) => ({ id: newId(), partner: r.partner, type: r.type, eventId: r.eventId, personId: r.personId, referralId: r.referralId, category: r.category, occurredAt: r.occurredAt, createdAt: now, readAt: null })))
+      .values(
+        lawful.map((r) => ({
+          id: newId(),
+          partner: r.partner,
+          type: r.type,
+          eventId: r.eventId,
+          personId: r.personId,
+          referralId: r.referralId,
+          category: r.category,
+          occurredAt: r.occurredAt,
+          createdAt: now,
+          readAt: null,
+        })),
+      )
       .orIgnore()
       .returning('id')
       .execute();
@@ -53,20 +66,32 @@ export class NotificationService {
   }
 
   /** Your notifications, newest first; any authenticated partner, each sees only its own. */
-  async list(actor: Actor, args: { unreadOnly?: boolean | null; first?: number | null; after?: string | null }): Promise<NotificationPage> {
+  async list(
+    actor: Actor,
+    args: { unreadOnly?: boolean | null; first?: number | null; after?: string | null },
+  ): Promise<NotificationPage> {
     const first = pageSize(args.first);
     const [counts]: Array<{ total: number; unread: number }> = await this.ds.query(
       `SELECT count(*)::int AS total, count(*) FILTER (WHERE read_at IS NULL)::int AS unread FROM hub.notification WHERE partner = $1`,
       [actor.partner],
     );
-    const qb = this.ds.getRepository(NotificationEntity).createQueryBuilder('n').where('n.partner = :me', { me: actor.partner });
+    const qb = this.ds
+      .getRepository(NotificationEntity)
+      .createQueryBuilder('n')
+      .where('n.partner = :me', { me: actor.partner });
     if (args.unreadOnly) qb.andWhere('n.read_at IS NULL');
     if (args.after) {
       const c = decodeAfter(args.after, [timestampPart, uuidPart]);
       qb.andWhere('(n.occurred_at, n.id) < (:ca::timestamptz, :ci::uuid)', { ca: c[0], ci: c[1] });
     }
-    const rows = await qb.orderBy('n.occurred_at', 'DESC').addOrderBy('n.id', 'DESC').limit(first + 1).getMany();
-    const page = toPage(rows, first, args.after, args.unreadOnly ? counts.unread : counts.total, (n) => encodeCursor([n.occurredAt.toISOString(), n.id]));
+    const rows = await qb
+      .orderBy('n.occurred_at', 'DESC')
+      .addOrderBy('n.id', 'DESC')
+      .limit(first + 1)
+      .getMany();
+    const page = toPage(rows, first, args.after, args.unreadOnly ? counts.unread : counts.total, (n) =>
+      encodeCursor([n.occurredAt.toISOString(), n.id]),
+    );
     return { ...page, unreadCount: counts.unread };
   }
 
@@ -97,7 +122,11 @@ export class NotificationService {
   async referralsFor(actor: Actor, referralIds: readonly string[]): Promise<ReferralEntity[]> {
     const ids = [...new Set(referralIds.filter(isUuid))];
     if (!ids.length || !hasScope(actor, 'referrals:read')) return [];
-    const rows = await this.ds.getRepository(ReferralEntity).createQueryBuilder('r').where('r.id = ANY(:ids)', { ids }).getMany();
+    const rows = await this.ds
+      .getRepository(ReferralEntity)
+      .createQueryBuilder('r')
+      .where('r.id = ANY(:ids)', { ids })
+      .getMany();
     return rows.filter((r) => this.referrals.roleOf(actor, r) !== null);
   }
 
@@ -110,7 +139,14 @@ export class NotificationService {
    */
   dropForWithdrawnConsent(event: EventOf<'consent.withdrawn'>): Promise<number> {
     const p = event.payload;
-    return this.dropUnlawful({ personId: p.personId, upTo: event.occurredAt, ids: null, requestId: event.id, consentId: p.consentId, purpose: p.purpose });
+    return this.dropUnlawful({
+      personId: p.personId,
+      upTo: event.occurredAt,
+      ids: null,
+      requestId: event.id,
+      consentId: p.consentId,
+      purpose: p.purpose,
+    });
   }
 
   /**
@@ -118,20 +154,37 @@ export class NotificationService {
    * workers): the withdrawal then did not see these rows, so it is applied to them here. The
    * consent row is committed before its event is handled, so one of the two always sees the other.
    */
-  private async recheckWithdrawals(event: { id: string; occurredAt: Date }, personId: string, ids: string[]): Promise<void> {
+  private async recheckWithdrawals(
+    event: { id: string; occurredAt: Date },
+    personId: string,
+    ids: string[],
+  ): Promise<void> {
     const [w]: Array<{ id: string; purpose: string }> = await this.ds.query(
       'SELECT id, purpose FROM hub.consent WHERE person_id = $1 AND withdrawn_at >= $2 ORDER BY withdrawn_at DESC, id LIMIT 1',
       [personId, event.occurredAt],
     );
-    if (w) await this.dropUnlawful({ personId, upTo: null, ids, requestId: event.id, consentId: w.id, purpose: w.purpose });
+    if (w)
+      await this.dropUnlawful({ personId, upTo: null, ids, requestId: event.id, consentId: w.id, purpose: w.purpose });
   }
 
-  private async dropUnlawful(o: { personId: string; upTo: Date | null; ids: string[] | null; requestId: string; consentId: string; purpose: string }): Promise<number> {
-    const scope = 'person_id = $1 AND read_at IS NULL AND ($2::timestamptz IS NULL OR occurred_at <= $2) AND ($3::uuid[] IS NULL OR id = ANY($3))';
-    const holders: Array<{ partner: string }> = await this.ds.query(`SELECT DISTINCT partner FROM hub.notification WHERE ${scope} ORDER BY partner`, [o.personId, o.upTo, o.ids]);
+  private async dropUnlawful(o: {
+    personId: string;
+    upTo: Date | null;
+    ids: string[] | null;
+    requestId: string;
+    consentId: string;
+    purpose: string;
+  }): Promise<number> {
+    const scope =
+      'person_id = $1 AND read_at IS NULL AND ($2::timestamptz IS NULL OR occurred_at <= $2) AND ($3::uuid[] IS NULL OR id = ANY($3))';
+    const holders: Array<{ partner: string }> = await this.ds.query(
+      `SELECT DISTINCT partner FROM hub.notification WHERE ${scope} ORDER BY partner`,
+      [o.personId, o.upTo, o.ids],
+    );
     const partners = await this.partnerPurposes(holders.map((h) => h.partner));
     const without: string[] = [];
-    for (const h of holders) if (!(await this.mayKnow(h.partner, partners.get(h.partner) ?? [], o.personId))) without.push(h.partner);
+    for (const h of holders)
+      if (!(await this.mayKnow(h.partner, partners.get(h.partner) ?? [], o.personId))) without.push(h.partner);
     if (!without.length) return 0;
     return this.ds.transaction(async (em) => {
       // In a CTE: a bare DELETE … RETURNING comes back from the driver as [rows, count].
@@ -175,7 +228,8 @@ export class NotificationService {
     const parties: Array<{ id: string; sender: string; receiver: string }> = referralIds.length
       ? await this.ds.query('SELECT id, sender, receiver FROM hub.referral WHERE id = ANY($1::uuid[])', [referralIds])
       : [];
-    const isParty = (r: Recipient) => parties.some((p) => p.id === r.referralId && (p.sender === r.partner || p.receiver === r.partner));
+    const isParty = (r: Recipient) =>
+      parties.some((p) => p.id === r.referralId && (p.sender === r.partner || p.receiver === r.partner));
     const out: Recipient[] = [];
     for (const r of recipients) {
       const acts = purposes.get(r.partner);
@@ -188,7 +242,14 @@ export class NotificationService {
   /** Whether the decision point lets the partner see the person's identity data for any purpose it acts for. */
   private async mayKnow(partner: string, purposes: string[], personId: string): Promise<boolean> {
     for (const purpose of purposes) {
-      const probe: Actor = { subject: 'notifications', partner, scopes: [], jurisdiction: [], purpose, requestId: 'notifications' };
+      const probe: Actor = {
+        subject: 'notifications',
+        partner,
+        scopes: [],
+        jurisdiction: [],
+        purpose,
+        requestId: 'notifications',
+      };
       if ((await this.pdp.forRequest(probe).decide(personId, 'identity')).allowed) return true;
     }
     return false;
@@ -197,7 +258,10 @@ export class NotificationService {
   /** Active partners and the purposes they act for. */
   private async partnerPurposes(slugs: string[]): Promise<Map<string, string[]>> {
     if (!slugs.length) return new Map();
-    const rows: Array<{ slug: string; purposes: string[] }> = await this.ds.query('SELECT slug, purposes FROM hub.partner WHERE slug = ANY($1) AND active', [[...new Set(slugs)]]);
+    const rows: Array<{ slug: string; purposes: string[] }> = await this.ds.query(
+      'SELECT slug, purposes FROM hub.partner WHERE slug = ANY($1) AND active',
+      [[...new Set(slugs)]],
+    );
     return new Map(rows.map((r) => [r.slug, r.purposes]));
   }
 }

@@ -19,6 +19,11 @@ export class PartnerResolver {
   async viewer(@Ctx() ctx: HubContext): Promise<Viewer> {
     const partner = await ctx.services.partners.findBySlug(ctx.actor.partner);
     if (!partner) throw new AppError('UNAUTHENTICATED', 'Unknown partner');
-    return { subject: ctx.actor.subject, partner: partner as Partner, scopes: ctx.actor.scopes, purpose: ctx.actor.purpose };
+    return {
+      subject: ctx.actor.subject,
+      partner: partner as Partner,
+      scopes: ctx.actor.scopes,
+      purpose: ctx.actor.purpose,
+    };
   }
 }

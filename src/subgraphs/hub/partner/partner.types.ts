@@ -33,7 +33,8 @@ export class Partner {
   @Field(() => [LegalDomain]) legalDomains: LegalDomain[];
   @Field(() => String, { description: "AGS of the partner's seat" }) municipalityKey: string;
   @Field(() => [String], { description: 'AGS prefixes of the area it serves' }) jurisdiction: string[];
-  @Field(() => [String], { description: 'Purposes its requests may state; the first is the default' }) purposes: string[];
+  @Field(() => [String], { description: 'Purposes its requests may state; the first is the default' })
+  purposes: string[];
   @Field(() => Boolean) active: boolean;
 }
 

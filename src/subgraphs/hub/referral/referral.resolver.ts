@@ -3,7 +3,15 @@ import { HubContext } from '../hub.context';
 import { HubPerson } from '../hub.person';
 import { ReferralEntity } from './referral.entity';
 import { ReferralAction } from './referral.state';
-import { CreateReferralInput, CreateTransferInput, OutcomeEnum, ReasonCodeEnum, Referral, ReferralConnection, ReferralFilter } from './referral.types';
+import {
+  CreateReferralInput,
+  CreateTransferInput,
+  OutcomeEnum,
+  ReasonCodeEnum,
+  Referral,
+  ReferralConnection,
+  ReferralFilter,
+} from './referral.types';
 
 @ArgsType()
 class ReferralsArgs {
@@ -12,9 +20,17 @@ class ReferralsArgs {
   @Field(() => ReferralFilter, { nullable: true }) filter?: ReferralFilter;
 }
 
-const view = (ctx: HubContext, r: ReferralEntity): Referral => ({ ...r, person: { id: r.personId }, allowedActions: ctx.services.referrals.actionsFor(ctx.actor, r) });
-const step = async (ctx: HubContext, id: string, action: ReferralAction, extra: { reasonCode?: string | null; outcome?: string | null } = {}) =>
-  view(ctx, await ctx.services.referrals.transition(ctx.actor, id, action, extra));
+const view = (ctx: HubContext, r: ReferralEntity): Referral => ({
+  ...r,
+  person: { id: r.personId },
+  allowedActions: ctx.services.referrals.actionsFor(ctx.actor, r),
+});
+const step = async (
+  ctx: HubContext,
+  id: string,
+  action: ReferralAction,
+  extra: { reasonCode?: string | null; outcome?: string | null } = {},
+) => view(ctx, await ctx.services.referrals.transition(ctx.actor, id, action, extra));
 
 @Resolver(() => Referral)
 export class ReferralResolver {
@@ -35,46 +51,87 @@ export class ReferralResolver {
     return view(ctx, await ctx.services.referrals.create(ctx.actor, input));
   }
 
-  @Mutation(() => Referral) sendReferral(@Arg('id', () => ID) id: string, @Ctx() ctx: HubContext) { return step(ctx, id, 'send'); }
-  @Mutation(() => Referral) acknowledgeReferral(@Arg('id', () => ID) id: string, @Ctx() ctx: HubContext) { return step(ctx, id, 'acknowledge'); }
-  @Mutation(() => Referral) acceptReferral(@Arg('id', () => ID) id: string, @Ctx() ctx: HubContext) { return step(ctx, id, 'accept'); }
-  @Mutation(() => Referral) startReferral(@Arg('id', () => ID) id: string, @Ctx() ctx: HubContext) { return step(ctx, id, 'start'); }
-  @Mutation(() => Referral) holdReferral(@Arg('id', () => ID) id: string, @Ctx() ctx: HubContext) { return step(ctx, id, 'hold'); }
+  @Mutation(() => Referral) sendReferral(@Arg('id', () => ID) id: string, @Ctx() ctx: HubContext) {
+    return step(ctx, id, 'send');
+  }
+  @Mutation(() => Referral) acknowledgeReferral(@Arg('id', () => ID) id: string, @Ctx() ctx: HubContext) {
+    return step(ctx, id, 'acknowledge');
+  }
+  @Mutation(() => Referral) acceptReferral(@Arg('id', () => ID) id: string, @Ctx() ctx: HubContext) {
+    return step(ctx, id, 'accept');
+  }
+  @Mutation(() => Referral) startReferral(@Arg('id', () => ID) id: string, @Ctx() ctx: HubContext) {
+    return step(ctx, id, 'start');
+  }
+  @Mutation(() => Referral) holdReferral(@Arg('id', () => ID) id: string, @Ctx() ctx: HubContext) {
+    return step(ctx, id, 'hold');
+  }
 
   @Mutation(() => Referral)
-  rejectReferral(@Arg('id', () => ID) id: string, @Arg('reason', () => ReasonCodeEnum) reason: string, @Ctx() ctx: HubContext) {
+  rejectReferral(
+    @Arg('id', () => ID) id: string,
+    @Arg('reason', () => ReasonCodeEnum) reason: string,
+    @Ctx() ctx: HubContext,
+  ) {
     return step(ctx, id, 'reject', { reasonCode: reason });
   }
 
   @Mutation(() => Referral)
-  completeReferral(@Arg('id', () => ID) id: string, @Arg('outcome', () => OutcomeEnum) outcome: string, @Ctx() ctx: HubContext) {
+  completeReferral(
+    @Arg('id', () => ID) id: string,
+    @Arg('outcome', () => OutcomeEnum) outcome: string,
+    @Ctx() ctx: HubContext,
+  ) {
     return step(ctx, id, 'complete', { outcome });
   }
 
   @Mutation(() => Referral)
-  failReferral(@Arg('id', () => ID) id: string, @Arg('reason', () => ReasonCodeEnum, { nullable: true }) reason: string | null, @Ctx() ctx: HubContext) {
+  failReferral(
+    @Arg('id', () => ID) id: string,
+    @Arg('reason', () => ReasonCodeEnum, { nullable: true }) reason: string | null,
+    @Ctx() ctx: HubContext,
+  ) {
     return step(ctx, id, 'fail', { reasonCode: reason });
   }
 
   @Mutation(() => Referral)
-  cancelReferral(@Arg('id', () => ID) id: string, @Arg('reason', () => ReasonCodeEnum, { nullable: true }) reason: string | null, @Ctx() ctx: HubContext) {
+  cancelReferral(
+    @Arg('id', () => ID) id: string,
+    @Arg('reason', () => ReasonCodeEnum, { nullable: true }) reason: string | null,
+    @Ctx() ctx: HubContext,
+  ) {
     return step(ctx, id, 'cancel', { reasonCode: reason });
   }
 
-  @Mutation(() => Referral, { description: 'Send a rejected, failed, expired or cancelled referral to another receiver (a new referral linked to it)' })
-  async redirectReferral(@Arg('id', () => ID) id: string, @Arg('receiver', () => String) receiver: string, @Ctx() ctx: HubContext) {
+  @Mutation(() => Referral, {
+    description:
+      'Send a rejected, failed, expired or cancelled referral to another receiver (a new referral linked to it)',
+  })
+  async redirectReferral(
+    @Arg('id', () => ID) id: string,
+    @Arg('receiver', () => String) receiver: string,
+    @Ctx() ctx: HubContext,
+  ) {
     return view(ctx, await ctx.services.referrals.redirect(ctx.actor, id, receiver));
   }
 
-  @Mutation(() => Referral, { description: 'Hand a case over to another partner (change of legal domain, move); it moves on acceptance' })
+  @Mutation(() => Referral, {
+    description: 'Hand a case over to another partner (change of legal domain, move); it moves on acceptance',
+  })
   async createTransfer(@Arg('input', () => CreateTransferInput) input: CreateTransferInput, @Ctx() ctx: HubContext) {
     return view(ctx, await ctx.services.referrals.create(ctx.actor, { ...input, kind: 'transfer' }));
   }
 
-  @Mutation(() => Referral) acceptTransfer(@Arg('id', () => ID) id: string, @Ctx() ctx: HubContext) { return step(ctx, id, 'accept'); }
+  @Mutation(() => Referral) acceptTransfer(@Arg('id', () => ID) id: string, @Ctx() ctx: HubContext) {
+    return step(ctx, id, 'accept');
+  }
 
   @Mutation(() => Referral)
-  rejectTransfer(@Arg('id', () => ID) id: string, @Arg('reason', () => ReasonCodeEnum) reason: string, @Ctx() ctx: HubContext) {
+  rejectTransfer(
+    @Arg('id', () => ID) id: string,
+    @Arg('reason', () => ReasonCodeEnum) reason: string,
+    @Ctx() ctx: HubContext,
+  ) {
     return step(ctx, id, 'reject', { reasonCode: reason });
   }
 }

@@ -11,7 +11,19 @@ import { Page, pageSize, toPage } from '../../shared/connection.types';
 import { PartnerEntity } from '../partner/partner.entity';
 import { CourseCapacity, ReceiverPools } from './referral.capacity';
 import { ReferralEntity } from './referral.entity';
-import { allowedActions, OPEN, Outcome, OUTCOMES, REASON_CODES, ReasonCode, REDIRECTABLE, ReferralAction, ReferralStatus, Role, TRANSITIONS } from './referral.state';
+import {
+  allowedActions,
+  OPEN,
+  Outcome,
+  OUTCOMES,
+  REASON_CODES,
+  ReasonCode,
+  REDIRECTABLE,
+  ReferralAction,
+  ReferralStatus,
+  Role,
+  TRANSITIONS,
+} from './referral.state';
 import { CreateReferralInput, ReferralFilter } from './referral.types';
 import { decodeAfter, timestampPart, uuidPart } from '../../shared/connection.cursor';
 import { toDay } from '../../shared/validation';
@@ -40,7 +52,9 @@ export class ReferralService {
   actionsFor(actor: Actor, r: ReferralEntity): string[] {
     const role = this.roleOf(actor, r);
     if (!role) return [];
-    const actions: string[] = allowedActions(r.status as ReferralStatus, role).filter((a) => a !== 'expire' && a !== 'withdrawConsent');
+    const actions: string[] = allowedActions(r.status as ReferralStatus, role).filter(
+      (a) => a !== 'expire' && a !== 'withdrawConsent',
+    );
     if (role === 'sender' && REDIRECTABLE.includes(r.status as ReferralStatus)) actions.push('redirect');
     return actions;
   }
@@ -53,7 +67,10 @@ export class ReferralService {
   }
 
   /** Inbox (you receive), outbox (you sent) or both, newest first. */
-  async list(actor: Actor, args: { first?: number | null; after?: string | null; filter?: ReferralFilter | null }): Promise<Page<ReferralEntity>> {
+  async list(
+    actor: Actor,
+    args: { first?: number | null; after?: string | null; filter?: ReferralFilter | null },
+  ): Promise<Page<ReferralEntity>> {
     requireScope(actor, 'referrals:read');
     const first = pageSize(args.first);
     const f = args.filter ?? {};
@@ -72,7 +89,11 @@ export class ReferralService {
       const c = decodeAfter(args.after, [timestampPart, uuidPart]);
       qb.andWhere('(r.created_at, r.id) < (:ca::timestamptz, :ci::uuid)', { ca: c[0], ci: c[1] });
     }
-    const rows = await qb.orderBy('r.created_at', 'DESC').addOrderBy('r.id', 'DESC').limit(first + 1).getMany();
+    const rows = await qb
+      .orderBy('r.created_at', 'DESC')
+      .addOrderBy('r.id', 'DESC')
+      .limit(first + 1)
+      .getMany();
     return toPage(rows, first, args.after, totalCount, (r) => encodeCursor([r.createdAt.toISOString(), r.id]));
   }
 
@@ -88,21 +109,30 @@ export class ReferralService {
       .getMany();
   }
 
-  async create(actor: Actor, input: CreateReferralInput & { kind?: 'referral' | 'transfer' }, parentId: string | null = null): Promise<ReferralEntity> {
+  async create(
+    actor: Actor,
+    input: CreateReferralInput & { kind?: 'referral' | 'transfer' },
+    parentId: string | null = null,
+  ): Promise<ReferralEntity> {
     requireScope(actor, 'referrals:write');
     if (!isUuid(input.personId)) throw badInput('personId is not a valid id', 'personId');
     if (!isPurpose(input.purpose)) throw badInput(`Unknown purpose ${input.purpose}`, 'purpose');
-    if (!TYPE.test(input.referralType)) throw badInput('referralType is a lower-case code like integration_course', 'referralType');
+    if (!TYPE.test(input.referralType))
+      throw badInput('referralType is a lower-case code like integration_course', 'referralType');
     const dueOn = input.dueOn ? toDay(input.dueOn, 'dueOn') : null;
-    if (input.receiver && input.anyReceiver) throw badInput('Give either receiver or anyReceiver, not both', 'anyReceiver');
-    if (!input.receiver && !input.anyReceiver) throw badInput('receiver is required, or anyReceiver to let the hub choose one', 'receiver');
-    if (input.anyReceiver && input.kind === 'transfer') throw badInput('A transfer needs a named receiver', 'anyReceiver');
+    if (input.receiver && input.anyReceiver)
+      throw badInput('Give either receiver or anyReceiver, not both', 'anyReceiver');
+    if (!input.receiver && !input.anyReceiver)
+      throw badInput('receiver is required, or anyReceiver to let the hub choose one', 'receiver');
+    if (input.anyReceiver && input.kind === 'transfer')
+      throw badInput('A transfer needs a named receiver', 'anyReceiver');
     if (input.receiver === actor.partner) throw badInput('You cannot refer to yourself', 'receiver');
     if (!(await this.pdp.mayKnow(actor, input.personId))) throw notFound('Person', input.personId);
     const receiverSlug = input.receiver ?? (await this.chooseReceiver(actor, input));
     const receiver = await this.ds.getRepository(PartnerEntity).findOneBy({ slug: receiverSlug });
     if (!receiver || !receiver.active) throw badInput(`Unknown or inactive partner ${receiverSlug}`, 'receiver');
-    if (!receiver.purposes.includes(input.purpose)) throw badInput(`${receiverSlug} does not act for the purpose ${input.purpose}`, 'purpose');
+    if (!receiver.purposes.includes(input.purpose))
+      throw badInput(`${receiverSlug} does not act for the purpose ${input.purpose}`, 'purpose');
     const now = this.clock.now();
     const row: ReferralEntity = {
       id: newId(),
@@ -133,7 +163,12 @@ export class ReferralService {
     });
   }
 
-  async transition(actor: Actor, id: string, action: ReferralAction, extra: { reasonCode?: string | null; outcome?: string | null } = {}): Promise<ReferralEntity> {
+  async transition(
+    actor: Actor,
+    id: string,
+    action: ReferralAction,
+    extra: { reasonCode?: string | null; outcome?: string | null } = {},
+  ): Promise<ReferralEntity> {
     requireScope(actor, 'referrals:write');
     if (!isUuid(id)) throw notFound('Referral', id);
     let basis: string | null | undefined;
@@ -154,20 +189,45 @@ export class ReferralService {
   async redirect(actor: Actor, id: string, receiver: string): Promise<ReferralEntity> {
     const parent = await this.get(actor, id);
     if (!parent) throw notFound('Referral', id);
-    if (this.roleOf(actor, parent) !== 'sender') throw new AppError('FORBIDDEN', 'Only the sender can redirect a referral');
+    if (this.roleOf(actor, parent) !== 'sender')
+      throw new AppError('FORBIDDEN', 'Only the sender can redirect a referral');
     if (!REDIRECTABLE.includes(parent.status as ReferralStatus)) {
-      throw new AppError('CONFLICT', `A ${parent.status} referral cannot be redirected; only ${REDIRECTABLE.join(', ')} ones can`, { status: parent.status });
+      throw new AppError(
+        'CONFLICT',
+        `A ${parent.status} referral cannot be redirected; only ${REDIRECTABLE.join(', ')} ones can`,
+        { status: parent.status },
+      );
     }
-    return this.create(actor, { personId: parent.personId, receiver, purpose: parent.purpose, referralType: parent.referralType, send: true, kind: parent.kind as 'referral' | 'transfer', dueOn: parent.dueOn }, parent.id);
+    return this.create(
+      actor,
+      {
+        personId: parent.personId,
+        receiver,
+        purpose: parent.purpose,
+        referralType: parent.referralType,
+        send: true,
+        kind: parent.kind as 'referral' | 'transfer',
+        dueOn: parent.dueOn,
+      },
+      parent.id,
+    );
   }
 
   /** Open referrals that rest on a withdrawn consent end at once (reason client_withdrew). */
   async cancelForWithdrawnConsent(actor: Actor, consentId: string): Promise<number> {
-    const open = await this.ds.getRepository(ReferralEntity).createQueryBuilder('r').where('r.basis = :b', { b: `consent:${consentId}` }).andWhere('r.status = ANY(:open)', { open: [...OPEN] }).getMany();
+    const open = await this.ds
+      .getRepository(ReferralEntity)
+      .createQueryBuilder('r')
+      .where('r.basis = :b', { b: `consent:${consentId}` })
+      .andWhere('r.status = ANY(:open)', { open: [...OPEN] })
+      .getMany();
     for (const r of open) {
       await this.ds.transaction(async (em) => {
-        const locked = await em.getRepository(ReferralEntity).findOne({ where: { id: r.id }, lock: { mode: 'pessimistic_write' } });
-        if (locked && OPEN.includes(locked.status as ReferralStatus)) await this.apply(em, actor, locked, 'withdrawConsent', { reasonCode: 'client_withdrew' });
+        const locked = await em
+          .getRepository(ReferralEntity)
+          .findOne({ where: { id: r.id }, lock: { mode: 'pessimistic_write' } });
+        if (locked && OPEN.includes(locked.status as ReferralStatus))
+          await this.apply(em, actor, locked, 'withdrawConsent', { reasonCode: 'client_withdrew' });
       });
     }
     return open.length;
@@ -182,9 +242,14 @@ export class ReferralService {
     for (const { partner, free } of await this.pools.freeSeats(actor, input.purpose)) {
       if (free <= 0) break;
       if (partner === actor.partner) continue;
-      if (!input.send || (await this.pdp.recipientBasis(partner, input.purpose, input.personId, actor.partner))) return partner;
+      if (!input.send || (await this.pdp.recipientBasis(partner, input.purpose, input.personId, actor.partner)))
+        return partner;
     }
-    throw new AppError('CONFLICT', `No course provider acting for ${input.purpose} has free seats${input.send ? ' and may receive this person’s data from you' : ''}`, { reason: 'no_capacity' });
+    throw new AppError(
+      'CONFLICT',
+      `No course provider acting for ${input.purpose} has free seats${input.send ? ' and may receive this person’s data from you' : ''}`,
+      { reason: 'no_capacity' },
+    );
   }
 
   private basisFor(r: ReferralEntity): Promise<string | null> {
@@ -202,24 +267,35 @@ export class ReferralService {
     const role = this.roleOf(actor, r);
     if (role !== t.by || !(t.from as readonly string[]).includes(r.status)) {
       const allowed = role ? this.actionsFor(actor, r) : [];
-      throw new AppError('CONFLICT', `Cannot ${action} a ${r.status} ${r.kind} as ${role ?? 'a stranger'}; allowed: ${allowed.length ? allowed.join(', ') : 'nothing'}`, { status: r.status, allowed });
+      throw new AppError(
+        'CONFLICT',
+        `Cannot ${action} a ${r.status} ${r.kind} as ${role ?? 'a stranger'}; allowed: ${allowed.length ? allowed.join(', ') : 'nothing'}`,
+        { status: r.status, allowed },
+      );
     }
     const from = r.status;
     const next: Partial<ReferralEntity> = { status: t.to, version: r.version + 1, updatedAt: this.clock.now() };
     if (action === 'reject' || action === 'fail' || action === 'cancel' || action === 'withdrawConsent') {
-      if (extra.reasonCode && !(REASON_CODES as readonly string[]).includes(extra.reasonCode)) throw badInput(`Unknown reason ${extra.reasonCode}`, 'reason');
+      if (extra.reasonCode && !(REASON_CODES as readonly string[]).includes(extra.reasonCode))
+        throw badInput(`Unknown reason ${extra.reasonCode}`, 'reason');
       if (action === 'reject' && !extra.reasonCode) throw badInput('Rejecting needs a reason', 'reason');
       next.reasonCode = (extra.reasonCode as ReasonCode) ?? null;
     }
     if (action === 'complete') {
-      if (!extra.outcome || !(OUTCOMES as readonly string[]).includes(extra.outcome)) throw badInput(`Completing needs an outcome: ${OUTCOMES.join(', ')}`, 'outcome');
+      if (!extra.outcome || !(OUTCOMES as readonly string[]).includes(extra.outcome))
+        throw badInput(`Completing needs an outcome: ${OUTCOMES.join(', ')}`, 'outcome');
       next.outcome = extra.outcome as Outcome;
     }
     if (action === 'send') {
       // The person's data may go to the receiver only on a legal basis or the person's consent.
       if (extra.basis === undefined) throw new Error('the basis of a send is looked up before its transaction');
       const basis = extra.basis;
-      if (!basis) throw new AppError('FORBIDDEN', `No legal basis or consent lets ${r.receiver} receive this person's data for ${r.purpose}`, { receiver: r.receiver, purpose: r.purpose });
+      if (!basis)
+        throw new AppError(
+          'FORBIDDEN',
+          `No legal basis or consent lets ${r.receiver} receive this person's data for ${r.purpose}`,
+          { receiver: r.receiver, purpose: r.purpose },
+        );
       next.basis = basis;
     }
     await em.update(ReferralEntity, { id: r.id }, next);
@@ -232,8 +308,15 @@ export class ReferralService {
   /** A transfer moves the case: the sender's ownership ends, the receiver's begins. */
   private async moveCase(em: EntityManager, r: ReferralEntity): Promise<void> {
     const now = this.clock.now();
-    await em.query(`UPDATE hub.case_owner SET until = $3 WHERE person_id = $1 AND partner = $2 AND until IS NULL`, [r.personId, r.sender, now]);
-    await em.query(`INSERT INTO hub.case_owner (person_id, partner, since, transfer_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, [r.personId, r.receiver, now, r.id]);
+    await em.query(`UPDATE hub.case_owner SET until = $3 WHERE person_id = $1 AND partner = $2 AND until IS NULL`, [
+      r.personId,
+      r.sender,
+      now,
+    ]);
+    await em.query(
+      `INSERT INTO hub.case_owner (person_id, partner, since, transfer_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
+      [r.personId, r.receiver, now, r.id],
+    );
   }
 
   private event(em: EntityManager, actor: Actor, r: ReferralEntity, from: string | null) {
@@ -242,8 +325,17 @@ export class ReferralService {
       personId: r.personId,
       aggregateType: r.kind === 'transfer' ? 'Transfer' : 'Referral',
       aggregateId: r.id,
-      payload: { referralId: r.id, kind: r.kind, personId: r.personId, from, to: r.status, sender: r.sender, receiver: r.receiver, referralType: r.referralType, reasonCode: r.reasonCode },
+      payload: {
+        referralId: r.id,
+        kind: r.kind,
+        personId: r.personId,
+        from,
+        to: r.status,
+        sender: r.sender,
+        receiver: r.receiver,
+        referralType: r.referralType,
+        reasonCode: r.reasonCode,
+      },
     });
   }
 }
-

@@ -4,15 +4,39 @@
  * is refused, naming the current state and the allowed actions.
  */
 export const REFERRAL_STATUSES = [
-  'draft', 'requested', 'received', 'accepted', 'in_progress', 'on_hold',
-  'completed', 'failed', 'rejected', 'cancelled', 'expired', 'entered_in_error',
+  'draft',
+  'requested',
+  'received',
+  'accepted',
+  'in_progress',
+  'on_hold',
+  'completed',
+  'failed',
+  'rejected',
+  'cancelled',
+  'expired',
+  'entered_in_error',
 ] as const;
 export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
 
-export const REASON_CODES = ['no_capacity', 'not_eligible', 'not_reachable', 'client_declined', 'not_responsible', 'moved_away', 'client_withdrew'] as const;
+export const REASON_CODES = [
+  'no_capacity',
+  'not_eligible',
+  'not_reachable',
+  'client_declined',
+  'not_responsible',
+  'moved_away',
+  'client_withdrew',
+] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
-export const OUTCOMES = ['got_help', 'partially_helped', 'needs_client_action', 'no_help_needed', 'referred_elsewhere'] as const;
+export const OUTCOMES = [
+  'got_help',
+  'partially_helped',
+  'needs_client_action',
+  'no_help_needed',
+  'referred_elsewhere',
+] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
 export type Role = 'sender' | 'receiver' | 'system';
@@ -25,7 +49,11 @@ export interface Transition {
 
 export const TRANSITIONS = {
   send: { from: ['draft'], to: 'requested', by: 'sender' },
-  cancel: { from: ['draft', 'requested', 'received', 'accepted', 'in_progress', 'on_hold'], to: 'cancelled', by: 'sender' },
+  cancel: {
+    from: ['draft', 'requested', 'received', 'accepted', 'in_progress', 'on_hold'],
+    to: 'cancelled',
+    by: 'sender',
+  },
   acknowledge: { from: ['requested'], to: 'received', by: 'receiver' },
   accept: { from: ['requested', 'received'], to: 'accepted', by: 'receiver' },
   reject: { from: ['requested', 'received'], to: 'rejected', by: 'receiver' },
@@ -34,7 +62,11 @@ export const TRANSITIONS = {
   complete: { from: ['in_progress'], to: 'completed', by: 'receiver' },
   fail: { from: ['accepted', 'in_progress', 'on_hold'], to: 'failed', by: 'receiver' },
   expire: { from: ['requested', 'received'], to: 'expired', by: 'system' },
-  withdrawConsent: { from: ['draft', 'requested', 'received', 'accepted', 'in_progress', 'on_hold'], to: 'cancelled', by: 'system' },
+  withdrawConsent: {
+    from: ['draft', 'requested', 'received', 'accepted', 'in_progress', 'on_hold'],
+    to: 'cancelled',
+    by: 'system',
+  },
 } as const satisfies Record<string, Transition>;
 export type ReferralAction = keyof typeof TRANSITIONS;
 

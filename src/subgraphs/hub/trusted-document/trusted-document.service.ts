@@ -20,7 +20,9 @@ export class TrustedDocumentService {
 
   /** Every document registered for the partner, by name. */
   forPartner(partner: string): Promise<TrustedDocumentEntity[]> {
-    return this.ds.getRepository(TrustedDocumentEntity).find({ where: { partner }, order: { name: 'ASC', hash: 'ASC' } });
+    return this.ds
+      .getRepository(TrustedDocumentEntity)
+      .find({ where: { partner }, order: { name: 'ASC', hash: 'ASC' } });
   }
 
   /**

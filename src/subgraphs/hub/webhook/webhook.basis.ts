@@ -65,23 +65,46 @@ export async function referralFacts(hub: DataSource, referralId: string | null):
 export async function sendBasis(
   pdp: PolicyDecisionPoint,
   hub: DataSource,
-  d: { id: string; partner: string; eventType: string; personId: string | null; referralId: string | null; category: string },
+  d: {
+    id: string;
+    partner: string;
+    eventType: string;
+    personId: string | null;
+    referralId: string | null;
+    category: string;
+  },
 ): Promise<SendBasis | null> {
   const referral = await referralFacts(hub, d.referralId);
   const [p] = await hub.query('SELECT purposes FROM hub.partner WHERE slug = $1 AND active', [d.partner]);
   if (!p) return null;
   const own: string[] = p.purposes ?? [];
   const ofReferral = referral !== null && isReferralEvent(d.eventType);
-  const purposes = !referral ? own : d.partner === referral.sender ? [referral.purpose, ...own.filter((x) => x !== referral.purpose)] : [referral.purpose];
+  const purposes = !referral
+    ? own
+    : d.partner === referral.sender
+      ? [referral.purpose, ...own.filter((x) => x !== referral.purpose)]
+      : [referral.purpose];
   const category = (ofReferral ? 'identity' : d.category) as DataCategory;
-  if (!d.personId) return { purpose: purposes[0] ?? null, category, decision: { allowed: true, basis: null }, policy: null, referral };
+  if (!d.personId)
+    return { purpose: purposes[0] ?? null, category, decision: { allowed: true, basis: null }, policy: null, referral };
   for (const purpose of purposes) {
     const policy = pdp.forRequest(recipientActor(d.partner, purpose, d.id));
     const decision = await policy.decide(d.personId, category);
     if (decision.allowed) return { purpose, category, decision, policy, referral };
   }
-  if (ofReferral && CLOSING_EVENTS.has(d.eventType) && (d.partner === referral.sender || d.partner === referral.receiver)) {
-    return { purpose: referral.purpose, category, decision: { allowed: true, basis: null }, policy: null, referral, withoutPerson: true };
+  if (
+    ofReferral &&
+    CLOSING_EVENTS.has(d.eventType) &&
+    (d.partner === referral.sender || d.partner === referral.receiver)
+  ) {
+    return {
+      purpose: referral.purpose,
+      category,
+      decision: { allowed: true, basis: null },
+      policy: null,
+      referral,
+      withoutPerson: true,
+    };
   }
   return null;
 }

@@ -39,12 +39,23 @@ export function readWebhookConfig(
   problems: string[],
 ): WebhookConfig {
   const rawHosts = env.WEBHOOK_ALLOWED_HOSTS?.trim() ?? '';
-  const allowedHosts = rawHosts ? rawHosts.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean) : [];
-  const bad = allowedHosts.filter((h) => !/^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(h));
-  if (bad.length) problems.push(`WEBHOOK_ALLOWED_HOSTS is a comma list of host names or *.domain patterns, got "${bad.join(', ')}"`);
+  const allowedHosts = rawHosts
+    ? rawHosts
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean)
+    : [];
+  const bad = allowedHosts.filter(
+    (h) => !/^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(h),
+  );
+  if (bad.length)
+    problems.push(`WEBHOOK_ALLOWED_HOSTS is a comma list of host names or *.domain patterns, got "${bad.join(', ')}"`);
   const rawSchedule = env.WEBHOOK_RETRY_SCHEDULE?.trim() || DEFAULT_RETRY_SCHEDULE;
   const schedule = parseDurations(rawSchedule);
-  if (!schedule) problems.push(`WEBHOOK_RETRY_SCHEDULE is a comma list of 1–50 durations like 5s,5m,30m,2h (units ms, s, m, h, d; each at most 7d), got "${rawSchedule}"`);
+  if (!schedule)
+    problems.push(
+      `WEBHOOK_RETRY_SCHEDULE is a comma list of 1–50 durations like 5s,5m,30m,2h (units ms, s, m, h, d; each at most 7d), got "${rawSchedule}"`,
+    );
   const timeoutMs = int('WEBHOOK_TIMEOUT_MS', 15000, 100, 120000);
   const lockDurationMs = int('WEBHOOK_LOCK_DURATION_MS', 60000, 1000, 600000);
   return {

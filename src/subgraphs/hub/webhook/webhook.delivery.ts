@@ -50,10 +50,14 @@ export class DeliveryEngine {
     if (!endpoint) return { outcome: 'gone' };
     if (!endpoint.enabled) {
       // Waits without a timer; enabling the endpoint queues it again.
-      await hub.query(`UPDATE hub.webhook_delivery SET next_attempt_at = NULL, updated_at = $2 WHERE id = $1 AND status = 'pending'`, [d.id, clock.now()]);
+      await hub.query(
+        `UPDATE hub.webhook_delivery SET next_attempt_at = NULL, updated_at = $2 WHERE id = $1 AND status = 'pending'`,
+        [d.id, clock.now()],
+      );
       return { outcome: 'paused' };
     }
-    if (d.nextAttemptAt && d.nextAttemptAt.getTime() > clock.now().getTime() + 50) return { outcome: 'delay', at: Date.now() + (d.nextAttemptAt.getTime() - clock.now().getTime()) };
+    if (d.nextAttemptAt && d.nextAttemptAt.getTime() > clock.now().getTime() + 50)
+      return { outcome: 'delay', at: Date.now() + (d.nextAttemptAt.getTime() - clock.now().getTime()) };
     const release = await this.deps.slots.acquire(endpoint.id);
     // At its cap: step aside for a moment instead of holding a worker slot.
     if (!release) return { outcome: 'delay', at: Date.now() + 200 + Math.floor(Math.random() * 400) };
@@ -64,7 +68,11 @@ export class DeliveryEngine {
     }
   }
 
-  private async attempt(d: WebhookDeliveryEntity, endpoint: WebhookEndpointEntity, config: WebhookConfig): Promise<DeliveryResult> {
+  private async attempt(
+    d: WebhookDeliveryEntity,
+    endpoint: WebhookEndpointEntity,
+    config: WebhookConfig,
+  ): Promise<DeliveryResult> {
     const { service, clock } = this.deps;
     // Data protection at send time: no basis now, nothing leaves.
     const basis = await service.basisFor(d);
@@ -72,12 +80,16 @@ export class DeliveryEngine {
       await service.cancel(d, 'no_basis', d.id);
       return { outcome: 'cancelled' };
     }
-    const person = d.personId && basis.policy && isReferralEvent(d.eventType) ? await this.deps.person(d.personId) : null;
+    const person =
+      d.personId && basis.policy && isReferralEvent(d.eventType) ? await this.deps.person(d.personId) : null;
     const { body, records } = await buildPayload(d, basis, { person });
     const secrets = await service.signingSecrets(endpoint.id);
     if (!secrets.length) throw new Error(`endpoint ${endpoint.id} has no signing secret`);
     // The reads are in the audit log before the data leaves.
-    if (records.length) await this.deps.audit.appendNow(accessEntries(recipientActor(d.partner, basis.purpose, d.id), records, 'webhook'));
+    if (records.length)
+      await this.deps.audit.appendNow(
+        accessEntries(recipientActor(d.partner, basis.purpose, d.id), records, 'webhook'),
+      );
     const timestamp = Math.floor(clock.now().getTime() / 1000);
     const headers = {
       'content-type': 'application/json',
@@ -91,7 +103,12 @@ export class DeliveryEngine {
     return this.record(d, endpoint, at, res);
   }
 
-  private async record(d: WebhookDeliveryEntity, endpoint: WebhookEndpointEntity, at: Date, res: Awaited<ReturnType<typeof post>>): Promise<DeliveryResult> {
+  private async record(
+    d: WebhookDeliveryEntity,
+    endpoint: WebhookEndpointEntity,
+    at: Date,
+    res: Awaited<ReturnType<typeof post>>,
+  ): Promise<DeliveryResult> {
     const { hub, clock, config, log } = this.deps;
     const n = d.attemptCount + 1;
     const code = res.statusCode;
@@ -109,21 +126,43 @@ export class DeliveryEngine {
         next = new Date(clock.now().getTime() + Math.max(asked ?? 0, scheduled));
       }
     }
-    const error = code === 410 ? 'gone: endpoint disabled' : code !== null && (code < 200 || code >= 300) && !res.error ? `HTTP ${code}` : res.error;
+    const error =
+      code === 410
+        ? 'gone: endpoint disabled'
+        : code !== null && (code < 200 || code >= 300) && !res.error
+          ? `HTTP ${code}`
+          : res.error;
     const recorded = await hub.transaction(async (em) => {
       const upd = await em.query(
         `UPDATE hub.webhook_delivery SET attempt_count = $2, status = $3, next_attempt_at = $4, updated_at = $5 WHERE id = $1 AND attempt_count = $6 AND status = 'pending'`,
         [d.id, n, status, next, clock.now(), n - 1],
       );
       if (!upd[1]) return false;
-      await em.query(`INSERT INTO hub.webhook_attempt (delivery_id, attempt, at, status_code, latency_ms, error) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`, [d.id, n, at, code, res.latencyMs, error]);
+      await em.query(
+        `INSERT INTO hub.webhook_attempt (delivery_id, attempt, at, status_code, latency_ms, error) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+        [d.id, n, at, code, res.latencyMs, error],
+      );
       if (code === 410) {
-        await em.query(`UPDATE hub.webhook_endpoint SET enabled = false, disabled_reason = $2, updated_at = $3 WHERE id = $1`, [endpoint.id, `The endpoint answered 410 Gone (delivery ${d.id})`, clock.now()]);
+        await em.query(
+          `UPDATE hub.webhook_endpoint SET enabled = false, disabled_reason = $2, updated_at = $3 WHERE id = $1`,
+          [endpoint.id, `The endpoint answered 410 Gone (delivery ${d.id})`, clock.now()],
+        );
       }
       return true;
     });
     // Ids, codes and timings only: the body and the person stay out of the log.
-    log.info({ deliveryId: d.id, endpointId: endpoint.id, attempt: n, statusCode: code, latencyMs: res.latencyMs, error, outcome: status }, 'webhook attempt');
+    log.info(
+      {
+        deliveryId: d.id,
+        endpointId: endpoint.id,
+        attempt: n,
+        statusCode: code,
+        latencyMs: res.latencyMs,
+        error,
+        outcome: status,
+      },
+      'webhook attempt',
+    );
     if (!recorded) return { outcome: 'stale' };
     if (status === 'pending') {
       await this.deps.scheduler.ensure(d.id, n + 1, next!);

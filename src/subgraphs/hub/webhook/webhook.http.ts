@@ -19,7 +19,13 @@ const MAX_DRAIN_BYTES = 64 * 1024;
  * `timeoutMs` passed. Redirects are not followed (a 3xx is a failed attempt). The response body
  * is read and thrown away, at most 64 kB of it.
  */
-export function post(url: URL, headers: Record<string, string>, body: string, timeoutMs: number, guard: UrlGuard): Promise<HttpOutcome> {
+export function post(
+  url: URL,
+  headers: Record<string, string>,
+  body: string,
+  timeoutMs: number,
+  guard: UrlGuard,
+): Promise<HttpOutcome> {
   const started = process.hrtime.bigint();
   const elapsed = () => Number((process.hrtime.bigint() - started) / 1_000_000n);
   return new Promise((resolve) => {
@@ -62,7 +68,11 @@ export function post(url: URL, headers: Record<string, string>, body: string, ti
     });
     req.on('response', (res) => {
       const ra = res.headers['retry-after'];
-      finish({ statusCode: res.statusCode ?? null, retryAfter: Array.isArray(ra) ? ra[0] : ra, error: res.statusCode && res.statusCode >= 300 && res.statusCode < 400 ? 'redirect not followed' : null });
+      finish({
+        statusCode: res.statusCode ?? null,
+        retryAfter: Array.isArray(ra) ? ra[0] : ra,
+        error: res.statusCode && res.statusCode >= 300 && res.statusCode < 400 ? 'redirect not followed' : null,
+      });
       let read = 0;
       res.on('data', (chunk: Buffer) => {
         read += chunk.length;
@@ -72,7 +82,10 @@ export function post(url: URL, headers: Record<string, string>, body: string, ti
     });
     req.on('error', (err: NodeJS.ErrnoException) => {
       const refused = err.code === 'EBLOCKEDADDRESS';
-      finish({ statusCode: null, error: refused ? `refused: ${err.message}` : (err.code ?? err.message).slice(0, 200) });
+      finish({
+        statusCode: null,
+        error: refused ? `refused: ${err.message}` : (err.code ?? err.message).slice(0, 200),
+      });
     });
     req.end(body);
   });

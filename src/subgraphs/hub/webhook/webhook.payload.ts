@@ -18,7 +18,10 @@ export interface PersonRecord {
 /** What each category puts into the webhook's `person` object (the same categories as the Person fields in the SDL). */
 const PERSON_FIELDS: Partial<Record<DataCategory, (p: PersonRecord) => Record<string, unknown>>> = {
   identity: (p) => ({ givenName: p.givenName, familyName: p.familyName, birthDate: p.birthDate }),
-  contact: (p) => ({ municipalityKey: p.municipalityKey, address: { street: p.street, houseNumber: p.houseNumber, postalCode: p.postalCode, locality: p.locality } }),
+  contact: (p) => ({
+    municipalityKey: p.municipalityKey,
+    address: { street: p.street, houseNumber: p.houseNumber, postalCode: p.postalCode, locality: p.locality },
+  }),
 };
 
 export interface PayloadSources {
@@ -38,7 +41,11 @@ export interface BuiltPayload {
  * told of the event. Other events carry ids only; a closing notice to a party left without a basis
  * carries the referral's ids and codes without the person (CLOSING_EVENTS).
  */
-export async function buildPayload(d: WebhookDeliveryEntity, basis: SendBasis, src: PayloadSources): Promise<BuiltPayload> {
+export async function buildPayload(
+  d: WebhookDeliveryEntity,
+  basis: SendBasis,
+  src: PayloadSources,
+): Promise<BuiltPayload> {
   const personId = basis.withoutPerson ? null : d.personId;
   const data: Record<string, unknown> = { eventId: d.eventId, referralId: d.referralId, personId };
   const r = isReferralEvent(d.eventType) ? basis.referral : null;
@@ -56,17 +63,26 @@ export async function buildPayload(d: WebhookDeliveryEntity, basis: SendBasis, s
   }
   const records: AccessRecord[] = [];
   if (personId) {
-    records.push({ kind: 'read', personId, category: basis.category, field: `WebhookEvent.${d.eventType}`, basis: basis.decision.basis });
+    records.push({
+      kind: 'read',
+      personId,
+      category: basis.category,
+      field: `WebhookEvent.${d.eventType}`,
+      basis: basis.decision.basis,
+    });
   }
   if (personId && r) {
     const person: Record<string, unknown> = {};
     if (src.person && basis.policy) {
-      for (const [category, pick] of Object.entries(PERSON_FIELDS) as Array<[DataCategory, (p: PersonRecord) => Record<string, unknown>]>) {
+      for (const [category, pick] of Object.entries(PERSON_FIELDS) as Array<
+        [DataCategory, (p: PersonRecord) => Record<string, unknown>]
+      >) {
         const decision = await basis.policy.decide(personId, category);
         if (!decision.allowed) continue;
         const fields = pick(src.person);
         Object.assign(person, fields);
-        for (const f of Object.keys(fields)) records.push({ kind: 'read', personId, category, field: `WebhookPerson.${f}`, basis: decision.basis });
+        for (const f of Object.keys(fields))
+          records.push({ kind: 'read', personId, category, field: `WebhookPerson.${f}`, basis: decision.basis });
       }
     }
     data.person = person;

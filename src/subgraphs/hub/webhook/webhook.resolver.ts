@@ -1,8 +1,14 @@
 import { Arg, Args, ArgsType, Ctx, Field, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { HubContext } from '../hub.context';
 import {
-  CreateWebhookEndpointInput, UpdateWebhookEndpointInput, WebhookDelivery, WebhookDeliveryConnection, WebhookDeliveryFilter,
-  WebhookEndpoint, WebhookEndpointConnection, WebhookEndpointWithSecret,
+  CreateWebhookEndpointInput,
+  UpdateWebhookEndpointInput,
+  WebhookDelivery,
+  WebhookDeliveryConnection,
+  WebhookDeliveryFilter,
+  WebhookEndpoint,
+  WebhookEndpointConnection,
+  WebhookEndpointWithSecret,
 } from './webhook.types';
 
 @ArgsType()
@@ -29,13 +35,22 @@ export class WebhookResolver {
     return ctx.services.webhooks.deliveries(ctx.actor, args);
   }
 
-  @Mutation(() => WebhookEndpointWithSecret, { description: 'Register an endpoint; the signing secret is returned this once' })
-  createWebhookEndpoint(@Arg('input', () => CreateWebhookEndpointInput) input: CreateWebhookEndpointInput, @Ctx() ctx: HubContext) {
+  @Mutation(() => WebhookEndpointWithSecret, {
+    description: 'Register an endpoint; the signing secret is returned this once',
+  })
+  createWebhookEndpoint(
+    @Arg('input', () => CreateWebhookEndpointInput) input: CreateWebhookEndpointInput,
+    @Ctx() ctx: HubContext,
+  ) {
     return ctx.services.webhooks.create(ctx.actor, input);
   }
 
   @Mutation(() => WebhookEndpoint)
-  updateWebhookEndpoint(@Arg('id', () => ID) id: string, @Arg('input', () => UpdateWebhookEndpointInput) input: UpdateWebhookEndpointInput, @Ctx() ctx: HubContext) {
+  updateWebhookEndpoint(
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => UpdateWebhookEndpointInput) input: UpdateWebhookEndpointInput,
+    @Ctx() ctx: HubContext,
+  ) {
     return ctx.services.webhooks.update(ctx.actor, id, input);
   }
 
@@ -44,7 +59,9 @@ export class WebhookResolver {
     return ctx.services.webhooks.delete(ctx.actor, id);
   }
 
-  @Mutation(() => WebhookEndpointWithSecret, { description: 'A new signing secret; the previous ones keep signing for overlapHours (0–168)' })
+  @Mutation(() => WebhookEndpointWithSecret, {
+    description: 'A new signing secret; the previous ones keep signing for overlapHours (0–168)',
+  })
   rotateWebhookSecret(
     @Arg('endpointId', () => ID) endpointId: string,
     @Arg('overlapHours', () => Int, { nullable: true, defaultValue: 24 }) overlapHours: number,
@@ -58,7 +75,9 @@ export class WebhookResolver {
     return ctx.services.webhooks.redeliver(ctx.actor, id);
   }
 
-  @Mutation(() => Int, { description: 'Send every dead delivery of an endpoint again (same webhook-ids); returns how many' })
+  @Mutation(() => Int, {
+    description: 'Send every dead delivery of an endpoint again (same webhook-ids); returns how many',
+  })
   replayDeadLetters(@Arg('endpointId', () => ID) endpointId: string, @Ctx() ctx: HubContext) {
     return ctx.services.webhooks.replayDeadLetters(ctx.actor, endpointId);
   }

@@ -8,7 +8,11 @@ export const MAX_RETRY_AFTER_MS = 24 * 3_600_000;
  * (the delivery is then dead). Jitter of ±10 % keeps retries of many deliveries from arriving at
  * a recovering receiver in one burst.
  */
-export function retryDelay(scheduleMs: readonly number[], retry: number, random: () => number = Math.random): number | null {
+export function retryDelay(
+  scheduleMs: readonly number[],
+  retry: number,
+  random: () => number = Math.random,
+): number | null {
   if (retry < 0 || retry >= scheduleMs.length) return null;
   const base = scheduleMs[retry];
   return Math.max(0, Math.round(base * (0.9 + 0.2 * random())));

@@ -25,7 +25,10 @@ export class SecretBox {
   /** Throws when the value was sealed under another key (the internal secret changed) or altered. */
   open(stored: string): string {
     if (!stored.startsWith(SEALED)) throw new Error('webhook secret is not sealed');
-    const [iv, body, tag] = stored.slice(SEALED.length).split('.').map((p) => Buffer.from(p, 'base64url'));
+    const [iv, body, tag] = stored
+      .slice(SEALED.length)
+      .split('.')
+      .map((p) => Buffer.from(p, 'base64url'));
     const decipher = crypto.createDecipheriv('aes-256-gcm', this.key, iv);
     decipher.setAuthTag(tag);
     return Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8');

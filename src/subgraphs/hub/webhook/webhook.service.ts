@@ -10,7 +10,12 @@ import { Clock } from '../../../shared/time';
 import { Page, pageSize, toPage } from '../../shared/connection.types';
 import { PUBLIC_EVENT_TYPES, Recipient, routeEvent } from '../notification/notification.routing';
 import { sendBasis } from './webhook.basis';
-import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity, WebhookSecretEntity } from './webhook.entity';
+import {
+  WebhookAttemptEntity,
+  WebhookDeliveryEntity,
+  WebhookEndpointEntity,
+  WebhookSecretEntity,
+} from './webhook.entity';
 import { DeliveryTimers } from './webhook.queue';
 import { SecretBox } from './webhook.secret-box';
 import { isMessageId, newMessageId, newSecret, secretHint } from './webhook.signing';
@@ -18,7 +23,9 @@ import { CreateWebhookEndpointInput, UpdateWebhookEndpointInput, WebhookDelivery
 import { UrlGuard } from './webhook.url-guard';
 import { decodeAfter, timestampPart, uuidPart } from '../../shared/connection.cursor';
 
-export type EndpointView = WebhookEndpointEntity & { secrets: Array<{ id: string; createdAt: Date; expiresAt: Date | null; prefix: string }> };
+export type EndpointView = WebhookEndpointEntity & {
+  secrets: Array<{ id: string; createdAt: Date; expiresAt: Date | null; prefix: string }>;
+};
 export type DeliveryView = WebhookDeliveryEntity & { attempts: WebhookAttemptEntity[] };
 
 /** What the container builds from configuration and Redis before the hub subgraph. */
@@ -67,13 +74,20 @@ export class WebhookService {
   async list(actor: Actor, args: { first?: number | null; after?: string | null }): Promise<Page<EndpointView>> {
     requireScope(actor, 'webhooks:manage');
     const first = pageSize(args.first);
-    const qb = this.ds.getRepository(WebhookEndpointEntity).createQueryBuilder('e').where('e.partner = :me', { me: actor.partner });
+    const qb = this.ds
+      .getRepository(WebhookEndpointEntity)
+      .createQueryBuilder('e')
+      .where('e.partner = :me', { me: actor.partner });
     const totalCount = await qb.clone().getCount();
     if (args.after) {
       const [at, id] = decodeAfter(args.after, [timestampPart, uuidPart]);
       qb.andWhere('(e.created_at, e.id) > (:at::timestamptz, :id::uuid)', { at, id });
     }
-    const rows = await qb.orderBy('e.created_at', 'ASC').addOrderBy('e.id', 'ASC').limit(first + 1).getMany();
+    const rows = await qb
+      .orderBy('e.created_at', 'ASC')
+      .addOrderBy('e.id', 'ASC')
+      .limit(first + 1)
+      .getMany();
     const views = await this.withSecrets(rows);
     return toPage(views, first, args.after, totalCount, (e) => encodeCursor([e.createdAt.toISOString(), e.id]));
   }
@@ -84,13 +98,30 @@ export class WebhookService {
     const eventTypes = checkEventTypes(input.eventTypes);
     const description = checkDescription(input.description);
     const count = await this.ds.getRepository(WebhookEndpointEntity).countBy({ partner: actor.partner });
-    if (count >= MAX_ENDPOINTS) throw new AppError('CONFLICT', `A partner has at most ${MAX_ENDPOINTS} webhook endpoints`);
+    if (count >= MAX_ENDPOINTS)
+      throw new AppError('CONFLICT', `A partner has at most ${MAX_ENDPOINTS} webhook endpoints`);
     const now = this.clock.now();
-    const row: WebhookEndpointEntity = { id: newId(), partner: actor.partner, url, description, eventTypes, enabled: true, disabledReason: null, createdAt: now, updatedAt: now };
+    const row: WebhookEndpointEntity = {
+      id: newId(),
+      partner: actor.partner,
+      url,
+      description,
+      eventTypes,
+      enabled: true,
+      disabledReason: null,
+      createdAt: now,
+      updatedAt: now,
+    };
     const secret = newSecret();
     await this.ds.transaction(async (em) => {
       await em.insert(WebhookEndpointEntity, row);
-      await em.insert(WebhookSecretEntity, { id: newId(), endpointId: row.id, secret: this.secretBox.seal(secret), createdAt: now, expiresAt: null });
+      await em.insert(WebhookSecretEntity, {
+        id: newId(),
+        endpointId: row.id,
+        secret: this.secretBox.seal(secret),
+        createdAt: now,
+        expiresAt: null,
+      });
     });
     return { endpoint: (await this.withSecrets([row]))[0], secret };
   }
@@ -100,11 +131,13 @@ export class WebhookService {
     const current = await this.own(actor, id);
     const next: Partial<WebhookEndpointEntity> = { updatedAt: this.clock.now() };
     if (input.url !== undefined && input.url !== null) next.url = (await this.guard.check(input.url)).toString();
-    if (input.eventTypes !== undefined && input.eventTypes !== null) next.eventTypes = checkEventTypes(input.eventTypes);
+    if (input.eventTypes !== undefined && input.eventTypes !== null)
+      next.eventTypes = checkEventTypes(input.eventTypes);
     if (input.description !== undefined) next.description = checkDescription(input.description);
     const resume = input.enabled === true && !current.enabled;
     if (input.enabled === true) Object.assign(next, { enabled: true, disabledReason: null });
-    if (input.enabled === false && current.enabled) Object.assign(next, { enabled: false, disabledReason: 'disabled by the partner' });
+    if (input.enabled === false && current.enabled)
+      Object.assign(next, { enabled: false, disabledReason: 'disabled by the partner' });
     await this.ds.getRepository(WebhookEndpointEntity).update({ id }, next);
     if (resume) await this.resumeWaiting(id);
     return (await this.withSecrets([{ ...current, ...next }]))[0];
@@ -119,17 +152,31 @@ export class WebhookService {
   }
 
   /** A new current secret; the old ones keep signing for `overlapHours` so receivers can switch without a gap. */
-  async rotate(actor: Actor, endpointId: string, overlapHours = 24): Promise<{ endpoint: EndpointView; secret: string }> {
+  async rotate(
+    actor: Actor,
+    endpointId: string,
+    overlapHours = 24,
+  ): Promise<{ endpoint: EndpointView; secret: string }> {
     requireScope(actor, 'webhooks:manage');
-    if (!Number.isInteger(overlapHours) || overlapHours < 0 || overlapHours > MAX_OVERLAP_HOURS) throw badInput(`overlapHours must be between 0 and ${MAX_OVERLAP_HOURS}`, 'overlapHours');
+    if (!Number.isInteger(overlapHours) || overlapHours < 0 || overlapHours > MAX_OVERLAP_HOURS)
+      throw badInput(`overlapHours must be between 0 and ${MAX_OVERLAP_HOURS}`, 'overlapHours');
     const endpoint = await this.own(actor, endpointId);
     const now = this.clock.now();
     const until = new Date(now.getTime() + overlapHours * 3_600_000);
     const secret = newSecret();
     await this.ds.transaction(async (em) => {
       await em.query('DELETE FROM hub.webhook_secret WHERE endpoint_id = $1 AND expires_at <= $2', [endpointId, now]);
-      await em.query('UPDATE hub.webhook_secret SET expires_at = $2 WHERE endpoint_id = $1 AND (expires_at IS NULL OR expires_at > $2)', [endpointId, until]);
-      await em.insert(WebhookSecretEntity, { id: newId(), endpointId, secret: this.secretBox.seal(secret), createdAt: now, expiresAt: null });
+      await em.query(
+        'UPDATE hub.webhook_secret SET expires_at = $2 WHERE endpoint_id = $1 AND (expires_at IS NULL OR expires_at > $2)',
+        [endpointId, until],
+      );
+      await em.insert(WebhookSecretEntity, {
+        id: newId(),
+        endpointId,
+        secret: this.secretBox.seal(secret),
+        createdAt: now,
+        expiresAt: null,
+      });
     });
     return { endpoint: (await this.withSecrets([endpoint]))[0], secret };
   }
@@ -143,11 +190,17 @@ export class WebhookService {
     return rows.map((r) => this.secretBox.open(r.secret));
   }
 
-  async deliveries(actor: Actor, args: { filter?: WebhookDeliveryFilter | null; first?: number | null; after?: string | null }): Promise<Page<DeliveryView>> {
+  async deliveries(
+    actor: Actor,
+    args: { filter?: WebhookDeliveryFilter | null; first?: number | null; after?: string | null },
+  ): Promise<Page<DeliveryView>> {
     requireScope(actor, 'webhooks:manage');
     const first = pageSize(args.first);
     const f = args.filter ?? {};
-    const qb = this.ds.getRepository(WebhookDeliveryEntity).createQueryBuilder('d').where('d.partner = :me', { me: actor.partner });
+    const qb = this.ds
+      .getRepository(WebhookDeliveryEntity)
+      .createQueryBuilder('d')
+      .where('d.partner = :me', { me: actor.partner });
     if (f.endpointId) {
       await this.own(actor, f.endpointId);
       qb.andWhere('d.endpoint_id = :ep', { ep: f.endpointId });
@@ -159,8 +212,19 @@ export class WebhookService {
       const [at, id] = decodeAfter(args.after, [timestampPart, (v) => typeof v === 'string' && isMessageId(v)]);
       qb.andWhere('(d.created_at, d.id) < (:at::timestamptz, :id)', { at, id });
     }
-    const rows = await qb.orderBy('d.created_at', 'DESC').addOrderBy('d.id', 'DESC').limit(first + 1).getMany();
-    const attempts = rows.length ? await this.ds.getRepository(WebhookAttemptEntity).createQueryBuilder('a').where('a.delivery_id = ANY(:ids)', { ids: rows.map((r) => r.id) }).orderBy('a.attempt', 'ASC').getMany() : [];
+    const rows = await qb
+      .orderBy('d.created_at', 'DESC')
+      .addOrderBy('d.id', 'DESC')
+      .limit(first + 1)
+      .getMany();
+    const attempts = rows.length
+      ? await this.ds
+          .getRepository(WebhookAttemptEntity)
+          .createQueryBuilder('a')
+          .where('a.delivery_id = ANY(:ids)', { ids: rows.map((r) => r.id) })
+          .orderBy('a.attempt', 'ASC')
+          .getMany()
+      : [];
     const views = rows.map((r) => ({ ...r, attempts: attempts.filter((a) => a.deliveryId === r.id) }));
     return toPage(views, first, args.after, totalCount, (d) => encodeCursor([d.createdAt.toISOString(), d.id]));
   }
@@ -168,10 +232,15 @@ export class WebhookService {
   /** Sends a delivery again (same webhook-id), whatever its state, with a fresh retry schedule. */
   async redeliver(actor: Actor, id: string): Promise<DeliveryView> {
     requireScope(actor, 'webhooks:manage');
-    const d = isMessageId(id) ? await this.ds.getRepository(WebhookDeliveryEntity).findOneBy({ id, partner: actor.partner }) : null;
+    const d = isMessageId(id)
+      ? await this.ds.getRepository(WebhookDeliveryEntity).findOneBy({ id, partner: actor.partner })
+      : null;
     if (!d) throw notFound('WebhookDelivery', id);
     const endpoint = await this.own(actor, d.endpointId);
-    if (!endpoint.enabled) throw new AppError('CONFLICT', 'The endpoint is disabled: enable it first (updateWebhookEndpoint)', { endpointId: endpoint.id });
+    if (!endpoint.enabled)
+      throw new AppError('CONFLICT', 'The endpoint is disabled: enable it first (updateWebhookEndpoint)', {
+        endpointId: endpoint.id,
+      });
     await this.requeue(`id = $1`, [id]);
     const fresh = await this.ds.getRepository(WebhookDeliveryEntity).findOneByOrFail({ id });
     return { ...fresh, attempts: await this.attemptsOf(id) };
@@ -181,7 +250,10 @@ export class WebhookService {
   async replayDeadLetters(actor: Actor, endpointId: string): Promise<number> {
     requireScope(actor, 'webhooks:manage');
     const endpoint = await this.own(actor, endpointId);
-    if (!endpoint.enabled) throw new AppError('CONFLICT', 'The endpoint is disabled: enable it first (updateWebhookEndpoint)', { endpointId });
+    if (!endpoint.enabled)
+      throw new AppError('CONFLICT', 'The endpoint is disabled: enable it first (updateWebhookEndpoint)', {
+        endpointId,
+      });
     return this.requeue(`endpoint_id = $1 AND status = 'dead'`, [endpointId]);
   }
 
@@ -222,8 +294,13 @@ export class WebhookService {
    */
   async cancelForWithdrawnConsent(event: EventOf<'consent.withdrawn'>): Promise<number> {
     const p = event.payload;
-    const pending = await this.ds.getRepository(WebhookDeliveryEntity).createQueryBuilder('d')
-      .where(`d.status = 'pending'`).andWhere('d.person_id = :pid', { pid: p.personId }).andWhere('d.partner = ANY(:r)', { r: p.recipients ?? [] }).getMany();
+    const pending = await this.ds
+      .getRepository(WebhookDeliveryEntity)
+      .createQueryBuilder('d')
+      .where(`d.status = 'pending'`)
+      .andWhere('d.person_id = :pid', { pid: p.personId })
+      .andWhere('d.partner = ANY(:r)', { r: p.recipients ?? [] })
+      .getMany();
     let cancelled = 0;
     for (const d of pending) {
       if (await sendBasis(this.pdp, this.ds, d)) continue;
@@ -233,15 +310,33 @@ export class WebhookService {
   }
 
   /** Ends a pending delivery unsent, with the denial in the audit log (same transaction). */
-  async cancel(d: WebhookDeliveryEntity, reason: string, requestId: string, trigger = 'send_time_check'): Promise<boolean> {
+  async cancel(
+    d: WebhookDeliveryEntity,
+    reason: string,
+    requestId: string,
+    trigger = 'send_time_check',
+  ): Promise<boolean> {
     return this.ds.transaction(async (em) => {
-      const res = await em.query(`UPDATE hub.webhook_delivery SET status = 'cancelled', cancel_reason = $2, next_attempt_at = NULL, updated_at = $3 WHERE id = $1 AND status = 'pending'`, [d.id, reason, this.clock.now()]);
+      const res = await em.query(
+        `UPDATE hub.webhook_delivery SET status = 'cancelled', cancel_reason = $2, next_attempt_at = NULL, updated_at = $3 WHERE id = $1 AND status = 'pending'`,
+        [d.id, reason, this.clock.now()],
+      );
       if (!res[1]) return false;
       if (d.personId) {
-        await this.audit.append(em, [{
-          kind: 'denied', partner: d.partner, subject: 'webhook', requestId, personId: d.personId, categories: [d.category], fields: [], purpose: null,
-          operation: 'webhook', detail: { delivery: d.id, eventType: d.eventType, reason, trigger },
-        }]);
+        await this.audit.append(em, [
+          {
+            kind: 'denied',
+            partner: d.partner,
+            subject: 'webhook',
+            requestId,
+            personId: d.personId,
+            categories: [d.category],
+            fields: [],
+            purpose: null,
+            operation: 'webhook',
+            detail: { delivery: d.id, eventType: d.eventType, reason, trigger },
+          },
+        ]);
       }
       return true;
     });
@@ -249,11 +344,13 @@ export class WebhookService {
 
   private async requeue(where: string, params: unknown[]): Promise<number> {
     const now = this.clock.now();
-    const rows = updatedRows(await this.ds.query(
-      `UPDATE hub.webhook_delivery SET status = 'pending', cancel_reason = NULL, retry_base = attempt_count, next_attempt_at = $${params.length + 1}, updated_at = $${params.length + 1}
+    const rows = updatedRows(
+      await this.ds.query(
+        `UPDATE hub.webhook_delivery SET status = 'pending', cancel_reason = NULL, retry_base = attempt_count, next_attempt_at = $${params.length + 1}, updated_at = $${params.length + 1}
        WHERE ${where} RETURNING id, attempt_count`,
-      [...params, now],
-    ));
+        [...params, now],
+      ),
+    );
     for (const r of rows) await this.scheduler.ensure(r.id, r.attempt_count + 1, now);
     return rows.length;
   }
@@ -261,15 +358,19 @@ export class WebhookService {
   /** Deliveries that waited for a disabled endpoint go out once it is enabled again. */
   private async resumeWaiting(endpointId: string): Promise<void> {
     const now = this.clock.now();
-    const rows = updatedRows(await this.ds.query(
-      `UPDATE hub.webhook_delivery SET next_attempt_at = $2, updated_at = $2 WHERE endpoint_id = $1 AND status = 'pending' AND next_attempt_at IS NULL RETURNING id, attempt_count`,
-      [endpointId, now],
-    ));
+    const rows = updatedRows(
+      await this.ds.query(
+        `UPDATE hub.webhook_delivery SET next_attempt_at = $2, updated_at = $2 WHERE endpoint_id = $1 AND status = 'pending' AND next_attempt_at IS NULL RETURNING id, attempt_count`,
+        [endpointId, now],
+      ),
+    );
     for (const r of rows) await this.scheduler.ensure(r.id, r.attempt_count + 1, now);
   }
 
   private async own(actor: Actor, id: string): Promise<WebhookEndpointEntity> {
-    const e = isUuid(id) ? await this.ds.getRepository(WebhookEndpointEntity).findOneBy({ id, partner: actor.partner }) : null;
+    const e = isUuid(id)
+      ? await this.ds.getRepository(WebhookEndpointEntity).findOneBy({ id, partner: actor.partner })
+      : null;
     if (!e) throw notFound('WebhookEndpoint', id);
     return e;
   }
@@ -280,27 +381,41 @@ export class WebhookService {
 
   private async withSecrets(rows: WebhookEndpointEntity[]): Promise<EndpointView[]> {
     if (!rows.length) return [];
-    const secrets = await this.ds.getRepository(WebhookSecretEntity).createQueryBuilder('s')
+    const secrets = await this.ds
+      .getRepository(WebhookSecretEntity)
+      .createQueryBuilder('s')
       .where('s.endpoint_id = ANY(:ids)', { ids: rows.map((r) => r.id) })
       .andWhere('(s.expires_at IS NULL OR s.expires_at > :now)', { now: this.clock.now() })
-      .orderBy('s.created_at', 'DESC').addOrderBy('s.id').getMany();
+      .orderBy('s.created_at', 'DESC')
+      .addOrderBy('s.id')
+      .getMany();
     return rows.map((r) => ({
       ...r,
-      secrets: secrets.filter((s) => s.endpointId === r.id).map((s) => ({ id: s.id, createdAt: s.createdAt, expiresAt: s.expiresAt, prefix: secretHint(this.secretBox.open(s.secret)) })),
+      secrets: secrets
+        .filter((s) => s.endpointId === r.id)
+        .map((s) => ({
+          id: s.id,
+          createdAt: s.createdAt,
+          expiresAt: s.expiresAt,
+          prefix: secretHint(this.secretBox.open(s.secret)),
+        })),
     }));
   }
 }
 
 /** TypeORM answers an UPDATE … RETURNING with [rows, affected]. */
 function updatedRows(result: unknown): Array<{ id: string; attempt_count: number }> {
-  return Array.isArray(result) && Array.isArray(result[0]) ? result[0] : (result as Array<{ id: string; attempt_count: number }>);
+  return Array.isArray(result) && Array.isArray(result[0])
+    ? result[0]
+    : (result as Array<{ id: string; attempt_count: number }>);
 }
 
 function checkEventTypes(types: string[]): string[] {
   const unique = [...new Set(types.map((t) => t.trim()))];
   if (!unique.length) throw badInput('eventTypes must name at least one event type', 'eventTypes');
   const unknown = unique.filter((t) => !(PUBLIC_EVENT_TYPES as readonly string[]).includes(t));
-  if (unknown.length) throw badInput(`Unknown event types: ${unknown.join(', ')}. Known: ${PUBLIC_EVENT_TYPES.join(', ')}`, 'eventTypes');
+  if (unknown.length)
+    throw badInput(`Unknown event types: ${unknown.join(', ')}. Known: ${PUBLIC_EVENT_TYPES.join(', ')}`, 'eventTypes');
   return unique;
 }
 
@@ -309,4 +424,3 @@ function checkDescription(d: string | null | undefined): string | null {
   if (d.length > 500) throw badInput('description is at most 500 characters', 'description');
   return d.trim();
 }
-

@@ -4,17 +4,25 @@ import { Connection } from '../../shared/connection.types';
 
 export const DELIVERY_STATUSES = ['pending', 'succeeded', 'dead', 'cancelled'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
-export const WebhookDeliveryStatusEnum = Object.fromEntries(DELIVERY_STATUSES.map((s) => [s, s])) as Record<DeliveryStatus, DeliveryStatus>;
+export const WebhookDeliveryStatusEnum = Object.fromEntries(DELIVERY_STATUSES.map((s) => [s, s])) as Record<
+  DeliveryStatus,
+  DeliveryStatus
+>;
 registerEnumType(WebhookDeliveryStatusEnum, {
   name: 'WebhookDeliveryStatus',
-  description: 'pending: queued or retrying; succeeded: a 2xx answer; dead: retries used up or 410 Gone; cancelled: not sent (e.g. no_basis)',
+  description:
+    'pending: queued or retrying; succeeded: a 2xx answer; dead: retries used up or 410 Gone; cancelled: not sent (e.g. no_basis)',
 });
 
 @ObjectType({ description: 'A signing secret of an endpoint; only its first characters are ever shown again' })
 export class WebhookSecret {
   @Field(() => ID) id: string;
   @Field(() => DateTimeResolver) createdAt: Date;
-  @Field(() => DateTimeResolver, { nullable: true, description: 'Set during a rotation: the old secret signs too until then' }) expiresAt: Date | null;
+  @Field(() => DateTimeResolver, {
+    nullable: true,
+    description: 'Set during a rotation: the old secret signs too until then',
+  })
+  expiresAt: Date | null;
   @Field(() => String, { description: 'The first characters of the secret, to tell secrets apart' }) prefix: string;
 }
 
@@ -25,7 +33,8 @@ export class WebhookEndpoint {
   @Field(() => String, { nullable: true }) description: string | null;
   @Field(() => [String], { description: 'Public event types, e.g. referral.requested' }) eventTypes: string[];
   @Field(() => Boolean) enabled: boolean;
-  @Field(() => String, { nullable: true, description: 'Why the hub disabled it (e.g. the endpoint answered 410 Gone)' }) disabledReason: string | null;
+  @Field(() => String, { nullable: true, description: 'Why the hub disabled it (e.g. the endpoint answered 410 Gone)' })
+  disabledReason: string | null;
   @Field(() => DateTimeResolver) createdAt: Date;
   @Field(() => [WebhookSecret], { description: 'Secrets that currently sign requests' }) secrets: WebhookSecret[];
 }
@@ -39,9 +48,11 @@ export class WebhookEndpointWithSecret {
 @ObjectType({ description: 'One HTTP attempt of a delivery' })
 export class WebhookAttempt {
   @Field(() => DateTimeResolver) at: Date;
-  @Field(() => Int, { nullable: true, description: 'HTTP status, null when no answer arrived' }) statusCode: number | null;
+  @Field(() => Int, { nullable: true, description: 'HTTP status, null when no answer arrived' }) statusCode:
+    number | null;
   @Field(() => Int) latencyMs: number;
-  @Field(() => String, { nullable: true, description: 'What went wrong (never the response body)' }) error: string | null;
+  @Field(() => String, { nullable: true, description: 'What went wrong (never the response body)' }) error:
+    string | null;
 }
 
 @ObjectType({ description: 'One event for one endpoint; its id is the webhook-id header of every attempt' })
@@ -73,7 +84,11 @@ export class CreateWebhookEndpointInput {
 export class UpdateWebhookEndpointInput {
   @Field(() => String, { nullable: true }) url?: string | null;
   @Field(() => [String], { nullable: true }) eventTypes?: string[] | null;
-  @Field(() => Boolean, { nullable: true, description: 'true resumes the deliveries that waited while it was disabled' }) enabled?: boolean | null;
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'true resumes the deliveries that waited while it was disabled',
+  })
+  enabled?: boolean | null;
   @Field(() => String, { nullable: true }) description?: string | null;
 }
 

@@ -30,7 +30,8 @@ for (const [net4, prefix] of [
   ['203.0.113.0', 24],
   ['224.0.0.0', 4], // multicast
   ['240.0.0.0', 4], // reserved, broadcast
-] as const) BLOCKED.addSubnet(net4, prefix, 'ipv4');
+] as const)
+  BLOCKED.addSubnet(net4, prefix, 'ipv4');
 for (const [net6, prefix] of [
   ['::', 128], // unspecified
   ['::1', 128], // loopback
@@ -40,7 +41,8 @@ for (const [net6, prefix] of [
   ['ff00::', 8], // multicast
   ['2001:db8::', 32], // documentation
   ['100::', 64], // discard
-] as const) BLOCKED.addSubnet(net6, prefix, 'ipv6');
+] as const)
+  BLOCKED.addSubnet(net6, prefix, 'ipv6');
 
 /** Whether an IP address lies in a network webhooks must not reach (IPv4-mapped and NAT64 IPv6 included). */
 export function isBlockedAddress(address: string): boolean {
@@ -101,10 +103,16 @@ export class UrlGuard {
     const host = bareHost(url);
     // In production webhooks go only where the operator has said they may: no list, no webhooks.
     if (this.opts.production && !this.opts.allowedHosts.length) {
-      throw badInput('Webhooks are not enabled here: the operator has not listed the hosts webhooks may be sent to (WEBHOOK_ALLOWED_HOSTS)', 'url');
+      throw badInput(
+        'Webhooks are not enabled here: the operator has not listed the hosts webhooks may be sent to (WEBHOOK_ALLOWED_HOSTS)',
+        'url',
+      );
     }
     if (!hostAllowed(host, this.opts.allowedHosts)) {
-      throw badInput(`The host ${host} is not among the hosts webhooks may be sent to (${this.opts.allowedHosts.join(', ')})`, 'url');
+      throw badInput(
+        `The host ${host} is not among the hosts webhooks may be sent to (${this.opts.allowedHosts.join(', ')})`,
+        'url',
+      );
     }
     return url;
   }
@@ -112,7 +120,10 @@ export class UrlGuard {
   /** Throws when `address` (what `host` resolved to) is in a refused network. */
   assertAddress(address: string, host: string): void {
     if (this.opts.allowPrivateNetworks || !isBlockedAddress(address)) return;
-    throw badInput(`The host ${host} resolves to ${address}, a private, loopback, link-local or otherwise internal address; webhooks go to public addresses only`, 'url');
+    throw badInput(
+      `The host ${host} resolves to ${address}, a private, loopback, link-local or otherwise internal address; webhooks go to public addresses only`,
+      'url',
+    );
   }
 
   /**
@@ -120,7 +131,11 @@ export class UrlGuard {
    * connection is only ever made to an address that passed the check.
    */
   lookup(): net.LookupFunction {
-    return ((hostname: string, options: dns.LookupOptions, callback: (err: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void) => {
+    return ((
+      hostname: string,
+      options: dns.LookupOptions,
+      callback: (err: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void,
+    ) => {
       dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
         if (err) return callback(err, '', 0);
         const list = addresses as dns.LookupAddress[];

@@ -1,5 +1,10 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { dropJurisdictionPolicySql, grantSql, jurisdictionFunctionSql, jurisdictionPolicySql } from '../../../shared/row-security.sql';
+import {
+  dropJurisdictionPolicySql,
+  grantSql,
+  jurisdictionFunctionSql,
+  jurisdictionPolicySql,
+} from '../../../shared/row-security.sql';
 
 /** Row-level security: rows only inside the caller's jurisdiction. */
 export class JobcenterRowSecurity1764500000000 implements MigrationInterface {
@@ -15,7 +20,8 @@ export class JobcenterRowSecurity1764500000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['jobcenter_record']) for (const sql of dropJurisdictionPolicySql('jobcenter', t)) await q.query(sql);
+    for (const t of ['jobcenter_record'])
+      for (const sql of dropJurisdictionPolicySql('jobcenter', t)) await q.query(sql);
     await q.query('DROP FUNCTION jobcenter.in_jurisdiction(text)');
   }
 }

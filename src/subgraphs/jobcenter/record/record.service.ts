@@ -58,12 +58,14 @@ export class JobcenterRecordService {
     requireScope(actor, 'jobcenter:write');
     if (!isUuid(input.personId)) throw badInput('personId is not a valid id', 'personId');
     const customerNumber = input.customerNumber.trim().toUpperCase();
-    if (!CUSTOMER_NUMBER.test(customerNumber)) throw badInput('customerNumber must look like 845D123456', 'customerNumber');
+    if (!CUSTOMER_NUMBER.test(customerNumber))
+      throw badInput('customerNumber must look like 845D123456', 'customerNumber');
     const hcn = input.householdCommunityNumber?.trim() || null;
     if (hcn && !HOUSEHOLD_COMMUNITY_NUMBER.test(hcn)) {
       throw badInput('householdCommunityNumber must look like 84503//0012345', 'householdCommunityNumber');
     }
-    if (!AGS.test(input.municipalityKey)) throw badInput('municipalityKey must be an eight-digit AGS', 'municipalityKey');
+    if (!AGS.test(input.municipalityKey))
+      throw badInput('municipalityKey must be an eight-digit AGS', 'municipalityKey');
     if (!inJurisdiction(actor, input.municipalityKey)) {
       throw new AppError('FORBIDDEN', 'The municipality is outside your jurisdiction', { field: 'municipalityKey' });
     }
@@ -91,7 +93,10 @@ export class JobcenterRecordService {
         const open = await em
           .getRepository(JobcenterRecordEntity)
           .createQueryBuilder('r')
-          .where('r.person_id = :pid AND r.benefit_status <> :ended', { pid: input.personId, ended: BenefitStatus.ended })
+          .where('r.person_id = :pid AND r.benefit_status <> :ended', {
+            pid: input.personId,
+            ended: BenefitStatus.ended,
+          })
           .getExists();
         if (open) throw openRecordExists();
         await em.insert(JobcenterRecordEntity, record);
@@ -114,18 +119,26 @@ export class JobcenterRecordService {
     requireScope(actor, 'jobcenter:write');
     if (!isUuid(input.recordId)) throw notFound('JobcenterRecord', input.recordId);
     return this.ds.transaction(async (em) => {
-      const record = await this.scoped(actor, em).andWhere('r.id = :id', { id: input.recordId }).setLock('pessimistic_write').getOne();
+      const record = await this.scoped(actor, em)
+        .andWhere('r.id = :id', { id: input.recordId })
+        .setLock('pessimistic_write')
+        .getOne();
       if (!record) throw notFound('JobcenterRecord', input.recordId);
       const from = record.benefitStatus;
       if (from === input.status) return record;
-      if (from === BenefitStatus.ended) throw new AppError('CONFLICT', 'The record has ended; open a new one', { recordId: record.id });
+      if (from === BenefitStatus.ended)
+        throw new AppError('CONFLICT', 'The record has ended; open a new one', { recordId: record.id });
       record.benefitStatus = input.status;
       if (input.status === BenefitStatus.ended) {
         const today = isoDay(this.clock.now());
         // A record ended before it started (e.g. an application withdrawn) ends on its start day.
         record.endedOn = today < record.startedOn ? record.startedOn : today;
       }
-      await em.update(JobcenterRecordEntity, { id: record.id }, { benefitStatus: record.benefitStatus, endedOn: record.endedOn });
+      await em.update(
+        JobcenterRecordEntity,
+        { id: record.id },
+        { benefitStatus: record.benefitStatus, endedOn: record.endedOn },
+      );
       await this.outbox.append(em, actor, {
         type: 'jobcenter.benefit_status_changed',
         personId: record.personId,
@@ -138,8 +151,10 @@ export class JobcenterRecordService {
   }
 }
 
-const duplicateCustomerNumber = () => new AppError('CONFLICT', 'The customer number is already in use', { field: 'customerNumber' });
-const openRecordExists = () => new AppError('CONFLICT', 'The person already has an open jobcenter record', { field: 'personId' });
+const duplicateCustomerNumber = () =>
+  new AppError('CONFLICT', 'The customer number is already in use', { field: 'customerNumber' });
+const openRecordExists = () =>
+  new AppError('CONFLICT', 'The person already has an open jobcenter record', { field: 'personId' });
 
 /** A concurrent insert that passed the checks still hits a unique index: report it as the same conflict. */
 function mapUniqueViolation(err: unknown): unknown {
