@@ -59,6 +59,7 @@ export async function startApp(config: Config, parts: { gateway: boolean; worker
         } catch (err) {
           throw new Error(
             `loading demo data failed (${(err as Error).message}); run "npx lotse seed --demo" to finish it`,
+            { cause: err },
           );
         }
       }

@@ -274,7 +274,7 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
       await idempotency.drain();
       await Promise.all(
         [...Object.values(dataSources), auditDs, idempotencyDs].map((ds) =>
-          ds.isInitialized ? ds.destroy() : undefined,
+          ds.isInitialized ? ds.destroy() : Promise.resolve(),
         ),
       );
     },

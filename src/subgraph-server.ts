@@ -6,7 +6,6 @@ import {
   ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
-import { GraphQLError } from 'graphql';
 import { Container } from './container';
 import { SubgraphName } from './config';
 import { formatError } from './shared/errors';

@@ -84,6 +84,7 @@ export async function startMaintenanceWorker(
   } catch (err) {
     throw new Error(
       `maintenance worker: cannot set up the retention schedule "${container.config.retentionSchedule}": ${(err as Error).message}`,
+      { cause: err },
     );
   }
   const worker = startQueueWorker(maintenanceQueue, handlers, container);

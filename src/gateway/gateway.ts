@@ -10,7 +10,7 @@ import type Redis from 'ioredis';
 import { AuditLog } from '../audit/audit.service';
 import { RowSecurityContext } from '../shared/row-security';
 import { Config, SubgraphName, SUBGRAPH_NAMES } from '../config';
-import { formatError } from '../shared/errors';
+import { errorCode, formatError } from '../shared/errors';
 import { IdentitySigner } from '../shared/identity';
 import { Subgraph } from '../subgraphs/subgraph';
 import type { HubSubgraph } from '../subgraphs/hub/hub.subgraph';
@@ -133,8 +133,7 @@ function observabilityPlugin(metrics: Metrics): ApolloServerPlugin<GatewayContex
           const type = operation?.operation ?? 'unknown';
           const outcome = errors?.length ? 'error' : 'ok';
           metrics.operations.observe({ type, outcome }, seconds);
-          for (const e of errors ?? [])
-            metrics.graphqlErrors.inc({ code: String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR') });
+          for (const e of errors ?? []) metrics.graphqlErrors.inc({ code: errorCode(e) });
           contextValue.log.info(
             { operationName: operationName ?? null, type, outcome, ms: Math.round(seconds * 1000) },
             'graphql operation',
@@ -144,7 +143,7 @@ function observabilityPlugin(metrics: Metrics): ApolloServerPlugin<GatewayContex
           for (const e of errors) {
             if (!e.extensions?.code || e.extensions.code === 'INTERNAL_SERVER_ERROR') {
               // Messages can echo input values: log the error class and SQLSTATE only.
-              const original = e.originalError as (Error & { code?: string }) | undefined;
+              const original: (Error & { code?: string }) | undefined = e.originalError;
               contextValue.log.error(
                 { err: { name: original?.name ?? e.name, code: original?.code, path: e.path } },
                 'graphql error',

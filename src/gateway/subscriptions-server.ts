@@ -230,7 +230,8 @@ export function attachSubscriptionServer(opts: SubscriptionServerOptions): { clo
         onMessage: (cb) =>
           socket.on('message', async (data) => {
             try {
-              await cb(String(data));
+              // ws hands text frames over as a Buffer (binaryType 'nodebuffer').
+              await cb((data as Buffer).toString('utf8'));
             } catch (err) {
               // Messages can carry input values: the error's class only.
               log.error({ connection: state.id, err: { name: (err as Error).name } }, 'subscription message failed');

@@ -111,7 +111,7 @@ export interface LiveOperationContext {
 
 export interface SubscriptionDeps {
   /** The process's fan-out of live events. */
-  listen(listener: LiveListener): () => void;
+  listen: (listener: LiveListener) => () => void;
   /** Whether the actor may see this category of the person's data for its purpose (the policy decision point). */
   allowed(actor: Actor, personId: string, category: DataCategory): Promise<boolean>;
   /** Events a subscription may fall behind by before it ends with an error. */

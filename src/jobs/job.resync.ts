@@ -3,8 +3,8 @@ import type { RowSecurityContext } from '../shared/row-security';
 
 export interface Resync<T> {
   /** One run now, in the re-sync's system context; its errors reach the caller. */
-  run(): Promise<T>;
-  stop(): void;
+  run: () => Promise<T>;
+  stop: () => void;
 }
 
 /**

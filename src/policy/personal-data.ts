@@ -22,10 +22,10 @@ export function PersonalData(
 ): PropertyDecorator & MethodDecorator {
   const directive = Directive(`@${PERSONAL_DATA_DIRECTIVE}(category: "${category}")`);
   const guard = UseMiddleware(enforce(category, personOf));
-  return ((target: object, key: string | symbol, descriptor?: PropertyDescriptor) => {
+  return (target: object, key: string | symbol, descriptor?: PropertyDescriptor) => {
     (directive as (t: object, k: string | symbol, d?: PropertyDescriptor) => void)(target, key, descriptor);
     (guard as (t: object, k: string | symbol, d?: PropertyDescriptor) => void)(target, key, descriptor);
-  }) as PropertyDecorator & MethodDecorator;
+  };
 }
 
 function enforce(category: DataCategory, personOf: PersonOf): MiddlewareFn<SubgraphContext> {

@@ -71,7 +71,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     try {
       await make(opts.port ?? 5432).initialise();
     } catch (err) {
-      throw new Error(`initdb for embedded PostgreSQL in ${shown} failed: ${(err as Error).message}`);
+      throw new Error(`initdb for embedded PostgreSQL in ${shown} failed: ${(err as Error).message}`, { cause: err });
     }
   }
 
@@ -220,6 +220,7 @@ async function prepareRootUser(dataDir: string, log: (m: string) => void): Promi
     } catch (err) {
       throw new Error(
         `embedded PostgreSQL cannot run as root and creating OS user "${OS_USER}" failed (${(err as Error).message.split('\n')[0]}); create that user or run as a non-root user`,
+        { cause: err },
       );
     }
     ids = await osUserIds(OS_USER);

@@ -113,7 +113,7 @@ export async function redisMaxmemoryPolicy(url: string): Promise<string> {
   const client = quickClient(url, 2_000);
   try {
     await client.connect();
-    const reply = (await client.config('GET', 'maxmemory-policy')) as unknown;
+    const reply = await client.config('GET', 'maxmemory-policy');
     if (!Array.isArray(reply) || typeof reply[1] !== 'string') {
       throw new Error('CONFIG GET maxmemory-policy returned no value (CONFIG may be disabled)');
     }

@@ -38,12 +38,18 @@ const SAFE_CODES = new Set<string>([
   'IDEMPOTENCY_REQUEST_IN_PROGRESS',
 ]);
 
+/** An error's `extensions.code`; a missing or malformed one counts as an internal error. */
+export function errorCode(error: { extensions?: { code?: unknown } | null }): string {
+  const code = error.extensions?.code;
+  return typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR';
+}
+
 /**
  * The one place that maps errors to what clients see. Unknown errors are masked: their
  * messages can carry SQL or personal data.
  */
 export function formatError(formatted: GraphQLFormattedError, _error: unknown): GraphQLFormattedError {
-  const code = String(formatted.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
+  const code = errorCode(formatted);
   if (SAFE_CODES.has(code)) {
     const { stacktrace: _s, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions: { ...extensions, code } };

@@ -142,5 +142,5 @@ export function rowSecurityClient(context: RowSecurityContext, opts: RowSecurity
       }
       return result;
     }
-  } as unknown as typeof Client;
+  };
 }

@@ -96,7 +96,7 @@ export async function buildFederatedSchema(
           const resolve = referenceResolvers[rep.__typename];
           const found = resolve ? await resolve(rep, context, info) : rep;
           // Keep the class instance (field resolvers may rely on it); tag it for _Entity's type resolution.
-          return found ? Object.assign(found as object, { __typename: rep.__typename }) : null;
+          return found ? Object.assign(found, { __typename: rep.__typename }) : null;
         }),
       );
     resolvers._Entity = { __resolveType: (obj: { __typename: string }) => obj.__typename };

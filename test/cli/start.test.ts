@@ -186,7 +186,7 @@ test('lotse token reuses the running embedded PostgreSQL and prints a token', as
     fail(`lotse token exited with ${res.timedOut ? 'a timeout' : `code ${res.code}`}; stderr: ${res.stderr}`, first);
   const jwt = res.stdout.trim();
   expect(jwt).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
-  expect(JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8'))).toMatchObject({
+  expect(JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString('utf8'))).toMatchObject({
     partner: 'jobcenter-steinfurt',
   });
   // Same cluster, untouched: the token command neither started its own nor stopped the server's.

@@ -220,6 +220,8 @@ echo json_encode($results);
       const mod = {
         exports: {} as { verifyLotseWebhook: (body: string, headers: Record<string, string>) => { type: string } },
       };
+      // The guide's snippet runs as printed, as CommonJS with its own `module` and `process`.
+      // eslint-disable-next-line @typescript-eslint/no-implied-eval
       new Function('require', 'module', 'exports', 'process', js)(require, mod, mod.exports, {
         env: { WEBHOOK_SECRET: c.secret },
       });

@@ -3,7 +3,6 @@ import { Webhook } from 'standardwebhooks';
 import { Receiver, startReceiver, WebhookEvent } from '../../examples/course-provider/server';
 import { eventually, startTestApp, TestApp } from '../helpers/app';
 import { createReferralViaApi, createWebhookEndpoint, registerPerson } from '../factories';
-import { asHub } from '../helpers/system';
 
 /**
  * The example receiver in examples/course-provider against a real hub (gateway, workers,

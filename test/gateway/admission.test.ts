@@ -29,7 +29,7 @@ async function post(app: TestApp, partner: string, body: unknown, headers: Recor
 
 /** The errors a refused subscription ends with. */
 const refusedOverWebSocket = async (c: Collected) =>
-  (await eventually(async () => c.errors[0] as any[] | undefined, 10000, 20)) as any[];
+  eventually<any[]>(async () => c.errors[0] as any[] | undefined, 10000, 20);
 
 /** A subscription by persisted reference (graphql-ws wants a `query` string: an empty one). */
 const subscribeByReference = (client: Client, query: string): Collected =>

@@ -33,7 +33,7 @@ describe('Idempotency-Key', () => {
     if (key !== undefined) headers['idempotency-key'] = key;
     const res = await fetch(`${app.url}/graphql`, { method: 'POST', headers, body: JSON.stringify(body) });
     const text = await res.text();
-    return { status: res.status, headers: res.headers, text, json: JSON.parse(text) as any };
+    return { status: res.status, headers: res.headers, text, json: JSON.parse(text) };
   }
   const persons = async () => Number((await db.query('SELECT count(*) AS n FROM city.person')).rows[0].n);
   const keyRow = async (partner: string, key: string) =>

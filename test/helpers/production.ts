@@ -10,7 +10,7 @@ import { startTestApp, TestApp } from './app';
 export async function startProductionApp(
   env: Record<string, string> = {},
 ): Promise<{ app: TestApp; close(): Promise<void> }> {
-  let jwk: JWK | undefined;
+  let jwk: JWK | undefined = undefined; // served once the app has its key
   const jwks = http.createServer((_req, res) => {
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify({ keys: jwk ? [jwk] : [] }));

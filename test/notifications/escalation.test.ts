@@ -1,7 +1,6 @@
 import { Clock } from '../../src/shared/time';
 import { eventually, startTestApp, TestApp } from '../helpers/app';
 import { createReferralViaApi, recordConsentViaApi, registerPerson } from '../factories';
-import { asHub } from '../helpers/system';
 
 const DAY = 24 * 3600 * 1000;
 const MINUTE = 60 * 1000;

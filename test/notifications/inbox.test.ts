@@ -4,7 +4,6 @@ import { hubEventHandlers } from '../../src/subgraphs/hub/hub.consumers';
 import { createEventsProcessor } from '../../workers/events.worker';
 import { eventually, startTestApp, TestApp } from '../helpers/app';
 import { createReferralViaApi, recordConsentViaApi, registerPerson } from '../factories';
-import { asHub } from '../helpers/system';
 
 const INBOX = `query($unreadOnly: Boolean, $first: Int, $after: String) {
   notifications(unreadOnly: $unreadOnly, first: $first, after: $after) {

@@ -3,7 +3,6 @@ import { isEventOf } from '../../src/events/event-types';
 import { OutboxEvent } from '../../src/events/outbox.entity';
 import { startTestApp, TestApp } from '../helpers/app';
 import { registerPerson } from '../factories';
-import { asHub } from '../helpers/system';
 
 /** House rule: no N+1. The referrals behind a page of notifications are read in one batch. */
 describe('notification inbox query count', () => {

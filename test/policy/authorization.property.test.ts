@@ -6,7 +6,6 @@ import { systemActor } from '../../src/shared/actor';
 import { ResidenceStatusCode } from '../../src/subgraphs/city/residence/residence.types';
 import { startTestApp, TestApp } from '../helpers/app';
 import { openJobcenterRecord, recordConsent, recordResidence, registerPerson } from '../factories';
-import { asHub } from '../helpers/system';
 
 /**
  * For random partner × purpose × consent state × person: a field's value is in the response if and

@@ -6,7 +6,6 @@ import { systemActor } from '../../src/shared/actor';
 import { withContextName } from '../../src/shared/logger';
 import { RowSecurityContext, rowSecurityClient } from '../../src/shared/row-security';
 import { APP_ROLE } from '../../src/shared/row-security.sql';
-import { asHub } from '../helpers/system';
 
 /**
  * The second line: even a query without any WHERE clause (a service bug) returns only rows of the

@@ -5,7 +5,6 @@ import { slaQueue } from '../../src/jobs/queues';
 import { slaHandlers, startSlaWorker } from '../../workers/sla.worker';
 import { eventually, flushPrefix, startTestApp, TestApp } from '../helpers/app';
 import { createReferralViaApi, registerPerson } from '../factories';
-import { asHub } from '../helpers/system';
 
 const DAY = 24 * 3600 * 1000;
 const MINUTE = 60 * 1000;

@@ -1,6 +1,5 @@
 import { startTestApp, TestApp } from '../helpers/app';
 import { createReferralViaApi, registerPerson } from '../factories';
-import { asHub } from '../helpers/system';
 
 /**
  * A referral opens access for its receiver: only for the referral's purpose, only from sending

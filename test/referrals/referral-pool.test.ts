@@ -1,7 +1,6 @@
 import { systemActor } from '../../src/shared/actor';
 import { startTestApp, TestApp } from '../helpers/app';
 import { createCourse, registerCourseProvider, registerPerson } from '../factories';
-import { asHub } from '../helpers/system';
 
 /** A referral to "any course provider with capacity": the hub chooses the receiver by free seats. */
 describe('referral to any course provider with capacity', () => {

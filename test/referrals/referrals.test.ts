@@ -1,6 +1,5 @@
 import { eventually, startTestApp, TestApp } from '../helpers/app';
 import { recordConsentViaApi, registerPerson } from '../factories';
-import { asHub } from '../helpers/system';
 
 describe('referrals and transfers', () => {
   let app: TestApp;

@@ -2,7 +2,6 @@ import fc from 'fast-check';
 
 import { startTestApp, TestApp } from '../helpers/app';
 import { registerPerson } from '../factories';
-import { asHub } from '../helpers/system';
 
 /**
  * Random sequences of transitions by random partners through the API: exactly the allowed ones

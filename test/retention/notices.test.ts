@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { Clock } from '../../src/shared/time';
 import { startTestApp, TestApp } from '../helpers/app';
 import { registerPerson } from '../factories';
-import { asHub } from '../helpers/system';
 
 /**
  * What partners were told about a person (inbox notifications, webhook deliveries and their

@@ -15,7 +15,6 @@ import {
   ruleCheck,
   today,
 } from './rules-helpers';
-import { asHub } from '../helpers/system';
 
 /**
  * Rule 1 end to end: the immigration office records a recognition through the API; the events

@@ -11,7 +11,6 @@ import {
   ruleCheck,
 } from './rules-helpers';
 import { householdOf, registerPerson, registerPersonViaApi } from '../factories';
-import { asHub } from '../helpers/system';
 
 /**
  * Rule 3 end to end: a family registered in Rheine gets an arrival-counselling visit proposed to

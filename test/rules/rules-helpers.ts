@@ -40,7 +40,7 @@ export async function replay(app: TestApp, source: Source, id: string): Promise<
   await processed(app, source, id);
 }
 
-export async function ruleCheck(app: TestApp, rule: string, personId: string): Promise<any | undefined> {
+export async function ruleCheck(app: TestApp, rule: string, personId: string): Promise<any> {
   return (await hubQuery(app, `SELECT * FROM hub.rule_check WHERE rule = $1 AND person_id = $2`, [rule, personId]))[0];
 }
 

@@ -15,7 +15,7 @@ const HELPERS = ['embedded-postgres.ts', 'free-port.ts'];
 let tmp: string;
 
 async function compileHelpers(outDir: string): Promise<string> {
-  const configFile = ts.readConfigFile(path.join(ROOT, 'tsconfig.json'), ts.sys.readFile);
+  const configFile = ts.readConfigFile(path.join(ROOT, 'tsconfig.json'), (file) => ts.sys.readFile(file));
   const { options } = ts.parseJsonConfigFileContent(configFile.config, ts.sys, ROOT);
   await fs.mkdir(outDir, { recursive: true });
   for (const name of HELPERS) {

@@ -75,11 +75,11 @@ function violations(data: DemoData, today: string): string[] {
     v(['female', 'male', 'diverse', 'unknown'].includes(p.sex), `${who}: sex ${p.sex}`);
     v(
       p.nationalities.length > 0 && p.nationalities.every((c) => /^[A-Z]{2}$/.test(c) && COUNTRIES.has(c)),
-      `${who}: nationalities ${p.nationalities}`,
+      `${who}: nationalities ${p.nationalities.join(',')}`,
     );
     v(
       p.languages.length > 0 && p.languages.every((l) => /^[a-z]{2}$/.test(l) && LANGUAGES.has(l)),
-      `${who}: languages ${p.languages}`,
+      `${who}: languages ${p.languages.join(',')}`,
     );
     v(new Set(p.languages).size === p.languages.length, `${who}: duplicate languages`);
     v(
@@ -166,7 +166,7 @@ function violations(data: DemoData, today: string): string[] {
     v(members.length >= 1 && members.length <= 7, `household ${h.id}: ${members.length} members`);
     v(
       new Set(members.map((p) => familyStem(p.familyName))).size === 1,
-      `household ${h.id}: family names ${members.map((p) => p.familyName)}`,
+      `household ${h.id}: family names ${members.map((p) => p.familyName).join(',')}`,
     );
     v(new Set(members.map((p) => JSON.stringify(p.address))).size === 1, `household ${h.id}: addresses differ`);
     v(

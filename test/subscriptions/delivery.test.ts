@@ -6,7 +6,6 @@ import { eventually, startTestApp, TestApp } from '../helpers/app';
 import { ResidenceStatusCode } from '../../src/subgraphs/city/residence/residence.types';
 import { createReferralViaApi, recordConsentViaApi, recordResidence, registerPerson } from '../factories';
 import { collect, listening, liveClient, received, settled } from './live';
-import { asHub } from '../helpers/system';
 
 /**
  * Live subscriptions deliver an event only to subscribers who may see it, with the same field-level
@@ -34,7 +33,7 @@ describe('live subscriptions: delivery', () => {
     });
   });
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.dispose()));
+    await Promise.all(clients.splice(0).map(async (c) => c.dispose()));
     // The next test starts with no subscription of this one left on the gateway.
     await eventually(async () => app.server!.liveEvents.listenerCount === 0, 10000, 20);
   });
@@ -193,7 +192,7 @@ describe('live subscriptions: delivery', () => {
       expect((await received(one))[0]).toEqual(expected);
       expect((await received(two))[0]).toEqual(expected);
     } finally {
-      await Promise.all(clients.splice(0).map((c) => c.dispose()));
+      await Promise.all(clients.splice(0).map(async (c) => c.dispose()));
       await second?.close();
     }
   });

@@ -3,7 +3,6 @@ import { eventually, startTestApp, TestApp } from '../helpers/app';
 import { registerPerson } from '../factories';
 import { assertGraphiqlLoads } from '../helpers/graphiql-browser';
 import { settled } from './live';
-import { asHub } from '../helpers/system';
 
 const hasChromium = fs.existsSync('/usr/bin/chromium');
 const maybe = hasChromium || process.env.CI ? describe : describe.skip;

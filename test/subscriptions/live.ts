@@ -54,7 +54,7 @@ export function connect(
     const timer = setTimeout(() => reject(new Error('no answer within 10 s')), 10000);
     ws.on('open', () => ws.send(JSON.stringify({ type: 'connection_init', payload })));
     ws.on('message', (data) => {
-      if (JSON.parse(String(data)).type === 'connection_ack') {
+      if (JSON.parse((data as Buffer).toString('utf8')).type === 'connection_ack') {
         clearTimeout(timer);
         ws.close(1000);
         resolve('acknowledged');

@@ -6,7 +6,6 @@ import { signDevToken } from '../../src/gateway/dev-key';
 import { eventually, startTestApp, TestApp } from '../helpers/app';
 import { registerPerson } from '../factories';
 import { collect, connect, liveClient } from './live';
-import { asHub } from '../helpers/system';
 
 /** The WebSocket endpoint: who may connect, what it accepts, its limits. */
 describe('live subscriptions: connection and limits', () => {
@@ -18,7 +17,7 @@ describe('live subscriptions: connection and limits', () => {
     });
   });
   afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.dispose()));
+    await Promise.all(clients.splice(0).map(async (c) => c.dispose()));
     // The next test starts with no subscription of this one left on the gateway.
     await eventually(async () => app.server!.liveEvents.listenerCount === 0, 10000, 20);
   });

@@ -62,7 +62,7 @@ describe('webhooks and data protection', () => {
       const pending = await deliveryIn(app, 'vhs-rheine', ep.id, ['pending']);
       return { personId, consentId, vhs, ep, referralId, pending };
     } catch (err) {
-      webhooksWorker().resume();
+      await webhooksWorker().resume();
       throw err;
     }
   };
@@ -154,16 +154,14 @@ describe('webhooks and data protection', () => {
   });
 
   it('consent withdrawn while the webhook is queued: the delivery is cancelled and the receiver gets no request at all', async () => {
-    const { personId, consentId, vhs, ep, referralId, pending } = await queuedReferral('Samira', 'Nouri', [
-      'referral.requested',
-    ]);
+    const { personId, consentId, vhs, ep, pending } = await queuedReferral('Samira', 'Nouri', ['referral.requested']);
     try {
       await app.gql('rheine-social', `mutation($id: ID!) { withdrawConsent(input: { consentId: $id }) { active } }`, {
         id: consentId,
       });
       const cancelled = await deliveryIn(app, 'vhs-rheine', ep.id, ['cancelled']);
       expect(cancelled).toMatchObject({ id: pending.id, cancelReason: 'no_basis', attemptCount: 0 });
-      webhooksWorker().resume();
+      await webhooksWorker().resume();
       await queueIdle(app);
       expect(vhs.received).toHaveLength(0);
       const report = await app.container.audit.accessReport(personId);
@@ -174,7 +172,7 @@ describe('webhooks and data protection', () => {
         false,
       );
     } finally {
-      webhooksWorker().resume();
+      await webhooksWorker().resume();
       await clearEndpoints('vhs-rheine');
     }
   });
@@ -193,7 +191,7 @@ describe('webhooks and data protection', () => {
         eventType: 'referral.requested',
         cancelReason: 'no_basis',
       });
-      webhooksWorker().resume();
+      await webhooksWorker().resume();
       await eventually(async () => vhs.received.length === 1);
       await queueIdle(app);
       expect(vhs.received).toHaveLength(1);
@@ -213,7 +211,7 @@ describe('webhooks and data protection', () => {
         false,
       );
     } finally {
-      webhooksWorker().resume();
+      await webhooksWorker().resume();
       await clearEndpoints('vhs-rheine');
     }
   });
@@ -228,7 +226,7 @@ describe('webhooks and data protection', () => {
       })
     ).id;
     const vhs = await receiver();
-    const ep = await createWebhookEndpoint(app, 'vhs-rheine', {
+    await createWebhookEndpoint(app, 'vhs-rheine', {
       url: vhs.url,
       eventTypes: ['referral.requested', 'referral.cancelled'],
     });
@@ -253,9 +251,7 @@ describe('webhooks and data protection', () => {
   });
 
   it('a consent that ran out with no event about it: the check at send time alone stops the delivery', async () => {
-    const { personId, consentId, vhs, ep, referralId, pending } = await queuedReferral('Hamid', 'Rahimi', [
-      'referral.requested',
-    ]);
+    const { consentId, vhs, ep, pending } = await queuedReferral('Hamid', 'Rahimi', ['referral.requested']);
     try {
       // The consent's validity ends; no event is written, so only the sending worker can notice.
       await app.container.subgraphs.hub.dataSource.query(
@@ -263,13 +259,13 @@ describe('webhooks and data protection', () => {
         [consentId],
       );
       expect((await deliveries(app, 'vhs-rheine', { endpointId: ep.id }))[0].status).toBe('pending');
-      webhooksWorker().resume();
+      await webhooksWorker().resume();
       const cancelled = await deliveryIn(app, 'vhs-rheine', ep.id, ['cancelled']);
       expect(cancelled).toMatchObject({ id: pending.id, cancelReason: 'no_basis', attemptCount: 0, attempts: [] });
       await queueIdle(app);
       expect(vhs.received).toHaveLength(0);
     } finally {
-      webhooksWorker().resume();
+      await webhooksWorker().resume();
       await clearEndpoints('vhs-rheine');
     }
   });
@@ -294,7 +290,7 @@ describe('webhooks and data protection', () => {
         `mutation($id: ID!) { updateWebhookEndpoint(id: $id, input: { enabled: false }) { enabled } }`,
         { id: ep.id },
       );
-      webhooksWorker().resume();
+      await webhooksWorker().resume();
       await queueIdle(app);
       const waiting = (await deliveries(app, 'vhs-rheine', { endpointId: ep.id }))[0];
       expect(waiting).toMatchObject({ id: pending.id, status: 'pending', nextAttemptAt: null, attemptCount: 0 });
@@ -307,7 +303,7 @@ describe('webhooks and data protection', () => {
       await deliveryIn(app, 'vhs-rheine', ep.id, ['succeeded']);
       expect(vhs.received.map((r) => r.id)).toEqual([pending.id]);
     } finally {
-      webhooksWorker().resume();
+      await webhooksWorker().resume();
       await clearEndpoints('vhs-rheine');
     }
   });

@@ -235,13 +235,13 @@ describe('webhook delivery', () => {
       // Everything the queue holds is gone, as after a Redis restart without persistence.
       await app.container.queues.webhooks.drain(true);
       expect(await app.container.queues.webhooks.getJobCounts('wait', 'delayed')).toEqual({ wait: 0, delayed: 0 });
-      worker.resume();
+      await worker.resume();
       // WEBHOOK_RESYNC_SECONDS is 1 here: the periodic re-sync finds the row.
       const done = await deliveryIn(app, 'vhs-rheine', ep.id, ['succeeded']);
       expect(done.id).toBe(pending.id);
       expect(receiver.received.map((r) => r.id)).toEqual([pending.id]);
     } finally {
-      worker.resume();
+      await worker.resume();
       await disable(ep.id);
       await receiver.close();
     }

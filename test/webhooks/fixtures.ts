@@ -1,6 +1,5 @@
 import { eventually, TestApp } from '../helpers/app';
 import { createReferralViaApi } from '../factories';
-import { asHub } from '../helpers/system';
 
 /** Settings for delivery tests: loopback receivers, a retry schedule of milliseconds. */
 export const FAST_WEBHOOKS = {

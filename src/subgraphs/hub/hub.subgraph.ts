@@ -6,8 +6,6 @@ import { CourseCapacity } from './referral/referral.capacity';
 import { HubGrants1764500000000 } from './migrations/1764500000000-hub-grants';
 import { DataSource } from 'typeorm';
 import { Actor } from '../../shared/actor';
-import { Clock } from '../../shared/time';
-import { Outbox } from '../../events/outbox.service';
 import { OutboxEvent } from '../../events/outbox.entity';
 import { buildFederatedSchema } from '../federation';
 import { Subgraph, SubgraphDeps } from '../subgraph';

@@ -1,7 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor, inJurisdiction, jurisdictionPatterns } from '../../../shared/actor';
 import { AppError, badInput, notFound } from '../../../shared/errors';
-import { decodeCursor, encodeCursor, isUuid, newId } from '../../../shared/ids';
+import { encodeCursor, isUuid, newId } from '../../../shared/ids';
 import { requireScope } from '../../../shared/scopes';
 import { Clock } from '../../../shared/time';
 import { Outbox } from '../../../events/outbox.service';

@@ -322,7 +322,7 @@ export class AgreementService {
       }
     }
     const { expire: _e, ...outcome } = result;
-    return outcome as DueOutcome;
+    return outcome;
   }
 
   /**

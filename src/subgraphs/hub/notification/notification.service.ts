@@ -4,7 +4,7 @@ import { EventOf, EventType } from '../../../events/event-types';
 import { PolicyDecisionPoint } from '../../../policy/policy.service';
 import { Actor, hasScope } from '../../../shared/actor';
 import { badInput } from '../../../shared/errors';
-import { decodeCursor, encodeCursor, isUuid, newId } from '../../../shared/ids';
+import { encodeCursor, isUuid, newId } from '../../../shared/ids';
 import { Clock } from '../../../shared/time';
 import { MAX_PAGE, Page, pageSize, toPage } from '../../shared/connection.types';
 import { ReferralEntity } from '../referral/referral.entity';

@@ -4,7 +4,7 @@ import { PolicyDecisionPoint } from '../../../policy/policy.service';
 import { isPurpose } from '../../../policy/policy.vocabulary';
 import { Actor } from '../../../shared/actor';
 import { AppError, badInput, notFound } from '../../../shared/errors';
-import { decodeCursor, encodeCursor, isUuid, newId } from '../../../shared/ids';
+import { encodeCursor, isUuid, newId } from '../../../shared/ids';
 import { requireScope } from '../../../shared/scopes';
 import { Clock } from '../../../shared/time';
 import { Page, pageSize, toPage } from '../../shared/connection.types';
@@ -14,10 +14,8 @@ import { ReferralEntity } from './referral.entity';
 import {
   allowedActions,
   OPEN,
-  Outcome,
   OUTCOMES,
   REASON_CODES,
-  ReasonCode,
   REDIRECTABLE,
   ReferralAction,
   ReferralStatus,
@@ -279,12 +277,12 @@ export class ReferralService {
       if (extra.reasonCode && !(REASON_CODES as readonly string[]).includes(extra.reasonCode))
         throw badInput(`Unknown reason ${extra.reasonCode}`, 'reason');
       if (action === 'reject' && !extra.reasonCode) throw badInput('Rejecting needs a reason', 'reason');
-      next.reasonCode = (extra.reasonCode as ReasonCode) ?? null;
+      next.reasonCode = extra.reasonCode ?? null;
     }
     if (action === 'complete') {
       if (!extra.outcome || !(OUTCOMES as readonly string[]).includes(extra.outcome))
         throw badInput(`Completing needs an outcome: ${OUTCOMES.join(', ')}`, 'outcome');
-      next.outcome = extra.outcome as Outcome;
+      next.outcome = extra.outcome;
     }
     if (action === 'send') {
       // The person's data may go to the receiver only on a legal basis or the person's consent.

@@ -30,7 +30,8 @@ export function post(
   const elapsed = () => Number((process.hrtime.bigint() - started) / 1_000_000n);
   return new Promise((resolve) => {
     let settled = false;
-    let timer: NodeJS.Timeout | undefined;
+    // Read by finish(), which may run before the timer is set.
+    let timer: NodeJS.Timeout | undefined = undefined;
     const finish = (o: Omit<HttpOutcome, 'latencyMs'>) => {
       if (settled) return;
       settled = true;

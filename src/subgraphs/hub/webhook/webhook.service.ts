@@ -4,7 +4,7 @@ import { EventOf, EventType } from '../../../events/event-types';
 import { PolicyDecisionPoint } from '../../../policy/policy.service';
 import { Actor } from '../../../shared/actor';
 import { AppError, badInput, notFound } from '../../../shared/errors';
-import { decodeCursor, encodeCursor, isUuid, newId } from '../../../shared/ids';
+import { encodeCursor, isUuid, newId } from '../../../shared/ids';
 import { requireScope } from '../../../shared/scopes';
 import { Clock } from '../../../shared/time';
 import { Page, pageSize, toPage } from '../../shared/connection.types';

@@ -131,14 +131,14 @@ export class UrlGuard {
    * connection is only ever made to an address that passed the check.
    */
   lookup(): net.LookupFunction {
-    return ((
+    return (
       hostname: string,
       options: dns.LookupOptions,
       callback: (err: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void,
     ) => {
       dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
         if (err) return callback(err, '', 0);
-        const list = addresses as dns.LookupAddress[];
+        const list = addresses;
         try {
           for (const a of list) this.assertAddress(a.address, hostname);
         } catch (e) {
@@ -147,7 +147,7 @@ export class UrlGuard {
         if (options.all) return callback(null, list);
         callback(null, list[0].address, list[0].family);
       });
-    }) as net.LookupFunction;
+    };
   }
 }
 
