@@ -1,6 +1,6 @@
 import { ResidenceStatusCode } from '../../src/subgraphs/city/residence/residence.types';
 import { startTestApp, TestApp } from '../helpers/app';
-import { openJobcenterRecord, recordResidence, registerPerson } from '../factories';
+import { openJobcenterRecord, personInput, recordResidence, registerPerson } from '../factories';
 import pino from 'pino';
 import { systemActor } from '../../src/shared/actor';
 import { withContextName } from '../../src/shared/logger';
@@ -70,11 +70,10 @@ describe('row-level security', () => {
     expect(Number((await jc.query('SELECT count(*) AS n FROM jobcenter.jobcenter_record'))[0].n)).toBe(0);
     // Writes through a service fail too: the new row would be invisible to its own RETURNING.
     await expect(
-      app.container.subgraphs.city.services.persons.register({ ...systemActor(), partner: 'rheine-social' }, {
-        givenName: 'Y',
-        familyName: 'Outside',
-        municipalityKey: RHEINE,
-      } as any),
+      app.container.subgraphs.city.services.persons.register(
+        { ...systemActor(), partner: 'rheine-social' },
+        personInput({ givenName: 'Y', familyName: 'Outside', municipalityKey: RHEINE }),
+      ),
     ).rejects.toThrow(/row-level security/);
     expect(
       await system('test', () => count(`SELECT count(*) AS n FROM city.person WHERE family_name = 'Outside'`)),
