@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DEFAULT_QUERY_COST_LIMIT } from './gateway/cost';
 import { readRulesConfig, RulesConfig } from './rules/rules';
 import { readWebhookConfig, WebhookConfig } from './subgraphs/hub/webhook/webhook.config';
 
@@ -36,10 +37,12 @@ export interface Config {
   redeliverAfterMs: number;
   workers: boolean;
   seedDemoOnFirstStart: boolean;
+  /** Highest cost of one operation (src/gateway/cost.ts); above it the operation is refused. */
+  queryCostLimit: number;
   /** Per partner and minute (fixed windows in Redis); see src/gateway/rate-limit.ts. */
   rateLimit: {
     operationsPerMinute: number;
-    /** Estimated cost (the cost-limit formula, with variables resolved) per partner and minute. */
+    /** Cost (as checked against queryCostLimit) per partner and minute. */
     costPerMinute: number;
   };
   /** Longest a subgraph call may take: in-process it then fails with SUBGRAPH_TIMEOUT, over HTTP the request is aborted. */
@@ -162,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redeliverAfterMs: int('OUTBOX_REDELIVER_AFTER_MS', 60000, 0, 86400000),
     workers: bool('LOTSE_WORKERS', true),
     seedDemoOnFirstStart: bool('LOTSE_DEMO_SEED', lotseEnv !== 'production'),
+    queryCostLimit: int('QUERY_COST_LIMIT', DEFAULT_QUERY_COST_LIMIT, 1, 1_000_000),
     rateLimit: {
       operationsPerMinute: int('RATE_LIMIT_OPERATIONS_PER_MINUTE', 600, 1, 1_000_000),
       costPerMinute: int('RATE_LIMIT_COST_PER_MINUTE', 60000, 1, 1_000_000_000),

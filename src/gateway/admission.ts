@@ -2,6 +2,7 @@ import {
   DocumentNode,
   getNamedType,
   getOperationAST,
+  getVariableValues,
   GraphQLError,
   GraphQLFormattedError,
   GraphQLSchema,
@@ -16,9 +17,10 @@ import {
 import { Config } from '../config';
 import { formatError } from '../shared/errors';
 import { Logger } from '../shared/logger';
-import { ARMOR_LIMITS, createArmor, scrubSuggestions } from './armor';
+import { ARMOR_LIMITS, createArmor, isStandardIntrospection, scrubSuggestions } from './armor';
+import { costRefusal, operationCost } from './cost';
 import { Metrics } from './metrics';
-import { estimateCost, RateLimiter } from './rate-limit';
+import { RateLimiter } from './rate-limit';
 import { CachedTrustedDocuments, NOT_ALLOWED, sha256Hex } from './trusted-documents';
 
 /**
@@ -28,11 +30,14 @@ import { CachedTrustedDocuments, NOT_ALLOWED, sha256Hex } from './trusted-docume
  * 1. the document: a persisted reference resolves to the partner's registered text; with
  *    TRUSTED_DOCUMENTS on only registered texts pass (nothing else is parsed);
  * 2. parsing, with the token limit;
- * 3. validation against the schema with the query limits (depth, aliases, cost, directives) and,
+ * 3. validation against the schema with the query limits (depth, aliases, directives) and,
  *    in production, without introspection;
  * 4. the operation to run, and whether it belongs on this transport (HTTP: queries and mutations,
  *    GET queries only; WebSocket: subscriptions only);
- * 5. the partner's rate limits (operations and estimated cost per minute, shared by both transports).
+ * 5. its variables (coerced as execution will coerce them, defaults applied) and its cost
+ *    (src/gateway/cost.ts) against QUERY_COST_LIMIT;
+ * 6. the partner's rate limits (operations and cost per minute, shared by both transports): the
+ *    budget is charged the same cost the limit checked.
  *
  * A refusal carries its errors (message and extensions.code) and the HTTP status and headers
  * they are answered with; WebSocket sends the same errors in its `error` message.
@@ -66,7 +71,7 @@ export interface Admitted {
   operation: OperationDefinitionNode;
   /** The request's extensions without the persisted reference (it is resolved). */
   extensions: Record<string, unknown>;
-  /** As counted against the cost rate limit. */
+  /** As checked against QUERY_COST_LIMIT and charged to the cost rate limit. */
   cost: number;
 }
 
@@ -87,7 +92,7 @@ interface Resolved {
 
 export interface AdmissionOptions {
   schema: GraphQLSchema;
-  config: Pick<Config, 'env' | 'trustedDocuments'>;
+  config: Pick<Config, 'env' | 'trustedDocuments' | 'queryCostLimit'>;
   /** The process's one cache of registered documents. */
   documents: CachedTrustedDocuments;
   /** Without it, no rate limits. */
@@ -156,10 +161,25 @@ export class Admission {
     }
     const misplaced = transportProblem(operation, request);
     if (misplaced) return misplaced;
-    const cost = estimateCost(this.opts.schema, document, operation, request.variables ?? undefined);
+    const coerced = getVariableValues(this.opts.schema, operation.variableDefinitions ?? [], request.variables ?? {});
+    if (coerced.errors) return refusal(coerced.errors.map(variableError));
+    const cost = this.cost(document, operation, coerced.coerced);
+    if (typeof cost !== 'number') return refusal([cost]);
     const limited = await this.opts.rateLimiter?.check(caller.partner, cost, caller.log);
     if (limited) return refusal([limited], 429, { 'retry-after': String(limited.extensions.retryAfter) });
     return { admitted: true, text: resolved.text, document, operation, extensions: resolved.extensions, cost };
+  }
+
+  /** Step 5: the operation's cost, or the refusal if it is over the limit. */
+  private cost(
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    variables: Record<string, unknown>,
+  ): number | GraphQLError {
+    // GraphiQL's own introspection documents are exempt where introspection is on, as from the other limits.
+    if (this.opts.config.env !== 'production' && isStandardIntrospection(document)) return 0;
+    const found = operationCost(this.opts.schema, document, operation, variables);
+    return costRefusal(found, this.opts.config.queryCostLimit) ?? found.cost;
   }
 
   /** Step 1: the text to run, from the request's text or its persisted reference. */
@@ -219,6 +239,12 @@ export class Admission {
 
 function validationError(e: GraphQLError): GraphQLError {
   const extensions = { ...e.extensions, code: 'GRAPHQL_VALIDATION_FAILED' };
+  return new GraphQLError(e.message, { nodes: e.nodes, source: e.source, positions: e.positions, extensions });
+}
+
+/** As Apollo Server answers a variable that cannot be coerced (before this check, it did). */
+function variableError(e: GraphQLError): GraphQLError {
+  const extensions = { ...e.extensions, code: 'BAD_USER_INPUT' };
   return new GraphQLError(e.message, { nodes: e.nodes, source: e.source, positions: e.positions, extensions });
 }
 

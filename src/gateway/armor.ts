@@ -15,15 +15,14 @@ import { Config } from '../config';
 /**
  * Query limits of the gateway (graphql-armor, tuned). The token limit applies while parsing, the
  * others as validation rules: nothing of an operation over a limit runs. The saved GraphiQL examples
- * are checked against them in test/gateway/hardening.test.ts.
+ * are checked against them in test/gateway/hardening.test.ts. The cost limit is not armor's: it
+ * needs the operation's variables, so admission checks it after validation (src/gateway/cost.ts).
  */
 export const ARMOR_LIMITS = {
   /** Nesting of fields; fragments do not count as a level (flattenFragments), `__schema` does. */
   maxDepth: 7,
   /** Aliases per operation, `__typename` included (empty allow-list). */
   maxAliases: 5,
-  /** graphql-armor's cost formula; see src/gateway/rate-limit.ts for what it counts. */
-  maxCost: 1000,
   /** Lexical tokens per document: stops field duplication (500 × `__typename`) before parsing ends. */
   maxTokens: 400,
   /** Directives per operation, unknown ones included. */
@@ -57,15 +56,8 @@ export function armorConfig(onReject: RejectHandler = reportToContext, onTokenLi
   return {
     maxDepth: { n: ARMOR_LIMITS.maxDepth, ignoreIntrospection: false, flattenFragments: true, ...reject },
     maxAliases: { n: ARMOR_LIMITS.maxAliases, allowList: [], ...reject },
-    costLimit: {
-      maxCost: ARMOR_LIMITS.maxCost,
-      objectCost: 2,
-      scalarCost: 1,
-      depthCostFactor: 1.5,
-      flattenFragments: true,
-      ignoreIntrospection: false,
-      ...reject,
-    },
+    // Off here: the cost depends on variables, which validation cannot see (src/gateway/cost.ts).
+    costLimit: { enabled: false },
     maxDirectives: { n: ARMOR_LIMITS.maxDirectives, ...reject },
     // The token limit runs in the parser and must throw to stop it (see tokenLimitPlugin).
     maxTokens: {
@@ -199,7 +191,8 @@ const STANDARD_INTROSPECTION = (() => {
 
 const introspectionVerdicts = new WeakMap<DocumentNode, boolean>();
 
-function isStandardIntrospection(document: DocumentNode): boolean {
+/** One of graphql-js's standard introspection documents (GraphiQL's, codegen's): exempt from the limits outside production. */
+export function isStandardIntrospection(document: DocumentNode): boolean {
   let verdict = introspectionVerdicts.get(document);
   if (verdict === undefined) {
     const first = document.definitions[0];

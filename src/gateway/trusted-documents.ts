@@ -10,6 +10,7 @@ import {
   validate,
 } from 'graphql';
 import { ARMOR_LIMITS, createArmor } from './armor';
+import { costRefusal, DEFAULT_QUERY_COST_LIMIT, defaultVariables, operationCost } from './cost';
 import { EXAMPLE_OPERATIONS } from './examples';
 
 /**
@@ -98,7 +99,11 @@ export async function composedGatewaySchema(): Promise<GraphQLSchema> {
  * of the stated name and type, valid against the schema, no introspection, and within every query
  * limit (tokens, depth, aliases, cost, directives) exactly as production checks them.
  */
-export function operationProblem(op: ManifestOperation, schema: GraphQLSchema): string | undefined {
+export function operationProblem(
+  op: ManifestOperation,
+  schema: GraphQLSchema,
+  costLimit = DEFAULT_QUERY_COST_LIMIT,
+): string | undefined {
   if (!HASH.test(op.id)) return 'id must be a sha256 hash in lower-case hex';
   if (op.id !== sha256Hex(op.body)) return `id ${op.id} is not the sha256 of body (${sha256Hex(op.body)})`;
   let document: DocumentNode;
@@ -126,20 +131,27 @@ export function operationProblem(op: ManifestOperation, schema: GraphQLSchema): 
     NoSchemaIntrospectionCustomRule,
     ...armor.validationRules,
   ]);
-  return errors.length ? errors.map((e) => e.message).join('; ') : undefined;
+  if (errors.length) return errors.map((e) => e.message).join('; ');
+  // Variables count with their defaults here; each request is checked again with its values.
+  return costRefusal(operationCost(schema, document, operation, defaultVariables(schema, operation)), costLimit)
+    ?.message;
 }
 
 /**
  * Parses and validates a whole manifest; throws ManifestError on the first problem, naming the
  * operation. This is the check of `lotse documents register` and of the test over trusted-documents/.
  */
-export function checkManifest(json: unknown, schema: GraphQLSchema): PersistedQueryManifest {
+export function checkManifest(
+  json: unknown,
+  schema: GraphQLSchema,
+  costLimit = DEFAULT_QUERY_COST_LIMIT,
+): PersistedQueryManifest {
   const manifest = parseManifest(json);
   const seen = new Set<string>();
   for (const op of manifest.operations) {
     if (seen.has(op.id)) throw new ManifestError(`operation "${op.name}": listed twice (id ${op.id})`);
     seen.add(op.id);
-    const problem = operationProblem(op, schema);
+    const problem = operationProblem(op, schema, costLimit);
     if (problem) throw new ManifestError(`operation "${op.name}": ${problem}`);
   }
   return manifest;

@@ -372,15 +372,28 @@ describe('trusted-documents/ (CI check)', () => {
     };
 
     it('an operation over the cost limit, naming it; the whole manifest', () => {
-      const fine = { name: 'Fine', body: 'query Fine { persons(first: 50) { edges { node { id } } } }' };
+      const fine = { name: 'Fine', body: 'query Fine { persons(first: 100) { edges { node { id } } } }' };
       const expensive = {
         name: 'TooExpensive',
-        body: 'query TooExpensive { persons(first: 100) { edges { node { id } } } }',
+        body: 'query TooExpensive { persons(first: 100) { edges { node { biography(first: 20) { type } } } } }',
       };
       expect(refusal(manifestOf(fine, expensive))).toBe(
-        'operation "TooExpensive": Query Cost limit of 1000 exceeded, found 1287.5.',
+        'operation "TooExpensive": Query cost limit of 2000 exceeded, found 2101; page smaller: persons (first: 100).',
       );
       expect(checkManifest(manifestOf(fine), schema).operations).toHaveLength(1);
+    });
+
+    it('the cost counts variables with their defaults (each request is checked again with its values)', () => {
+      const body = (n: string) =>
+        `query Op(${n}) { persons(first: $n) { edges { node { biography(first: $n) { type } } } } }`;
+      expect(refusal(manifestOf({ body: body('$n: Int = 100') }))).toBe(
+        'operation "Op": Query cost limit of 2000 exceeded, found 10101; page smaller: persons (first: 100).',
+      );
+      // Without a default the documented defaults count: persons 20, biography 50.
+      expect(checkManifest(manifestOf({ body: body('$n: Int') }), schema).operations).toHaveLength(1);
+      expect(() => checkManifest(manifestOf({ body: body('$n: Int') }), schema, 1000)).toThrow(
+        'operation "Op": Query cost limit of 1000 exceeded, found 1021; page smaller: persons.edges.node.biography (first: 50).',
+      );
     });
 
     it('the other limits: depth, aliases, tokens, directives', () => {
