@@ -4,7 +4,8 @@ import { getNamedType, getOperationAST, GraphQLSchema, isObjectType, parse } fro
 import { loadConfig } from '../../src/config';
 import { DEFAULT_QUERY_COST_LIMIT, documentedPageSize, operationCost, UNPAGED_LIST_SIZE } from '../../src/gateway/cost';
 import { composeFromCode } from '../../src/schema-files';
-import { startTestApp, TestApp } from '../helpers/app';
+import { eventually, startTestApp, TestApp } from '../helpers/app';
+import { collect, liveClient } from '../subscriptions/live';
 
 /** One cost, with variables resolved, for the per-operation limit and the per-minute budget. */
 
@@ -196,6 +197,40 @@ describe('query cost (configured limit)', () => {
       },
     ]);
   });
+
+  it('a subscription is costed and refused alike over WebSocket, and charged the same cost', async () => {
+    // referralUpdated 1 + referral 1 + person 1 + biography 60 = 63
+    const query = 'subscription($n: Int) { referralUpdated { referral { person { biography(first: $n) { type } } } } }';
+    const client = liveClient(app.url, await app.token('rheine-social'));
+    try {
+      const over = collect(client, query, { n: 60 });
+      await eventually(async () => over.errors.length > 0);
+      expect(over.errors[0]).toEqual([
+        {
+          message:
+            'Query cost limit of 60 exceeded, found 63; page smaller: referralUpdated.referral.person.biography (first: 60).',
+          extensions: {
+            code: 'GRAPHQL_VALIDATION_FAILED',
+            cost: 63,
+            limit: 60,
+            list: 'referralUpdated.referral.person.biography',
+            first: 60,
+          },
+        },
+      ]);
+      await freshWindow();
+      const window = Math.floor(Date.now() / 60_000);
+      const key = `${app.queuePrefix}:ratelimit:rheine-social:cost:${window}`;
+      const before = Number((await app.container.redis.get(key)) ?? 0);
+      const fits = collect(client, query, { n: 50 }); // 53
+      await eventually(async () => Number(await app.container.redis.get(key)) > before);
+      expect(Number(await app.container.redis.get(key))).toBe(before + 53);
+      expect(fits.errors).toEqual([]);
+      fits.dispose();
+    } finally {
+      await client.dispose();
+    }
+  }, 75_000);
 
   it('QUERY_COST_LIMIT is validated', () => {
     for (const bad of ['0', '-5', 'lots', '1.5'])
