@@ -51,7 +51,7 @@ export class ReferralService {
     const role = this.roleOf(actor, r);
     if (!role) return [];
     const actions: string[] = allowedActions(r.status as ReferralStatus, role).filter(
-      (a) => a !== 'expire' && a !== 'withdrawConsent',
+      (a) => a !== 'expire' && a !== 'withdrawConsent' && a !== 'moveAway',
     );
     if (role === 'sender' && REDIRECTABLE.includes(r.status as ReferralStatus)) actions.push('redirect');
     return actions;
@@ -232,6 +232,22 @@ export class ReferralService {
   }
 
   /**
+   * The person moved where the receiver cannot follow and no partner of its kind serves: the
+   * referral ends (cancelled, reason moved_away; both parties are told). False when it was no
+   * longer open to its receiver (closed meanwhile, or a draft).
+   */
+  async closeForMove(actor: Actor, referralId: string): Promise<boolean> {
+    return this.ds.transaction(async (em) => {
+      const r = await em
+        .getRepository(ReferralEntity)
+        .findOne({ where: { id: referralId }, lock: { mode: 'pessimistic_write' } });
+      if (!r || !(TRANSITIONS.moveAway.from as readonly string[]).includes(r.status)) return false;
+      await this.apply(em, actor, r, 'moveAway', { reasonCode: 'moved_away' });
+      return true;
+    });
+  }
+
+  /**
    * The receiver of a referral to a pool: the provider with the most free seats that may receive
    * the person's data from this sender (when sending at once). Two referrals racing for the last
    * seat can both get it; the provider then rejects one with no_capacity.
@@ -273,7 +289,7 @@ export class ReferralService {
     }
     const from = r.status;
     const next: Partial<ReferralEntity> = { status: t.to, version: r.version + 1, updatedAt: this.clock.now() };
-    if (action === 'reject' || action === 'fail' || action === 'cancel' || action === 'withdrawConsent') {
+    if (['reject', 'fail', 'cancel', 'withdrawConsent', 'moveAway'].includes(action)) {
       if (extra.reasonCode && !(REASON_CODES as readonly string[]).includes(extra.reasonCode))
         throw badInput(`Unknown reason ${extra.reasonCode}`, 'reason');
       if (action === 'reject' && !extra.reasonCode) throw badInput('Rejecting needs a reason', 'reason');
