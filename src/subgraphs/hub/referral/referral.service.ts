@@ -9,6 +9,7 @@ import { requireScope } from '../../../shared/scopes';
 import { Clock } from '../../../shared/time';
 import { Page, pageSize, toPage } from '../../shared/connection.types';
 import { PartnerEntity } from '../partner/partner.entity';
+import { CaseOwner } from './case-owner.types';
 import { CourseCapacity, ReceiverPools } from './referral.capacity';
 import { ReferralEntity } from './referral.entity';
 import {
@@ -105,6 +106,28 @@ export class ReferralService {
       .andWhere('(r.sender = :me OR r.receiver = :me)', { me: actor.partner })
       .orderBy('r.created_at', 'DESC')
       .getMany();
+  }
+
+  /** The current case owners of the persons, the most recent first (callers check the person's case_notes). */
+  async caseOwners(personIds: readonly string[]): Promise<CaseOwner[]> {
+    const ids = personIds.filter(isUuid);
+    if (!ids.length) return [];
+    const rows: Array<{ person_id: string; partner: string; name: string; since: Date; purpose: string | null }> =
+      await this.ds.query(
+        `SELECT c.person_id, c.partner, p.name, c.since, r.purpose
+           FROM hub.case_owner c JOIN hub.partner p ON p.slug = c.partner
+           LEFT JOIN hub.referral r ON r.id = c.transfer_id
+          WHERE c.person_id = ANY($1::uuid[]) AND c.until IS NULL
+          ORDER BY c.since DESC, c.partner`,
+        [ids],
+      );
+    return rows.map((r) => ({
+      personId: r.person_id,
+      partner: r.partner,
+      name: r.name,
+      since: new Date(r.since),
+      purpose: r.purpose,
+    }));
   }
 
   async create(
@@ -319,9 +342,9 @@ export class ReferralService {
     return r;
   }
 
-  /** A transfer moves the case: the sender's ownership ends, the receiver's begins. */
+  /** A transfer moves the case: the sender's ownership ends, the receiver's begins, at the acceptance. */
   private async moveCase(em: EntityManager, r: ReferralEntity): Promise<void> {
-    const now = this.clock.now();
+    const now = r.updatedAt;
     await em.query(`UPDATE hub.case_owner SET until = $3 WHERE person_id = $1 AND partner = $2 AND until IS NULL`, [
       r.personId,
       r.sender,
