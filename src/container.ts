@@ -21,9 +21,10 @@ import { IdentitySigner } from './shared/identity';
 import { createLogger, Logger, withContextName } from './shared/logger';
 import { createRedisConnection } from './shared/redis';
 import { systemActor } from './shared/actor';
-import { PersonDirectory } from './shared/person-directory';
+import { DirectoryPerson, PersonDirectory } from './shared/person-directory';
 import { Clock, systemClock } from './shared/time';
 import { buildCitySubgraph, cityEntities, cityMigrations, CitySubgraph } from './subgraphs/city/city.subgraph';
+import type { PersonEntity } from './subgraphs/city/person/person.entity';
 import {
   buildCoursesSubgraph,
   coursesEntities,
@@ -288,23 +289,28 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
  */
 function personDirectory(city: CitySubgraph, rowSecurity: RowSecurityContext): PersonDirectory {
   const persons = city.services.persons;
+  // The subject names the job's context, as the hub's own writes do.
+  const actor = () => systemActor('person-directory', rowSecurity.systemName() ?? undefined);
+  const view = (p: PersonEntity): DirectoryPerson => ({
+    id: p.id,
+    givenName: p.givenName,
+    familyName: p.familyName,
+    birthDate: p.birthDate,
+    municipalityKey: p.municipalityKey,
+    householdId: p.householdId,
+    street: p.street,
+    houseNumber: p.houseNumber,
+    postalCode: p.postalCode,
+    locality: p.locality,
+    registeredAt: p.registeredAt,
+  });
   return {
     async get(personId) {
-      // The subject names the job's context, as the hub's own writes do.
-      const p = await persons.get(systemActor('person-directory', rowSecurity.systemName() ?? undefined), personId);
-      if (!p) return null;
-      return {
-        id: p.id,
-        givenName: p.givenName,
-        familyName: p.familyName,
-        birthDate: p.birthDate,
-        municipalityKey: p.municipalityKey,
-        householdId: p.householdId,
-        street: p.street,
-        houseNumber: p.houseNumber,
-        postalCode: p.postalCode,
-        locality: p.locality,
-      };
+      const p = await persons.get(actor(), personId);
+      return p ? view(p) : null;
+    },
+    async household(householdId) {
+      return (await persons.byHouseholds(actor(), [householdId])).map(view);
     },
   };
 }

@@ -243,7 +243,8 @@ export const EVENT_CATALOGUE = {
     referralOf: (p) => p.referralId,
     visibility: 'category',
     public: { types: { 'handover.unassigned': 'notice' } },
-    tell: { partners: (p) => [p.partner] },
+    // The sender of the referral the partner held learns that its receiver cannot follow the person.
+    tell: { partners: (p) => [p.partner], referralSender: true },
     live: false,
   }),
   'arrival.counselling_proposed': event<{

@@ -25,8 +25,8 @@ const PURPOSE = 'case_management';
  *
  * A check is due `RULE_EUMA_MONTHS_BEFORE` months (default 3) before the 18th birthday; then the
  * youth welfare office hands the case over to the advice & support team serving the person's
- * municipality at that time (a transfer, type youth_to_adult, purpose case_management, sent at
- * once; the team's legal basis for case management makes it lawful). With no such team, or a
+ * municipality at that time (a transfer, type youth_to_adult, purpose case_management, due on the
+ * 18th birthday, sent at once; the team's legal basis for case management makes it lawful). With no such team, or a
  * refusal, `handover.unassigned` goes into the biography instead. Persons already 18 when the
  * case number is recorded, or without a birth date, are left out.
  */
@@ -78,6 +78,8 @@ export function eumaTurning18Rule(deps: RuleDeps): Rule {
           purpose: PURPOSE,
           referralType: TYPE,
           kind: 'transfer',
+          // Adult services must have taken over by the 18th birthday (read now: the hub keeps no birth date).
+          dueOn: person.birthDate ? addMonths(person.birthDate, 18 * 12) : undefined,
         });
         if ('referralId' in result) {
           await deps.checks.note(RULE, person.id, { referralId: result.referralId, receiver: receiver.slug });

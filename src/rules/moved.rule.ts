@@ -1,4 +1,4 @@
-import { OPEN } from '../subgraphs/hub/referral/referral.state';
+import { TRANSITIONS } from '../subgraphs/hub/referral/referral.state';
 import { ensureReferral, partnersServing, PartnerRow, Rule, RuleDeps, ruleActor, serves } from './rule-support';
 
 const RULE = 'moved' as const;
@@ -9,7 +9,12 @@ interface Holding {
   /** The purpose of the referral the partner holds; null for a case it owns without one. */
   purpose: string | null;
   referralId: string | null;
+  /** Every open referral the partner holds for that purpose (the first is `referralId`). */
+  referralIds: string[];
 }
+
+/** What a receiver holds: sent and not closed (a draft is still the sender's own). */
+const HELD = TRANSITIONS.moveAway.from;
 
 /**
  * Rule 4, moved away / moved in. When a person moves from one municipality to another, whatever
@@ -19,12 +24,14 @@ interface Holding {
  * (type moved_away, the referral's purpose, sent at once) to an active partner of the same kind
  * that serves the new municipality and acts for that purpose — the most local one. With none, or
  * when the transfer is refused (e.g. no legal basis for the new partner), `handover.unassigned`
- * goes into the person's biography, once per move and partner. A move in from elsewhere works the
- * same way for partners of the old municipality that are connected to Lotse.
+ * goes into the person's biography, once per move and partner, and reaches the holder and the
+ * sender of the referral it held. With none, the referrals it held are also closed (cancelled by
+ * the system, reason moved_away): the receiver no longer sees the person and nobody follows. A
+ * move in from elsewhere works the same way for partners of the old municipality connected to Lotse.
  *
- * Modest on purpose: the old referral stays as it is (its receiver closes it, e.g. fail with
- * reason moved_away, once the new partner has accepted); partners serving both municipalities
- * (the district's jobcenter for a move within the district) keep what they hold.
+ * Modest on purpose: when a new partner exists, the old referral stays as it is (its receiver
+ * closes it, e.g. fail with reason moved_away, once the new partner has accepted); partners serving
+ * both municipalities (the district's jobcenter for a move within the district) keep what they hold.
  */
 export function movedRule(deps: RuleDeps): Rule {
   return {
@@ -44,6 +51,9 @@ export function movedRule(deps: RuleDeps): Rule {
           const purpose = h.purpose ?? h.partner.purposes.find((x) => next?.purposes.includes(x)) ?? null;
           if (!next || !purpose) {
             await flag(deps, e.id, p.personId, h, 'no_partner');
+            // Nobody can follow: rather than stay open at a partner that no longer serves the person,
+            // the referrals end (moved_away); the flag, written first so a retry still finds them, tells the sender.
+            for (const id of h.referralIds) await deps.referrals.closeForMove(ruleActor(RULE, 'lotse', e.id), id);
             continue;
           }
           const result = await ensureReferral(deps, ruleActor(RULE, h.partner.slug, e.id), {
@@ -66,7 +76,7 @@ async function holdingsLeftBehind(deps: RuleDeps, personId: string, from: string
     `SELECT receiver AS partner, purpose, id AS referral_id FROM hub.referral WHERE person_id = $1 AND status = ANY($2)
      UNION ALL
      SELECT partner, NULL, NULL FROM hub.case_owner WHERE person_id = $1 AND until IS NULL`,
-    [personId, [...OPEN]],
+    [personId, [...HELD]],
   );
   if (!rows.length) return [];
   const partners: Array<PartnerRow & { active: boolean }> = await deps.hub.query(
@@ -81,7 +91,15 @@ async function holdingsLeftBehind(deps: RuleDeps, personId: string, from: string
     if (!holder?.active || !serves(holder, from) || serves(holder, to)) continue;
     if (!r.purpose && [...out.values()].some((h) => h.partner.slug === holder.slug)) continue;
     const key = `${holder.slug}|${r.purpose ?? ''}`;
-    if (!out.has(key)) out.set(key, { partner: holder, purpose: r.purpose, referralId: r.referral_id });
+    const known = out.get(key);
+    if (known && r.referral_id) known.referralIds.push(r.referral_id);
+    else if (!known)
+      out.set(key, {
+        partner: holder,
+        purpose: r.purpose,
+        referralId: r.referral_id,
+        referralIds: r.referral_id ? [r.referral_id] : [],
+      });
   }
   return [...out.values()];
 }

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import {
   addDays,
+  addMonths,
   ensureReferral,
   partner,
   partnersServing,
@@ -18,8 +19,11 @@ const PURPOSE = 'arrival_counselling';
 /**
  * Rule 3, new arrival → arrival counselling. When a person is registered in a municipality that an
  * advice & support team (kind social_services, purpose arrival_counselling) serves, an outreach
- * visit is proposed to that team, once per family: the household, or the person when registered
- * without one. The report's groups (private flat, residence obligation, family reunion, EU
+ * visit is proposed to that team, once per family (the household, or the person when registered
+ * without one), for its first adult: the earliest registered member (then the lowest id) who is of
+ * age when registered. A member without a birth date counts as an adult unless the youth welfare
+ * office has recorded its case number (youth_welfare_case_id, as rule 2 reads it): then the
+ * person is a minor in its care. A family of minors only gets no proposal. The report's groups (private flat, residence obligation, family reunion, EU
  * citizens, labour migrants) are who arrives; the registration does not tell them apart (the
  * residence status comes later, from the immigration office), so every first registration counts.
  *
@@ -46,6 +50,9 @@ export function newArrivalRule(deps: RuleDeps): Rule {
           purpose: PURPOSE,
         });
         if (!team) return;
+        // Only the household's first adult's own registration proposes: whichever member's event
+        // comes first, the same person gets the proposal, from whoever registered that person.
+        if ((await firstAdult(deps, p.personId, p.householdId, isoDay(e.occurredAt))) !== p.personId) return;
         const dueAt = addDays(e.occurredAt, deps.params.arrivalFollowupDays);
         const { check, owned } = await deps.checks.claim({
           rule: RULE,
@@ -55,7 +62,8 @@ export function newArrivalRule(deps: RuleDeps): Rule {
           eventId: e.id,
           data: { partner: team.slug, followUpOn: isoDay(dueAt) },
         });
-        if (!owned) return; // the family was proposed already (another member's registration)
+        // Taken already: two first adults only when registrations committed out of order; the first handled keeps it.
+        if (!owned) return;
 
         let referralId = (check.data.referralId as string | undefined) ?? null;
         const sender = await partner(deps.hub, e.actorPartner);
@@ -131,4 +139,37 @@ export function newArrivalRule(deps: RuleDeps): Rule {
 async function closedUnserved(em: EntityManager, referralId: string): Promise<boolean> {
   const [row] = await em.query(`SELECT status FROM hub.referral WHERE id = $1`, [referralId]);
   return !row || ['rejected', 'cancelled', 'entered_in_error'].includes(row.status);
+}
+
+/**
+ * The person the household's proposal is for: of the members (the person alone without a
+ * household) who are adults on `day`, the earliest registered, then the lowest id; null if none.
+ * The city's registration times decide, not the order in which the worker sees the events.
+ */
+async function firstAdult(
+  deps: RuleDeps,
+  personId: string,
+  householdId: string | null,
+  day: string,
+): Promise<string | null> {
+  const members = householdId ? await deps.persons.household(householdId) : [];
+  if (!members.some((m) => m.id === personId)) {
+    const self = await deps.persons.get(personId);
+    if (self) members.push(self);
+  }
+  const undated = members.filter((m) => !m.birthDate).map((m) => m.id);
+  const inCare = new Set(undated.length ? await youthWelfareCases(deps, undated) : []);
+  const adults = members.filter((m) => (m.birthDate ? addMonths(m.birthDate, 18 * 12) <= day : !inCare.has(m.id)));
+  adults.sort((a, b) => a.registeredAt.getTime() - b.registeredAt.getTime() || (a.id < b.id ? -1 : 1));
+  return adults[0]?.id ?? null;
+}
+
+/** Of these persons, those the youth welfare office has recorded its case number for (hub data). */
+async function youthWelfareCases(deps: RuleDeps, personIds: string[]): Promise<string[]> {
+  const rows: Array<{ person_id: string }> = await deps.hub.query(
+    `SELECT DISTINCT i.person_id FROM hub.person_identifier i JOIN hub.partner p ON p.slug = i.issued_by
+      WHERE i.person_id = ANY($1::uuid[]) AND i.system = 'youth_welfare_case_id' AND p.kind = 'youth_welfare'`,
+    [personIds],
+  );
+  return rows.map((r) => r.person_id);
 }

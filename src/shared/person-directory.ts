@@ -14,6 +14,8 @@ export interface DirectoryPerson {
   houseNumber: string | null;
   postalCode: string | null;
   locality: string | null;
+  /** When the city registered the person: who came first in a household. */
+  registeredAt: Date;
 }
 
 /**
@@ -22,4 +24,6 @@ export interface DirectoryPerson {
  */
 export interface PersonDirectory {
   get(personId: string): Promise<DirectoryPerson | null>;
+  /** The members of a household, in no particular order. */
+  household(householdId: string): Promise<DirectoryPerson[]>;
 }

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 
+import { TRANSITIONS } from '../../src/subgraphs/hub/referral/referral.state';
 import { startTestApp, TestApp } from '../helpers/app';
 import { registerPerson } from '../factories';
 
@@ -21,7 +22,7 @@ const MUTATION: Record<string, { field: string; args: string }> = {
 };
 type Status = string;
 /** The issue's state machine, written down independently of the implementation's table. */
-const SPEC: Record<string, { from: Status[]; to: Status; by: 'sender' | 'receiver' }> = {
+const SPEC: Record<string, { from: Status[]; to: Status; by: 'sender' | 'receiver' | 'system' }> = {
   send: { from: ['draft'], to: 'requested', by: 'sender' },
   cancel: {
     from: ['draft', 'requested', 'received', 'accepted', 'in_progress', 'on_hold'],
@@ -35,6 +36,14 @@ const SPEC: Record<string, { from: Status[]; to: Status; by: 'sender' | 'receive
   hold: { from: ['in_progress'], to: 'on_hold', by: 'receiver' },
   complete: { from: ['in_progress'], to: 'completed', by: 'receiver' },
   fail: { from: ['accepted', 'in_progress', 'on_hold'], to: 'failed', by: 'receiver' },
+  // Lotse itself: a passed deadline, a withdrawn consent, a move out of every partner's reach (not a draft).
+  expire: { from: ['requested', 'received'], to: 'expired', by: 'system' },
+  withdrawConsent: {
+    from: ['draft', 'requested', 'received', 'accepted', 'in_progress', 'on_hold'],
+    to: 'cancelled',
+    by: 'system',
+  },
+  moveAway: { from: ['requested', 'received', 'accepted', 'in_progress', 'on_hold'], to: 'cancelled', by: 'system' },
 };
 const allowed = (status: Status, role: 'sender' | 'receiver' | null) =>
   Object.keys(SPEC).filter((a) => role && SPEC[a].by === role && SPEC[a].from.includes(status));
@@ -64,6 +73,10 @@ describe('referral state machine (property-based)', () => {
         )
       )[0].n,
     );
+
+  it('the implementation’s table is the spec, the system’s transitions included', () => {
+    expect(JSON.parse(JSON.stringify(TRANSITIONS))).toEqual(SPEC);
+  });
 
   it('exactly the allowed transitions succeed, each with one event', async () => {
     const step = fc.record({ action: fc.constantFrom(...ACTIONS), who: fc.constantFrom(SENDER, RECEIVER, STRANGER) });

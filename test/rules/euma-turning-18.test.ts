@@ -48,13 +48,14 @@ describe('rule euma_turning_18: youth welfare → adult services', () => {
     (await referralsOf(app, personId)).filter((r) => r.referral_type === 'youth_to_adult');
   const bornToTurn18In = (months: number) => addMonths(addMonths(today(clock), months), -18 * 12);
 
-  it('three months before the 18th birthday the case goes to the advice & support team, within seconds when that is past', async () => {
-    soon = await registerPersonViaApi(app, 'rheine-youth', { familyName: 'Ahmadi', birthDate: bornToTurn18In(2) });
+  it('three months before the 18th birthday the case goes to the advice & support team, within seconds when that is past, due on the birthday', async () => {
+    const birthDate = bornToTurn18In(2);
+    soon = await registerPersonViaApi(app, 'rheine-youth', { familyName: 'Ahmadi', birthDate });
     await addCaseNumber(soon, 'JA-2026/0815');
     const inbox = await eventually(async () => {
       const res = await app.gql(
         'rheine-social',
-        `query($p: ID!) { referrals(filter: { box: inbox, personId: $p, kind: transfer }) { edges { node { id kind status sender purpose referralType } } } }`,
+        `query($p: ID!) { referrals(filter: { box: inbox, personId: $p, kind: transfer }) { edges { node { id kind status sender purpose referralType dueOn } } } }`,
         { p: soon },
       );
       const nodes = res.body.data?.referrals.edges.map((e: any) => e.node) ?? [];
@@ -68,6 +69,7 @@ describe('rule euma_turning_18: youth welfare → adult services', () => {
         sender: 'rheine-youth',
         purpose: 'case_management',
         referralType: 'youth_to_adult',
+        dueOn: addMonths(birthDate, 18 * 12),
       },
     ]);
     const sent = 'Transfer (youth_to_adult) rheine-youth → rheine-social: draft → requested';

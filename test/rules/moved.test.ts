@@ -204,6 +204,113 @@ describe('rule moved: moved away / moved in', () => {
     ]);
   });
 
+  it('moving where no partner of their kind serves: the referrals the receivers held are closed (moved_away), both parties are told, and the sender learns that the receiver cannot follow', async () => {
+    const p = await registerPersonViaApi(app, 'rheine-social', { familyName: 'Tesfaye' });
+    const advice = await refer('jobcenter-steinfurt', {
+      personId: p,
+      receiver: 'rheine-social',
+      purpose: 'case_management',
+      referralType: 'social_counselling',
+    });
+    const course = await refer('jobcenter-steinfurt', {
+      personId: p,
+      receiver: 'vhs-rheine',
+      purpose: 'integration_course_referral',
+      referralType: 'integration_course',
+    });
+    const accepted = await app.gql(
+      'vhs-rheine',
+      `mutation($id: ID!) { acceptReferral(id: $id) { status } }`,
+      { id: course },
+      { purpose: 'integration_course_referral' },
+    );
+    expect(accepted.body.data.acceptReferral.status).toBe('accepted');
+
+    // Münster: neither an advice team nor a course provider (nor the district's jobcenter) serves it.
+    const moved = await move(p, '05515000');
+    const rows = await hubQuery(
+      app,
+      `SELECT id, status, reason_code FROM hub.referral WHERE person_id = $1 ORDER BY created_at`,
+      [p],
+    );
+    expect(rows).toEqual([
+      { id: advice, status: 'cancelled', reason_code: 'moved_away' },
+      { id: course, status: 'cancelled', reason_code: 'moved_away' },
+    ]);
+    expect(await hubEvents(app, 'handover.unassigned', p)).toEqual([
+      {
+        personId: p,
+        rule: 'moved',
+        partner: 'rheine-social',
+        partnerKind: 'social_services',
+        referralId: advice,
+        reason: 'no_partner',
+      },
+      {
+        personId: p,
+        rule: 'moved',
+        partner: 'vhs-rheine',
+        partnerKind: 'course_provider',
+        referralId: course,
+        reason: 'no_partner',
+      },
+    ]);
+
+    // The closing and the notice are handled like any event: wait until the worker has told everyone.
+    const closings = await hubQuery(
+      app,
+      `SELECT id FROM hub.outbox WHERE person_id = $1 AND type IN ('referral.status_changed', 'handover.unassigned')
+          AND occurred_at >= (SELECT occurred_at FROM hub.outbox WHERE person_id = $1 AND type = 'handover.unassigned' ORDER BY occurred_at LIMIT 1)`,
+      [p],
+    );
+    expect(closings).toHaveLength(4);
+    for (const c of closings) await processed(app, 'hub', c.id);
+    const told = await hubQuery(
+      app,
+      `SELECT partner, type, referral_id FROM hub.notification
+        WHERE person_id = $1 AND type IN ('referral.cancelled', 'handover.unassigned') ORDER BY partner, type, referral_id`,
+      [p],
+    );
+    expect(told).toEqual(
+      [
+        { partner: 'jobcenter-steinfurt', type: 'handover.unassigned', referral_id: advice },
+        { partner: 'jobcenter-steinfurt', type: 'handover.unassigned', referral_id: course },
+        { partner: 'jobcenter-steinfurt', type: 'referral.cancelled', referral_id: advice },
+        { partner: 'jobcenter-steinfurt', type: 'referral.cancelled', referral_id: course },
+        { partner: 'rheine-social', type: 'handover.unassigned', referral_id: advice },
+        { partner: 'rheine-social', type: 'referral.cancelled', referral_id: advice },
+        { partner: 'vhs-rheine', type: 'handover.unassigned', referral_id: course },
+        { partner: 'vhs-rheine', type: 'referral.cancelled', referral_id: course },
+      ].sort((a, b) =>
+        `${a.partner}|${a.type}|${a.referral_id}`.localeCompare(`${b.partner}|${b.type}|${b.referral_id}`),
+      ),
+    );
+    // (Outside the district nobody here sees the person any more; the biography keeps the steps.)
+    const summaries = (
+      await hubQuery(app, `SELECT summary FROM hub.biography_entry WHERE person_id = $1 ORDER BY occurred_at`, [p])
+    ).map((r) => r.summary);
+    expect(summaries).toEqual(
+      expect.arrayContaining([
+        'Handover by rheine-social found no receiver (no_partner)',
+        'Referral (social_counselling) jobcenter-steinfurt → rheine-social: requested → cancelled (moved_away)',
+        'Referral (integration_course) jobcenter-steinfurt → vhs-rheine: accepted → cancelled (moved_away)',
+      ]),
+    );
+
+    // Processed again, the move closes and flags nothing more.
+    await replay(app, 'city', moved);
+    expect(await hubEvents(app, 'handover.unassigned', p)).toHaveLength(2);
+    expect(
+      (
+        await hubQuery(
+          app,
+          `SELECT count(*)::int AS n FROM hub.outbox WHERE person_id = $1 AND type = 'referral.status_changed' AND payload->>'to' = 'cancelled'`,
+          [p],
+        )
+      )[0].n,
+    ).toBe(2);
+  });
+
   it('a move within what every holder serves hands nothing on', async () => {
     const p = await registerPersonViaApi(app, 'rheine-social', { familyName: 'Hamdan' });
     await refer('rheine-social', {

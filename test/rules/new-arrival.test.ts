@@ -11,6 +11,9 @@ import {
   ruleCheck,
 } from './rules-helpers';
 import { householdOf, registerPerson, registerPersonViaApi } from '../factories';
+import type { EventJobData } from '../../src/events/event-types';
+import { hubEventHandlers } from '../../src/subgraphs/hub/hub.consumers';
+import { createEventsProcessor } from '../../workers/events.worker';
 
 /**
  * Rule 3 end to end: a family registered in Rheine gets an arrival-counselling visit proposed to
@@ -119,6 +122,95 @@ describe('rule new_arrival: new arrival → arrival counselling', () => {
     await replay(app, 'city', await eventId(app, 'city', 'person.registered', ownTask));
     expect(await arrivalReferrals(parent)).toHaveLength(1);
     expect(await hubEvents(app, 'arrival.counselling_proposed', ownTask)).toHaveLength(1);
+  });
+
+  /** Registers one member after another (distinct registration times), the first with a new household. */
+  const family = async (
+    members: Array<{ givenName: string; birthDate?: string }>,
+    after?: (id: string) => Promise<void>,
+  ) => {
+    const ids: string[] = [];
+    let householdId: string | undefined;
+    for (const m of members) {
+      const id = await registerPersonViaApi(app, 'rheine-abh', {
+        familyName: 'Rezai',
+        ...m,
+        ...(householdId ? { householdId } : { newHousehold: true }),
+      });
+      householdId ??= (await householdOf(app, id))!;
+      ids.push(id);
+      if (after) await after(id);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    return ids;
+  };
+  const proposedFor = async (ids: string[]) =>
+    (await Promise.all(ids.map(async (id) => ((await arrivalReferrals(id)).length ? [id] : [])))).flat();
+
+  it('a family whose child was registered (and handled) first: the proposal goes to the first adult, not the child', async () => {
+    const [kid, mother, father] = await family(
+      [{ givenName: 'Yasin', birthDate: '2016-03-01' }, { givenName: 'Mina' }, { givenName: 'Omid' }],
+      registered,
+    );
+    expect(await proposedFor([kid, mother, father])).toEqual([mother]);
+    expect(await ruleCheck(app, 'new_arrival', kid)).toBeUndefined();
+  });
+
+  it('whichever member’s registration the worker handles first, the household’s first adult gets the one proposal; families of minors, and minors in youth welfare care, get none', async () => {
+    // The relay is held: the events are handled here, one by one, in the order the test chooses.
+    await app.container.relay.stop();
+    try {
+      const process = createEventsProcessor(
+        app.container,
+        hubEventHandlers(
+          app.container.subgraphs.hub.services,
+          app.container.subgraphs.hub.dataSource,
+          app.workers!.rules.hooks,
+        ),
+      );
+      const handle = async (personId: string) => {
+        const id = await eventId(app, 'city', 'person.registered', personId);
+        await process({
+          name: 'person.registered',
+          data: { eventId: id, source: 'city' } satisfies EventJobData,
+        } as any);
+      };
+      const a = await family([
+        { givenName: 'Reza' },
+        { givenName: 'Parisa' },
+        { givenName: 'Ava', birthDate: '2018-05-05' },
+      ]);
+      const b = await family([
+        { givenName: 'Navid', birthDate: '2017-01-01' },
+        { givenName: 'Hamid' },
+        { givenName: 'Shirin' },
+      ]);
+      const minors = await family([
+        { givenName: 'Arash', birthDate: '2010-02-02' },
+        { givenName: 'Darya', birthDate: '2012-02-02' },
+      ]);
+      // Age unknown, but the youth welfare office has its case number: a minor in its care.
+      const inCare = await registerPersonViaApi(app, 'rheine-abh', { familyName: 'Rezai', givenName: 'Kian' });
+      const added = await app.gql(
+        'rheine-youth',
+        `mutation($input: AddPersonIdentifierInput!) { addPersonIdentifier(input: $input) { id } }`,
+        { input: { personId: inCare, system: 'youth_welfare_case_id', value: 'JA-2026/0900' } },
+      );
+      expect(added.body.errors).toBeUndefined();
+
+      for (const p of [a[2], a[1], a[0]]) await handle(p);
+      for (const p of [b[0], b[2], b[1]]) await handle(p);
+      for (const p of [...minors, inCare]) await handle(p);
+
+      expect(await proposedFor(a)).toEqual([a[0]]);
+      expect(await proposedFor(b)).toEqual([b[1]]);
+      for (const p of [...minors, inCare]) {
+        expect(await arrivalReferrals(p)).toEqual([]);
+        expect(await ruleCheck(app, 'new_arrival', p)).toBeUndefined();
+      }
+    } finally {
+      app.container.relay.start();
+    }
   });
 
   it('after two months the follow-up is due, unless the team declined the referral', async () => {

@@ -49,6 +49,10 @@ export function createHubLoaders(services: HubServices, actor: Actor) {
       (ids: readonly string[]) => services.referrals.forPersons(actor, ids),
       (r) => r.personId,
     ),
+    caseOwners: loaderMany(
+      (ids: readonly string[]) => services.referrals.caseOwners(ids),
+      (c) => c.personId,
+    ),
     deadlines: loaderMany(
       (ids: readonly string[]) => services.agreements.deadlinesFor(ids),
       (d) => d.referralId,

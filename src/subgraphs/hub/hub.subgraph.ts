@@ -1,6 +1,7 @@
 import { HubReferrals1764600000000 } from './migrations/1764600000000-hub-referrals';
 import { ReferralEntity } from './referral/referral.entity';
 import { PersonReferralResolver, ReferralResolver } from './referral/referral.resolver';
+import { PersonCaseOwnerResolver } from './referral/case-owner.resolver';
 import { ReferralService } from './referral/referral.service';
 import { CourseCapacity } from './referral/referral.capacity';
 import { HubGrants1764500000000 } from './migrations/1764500000000-hub-grants';
@@ -132,6 +133,7 @@ export async function buildHubSubgraph(ds: DataSource, deps: SubgraphDeps, hub: 
         PersonAccessReportResolver,
         ReferralResolver,
         PersonReferralResolver,
+        PersonCaseOwnerResolver,
         AgreementResolver,
         ReferralDeadlineResolver,
         NotificationResolver /* notifications */,

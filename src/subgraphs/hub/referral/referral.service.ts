@@ -9,6 +9,7 @@ import { requireScope } from '../../../shared/scopes';
 import { Clock } from '../../../shared/time';
 import { Page, pageSize, toPage } from '../../shared/connection.types';
 import { PartnerEntity } from '../partner/partner.entity';
+import { CaseOwner } from './case-owner.types';
 import { CourseCapacity, ReceiverPools } from './referral.capacity';
 import { ReferralEntity } from './referral.entity';
 import {
@@ -51,7 +52,7 @@ export class ReferralService {
     const role = this.roleOf(actor, r);
     if (!role) return [];
     const actions: string[] = allowedActions(r.status as ReferralStatus, role).filter(
-      (a) => a !== 'expire' && a !== 'withdrawConsent',
+      (a) => a !== 'expire' && a !== 'withdrawConsent' && a !== 'moveAway',
     );
     if (role === 'sender' && REDIRECTABLE.includes(r.status as ReferralStatus)) actions.push('redirect');
     return actions;
@@ -105,6 +106,28 @@ export class ReferralService {
       .andWhere('(r.sender = :me OR r.receiver = :me)', { me: actor.partner })
       .orderBy('r.created_at', 'DESC')
       .getMany();
+  }
+
+  /** The current case owners of the persons, the most recent first (callers check the person's case_notes). */
+  async caseOwners(personIds: readonly string[]): Promise<CaseOwner[]> {
+    const ids = personIds.filter(isUuid);
+    if (!ids.length) return [];
+    const rows: Array<{ person_id: string; partner: string; name: string; since: Date; purpose: string | null }> =
+      await this.ds.query(
+        `SELECT c.person_id, c.partner, p.name, c.since, r.purpose
+           FROM hub.case_owner c JOIN hub.partner p ON p.slug = c.partner
+           LEFT JOIN hub.referral r ON r.id = c.transfer_id
+          WHERE c.person_id = ANY($1::uuid[]) AND c.until IS NULL
+          ORDER BY c.since DESC, c.partner`,
+        [ids],
+      );
+    return rows.map((r) => ({
+      personId: r.person_id,
+      partner: r.partner,
+      name: r.name,
+      since: new Date(r.since),
+      purpose: r.purpose,
+    }));
   }
 
   async create(
@@ -232,6 +255,22 @@ export class ReferralService {
   }
 
   /**
+   * The person moved where the receiver cannot follow and no partner of its kind serves: the
+   * referral ends (cancelled, reason moved_away; both parties are told). False when it was no
+   * longer open to its receiver (closed meanwhile, or a draft).
+   */
+  async closeForMove(actor: Actor, referralId: string): Promise<boolean> {
+    return this.ds.transaction(async (em) => {
+      const r = await em
+        .getRepository(ReferralEntity)
+        .findOne({ where: { id: referralId }, lock: { mode: 'pessimistic_write' } });
+      if (!r || !(TRANSITIONS.moveAway.from as readonly string[]).includes(r.status)) return false;
+      await this.apply(em, actor, r, 'moveAway', { reasonCode: 'moved_away' });
+      return true;
+    });
+  }
+
+  /**
    * The receiver of a referral to a pool: the provider with the most free seats that may receive
    * the person's data from this sender (when sending at once). Two referrals racing for the last
    * seat can both get it; the provider then rejects one with no_capacity.
@@ -273,7 +312,7 @@ export class ReferralService {
     }
     const from = r.status;
     const next: Partial<ReferralEntity> = { status: t.to, version: r.version + 1, updatedAt: this.clock.now() };
-    if (action === 'reject' || action === 'fail' || action === 'cancel' || action === 'withdrawConsent') {
+    if (['reject', 'fail', 'cancel', 'withdrawConsent', 'moveAway'].includes(action)) {
       if (extra.reasonCode && !(REASON_CODES as readonly string[]).includes(extra.reasonCode))
         throw badInput(`Unknown reason ${extra.reasonCode}`, 'reason');
       if (action === 'reject' && !extra.reasonCode) throw badInput('Rejecting needs a reason', 'reason');
@@ -303,9 +342,9 @@ export class ReferralService {
     return r;
   }
 
-  /** A transfer moves the case: the sender's ownership ends, the receiver's begins. */
+  /** A transfer moves the case: the sender's ownership ends, the receiver's begins, at the acceptance. */
   private async moveCase(em: EntityManager, r: ReferralEntity): Promise<void> {
-    const now = this.clock.now();
+    const now = r.updatedAt;
     await em.query(`UPDATE hub.case_owner SET until = $3 WHERE person_id = $1 AND partner = $2 AND until IS NULL`, [
       r.personId,
       r.sender,

@@ -1,6 +1,7 @@
 /**
  * The closed loop of a referral (FHIR Task-like). The sender sets draft, requested and cancelled;
- * the receiver sets the rest; the system expires what passed its deadline. Any other transition
+ * the receiver sets the rest; the system expires what passed its deadline and cancels what a
+ * withdrawn consent or a move out of every partner's reach ends. Any other transition
  * is refused, naming the current state and the allowed actions.
  */
 export const REFERRAL_STATUSES = [
@@ -64,6 +65,13 @@ export const TRANSITIONS = {
   expire: { from: ['requested', 'received'], to: 'expired', by: 'system' },
   withdrawConsent: {
     from: ['draft', 'requested', 'received', 'accepted', 'in_progress', 'on_hold'],
+    to: 'cancelled',
+    by: 'system',
+  },
+  // The person moved where the receiver does not serve and no partner of its kind does (rules/moved.rule.ts).
+  // A draft is still the sender's own: it stays for the sender to decide.
+  moveAway: {
+    from: ['requested', 'received', 'accepted', 'in_progress', 'on_hold'],
     to: 'cancelled',
     by: 'system',
   },
