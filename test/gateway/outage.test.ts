@@ -80,6 +80,7 @@ describe('PostgreSQL unreachable', () => {
     scopes: string[],
     query: string,
     headers: Record<string, string> = {},
+    extensions?: Record<string, unknown>,
   ): Promise<Answer> {
     const res = await fetch(`${server.url}/graphql`, {
       method: 'POST',
@@ -88,7 +89,7 @@ describe('PostgreSQL unreachable', () => {
         authorization: `Bearer ${await token(partner, scopes)}`,
         ...headers,
       },
-      body: JSON.stringify({ query }),
+      body: JSON.stringify({ query, extensions }),
       signal: AbortSignal.timeout(20_000),
     });
     return { status: res.status, headers: res.headers, body: await res.json() };
@@ -136,6 +137,11 @@ describe('PostgreSQL unreachable', () => {
     expectUnavailable(await post('rheine-abh', ['persons:read'], QUERY));
     // A partner cached: authentication passes, the subgraph's database is unreachable.
     expectUnavailable(await post('rheine-social', social, QUERY));
+    // A persisted document reference: admission cannot read the registered documents.
+    const persisted = {
+      persistedQuery: { version: 1, sha256Hash: crypto.createHash('sha256').update(QUERY).digest('hex') },
+    };
+    expectUnavailable(await post('rheine-social', social, QUERY, {}, persisted));
     // Mutations, with and without an Idempotency-Key.
     expectUnavailable(await post('rheine-social', social, REGISTER));
     expectUnavailable(await post('rheine-social', social, REGISTER, { 'idempotency-key': `k-${Date.now()}` }));
