@@ -10,7 +10,8 @@ import { seedPartners } from '../../src/seed/partners.seed';
 import { RunningServer, startGatewayServer } from '../../src/server';
 import { createLogger } from '../../src/shared/logger';
 import { REDIS_URL } from '../setup/pg';
-import { eventually, flushPrefix } from '../helpers/app';
+import { freePort } from '../../src/runtime/free-port';
+import { eventually, flushPrefix, startTestApp, TestApp } from '../helpers/app';
 import { OwnPostgres, startOwnPostgres } from '../helpers/own-postgres';
 
 /**
@@ -164,4 +165,33 @@ describe('PostgreSQL unreachable', () => {
     expect(after.status).toBe(200);
     expect(after.body.data.persons.totalCount).toBe(1);
   }, 120_000);
+});
+
+describe('a remote subgraph unreachable', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    // A port nothing listens on: the city subgraph refuses every connection.
+    const port = await freePort();
+    app = await startTestApp({ env: { LOTSE_SUBGRAPH_URLS: `city=http://127.0.0.1:${port}/graphql` } });
+  });
+  afterAll(() => app?.stop());
+
+  it('answers 503 SERVICE_UNAVAILABLE with Retry-After for an operation that needs it', async () => {
+    const res = await fetch(`${app.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await app.token('rheine-social')}` },
+      body: JSON.stringify({ query: QUERY }),
+      signal: AbortSignal.timeout(20_000),
+    });
+    const body = (await res.json()) as any;
+    expect({ status: res.status, codes: body.errors?.map((e: any) => e.extensions?.code) }).toEqual({
+      status: 503,
+      codes: ['SERVICE_UNAVAILABLE'],
+    });
+    expect(res.headers.get('retry-after')).toBe('5');
+    // What needs only the in-process subgraphs is still served.
+    const viewer = await app.gql('rheine-social', '{ viewer { partner { slug } } }');
+    expect(viewer.status).toBe(200);
+    expect(viewer.body.data.viewer.partner.slug).toBe('rheine-social');
+  });
 });
