@@ -56,14 +56,15 @@ export function errorCode(error: { extensions?: { code?: unknown } | null }): st
  * messages can carry SQL or personal data.
  */
 export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  if (isDependencyFailure(error)) {
-    const { message, extensions } = serviceUnavailable();
-    return { message, locations: formatted.locations, path: formatted.path, extensions };
-  }
   const code = errorCode(formatted);
   if (SAFE_CODES.has(code)) {
     const { stacktrace: _s, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions: { ...extensions, code } };
+  }
+  // A lost connection is no fault of ours or the client's: the HTTP handler answers it with 503.
+  if (isDependencyFailure(error)) {
+    const { message, extensions } = serviceUnavailable();
+    return { message, locations: formatted.locations, path: formatted.path, extensions };
   }
   return {
     message: 'Internal server error',
