@@ -87,7 +87,12 @@ function tokenProblem(err: unknown): AuthenticationError {
         case 'typ':
           return refuse('type', 'The access token is not of type at+jwt (typ)');
         default:
-          return refuse('claims', `The access token's claim ${e.claim ?? ''} is missing or invalid`);
+          return refuse(
+            'claims',
+            e.claim
+              ? `The access token's claim ${e.claim} is missing or invalid`
+              : "The access token's claims are invalid",
+          );
       }
     case 'ERR_JOSE_ALG_NOT_ALLOWED':
     case 'ERR_JOSE_NOT_SUPPORTED':
