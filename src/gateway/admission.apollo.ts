@@ -1,6 +1,7 @@
 import { ApolloServerPlugin, HeaderMap, HTTPGraphQLResponse } from '@apollo/server';
 import { GraphQLError } from 'graphql';
-import { Admission, formatErrors, Refusal } from './admission';
+import { isDependencyFailure, serviceUnavailable } from '../shared/errors';
+import { Admission, formatErrors, Refusal, Verdict } from './admission';
 import { GatewayContext } from './context';
 
 /**
@@ -17,14 +18,23 @@ export function admissionPlugin(admission: Admission): ApolloServerPlugin<Gatewa
     async requestDidStart({ request, contextValue }) {
       const caller = { partner: contextValue.actor.partner, log: contextValue.log };
       const { query, extensions, operationName, variables } = request;
-      const verdict = await admission.admit(caller, {
-        transport: 'http',
-        method: request.http?.method,
-        query,
-        extensions,
-        operationName,
-        variables,
-      });
+      let verdict: Verdict;
+      try {
+        verdict = await admission.admit(caller, {
+          transport: 'http',
+          method: request.http?.method,
+          query,
+          extensions,
+          operationName,
+          variables,
+        });
+      } catch (err) {
+        if (!isDependencyFailure(err)) throw err;
+        // Registered documents could not be read: SERVICE_UNAVAILABLE (HTTP 503), not an internal error.
+        const unavailable = serviceUnavailable();
+        thrown.add(unavailable);
+        throw unavailable;
+      }
       if (!verdict.admitted) {
         contextValue.onRefusal?.(verdict);
         // Where no handler answers with the refusal (Apollo's executeOperation), Apollo answers its first error.

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import { Container } from '../container';
+import { RETRY_AFTER_SECONDS } from '../shared/errors';
 import { Metrics } from './metrics';
 import { sendJson } from './http';
 
@@ -15,6 +16,8 @@ export function healthRoutes(container: Container, metrics: Metrics) {
     if (path === '/readyz') {
       const checks = await readiness(container);
       const ok = Object.values(checks).every((c) => c.ok);
+      // As every 503 of the gateway: when to ask again.
+      if (!ok) res.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
       sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready', checks });
       return true;
     }

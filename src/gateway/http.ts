@@ -1,13 +1,13 @@
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { ApolloServer, HeaderMap, HTTPGraphQLRequest } from '@apollo/server';
+import { ApolloServer, HeaderMap, HTTPGraphQLRequest, HTTPGraphQLResponse } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import { Actor } from '../shared/actor';
-import { AppError } from '../shared/errors';
+import { AppError, isDependencyFailure, RETRY_AFTER_SECONDS, serviceUnavailable } from '../shared/errors';
 import { Logger } from '../shared/logger';
 import type { Refusal } from './admission';
 import { refusalResponse } from './admission.apollo';
-import { AccessTokenVerifier } from './auth';
+import { AccessTokenVerifier, AuthenticationError } from './auth';
 import { GatewayContext } from './context';
 import { IDEMPOTENCY_KEY_HEADER, IdempotencyDecision, IdempotencyGate } from './idempotency';
 import { Metrics } from './metrics';
@@ -49,6 +49,11 @@ export function createHttpHandler(opts: HttpOptions) {
       if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'not found' });
       await graphql(req, res, url, requestId, opts);
     } catch (err) {
+      if (isDependencyFailure(err)) {
+        opts.log.warn({ requestId, err: { name: (err as Error).name } }, 'request failed: a dependency is unreachable');
+        if (!res.headersSent) return sendUnavailable(res);
+        return void res.end();
+      }
       opts.log.error({ requestId, err: { name: (err as Error).name } }, 'request failed');
       if (!res.headersSent)
         sendJson(res, 500, {
@@ -138,7 +143,7 @@ async function graphql(
   let refusal: Refusal | undefined;
   const execute = async () => {
     const response = await opts.apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context });
-    return refusal ? refusalResponse(refusal, response) : response;
+    return refusal ? refusalResponse(refusal, response) : whenUnavailable(response);
   };
   const context = async (): Promise<GatewayContext> => {
     try {
@@ -146,11 +151,19 @@ async function graphql(
       const log = opts.log.child({ requestId, partner: actor.partner, purpose: actor.purpose });
       return { actor, requestId, log, onRefusal: (r) => void (refusal = r) };
     } catch (err) {
+      if (err instanceof AuthenticationError) {
+        const headers = new HeaderMap([['www-authenticate', err.challenge]]);
+        throw new GraphQLError(err.message, {
+          extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers } },
+        });
+      }
       if (err instanceof AppError && err.code === 'FORBIDDEN') {
         throw new GraphQLError(err.message, { extensions: { ...err.extensions, http: { status: 403 } } });
       }
-      const message = err instanceof AppError ? err.message : 'Authentication failed';
-      throw new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+      // Could not check the credential (SERVICE_UNAVAILABLE, answered 503 by whenUnavailable), or a
+      // fault of ours (500): neither is an invalid credential.
+      if (isDependencyFailure(err)) throw serviceUnavailable();
+      throw err;
     }
   };
   if (idempotent.kind === 'claimed') {
@@ -172,7 +185,6 @@ async function graphql(
   }
   const response = await execute();
   for (const [key, value] of response.headers) res.setHeader(key, value);
-  if (response.status === 401) res.setHeader('www-authenticate', 'Bearer realm="lotse"');
   res.statusCode = response.status ?? 200;
   if (response.body.kind === 'complete') {
     res.end(response.body.string);
@@ -180,6 +192,43 @@ async function graphql(
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
     res.end();
   }
+}
+
+/**
+ * A response that met an unreachable dependency anywhere (authentication, admission, a subgraph's
+ * database: formatError names each SERVICE_UNAVAILABLE) is answered as a whole with HTTP 503 and
+ * Retry-After: partial data of a moment when the system could not answer is no answer to rely on.
+ */
+function whenUnavailable(response: HTTPGraphQLResponse): HTTPGraphQLResponse {
+  if (response.body.kind !== 'complete' || !response.body.string.includes('"SERVICE_UNAVAILABLE"')) return response;
+  let errors: unknown;
+  try {
+    errors = (JSON.parse(response.body.string) as { errors?: unknown }).errors;
+  } catch {
+    return response;
+  }
+  const unavailable =
+    Array.isArray(errors) &&
+    errors.some((e: { extensions?: { code?: unknown } }) => e?.extensions?.code === 'SERVICE_UNAVAILABLE');
+  if (!unavailable) return response;
+  const contentType = response.headers.get('content-type') ?? 'application/json; charset=utf-8';
+  const headers = new HeaderMap([
+    ['content-type', contentType],
+    ['retry-after', String(RETRY_AFTER_SECONDS)],
+  ]);
+  return { status: 503, headers, body: { kind: 'complete', string: unavailableBody() } };
+}
+
+const unavailableBody = () => {
+  const { message, extensions } = serviceUnavailable();
+  return JSON.stringify({ errors: [{ message, extensions }] });
+};
+
+function sendUnavailable(res: http.ServerResponse): void {
+  res.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
+  res.statusCode = 503;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.end(unavailableBody());
 }
 
 async function collect(chunks: AsyncIterableIterator<string>): Promise<string> {

@@ -8,10 +8,10 @@ import { Gauge, Counter } from 'prom-client';
 import WebSocket, { WebSocketServer } from 'ws';
 import { Config } from '../config';
 import { Actor } from '../shared/actor';
-import { AppError } from '../shared/errors';
+import { AppError, isDependencyFailure, serviceUnavailable } from '../shared/errors';
 import { Logger } from '../shared/logger';
 import { Admission, formatErrors } from './admission';
-import { AccessTokenVerifier } from './auth';
+import { AccessTokenVerifier, bearerToken } from './auth';
 import { MAX_BODY_BYTES, PURPOSE_HEADER } from './http';
 import { Metrics } from './metrics';
 import { LiveConnection, LiveOperationContext } from './subscriptions';
@@ -48,6 +48,8 @@ const reason = (text: string) =>
 const KEEP_ALIVE_MS = 12_000;
 /** Codes of our own that pass formatError's masking on this path. */
 const OWN_CODES = new Set(['SUBSCRIPTION_OVERFLOW']);
+/** RFC 6455 "Try Again Later": a dependency is unreachable, the credential could not be checked. */
+const TRY_AGAIN_LATER = 1013;
 
 /**
  * GraphQL over WebSocket (graphql-transport-ws) on the gateway's HTTP server at /graphql, for
@@ -73,6 +75,11 @@ export function attachSubscriptionServer(opts: SubscriptionServerOptions): { clo
   });
 
   const closeFor = (state: ConnectionState, err: unknown) => {
+    if (isDependencyFailure(err)) {
+      refused.inc({ code: String(TRY_AGAIN_LATER) });
+      state.socket.close(TRY_AGAIN_LATER, reason(`Try again later: ${serviceUnavailable().message}`));
+      return;
+    }
     const forbidden = err instanceof AppError && err.code === 'FORBIDDEN';
     const code = forbidden ? CloseCode.Forbidden : CloseCode.Unauthorized;
     refused.inc({ code: String(code) });
@@ -122,7 +129,7 @@ export function attachSubscriptionServer(opts: SubscriptionServerOptions): { clo
       Object.assign(state, { authorization, purpose, partner: actor.partner });
       state.connection = liveConnection(state, actor);
       // The verified token's expiry ends the connection (checked again with every event).
-      const exp = decodeJwt(authorization!.slice('Bearer '.length)).exp;
+      const exp = decodeJwt(bearerToken(authorization)!).exp;
       if (exp)
         state.expiry = setTimeout(
           () => state.socket.close(CloseCode.Unauthorized, 'Unauthorized: the access token expired'),
@@ -147,7 +154,14 @@ export function attachSubscriptionServer(opts: SubscriptionServerOptions): { clo
       const { query, extensions, operationName, variables } = message.payload;
       const caller = { partner: state.partner!, log: log.child({ connection: state.id, partner: state.partner }) };
       const request = { transport: 'websocket', query, extensions, operationName, variables } as const;
-      const verdict = await opts.admission.admit(caller, request);
+      let verdict: Awaited<ReturnType<Admission['admit']>>;
+      try {
+        verdict = await opts.admission.admit(caller, request);
+      } catch (err) {
+        // Registered documents or rate limits could not be read: this subscription fails, the connection stays.
+        if (isDependencyFailure(err)) return [serviceUnavailable()];
+        throw err;
+      }
       // Sent in graphql-ws's error message, formatted by onError.
       if (!verdict.admitted) return verdict.errors;
       const { document, operation } = verdict;
@@ -233,6 +247,13 @@ export function attachSubscriptionServer(opts: SubscriptionServerOptions): { clo
               // ws hands text frames over as a Buffer (binaryType 'nodebuffer').
               await cb((data as Buffer).toString('utf8'));
             } catch (err) {
+              if (isDependencyFailure(err)) {
+                log.warn(
+                  { connection: state.id, err: { name: (err as Error).name } },
+                  'subscription message failed: a dependency is unreachable',
+                );
+                return void socket.close(TRY_AGAIN_LATER, reason(`Try again later: ${serviceUnavailable().message}`));
+              }
               // Messages can carry input values: the error's class only.
               log.error({ connection: state.id, err: { name: (err as Error).name } }, 'subscription message failed');
               socket.close(CloseCode.InternalServerError, 'Internal server error');

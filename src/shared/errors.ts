@@ -1,7 +1,13 @@
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
 
 export type ErrorCode =
-  'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'BAD_USER_INPUT' | 'CONFLICT' | 'INTERNAL_SERVER_ERROR';
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'BAD_USER_INPUT'
+  | 'CONFLICT'
+  | 'INTERNAL_SERVER_ERROR'
+  | 'SERVICE_UNAVAILABLE';
 
 /** A domain error: its code reaches the client as extensions.code, its message is safe to show. */
 export class AppError extends GraphQLError {
@@ -33,6 +39,7 @@ const SAFE_CODES = new Set<string>([
   'PERSISTED_DOCUMENT_NOT_ALLOWED',
   'RATE_LIMITED',
   'SUBGRAPH_TIMEOUT',
+  'SERVICE_UNAVAILABLE',
   // Idempotency-Key refusals (src/gateway/idempotency.ts; answered before Apollo, listed for completeness).
   'IDEMPOTENCY_KEY_REUSED',
   'IDEMPOTENCY_REQUEST_IN_PROGRESS',
@@ -48,11 +55,16 @@ export function errorCode(error: { extensions?: { code?: unknown } | null }): st
  * The one place that maps errors to what clients see. Unknown errors are masked: their
  * messages can carry SQL or personal data.
  */
-export function formatError(formatted: GraphQLFormattedError, _error: unknown): GraphQLFormattedError {
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const code = errorCode(formatted);
   if (SAFE_CODES.has(code)) {
     const { stacktrace: _s, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions: { ...extensions, code } };
+  }
+  // A lost connection is no fault of ours or the client's: the HTTP handler answers it with 503.
+  if (isDependencyFailure(error)) {
+    const { message, extensions } = serviceUnavailable();
+    return { message, locations: formatted.locations, path: formatted.path, extensions };
   }
   return {
     message: 'Internal server error',
@@ -60,4 +72,68 @@ export function formatError(formatted: GraphQLFormattedError, _error: unknown): 
     path: formatted.path,
     extensions: { code: 'INTERNAL_SERVER_ERROR' },
   };
+}
+
+/** Seconds a client is asked to wait (Retry-After) when a service Lotse depends on is unreachable. */
+export const RETRY_AFTER_SECONDS = 5;
+
+/** Could not check or do it right now (a dependency is unreachable): HTTP 503, never "invalid". */
+export const serviceUnavailable = () =>
+  new AppError('SERVICE_UNAVAILABLE', 'A service Lotse depends on is unreachable; retry later', {
+    retryAfter: RETRY_AFTER_SECONDS,
+  });
+
+/** Socket errors of a peer that is down, unreachable or went away. */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'ECONNABORTED',
+]);
+/** SQLSTATEs: 08xxx connection exceptions; shutting down, starting up; no connection slot free. */
+const PG_UNAVAILABLE = /^(08...|57P01|57P02|57P03|53300)$/;
+/** node-postgres and ioredis say it only in words. */
+const UNAVAILABLE_MESSAGES = [
+  /^Connection terminated/, // pg: server went away, or connectionTimeoutMillis
+  /timeout exceeded when trying to connect/, // pg-pool
+  /Client has encountered a connection error and is not queryable/, // pg
+  /^Connection is closed\.?$/, // ioredis
+  /Reached the max retries per request limit/, // ioredis MaxRetriesPerRequestError
+  /Stream isn't writeable and enableOfflineQueue options is false/, // ioredis
+];
+
+/**
+ * The one classification of "a dependency is unreachable" (PostgreSQL, Redis, the identity
+ * provider): such a failure says nothing about the request, so it is answered SERVICE_UNAVAILABLE
+ * (HTTP 503, Retry-After), never as an invalid credential or an internal error. Follows the
+ * wrapping of GraphQL (originalError, thrownValue), TypeORM (driverError), `cause` and AggregateError.
+ */
+export function isDependencyFailure(error: unknown, depth = 0): boolean {
+  if (!error || typeof error !== 'object' || depth > 8) return false;
+  const e = error as {
+    code?: unknown;
+    message?: unknown;
+    name?: unknown;
+    extensions?: { code?: unknown };
+    dependencyUnavailable?: unknown;
+    originalError?: unknown;
+    driverError?: unknown;
+    cause?: unknown;
+    errors?: unknown;
+    thrownValue?: unknown;
+  };
+  if (e.dependencyUnavailable === true) return true;
+  if (e.extensions?.code === 'SERVICE_UNAVAILABLE') return true;
+  if (typeof e.code === 'string' && (NETWORK_CODES.has(e.code) || PG_UNAVAILABLE.test(e.code))) return true;
+  if (e.name === 'MaxRetriesPerRequestError') return true;
+  if (typeof e.message === 'string' && UNAVAILABLE_MESSAGES.some((m) => m.test(e.message as string))) return true;
+  // graphql-js wraps what is not an `Error` of its realm as NonErrorThrown { thrownValue }.
+  const inner = [e.originalError, e.driverError, e.cause, e.thrownValue, ...(Array.isArray(e.errors) ? e.errors : [])];
+  return inner.some((i) => i !== error && isDependencyFailure(i, depth + 1));
 }

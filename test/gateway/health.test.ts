@@ -29,6 +29,7 @@ describe('operations endpoints', () => {
     try {
       const res = await fetch(`${app.url}/readyz`);
       expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('5');
       expect(((await res.json()) as any).checks.redis).toEqual({
         ok: false,
         detail: 'maxmemory-policy is allkeys-lru, must be noeviction',

@@ -188,14 +188,28 @@ async function post(
   return { status: res.status, headers: res.headers, body: await res.json() };
 }
 
-/** HTTP 401, `UNAUTHENTICATED`, a Bearer challenge and nothing else in the body: no data, no details. */
-function expectUnauthenticated(a: Answer) {
+/**
+ * HTTP 401, `UNAUTHENTICATED`, a Bearer challenge and nothing else in the body: no data, no details.
+ * `reason`: the challenge's error_description.
+ */
+function expectUnauthenticated(a: Answer, reason?: string) {
   expect(a.status).toBe(401);
   expect(a.headers.get('www-authenticate')).toContain('Bearer');
+  if (reason) expect(a.headers.get('www-authenticate')).toContain(`error_description="${reason}"`);
   expect(Object.keys(a.body)).toEqual(['errors']);
   expect(a.body.errors).toHaveLength(1);
   expect(a.body.errors[0].extensions.code).toBe('UNAUTHENTICATED');
   expect(a.body.errors[0].extensions).not.toHaveProperty('stacktrace');
+}
+
+/** The token could not be checked (identity provider unreachable): HTTP 503 with Retry-After, never 401. */
+function expectUnavailable(a: Answer) {
+  expect(a.status).toBe(503);
+  expect(Number(a.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+  expect(a.headers.get('www-authenticate')).toBeNull();
+  expect(Object.keys(a.body)).toEqual(['errors']);
+  expect(a.body.errors).toHaveLength(1);
+  expect(a.body.errors[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
 }
 
 function expectViewer(a: Answer, slug: string) {
@@ -323,10 +337,10 @@ describe('access tokens from an external identity provider (JWKS)', () => {
       const before = jwks.requests;
       const foreignRsa = await signingKey('RS256', 'idp-rsa-rotated-but-not-published');
       const foreignEc = await signingKey('ES256', 'idp-ec-unknown');
-      expectUnauthenticated(await ask(await accessToken({ key: foreignRsa })));
+      expectUnauthenticated(await ask(await accessToken({ key: foreignRsa })), 'unknown key');
       expectUnauthenticated(await ask(await accessToken({ key: foreignEc })));
       expectUnauthenticated(await ask(await accessToken({ key: foreignRsa, kid: RSA_KID })));
-      expectUnauthenticated(await ask(await accessToken({ key: foreignEc, kid: EC_KID })));
+      expectUnauthenticated(await ask(await accessToken({ key: foreignEc, kid: EC_KID })), 'signature');
       expectUnauthenticated(await ask(await accessToken({ key: foreignRsa, kid: null })));
       // A token whose header names the RSA kid but claims ES256 (key/alg mismatch).
       expectUnauthenticated(await ask(await accessToken({ key: ec, kid: RSA_KID })));
@@ -337,24 +351,30 @@ describe('access tokens from an external identity provider (JWKS)', () => {
 
     it('wrong issuer', async () => {
       for (const iss of ['https://idp.example.test/realms/other', 'urn:lotse:dev', `${ISSUER}/`, undefined]) {
-        expectUnauthenticated(await ask(await accessToken({ key: rsa, claims: { iss } })));
+        expectUnauthenticated(await ask(await accessToken({ key: rsa, claims: { iss } })), 'issuer');
       }
     });
 
     it('wrong audience', async () => {
       for (const aud of ['urn:lotse:other', ['urn:lotse:other', 'account'], 'urn:lotse:api:x', undefined]) {
-        expectUnauthenticated(await ask(await accessToken({ key: rsa, claims: { aud } })));
+        expectUnauthenticated(await ask(await accessToken({ key: rsa, claims: { aud } })), 'audience');
       }
     });
 
     it('expired beyond the 30 s tolerance', async () => {
       const t = now();
-      expectUnauthenticated(await ask(await accessToken({ key: rsa, claims: { iat: t - 360, exp: t - 60 } })));
-      expectUnauthenticated(await ask(await accessToken({ key: ec, claims: { iat: t - 7200, exp: t - 3600 } })));
+      expectUnauthenticated(
+        await ask(await accessToken({ key: rsa, claims: { iat: t - 360, exp: t - 60 } })),
+        'expired',
+      );
+      expectUnauthenticated(
+        await ask(await accessToken({ key: ec, claims: { iat: t - 7200, exp: t - 3600 } })),
+        'expired',
+      );
     });
 
     it('nbf in the future beyond the tolerance', async () => {
-      expectUnauthenticated(await ask(await accessToken({ key: rsa, claims: { nbf: now() + 120 } })));
+      expectUnauthenticated(await ask(await accessToken({ key: rsa, claims: { nbf: now() + 120 } })), 'not yet valid');
     });
 
     it('missing exp (and the other required claims, sub and iat)', async () => {
@@ -364,7 +384,7 @@ describe('access tokens from an external identity provider (JWKS)', () => {
     });
 
     it('typ JWT instead of at+jwt, or no typ at all (an ID token is not an access token)', async () => {
-      expectUnauthenticated(await ask(await accessToken({ key: rsa, typ: 'JWT' })));
+      expectUnauthenticated(await ask(await accessToken({ key: rsa, typ: 'JWT' })), 'type');
       expectUnauthenticated(await ask(await accessToken({ key: rsa, typ: null })));
       expectUnauthenticated(await ask(await accessToken({ key: rsa, typ: 'id+jwt' })));
     });
@@ -386,7 +406,7 @@ describe('access tokens from an external identity provider (JWKS)', () => {
     });
 
     it('a token for an unknown partner, or naming none', async () => {
-      expectUnauthenticated(await ask(await accessToken({ key: rsa, partner: 'nobody' })));
+      expectUnauthenticated(await ask(await accessToken({ key: rsa, partner: 'nobody' })), 'unknown partner');
       expectUnauthenticated(
         await ask(await accessToken({ key: rsa, claims: { partner: undefined, client_id: 'nobody' } })),
       );
@@ -408,7 +428,10 @@ describe('access tokens from an external identity provider (JWKS)', () => {
       expectUnauthenticated(
         await ask(await accessToken({ key: rsa, partner: 'fbs-rheine', scopes: ['courses:read'] })),
       );
-      expectUnauthenticated(await ask(await accessToken({ key: ec, partner: 'fbs-rheine', scopes: ['courses:read'] })));
+      expectUnauthenticated(
+        await ask(await accessToken({ key: ec, partner: 'fbs-rheine', scopes: ['courses:read'] })),
+        'partner inactive',
+      );
     });
   });
 
@@ -626,7 +649,7 @@ describe('access tokens from an external identity provider (JWKS)', () => {
       const rotated = await signingKey('ES256', 'idp-ec-2026');
       jwks.keys = [...jwks.keys, rotated.publicJwk];
       // Within jose's cooldown an unknown kid does not trigger a refetch.
-      expectUnauthenticated(await ask(await accessToken({ key: rotated })));
+      expectUnauthenticated(await ask(await accessToken({ key: rotated })), 'unknown key');
       const before = jwks.requests;
       await withClockAhead(31_000, async () => {
         expectViewer(await ask(await accessToken({ key: rotated })), 'caritas-rheine');
@@ -634,15 +657,15 @@ describe('access tokens from an external identity provider (JWKS)', () => {
       expect(jwks.requests).toBe(before + 1);
     });
 
-    it('JWKS server stopped, a kid not yet cached → 401, not 500; cached keys keep working; the gateway keeps serving', async () => {
+    it('JWKS server stopped, a kid not yet cached → 503 (could not check), not 401 or 500; cached keys keep working; the gateway keeps serving', async () => {
       await jwks.close();
       const unknown = await signingKey('RS256', 'idp-rsa-2027');
-      // Within the cooldown: refused without asking the provider.
-      expectUnauthenticated(await ask(await accessToken({ key: unknown })));
-      // After it: jose refetches, the connection is refused.
+      // Within the cooldown: refused without asking the provider (its key set, fetched just now, lacks the kid).
+      expectUnauthenticated(await ask(await accessToken({ key: unknown })), 'unknown key');
+      // After it: jose refetches, the connection is refused: the token cannot be checked, it is not invalid.
       await withClockAhead(62_000, async () => {
         const started = performance.now();
-        expectUnauthenticated(await ask(await accessToken({ key: unknown })));
+        expectUnavailable(await ask(await accessToken({ key: unknown })));
         expect(performance.now() - started).toBeLessThan(6000);
         // Keys already cached still verify during the outage.
         expectViewer(await ask(await accessToken({ key: ec })), 'caritas-rheine');
@@ -669,22 +692,22 @@ describe('identity provider unreachable from the start', () => {
     await idp?.close();
   });
 
-  /** 401 within `withinMs`, while /healthz keeps answering at once. */
+  /** 503 (the token could not be checked) within `withinMs`, while /healthz keeps answering at once. */
   async function expectBoundedRejection(withinMs: number) {
     const started = Date.now();
     const pending = post(app.url, await accessToken({ key }));
     const health = await fetch(`${app.url}/healthz`, { signal: AbortSignal.timeout(2000) });
     expect(health.status).toBe(200);
-    expectUnauthenticated(await pending);
+    expectUnavailable(await pending);
     expect(Date.now() - started).toBeLessThan(withinMs);
   }
 
-  it('a JWKS that never answers → 401 after the 5 s JWKS timeout; other requests are served meanwhile', async () => {
+  it('a JWKS that never answers → 503 after the 5 s JWKS timeout; other requests are served meanwhile', async () => {
     await expectBoundedRejection(10000);
     expect(idp.requests).toBeGreaterThanOrEqual(1);
   }, 20000);
 
-  it('a JWKS whose body stalls after the headers → 401 within the same bound, and the stalled fetch does not block later ones', async () => {
+  it('a JWKS whose body stalls after the headers → 503 within the same bound, and the stalled fetch does not block later ones', async () => {
     idp.mode = 'stall';
     const before = idp.requests;
     await expectBoundedRejection(10000);
@@ -693,11 +716,11 @@ describe('identity provider unreachable from the start', () => {
     expect(idp.requests - before).toBe(2);
   }, 30000);
 
-  it('a JWKS URL that refuses connections → 401 at once', async () => {
+  it('a JWKS URL that refuses connections → 503 at once', async () => {
     await idp.close();
     const started = Date.now();
-    expectUnauthenticated(await post(app.url, await accessToken({ key })));
-    expectUnauthenticated(await post(app.url, await accessToken({ key })));
+    expectUnavailable(await post(app.url, await accessToken({ key })));
+    expectUnavailable(await post(app.url, await accessToken({ key })));
     expect(Date.now() - started).toBeLessThan(5000);
   });
 });
