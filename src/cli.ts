@@ -43,8 +43,10 @@ Commands:
                             write the demo partners' manifests (default trusted-documents/)
   token --partner SLUG      print a development access token [--scopes a,b] [--purposes a,b] [--ttl seconds]
   register [--json]         print the register of legal bases (records of processing, DSGVO Art. 30)
-  audit verify              recompute the audit log's hash chain; exit 1 if it is broken
-  audit checkpoint          print a signed checkpoint of the audit log's head [--out FILE]
+  audit verify              recompute the audit log's hash chain and hold it against the newest
+                            stored checkpoint; exit 1 if either does not hold
+  audit checkpoint          print a signed checkpoint of the audit log's head [--out FILE];
+                            --store also stores it in the database, as the scheduled job does
   audit verify-checkpoint FILE
                             check a checkpoint against the log (same LOTSE_INTERNAL_SECRET or
                             LOTSE_DATA_DIR as when it was taken); exit 1 if it does not hold
@@ -286,8 +288,13 @@ async function token(config: Config, args: string[]): Promise<number> {
 
 /** `lotse audit …`: results on stdout, progress on stderr; exit 1 when the log or checkpoint does not hold. */
 async function audit(config: Config, args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { out: { type: 'string' }, store: { type: 'boolean' } },
+  });
   const [sub, file] = positionals;
+  if (values.store && sub !== 'checkpoint') throw new UsageError('--store goes with lotse audit checkpoint');
   if (sub !== 'verify' && sub !== 'checkpoint' && sub !== 'verify-checkpoint')
     throw new UsageError('lotse audit needs one of: verify, checkpoint, verify-checkpoint FILE');
   if (sub === 'verify-checkpoint' && !file) throw new UsageError('lotse audit verify-checkpoint needs FILE');
@@ -314,14 +321,23 @@ async function audit(config: Config, args: string[]): Promise<number> {
         };
         const res = await container.audit.verify({ onProgress });
         if (res.ok) {
-          console.log(`audit log intact: ${res.rows} rows, head ${res.head}`);
+          const cp = res.checkpoint
+            ? `checkpoint of row ${res.checkpoint.seq} (${res.checkpoint.at}) holds`
+            : 'no stored checkpoint yet';
+          console.log(`audit log intact: ${res.rows} rows, head ${res.head}; ${cp}`);
           return 0;
         }
         console.log(`audit log BROKEN at row ${res.brokenAt}: ${res.reason}`);
         return 1;
       }
       if (sub === 'checkpoint') {
-        const json = JSON.stringify(await container.audit.checkpoint(), null, 2);
+        let checkpoint: Checkpoint;
+        if (values.store) {
+          const stored = await container.audit.writeCheckpoint('cli');
+          checkpoint = stored.checkpoint;
+          console.error(stored.written ? 'checkpoint stored' : `row ${checkpoint.seq} is already checkpointed`);
+        } else checkpoint = await container.audit.checkpoint();
+        const json = JSON.stringify(checkpoint, null, 2);
         if (values.out) {
           fs.writeFileSync(values.out, `${json}\n`);
           console.error(`checkpoint written to ${values.out}`);
