@@ -241,21 +241,45 @@ export class AuditLog {
   /** DSGVO Art. 15: who processed this person's data, newest first (looked up by pseudonym). */
   async accessReport(personId: string, opts: { since?: Date; first?: number } = {}): Promise<AccessReportEntry[]> {
     const first = Math.min(Math.max(Math.trunc(opts.first ?? 100), 1), 1000);
-    const rows: AccessReportEntry[] = await this.ds.query(
-      `SELECT at, partner, kind, categories, purpose, basis, operation FROM audit.entry
-       WHERE person_ref = $1 AND ($2::timestamptz IS NULL OR at >= $2::timestamptz)
-       ORDER BY seq DESC LIMIT $3`,
-      [this.pseudonym(personId), opts.since ? opts.since.toISOString() : null, first],
+    const { rows } = await this.accessReportPage(personId, { since: opts.since, first });
+    return rows.map(({ seq: _seq, ...entry }) => entry);
+  }
+
+  /**
+   * One page of the access report, newest first: rows before `beforeSeq` (keyset), optionally only
+   * one partner's, and how many rows match without the page bounds.
+   */
+  async accessReportPage(
+    personId: string,
+    opts: { partner?: string | null; since?: Date; beforeSeq?: number; first: number },
+  ): Promise<{ rows: Array<AccessReportEntry & { seq: number }>; totalCount: number }> {
+    const ref = this.pseudonym(personId);
+    const since = opts.since ? opts.since.toISOString() : null;
+    const partner = opts.partner ?? null;
+    const match = `person_ref = $1 AND ($2::text IS NULL OR partner = $2) AND ($3::timestamptz IS NULL OR at >= $3::timestamptz)`;
+    const rows: Array<AccessReportEntry & { seq: string }> = await this.ds.query(
+      `SELECT e.seq::text AS seq, at, partner, kind, categories, purpose, basis, operation FROM audit.entry e
+       WHERE ${match} AND ($4::bigint IS NULL OR e.seq < $4::bigint)
+       ORDER BY e.seq DESC LIMIT $5`,
+      [ref, partner, since, opts.beforeSeq === undefined ? null : String(opts.beforeSeq), opts.first],
     );
-    return rows.map((r) => ({
-      at: r.at,
-      partner: r.partner,
-      kind: r.kind,
-      categories: r.categories,
-      purpose: r.purpose,
-      basis: r.basis,
-      operation: r.operation,
-    }));
+    const [{ n }]: Array<{ n: number }> = await this.ds.query(
+      `SELECT count(*)::int AS n FROM audit.entry WHERE ${match}`,
+      [ref, partner, since],
+    );
+    return {
+      totalCount: n,
+      rows: rows.map((r) => ({
+        seq: Number(r.seq),
+        at: r.at,
+        partner: r.partner,
+        kind: r.kind,
+        categories: r.categories,
+        purpose: r.purpose,
+        basis: r.basis,
+        operation: r.operation,
+      })),
+    };
   }
 
   private prepare(e: AuditEntryInput): Prepared {
