@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { boot, startApp, stopOnSignals } from './app';
+import { runAuditCommand } from './audit/audit.cli';
 import { Checkpoint } from './audit/audit.service';
 import { Config, ConfigError, loadConfig, SubgraphName, SUBGRAPH_NAMES } from './config';
 import { DEFAULT_SUBGRAPH_PORTS } from './gateway/compose';
@@ -311,45 +312,9 @@ async function audit(config: Config, args: string[]): Promise<number> {
   // Quiet logs: stdout carries the result only.
   const { container, infra } = await boot({ ...config, logLevel: 'warn' }, createLogger('warn'));
   try {
-    return await container.rowSecurity.system('cli:audit', async () => {
-      if (sub === 'verify') {
-        let reported = 0;
-        const onProgress = (rows: number) => {
-          if (rows - reported < 10_000) return;
-          reported = rows - (rows % 10_000);
-          console.error(`verified ${rows} rows…`);
-        };
-        const res = await container.audit.verify({ onProgress });
-        if (res.ok) {
-          const cp = res.checkpoint
-            ? `checkpoint of row ${res.checkpoint.seq} (${res.checkpoint.at}) holds`
-            : 'no stored checkpoint yet';
-          console.log(`audit log intact: ${res.rows} rows, head ${res.head}; ${cp}`);
-          return 0;
-        }
-        console.log(`audit log BROKEN at row ${res.brokenAt}: ${res.reason}`);
-        return 1;
-      }
-      if (sub === 'checkpoint') {
-        let checkpoint: Checkpoint;
-        if (values.store) {
-          const stored = await container.audit.writeCheckpoint('cli');
-          checkpoint = stored.checkpoint;
-          console.error(stored.written ? 'checkpoint stored' : `row ${checkpoint.seq} is already checkpointed`);
-        } else checkpoint = await container.audit.checkpoint();
-        const json = JSON.stringify(checkpoint, null, 2);
-        if (values.out) {
-          fs.writeFileSync(values.out, `${json}\n`);
-          console.error(`checkpoint written to ${values.out}`);
-        } else console.log(json);
-        return 0;
-      }
-      const res = await container.audit.verifyCheckpoint(cp!);
-      console.log(
-        res.ok ? `checkpoint holds: row ${cp!.seq}, head ${cp!.head}` : `checkpoint does NOT hold: ${res.reason}`,
-      );
-      return res.ok ? 0 : 1;
-    });
+    return await container.rowSecurity.system('cli:audit', () =>
+      runAuditCommand(container.audit, sub === 'verify-checkpoint' ? { sub, checkpoint: cp! } : { sub, ...values }),
+    );
   } finally {
     await container.close();
     await infra.stop();
