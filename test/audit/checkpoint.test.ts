@@ -12,6 +12,7 @@ import path from 'node:path';
 import { Job } from 'bullmq';
 import { Client } from 'pg';
 import { AuditEntryInput, AuditLog } from '../../src/audit/audit.service';
+import { loadConfig } from '../../src/config';
 import { CHAIN_COLUMNS, chainRowFromDb, DbChainRow, entryHash } from '../../src/audit/chain';
 import { AUDIT_CHECKPOINT_SCHEDULER_ID } from '../../workers/audit-checkpoint.worker';
 import { MaintenanceWorker, startMaintenanceWorker } from '../../workers/retention.worker';
@@ -115,6 +116,14 @@ describe('the scheduled checkpoint job', () => {
     expect(done.returnvalue).toEqual({ seq: 3, rows: 3, written: false });
     await worker.close();
     worker = undefined;
+  });
+
+  it('AUDIT_CHECKPOINT_EVERY_MINUTES is checked at start', () => {
+    expect(loadConfig({ AUDIT_CHECKPOINT_EVERY_MINUTES: '15' }).auditCheckpointEveryMinutes).toBe(15);
+    for (const bad of ['-1', 'hourly', '1.5', '99999'])
+      expect(() => loadConfig({ AUDIT_CHECKPOINT_EVERY_MINUTES: bad })).toThrow(
+        /AUDIT_CHECKPOINT_EVERY_MINUTES must be an integer between 0 and 10080/,
+      );
   });
 
   it('AUDIT_CHECKPOINT_EVERY_MINUTES=0 removes the scheduler', async () => {
