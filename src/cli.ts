@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { boot, startApp, stopOnSignals } from './app';
+import { runAuditCommand } from './audit/audit.cli';
 import { Checkpoint } from './audit/audit.service';
 import { Config, ConfigError, loadConfig, SubgraphName, SUBGRAPH_NAMES } from './config';
 import { DEFAULT_SUBGRAPH_PORTS } from './gateway/compose';
@@ -43,8 +44,10 @@ Commands:
                             write the demo partners' manifests (default trusted-documents/)
   token --partner SLUG      print a development access token [--scopes a,b] [--purposes a,b] [--ttl seconds]
   register [--json]         print the register of legal bases (records of processing, DSGVO Art. 30)
-  audit verify              recompute the audit log's hash chain; exit 1 if it is broken
-  audit checkpoint          print a signed checkpoint of the audit log's head [--out FILE]
+  audit verify              recompute the audit log's hash chain and hold it against the newest
+                            stored checkpoint; exit 1 if either does not hold
+  audit checkpoint          print a signed checkpoint of the audit log's head [--out FILE];
+                            --store also stores it in the database, as the scheduled job does
   audit verify-checkpoint FILE
                             check a checkpoint against the log (same LOTSE_INTERNAL_SECRET or
                             LOTSE_DATA_DIR as when it was taken); exit 1 if it does not hold
@@ -286,8 +289,13 @@ async function token(config: Config, args: string[]): Promise<number> {
 
 /** `lotse audit …`: results on stdout, progress on stderr; exit 1 when the log or checkpoint does not hold. */
 async function audit(config: Config, args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { out: { type: 'string' }, store: { type: 'boolean' } },
+  });
   const [sub, file] = positionals;
+  if (values.store && sub !== 'checkpoint') throw new UsageError('--store goes with lotse audit checkpoint');
   if (sub !== 'verify' && sub !== 'checkpoint' && sub !== 'verify-checkpoint')
     throw new UsageError('lotse audit needs one of: verify, checkpoint, verify-checkpoint FILE');
   if (sub === 'verify-checkpoint' && !file) throw new UsageError('lotse audit verify-checkpoint needs FILE');
@@ -304,36 +312,9 @@ async function audit(config: Config, args: string[]): Promise<number> {
   // Quiet logs: stdout carries the result only.
   const { container, infra } = await boot({ ...config, logLevel: 'warn' }, createLogger('warn'));
   try {
-    return await container.rowSecurity.system('cli:audit', async () => {
-      if (sub === 'verify') {
-        let reported = 0;
-        const onProgress = (rows: number) => {
-          if (rows - reported < 10_000) return;
-          reported = rows - (rows % 10_000);
-          console.error(`verified ${rows} rows…`);
-        };
-        const res = await container.audit.verify({ onProgress });
-        if (res.ok) {
-          console.log(`audit log intact: ${res.rows} rows, head ${res.head}`);
-          return 0;
-        }
-        console.log(`audit log BROKEN at row ${res.brokenAt}: ${res.reason}`);
-        return 1;
-      }
-      if (sub === 'checkpoint') {
-        const json = JSON.stringify(await container.audit.checkpoint(), null, 2);
-        if (values.out) {
-          fs.writeFileSync(values.out, `${json}\n`);
-          console.error(`checkpoint written to ${values.out}`);
-        } else console.log(json);
-        return 0;
-      }
-      const res = await container.audit.verifyCheckpoint(cp!);
-      console.log(
-        res.ok ? `checkpoint holds: row ${cp!.seq}, head ${cp!.head}` : `checkpoint does NOT hold: ${res.reason}`,
-      );
-      return res.ok ? 0 : 1;
-    });
+    return await container.rowSecurity.system('cli:audit', () =>
+      runAuditCommand(container.audit, sub === 'verify-checkpoint' ? { sub, checkpoint: cp! } : { sub, ...values }),
+    );
   } finally {
     await container.close();
     await infra.stop();

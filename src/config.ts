@@ -53,6 +53,8 @@ export interface Config {
   retentionEnabled: boolean;
   /** Cron pattern (5 or 6 fields) of the retention job, in Europe/Berlin time. */
   retentionSchedule: string;
+  /** Minutes between the signed audit checkpoints the `maintenance` worker stores (0: none are written). */
+  auditCheckpointEveryMinutes: number;
   /** How long an Idempotency-Key and its stored response live (hours, at least 24). */
   idempotencyTtlHours: number;
   /** How often the SLA worker re-creates lost deadline timers from PostgreSQL and handles overdue deadlines (seconds). */
@@ -174,6 +176,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustedDocuments: bool('TRUSTED_DOCUMENTS', lotseEnv === 'production'),
     retentionEnabled: bool('RETENTION_ENABLED', true),
     retentionSchedule: str('RETENTION_SCHEDULE') ?? '15 3 * * *',
+    auditCheckpointEveryMinutes: int('AUDIT_CHECKPOINT_EVERY_MINUTES', 60, 0, 7 * 24 * 60),
     idempotencyTtlHours: int('IDEMPOTENCY_TTL_HOURS', 24, 24, 8760),
     slaResyncSeconds: int('SLA_RESYNC_SECONDS', 300, 1, 86400),
     rules: readRulesConfig(env, int, problems),

@@ -6,6 +6,11 @@ import { queueLog, startQueueWorker } from '../src/jobs/job.worker';
 import { maintenanceQueue, Queues } from '../src/jobs/queues';
 import { RetentionRuleError } from '../src/retention/retention.rules';
 import { RetentionTaskSummary } from '../src/retention/retention.types';
+import {
+  AUDIT_CHECKPOINT_SCHEDULER_ID,
+  auditCheckpointHandler,
+  ensureAuditCheckpointSchedule,
+} from './audit-checkpoint.worker';
 
 /** The job scheduler's id (one per installation and queue prefix) and the time zone of its pattern. */
 export const RETENTION_SCHEDULER_ID = 'retention';
@@ -41,6 +46,7 @@ export function maintenanceHandlers(container: Container): JobHandlers<typeof ma
       );
       return { summaries };
     },
+    checkpoint: auditCheckpointHandler(container),
   };
 }
 
@@ -64,8 +70,9 @@ export interface MaintenanceWorker {
 }
 
 /**
- * The `maintenance` queue's worker (one job at a time) and the retention job scheduler
- * (RETENTION_SCHEDULE, Europe/Berlin). The scheduler is created at every start and checked every
+ * The `maintenance` queue's worker (one job at a time) and its job schedulers: retention
+ * (RETENTION_SCHEDULE, Europe/Berlin) and audit checkpoints (AUDIT_CHECKPOINT_EVERY_MINUTES).
+ * The schedulers are created at every start and checked every
  * `scheduleCheckMs` (default 10 min) while running, because Redis may lose everything.
  */
 export async function startMaintenanceWorker(
@@ -87,8 +94,16 @@ export async function startMaintenanceWorker(
       { cause: err },
     );
   }
+  await ensureAuditCheckpointSchedule(queue, container);
   const worker = startQueueWorker(maintenanceQueue, handlers, container);
   const check = async () => {
+    if (
+      container.config.auditCheckpointEveryMinutes > 0 &&
+      !(await queue.getJobScheduler(AUDIT_CHECKPOINT_SCHEDULER_ID))
+    ) {
+      await ensureAuditCheckpointSchedule(queue, container);
+      log.warn('audit checkpoint job scheduler was missing (Redis lost it?); re-created');
+    }
     if (!container.config.retentionEnabled || (await queue.getJobScheduler(RETENTION_SCHEDULER_ID))) return;
     await ensureRetentionSchedule(queue, container);
     log.warn('retention job scheduler was missing (Redis lost it?); re-created');

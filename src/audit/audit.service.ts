@@ -11,8 +11,19 @@ import {
   entryHash,
   GENESIS,
 } from './chain';
+import {
+  Checkpoint,
+  CHECKPOINT_COLUMNS,
+  checkpointKeyId,
+  checkpointMismatch,
+  isCheckpointShape,
+  SeenAt,
+  signatureHolds,
+  signCheckpoint,
+} from './checkpoint';
 
 export type { AuditKind } from './chain';
+export type { Checkpoint } from './checkpoint';
 
 export interface AuditEntryInput {
   kind: AuditKind;
@@ -34,16 +45,15 @@ export interface AuditEntryInput {
   detail?: Record<string, unknown>;
 }
 
-export interface Checkpoint {
-  seq: number;
-  head: string;
-  rows: number;
-  at: string;
-  signature: string;
-}
-
 export type VerifyResult =
-  { ok: true; rows: number; head: string } | { ok: false; rows: number; brokenAt: number; reason: string };
+  | {
+      ok: true;
+      rows: number;
+      head: string;
+      /** The newest stored checkpoint, which the chain still matches (absent when none is stored yet). */
+      checkpoint?: { seq: number; at: string };
+    }
+  | { ok: false; rows: number; brokenAt: number; reason: string };
 
 export interface VerifyOptions {
   fromSeq?: number;
@@ -71,11 +81,10 @@ export interface AuditLogOptions {
 /** pg_advisory_xact_lock key that serialises appenders (an arbitrary constant used nowhere else). */
 const CHAIN_LOCK_KEY = '7416128380519201';
 const MIN_BIGINT = '-9223372036854775808';
-const HEX64 = /^[0-9a-f]{64}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type Prepared = Omit<ChainRow, 'seq' | 'at' | 'prev_hash'>;
-type WalkResult = VerifyResult & { lastSeq: number };
+type WalkResult = VerifyResult & { lastSeq: number; seen?: SeenAt };
 
 /**
  * The tamper-evident audit log: an insert-only table whose rows form a SHA-256 hash chain with
@@ -146,18 +155,62 @@ export class AuditLog {
     return this.ds.transaction((em) => this.append(em, entries));
   }
 
-  /** Recomputes the chain in seq order, batch by batch; names the first broken row. */
+  /**
+   * Recomputes the chain in seq order, batch by batch, and names the first broken row. A full
+   * run also holds the chain against the newest stored checkpoint: its signature, and that the
+   * log still reaches its row with the signed hash and row count. That is what catches a deleted
+   * tail or a chain recomputed consistently from some row on, when the change reaches back before
+   * the checkpoint.
+   */
   async verify(opts: VerifyOptions = {}): Promise<VerifyResult> {
-    const { lastSeq: _lastSeq, ...result } = await this.walk(opts);
-    return result;
+    const full = (opts.fromSeq ?? 1) === 1;
+    const cp = full ? await this.latestCheckpoint() : null;
+    const { lastSeq, seen, ...result } = await this.walk({ ...opts, watchSeq: cp?.seq });
+    if (!result.ok || !cp) return result;
+    const named = `checkpoint of row ${cp.seq} (${cp.at})`;
+    const broken = (reason: string): VerifyResult => ({
+      ok: false,
+      rows: result.rows,
+      brokenAt: cp.seq,
+      reason: `${named} does not hold: ${reason}`,
+    });
+    if (!isCheckpointShape(cp) || !signatureHolds(this.checkpointKey, cp))
+      return broken('signature does not match (different key or edited checkpoint)');
+    const mismatch = checkpointMismatch(cp, lastSeq, seen);
+    if (mismatch) return broken(mismatch);
+    return { ...result, checkpoint: { seq: cp.seq, at: cp.at } };
   }
 
-  /** Verifies the whole chain, then signs its head. Refuses to sign a broken chain. */
+  /** Verifies the whole chain (against the newest stored checkpoint too), then signs its head. Refuses to sign a broken chain. */
   async checkpoint(): Promise<Checkpoint> {
-    const res = await this.walk({});
+    const res = await this.verify();
     if (!res.ok) throw new Error(`audit log BROKEN at row ${res.brokenAt}: ${res.reason}; no checkpoint signed`);
-    const cp = { seq: res.lastSeq, head: res.head, rows: res.rows, at: this.clock.now().toISOString() };
-    return { ...cp, signature: this.sign(cp) };
+    const seq = res.rows; // the chain is gap-free from row 1
+    const cp = { seq, head: res.head, rows: res.rows, at: this.clock.now().toISOString() };
+    return { ...cp, signature: signCheckpoint(this.checkpointKey, cp) };
+  }
+
+  /**
+   * Signs the head and stores it in audit.checkpoint (the scheduled `checkpoint` job). Nothing
+   * new is stored when the head is already checkpointed (no rows since).
+   */
+  async writeCheckpoint(writtenBy: string): Promise<{ checkpoint: Checkpoint; written: boolean }> {
+    const cp = await this.checkpoint();
+    const inserted: unknown[] = await this.ds.query(
+      `INSERT INTO audit.checkpoint (seq, head, rows, at, signature, key_id, written_by) VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (key_id, seq) DO NOTHING RETURNING seq`,
+      [String(cp.seq), cp.head, String(cp.rows), cp.at, cp.signature, checkpointKeyId(this.checkpointKey), writtenBy],
+    );
+    return { checkpoint: cp, written: inserted.length > 0 };
+  }
+
+  /** The stored checkpoint of the highest row signed with this installation's key, or null when there is none. */
+  async latestCheckpoint(): Promise<Checkpoint | null> {
+    const rows: Checkpoint[] = await this.ds.query(
+      `SELECT ${CHECKPOINT_COLUMNS} FROM audit.checkpoint WHERE key_id = $1 ORDER BY seq DESC LIMIT 1`,
+      [checkpointKeyId(this.checkpointKey)],
+    );
+    return rows[0] ?? null;
   }
 
   /**
@@ -165,20 +218,8 @@ export class AuditLog {
    * the chain up to there verifies. The signed head is what catches a consistent rewrite of history.
    */
   async verifyCheckpoint(cp: Checkpoint): Promise<{ ok: boolean; reason?: string }> {
-    const shapeOk =
-      cp !== null &&
-      typeof cp === 'object' &&
-      Number.isSafeInteger(cp.seq) &&
-      cp.seq >= 0 &&
-      Number.isSafeInteger(cp.rows) &&
-      typeof cp.head === 'string' &&
-      HEX64.test(cp.head) &&
-      typeof cp.at === 'string' &&
-      typeof cp.signature === 'string' &&
-      HEX64.test(cp.signature);
-    if (!shapeOk) return { ok: false, reason: 'not a checkpoint (seq, head, rows, at, signature)' };
-    const expected = Buffer.from(this.sign(cp), 'hex');
-    if (!crypto.timingSafeEqual(expected, Buffer.from(cp.signature, 'hex')))
+    if (!isCheckpointShape(cp)) return { ok: false, reason: 'not a checkpoint (seq, head, rows, at, signature)' };
+    if (!signatureHolds(this.checkpointKey, cp))
       return { ok: false, reason: 'signature does not match (different key or edited checkpoint)' };
     if (cp.seq === 0) return { ok: true };
     const at: Array<{ hash: string }> = await this.ds.query('SELECT hash FROM audit.entry WHERE seq = $1', [
@@ -200,28 +241,45 @@ export class AuditLog {
   /** DSGVO Art. 15: who processed this person's data, newest first (looked up by pseudonym). */
   async accessReport(personId: string, opts: { since?: Date; first?: number } = {}): Promise<AccessReportEntry[]> {
     const first = Math.min(Math.max(Math.trunc(opts.first ?? 100), 1), 1000);
-    const rows: AccessReportEntry[] = await this.ds.query(
-      `SELECT at, partner, kind, categories, purpose, basis, operation FROM audit.entry
-       WHERE person_ref = $1 AND ($2::timestamptz IS NULL OR at >= $2::timestamptz)
-       ORDER BY seq DESC LIMIT $3`,
-      [this.pseudonym(personId), opts.since ? opts.since.toISOString() : null, first],
-    );
-    return rows.map((r) => ({
-      at: r.at,
-      partner: r.partner,
-      kind: r.kind,
-      categories: r.categories,
-      purpose: r.purpose,
-      basis: r.basis,
-      operation: r.operation,
-    }));
+    const { rows } = await this.accessReportPage(personId, { since: opts.since, first });
+    return rows.map(({ seq: _seq, ...entry }) => entry);
   }
 
-  private sign(cp: { seq: number; head: string; rows: number; at: string }): string {
-    return crypto
-      .createHmac('sha256', this.checkpointKey)
-      .update(`${cp.seq}.${cp.head}.${cp.rows}.${cp.at}`)
-      .digest('hex');
+  /**
+   * One page of the access report, newest first: rows before `beforeSeq` (keyset), optionally only
+   * one partner's, and how many rows match without the page bounds.
+   */
+  async accessReportPage(
+    personId: string,
+    opts: { partner?: string | null; since?: Date; beforeSeq?: number; first: number },
+  ): Promise<{ rows: Array<AccessReportEntry & { seq: number }>; totalCount: number }> {
+    const ref = this.pseudonym(personId);
+    const since = opts.since ? opts.since.toISOString() : null;
+    const partner = opts.partner ?? null;
+    const match = `person_ref = $1 AND ($2::text IS NULL OR partner = $2) AND ($3::timestamptz IS NULL OR at >= $3::timestamptz)`;
+    const rows: Array<AccessReportEntry & { seq: string }> = await this.ds.query(
+      `SELECT e.seq::text AS seq, at, partner, kind, categories, purpose, basis, operation FROM audit.entry e
+       WHERE ${match} AND ($4::bigint IS NULL OR e.seq < $4::bigint)
+       ORDER BY e.seq DESC LIMIT $5`,
+      [ref, partner, since, opts.beforeSeq === undefined ? null : String(opts.beforeSeq), opts.first],
+    );
+    const [{ n }]: Array<{ n: number }> = await this.ds.query(
+      `SELECT count(*)::int AS n FROM audit.entry WHERE ${match}`,
+      [ref, partner, since],
+    );
+    return {
+      totalCount: n,
+      rows: rows.map((r) => ({
+        seq: Number(r.seq),
+        at: r.at,
+        partner: r.partner,
+        kind: r.kind,
+        categories: r.categories,
+        purpose: r.purpose,
+        basis: r.basis,
+        operation: r.operation,
+      })),
+    };
   }
 
   private prepare(e: AuditEntryInput): Prepared {
@@ -258,13 +316,14 @@ export class AuditLog {
   }
 
   /** Keyset pagination in seq order: memory stays bounded by the batch size. */
-  private async walk(opts: VerifyOptions & { toSeq?: number }): Promise<WalkResult> {
+  private async walk(opts: VerifyOptions & { toSeq?: number; watchSeq?: number }): Promise<WalkResult> {
     const from = opts.fromSeq ?? 1;
     if (!Number.isSafeInteger(from) || from < 1) throw new Error('AuditLog.verify: fromSeq must be a positive integer');
     const batch = Math.min(Math.max(Math.trunc(opts.batch ?? 2000), 1), 50_000);
     let expected = from;
     let prev = GENESIS;
     let rows = 0;
+    let seen: SeenAt | undefined;
     const broken = (brokenAt: number, reason: string): WalkResult => ({
       ok: false,
       rows,
@@ -304,11 +363,12 @@ export class AuditLog {
         prev = r.hash;
         expected++;
         rows++;
+        if (row.seq === opts.watchSeq) seen = { hash: r.hash, rows };
       }
       opts.onProgress?.(rows);
       if (page.length < batch) done = true;
       else after = page[page.length - 1].seq;
     }
-    return { ok: true, rows, head: prev, lastSeq: expected - 1 };
+    return { ok: true, rows, head: prev, lastSeq: expected - 1, seen };
   }
 }

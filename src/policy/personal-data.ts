@@ -4,6 +4,8 @@ import { SubgraphContext } from '../subgraphs/subgraph';
 import { DataCategory } from './policy.vocabulary';
 
 export const PERSONAL_DATA_DIRECTIVE = 'personalData';
+/** Reflect metadata key under which each guarded field or field resolver keeps its category. */
+const CATEGORY_KEY = Symbol('lotse:personalData');
 
 /** Whose data a field holds: by default the parent object's `personId`, else its `id` (for Person). */
 export type PersonOf = (root: any) => string | null | undefined;
@@ -23,9 +25,17 @@ export function PersonalData(
   const directive = Directive(`@${PERSONAL_DATA_DIRECTIVE}(category: "${category}")`);
   const guard = UseMiddleware(enforce(category, personOf));
   return (target: object, key: string | symbol, descriptor?: PropertyDescriptor) => {
+    // type-graphql drops a field resolver's directive when the class declares the field too, but
+    // keeps its middleware: remembering what is guarded lets a test compare guard and SDL.
+    Reflect.defineMetadata(CATEGORY_KEY, category, target, key);
     (directive as (t: object, k: string | symbol, d?: PropertyDescriptor) => void)(target, key, descriptor);
     (guard as (t: object, k: string | symbol, d?: PropertyDescriptor) => void)(target, key, descriptor);
   };
+}
+
+/** The category a field (class property) or field resolver (method) is guarded for, if any. */
+export function guardedCategory(prototype: object, key: string | symbol): DataCategory | undefined {
+  return Reflect.getMetadata(CATEGORY_KEY, prototype, key) as DataCategory | undefined;
 }
 
 function enforce(category: DataCategory, personOf: PersonOf): MiddlewareFn<SubgraphContext> {

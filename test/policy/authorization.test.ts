@@ -168,23 +168,28 @@ describe('authorization of personal data', () => {
     expect(await app.container.audit.verify()).toMatchObject({ ok: true });
   });
 
-  it('the access report is for audit:read only, and asking is audited', async () => {
-    const q = `query($id: ID!) { accessReport(personId: $id, first: 50) { partner kind categories purpose basis } }`;
-    const denied = await app.gql('jobcenter-steinfurt', q, { id: personId });
-    expect(denied.body.errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', scope: 'audit:read' });
+  it('the access report is whole for the data-protection officer, own entries for others, and asking is audited', async () => {
+    const q = `query($id: ID!) { accessReport(personId: $id, first: 20) { coverage edges { node { partner kind categories purpose basis } } } }`;
+    const partners = (res: any) => new Set(res.body.data.accessReport.edges.map((e: any) => e.node.partner));
+    // The jobcenter reads and wrote, but is not the case owner: its own entries only.
+    const own = await app.gql('jobcenter-steinfurt', q, { id: personId });
+    expect(own.body.errors).toBeUndefined();
+    expect(own.body.data.accessReport.coverage).toBe('own');
+    expect(partners(own)).toEqual(new Set(['jobcenter-steinfurt']));
     const dpo = await app.gql('rheine-dpo', q, { id: personId });
     expect(dpo.body.errors).toBeUndefined();
-    expect(dpo.body.data.accessReport.map((e: any) => e.partner)).toEqual(
+    expect(dpo.body.data.accessReport.coverage).toBe('all');
+    expect([...partners(dpo)]).toEqual(
       expect.arrayContaining(['caritas-rheine', 'jobcenter-steinfurt', 'rheine-social']),
     );
-    // Also on Person, for a case owner who sees the person (the advice team holds audit:read).
-    const owner = await app.gql(
+    // Also on Person.
+    const onPerson = await app.gql(
       'rheine-social',
-      `query($id: ID!) { person(id: $id) { accessReport(first: 5) { partner kind } } }`,
+      `query($id: ID!) { person(id: $id) { accessReport(first: 5) { coverage edges { node { partner kind } } } } }`,
       { id: personId },
     );
-    expect(owner.body.errors).toBeUndefined();
-    expect(owner.body.data.person.accessReport.length).toBeGreaterThan(0);
+    expect(onPerson.body.errors).toBeUndefined();
+    expect(onPerson.body.data.person.accessReport.edges.length).toBeGreaterThan(0);
     const again = await app.container.audit.accessReport(personId, { first: 1 });
     expect(again[0]).toMatchObject({ partner: 'rheine-social', operation: 'accessReport' });
   });

@@ -113,7 +113,7 @@ export async function buildHubSubgraph(ds: DataSource, deps: SubgraphDeps, hub: 
     biography: new BiographyService(ds, deps.clock),
     consents: new ConsentService(ds, deps.outbox, deps.clock),
     legalBases: new LegalBasisService(ds, deps.clock),
-    accessReport: new AccessReportService(deps.audit),
+    accessReport: new AccessReportService(ds, deps.audit),
     referrals,
     agreements: new AgreementService(ds, deps.outbox, referrals, deps.clock, hub.deadlineTimers),
     trustedDocuments: new TrustedDocumentService(ds, deps.clock),

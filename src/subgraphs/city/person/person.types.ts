@@ -46,7 +46,8 @@ export class Person {
   @PersonalData('identity')
   @Field(() => [String], { description: 'ISO 639-1 codes', nullable: true })
   languages: string[];
-  @Field(() => Address, { nullable: true }) address: Address | null;
+  // `address` is declared by PersonResolver's field resolver only: declared here as well, its
+  // @personalData directive would be dropped from the SDL (the guard would still run).
   @PersonalData('contact')
   @Field(() => String, { description: 'Official municipality key (AGS) of the place of residence', nullable: true })
   municipalityKey: string;

@@ -2,33 +2,42 @@ import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-gr
 import { DateTimeResolver } from 'graphql-scalars';
 import { HubContext } from '../hub.context';
 import { HubPerson } from '../hub.person';
-import { AccessReportEntry } from './access-report.types';
+import { AccessReportConnection } from './access-report.types';
 
-@Resolver(() => AccessReportEntry)
+const WHO =
+  'The data-protection officer and the person’s current case owner read every entry; any other partner only the entries of its own accesses (see coverage)';
+
+@Resolver()
 export class AccessReportResolver {
-  @Query(() => [AccessReportEntry], { description: 'Who accessed this person’s data, newest first (needs audit:read)' })
+  @Query(() => AccessReportConnection, {
+    description: `Who accessed this person’s data, newest first (DSGVO Art. 15). ${WHO}`,
+  })
   accessReport(
     @Arg('personId', () => ID) personId: string,
-    @Arg('first', () => Int, { nullable: true, description: '1 to 1000, default 100' }) first: number | null,
-    @Arg('since', () => DateTimeResolver, { nullable: true }) since: Date | null,
+    @Arg('first', () => Int, { nullable: true, description: '1 to 100, default 20' }) first: number | null,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Arg('since', () => DateTimeResolver, { nullable: true, description: 'Only entries from then on' })
+    since: Date | null,
     @Ctx() ctx: HubContext,
-  ) {
-    return ctx.services.accessReport.report(ctx.actor, personId, { first, since });
+  ): Promise<AccessReportConnection> {
+    return ctx.services.accessReport.report(ctx.actor, personId, { first, after, since, field: 'Query.accessReport' });
   }
 }
 
 @Resolver(() => HubPerson)
 export class PersonAccessReportResolver {
-  @FieldResolver(() => [AccessReportEntry], {
+  @FieldResolver(() => AccessReportConnection, {
     nullable: true,
-    description: 'Who accessed this person’s data, newest first (DSGVO Art. 15; needs audit:read)',
+    description: `Who accessed this person’s data, newest first (DSGVO Art. 15). ${WHO}`,
   })
   accessReport(
     @Root() p: HubPerson,
-    @Arg('first', () => Int, { nullable: true, description: '1 to 1000, default 100' }) first: number | null,
-    @Arg('since', () => DateTimeResolver, { nullable: true }) since: Date | null,
+    @Arg('first', () => Int, { nullable: true, description: '1 to 100, default 20' }) first: number | null,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Arg('since', () => DateTimeResolver, { nullable: true, description: 'Only entries from then on' })
+    since: Date | null,
     @Ctx() ctx: HubContext,
-  ) {
-    return ctx.services.accessReport.report(ctx.actor, p.id, { first, since });
+  ): Promise<AccessReportConnection> {
+    return ctx.services.accessReport.report(ctx.actor, p.id, { first, after, since, field: 'Person.accessReport' });
   }
 }
