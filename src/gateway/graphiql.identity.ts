@@ -42,10 +42,19 @@ export const IDENTITY_BAR_SCRIPT = String.raw`
   }
   function text(el, value) { if (el.textContent !== value) el.textContent = value; }
   function label(id) { return id.partner ? id.partner + ' · ' + (id.purpose || 'no purpose') : id.none ? 'no partner' : '?'; }
+  var lastShown = null;
   function render() {
     var editor = headerEditor();
     if (!editor) return;
     var id = identityOf(editor.getValue());
+    // The chooser starts from the active tab's own partner and purpose whenever those change.
+    var key = (id.partner || '') + '|' + (id.purpose || '');
+    if (key !== lastShown && id.partner && partnerInfo(id.partner)) {
+      partnerSelect.value = id.partner;
+      fillPurposes();
+      if (id.purpose) purposeSelect.value = id.purpose;
+    }
+    lastShown = key;
     bar.setAttribute('data-partner', id.partner || '');
     bar.setAttribute('data-purpose', id.purpose || '');
     bar.className = id.partner && !id.expired ? 'lotse-acting' : 'lotse-nobody';

@@ -163,6 +163,10 @@ maybe('GraphiQL on the gateway', () => {
         expect(me).toEqual({ data: { viewer: { partner: { slug: 'rheine-social' } } } });
         await tabs.nth(0).locator('.graphiql-tab-button').click();
         await waitForBar(page, EXAMPLE_OPERATIONS[0].partner, EXAMPLE_OPERATIONS[0].purpose);
+        // The chooser follows the active tab.
+        await page.waitForTimeout(500);
+        expect(await page.locator('#lotse-bar select[name=partner]').inputValue()).toBe(EXAMPLE_OPERATIONS[0].partner);
+        expect(await page.locator('#lotse-bar select[name=purpose]').inputValue()).toBe(EXAMPLE_OPERATIONS[0].purpose);
         await page.screenshot({ path: path.join(shots, 'after-switch-1440.png') });
       },
     });
