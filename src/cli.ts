@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { boot, startApp, stopOnSignals } from './app';
 import { runAuditCommand } from './audit/audit.cli';
+import { helpText, parseCommand, UsageError } from './cli.args';
+import { COMMANDS, USAGE } from './cli.help';
 import { Checkpoint } from './audit/audit.service';
 import { Config, ConfigError, loadConfig, SubgraphName, SUBGRAPH_NAMES } from './config';
 import { DEFAULT_SUBGRAPH_PORTS } from './gateway/compose';
@@ -25,44 +26,26 @@ import { SCOPES } from './shared/scopes';
 import { startSubgraphServer } from './subgraph-server';
 import { startWorkers } from '../workers';
 
-const USAGE = `Usage: lotse <command> [options]
-
-Commands:
-  serve                     gateway, all subgraphs and workers in one process (as npm start)
-  gateway                   the gateway only (subgraphs in-process unless LOTSE_SUBGRAPH_URLS names them)
-  subgraph <name>           one subgraph over HTTP (${SUBGRAPH_NAMES.join(', ')}); --port N
-  worker                    all queue processors and the outbox relay
-  migrate                   apply pending database migrations
-  seed --demo               load partners and the demo data set (Rheine)
-  compose [--check]         regenerate schema/*.graphql from code; --check fails on drift
-  documents register --partner SLUG FILE
-                            register a partner's operations (Apollo persisted query manifest);
-                            refuses the whole file if one operation is invalid or over a limit
-  documents list --partner SLUG
-                            the partner's registered operations (sha256, name, registered at)
-  documents export-examples [--out DIR]
-                            write the demo partners' manifests (default trusted-documents/)
-  token --partner SLUG      print a development access token [--scopes a,b] [--purposes a,b] [--ttl seconds]
-  register [--json]         print the register of legal bases (records of processing, DSGVO Art. 30)
-  audit verify              recompute the audit log's hash chain and hold it against the newest
-                            stored checkpoint; exit 1 if either does not hold
-  audit checkpoint          print a signed checkpoint of the audit log's head [--out FILE];
-                            --store also stores it in the database, as the scheduled job does
-  audit verify-checkpoint FILE
-                            check a checkpoint against the log (same LOTSE_INTERNAL_SECRET or
-                            LOTSE_DATA_DIR as when it was taken); exit 1 if it does not hold
-  retention run [--dry-run] erase or pseudonymise what has passed its retention period (one JSON
-                            line per task, counts only); --dry-run counts and writes nothing
-
-Configuration comes from the environment; see README.md.`;
+type Values = Record<string, string | boolean | undefined>;
 
 async function run(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === 'help' || command === '--help' || command === '-h') {
-    console.log(USAGE);
+    const spec = command === 'help' && rest[0] ? COMMANDS[rest[0]] : undefined;
+    console.log(spec ? helpText(spec) : USAGE);
     return command ? 0 : 2;
   }
-  if (command === 'compose') return compose(rest);
+  const spec = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!spec) throw new UsageError(`unknown command "${command}"`);
+  // Arguments before configuration: --help and usage mistakes need no database and no valid environment.
+  const parsed = parseCommand(spec, rest);
+  if (parsed.help) {
+    console.log(helpText(spec));
+    return 0;
+  }
+  const { values, positionals } = parsed;
+  if (command === 'compose') return compose(values);
+  if (command === 'seed' && !values.demo) throw new UsageError('needs --demo (the only data set there is)', 'seed');
   const config = loadConfig();
   const log = createLogger(config.logLevel);
   switch (command) {
@@ -83,7 +66,7 @@ async function run(argv: string[]): Promise<number> {
       return -1;
     }
     case 'subgraph':
-      return subgraph(config, rest);
+      return subgraph(config, values, positionals);
     case 'migrate': {
       const { container, infra } = await boot(config, log);
       console.log('migrations are up to date');
@@ -92,8 +75,6 @@ async function run(argv: string[]): Promise<number> {
       return 0;
     }
     case 'seed': {
-      const { values } = parseArgs({ args: rest, options: { demo: { type: 'boolean' } } });
-      if (!values.demo) throw new UsageError('lotse seed needs --demo (the only data set there is)');
       const { container, infra } = await boot(config, log);
       try {
         return await container.rowSecurity.system('cli:seed', async () => {
@@ -108,30 +89,29 @@ async function run(argv: string[]): Promise<number> {
       }
     }
     case 'register':
-      return register(config, rest);
+      return register(config, values);
     case 'documents':
-      return documents(config, rest);
+      return documents(config, values, positionals);
     case 'token':
-      return token(config, rest);
+      return token(config, values);
     case 'audit':
-      return audit(config, rest);
+      return audit(config, values, positionals);
     case 'retention':
-      return retention(config, rest);
+      return retention(config, values, positionals);
     default:
-      throw new UsageError(`Unknown command "${command}"`);
+      throw new Error(`no handler for command "${command}"`); // every entry of COMMANDS has a case above
   }
 }
 
-class UsageError extends Error {}
 /** A refusal that is not about the command's syntax: the message alone, exit code 2. */
 class CliError extends Error {}
 
-async function subgraph(config: Config, args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { port: { type: 'string' } } });
+async function subgraph(config: Config, values: Values, positionals: string[]): Promise<number> {
   const name = positionals[0] as SubgraphName;
-  if (!SUBGRAPH_NAMES.includes(name)) throw new UsageError(`lotse subgraph needs one of: ${SUBGRAPH_NAMES.join(', ')}`);
+  if (!SUBGRAPH_NAMES.includes(name)) throw new UsageError(`needs one of: ${SUBGRAPH_NAMES.join(', ')}`, 'subgraph');
   const port = values.port ? Number(values.port) : DEFAULT_SUBGRAPH_PORTS[name];
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be a port number');
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError('--port must be a port number (0 to 65535)', 'subgraph');
   const log = createLogger(config.logLevel, { subgraph: name });
   const { container, infra } = await boot(config, log);
   const server = await startSubgraphServer(container, name, { port, host: config.host });
@@ -145,8 +125,7 @@ async function subgraph(config: Config, args: string[]): Promise<number> {
 }
 
 /** The records of processing activities (DSGVO Art. 30) as the legal bases define them. */
-async function register(config: Config, args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { json: { type: 'boolean' } } });
+async function register(config: Config, values: Values): Promise<number> {
   const { container, infra } = await boot({ ...config, logLevel: 'warn' }, createLogger('warn'));
   try {
     return await container.rowSecurity.system('cli:register', async () => {
@@ -175,29 +154,27 @@ async function register(config: Config, args: string[]): Promise<number> {
 }
 
 /** `lotse documents register|list|export-examples`: the operations each partner may run in production. */
-async function documents(config: Config, args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { partner: { type: 'string' }, out: { type: 'string' } },
-  });
+async function documents(config: Config, values: Values, positionals: string[]): Promise<number> {
   const [sub, file] = positionals;
-  const usage =
-    'lotse documents needs one of: register --partner SLUG FILE, list --partner SLUG, export-examples [--out DIR]';
-  if (sub !== 'register' && sub !== 'list' && sub !== 'export-examples') throw new UsageError(usage);
-  if (positionals.length !== (sub === 'register' ? 2 : 1)) throw new UsageError(usage);
-  if (sub !== 'export-examples' && !values.partner) throw new UsageError(`lotse documents ${sub} needs --partner SLUG`);
+  const partnerSlug = typeof values.partner === 'string' ? values.partner : undefined;
+  const out = typeof values.out === 'string' ? values.out : undefined;
+  const usage = 'needs one of: register --partner SLUG FILE, list --partner SLUG, export-examples [--out DIR]';
+  if (sub !== 'register' && sub !== 'list' && sub !== 'export-examples') throw new UsageError(usage, 'documents');
+  if (sub === 'register' && !file) throw new UsageError('register needs the manifest FILE', 'documents');
+  if (positionals.length !== (sub === 'register' ? 2 : 1))
+    throw new UsageError(`unexpected argument "${positionals.at(-1)}"`, 'documents');
+  if (sub !== 'export-examples' && !partnerSlug) throw new UsageError(`${sub} needs --partner SLUG`, 'documents');
   let schema: ReturnType<typeof composedGatewaySchema> | undefined;
   const check = async (json: unknown, what: string) => {
     try {
-      return checkManifest(json, await (schema ??= composedGatewaySchema()));
+      return checkManifest(json, await (schema ??= composedGatewaySchema()), config.queryCostLimit);
     } catch (err) {
       if (err instanceof ManifestError) throw new CliError(`${what} refused, nothing registered: ${err.message}`);
       throw err;
     }
   };
   if (sub === 'export-examples') {
-    const dir = path.resolve(values.out ?? 'trusted-documents');
+    const dir = path.resolve(out ?? 'trusted-documents');
     const files = exampleManifestFiles();
     for (const [name, content] of Object.entries(files)) await check(JSON.parse(content), name);
     fs.mkdirSync(dir, { recursive: true });
@@ -218,17 +195,17 @@ async function documents(config: Config, args: string[]): Promise<number> {
   const { container, infra } = await boot({ ...config, logLevel: 'warn' }, createLogger('warn'));
   try {
     const hub = container.subgraphs.hub.services;
-    if (!(await hub.partners.findBySlug(values.partner!))) throw new CliError(`Unknown partner "${values.partner}"`);
+    if (!(await hub.partners.findBySlug(partnerSlug!))) throw new CliError(`Unknown partner "${partnerSlug}"`);
     if (manifest) {
       const docs = manifest.operations.map((op) => ({ hash: op.id, name: op.name, document: op.body }));
-      const { added, updated } = await hub.trustedDocuments.register(values.partner!, docs);
+      const { added, updated } = await hub.trustedDocuments.register(partnerSlug!, docs);
       console.log(
-        `registered ${docs.length} operation${docs.length === 1 ? '' : 's'} for ${values.partner} (${added} new, ${updated} already registered); gateways use them within ${TRUSTED_DOCUMENTS_TTL_MS / 1000} s`,
+        `registered ${docs.length} operation${docs.length === 1 ? '' : 's'} for ${partnerSlug} (${added} new, ${updated} already registered); gateways use them within ${TRUSTED_DOCUMENTS_TTL_MS / 1000} s`,
       );
       return 0;
     }
-    const rows = await hub.trustedDocuments.forPartner(values.partner!);
-    if (!rows.length) console.error(`no documents registered for ${values.partner}`);
+    const rows = await hub.trustedDocuments.forPartner(partnerSlug!);
+    if (!rows.length) console.error(`no documents registered for ${partnerSlug}`);
     for (const d of rows) console.log(`sha256:${d.hash}\t${d.name}\t${d.registeredAt.toISOString()}`);
     return 0;
   } finally {
@@ -238,24 +215,17 @@ async function documents(config: Config, args: string[]): Promise<number> {
 }
 
 /** A token for GraphiQL and scripts; it needs the partner to exist, so it reads the database. */
-async function token(config: Config, args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      partner: { type: 'string' },
-      scopes: { type: 'string' },
-      purposes: { type: 'string' },
-      ttl: { type: 'string' },
-    },
-  });
-  if (!values.partner) throw new UsageError('lotse token needs --partner SLUG');
-  if (!config.auth.devKey) throw new CliError('Development tokens are disabled (AUTH_DEV_KEY=false or production)');
-  const ttl = values.ttl ? Number(values.ttl) : 8 * 3600;
-  if (!Number.isInteger(ttl) || ttl < 60 || ttl > 30 * 86400)
-    throw new UsageError('--ttl must be seconds between 60 and 2592000');
+async function token(config: Config, raw: Values): Promise<number> {
+  const values = raw as { partner?: string; scopes?: string; purposes?: string; ttl?: string };
+  if (!values.partner) throw new UsageError('needs --partner SLUG', 'token');
+  const ttl = values.ttl !== undefined ? Number(values.ttl) : 8 * 3600;
+  if (!/^\d+$/.test(values.ttl ?? '0') || ttl < 60 || ttl > 30 * 86400)
+    throw new UsageError(`--ttl must be whole seconds between 60 and 2592000, got "${values.ttl}"`, 'token');
   const requested = values.scopes?.split(/[ ,]+/).filter(Boolean);
   const unknown = (requested ?? []).filter((s) => !(SCOPES as readonly string[]).includes(s));
-  if (unknown.length) throw new UsageError(`Unknown scopes: ${unknown.join(', ')}. Known: ${SCOPES.join(', ')}`);
+  if (unknown.length)
+    throw new UsageError(`unknown scopes ${unknown.join(', ')}; known: ${SCOPES.join(', ')}`, 'token');
+  if (!config.auth.devKey) throw new CliError('Development tokens are disabled (AUTH_DEV_KEY=false or production)');
   const log = createLogger('warn');
   const { container, infra } = await boot({ ...config, logLevel: 'warn' }, log);
   try {
@@ -288,19 +258,15 @@ async function token(config: Config, args: string[]): Promise<number> {
 }
 
 /** `lotse audit …`: results on stdout, progress on stderr; exit 1 when the log or checkpoint does not hold. */
-async function audit(config: Config, args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { out: { type: 'string' }, store: { type: 'boolean' } },
-  });
+async function audit(config: Config, raw: Values, positionals: string[]): Promise<number> {
+  const values = raw as { out?: string; store?: boolean };
   const [sub, file] = positionals;
-  if (values.store && sub !== 'checkpoint') throw new UsageError('--store goes with lotse audit checkpoint');
+  if (values.store && sub !== 'checkpoint') throw new UsageError('--store goes with checkpoint', 'audit');
   if (sub !== 'verify' && sub !== 'checkpoint' && sub !== 'verify-checkpoint')
-    throw new UsageError('lotse audit needs one of: verify, checkpoint, verify-checkpoint FILE');
-  if (sub === 'verify-checkpoint' && !file) throw new UsageError('lotse audit verify-checkpoint needs FILE');
+    throw new UsageError('needs one of: verify, checkpoint, verify-checkpoint FILE', 'audit');
+  if (sub === 'verify-checkpoint' && !file) throw new UsageError('verify-checkpoint needs FILE', 'audit');
   if (positionals.length > (sub === 'verify-checkpoint' ? 2 : 1))
-    throw new UsageError(`lotse audit ${sub}: unexpected argument "${positionals.at(-1)}"`);
+    throw new UsageError(`unexpected argument "${positionals.at(-1)}"`, 'audit');
   let cp: Checkpoint | undefined;
   if (file) {
     try {
@@ -322,14 +288,8 @@ async function audit(config: Config, args: string[]): Promise<number> {
 }
 
 /** `lotse retention run [--dry-run]`: one JSON line per task on stdout (counts only, no personal data). */
-async function retention(config: Config, args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { 'dry-run': { type: 'boolean' } },
-  });
-  if (positionals.length !== 1 || positionals[0] !== 'run')
-    throw new UsageError('lotse retention needs: run [--dry-run]');
+async function retention(config: Config, values: Values, positionals: string[]): Promise<number> {
+  if (positionals.length !== 1 || positionals[0] !== 'run') throw new UsageError('needs: run [--dry-run]', 'retention');
   const dryRun = Boolean(values['dry-run']);
   if (!dryRun && !config.retentionEnabled)
     throw new CliError('retention is disabled (RETENTION_ENABLED=false); only --dry-run runs');
@@ -345,9 +305,8 @@ async function retention(config: Config, args: string[]): Promise<number> {
   }
 }
 
-async function compose(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { check: { type: 'boolean' }, out: { type: 'string' } } });
-  const dir = path.resolve(values.out ?? 'schema');
+async function compose(values: Values): Promise<number> {
+  const dir = path.resolve(typeof values.out === 'string' ? values.out : 'schema');
   const drift = await writeSchemas(dir, { check: Boolean(values.check) });
   if (values.check) {
     if (drift.length) {
@@ -369,7 +328,7 @@ run(process.argv.slice(2)).then(
   },
   (err) => {
     if (err instanceof UsageError) {
-      console.error(`${err.message}\n\n${USAGE}`);
+      console.error(err.hint());
       process.exit(2);
     }
     if (err instanceof CliError) {

@@ -79,6 +79,17 @@ export class ConfigError extends Error {
   }
 }
 
+/** The logger's levels (pino); anything else would only fail later, when the first logger is made. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function logLevel(raw: string | undefined, env: Environment, problems: string[]): string {
+  if (raw === undefined) return env === 'test' ? 'silent' : 'info';
+  const level = raw.toLowerCase();
+  if ((LOG_LEVELS as readonly string[]).includes(level)) return level;
+  problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
+  return 'info';
+}
+
 /** Reads and validates the environment once; every problem is reported together. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
@@ -148,7 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     env: lotseEnv,
     host: str('HOST') ?? '0.0.0.0',
     port: int('PORT', 4000, 0, 65535),
-    logLevel: str('LOG_LEVEL') ?? (lotseEnv === 'test' ? 'silent' : 'info'),
+    logLevel: logLevel(str('LOG_LEVEL'), lotseEnv, problems),
     databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
     dbPoolSize: int('DB_POOL_SIZE', 5, 1, 100),
     databaseAppRole: str('DATABASE_APP_ROLE'),

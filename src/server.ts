@@ -2,7 +2,9 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Container } from './container';
 import { AccessTokenVerifier } from './gateway/auth';
-import { DevKey, signDevToken } from './gateway/dev-key';
+import { DevKey } from './gateway/dev-key';
+import { createDevTokenIssuer, devTokenRoute } from './gateway/dev-token';
+import { DEMO_PARTNERS } from './seed/demo-partners';
 import { EXAMPLE_OPERATIONS } from './gateway/examples';
 import { buildGatewaySchema, createAdmission, createApolloServer, createRateLimiter } from './gateway/gateway';
 import { createGraphiqlHandler } from './gateway/graphiql';
@@ -78,28 +80,16 @@ export async function startGatewayServer(
     partners: new CachedPartnerDirectory(partners),
   });
 
-  // GraphiQL is a development tool: production serves no page and hands out no tokens.
-  const tokenFor = async (slug: string) => {
-    if (!opts.devKey || config.env === 'production') return undefined;
-    const partner = await partners.findBySlug(slug);
-    if (!partner) return undefined;
-    return signDevToken(opts.devKey, config.auth.issuer, config.auth.audience, {
-      partner: slug,
-      scopes: partner.scopes,
-      ttlSeconds: 8 * 3600,
-    });
-  };
-  const routes = [healthRoutes(container, metrics)];
+  // GraphiQL and its dev tokens are development tools: production serves no page and mints nothing.
+  const devTokens = createDevTokenIssuer(
+    config,
+    opts.devKey,
+    partners,
+    DEMO_PARTNERS.map((p) => p.slug),
+  );
+  const routes = [healthRoutes(container, metrics), devTokenRoute(devTokens)];
   if (config.env !== 'production') {
-    routes.push(
-      createGraphiqlHandler({
-        endpoint: '/graphql',
-        // GraphiQL's first tab takes the default headers: the first example's partner.
-        devToken: () => tokenFor(EXAMPLE_OPERATIONS[0].partner),
-        examples: EXAMPLE_OPERATIONS,
-        exampleToken: tokenFor,
-      }),
-    );
+    routes.push(createGraphiqlHandler({ endpoint: '/graphql', examples: EXAMPLE_OPERATIONS, devTokens }));
   }
 
   // Idempotency-Key: a persisted reference is looked up to see whether it names a mutation.

@@ -1,12 +1,19 @@
-/** Saved GraphiQL operations, one set per demo partner. Docs quote these too. */
+/**
+ * Saved GraphiQL operations, each for the demo partner and purpose it is meant to run as. Values
+ * (customer numbers, names, districts) are ones the deterministic demo data set produces: the
+ * GraphiQL browser test runs every example on it and fails on errors or empty answers. Docs
+ * quote these too.
+ */
 export const EXAMPLE_OPERATIONS: Array<{
   partner: string;
+  purpose: string;
   title: string;
   query: string;
   variables?: Record<string, unknown>;
 }> = [
   {
     partner: 'jobcenter-steinfurt',
+    purpose: 'benefit_administration',
     title: 'Persons with city, jobcenter and biography data',
     query: `query PersonsOverview($first: Int, $after: String) {
   persons(first: $first, after: $after) {
@@ -31,6 +38,7 @@ export const EXAMPLE_OPERATIONS: Array<{
   },
   {
     partner: 'rheine-social',
+    purpose: 'case_management',
     title: 'Search a name across transliterations',
     query: `query FindByName($name: String!) {
   persons(first: 10, filter: { name: $name }) {
@@ -42,6 +50,7 @@ export const EXAMPLE_OPERATIONS: Array<{
   },
   {
     partner: 'rheine-abh',
+    purpose: 'residence_administration',
     title: 'Recognised refugees and their residence history',
     query: `query Residence {
   persons(first: 10, filter: { nationality: "SY" }) {
@@ -51,6 +60,7 @@ export const EXAMPLE_OPERATIONS: Array<{
   },
   {
     partner: 'jobcenter-steinfurt',
+    purpose: 'benefit_administration',
     title: 'A customer by customer number',
     query: `query Customer($customerNumber: String!) {
   jobcenterRecord(customerNumber: $customerNumber) {
@@ -60,10 +70,11 @@ export const EXAMPLE_OPERATIONS: Array<{
     person { givenName familyName residenceStatus { status } }
   }
 }`,
-    variables: { customerNumber: '845D000001' },
+    variables: { customerNumber: '845D885381' },
   },
   {
     partner: 'vhs-rheine',
+    purpose: 'integration_course_referral',
     title: 'Courses with childcare',
     query: `query Courses {
   courses(first: 20, filter: { childcare: true }) {
@@ -74,6 +85,7 @@ export const EXAMPLE_OPERATIONS: Array<{
   },
   {
     partner: 'rheine-asylblg',
+    purpose: 'benefit_administration',
     title: 'Persons and their current residence status',
     query: `query AsylumBenefits {
   persons(first: 10, filter: { nationality: "AF" }) {
@@ -84,6 +96,7 @@ export const EXAMPLE_OPERATIONS: Array<{
   },
   {
     partner: 'rheine-youth',
+    purpose: 'youth_welfare',
     title: 'A household and its members',
     query: `query Household($district: String) {
   persons(first: 10, filter: { district: $district }) {
@@ -94,21 +107,25 @@ export const EXAMPLE_OPERATIONS: Array<{
   },
   {
     partner: 'caritas-rheine',
+    purpose: 'case_management',
     title: 'Courses for counselling',
     query: `query CourseOffer {\n  courses(first: 20) { totalCount edges { node { title kind targetLevel childcare location schedule } } }\n}`,
   },
   {
     partner: 'fbs-rheine',
+    purpose: 'integration_course_referral',
     title: 'Who am I?',
     query: `query Viewer {\n  viewer { subject scopes partner { slug name kind jurisdiction } }\n}`,
   },
   {
     partner: 'rheine-dpo',
+    purpose: 'data_protection_supervision',
     title: 'Register of legal bases (DSGVO Art. 30)',
     query: `query Register {\n  legalBases { recipientPartner sourcePartner purpose category statute description }\n}`,
   },
   {
     partner: 'rheine-social',
+    purpose: 'case_management',
     title: 'Unread notifications (the inbox)',
     query: `query Inbox {
   notifications(unreadOnly: true, first: 10) {
@@ -120,6 +137,7 @@ export const EXAMPLE_OPERATIONS: Array<{
   },
   {
     partner: 'vhs-rheine',
+    purpose: 'integration_course_referral',
     title: 'Webhook endpoints and recent deliveries',
     query: `query Webhooks {
   webhookEndpoints(first: 5) { edges { node { id url eventTypes enabled disabledReason } } }
@@ -128,6 +146,7 @@ export const EXAMPLE_OPERATIONS: Array<{
   },
   {
     partner: 'arbeitsagentur-rheine',
+    purpose: 'employer_service',
     title: 'Partner directory',
     query: `query Partners {\n  partners { slug name kind legalDomains jurisdiction }\n}`,
   },

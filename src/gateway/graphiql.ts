@@ -11,23 +11,29 @@ import { createHash, randomBytes } from 'crypto';
 import { readFileSync } from 'fs';
 import path from 'path';
 import type { IncomingMessage, ServerResponse } from 'http';
+import type { DevPartner, DevTokenIssuer } from './dev-token';
+import { DEV_TOKEN_PATH } from './dev-token';
+import { IDENTITY_BAR_CSS, IDENTITY_BAR_HTML, IDENTITY_BAR_SCRIPT } from './graphiql.identity';
 
 export interface GraphiqlExample {
   partner: string;
+  /** The purpose the example is meant for; sent as Lotse-Purpose. */
+  purpose?: string;
   title: string;
   query: string;
   variables?: Record<string, unknown>;
-  /** Per-partner bearer token for this tab; falls back to devToken. */
+  /** Bearer token for this tab; without one (and without devTokens) the tab sends none. */
   token?: string;
 }
 
 export interface GraphiqlOptions {
   endpoint: string; // e.g. '/graphql'
-  /** Development mode: a bearer token pre-filled in the headers editor. */
-  devToken?: () => Promise<string | undefined>;
   examples: GraphiqlExample[];
-  /** Development mode: a fresh token per example partner, asked per page load (tokens expire). */
-  exampleToken?: (partner: string) => Promise<string | undefined>;
+  /**
+   * Development only: each example tab gets a fresh token of its own partner per page load (tokens
+   * expire), and the page offers the demo partners to switch to (POST /dev/token).
+   */
+  devTokens?: DevTokenIssuer;
 }
 
 export const GRAPHIQL_ASSET_PREFIX = '/graphiql/assets/';
@@ -90,6 +96,8 @@ const LIVE_FETCHER = String.raw`
   function fetcher(params, opts) {
     var ops = operations(params.query || '');
     var op = ops.filter(function (o) { return o.name && o.name === params.operationName; })[0] || (ops.length === 1 ? ops[0] : undefined);
+    // After a quick tab switch GraphiQL may still send the previous tab's operation name: send the one in the text.
+    if (op && params.operationName !== op.name) params = Object.assign({}, params, { operationName: op.name || undefined });
     if (!window.graphqlWs || !op || op.type !== 'subscription') return http(params, opts);
     var connectionParams = { authorization: header(opts && opts.headers, 'authorization'), 'lotse-purpose': header(opts && opts.headers, 'lotse-purpose') };
     var key = JSON.stringify(connectionParams);
@@ -121,14 +129,18 @@ const INIT_SCRIPT = `(function () {
     },
     get length() { return Object.keys(localStorage).filter(function (k) { return k.indexOf('graphiql:') === 0; }).length; }
   };
-${LIVE_FETCHER}  var h = React.createElement;
+${LIVE_FETCHER}  var tabState = { tabs: cfg.tabs };
+${IDENTITY_BAR_SCRIPT}  var h = React.createElement;
   ReactDOM.createRoot(document.getElementById('graphiql')).render(
     h(GraphiQL, {
       fetcher: fetcher,
       defaultTabs: cfg.tabs.length ? cfg.tabs : undefined,
       defaultQuery: cfg.defaultQuery,
-      defaultHeaders: cfg.defaultHeaders,
-      defaultEditorToolsVisibility: cfg.defaultHeaders ? 'headers' : undefined,
+      // GraphiQL fills the first tab's header editor from this, not from defaultTabs[0].
+      headers: cfg.tabs.length ? cfg.tabs[0].headers || '' : undefined,
+      // No defaultHeaders: a new tab starts without a token rather than with another tab's.
+      defaultEditorToolsVisibility: 'headers',
+      onTabChange: function (state) { tabState = state; },
       shouldPersistHeaders: false,
       showPersistHeadersSettings: false,
       storage: storage,
@@ -136,11 +148,6 @@ ${LIVE_FETCHER}  var h = React.createElement;
     }, h(GraphiQL.Logo, null, 'Lotse GraphiQL'))
   );
 })();
-`;
-
-/** Page layout: GraphiQL needs a full-height container. */
-const PAGE_CSS = `html, body { height: 100%; margin: 0; overflow: hidden; }
-#graphiql { height: 100vh; }
 `;
 
 // The packages' "exports" maps hide their UMD files from require.resolve,
@@ -185,7 +192,7 @@ function loadAssets(): Map<string, Asset> {
     ['graphiql.min.js', makeAsset(read('graphiql', 'graphiql.min.js'), JS)],
     ['graphql-ws.min.js', makeAsset(read('graphql-ws', 'umd/graphql-ws.min.js'), JS)],
     ['graphiql.min.css', makeAsset(neutralizeRemoteCss(read('graphiql', 'graphiql.min.css')), CSS)],
-    ['lotse-graphiql.css', makeAsset(PAGE_CSS, CSS)],
+    ['lotse-graphiql.css', makeAsset(IDENTITY_BAR_CSS, CSS)],
     ['lotse-graphiql.js', makeAsset(INIT_SCRIPT, JS)],
   ]);
   return assetCache;
@@ -205,29 +212,37 @@ function jsonForHtml(value: unknown): string {
     .replace(/\u2029/g, '\\u2029');
 }
 
-function authHeaders(token: string | undefined): string | undefined {
-  return token ? JSON.stringify({ Authorization: `Bearer ${token}` }, null, 2) : undefined;
+function tabHeaders(token: string | undefined, purpose: string | undefined): string | null {
+  if (!token) return null;
+  return JSON.stringify(
+    { Authorization: `Bearer ${token}`, ...(purpose ? { 'Lotse-Purpose': purpose } : {}) },
+    null,
+    2,
+  );
 }
 
 export interface GraphiqlPageConfig {
   endpoint: string;
   defaultQuery?: string;
-  defaultHeaders?: string;
   tabs: Array<{ query: string; variables: string | null; headers: string | null }>;
+  /** Demo partners to switch to, and where tokens come from; empty / undefined outside development. */
+  partners: DevPartner[];
+  tokenPath?: string;
 }
 
-export function buildPageConfig(opts: GraphiqlOptions, devToken: string | undefined): GraphiqlPageConfig {
+export function buildPageConfig(opts: GraphiqlOptions, partners: DevPartner[] = []): GraphiqlPageConfig {
   const oneLine = (s: string) => s.replace(/[\r\n]+/g, ' ');
   return {
     endpoint: opts.endpoint,
     defaultQuery: opts.examples.length ? undefined : '{\n  __typename\n}\n',
-    defaultHeaders: authHeaders(devToken),
     tabs: opts.examples.map((ex) => ({
-      // The comment names the partner; GraphiQL titles tabs by operation name.
-      query: `# ${oneLine(ex.partner)}: ${oneLine(ex.title)}\n${ex.query}`,
+      // The comment names partner and purpose; GraphiQL titles tabs by operation name.
+      query: `# ${oneLine(ex.partner)}${ex.purpose ? ` (${oneLine(ex.purpose)})` : ''}: ${oneLine(ex.title)}\n${ex.query}`,
       variables: ex.variables ? JSON.stringify(ex.variables, null, 2) : null,
-      headers: authHeaders(ex.token ?? devToken) ?? null,
+      headers: tabHeaders(ex.token, ex.purpose),
     })),
+    partners,
+    tokenPath: opts.devTokens ? DEV_TOKEN_PATH : undefined,
   };
 }
 
@@ -262,6 +277,7 @@ function renderPage(config: GraphiqlPageConfig, nonce: string, assets: Map<strin
 <link rel="stylesheet" href="${src('lotse-graphiql.css')}">
 </head>
 <body>
+${IDENTITY_BAR_HTML}
 <div id="graphiql">GraphiQL wird geladen…<noscript> (JavaScript erforderlich)</noscript></div>
 <script type="application/json" id="${CONFIG_ELEMENT_ID}">${jsonForHtml(config)}</script>
 <script src="${src('react.production.min.js')}"></script>
@@ -303,15 +319,19 @@ export function createGraphiqlHandler(
     }
 
     if (PAGE_PATHS.has(pathname)) {
-      // Ask per request: dev tokens expire.
-      const token = opts.devToken ? await opts.devToken() : undefined;
-      const examples = opts.exampleToken
+      // Ask per request: dev tokens expire. Each example tab gets its own partner's token.
+      const issuer = opts.devTokens;
+      const examples = issuer
         ? await Promise.all(
-            opts.examples.map(async (ex) => ({ ...ex, token: ex.token ?? (await opts.exampleToken!(ex.partner)) })),
+            opts.examples.map(async (ex) => ({
+              ...ex,
+              token: ex.token ?? (await issuer.mint(ex.partner, ex.purpose))?.token,
+            })),
           )
         : opts.examples;
+      const partners = issuer ? await issuer.partners() : [];
       const nonce = randomBytes(16).toString('base64');
-      const html = renderPage(buildPageConfig({ ...opts, examples }, token), nonce, assets);
+      const html = renderPage(buildPageConfig({ ...opts, examples }, partners), nonce, assets);
       send(
         res,
         200,

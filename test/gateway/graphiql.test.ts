@@ -1,5 +1,7 @@
 import http from 'http';
-import { existsSync } from 'fs';
+import { existsSync, mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import path from 'path';
 import type { AddressInfo } from 'net';
 import {
   createGraphiqlHandler,
@@ -8,12 +10,13 @@ import {
   type GraphiqlOptions,
 } from '../../src/gateway/graphiql';
 import { assertGraphiqlLoads, CHROMIUM_PATH } from '../helpers/graphiql-browser';
+import { loadOrCreateDevKey } from '../../src/gateway/dev-key';
+import { createDevTokenIssuer, devTokenRoute } from '../../src/gateway/dev-token';
 
 jest.setTimeout(60_000);
 
 const options: GraphiqlOptions = {
   endpoint: '/graphql',
-  devToken: async () => 'dev-token-123',
   examples: [
     { partner: 'Stadtwerke Musterstadt', title: 'Typename', query: 'query Typename { __typename }' },
     {
@@ -21,6 +24,7 @@ const options: GraphiqlOptions = {
       title: 'Mit Variablen',
       query: 'query WithVars($id: ID!) { __typename }',
       variables: { id: '42' },
+      purpose: 'case_management',
       token: 'partner-token-456',
     },
   ],
@@ -92,17 +96,19 @@ describe('GraphiQL handler (HTTP)', () => {
     }
   });
 
-  test('per-example tokens fall back to the dev token', () => {
-    const cfg = buildPageConfig(options, 'dev-token-123');
-    expect(JSON.parse(cfg.defaultHeaders!)).toEqual({ Authorization: 'Bearer dev-token-123' });
-    expect(JSON.parse(cfg.tabs[0].headers!)).toEqual({ Authorization: 'Bearer dev-token-123' });
-    expect(JSON.parse(cfg.tabs[1].headers!)).toEqual({ Authorization: 'Bearer partner-token-456' });
+  test("each example tab carries its own partner's token and purpose; no tab borrows another's", () => {
+    const cfg = buildPageConfig(options);
+    expect(cfg).not.toHaveProperty('defaultHeaders'); // a new tab starts without a token
+    expect(cfg.tabs[0].headers).toBeNull(); // no token of its own: none, not another partner's
+    expect(JSON.parse(cfg.tabs[1].headers!)).toEqual({
+      Authorization: 'Bearer partner-token-456',
+      'Lotse-Purpose': 'case_management',
+    });
     expect(JSON.parse(cfg.tabs[1].variables!)).toEqual({ id: '42' });
     expect(cfg.tabs[0].query).toMatch(/^# Stadtwerke Musterstadt: Typename\n/);
-    expect(buildPageConfig({ ...options, examples: [] }, undefined)).toMatchObject({
-      defaultHeaders: undefined,
-      tabs: [],
-    });
+    expect(cfg.tabs[1].query).toMatch(/^# Kreis .*\(case_management\): Mit Variablen\n/);
+    expect(buildPageConfig({ ...options, examples: [] })).toMatchObject({ tabs: [], partners: [] });
+    expect(cfg.tokenPath).toBeUndefined(); // no issuer: no chooser
   });
 
   test('assets: allow-listed, typed, cached; anything else is not served', async () => {
@@ -178,5 +184,44 @@ describe('GraphiQL in the browser', () => {
     });
     expect(result.responseText).toContain('"__typename": "Query"');
     expect(result.requests.some((u) => u.endsWith('/graphql'))).toBe(true);
+  });
+});
+
+describe('POST /dev/token outside development', () => {
+  test('production (or no development key) has no such route: 404, nothing minted', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lotse-devkey-'));
+    const key = await loadOrCreateDevKey(dir);
+    const partners = {
+      findBySlug: async (slug: string) =>
+        slug === 'rheine-youth'
+          ? { slug, name: 'Jugendamt', scopes: ['persons:read'], purposes: ['youth_welfare'] }
+          : null,
+    };
+    const auth = { issuer: 'urn:lotse:dev', audience: 'urn:lotse:api', devKey: true };
+    expect(createDevTokenIssuer({ env: 'production', auth }, key, partners, ['rheine-youth'])).toBeUndefined();
+    expect(createDevTokenIssuer({ env: 'development', auth }, undefined, partners, ['rheine-youth'])).toBeUndefined();
+    const dev = createDevTokenIssuer({ env: 'development', auth }, key, partners, ['rheine-youth', 'gone']);
+    expect(await dev!.partners()).toEqual([{ slug: 'rheine-youth', name: 'Jugendamt', purposes: ['youth_welfare'] }]);
+
+    const route = devTokenRoute(undefined);
+    const server = http.createServer((req, res) => {
+      void route(req, res).then((handled) => {
+        if (!handled) res.writeHead(418).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/dev/token`;
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ partner: 'rheine-youth', purpose: 'youth_welfare' }),
+      });
+      expect(res.status).toBe(404);
+      expect(await res.text()).not.toMatch(/eyJ/); // no token
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

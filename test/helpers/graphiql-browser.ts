@@ -29,6 +29,8 @@ export interface AssertGraphiqlOptions {
   extraSteps?: (page: Page) => Promise<void>;
   /** Per-step timeout, default 15 s. */
   timeoutMs?: number;
+  /** Browser window size, default 1400×800. */
+  viewport?: { width: number; height: number };
 }
 
 export interface GraphiqlBrowserResult {
@@ -77,10 +79,14 @@ export async function assertGraphiqlLoads(
   const consoleErrors: string[] = [];
   const pageErrors: string[] = [];
   let browser: Browser | undefined;
+  // What the page looked like when it failed, next to the screenshot path the test chose.
+  const failedShot = (opts.screenshotPath ?? '/tmp/graphiql.png').replace(/(\.png)?$/, '-failed.png');
+  let shootFailure: (() => Promise<unknown>) | undefined;
   try {
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, timeout });
-    const context = await browser.newContext({ viewport: { width: 1400, height: 800 } });
+    const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1400, height: 800 } });
     const page = await context.newPage();
+    shootFailure = () => page.screenshot({ path: failedShot });
     const collectProblems = async (): Promise<string[]> => {
       const violations = await page.evaluate(
         () => (globalThis as unknown as { __cspViolations: string[] }).__cspViolations,
@@ -146,6 +152,15 @@ export async function assertGraphiqlLoads(
     if (problems.length) throw new Error(`GraphiQL page problems:\n  ${problems.join('\n  ')}`);
     return { requests, consoleErrors, responseText };
   } catch (err) {
+    if (
+      shootFailure &&
+      (await shootFailure().then(
+        () => true,
+        () => false,
+      )) &&
+      err instanceof Error
+    )
+      err.message += `\nScreenshot: ${failedShot}`;
     // A timeout is often caused by something blocked: say what the page saw.
     const seen = [
       ...requests.filter((u) => !isLocalUrl(u)).map((u) => `request left localhost: ${u}`),

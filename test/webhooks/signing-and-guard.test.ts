@@ -99,8 +99,16 @@ describe('where webhooks may go', () => {
     const dev = new UrlGuard({ production: false, allowedHosts: [], allowPrivateNetworks: false });
     await expect(dev.check('http://93.184.216.34/hooks')).resolves.toBeInstanceOf(URL);
     await expect(dev.check('http://[::1]:8080/hooks')).rejects.toMatchObject({
-      extensions: { code: 'BAD_USER_INPUT' },
+      extensions: { code: 'BAD_USER_INPUT', field: 'url' },
+      // The refusal names the development setting that would allow a local receiver.
+      message: expect.stringContaining('WEBHOOK_ALLOW_PRIVATE_NETWORKS=true'),
     });
+    // Production partners are not pointed at an operator switch that must stay off there.
+    await expect(
+      new UrlGuard({ production: true, allowedHosts: ['127.0.0.1'], allowPrivateNetworks: false }).check(
+        'https://127.0.0.1/hooks',
+      ),
+    ).rejects.toMatchObject({ message: expect.not.stringContaining('WEBHOOK_ALLOW_PRIVATE_NETWORKS') });
     await expect(
       new UrlGuard({ production: false, allowedHosts: [], allowPrivateNetworks: true }).check(
         'http://[::1]:8080/hooks',

@@ -120,8 +120,12 @@ export class UrlGuard {
   /** Throws when `address` (what `host` resolved to) is in a refused network. */
   assertAddress(address: string, host: string): void {
     if (this.opts.allowPrivateNetworks || !isBlockedAddress(address)) return;
+    // Outside production a developer pointing a webhook at a local receiver needs to know the switch.
+    const hint = this.opts.production
+      ? ''
+      : '; to deliver to a local receiver in development, start Lotse with WEBHOOK_ALLOW_PRIVATE_NETWORKS=true';
     throw badInput(
-      `The host ${host} resolves to ${address}, a private, loopback, link-local or otherwise internal address; webhooks go to public addresses only`,
+      `The host ${host} resolves to ${address}, a private, loopback, link-local or otherwise internal address; webhooks go to public addresses only${hint}`,
       'url',
     );
   }

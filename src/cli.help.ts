@@ -1,0 +1,132 @@
+import { CommandSpec } from './cli.args';
+import { SUBGRAPH_NAMES } from './config';
+
+/** What each `lotse` subcommand takes; `lotse <command> --help` prints it. */
+export const COMMANDS: Record<string, CommandSpec> = {
+  serve: {
+    name: 'serve',
+    brief: 'gateway, all subgraphs and workers in one process (as npm start)',
+    usage: ['serve'],
+    summary: 'Gateway, all subgraphs and workers in one process (as npm start). Configuration from the environment.',
+    example: 'PORT=4000 lotse serve',
+  },
+  gateway: {
+    name: 'gateway',
+    brief: 'the gateway only (subgraphs in-process unless LOTSE_SUBGRAPH_URLS names them)',
+    usage: ['gateway'],
+    summary: 'The gateway only; subgraphs run in-process unless LOTSE_SUBGRAPH_URLS names them.',
+    example: 'LOTSE_SUBGRAPH_URLS=city=http://localhost:4001/graphql lotse gateway',
+  },
+  subgraph: {
+    name: 'subgraph',
+    brief: 'one subgraph over HTTP',
+    usage: ['subgraph NAME [--port N]'],
+    summary: `One subgraph over HTTP; NAME is one of ${SUBGRAPH_NAMES.join(', ')}.`,
+    options: { port: { type: 'string', value: 'N', description: 'port to listen on (default: the subgraph’s own)' } },
+    maxPositionals: 1,
+    example: 'lotse subgraph city --port 4001',
+  },
+  worker: {
+    name: 'worker',
+    brief: 'all queue processors and the outbox relay',
+    usage: ['worker'],
+    summary: 'All queue processors and the outbox relay.',
+    example: 'lotse worker',
+  },
+  migrate: {
+    name: 'migrate',
+    brief: 'apply pending database migrations',
+    usage: ['migrate'],
+    summary: 'Apply pending database migrations.',
+    example: 'DATABASE_URL=postgres://lotse@db/lotse lotse migrate',
+  },
+  seed: {
+    name: 'seed',
+    brief: 'load partners and the demo data set (Rheine)',
+    usage: ['seed --demo'],
+    summary: 'Load the partners and the demo data set (Rheine).',
+    options: { demo: { type: 'boolean', description: 'the demo data set (the only one there is)' } },
+    example: 'lotse seed --demo',
+  },
+  compose: {
+    name: 'compose',
+    brief: 'regenerate schema/*.graphql from code; --check fails on drift',
+    usage: ['compose [--check] [--out DIR]'],
+    summary: 'Regenerate schema/*.graphql from the code.',
+    options: {
+      check: { type: 'boolean', description: 'write nothing; exit 1 if the files differ from the code' },
+      out: { type: 'string', value: 'DIR', description: 'directory to write (default schema/)' },
+    },
+    example: 'lotse compose --check',
+  },
+  documents: {
+    name: 'documents',
+    brief: "a partner's registered operations (trusted documents)",
+    usage: [
+      'documents register --partner SLUG FILE',
+      'documents list --partner SLUG',
+      'documents export-examples [--out DIR]',
+    ],
+    summary:
+      "Trusted documents: register a partner's operations (Apollo persisted query manifest; the whole file is refused if one operation is invalid or over a limit), list them, or write the demo partners' manifests.",
+    options: {
+      partner: { type: 'string', value: 'SLUG', description: 'the partner the operations are for' },
+      out: { type: 'string', value: 'DIR', description: 'export-examples: directory (default trusted-documents/)' },
+    },
+    maxPositionals: 2,
+    example: 'lotse documents register --partner vhs-rheine trusted-documents/vhs-rheine.json',
+  },
+  token: {
+    name: 'token',
+    brief: 'print a development access token',
+    usage: ['token --partner SLUG [--scopes a,b] [--purposes a,b] [--ttl SECONDS]'],
+    summary: 'Print a development access token for a partner (not in production; needs AUTH_DEV_KEY).',
+    options: {
+      partner: { type: 'string', value: 'SLUG', description: 'the partner, e.g. jobcenter-steinfurt' },
+      scopes: { type: 'string', value: 'a,b', description: "scopes (default: all the partner's)" },
+      purposes: { type: 'string', value: 'a,b', description: "purposes the token allows (default: all the partner's)" },
+      ttl: { type: 'string', value: 'SECONDS', description: 'lifetime, 60 to 2592000 (default 28800)' },
+    },
+    example: 'lotse token --partner jobcenter-steinfurt --purposes benefit_administration --ttl 3600',
+  },
+  register: {
+    name: 'register',
+    brief: 'print the register of legal bases (DSGVO Art. 30)',
+    usage: ['register [--json]'],
+    summary: 'Print the register of legal bases (records of processing, DSGVO Art. 30) as a Markdown table.',
+    options: { json: { type: 'boolean', description: 'JSON instead of a table' } },
+    example: 'lotse register --json',
+  },
+  audit: {
+    name: 'audit',
+    brief: "verify the audit log's hash chain; signed checkpoints",
+    usage: ['audit verify', 'audit checkpoint [--out FILE] [--store]', 'audit verify-checkpoint FILE'],
+    summary:
+      "verify recomputes the audit log's hash chain and holds it against the newest stored checkpoint (exit 1 if either does not hold); checkpoint prints a signed checkpoint of its head (--store also stores it, as the scheduled job does); verify-checkpoint checks one against the log (same LOTSE_INTERNAL_SECRET or LOTSE_DATA_DIR as when it was taken; exit 1 if it does not hold).",
+    options: {
+      out: { type: 'string', value: 'FILE', description: 'checkpoint: write to FILE instead of stdout' },
+      store: { type: 'boolean', description: 'checkpoint: also store it in the database' },
+    },
+    maxPositionals: 2,
+    example: 'lotse audit checkpoint --out checkpoint.json && lotse audit verify-checkpoint checkpoint.json',
+  },
+  retention: {
+    name: 'retention',
+    brief: 'erase or pseudonymise what has passed its retention period',
+    usage: ['retention run [--dry-run]'],
+    summary: 'Erase or pseudonymise what has passed its retention period; one JSON line per task (counts only).',
+    options: { 'dry-run': { type: 'boolean', description: 'count and write nothing' } },
+    maxPositionals: 1,
+    example: 'lotse retention run --dry-run',
+  },
+};
+
+export const USAGE = `Usage: lotse <command> [options]
+
+Commands:
+${Object.values(COMMANDS)
+  .map((c) => [...c.usage.map((u) => `  ${u}`), `      ${c.brief}`].join('\n'))
+  .join('\n')}
+
+Every command explains itself with --help, e.g. lotse token --help.
+Configuration comes from the environment; see README.md.`;
