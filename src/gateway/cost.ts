@@ -47,7 +47,7 @@ import {
  * guide (docs/partners.md) cannot drift apart.
  */
 
-/** Per-operation limit when QUERY_COST_LIMIT is not set: the largest documented page (accessReport, 1000) fits with room. */
+/** Per-operation limit when QUERY_COST_LIMIT is not set: every documented page size with a realistic selection fits with room. */
 export const DEFAULT_QUERY_COST_LIMIT = 2000;
 /** Items a list without `first` is counted with, unless its domain bounds it (UNPAGED_LIST_SIZES). */
 export const UNPAGED_LIST_SIZE = 10;

@@ -50,15 +50,15 @@ const DOCUMENTED: Array<{ title: string; partner: string; query: string; variabl
     query: '{ notifications(first: 100) { totalCount unreadCount edges { node { id type eventId } } } }',
   },
   {
-    title: 'accessReport, 100 (as given by variable) and its maximum 1000',
+    title: 'accessReport, 100 (as given by variable) and its default',
     partner: 'rheine-dpo',
-    query: `query($first: Int) { a: accessReport(personId: "${PERSON}", first: $first) { at partner kind categories purpose } b: accessReport(personId: "${PERSON}") { at } }`,
+    query: `query($first: Int) { a: accessReport(personId: "${PERSON}", first: $first) { totalCount edges { node { at partner kind categories purpose } } } b: accessReport(personId: "${PERSON}") { edges { node { at } } } }`,
     variables: { first: 100 },
   },
   {
-    title: "a person's access report at its maximum 1000, and the biography at 200",
+    title: "a person's access report at its maximum 100, and the biography at its maximum 200",
     partner: 'rheine-dpo',
-    query: `{ person(id: "${PERSON}") { id accessReport(first: 1000) { at partner kind categories purpose } biography(first: 200) { type summary } } }`,
+    query: `{ person(id: "${PERSON}") { id accessReport(first: 100) { edges { node { at partner kind categories purpose } } } biography(first: 200) { type summary } } }`,
   },
   {
     title: 'an inbox poll with deadlines, 100',
@@ -252,7 +252,7 @@ describe('the cost formula', () => {
       1 + 1 + 7,
     );
     expect(cost('{ persons { edges { node { id } } } }')).toBe(1 + 20); // documented default
-    expect(cost(`{ accessReport(personId: "x") { at } }`)).toBe(100);
+    expect(cost(`{ accessReport(personId: "x") { edges { node { at } } } }`)).toBe(1 + 20);
     expect(cost('{ courseProviders { name courses { id } } }')).toBe(UNPAGED_LIST_SIZE * (1 + UNPAGED_LIST_SIZE));
     expect(cost('{ referrals(first: 2) { edges { node { deadlines { kind } } } } }')).toBe(1 + 2 * (1 + 3));
     // The examples of docs/partners.md#query-cost.
