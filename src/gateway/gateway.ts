@@ -19,6 +19,7 @@ import { admissionPlugin } from './admission.apollo';
 import { suggestionScrubber } from './armor';
 import { composeSupergraph } from './compose';
 import { GatewayContext } from './context';
+import { locateSubgraphErrors } from './error-paths';
 import { localExecutor, remoteExecutor } from './executors';
 import { Metrics } from './metrics';
 import { RateLimiter } from './rate-limit';
@@ -69,7 +70,7 @@ export function buildGatewaySchema(opts: GatewayOptions): { schema: GraphQLSchem
     // The gateway's own Subscription type, stitched with the subgraphs.
     onStitchingOptions: opts.live ? (stitching) => withSubscriptions(stitching, opts.live!) : undefined,
   });
-  return { schema, supergraph: composed.supergraph };
+  return { schema: locateSubgraphErrors(schema), supergraph: composed.supergraph };
 }
 
 /** The per-partner rate limits of the configuration, counted in Redis under the queue prefix. */
