@@ -56,7 +56,8 @@ describe('input errors', () => {
     ['personByIdentifier', 'value', `query($v: String!) { personByIdentifier(system: azr_number, value: $v) { id } }`],
   ])('refuses a NUL character in %s(%s:) as BAD_USER_INPUT', async (_root, field, query) => {
     const res = await app.gql('rheine-abh', query, { v: 'a\u0000b' });
-    expect(res.status).toBe(200);
+    // Refused with the request (variables are checked before execution), as invalid variables are.
+    expect(res.status).toBe(400);
     expect(only(res).extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
   });
 
