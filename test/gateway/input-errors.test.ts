@@ -106,6 +106,27 @@ describe('input errors', () => {
     expect(error.message).toMatch(/birthDate lies in the future/);
   });
 
+  it('reports every refused field of a consent at once', async () => {
+    const res = await app.gql(
+      'rheine-social',
+      `mutation($input: RecordConsentInput!) { recordConsent(input: $input) { id } }`,
+      {
+        input: {
+          personId,
+          purpose: 'no_such_purpose',
+          recipients: ['rheine-abh'],
+          categories: ['no_such_category'],
+          evidenceRef: ' ',
+          givenBy: 'neighbour',
+        },
+      },
+    );
+    expect(only(res).extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: ['purpose', 'categories', 'givenBy', 'evidenceRef'],
+    });
+  });
+
   it('reports format and date errors of a jobcenter record together', async () => {
     const res = await app.gql(
       'jobcenter-steinfurt',
