@@ -20,8 +20,9 @@ import { AppError, badInput } from '../../shared/errors';
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 
 /**
- * Checks an operation's input before a subgraph executes it, and answers every failing value as
- * BAD_USER_INPUT naming its field, all of them at once. graphql-js would report invalid
+ * Checks an operation's input before it executes (at the gateway against the partner's variables,
+ * in every subgraph against the gateway's), and answers every failing value as BAD_USER_INPUT
+ * naming its field, all of them at once. graphql-js would report invalid
  * variables without a code and under the variable's name, which the gateway invents when it
  * turns the partner's literals into variables (`$_v0_from`); partners wrote arguments. `field`
  * names the argument, or within an input object the path below it (`validFrom`,
