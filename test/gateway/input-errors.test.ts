@@ -127,6 +127,15 @@ describe('input errors', () => {
     });
   });
 
+  it('reports a malformed person id and identifier value together', async () => {
+    const res = await app.gql(
+      'rheine-abh',
+      `mutation($input: AddPersonIdentifierInput!) { addPersonIdentifier(input: $input) { id } }`,
+      { input: { personId: 'nope', system: 'azr_number', value: 'x' } },
+    );
+    expect(only(res).extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: ['personId', 'value'] });
+  });
+
   it('reports format and date errors of a jobcenter record together', async () => {
     const res = await app.gql(
       'jobcenter-steinfurt',
