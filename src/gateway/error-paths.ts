@@ -14,7 +14,8 @@ import { errorCode } from '../shared/errors';
 /**
  * Errors of a subgraph reach the client at the field whose value they replace. Stitching locates
  * them itself, and gets it wrong for entities fetched in one `_entities` batch: every error of the
- * batch lands at the path of the batch's first key (`persons.edges.0.node.jobcenter` four times).
+ * batch lands at the path of the batch's first key (`persons.edges.0.node.jobcenter` four times;
+ * graphql-tools issue 2950, open upstream: its batch loader keeps the first key's `info`).
  * The field that hands an error on knows its own path, so each field relocates what it returns.
  * Several errors of one subgraph call (an AggregateError, which graphql-js would mask) become one
  * error listing them all (see mergeErrors).
