@@ -10,6 +10,7 @@ import { Container } from './container';
 import { SubgraphName } from './config';
 import { formatError } from './shared/errors';
 import { IDENTITY_HEADER } from './shared/identity';
+import { checkOperationInput } from './subgraphs/shared/input.guard';
 import { SubgraphContext } from './subgraphs/subgraph';
 import { MAX_BODY_BYTES } from './gateway/http';
 import { flushAccess } from './policy/policy.audit';
@@ -34,6 +35,21 @@ export async function startSubgraphServer(
     includeStacktraceInErrorResponses: false,
     formatError,
     plugins: [
+      // Malformed input is refused as in-process subgraphs refuse it (src/subgraphs/shared/input.guard.ts).
+      {
+        async requestDidStart() {
+          return {
+            async responseForOperation({ document, request, operationName }) {
+              const refused = checkOperationInput(subgraph.schema, document, request.variables, operationName);
+              if (!refused.length) return null;
+              return {
+                http: { headers: new HeaderMap() },
+                body: { kind: 'single', singleResult: { errors: refused.map((e) => e.toJSON()) } },
+              };
+            },
+          };
+        },
+      },
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginUsageReportingDisabled(),

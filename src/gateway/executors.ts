@@ -5,6 +5,7 @@ import { AuditLog } from '../audit/audit.service';
 import { RowSecurityContext } from '../shared/row-security';
 import { flushAccess } from '../policy/policy.audit';
 import { IdentitySigner, IDENTITY_HEADER } from '../shared/identity';
+import { checkOperationInput } from '../subgraphs/shared/input.guard';
 import { Subgraph, SubgraphContext } from '../subgraphs/subgraph';
 import { GatewayContext } from './context';
 
@@ -39,6 +40,9 @@ export function localExecutor(subgraph: Subgraph, deps: LocalExecutorDeps): Exec
   };
   const run = async (request: ExecutionRequest) => {
     const contextValue = await contextFor(request.context as GatewayContext);
+    // Malformed input is refused before anything runs, every failing field at once.
+    const refused = checkOperationInput(subgraph.schema, request.document, request.variables, request.operationName);
+    if (refused.length) return { errors: refused };
     const run = () =>
       execute({
         schema: subgraph.schema,

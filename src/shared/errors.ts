@@ -25,6 +25,16 @@ export const notFound = (what: string, id: string) => new AppError('NOT_FOUND', 
 export const badInput = (message: string, field?: string) =>
   new AppError('BAD_USER_INPUT', message, field ? { field } : {});
 
+/**
+ * Several refused fields of one input, answered at once: the messages joined, `field` the
+ * first field and `fields` all of them (docs/partners.md, Errors).
+ */
+export function badInputs(refused: ReadonlyArray<{ message: string; field: string }>): AppError {
+  if (refused.length === 1) return badInput(refused[0].message, refused[0].field);
+  const fields = [...new Set(refused.map((r) => r.field))];
+  return new AppError('BAD_USER_INPUT', refused.map((r) => r.message).join('; '), { field: fields[0], fields });
+}
+
 const SAFE_CODES = new Set<string>([
   'UNAUTHENTICATED',
   'FORBIDDEN',

@@ -6,6 +6,9 @@ import type { RegisterCourseProviderInput } from '../../src/subgraphs/courses/pr
 import { actorFor, WithContainer, asHub } from './factory.support';
 import { RHEINE } from './person.factory';
 
+/** A year surely ahead of today, yet within the horizon input dates must keep (10 years). */
+export const YEAR_AHEAD = new Date().getUTCFullYear() + 3;
+
 type CourseOverrides = Partial<CreateCourseInput> & { providerId: string };
 
 /** Registers the course provider of partner `slug` (named after it, in Rheine), acting as that partner. */
@@ -18,12 +21,12 @@ export function registerCourseProvider(
   return asHub(app, () => app.container.subgraphs.courses.services.providers.register(actorFor(slug), input));
 }
 
-/** A course to create: a B1 integration course in Rheine with 20 places, starting 2099-03-01, unless overridden. */
+/** A course to create: a B1 integration course in Rheine with 20 places, starting 1 March of YEAR_AHEAD, unless overridden. */
 export const courseInput = (input: CourseOverrides): CreateCourseInput => ({
   title: 'Integrationskurs',
   kind: CourseKind.integration_course,
   targetLevel: CefrLevel.B1,
-  startsOn: '2099-03-01',
+  startsOn: `${YEAR_AHEAD}-03-01`,
   schedule: 'Mo–Fr 9–12',
   lessonsPerWeek: 20,
   capacity: 20,

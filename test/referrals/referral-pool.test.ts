@@ -1,6 +1,6 @@
 import { systemActor } from '../../src/shared/actor';
 import { startTestApp, TestApp } from '../helpers/app';
-import { createCourse, registerCourseProvider, registerPerson } from '../factories';
+import { createCourse, registerCourseProvider, registerPerson, YEAR_AHEAD } from '../factories';
 
 /** A referral to "any course provider with capacity": the hub chooses the receiver by free seats. */
 describe('referral to any course provider with capacity', () => {
@@ -15,9 +15,9 @@ describe('referral to any course provider with capacity', () => {
     }
     // vhs: 2 seats in a course not yet started (+ 30 in one that started: they do not count); fbs: 1 seat.
     const seats: Array<[string, number, string]> = [
-      ['vhs-rheine', 2, '2099-03-01'],
+      ['vhs-rheine', 2, `${YEAR_AHEAD}-03-01`],
       ['vhs-rheine', 30, '2020-01-01'],
-      ['fbs-rheine', 1, '2099-04-01'],
+      ['fbs-rheine', 1, `${YEAR_AHEAD}-04-01`],
     ];
     const providers = new Map<string, string>();
     for (const [slug, capacity, startsOn] of seats) {
@@ -44,13 +44,13 @@ describe('referral to any course provider with capacity', () => {
     );
 
   it('chooses the provider with the most free seats, counts open referrals as taken, and refuses when all are full', async () => {
-    const first = await refer(persons[0], { dueOn: '2099-02-15' });
+    const first = await refer(persons[0], { dueOn: `${YEAR_AHEAD}-02-15` });
     expect(first.body.data.createReferral).toEqual({
       id: expect.any(String),
       status: 'requested',
       receiver: 'vhs-rheine',
       receiverPool: 'course_provider_with_capacity',
-      dueOn: '2099-02-15',
+      dueOn: `${YEAR_AHEAD}-02-15`,
     });
     // 1 free each: the tie goes by name.
     expect((await refer(persons[1])).body.data.createReferral.receiver).toBe('fbs-rheine');

@@ -8,7 +8,7 @@ import { Outbox } from '../../../events/outbox.service';
 import { PolicyDecisionPoint } from '../../../policy/policy.service';
 import { RowSecurityContext } from '../../../shared/row-security';
 import { Page, pageSize, toPage } from '../../shared/connection.types';
-import { toDay } from '../../shared/validation';
+import { AGS, InputCheck } from '../../shared/validation';
 import { HouseholdEntity } from '../household/household.entity';
 import { MunicipalityService } from '../municipality/municipality.service';
 import { PersonEntity } from './person.entity';
@@ -112,20 +112,43 @@ export class PersonService {
     fixed: { id?: string; householdId?: string } = {},
   ): Promise<PersonEntity> {
     requireScope(actor, 'persons:write');
+    // Every refused field in one answer; the municipality (a lookup) only once the rest is sound.
+    const check = new InputCheck();
     const givenName = input.givenName.trim();
     const familyName = input.familyName.trim();
-    if (!givenName || givenName.length > 200) throw badInput('givenName must be 1 to 200 characters', 'givenName');
-    if (!familyName || familyName.length > 200) throw badInput('familyName must be 1 to 200 characters', 'familyName');
+    check.require(
+      givenName.length > 0 && givenName.length <= 200,
+      'givenName must be 1 to 200 characters',
+      'givenName',
+    );
+    check.require(
+      familyName.length > 0 && familyName.length <= 200,
+      'familyName must be 1 to 200 characters',
+      'familyName',
+    );
     const nationalities = (input.nationalities ?? []).map((n) => n.toUpperCase());
-    if (nationalities.some((n) => !COUNTRY.test(n)))
-      throw badInput('nationalities must be ISO 3166-1 alpha-2 codes', 'nationalities');
+    check.require(
+      nationalities.every((n) => COUNTRY.test(n)),
+      'nationalities must be ISO 3166-1 alpha-2 codes',
+      'nationalities',
+    );
     const languages = (input.languages ?? []).map((l) => l.toLowerCase());
-    if (languages.some((l) => !LANGUAGE.test(l))) throw badInput('languages must be ISO 639-1 codes', 'languages');
-    const birthDate = input.birthDate ? toDay(input.birthDate, 'birthDate') : null;
-    if (birthDate && birthDate > isoDay(this.clock.now())) throw badInput('birthDate lies in the future', 'birthDate');
+    check.require(
+      languages.every((l) => LANGUAGE.test(l)),
+      'languages must be ISO 639-1 codes',
+      'languages',
+    );
+    const birthDate = input.birthDate ? check.day(input.birthDate, 'birthDate') : null;
+    if (birthDate) check.require(birthDate <= isoDay(this.clock.now()), 'birthDate lies in the future', 'birthDate');
+    check.require(!input.householdId || isUuid(input.householdId), 'householdId is not a valid id', 'householdId');
+    check.require(
+      !(input.householdId && input.newHousehold),
+      'Give householdId or newHousehold, not both',
+      'householdId',
+    );
+    check.require(AGS.test(input.municipalityKey), 'municipalityKey must be an eight-digit AGS', 'municipalityKey');
+    check.done();
     await this.assertMunicipality(actor, input.municipalityKey);
-    if (input.householdId && input.newHousehold)
-      throw badInput('Give householdId or newHousehold, not both', 'householdId');
     const variants = (input.nameVariants ?? []).map((v) => v.trim()).filter(Boolean);
 
     return this.ds.transaction(async (em) => {

@@ -1,11 +1,11 @@
 import { DataSource } from 'typeorm';
 import { Actor } from '../../../shared/actor';
-import { badInput, notFound } from '../../../shared/errors';
+import { notFound } from '../../../shared/errors';
 import { newId } from '../../../shared/ids';
 import { requireScope } from '../../../shared/scopes';
 import { Clock, isoDay } from '../../../shared/time';
 import { Outbox } from '../../../events/outbox.service';
-import { toDay } from '../../shared/validation';
+import { InputCheck } from '../../shared/validation';
 import { PersonService } from '../person/person.service';
 import { ResidenceStatusEntity } from './residence.entity';
 import { DEFAULT_LEGAL_BASIS, RecordResidenceStatusInput } from './residence.types';
@@ -39,9 +39,12 @@ export class ResidenceService {
 
   async record(actor: Actor, input: RecordResidenceStatusInput): Promise<ResidenceStatusEntity> {
     requireScope(actor, 'residence:write');
-    const validFrom = toDay(input.validFrom, 'validFrom');
-    const validUntil = input.validUntil ? toDay(input.validUntil, 'validUntil') : null;
-    if (validUntil && validUntil < validFrom) throw badInput('validUntil lies before validFrom', 'validUntil');
+    const check = new InputCheck(this.clock.now());
+    const validFrom = check.day(input.validFrom, 'validFrom');
+    const validUntil = input.validUntil ? check.day(input.validUntil, 'validUntil') : null;
+    if (validFrom && validUntil)
+      check.require(validUntil >= validFrom, 'validUntil lies before validFrom', 'validUntil');
+    check.done();
     const person = await this.persons.get(actor, input.personId);
     if (!person) throw notFound('Person', input.personId);
     const row: ResidenceStatusEntity = {

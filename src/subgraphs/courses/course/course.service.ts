@@ -7,7 +7,7 @@ import { Clock } from '../../../shared/time';
 import { Outbox } from '../../../events/outbox.service';
 import { Page, pageSize, toPage } from '../../shared/connection.types';
 import { CourseProviderEntity } from '../provider/provider.entity';
-import { AGS, toDay } from '../../shared/validation';
+import { AGS, InputCheck, toDay } from '../../shared/validation';
 import { CourseEntity } from './course.entity';
 import { CourseFilter, CourseKind, CreateCourseInput } from './course.types';
 import { dayPart, decodeAfter, uuidPart } from '../../shared/connection.cursor';
@@ -100,25 +100,30 @@ export class CourseService {
   async create(actor: Actor, input: CreateCourseInput): Promise<CourseEntity> {
     requireScope(actor, 'courses:write');
     if (!isUuid(input.providerId)) throw notFound('CourseProvider', input.providerId);
-    const title = text(input.title, 'title', 200)!;
-    const schedule = text(input.schedule, 'schedule', 200)!;
-    const location = text(input.location, 'location', 200)!;
-    const district = text(input.district, 'district', 100, true);
-    if (!Number.isInteger(input.lessonsPerWeek) || input.lessonsPerWeek < 1 || input.lessonsPerWeek > 40) {
-      throw badInput('lessonsPerWeek must be between 1 and 40', 'lessonsPerWeek');
-    }
-    if (!Number.isInteger(input.capacity) || input.capacity < 1 || input.capacity > 100) {
-      throw badInput('capacity must be between 1 and 100', 'capacity');
-    }
-    const startsOn = toDay(input.startsOn, 'startsOn');
-    const endsOn = input.endsOn ? toDay(input.endsOn, 'endsOn') : null;
-    if (endsOn && endsOn < startsOn) throw badInput('endsOn lies before startsOn', 'endsOn');
+    // Every refused field in one answer; jurisdiction and provider only once the input is sound.
+    const check = new InputCheck(this.clock.now());
+    const title = text(check, input.title, 'title', 200);
+    const schedule = text(check, input.schedule, 'schedule', 200);
+    const location = text(check, input.location, 'location', 200);
+    const district = text(check, input.district, 'district', 100, true) || null;
+    check.require(
+      Number.isInteger(input.lessonsPerWeek) && input.lessonsPerWeek >= 1 && input.lessonsPerWeek <= 40,
+      'lessonsPerWeek must be between 1 and 40',
+      'lessonsPerWeek',
+    );
+    check.require(
+      Number.isInteger(input.capacity) && input.capacity >= 1 && input.capacity <= 100,
+      'capacity must be between 1 and 100',
+      'capacity',
+    );
+    const startsOn = check.day(input.startsOn, 'startsOn');
+    const endsOn = input.endsOn ? check.day(input.endsOn, 'endsOn') : null;
+    if (startsOn && endsOn) check.require(endsOn >= startsOn, 'endsOn lies before startsOn', 'endsOn');
     const childcare = input.childcare ?? input.kind === CourseKind.women_with_childcare;
-    if (input.kind === CourseKind.women_with_childcare && !childcare) {
-      throw badInput('A course for women with childcare must offer childcare', 'childcare');
-    }
-    if (!AGS.test(input.municipalityKey))
-      throw badInput('municipalityKey must be an eight-digit AGS', 'municipalityKey');
+    if (input.kind === CourseKind.women_with_childcare && !childcare)
+      check.refuse('A course for women with childcare must offer childcare', 'childcare');
+    check.require(AGS.test(input.municipalityKey), 'municipalityKey must be an eight-digit AGS', 'municipalityKey');
+    check.done();
     if (!inJurisdiction(actor, input.municipalityKey)) {
       throw new AppError('FORBIDDEN', 'The municipality is outside your jurisdiction', { field: 'municipalityKey' });
     }
@@ -160,10 +165,10 @@ export class CourseService {
   }
 }
 
-/** Trimmed text of 1..max characters; optional text may be empty (null). */
-function text(value: string | null | undefined, field: string, max: number, optional = false): string | null {
+/** Trimmed text of 1..max characters (else refused); optional text may be empty (''). */
+function text(check: InputCheck, value: string | null | undefined, field: string, max: number, optional = false) {
   const v = value?.trim() ?? '';
-  if (!v && optional) return null;
-  if (!v || v.length > max) throw badInput(`${field} must be 1 to ${max} characters`, field);
+  if (!v && optional) return '';
+  check.require(v.length > 0 && v.length <= max, `${field} must be 1 to ${max} characters`, field);
   return v;
 }

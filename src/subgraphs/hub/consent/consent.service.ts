@@ -1,11 +1,12 @@
 import { DataSource, In } from 'typeorm';
 import { Actor } from '../../../shared/actor';
-import { badInput, notFound } from '../../../shared/errors';
+import { notFound } from '../../../shared/errors';
 import { isUuid, newId } from '../../../shared/ids';
 import { requireScope } from '../../../shared/scopes';
 import { Clock } from '../../../shared/time';
 import { Outbox } from '../../../events/outbox.service';
 import { isCategory, isPurpose } from '../../../policy/policy.vocabulary';
+import { InputCheck } from '../../shared/validation';
 import { PartnerEntity } from '../partner/partner.entity';
 import { ConsentEntity } from './consent.entity';
 import { RecordConsentInput, WithdrawConsentInput } from './consent.types';
@@ -30,24 +31,35 @@ export class ConsentService {
 
   async record(actor: Actor, input: RecordConsentInput): Promise<ConsentEntity> {
     requireScope(actor, 'consent:write');
-    if (!isUuid(input.personId)) throw badInput('personId is not a valid id', 'personId');
-    if (!isPurpose(input.purpose)) throw badInput(`Unknown purpose ${input.purpose}`, 'purpose');
+    // Every refused field in one answer.
+    const check = new InputCheck();
+    check.require(isUuid(input.personId), 'personId is not a valid id', 'personId');
+    check.require(isPurpose(input.purpose), `Unknown purpose ${input.purpose}`, 'purpose');
     const categories = [...new Set(input.categories)];
-    if (!categories.length || categories.some((c) => !isCategory(c)))
-      throw badInput('categories must name known data categories', 'categories');
+    check.require(
+      categories.length > 0 && categories.every((c) => isCategory(c)),
+      'categories must name known data categories',
+      'categories',
+    );
     const recipients = [...new Set(input.recipients)];
     const known = await this.ds.getRepository(PartnerEntity).countBy({ slug: In(recipients) });
-    if (!recipients.length || known !== recipients.length)
-      throw badInput('recipients must name known partners', 'recipients');
+    check.require(
+      recipients.length > 0 && known === recipients.length,
+      'recipients must name known partners',
+      'recipients',
+    );
     const now = this.clock.now();
     const givenAt = input.givenAt ?? now;
-    if (givenAt > now) throw badInput('givenAt lies in the future', 'givenAt');
-    if (input.validUntil && input.validUntil <= givenAt)
-      throw badInput('validUntil must lie after givenAt', 'validUntil');
+    check.require(givenAt <= now, 'givenAt lies in the future', 'givenAt');
+    if (input.validUntil) check.require(input.validUntil > givenAt, 'validUntil must lie after givenAt', 'validUntil');
     const givenBy = input.givenBy ?? 'person';
-    if (givenBy !== 'person' && givenBy !== 'guardian') throw badInput('givenBy is person or guardian', 'givenBy');
-    if (!input.evidenceRef.trim())
-      throw badInput('evidenceRef must say where the consent is documented', 'evidenceRef');
+    check.require(givenBy === 'person' || givenBy === 'guardian', 'givenBy is person or guardian', 'givenBy');
+    check.require(
+      input.evidenceRef.trim().length > 0,
+      'evidenceRef must say where the consent is documented',
+      'evidenceRef',
+    );
+    check.done();
     const row: ConsentEntity = {
       id: newId(),
       personId: input.personId,

@@ -1,10 +1,11 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../../../shared/actor';
-import { AppError, badInput } from '../../../shared/errors';
+import { AppError } from '../../../shared/errors';
 import { isUuid, newId } from '../../../shared/ids';
 import { requireScope } from '../../../shared/scopes';
 import { Clock } from '../../../shared/time';
 import { Outbox } from '../../../events/outbox.service';
+import { InputCheck } from '../../shared/validation';
 import { PersonIdentifierEntity } from './identifier.entity';
 import { IdentifierSystem } from './identifier.types';
 
@@ -63,9 +64,11 @@ export class IdentifierService {
     input: { personId: string; system: IdentifierSystem; value: string },
     issuedBy: string,
   ): Promise<PersonIdentifierEntity> {
-    if (!isUuid(input.personId)) throw badInput('personId is not a valid id', 'personId');
+    const check = new InputCheck();
+    check.require(isUuid(input.personId), 'personId is not a valid id', 'personId');
     const value = input.value.trim();
-    if (!FORMATS[input.system].test(value)) throw badInput(`value is not a valid ${input.system}`, 'value');
+    check.require(FORMATS[input.system].test(value), `value is not a valid ${input.system}`, 'value');
+    check.done();
     const existing = await em.findOneBy(PersonIdentifierEntity, { system: input.system, issuedBy, value });
     if (existing) {
       if (existing.personId !== input.personId)

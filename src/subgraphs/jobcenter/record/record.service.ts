@@ -1,11 +1,11 @@
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { Actor, inJurisdiction, jurisdictionPatterns } from '../../../shared/actor';
-import { AppError, badInput, notFound } from '../../../shared/errors';
+import { AppError, notFound } from '../../../shared/errors';
 import { isUuid, newId } from '../../../shared/ids';
 import { requireScope } from '../../../shared/scopes';
 import { Clock, isoDay } from '../../../shared/time';
 import { Outbox } from '../../../events/outbox.service';
-import { AGS, toDay } from '../../shared/validation';
+import { AGS, InputCheck } from '../../shared/validation';
 import { JobcenterRecordEntity } from './record.entity';
 import { BenefitStatus, ChangeBenefitStatusInput, OpenJobcenterRecordInput } from './record.types';
 
@@ -56,22 +56,26 @@ export class JobcenterRecordService {
 
   async open(actor: Actor, input: OpenJobcenterRecordInput): Promise<JobcenterRecordEntity> {
     requireScope(actor, 'jobcenter:write');
-    if (!isUuid(input.personId)) throw badInput('personId is not a valid id', 'personId');
+    // Every refused field in one answer; jurisdiction only once the input is sound.
+    const check = new InputCheck(this.clock.now());
+    check.require(isUuid(input.personId), 'personId is not a valid id', 'personId');
     const customerNumber = input.customerNumber.trim().toUpperCase();
-    if (!CUSTOMER_NUMBER.test(customerNumber))
-      throw badInput('customerNumber must look like 845D123456', 'customerNumber');
+    check.require(CUSTOMER_NUMBER.test(customerNumber), 'customerNumber must look like 845D123456', 'customerNumber');
     const hcn = input.householdCommunityNumber?.trim() || null;
-    if (hcn && !HOUSEHOLD_COMMUNITY_NUMBER.test(hcn)) {
-      throw badInput('householdCommunityNumber must look like 84503//0012345', 'householdCommunityNumber');
-    }
-    if (!AGS.test(input.municipalityKey))
-      throw badInput('municipalityKey must be an eight-digit AGS', 'municipalityKey');
+    if (hcn)
+      check.require(
+        HOUSEHOLD_COMMUNITY_NUMBER.test(hcn),
+        'householdCommunityNumber must look like 84503//0012345',
+        'householdCommunityNumber',
+      );
+    check.require(AGS.test(input.municipalityKey), 'municipalityKey must be an eight-digit AGS', 'municipalityKey');
+    const startedOn = check.day(input.startedOn, 'startedOn');
+    const status = input.benefitStatus ?? BenefitStatus.applied;
+    check.require(status !== BenefitStatus.ended, 'A record cannot be opened as ended', 'benefitStatus');
+    check.done();
     if (!inJurisdiction(actor, input.municipalityKey)) {
       throw new AppError('FORBIDDEN', 'The municipality is outside your jurisdiction', { field: 'municipalityKey' });
     }
-    const startedOn = toDay(input.startedOn, 'startedOn');
-    const status = input.benefitStatus ?? BenefitStatus.applied;
-    if (status === BenefitStatus.ended) throw badInput('A record cannot be opened as ended', 'benefitStatus');
 
     const record: JobcenterRecordEntity = {
       id: newId(),
