@@ -18,7 +18,9 @@ import { Config } from '../config';
 import { formatError } from '../shared/errors';
 import { Logger } from '../shared/logger';
 import { ARMOR_LIMITS, createArmor, isStandardIntrospection, scrubSuggestions } from './armor';
+import { checkOperationInput } from '../subgraphs/shared/input.guard';
 import { costRefusal, operationCost } from './cost';
+import { mergeErrors } from './error-paths';
 import { Metrics } from './metrics';
 import { RateLimiter } from './rate-limit';
 import { CachedTrustedDocuments, NOT_ALLOWED, sha256Hex } from './trusted-documents';
@@ -161,6 +163,17 @@ export class Admission {
     }
     const misplaced = transportProblem(operation, request);
     if (misplaced) return misplaced;
+    // The partner's input: every refused value named by its argument or field, all in one error.
+    const refusedInput = checkOperationInput(
+      this.opts.schema,
+      document,
+      request.variables ?? undefined,
+      name(operation),
+    );
+    if (refusedInput.length) {
+      const merged = mergeErrors(refusedInput, []);
+      return refusal([new GraphQLError(merged.message, { extensions: merged.extensions })]);
+    }
     const coerced = getVariableValues(this.opts.schema, operation.variableDefinitions ?? [], request.variables ?? {});
     if (coerced.errors) return refusal(coerced.errors.map(variableError));
     const cost = this.cost(document, operation, coerced.coerced);
@@ -243,6 +256,8 @@ function validationError(e: GraphQLError): GraphQLError {
 }
 
 /** As Apollo Server answers a variable that cannot be coerced (before this check, it did). */
+const name = (operation: OperationDefinitionNode): string | undefined => operation.name?.value;
+
 function variableError(e: GraphQLError): GraphQLError {
   const extensions = { ...e.extensions, code: 'BAD_USER_INPUT' };
   return new GraphQLError(e.message, { nodes: e.nodes, source: e.source, positions: e.positions, extensions });

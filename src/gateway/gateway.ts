@@ -5,7 +5,7 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import { getStitchedSchemaFromSupergraphSdl } from '@graphql-tools/federation';
-import { GraphQLError, GraphQLSchema } from 'graphql';
+import { GraphQLSchema } from 'graphql';
 import type Redis from 'ioredis';
 import { AuditLog } from '../audit/audit.service';
 import { RowSecurityContext } from '../shared/row-security';
@@ -19,8 +19,7 @@ import { admissionPlugin } from './admission.apollo';
 import { suggestionScrubber } from './armor';
 import { composeSupergraph } from './compose';
 import { GatewayContext } from './context';
-import { checkOperationInput } from '../subgraphs/shared/input.guard';
-import { locateSubgraphErrors, mergeErrors } from './error-paths';
+import { locateSubgraphErrors } from './error-paths';
 import { localExecutor, remoteExecutor } from './executors';
 import { Metrics } from './metrics';
 import { RateLimiter } from './rate-limit';
@@ -112,7 +111,6 @@ export function createApolloServer(schema: GraphQLSchema, opts: GatewayOptions):
     // The scrubber removes "Did you mean …?" from errors of execution (variables) too.
     plugins: [
       admissionPlugin(admission),
-      inputPlugin(schema),
       suggestionScrubber<GatewayContext>(),
       observabilityPlugin(opts.metrics),
       ApolloServerPluginLandingPageDisabled(),
@@ -120,26 +118,6 @@ export function createApolloServer(schema: GraphQLSchema, opts: GatewayOptions):
       ApolloServerPluginSchemaReportingDisabled(),
     ],
   });
-}
-
-/**
- * Variables of the wrong type are refused here as the subgraphs refuse theirs: one BAD_USER_INPUT
- * naming every refused field (HTTP 400, as Apollo answers invalid variables), instead of Apollo's
- * one error per variable without a `field`. Dates are the subgraphs' to check (pass-through here).
- */
-function inputPlugin(schema: GraphQLSchema): ApolloServerPlugin<GatewayContext> {
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ document, request, operationName }) {
-          const refused = checkOperationInput(schema, document, request.variables, operationName);
-          if (!refused.length) return;
-          const error = mergeErrors(refused, []);
-          throw new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 400 } } });
-        },
-      };
-    },
-  };
 }
 
 /** Logs one line per operation (name, type, outcome, duration; never variables) and feeds metrics. */
