@@ -161,6 +161,29 @@ describe('webhook endpoints over GraphQL', () => {
     expect(empty.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'eventTypes' });
   });
 
+  it('refuses every bad field of an endpoint at once, creating or changing it, and writes nothing', async () => {
+    const bad = { url: 'hooks', eventTypes: ['referral.exploded'], description: 'x'.repeat(501) };
+    const r = await create('vhs-rheine', bad);
+    expect(r.body.errors).toHaveLength(1);
+    expect(r.body.errors[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'url',
+      fields: ['url', 'eventTypes', 'description'],
+    });
+    const listed = await app.gql('vhs-rheine', '{ webhookEndpoints { totalCount } }');
+    expect(listed.body.data.webhookEndpoints.totalCount).toBe(0);
+
+    const ep = (await create('vhs-rheine', { url: PUBLIC, eventTypes: ['referral.requested'] })).body.data
+      .createWebhookEndpoint.endpoint;
+    const changed = await app.gql(
+      'vhs-rheine',
+      `mutation($id: ID!, $i: UpdateWebhookEndpointInput!) { updateWebhookEndpoint(id: $id, input: $i) { url } }`,
+      { id: ep.id, i: bad },
+    );
+    expect(changed.body.errors[0].extensions).toMatchObject({ fields: ['url', 'eventTypes', 'description'] });
+    await app.gql('vhs-rheine', `mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }`, { id: ep.id });
+  });
+
   it.each([
     [
       'a loopback address, even under an allowed name',

@@ -1,4 +1,4 @@
-import { badInput, badInputs } from '../../shared/errors';
+import { AppError, badInput, badInputs } from '../../shared/errors';
 import { isoDay } from '../../shared/time';
 
 /**
@@ -71,6 +71,22 @@ export class InputCheck {
   /** Whether a field was refused so far (later checks may depend on earlier values). */
   get failed(): boolean {
     return this.refused.length > 0;
+  }
+
+  /**
+   * Runs a check written as a function that throws BAD_USER_INPUT naming its field (e.g. a URL guard)
+   * and records its refusal instead; any other error goes through. Undefined when refused.
+   */
+  async attempt<T>(check: () => T | Promise<T>): Promise<T | undefined> {
+    try {
+      return await check();
+    } catch (err) {
+      if (!(err instanceof AppError) || err.code !== 'BAD_USER_INPUT') throw err;
+      const field = err.extensions.field;
+      if (typeof field !== 'string') throw err;
+      this.refuse(err.message, field);
+      return undefined;
+    }
   }
 
   done(): void {

@@ -22,6 +22,7 @@ import { isMessageId, newMessageId, newSecret, secretHint } from './webhook.sign
 import { CreateWebhookEndpointInput, UpdateWebhookEndpointInput, WebhookDeliveryFilter } from './webhook.types';
 import { UrlGuard } from './webhook.url-guard';
 import { decodeAfter, timestampPart, uuidPart } from '../../shared/connection.cursor';
+import { InputCheck } from '../../shared/validation';
 
 export type EndpointView = WebhookEndpointEntity & {
   secrets: Array<{ id: string; createdAt: Date; expiresAt: Date | null; prefix: string }>;
@@ -94,9 +95,12 @@ export class WebhookService {
 
   async create(actor: Actor, input: CreateWebhookEndpointInput): Promise<{ endpoint: EndpointView; secret: string }> {
     requireScope(actor, 'webhooks:manage');
-    const url = (await this.guard.check(input.url)).toString();
-    const eventTypes = checkEventTypes(input.eventTypes);
-    const description = checkDescription(input.description);
+    // Every refused field in one answer.
+    const check = new InputCheck();
+    const url = await check.attempt(async () => (await this.guard.check(input.url)).toString());
+    const eventTypes = await check.attempt(() => checkEventTypes(input.eventTypes));
+    const description = await check.attempt(() => checkDescription(input.description));
+    check.done();
     const count = await this.ds.getRepository(WebhookEndpointEntity).countBy({ partner: actor.partner });
     if (count >= MAX_ENDPOINTS)
       throw new AppError('CONFLICT', `A partner has at most ${MAX_ENDPOINTS} webhook endpoints`);
@@ -104,9 +108,9 @@ export class WebhookService {
     const row: WebhookEndpointEntity = {
       id: newId(),
       partner: actor.partner,
-      url,
-      description,
-      eventTypes,
+      url: url!,
+      description: description ?? null,
+      eventTypes: eventTypes!,
       enabled: true,
       disabledReason: null,
       createdAt: now,
@@ -130,10 +134,14 @@ export class WebhookService {
     requireScope(actor, 'webhooks:manage');
     const current = await this.own(actor, id);
     const next: Partial<WebhookEndpointEntity> = { updatedAt: this.clock.now() };
-    if (input.url !== undefined && input.url !== null) next.url = (await this.guard.check(input.url)).toString();
-    if (input.eventTypes !== undefined && input.eventTypes !== null)
-      next.eventTypes = checkEventTypes(input.eventTypes);
-    if (input.description !== undefined) next.description = checkDescription(input.description);
+    const check = new InputCheck();
+    const { url, eventTypes, description } = input;
+    if (url !== undefined && url !== null)
+      next.url = await check.attempt(async () => (await this.guard.check(url)).toString());
+    if (eventTypes !== undefined && eventTypes !== null)
+      next.eventTypes = await check.attempt(() => checkEventTypes(eventTypes));
+    if (description !== undefined) next.description = await check.attempt(() => checkDescription(description));
+    check.done();
     const resume = input.enabled === true && !current.enabled;
     if (input.enabled === true) Object.assign(next, { enabled: true, disabledReason: null });
     if (input.enabled === false && current.enabled)
