@@ -1,44 +1,20 @@
-import { loadConfig } from '../../src/config';
-import { createContainer } from '../../src/container';
 import { signDevToken } from '../../src/gateway/dev-key';
-import { startGatewayServer } from '../../src/server';
-import { createLogger } from '../../src/shared/logger';
-import { startSubgraphServer } from '../../src/subgraph-server';
 import { registerPerson } from '../factories';
 import { startTestApp, TestApp } from '../helpers/app';
-import { REDIS_URL } from '../setup/pg';
+import { RemoteGateway, startRemoteGateway } from '../helpers/remote-gateway';
 
 /** A subgraph served over HTTP refuses malformed input exactly as one served in-process. */
 describe('input errors with a remote subgraph', () => {
   let app: TestApp;
-  let city: Awaited<ReturnType<typeof startSubgraphServer>>;
-  let gateway: Awaited<ReturnType<typeof startGatewayServer>>;
-  let gatewayContainer: Awaited<ReturnType<typeof createContainer>>;
+  let gateway: RemoteGateway;
   const secret = 'r'.repeat(48);
 
   beforeAll(async () => {
     app = await startTestApp({ env: { LOTSE_INTERNAL_SECRET: secret } });
-    city = await startSubgraphServer(app.container, 'city', { port: 0, host: '127.0.0.1' });
-    const env = {
-      LOTSE_ENV: 'test',
-      DATABASE_URL: app.db.url,
-      REDIS_URL,
-      LOTSE_QUEUE_PREFIX: app.queuePrefix,
-      LOTSE_INTERNAL_SECRET: secret,
-      LOTSE_SUBGRAPH_URLS: `city=${city.url}`,
-      DB_POOL_SIZE: '2',
-    };
-    gatewayContainer = await createContainer(loadConfig(env), {
-      databaseUrl: app.db.url,
-      redisUrl: REDIS_URL,
-      log: createLogger('silent'),
-    });
-    gateway = await startGatewayServer(gatewayContainer, { port: 0, host: '127.0.0.1', devKey: app.devKey });
+    gateway = await startRemoteGateway(app, ['city'], secret);
   });
   afterAll(async () => {
     await gateway?.close();
-    await gatewayContainer?.close();
-    await city?.close();
     await app?.stop();
   });
 

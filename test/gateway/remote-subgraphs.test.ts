@@ -1,20 +1,12 @@
-import { loadConfig } from '../../src/config';
-import { createContainer } from '../../src/container';
-import { startGatewayServer } from '../../src/server';
-import { startSubgraphServer } from '../../src/subgraph-server';
-import { createLogger } from '../../src/shared/logger';
 import { signDevToken } from '../../src/gateway/dev-key';
-import { REDIS_URL } from '../setup/pg';
 import { startTestApp, TestApp } from '../helpers/app';
+import { RemoteGateway, startRemoteGateway } from '../helpers/remote-gateway';
 import { registerPersonViaApi } from '../factories';
 
 /** The same supergraph served with subgraphs in other processes (here: other servers), by URL. */
 describe('gateway with remote subgraphs', () => {
   let app: TestApp;
-  let city: Awaited<ReturnType<typeof startSubgraphServer>>;
-  let jobcenter: Awaited<ReturnType<typeof startSubgraphServer>>;
-  let gateway: Awaited<ReturnType<typeof startGatewayServer>>;
-  let gatewayContainer: Awaited<ReturnType<typeof createContainer>>;
+  let gateway: RemoteGateway;
 
   const secret = 's'.repeat(48);
 
@@ -31,29 +23,10 @@ describe('gateway with remote subgraphs', () => {
       `mutation($id: ID!) { openJobcenterRecord(input: { personId: $id, customerNumber: "845D654321", municipalityKey: "05566076", startedOn: "2025-01-01", benefitStatus: receiving }) { id } }`,
       { id },
     );
-    city = await startSubgraphServer(app.container, 'city', { port: 0, host: '127.0.0.1' });
-    jobcenter = await startSubgraphServer(app.container, 'jobcenter', { port: 0, host: '127.0.0.1' });
-    const env = {
-      LOTSE_ENV: 'test',
-      DATABASE_URL: app.db.url,
-      REDIS_URL,
-      LOTSE_QUEUE_PREFIX: app.queuePrefix,
-      LOTSE_INTERNAL_SECRET: secret,
-      LOTSE_SUBGRAPH_URLS: `city=${city.url},jobcenter=${jobcenter.url}`,
-      DB_POOL_SIZE: '2',
-    };
-    gatewayContainer = await createContainer(loadConfig(env), {
-      databaseUrl: app.db.url,
-      redisUrl: REDIS_URL,
-      log: createLogger('silent'),
-    });
-    gateway = await startGatewayServer(gatewayContainer, { port: 0, host: '127.0.0.1', devKey: app.devKey });
+    gateway = await startRemoteGateway(app, ['city', 'jobcenter'], secret);
   });
   afterAll(async () => {
     await gateway?.close();
-    await gatewayContainer?.close();
-    await city?.close();
-    await jobcenter?.close();
     await app?.stop();
   });
 
@@ -79,7 +52,7 @@ describe('gateway with remote subgraphs', () => {
 
     // Proof that the gateway really goes over HTTP: with the jobcenter process gone, the operation
     // cannot be answered: HTTP 503 SERVICE_UNAVAILABLE with Retry-After for the whole response.
-    await jobcenter.close();
+    await gateway.subgraphs.jobcenter!.close();
     const res = await fetch(`${gateway.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
