@@ -70,6 +70,8 @@ export interface Config {
     /** Open connections per partner. */
     maxConnectionsPerPartner: number;
   };
+  /** Only for `bench/` (LOTSE_BENCH_SKIP_AUDIT=1): the audit log writes nothing. Refused in production. */
+  benchSkipAudit: boolean;
 }
 
 export class ConfigError extends Error {
@@ -196,7 +198,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxPerConnection: int('SUBSCRIPTIONS_MAX_PER_CONNECTION', 20, 1, 1000),
       maxConnectionsPerPartner: int('SUBSCRIPTIONS_MAX_CONNECTIONS_PER_PARTNER', 50, 1, 100_000),
     },
+    benchSkipAudit: bool('LOTSE_BENCH_SKIP_AUDIT', false),
   };
+  // Benchmarks measure the audit log's cost by switching it off; data must never flow unaudited in production.
+  if (lotseEnv === 'production' && config.benchSkipAudit)
+    problems.push('LOTSE_BENCH_SKIP_AUDIT cannot be set in production (it switches the audit log off)');
   if (!/^[0-9A-Za-z*,/?#LW-]+(\s+[0-9A-Za-z*,/?#LW-]+){4,5}$/.test(config.retentionSchedule)) {
     problems.push(
       `RETENTION_SCHEDULE must be a cron pattern with 5 or 6 fields, e.g. "15 3 * * *", got "${config.retentionSchedule}"`,

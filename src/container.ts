@@ -192,7 +192,7 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
   });
   await Promise.all([...Object.values(dataSources), auditDs, idempotencyDs].map((ds) => ds.initialize()));
   const secret = internalSecret(config);
-  const audit = new AuditLog(auditDs, { ...auditKeys(secret), clock });
+  const audit = new AuditLog(auditDs, { ...auditKeys(secret), clock, skipForBenchmark: config.benchSkipAudit });
   const outbox = new Outbox(clock, audit, rowSecurity);
   // The policy decision point reads the hub's legal bases and consents for every subgraph.
   const pdp = new PolicyDecisionPoint(dataSources.hub, clock);

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../shared/time';
+import { GroupCommit } from './audit.batch';
 import {
   AUDIT_KINDS,
   AuditKind,
@@ -76,10 +77,18 @@ export interface AuditLogOptions {
   pseudonymKey: string;
   checkpointKey: string;
   clock: Clock;
+  /**
+   * Exists only for `bench/` (LOTSE_BENCH_SKIP_AUDIT=1, refused in production): append and
+   * appendNow then write nothing, to measure what the audit log costs.
+   */
+  skipForBenchmark?: boolean;
+  /** Most entries one appendNow flush writes (default 500); one caller's entries always go together. */
+  maxBatchEntries?: number;
 }
 
 /** pg_advisory_xact_lock key that serialises appenders (an arbitrary constant used nowhere else). */
 const CHAIN_LOCK_KEY = '7416128380519201';
+const LOCK_SQL = `SELECT pg_advisory_xact_lock(${CHAIN_LOCK_KEY})`;
 const MIN_BIGINT = '-9223372036854775808';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -94,6 +103,9 @@ export class AuditLog {
   private readonly pseudonymKey: string;
   private readonly checkpointKey: string;
   private readonly clock: Clock;
+  private readonly skip: boolean;
+  /** appendNow's queue: one flush in flight per instance, the rest wait for the next (ADR 0009). */
+  private readonly reads: GroupCommit<Prepared>;
 
   constructor(
     private readonly ds: DataSource,
@@ -106,6 +118,16 @@ export class AuditLog {
     this.pseudonymKey = opts.pseudonymKey;
     this.checkpointKey = opts.checkpointKey;
     this.clock = opts.clock;
+    this.skip = opts.skipForBenchmark === true;
+    this.reads = new GroupCommit(
+      (take) =>
+        this.ds.transaction(async (em) => {
+          await em.query(LOCK_SQL);
+          // Taken once the lock is held: whoever queued while this flush waited goes in it too.
+          await this.insertChained(em, take());
+        }),
+      opts.maxBatchEntries ?? 500,
+    );
   }
 
   /** HMAC-SHA256 of the person id, hex. UUIDs are lower-cased first: PostgreSQL accepts either case for the same person. */
@@ -121,38 +143,23 @@ export class AuditLog {
    * previous appender's commit; under a stale snapshot the insert fails on the primary key instead.
    */
   async append(em: EntityManager, entries: AuditEntryInput[]): Promise<void> {
-    if (entries.length === 0) return;
+    if (this.skip || entries.length === 0) return;
     if (!em.queryRunner?.isTransactionActive) throw new Error('AuditLog.append must run inside a transaction');
     const prepared = entries.map((e) => this.prepare(e)); // validate before taking the lock
-    await em.query(`SELECT pg_advisory_xact_lock(${CHAIN_LOCK_KEY})`);
-    // ORDER BY e.seq, not seq: the bare name would sort by the text output column.
-    const head: Array<{ seq: string; hash: string }> = await em.query(
-      'SELECT e.seq::text AS seq, e.hash FROM audit.entry e ORDER BY e.seq DESC LIMIT 1',
-    );
-    let seq = head.length ? Number(head[0].seq) : 0;
-    let prev = head.length ? head[0].hash : GENESIS;
-    // Read under the lock, so `at` follows seq; whole milliseconds, exactly what timestamptz keeps and the hash covers.
-    const at = new Date(Math.floor(this.clock.now().getTime())).toISOString();
-    const rows = prepared.map((p) => {
-      const row: ChainRow = { ...p, seq: ++seq, at, prev_hash: prev };
-      prev = entryHash(row);
-      return { ...row, hash: prev };
-    });
-    // One statement for the whole batch, whatever its size (no bind-parameter limit).
-    await em.query(
-      `INSERT INTO audit.entry (seq, at, kind, partner, subject, request_id, person_ref, categories, fields, purpose, basis, operation, detail, prev_hash, hash)
-       SELECT seq, at, kind, partner, subject, request_id, person_ref, categories, fields, purpose, basis, operation, detail, prev_hash, hash
-       FROM jsonb_to_recordset($1::jsonb) AS r(seq bigint, at timestamptz, kind text, partner text, subject text, request_id text, person_ref text,
-         categories text[], fields text[], purpose text, basis text, operation text, detail jsonb, prev_hash text, hash text)
-       ORDER BY seq`,
-      [JSON.stringify(rows)],
-    );
+    await em.query(LOCK_SQL);
+    await this.insertChained(em, prepared);
   }
 
-  /** Appends in a short transaction of its own (e.g. a request's batched reads, at its end). */
-  appendNow(entries: AuditEntryInput[]): Promise<void> {
-    if (entries.length === 0) return Promise.resolve();
-    return this.ds.transaction((em) => this.append(em, entries));
+  /**
+   * Appends in a short transaction of its own (e.g. a request's batched reads, at its end) and
+   * resolves once the entries are committed. Calls made while another flush of this instance is in
+   * flight wait and go together in the next one (group commit: one lock, one head read, one
+   * INSERT). Rejects when that transaction fails; invalid entries reject this call only.
+   */
+  async appendNow(entries: AuditEntryInput[]): Promise<void> {
+    if (this.skip || entries.length === 0) return;
+    const prepared = entries.map((e) => this.prepare(e)); // a bad entry fails its caller, not the batch
+    await this.reads.submit(prepared);
   }
 
   /**
@@ -280,6 +287,32 @@ export class AuditLog {
         operation: r.operation,
       })),
     };
+  }
+
+  /** Chains `prepared` onto the head and inserts it; the caller's transaction holds the chain lock. */
+  private async insertChained(em: EntityManager, prepared: Prepared[]): Promise<void> {
+    // ORDER BY e.seq, not seq: the bare name would sort by the text output column.
+    const head: Array<{ seq: string; hash: string }> = await em.query(
+      'SELECT e.seq::text AS seq, e.hash FROM audit.entry e ORDER BY e.seq DESC LIMIT 1',
+    );
+    let seq = head.length ? Number(head[0].seq) : 0;
+    let prev = head.length ? head[0].hash : GENESIS;
+    // Read under the lock, so `at` follows seq; whole milliseconds, exactly what timestamptz keeps and the hash covers.
+    const at = new Date(Math.floor(this.clock.now().getTime())).toISOString();
+    const rows = prepared.map((p) => {
+      const row: ChainRow = { ...p, seq: ++seq, at, prev_hash: prev };
+      prev = entryHash(row);
+      return { ...row, hash: prev };
+    });
+    // One statement for the whole batch, whatever its size (no bind-parameter limit).
+    await em.query(
+      `INSERT INTO audit.entry (seq, at, kind, partner, subject, request_id, person_ref, categories, fields, purpose, basis, operation, detail, prev_hash, hash)
+       SELECT seq, at, kind, partner, subject, request_id, person_ref, categories, fields, purpose, basis, operation, detail, prev_hash, hash
+       FROM jsonb_to_recordset($1::jsonb) AS r(seq bigint, at timestamptz, kind text, partner text, subject text, request_id text, person_ref text,
+         categories text[], fields text[], purpose text, basis text, operation text, detail jsonb, prev_hash text, hash text)
+       ORDER BY seq`,
+      [JSON.stringify(rows)],
+    );
   }
 
   private prepare(e: AuditEntryInput): Prepared {
