@@ -2,6 +2,7 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { HubWebhookConcurrency1764960000000 as Migration } from '../../src/subgraphs/hub/migrations/1764960000000-hub-webhook-concurrency';
 import { createDataSource } from '../../src/shared/database';
+import { EndpointSlots } from '../../src/subgraphs/hub/webhook/webhook.inflight';
 import { eventually, startTestApp, TestApp } from '../helpers/app';
 import { createWebhookEndpoint, RHEINE_ADDRESS, registerPerson } from '../factories';
 import { deliveries, FAST_WEBHOOKS, referToVhs } from './fixtures';
@@ -156,5 +157,33 @@ describe('per-endpoint concurrency', () => {
       await runner.release();
       await owner.destroy();
     }
+  });
+});
+
+describe('endpoint slots', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ gateway: false });
+  });
+  afterAll(() => app?.stop());
+
+  it('a job refused a slot is woken by the next release, oldest first', async () => {
+    const woken: string[] = [];
+    const slots = new EndpointSlots(app.container.redis, app.queuePrefix, 60_000, async (id) => {
+      woken.push(id);
+      return 'woken';
+    });
+    const release = await slots.acquire('ep-1', 1, 'job-a');
+    expect(release).not.toBeNull();
+    expect(await slots.acquire('ep-1', 1, 'job-b')).toBeNull();
+    expect(await slots.acquire('ep-1', 1, 'job-c')).toBeNull();
+    // Another endpoint has slots of its own.
+    expect(await slots.acquire('ep-2', 1, 'job-x')).not.toBeNull();
+    await release!();
+    expect(woken).toEqual(['job-b']);
+    const next = await slots.acquire('ep-1', 1, 'job-b');
+    expect(next).not.toBeNull();
+    await next!();
+    expect(woken).toEqual(['job-b', 'job-c']);
   });
 });
