@@ -6,7 +6,7 @@ import { OutboxListener, OutboxListenerOptions } from './outbox.listener';
 import { OutboxStore } from './outbox.service';
 
 export interface RelayOptions {
-  /** Poll interval: the fallback when a notification is lost, and the pace of redelivery. */
+  /** How often every outbox is polled: the fallback when a notification is lost, and the pace of redelivery. */
   intervalMs: number;
   redeliverAfterMs: number;
   batchSize?: number;
@@ -85,14 +85,23 @@ export class OutboxRelay {
     if (source && this.stores.some((s) => s.source === source)) this.dirty.add(source);
     else for (const s of this.stores) this.dirty.add(s.source);
     if (this.running) return;
-    if (this.timer) clearTimeout(this.timer);
     this.running = this.loop().finally(() => {
       this.running = undefined;
-      if (this.stopped) return;
       // A wake-up between the last tick and here is not lost.
       if (this.dirty.size) this.wake();
-      else this.timer = setTimeout(() => this.wake(), this.opts.intervalMs);
     });
+  }
+
+  /**
+   * The poll runs on its own clock, whatever the wake-ups do: a busy outbox that keeps waking the
+   * relay must not keep the others from being looked at (redelivery).
+   */
+  private schedulePoll(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.wake();
+      this.schedulePoll();
+    }, this.opts.intervalMs);
   }
 
   private async loop(): Promise<void> {
@@ -113,6 +122,7 @@ export class OutboxRelay {
     this.stopped = false;
     this.listener?.start();
     this.wake();
+    this.schedulePoll();
   }
 
   async stop(): Promise<void> {

@@ -147,4 +147,34 @@ describe('outbox relay ticks', () => {
     release();
     await stopped;
   });
+  it('a busy outbox that keeps waking the relay does not keep the poll from the others', async () => {
+    const calls: Record<string, number> = { city: 0, hub: 0 };
+    const store = (source: string) => ({
+      source,
+      async publishPending(): Promise<number> {
+        calls[source]++;
+        return 0;
+      },
+    });
+    const noLog = { debug: () => undefined, warn: () => undefined } as never;
+    const rowSecurity = { system: (_: string, fn: () => Promise<number>) => fn() } as never;
+    const relay = new OutboxRelay(
+      [store('city'), store('hub')] as never,
+      {} as never,
+      { intervalMs: 100, redeliverAfterMs: 1 },
+      noLog,
+      rowSecurity,
+    );
+    relay.start();
+    await eventually(async () => calls.city === 1 && calls.hub === 1, 1000, 5);
+    // The hub is woken every 10 ms, more often than the poll interval.
+    const busy = setInterval(() => relay.wake('hub'), 10);
+    try {
+      await eventually(async () => calls.city >= 3, 2000, 10);
+    } finally {
+      clearInterval(busy);
+      await relay.stop();
+    }
+    expect(calls.hub).toBeGreaterThan(calls.city);
+  });
 });
