@@ -242,7 +242,12 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
   const relay = new OutboxRelay(
     outboxStores,
     queues.events,
-    { intervalMs: config.relayIntervalMs, redeliverAfterMs: config.redeliverAfterMs },
+    {
+      intervalMs: config.relayIntervalMs,
+      redeliverAfterMs: config.redeliverAfterMs,
+      // Woken by commits in any process (LISTEN/NOTIFY); the interval is the fallback.
+      listen: { url: opts.databaseUrl, applicationName: 'lotse-relay-listen' },
+    },
     log.child({ component: 'relay' }),
     rowSecurity,
   );

@@ -50,7 +50,7 @@ function schemaOnlyHubDeps(): HubDeps {
     capacity: { seatsByProvider: unused },
     webhooks: {
       guard: new UrlGuard({ production: true, allowedHosts: [], allowPrivateNetworks: false }),
-      scheduler: { ensure: unused },
+      scheduler: { ensure: unused, queueFirst: unused },
       secrets: new SecretBox('x'.repeat(32)),
     },
   };

@@ -52,11 +52,8 @@ export async function startWebhooksWorker(
     service: hub.services.webhooks,
     audit: container.audit,
     scheduler,
-    slots: new EndpointSlots(
-      container.redis,
-      container.config.queuePrefix,
-      cfg.endpointConcurrency,
-      cfg.timeoutMs + 10_000,
+    slots: new EndpointSlots(container.redis, container.config.queuePrefix, cfg.timeoutMs + 10_000, (jobId) =>
+      scheduler.wake(jobId),
     ),
     config: cfg,
     clock: container.clock,

@@ -4,6 +4,7 @@ import { newId } from '../shared/ids';
 import { RowSecurityContext } from '../shared/row-security';
 import { Clock } from '../shared/time';
 import { AuditLog } from '../audit/audit.service';
+import { OUTBOX_CHANNEL } from './outbox.listener';
 import { OutboxEvent } from './outbox.entity';
 import { DomainEvent, EVENT_CATEGORY, EventType } from './event-types';
 
@@ -24,10 +25,14 @@ export class Outbox {
     if (!em.queryRunner?.isTransactionActive) throw new Error('Outbox.append must run inside a transaction');
     const id = newId();
     // Raw SQL: the jsonb payload goes in as JSON, typed by DomainEvent (TypeORM's insert types know no jsonb).
+    // The same statement notifies the relay (in any process); PostgreSQL delivers it at commit, never
+    // for a rolled-back transaction.
     const table = em.connection.getMetadata(OutboxEvent);
     await em.query(
-      `INSERT INTO "${table.schema}"."${table.tableName}" (id, type, person_id, aggregate_type, aggregate_id, payload, actor_partner, occurred_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      `WITH appended AS (
+         INSERT INTO "${table.schema}"."${table.tableName}" (id, type, person_id, aggregate_type, aggregate_id, payload, actor_partner, occurred_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id)
+       SELECT pg_notify('${OUTBOX_CHANNEL}', $9) FROM appended`,
       [
         id,
         event.type,
@@ -37,6 +42,7 @@ export class Outbox {
         JSON.stringify(event.payload),
         actor.partner,
         this.clock.now(),
+        table.schema,
       ],
     );
     if (event.personId) {

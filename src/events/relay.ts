@@ -2,36 +2,68 @@ import type { QueueOf } from '../jobs/job.registry';
 import type { eventsQueue } from '../jobs/queues';
 import { Logger } from '../shared/logger';
 import { RowSecurityContext } from '../shared/row-security';
+import { OutboxListener, OutboxListenerOptions } from './outbox.listener';
 import { OutboxStore } from './outbox.service';
+
+export interface RelayOptions {
+  /** How often every outbox is polled: the fallback when a notification is lost, and the pace of redelivery. */
+  intervalMs: number;
+  redeliverAfterMs: number;
+  batchSize?: number;
+  /** LISTEN for committed outbox rows on a dedicated connection (unset: poll only). */
+  listen?: OutboxListenerOptions;
+}
 
 /**
  * Moves outbox rows to BullMQ. The event id is the job id, so publishing twice adds one job;
  * unacknowledged rows are published again after `redeliverAfterMs` because Redis may have lost
  * them (it keeps nothing on disk). PostgreSQL stays the source of truth.
+ *
+ * A commit wakes the relay at once (LISTEN/NOTIFY, from any process); the poll every `intervalMs`
+ * covers lost notifications and redelivery. Ticks never overlap: a wake-up during a tick runs
+ * exactly one more tick after it.
  */
 export class OutboxRelay {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private stopped = true;
+  /** Outboxes to look at in the next tick; a wake-up during a tick adds to it. */
+  private readonly dirty = new Set<string>();
+  private readonly listener?: OutboxListener;
 
   constructor(
     private readonly stores: OutboxStore[],
     private readonly queue: QueueOf<typeof eventsQueue>,
-    private readonly opts: { intervalMs: number; redeliverAfterMs: number; batchSize?: number },
+    private readonly opts: RelayOptions,
     private readonly log: Logger,
     private readonly rowSecurity: RowSecurityContext,
-  ) {}
+  ) {
+    if (opts.listen)
+      this.listener = new OutboxListener(
+        opts.listen,
+        (source) => this.wake(source),
+        // Whatever was committed while no one listened is looked at now.
+        () => this.wake(),
+        log,
+      );
+  }
+
+  /** Backend pid of the LISTEN connection, while it is connected. */
+  get listenerPid(): number | undefined {
+    return this.listener?.pid;
+  }
 
   /** Publishes everything pending once, as the hub itself; returns how many events were handed to the queue. */
   tick(redeliverAfterMs = this.opts.redeliverAfterMs): Promise<number> {
-    return this.rowSecurity.system('relay', () => this.publish(redeliverAfterMs));
+    return this.rowSecurity.system('relay', () => this.publish(this.stores, redeliverAfterMs));
   }
 
-  private async publish(redeliverAfterMs: number): Promise<number> {
+  private async publish(stores: OutboxStore[], redeliverAfterMs: number): Promise<number> {
+    const batch = this.opts.batchSize ?? 200;
     let total = 0;
-    for (const store of this.stores) {
+    for (const store of stores) {
       for (;;) {
-        const n = await store.publishPending(this.opts.batchSize ?? 200, redeliverAfterMs, async (rows) => {
+        const n = await store.publishPending(batch, redeliverAfterMs, async (rows) => {
           await this.queue.addBulk(
             rows.map((row) => ({
               name: row.type,
@@ -41,30 +73,62 @@ export class OutboxRelay {
           );
         });
         total += n;
-        if (n < (this.opts.batchSize ?? 200)) break;
+        if (n < batch) break;
       }
     }
     return total;
   }
 
+  /** Asks for a tick of one outbox (or all): now, or right after the running one. */
+  wake(source?: string): void {
+    if (this.stopped) return;
+    if (source && this.stores.some((s) => s.source === source)) this.dirty.add(source);
+    else for (const s of this.stores) this.dirty.add(s.source);
+    if (this.running) return;
+    this.running = this.loop().finally(() => {
+      this.running = undefined;
+      // A wake-up between the last tick and here is not lost.
+      if (this.dirty.size) this.wake();
+    });
+  }
+
+  /**
+   * The poll runs on its own clock, whatever the wake-ups do: a busy outbox that keeps waking the
+   * relay must not keep the others from being looked at (redelivery).
+   */
+  private schedulePoll(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.wake();
+      this.schedulePoll();
+    }, this.opts.intervalMs);
+  }
+
+  private async loop(): Promise<void> {
+    while (this.dirty.size && !this.stopped) {
+      const stores = this.stores.filter((s) => this.dirty.has(s.source));
+      this.dirty.clear();
+      try {
+        const n = await this.rowSecurity.system('relay', () => this.publish(stores, this.opts.redeliverAfterMs));
+        if (n > 0) this.log.debug({ published: n }, 'outbox relayed');
+      } catch (err) {
+        this.log.warn({ err: { message: (err as Error).message } }, 'outbox relay failed, retrying');
+      }
+    }
+  }
+
   start(): void {
+    if (!this.stopped) return;
     this.stopped = false;
-    const loop = async () => {
-      if (this.stopped) return;
-      this.running = this.tick()
-        .then((n) => {
-          if (n > 0) this.log.debug({ published: n }, 'outbox relayed');
-        })
-        .catch((err) => this.log.warn({ err: { message: (err as Error).message } }, 'outbox relay failed, retrying'));
-      await this.running;
-      if (!this.stopped) this.timer = setTimeout(loop, this.opts.intervalMs);
-    };
-    void loop();
+    this.listener?.start();
+    this.wake();
+    this.schedulePoll();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    await this.listener?.stop();
     await this.running;
   }
 }

@@ -10,7 +10,11 @@ describe('webhook delivery', () => {
   let personId: string;
 
   beforeAll(async () => {
-    app = await startTestApp({ workers: true, env: { ...FAST_WEBHOOKS, WEBHOOK_CONCURRENCY: '4' } });
+    // Per endpoint fewer requests than worker slots, so one hanging endpoint cannot take them all.
+    app = await startTestApp({
+      workers: true,
+      env: { ...FAST_WEBHOOKS, WEBHOOK_CONCURRENCY: '4', WEBHOOK_ENDPOINT_CONCURRENCY: '2' },
+    });
     personId = (
       await registerPerson(app, 'rheine-social', {
         givenName: 'Dawit',

@@ -182,7 +182,7 @@ describe('retry schedule and configuration', () => {
       allowPrivateNetworks: false,
       timeoutMs: 15000,
       concurrency: 16,
-      endpointConcurrency: 2,
+      endpointConcurrency: 8,
     });
     expect(c.retryScheduleMs).toEqual([5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400].map((s) => s * 1000));
     const custom = loadConfig({

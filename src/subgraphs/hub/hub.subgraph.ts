@@ -44,6 +44,7 @@ import { HubRules1764800000000 } from './migrations/1764800000000-hub-rules';
 import { HubReferralBoundBases1764920000000 } from './migrations/1764920000000-hub-referral-bound-bases'; // referral-bound legal bases
 import { HubReferralDuePool1764930000000 } from './migrations/1764930000000-hub-referral-due-pool';
 import { HubTransferAccepted1764955000000 } from './migrations/1764955000000-hub-transfer-accepted';
+import { HubWebhookConcurrency1764960000000 } from './migrations/1764960000000-hub-webhook-concurrency';
 import { HubRetentionNotices1764940000000 } from './migrations/1764940000000-hub-retention-notices';
 import { HubNotifications1764910000000 } from './migrations/1764910000000-hub-notifications';
 import { NotificationEntity } from './notification/notification.entity';
@@ -91,6 +92,7 @@ export const hubMigrations = [
   HubReferralDuePool1764930000000,
   HubRetentionNotices1764940000000,
   HubTransferAccepted1764955000000,
+  HubWebhookConcurrency1764960000000,
 ];
 
 export type HubSubgraph = Subgraph & { services: HubServices };

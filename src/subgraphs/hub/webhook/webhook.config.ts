@@ -10,7 +10,7 @@ export interface WebhookConfig {
   retryScheduleMs: number[];
   /** Deliveries in flight per worker process. */
   concurrency: number;
-  /** Deliveries in flight per endpoint across all workers (counted in Redis). */
+  /** Deliveries in flight per endpoint across all workers (counted in Redis), unless the endpoint sets its own. */
   endpointConcurrency: number;
   /** BullMQ lock of an active delivery job: a job whose worker died is taken over after about this long. */
   lockDurationMs: number;
@@ -64,7 +64,7 @@ export function readWebhookConfig(
     timeoutMs,
     retryScheduleMs: schedule ?? parseDurations(DEFAULT_RETRY_SCHEDULE)!,
     concurrency: int('WEBHOOK_CONCURRENCY', 16, 1, 256),
-    endpointConcurrency: int('WEBHOOK_ENDPOINT_CONCURRENCY', 2, 1, 100),
+    endpointConcurrency: int('WEBHOOK_ENDPOINT_CONCURRENCY', 8, 1, 100),
     lockDurationMs,
     resyncSeconds: int('WEBHOOK_RESYNC_SECONDS', 60, 1, 86400),
   };

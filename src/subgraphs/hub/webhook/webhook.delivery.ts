@@ -9,7 +9,7 @@ import { WebhookDeliveryEntity, WebhookEndpointEntity } from './webhook.entity';
 import { post } from './webhook.http';
 import { EndpointSlots } from './webhook.inflight';
 import { buildPayload, PersonRecord } from './webhook.payload';
-import { WebhookJobData, WebhookScheduler } from './webhook.queue';
+import { webhookJobId, WebhookJobData, WebhookScheduler } from './webhook.queue';
 import { parseRetryAfter, retryDelay } from './webhook.schedule';
 import { WebhookService } from './webhook.service';
 import { signatureHeader } from './webhook.signing';
@@ -32,6 +32,8 @@ export type DeliveryResult =
   | { outcome: 'delay'; at: number };
 
 const USER_AGENT = 'Lotse-Webhooks/1';
+/** How long a job refused a slot waits at most when no release wakes it. */
+const WAIT_FALLBACK_MS = 1000;
 
 /**
  * One attempt of one delivery. PostgreSQL decides: a job whose attempt was already made, or
@@ -58,9 +60,11 @@ export class DeliveryEngine {
     }
     if (d.nextAttemptAt && d.nextAttemptAt.getTime() > clock.now().getTime() + 50)
       return { outcome: 'delay', at: Date.now() + (d.nextAttemptAt.getTime() - clock.now().getTime()) };
-    const release = await this.deps.slots.acquire(endpoint.id);
-    // At its cap: step aside for a moment instead of holding a worker slot.
-    if (!release) return { outcome: 'delay', at: Date.now() + 200 + Math.floor(Math.random() * 400) };
+    const cap = endpoint.maxConcurrency ?? config.endpointConcurrency;
+    const release = await this.deps.slots.acquire(endpoint.id, cap, webhookJobId(job.deliveryId, job.attempt));
+    // At its cap: step aside instead of holding a worker slot. The next release wakes this job;
+    // the delay only matters when that wake-up is lost (a worker died mid-request).
+    if (!release) return { outcome: 'delay', at: Date.now() + WAIT_FALLBACK_MS + Math.floor(Math.random() * 500) };
     try {
       return await this.attempt(d, endpoint, config);
     } finally {

@@ -11,6 +11,8 @@ export class WebhookEndpointEntity {
   @Column('text', { name: 'event_types', array: true }) eventTypes: string[];
   @Column('boolean') enabled: boolean;
   @Column('text', { name: 'disabled_reason', nullable: true }) disabledReason: string | null;
+  /** Requests in flight at once (1–100); null: the deployment's WEBHOOK_ENDPOINT_CONCURRENCY. */
+  @Column('int', { name: 'max_concurrency', nullable: true }) maxConcurrency: number | null;
   @Column('timestamptz', { name: 'created_at' }) createdAt: Date;
   @Column('timestamptz', { name: 'updated_at' }) updatedAt: Date;
 }

@@ -2,6 +2,7 @@ import type { JobName, QueueOf } from '../../../jobs/job.registry';
 import type { webhooksQueue } from '../../../jobs/queues';
 export type { WebhookJobData } from '../../../jobs/queues';
 import { Clock } from '../../../shared/time';
+import type { WakeResult } from './webhook.inflight';
 
 /** Deterministic per attempt: queuing the same attempt twice (re-sync, a re-processed event) is a no-op. */
 export const webhookJobId = (deliveryId: string, attempt: number): string => `${deliveryId}-a${attempt}`;
@@ -9,6 +10,8 @@ export const webhookJobId = (deliveryId: string, attempt: number): string => `${
 /** What the webhook service needs to have an attempt of a delivery made at a time. */
 export interface DeliveryTimers {
   ensure(deliveryId: string, attempt: number, at: Date): Promise<void>;
+  /** The first attempt of a delivery just created: no job of its id can exist yet. */
+  queueFirst(deliveryId: string): Promise<void>;
 }
 
 /** Puts attempts of deliveries on the `webhooks` queue. PostgreSQL decides what is due; this only sets the timer. */
@@ -36,5 +39,26 @@ export class WebhookScheduler implements DeliveryTimers {
       }
     }
     await this.queue.add('deliver' satisfies JobName<typeof webhooksQueue>, { deliveryId, attempt }, { jobId, delay });
+  }
+
+  /** One round trip: adding a job of an existing id would be a no-op anyway. */
+  async queueFirst(deliveryId: string): Promise<void> {
+    const data = { deliveryId, attempt: 1 };
+    await this.queue.add('deliver' satisfies JobName<typeof webhooksQueue>, data, {
+      jobId: webhookJobId(deliveryId, 1),
+    });
+  }
+
+  /** Runs a job that waits for a slot of its endpoint now (webhook.inflight.ts). */
+  async wake(jobId: string): Promise<WakeResult> {
+    const job = await this.queue.getJob(jobId);
+    if (!job) return 'gone';
+    try {
+      await job.promote();
+      return 'woken';
+    } catch {
+      const state = await job.getState();
+      return state === 'active' || state === 'delayed' ? 'busy' : 'gone';
+    }
   }
 }

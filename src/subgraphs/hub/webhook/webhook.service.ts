@@ -8,7 +8,7 @@ import { encodeCursor, isUuid, newId } from '../../../shared/ids';
 import { requireScope } from '../../../shared/scopes';
 import { Clock } from '../../../shared/time';
 import { Page, pageSize, toPage } from '../../shared/connection.types';
-import { PUBLIC_EVENT_TYPES, Recipient, routeEvent } from '../notification/notification.routing';
+import { Recipient, routeEvent } from '../notification/notification.routing';
 import { sendBasis } from './webhook.basis';
 import {
   WebhookAttemptEntity,
@@ -23,6 +23,7 @@ import { CreateWebhookEndpointInput, UpdateWebhookEndpointInput, WebhookDelivery
 import { UrlGuard } from './webhook.url-guard';
 import { decodeAfter, timestampPart, uuidPart } from '../../shared/connection.cursor';
 import { InputCheck } from '../../shared/validation';
+import { checkDescription, checkEventTypes, checkMaxConcurrency } from './webhook.input';
 
 export type EndpointView = WebhookEndpointEntity & {
   secrets: Array<{ id: string; createdAt: Date; expiresAt: Date | null; prefix: string }>;
@@ -100,6 +101,7 @@ export class WebhookService {
     const url = await check.attempt(async () => (await this.guard.check(input.url)).toString());
     const eventTypes = await check.attempt(() => checkEventTypes(input.eventTypes));
     const description = await check.attempt(() => checkDescription(input.description));
+    const maxConcurrency = await check.attempt(() => checkMaxConcurrency(input.maxConcurrency));
     check.done();
     const count = await this.ds.getRepository(WebhookEndpointEntity).countBy({ partner: actor.partner });
     if (count >= MAX_ENDPOINTS)
@@ -113,6 +115,7 @@ export class WebhookService {
       eventTypes: eventTypes!,
       enabled: true,
       disabledReason: null,
+      maxConcurrency: maxConcurrency ?? null,
       createdAt: now,
       updatedAt: now,
     };
@@ -141,6 +144,8 @@ export class WebhookService {
     if (eventTypes !== undefined && eventTypes !== null)
       next.eventTypes = await check.attempt(() => checkEventTypes(eventTypes));
     if (description !== undefined) next.description = await check.attempt(() => checkDescription(description));
+    if (input.maxConcurrency !== undefined)
+      next.maxConcurrency = await check.attempt(() => checkMaxConcurrency(input.maxConcurrency));
     check.done();
     const resume = input.enabled === true && !current.enabled;
     if (input.enabled === true) Object.assign(next, { enabled: true, disabledReason: null });
@@ -290,7 +295,7 @@ export class WebhookService {
         if (!inserted.length) continue;
         created++;
         // Queued after the row is committed; if this fails the re-sync queues it.
-        await this.scheduler.ensure(id, 1, now);
+        await this.scheduler.queueFirst(id);
       }
     }
     return created;
@@ -416,19 +421,4 @@ function updatedRows(result: unknown): Array<{ id: string; attempt_count: number
   return Array.isArray(result) && Array.isArray(result[0])
     ? result[0]
     : (result as Array<{ id: string; attempt_count: number }>);
-}
-
-function checkEventTypes(types: string[]): string[] {
-  const unique = [...new Set(types.map((t) => t.trim()))];
-  if (!unique.length) throw badInput('eventTypes must name at least one event type', 'eventTypes');
-  const unknown = unique.filter((t) => !(PUBLIC_EVENT_TYPES as readonly string[]).includes(t));
-  if (unknown.length)
-    throw badInput(`Unknown event types: ${unknown.join(', ')}. Known: ${PUBLIC_EVENT_TYPES.join(', ')}`, 'eventTypes');
-  return unique;
-}
-
-function checkDescription(d: string | null | undefined): string | null {
-  if (d === undefined || d === null || d.trim() === '') return null;
-  if (d.length > 500) throw badInput('description is at most 500 characters', 'description');
-  return d.trim();
 }

@@ -14,6 +14,8 @@ registerEnumType(WebhookDeliveryStatusEnum, {
     'pending: queued or retrying; succeeded: a 2xx answer; dead: retries used up or 410 Gone; cancelled: not sent (e.g. no_basis)',
 });
 
+const MAX_CONCURRENCY = 'Most requests the hub sends this endpoint at once (1–100)';
+
 @ObjectType({ description: 'A signing secret of an endpoint; only its first characters are ever shown again' })
 export class WebhookSecret {
   @Field(() => ID) id: string;
@@ -35,6 +37,8 @@ export class WebhookEndpoint {
   @Field(() => Boolean) enabled: boolean;
   @Field(() => String, { nullable: true, description: 'Why the hub disabled it (e.g. the endpoint answered 410 Gone)' })
   disabledReason: string | null;
+  @Field(() => Int, { nullable: true, description: `${MAX_CONCURRENCY}; null: the hub's default` }) maxConcurrency:
+    number | null;
   @Field(() => DateTimeResolver) createdAt: Date;
   @Field(() => [WebhookSecret], { description: 'Secrets that currently sign requests' }) secrets: WebhookSecret[];
 }
@@ -78,6 +82,8 @@ export class CreateWebhookEndpointInput {
   @Field(() => String, { description: 'https URL (http only outside production)' }) url: string;
   @Field(() => [String], { description: 'Public event types to receive' }) eventTypes: string[];
   @Field(() => String, { nullable: true }) description?: string | null;
+  @Field(() => Int, { nullable: true, description: `${MAX_CONCURRENCY}; null: the hub's default` }) maxConcurrency?:
+    number | null;
 }
 
 @InputType()
@@ -90,6 +96,8 @@ export class UpdateWebhookEndpointInput {
   })
   enabled?: boolean | null;
   @Field(() => String, { nullable: true }) description?: string | null;
+  @Field(() => Int, { nullable: true, description: `${MAX_CONCURRENCY}; null resets it to the hub's default` })
+  maxConcurrency?: number | null;
 }
 
 @InputType()
