@@ -49,8 +49,11 @@ export const suite: BenchSuite = {
           // Every gateway must answer the same data: a gateway that answers less is not faster.
           const data = JSON.stringify(await probe(req));
           const seen = reference.get(query.name);
-          if (seen === undefined) reference.set(query.name, data);
-          else if (seen !== data) throw new Error(`${gateway.name} answers ${query.name} with other data than before`);
+          if (seen === undefined) {
+            if (query.name === 'person') checkPerson(data);
+            reference.set(query.name, data);
+          } else if (seen !== data)
+            throw new Error(`${gateway.name} answers ${query.name} with other data than before`);
           await load(req, warmup);
           const cpuBefore = running.process.cpuMs();
           const result = await load(req, seconds);
@@ -127,8 +130,19 @@ export const suite: BenchSuite = {
         `${rounds} round(s) × ${gateways.length} gateways × ${queries.length} queries × ${seconds} s after ${warmup} s warm-up, 20 connections; medians over rounds, spread min–max.`,
         `As ${BENCH_PARTNER} (purpose ${BENCH_PURPOSE}); person ${stack.personId}.`,
         ...queries.map((q) => `${q.name}: ${q.title}`),
+        'Subgraphs: `node bin/lotse.js subgraph NAME --port N`, one process each.',
+        ...gateways.map((g) => `${g.name}: ${g.title}, \`${g.command}\``),
         'Gateway CPU per request: the gateway process only (over HTTP the subgraphs are other processes; in-process they are included).',
       ],
     };
   },
 };
+
+/** The person query must answer all three subgraphs' data, or it measures less than it says. */
+function checkPerson(json: string): void {
+  const { person } = JSON.parse(json) as {
+    person: { residenceStatus: unknown; jobcenter: unknown; biography: unknown[] } | null;
+  };
+  if (!person?.residenceStatus || !person.jobcenter || !person.biography?.length)
+    throw new Error(`the person query lacks residence status, jobcenter record or biography: ${json}`);
+}

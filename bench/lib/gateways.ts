@@ -10,6 +10,8 @@ import { BenchContext } from './types';
 export interface GatewayUnderTest {
   name: string;
   title: string;
+  /** How it is started, for the record. */
+  command: string;
   start(): Promise<RunningGateway>;
 }
 
@@ -64,6 +66,7 @@ export function lotseGateway(
   return {
     name: opts.name,
     title: opts.title,
+    command: `${opts.subgraphUrls ? 'LOTSE_SUBGRAPH_URLS=city=…,jobcenter=…,courses=…,hub=… ' : ''}node bin/lotse.js gateway`,
     async start() {
       const port = await freePort();
       const extra: NodeJS.ProcessEnv = { PORT: String(port), ...opts.env };
@@ -88,6 +91,7 @@ export function peerGateway(
   return {
     name: opts.name,
     title: opts.title,
+    command: `node dist/bench/lib/${opts.script}`,
     async start() {
       const port = await freePort();
       const env = {
