@@ -133,10 +133,13 @@ async function main(): Promise<number> {
   return failed ? 1 : 0;
 }
 
+const BENCH_OUTPUT = [':!bench/results', ':!BENCHMARKS.md'];
+
 function commitOf(root: string): string {
   try {
     const sha = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+    // What the bench itself writes does not make the measured code another one.
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', '.', ...BENCH_OUTPUT], {
       cwd: root,
       encoding: 'utf8',
     });
