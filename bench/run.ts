@@ -19,7 +19,7 @@ const SUITES: BenchSuite[] = [
   // ── further suites (pipeline, scale) are listed here ──
 ];
 
-const USAGE = `usage: npm run bench [-- --quick] [-- --only SUITE,…]
+const USAGE = `usage: npm run bench [-- [--quick] [--only SUITE,…]]
   --quick        one short round per suite (< 3 min); BENCHMARKS.md is left alone
   --only LIST    only these suites (${SUITES.map((s) => s.name).join(', ')}); BENCHMARKS.md is left alone`;
 
