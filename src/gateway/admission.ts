@@ -39,7 +39,11 @@ import { CachedTrustedDocuments, NOT_ALLOWED, sha256Hex } from './trusted-docume
  * 5. its variables (coerced as execution will coerce them, defaults applied) and its cost
  *    (src/gateway/cost.ts) against QUERY_COST_LIMIT;
  * 6. the partner's rate limits (operations and cost per minute, shared by both transports): the
- *    budget is charged the same cost the limit checked.
+ *    budget is charged the same cost the limit checked. For a query over HTTP the check (a Redis
+ *    round trip) runs while the query executes: admission hands it on as `pendingLimit`, and the
+ *    answer waits for it and is replaced by the refusal if it refuses (admission.apollo.ts), so
+ *    nothing of a refused query's data leaves. A mutation (it writes) and a subscription start are
+ *    checked before they run.
  *
  * A refusal carries its errors (message and extensions.code) and the HTTP status and headers
  * they are answered with; WebSocket sends the same errors in its `error` message.
@@ -75,6 +79,8 @@ export interface Admitted {
   extensions: Record<string, unknown>;
   /** As checked against QUERY_COST_LIMIT and charged to the cost rate limit. */
   cost: number;
+  /** A query's rate-limit check, still under way while it runs: a refusal replaces its answer. */
+  pendingLimit?: Promise<Refusal | undefined>;
 }
 
 export interface Refusal {
@@ -142,12 +148,20 @@ export class Admission {
 
   async admit(caller: Caller, request: AdmissionRequest): Promise<Verdict> {
     const verdict = await this.decide(caller, request);
-    if (!verdict.admitted) {
-      const codes = verdict.errors.map((e) => String(e.extensions.code));
-      for (const code of codes) this.opts.metrics?.graphqlErrors.inc({ code });
-      caller.log.info({ transport: request.transport, codes, status: verdict.status }, 'operation refused');
-    }
+    if (!verdict.admitted) this.refused(caller, request, verdict);
     return verdict;
+  }
+
+  private refused(caller: Caller, request: AdmissionRequest, refusal: Refusal): void {
+    const codes = refusal.errors.map((e) => String(e.extensions.code));
+    for (const code of codes) this.opts.metrics?.graphqlErrors.inc({ code });
+    caller.log.info({ transport: request.transport, codes, status: refusal.status }, 'operation refused');
+  }
+
+  /** Step 6: the partner's rate limits, charged `cost`; the refusal if over one. */
+  private async limit(caller: Caller, cost: number): Promise<Refusal | undefined> {
+    const limited = await this.opts.rateLimiter?.check(caller.partner, cost, caller.log);
+    return limited ? refusal([limited], 429, { 'retry-after': String(limited.extensions.retryAfter) }) : undefined;
   }
 
   private async decide(caller: Caller, request: AdmissionRequest): Promise<Verdict> {
@@ -178,9 +192,25 @@ export class Admission {
     if (coerced.errors) return refusal(coerced.errors.map(variableError));
     const cost = this.cost(document, operation, coerced.coerced);
     if (typeof cost !== 'number') return refusal([cost]);
-    const limited = await this.opts.rateLimiter?.check(caller.partner, cost, caller.log);
-    if (limited) return refusal([limited], 429, { 'retry-after': String(limited.extensions.retryAfter) });
-    return { admitted: true, text: resolved.text, document, operation, extensions: resolved.extensions, cost };
+    const admitted: Admitted = {
+      admitted: true,
+      text: resolved.text,
+      document,
+      operation,
+      extensions: resolved.extensions,
+      cost,
+    };
+    if (!this.opts.rateLimiter) return admitted;
+    const limit = this.limit(caller, cost);
+    // A query writes nothing: it may run while its check is under way (the answer waits for it).
+    if (request.transport === 'http' && operation.operation === 'query') {
+      admitted.pendingLimit = limit.then((refused) => {
+        if (refused) this.refused(caller, request, refused);
+        return refused;
+      });
+      return admitted;
+    }
+    return (await limit) ?? admitted;
   }
 
   /** Step 5: the operation's cost, or the refusal if it is over the limit. */
