@@ -33,7 +33,7 @@ import { CachedTrustedDocuments, NOT_ALLOWED, sha256Hex } from './trusted-docume
  *    TRUSTED_DOCUMENTS on only registered texts pass (nothing else is parsed);
  * 2. parsing, with the token limit;
  * 3. validation against the schema with the query limits (depth, aliases, directives) and,
- *    in production, without introspection;
+ *    in production, without introspection (a text that passed 2 and 3 is not checked again);
  * 4. the operation to run, and whether it belongs on this transport (HTTP: queries and mutations,
  *    GET queries only; WebSocket: subscriptions only);
  * 5. its variables (coerced as execution will coerce them, defaults applied) and its cost
@@ -133,8 +133,13 @@ const NoIntrospection: ValidationRule = (context) => ({
   },
 });
 
+/** Valid documents kept per process, and the longest text kept (a bound on the memory they take). */
+const VALID_KEPT = 1000;
+const VALID_TEXT_MAX = 10_000;
+
 export class Admission {
   private readonly rules: ValidationRule[];
+  private readonly valid = new Map<string, DocumentNode>();
 
   constructor(private readonly opts: AdmissionOptions) {
     const production = opts.config.env === 'production';
@@ -167,10 +172,8 @@ export class Admission {
   private async decide(caller: Caller, request: AdmissionRequest): Promise<Verdict> {
     const resolved = await this.resolve(caller, request);
     if ('admitted' in resolved) return resolved;
-    const document = this.parse(resolved.text);
+    const document = this.validDocument(resolved.text);
     if ('admitted' in document) return document;
-    const invalid = validate(this.opts.schema, document, this.rules);
-    if (invalid.length) return refusal(invalid.map(validationError));
     const operation = getOperationAST(document, request.operationName ?? undefined);
     if (!operation) {
       return refuse(operationProblem(document, request.operationName), 'OPERATION_RESOLUTION_FAILURE');
@@ -262,6 +265,30 @@ export class Admission {
       if ((await this.opts.documents.find(caller.partner, hash)) === undefined) return notAllowed(hash);
     }
     return { text: query, extensions };
+  }
+
+  /**
+   * Steps 2 and 3 for a text: its document once it parsed and validated, or the refusal. Valid
+   * documents are kept by their text (the same few operations come again and again; validation
+   * against this schema and rules gives the same answer every time), at most VALID_KEPT of them,
+   * the least recently used going first. The document is only read from then on.
+   */
+  private validDocument(text: string): DocumentNode | Refusal {
+    const known = this.valid.get(text);
+    if (known) {
+      this.valid.delete(text);
+      this.valid.set(text, known);
+      return known;
+    }
+    const document = this.parse(text);
+    if ('admitted' in document) return document;
+    const invalid = validate(this.opts.schema, document, this.rules);
+    if (invalid.length) return refusal(invalid.map(validationError));
+    if (text.length <= VALID_TEXT_MAX) {
+      if (this.valid.size >= VALID_KEPT) this.valid.delete(this.valid.keys().next().value!);
+      this.valid.set(text, document);
+    }
+    return document;
   }
 
   /** Step 2: the token limit stops the parser early; other syntax errors are parse failures. */
