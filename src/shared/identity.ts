@@ -1,3 +1,4 @@
+import { createSecretKey, KeyObject } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
 import { Actor } from './actor';
 import { AppError } from './errors';
@@ -16,10 +17,11 @@ export const ALL_SUBGRAPHS = 'urn:lotse:subgraphs';
 const subgraphAudience = (subgraph: string) => `urn:lotse:subgraph:${subgraph}`;
 
 export class IdentitySigner {
-  private readonly key: Uint8Array;
+  /** A key object once, rather than raw bytes jose would turn into one on every call. */
+  private readonly key: KeyObject;
 
   constructor(secret: string) {
-    this.key = new TextEncoder().encode(secret);
+    this.key = createSecretKey(Buffer.from(secret, 'utf8'));
   }
 
   /** For every subgraph; or, naming one, for that subgraph alone. */
