@@ -9,7 +9,9 @@ import {
 import { Container } from './container';
 import { SubgraphName } from './config';
 import { formatError } from './shared/errors';
-import { IDENTITY_HEADER } from './shared/identity';
+import { Actor } from './shared/actor';
+import { copyActor, IDENTITY_HEADER } from './shared/identity';
+import { VerifiedTokens } from './shared/verified-tokens';
 import { checkOperationInput } from './subgraphs/shared/input.guard';
 import { SubgraphContext } from './subgraphs/subgraph';
 import { MAX_BODY_BYTES } from './gateway/http';
@@ -17,7 +19,9 @@ import { flushAccess } from './policy/policy.audit';
 
 /**
  * One subgraph over HTTP, for running it apart from the gateway. Every request must carry the
- * gateway's signed identity for this subgraph; without it nothing is answered (401).
+ * gateway's signed identity (for all subgraphs, or for this one); without it nothing is answered
+ * (401). A gateway request sends the same identity with each of its calls here: it is verified
+ * once and kept (by its hash) until it expires.
  */
 export async function startSubgraphServer(
   container: Container,
@@ -56,6 +60,15 @@ export async function startSubgraphServer(
     ],
   });
   await apollo.start();
+  const identities = new VerifiedTokens<Actor>();
+  const identify = async (token: string | undefined): Promise<Actor> => {
+    const id = token ? VerifiedTokens.keyOf(token) : '';
+    const known = id ? identities.get(id) : undefined;
+    if (known) return copyActor(known);
+    const { actor, until } = await container.identity.verified(token, name);
+    identities.set(id, actor, until);
+    return copyActor(actor);
+  };
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz') {
@@ -90,7 +103,7 @@ export async function startSubgraphServer(
     let context: SubgraphContext;
     try {
       const raw = req.headers[IDENTITY_HEADER];
-      context = subgraph.createContext(await container.identity.verify(Array.isArray(raw) ? raw[0] : raw, name));
+      context = subgraph.createContext(await identify(Array.isArray(raw) ? raw[0] : raw));
     } catch {
       res.statusCode = 401;
       res.setHeader('content-type', 'application/json');

@@ -11,6 +11,7 @@ import { GatewayContext } from './context';
  * not validate it again: the server runs with `dangerouslyDisableValidation`, admission validated it
  * against the same schema). A refusal is handed to the context's onRefusal and thrown: Apollo
  * stops, and the HTTP handler answers with the refusal (refusalResponse), all of its errors included.
+ * A query's rate-limit check may still be under way when it runs: its answer waits for the check.
  */
 export function admissionPlugin(admission: Admission): ApolloServerPlugin<GatewayContext> {
   const thrown = new WeakSet<Error>();
@@ -48,6 +49,20 @@ export function admissionPlugin(admission: Admission): ApolloServerPlugin<Gatewa
       }
       request.query = verdict.text;
       request.extensions = verdict.extensions;
+      const pendingLimit = verdict.pendingLimit;
+      if (!pendingLimit) return;
+      return {
+        // The query ran while its rate limit was checked; its answer leaves only once the check passed.
+        async willSendResponse({ response }) {
+          const refused = await pendingLimit;
+          if (!refused) return;
+          contextValue.onRefusal?.(refused);
+          // Where no handler answers with the refusal: its errors alone, nothing of the data.
+          response.body = { kind: 'single', singleResult: { errors: formatErrors(refused.errors) } };
+          response.http.status = refused.status;
+          for (const [name, value] of Object.entries(refused.headers)) response.http.headers.set(name, value);
+        },
+      };
     },
     // Apollo hands errors thrown before execution here; rethrowing makes this error the response.
     async unexpectedErrorProcessingRequest({ error }) {

@@ -33,13 +33,17 @@ import { CachedTrustedDocuments, NOT_ALLOWED, sha256Hex } from './trusted-docume
  *    TRUSTED_DOCUMENTS on only registered texts pass (nothing else is parsed);
  * 2. parsing, with the token limit;
  * 3. validation against the schema with the query limits (depth, aliases, directives) and,
- *    in production, without introspection;
+ *    in production, without introspection (a text that passed 2 and 3 is not checked again);
  * 4. the operation to run, and whether it belongs on this transport (HTTP: queries and mutations,
  *    GET queries only; WebSocket: subscriptions only);
  * 5. its variables (coerced as execution will coerce them, defaults applied) and its cost
  *    (src/gateway/cost.ts) against QUERY_COST_LIMIT;
  * 6. the partner's rate limits (operations and cost per minute, shared by both transports): the
- *    budget is charged the same cost the limit checked.
+ *    budget is charged the same cost the limit checked. For a query over HTTP the check (a Redis
+ *    round trip) runs while the query executes: admission hands it on as `pendingLimit`, and the
+ *    answer waits for it and is replaced by the refusal if it refuses (admission.apollo.ts), so
+ *    nothing of a refused query's data leaves. A mutation (it writes) and a subscription start are
+ *    checked before they run.
  *
  * A refusal carries its errors (message and extensions.code) and the HTTP status and headers
  * they are answered with; WebSocket sends the same errors in its `error` message.
@@ -75,6 +79,8 @@ export interface Admitted {
   extensions: Record<string, unknown>;
   /** As checked against QUERY_COST_LIMIT and charged to the cost rate limit. */
   cost: number;
+  /** A query's rate-limit check, still under way while it runs: a refusal replaces its answer. */
+  pendingLimit?: Promise<Refusal | undefined>;
 }
 
 export interface Refusal {
@@ -127,8 +133,13 @@ const NoIntrospection: ValidationRule = (context) => ({
   },
 });
 
+/** Valid documents kept per process, and the longest text kept (a bound on the memory they take). */
+const VALID_KEPT = 1000;
+const VALID_TEXT_MAX = 10_000;
+
 export class Admission {
   private readonly rules: ValidationRule[];
+  private readonly valid = new Map<string, DocumentNode>();
 
   constructor(private readonly opts: AdmissionOptions) {
     const production = opts.config.env === 'production';
@@ -142,21 +153,27 @@ export class Admission {
 
   async admit(caller: Caller, request: AdmissionRequest): Promise<Verdict> {
     const verdict = await this.decide(caller, request);
-    if (!verdict.admitted) {
-      const codes = verdict.errors.map((e) => String(e.extensions.code));
-      for (const code of codes) this.opts.metrics?.graphqlErrors.inc({ code });
-      caller.log.info({ transport: request.transport, codes, status: verdict.status }, 'operation refused');
-    }
+    if (!verdict.admitted) this.refused(caller, request, verdict);
     return verdict;
+  }
+
+  private refused(caller: Caller, request: AdmissionRequest, refusal: Refusal): void {
+    const codes = refusal.errors.map((e) => String(e.extensions.code));
+    for (const code of codes) this.opts.metrics?.graphqlErrors.inc({ code });
+    caller.log.info({ transport: request.transport, codes, status: refusal.status }, 'operation refused');
+  }
+
+  /** Step 6: the partner's rate limits, charged `cost`; the refusal if over one. */
+  private async limit(caller: Caller, cost: number): Promise<Refusal | undefined> {
+    const limited = await this.opts.rateLimiter?.check(caller.partner, cost, caller.log);
+    return limited ? refusal([limited], 429, { 'retry-after': String(limited.extensions.retryAfter) }) : undefined;
   }
 
   private async decide(caller: Caller, request: AdmissionRequest): Promise<Verdict> {
     const resolved = await this.resolve(caller, request);
     if ('admitted' in resolved) return resolved;
-    const document = this.parse(resolved.text);
+    const document = this.validDocument(resolved.text);
     if ('admitted' in document) return document;
-    const invalid = validate(this.opts.schema, document, this.rules);
-    if (invalid.length) return refusal(invalid.map(validationError));
     const operation = getOperationAST(document, request.operationName ?? undefined);
     if (!operation) {
       return refuse(operationProblem(document, request.operationName), 'OPERATION_RESOLUTION_FAILURE');
@@ -178,9 +195,25 @@ export class Admission {
     if (coerced.errors) return refusal(coerced.errors.map(variableError));
     const cost = this.cost(document, operation, coerced.coerced);
     if (typeof cost !== 'number') return refusal([cost]);
-    const limited = await this.opts.rateLimiter?.check(caller.partner, cost, caller.log);
-    if (limited) return refusal([limited], 429, { 'retry-after': String(limited.extensions.retryAfter) });
-    return { admitted: true, text: resolved.text, document, operation, extensions: resolved.extensions, cost };
+    const admitted: Admitted = {
+      admitted: true,
+      text: resolved.text,
+      document,
+      operation,
+      extensions: resolved.extensions,
+      cost,
+    };
+    if (!this.opts.rateLimiter) return admitted;
+    const limit = this.limit(caller, cost);
+    // A query writes nothing: it may run while its check is under way (the answer waits for it).
+    if (request.transport === 'http' && operation.operation === 'query') {
+      admitted.pendingLimit = limit.then((refused) => {
+        if (refused) this.refused(caller, request, refused);
+        return refused;
+      });
+      return admitted;
+    }
+    return (await limit) ?? admitted;
   }
 
   /** Step 5: the operation's cost, or the refusal if it is over the limit. */
@@ -232,6 +265,30 @@ export class Admission {
       if ((await this.opts.documents.find(caller.partner, hash)) === undefined) return notAllowed(hash);
     }
     return { text: query, extensions };
+  }
+
+  /**
+   * Steps 2 and 3 for a text: its document once it parsed and validated, or the refusal. Valid
+   * documents are kept by their text (the same few operations come again and again; validation
+   * against this schema and rules gives the same answer every time), at most VALID_KEPT of them,
+   * the least recently used going first. The document is only read from then on.
+   */
+  private validDocument(text: string): DocumentNode | Refusal {
+    const known = this.valid.get(text);
+    if (known) {
+      this.valid.delete(text);
+      this.valid.set(text, known);
+      return known;
+    }
+    const document = this.parse(text);
+    if ('admitted' in document) return document;
+    const invalid = validate(this.opts.schema, document, this.rules);
+    if (invalid.length) return refusal(invalid.map(validationError));
+    if (text.length <= VALID_TEXT_MAX) {
+      if (this.valid.size >= VALID_KEPT) this.valid.delete(this.valid.keys().next().value!);
+      this.valid.set(text, document);
+    }
+    return document;
   }
 
   /** Step 2: the token limit stops the parser early; other syntax errors are parse failures. */

@@ -1,8 +1,9 @@
 import http from 'node:http';
 import https from 'node:https';
-import { createRemoteJWKSet, jwtVerify, JWTVerifyGetKey, KeyLike } from 'jose';
+import { createRemoteJWKSet, JWTHeaderParameters, JWTPayload, jwtVerify, JWTVerifyGetKey, KeyLike } from 'jose';
 import { Actor } from '../shared/actor';
 import { AppError, isDependencyFailure, serviceUnavailable } from '../shared/errors';
+import { VerifiedTokens } from '../shared/verified-tokens';
 
 export interface PartnerDirectory {
   /** The partner's status and jurisdiction, or undefined if unknown. */
@@ -17,12 +18,18 @@ export interface AccessTokenVerifierOptions {
   jwksUrl?: string;
   devPublicKey?: KeyLike | Uint8Array;
   partners: PartnerDirectory;
+  /** The clock, in milliseconds (tests move it). */
+  now?: () => number;
+  /** Verified tokens kept at most (default 10 000). */
+  cacheSize?: number;
 }
 
 /** Longest a key lookup may wait for the identity provider's JWKS. */
 const JWKS_TIMEOUT_MS = 5000;
 /** Seconds of clock skew allowed between the identity provider and us, for exp, nbf and iat. */
 const CLOCK_TOLERANCE_S = 30;
+/** Longest a verified token is trusted without checking its signature again. */
+const CACHE_MAX_MS = 5 * 60_000;
 
 /**
  * Why a token is refused, as `error_description` of the WWW-Authenticate challenge (RFC 6750
@@ -154,11 +161,15 @@ function remoteKeySet(url: URL): JWTVerifyGetKey {
  */
 export class AccessTokenVerifier {
   private readonly key: JWTVerifyGetKey | KeyLike | Uint8Array;
+  private readonly now: () => number;
+  private readonly verified: VerifiedTokens<VerifiedToken>;
 
   constructor(private readonly opts: AccessTokenVerifierOptions) {
     if (opts.jwksUrl) this.key = remoteKeySet(new URL(opts.jwksUrl));
     else if (opts.devPublicKey) this.key = opts.devPublicKey;
     else throw new Error('No key to verify access tokens: configure AUTH_JWKS_URL or enable the dev key');
+    this.now = opts.now ?? (() => Date.now());
+    this.verified = new VerifiedTokens(opts.cacheSize, this.now);
   }
 
   /**
@@ -173,23 +184,7 @@ export class AccessTokenVerifier {
         throw refuse('malformed', 'The bearer token is malformed (Authorization: Bearer <token>)');
       throw refuse('missing', 'A bearer token is required (Authorization: Bearer <token>)');
     }
-    let payload;
-    try {
-      ({ payload } = await jwtVerify(raw, this.key as KeyLike, {
-        algorithms: ['ES256', 'RS256', 'EdDSA'],
-        issuer: this.opts.issuer,
-        audience: this.opts.audience,
-        typ: 'at+jwt',
-        requiredClaims: ['sub', 'exp', 'iat'],
-        clockTolerance: CLOCK_TOLERANCE_S,
-      }));
-    } catch (err) {
-      if (isDependencyFailure(err)) throw serviceUnavailable();
-      throw tokenProblem(err);
-    }
-    // jose checks iat only against a maximum age; a token from the future is refused as exp and nbf are.
-    if (payload.iat! > Date.now() / 1000 + CLOCK_TOLERANCE_S)
-      throw refuse('issued in the future', 'The access token is issued in the future (iat)');
+    const payload = await this.verifiedClaims(raw);
     const partner =
       typeof payload.partner === 'string'
         ? payload.partner
@@ -228,4 +223,62 @@ export class AccessTokenVerifier {
       requestId,
     };
   }
+
+  /**
+   * The token's claims once its signature and claims are verified. A verified token is kept (by
+   * its hash) until it expires, at most CACHE_MAX_MS: the signature is not checked again for each
+   * request. The key is: a key the provider no longer publishes (its JWKS refreshed without the kid,
+   * or with another key under it) sends the token through full verification again, which refuses it.
+   * The partner is looked up on every request all the same (verify).
+   */
+  private async verifiedClaims(raw: string): Promise<JWTPayload> {
+    const id = VerifiedTokens.keyOf(raw);
+    const hit = this.verified.get(id);
+    if (hit && (await this.stillPublished(hit))) return hit.payload;
+    if (hit) this.verified.delete(id);
+    let used: unknown;
+    const key = this.key;
+    const getKey: JWTVerifyGetKey | KeyLike | Uint8Array =
+      typeof key === 'function' ? async (header, token) => (used = await key(header, token)) : key;
+    let verified;
+    try {
+      verified = await jwtVerify(raw, getKey as KeyLike, {
+        algorithms: ['ES256', 'RS256', 'EdDSA'],
+        issuer: this.opts.issuer,
+        audience: this.opts.audience,
+        typ: 'at+jwt',
+        requiredClaims: ['sub', 'exp', 'iat'],
+        clockTolerance: CLOCK_TOLERANCE_S,
+        currentDate: new Date(this.now()),
+      });
+    } catch (err) {
+      if (isDependencyFailure(err)) throw serviceUnavailable();
+      throw tokenProblem(err);
+    }
+    const { payload, protectedHeader } = verified;
+    // jose checks iat only against a maximum age; a token from the future is refused as exp and nbf are.
+    if (payload.iat! > this.now() / 1000 + CLOCK_TOLERANCE_S)
+      throw refuse('issued in the future', 'The access token is issued in the future (iat)');
+    // Kept only while it has not expired: the clock tolerance past exp is never extended by the cache.
+    const until = Math.min(payload.exp! * 1000, this.now() + CACHE_MAX_MS);
+    this.verified.set(id, { payload, header: protectedHeader, key: used ?? key }, until);
+    return payload;
+  }
+
+  /** Whether the key that verified a cached token is still the one the provider publishes under its kid. */
+  private async stillPublished(entry: VerifiedToken): Promise<boolean> {
+    if (typeof this.key !== 'function') return true; // the development key does not change while we run
+    try {
+      return (await this.key(entry.header, undefined as never)) === entry.key;
+    } catch {
+      return false;
+    }
+  }
+}
+
+interface VerifiedToken {
+  payload: JWTPayload;
+  header: JWTHeaderParameters;
+  /** The key object that verified it (jose's JWKS hands out the same object while the key set is unchanged). */
+  key: unknown;
 }

@@ -4,13 +4,57 @@ import { execute, ExecutionResult, GraphQLError } from 'graphql';
 import { AuditLog } from '../audit/audit.service';
 import { RowSecurityContext } from '../shared/row-security';
 import { flushAccess } from '../policy/policy.audit';
-import { IdentitySigner, IDENTITY_HEADER } from '../shared/identity';
+import { Actor } from '../shared/actor';
+import { copyActor, IdentitySigner, IDENTITY_HEADER } from '../shared/identity';
 import { checkOperationInput } from '../subgraphs/shared/input.guard';
 import { Subgraph, SubgraphContext } from '../subgraphs/subgraph';
 import { GatewayContext } from './context';
 
+/**
+ * The gateway → subgraph identity of each gateway request (keyed by its context): signed once for
+ * all the subgraphs the request reaches, and verified once for those served in this process.
+ */
+export class RequestIdentity {
+  private readonly signing = new WeakMap<GatewayContext, Promise<string>>();
+  private readonly signed = new WeakMap<GatewayContext, string>();
+  private readonly verified = new WeakMap<GatewayContext, Promise<Actor>>();
+
+  constructor(private readonly signer: IdentitySigner) {}
+
+  /** The request's signed identity, for a subgraph over HTTP. */
+  token(gctx: GatewayContext): Promise<string> {
+    let token = this.signing.get(gctx);
+    if (!token) {
+      token = this.signer.sign(gctx.actor).then((t) => {
+        this.signed.set(gctx, t);
+        return t;
+      });
+      this.signing.set(gctx, token);
+    }
+    return token;
+  }
+
+  /** The token once `token` has resolved (HTTP headers are built synchronously). */
+  signedToken(gctx: GatewayContext): string | undefined {
+    return this.signed.get(gctx);
+  }
+
+  /**
+   * The actor an in-process subgraph acts for: what the signed token says, verified as a subgraph
+   * over HTTP verifies it, never the gateway's context directly. Each subgraph gets its own copy.
+   */
+  async actor(gctx: GatewayContext): Promise<Actor> {
+    let actor = this.verified.get(gctx);
+    if (!actor) {
+      actor = this.token(gctx).then((t) => this.signer.verify(t));
+      this.verified.set(gctx, actor);
+    }
+    return copyActor(await actor);
+  }
+}
+
 export interface LocalExecutorDeps {
-  identity: IdentitySigner;
+  identity: RequestIdentity;
   /** Reads and denials of personal data are written here after each call; no entry, no data. */
   audit: AuditLog;
   /** The caller's jurisdiction is enforced by the database on every query of the call. */
@@ -19,10 +63,10 @@ export interface LocalExecutorDeps {
 }
 
 /**
- * In-process subgraph: the identity is signed and verified exactly as over HTTP, so a local
- * subgraph trusts nothing a remote one would not. Once per gateway request and subgraph, so
- * the subgraph's DataLoaders span all of that request's calls. Audit and row security are not
- * optional: a subgraph served in-process must be as closed as one served over HTTP.
+ * In-process subgraph: it acts for the actor of the request's signed identity, verified as over
+ * HTTP, so a local subgraph trusts nothing a remote one would not. Its context is made once per
+ * gateway request, so the subgraph's DataLoaders span all of that request's calls. Audit and
+ * row security are not optional: a subgraph served in-process must be as closed as one served over HTTP.
  */
 export function localExecutor(subgraph: Subgraph, deps: LocalExecutorDeps): Executor {
   const { identity, audit, rowSecurity, timeoutMs = 10000 } = deps;
@@ -30,10 +74,7 @@ export function localExecutor(subgraph: Subgraph, deps: LocalExecutorDeps): Exec
   const contextFor = (gctx: GatewayContext) => {
     let ctx = contexts.get(gctx);
     if (!ctx) {
-      ctx = identity
-        .sign(gctx.actor, subgraph.name)
-        .then((token) => identity.verify(token, subgraph.name))
-        .then((actor) => subgraph.createContext(actor));
+      ctx = identity.actor(gctx).then((actor) => subgraph.createContext(actor));
       contexts.set(gctx, ctx);
     }
     return ctx;
@@ -61,13 +102,12 @@ export function localExecutor(subgraph: Subgraph, deps: LocalExecutorDeps): Exec
   return ((request: ExecutionRequest) => withTimeout(subgraph.name, timeoutMs, run(request))) as Executor;
 }
 
-/** Remote subgraph over GraphQL-over-HTTP, with the signed identity in a header. */
-export function remoteExecutor(name: string, endpoint: string, identity: IdentitySigner, timeoutMs = 15000): Executor {
-  const tokens = new WeakMap<object, string>();
+/** Remote subgraph over GraphQL-over-HTTP, with the request's signed identity in a header. */
+export function remoteExecutor(endpoint: string, identity: RequestIdentity, timeoutMs = 15000): Executor {
   const http = buildHTTPExecutor({
     endpoint,
     headers: (req?: ExecutionRequest) => {
-      const token = req?.context ? tokens.get(req.context as object) : undefined;
+      const token = req?.context ? identity.signedToken(req.context as GatewayContext) : undefined;
       const headers: Record<string, string> = {};
       if (token) headers[IDENTITY_HEADER] = token;
       return headers;
@@ -75,8 +115,7 @@ export function remoteExecutor(name: string, endpoint: string, identity: Identit
     timeout: timeoutMs,
   });
   return (async (request: ExecutionRequest) => {
-    const gctx = request.context as GatewayContext;
-    if (!tokens.has(gctx)) tokens.set(gctx, await identity.sign(gctx.actor, name));
+    await identity.token(request.context as GatewayContext);
     return http(request);
   }) as Executor;
 }

@@ -20,7 +20,7 @@ import { suggestionScrubber } from './armor';
 import { composeSupergraph } from './compose';
 import { GatewayContext } from './context';
 import { locateSubgraphErrors } from './error-paths';
-import { localExecutor, remoteExecutor } from './executors';
+import { localExecutor, remoteExecutor, RequestIdentity } from './executors';
 import { Metrics } from './metrics';
 import { RateLimiter } from './rate-limit';
 import { CachedTrustedDocuments } from './trusted-documents';
@@ -56,15 +56,17 @@ export function buildGatewaySchema(opts: GatewayOptions): { schema: GraphQLSchem
   const composed = composeSupergraph(
     Object.fromEntries(SUBGRAPH_NAMES.map((n) => [n, opts.subgraphs[n].sdl])) as Record<SubgraphName, string>,
   );
+  // One identity per gateway request, for all its subgraphs.
+  const identity = new RequestIdentity(opts.identity);
   const schema = getStitchedSchemaFromSupergraphSdl({
     supergraphSdl: composed.supergraph,
     onSubschemaConfig(cfg) {
       const name = cfg.name.toLowerCase() as SubgraphName;
       const url = opts.config.subgraphUrls[name];
       const timeoutMs = opts.config.subgraphTimeoutMs;
-      const { identity, audit, rowSecurity } = opts;
+      const { audit, rowSecurity } = opts;
       cfg.executor = url
-        ? remoteExecutor(name, url, identity, timeoutMs)
+        ? remoteExecutor(url, identity, timeoutMs)
         : localExecutor(opts.subgraphs[name], { identity, audit, rowSecurity, timeoutMs });
     },
     // The gateway's own Subscription type, stitched with the subgraphs.

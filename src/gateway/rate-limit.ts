@@ -7,7 +7,8 @@ import { Logger } from '../shared/logger';
  * windows kept in Redis (`<prefix>:ratelimit:<partner>:<ops|cost>:<window>`, expiring after two
  * minutes), so that every gateway process shares them. Checked once per operation by admission
  * (src/gateway/admission.ts) after validation, when the operation and its variables are known, for
- * HTTP operations and subscription starts alike. The cost charged is the one the per-operation limit
+ * HTTP operations and subscription starts alike (a query's check runs while the query executes, and its
+ * answer waits for it; see admission.ts). The cost charged is the one the per-operation limit
  * checked (src/gateway/cost.ts). An operation over a limit is not counted and is
  * answered with RATE_LIMITED and `extensions.retryAfter` (seconds until the window ends); over HTTP
  * with status 429 and `Retry-After`. The first operation of a window is never

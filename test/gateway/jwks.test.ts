@@ -569,7 +569,7 @@ describe('access tokens from an external identity provider (JWKS)', () => {
         await city?.close();
       });
 
-      it('forwards only the identity the gateway signs: partner, scopes, purpose, request id, subgraph audience, 60 s', async () => {
+      it('forwards only the identity the gateway signs: partner, scopes, purpose, request id, all subgraphs as audience, 60 s', async () => {
         const token = await accessToken({ key: rsa });
         const forgedReal = await app.container.identity.sign(forgedActor, 'city');
         const forgedOther = await new IdentitySigner('y'.repeat(48)).sign(forgedActor, 'city');
@@ -602,7 +602,7 @@ describe('access tokens from an external identity provider (JWKS)', () => {
             const claims = decodeJwt(identity);
             expect(claims).toMatchObject({
               iss: 'urn:lotse:gateway',
-              aud: 'urn:lotse:subgraph:city',
+              aud: 'urn:lotse:subgraphs',
               partner: 'caritas-rheine',
               pur: 'case_management',
               rid: requestId,
@@ -610,11 +610,14 @@ describe('access tokens from an external identity provider (JWKS)', () => {
             });
             expect((claims.scope as string).split(' ').sort()).toEqual(CARITAS_SCOPES);
             expect(claims.exp! - claims.iat!).toBe(60);
-            // And the city subgraph accepts it for itself only.
-            await expect(app.container.identity.verify(identity, 'city')).resolves.toMatchObject({
-              partner: 'caritas-rheine',
-            });
-            await expect(app.container.identity.verify(identity, 'hub')).rejects.toMatchObject({
+            // One identity per gateway request, for every subgraph of this deployment; another
+            // deployment (another internal secret) refuses it.
+            for (const subgraph of ['city', 'hub']) {
+              await expect(app.container.identity.verify(identity, subgraph)).resolves.toMatchObject({
+                partner: 'caritas-rheine',
+              });
+            }
+            await expect(new IdentitySigner('y'.repeat(48)).verify(identity, 'city')).rejects.toMatchObject({
               code: 'UNAUTHENTICATED',
             });
           }
