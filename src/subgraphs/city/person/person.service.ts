@@ -7,7 +7,7 @@ import { Clock, isoDay } from '../../../shared/time';
 import { Outbox } from '../../../events/outbox.service';
 import { PolicyDecisionPoint } from '../../../policy/policy.service';
 import { RowSecurityContext } from '../../../shared/row-security';
-import { Page, pageSize, toPage } from '../../shared/connection.types';
+import { Page, PageArgs, pageSize, toPage } from '../../shared/connection.types';
 import { AGS, InputCheck } from '../../shared/validation';
 import { HouseholdEntity } from '../household/household.entity';
 import { MunicipalityService } from '../municipality/municipality.service';
@@ -62,10 +62,7 @@ export class PersonService {
       .getMany();
   }
 
-  async list(
-    actor: Actor,
-    args: { first?: number | null; after?: string | null; filter?: PersonFilter | null },
-  ): Promise<Page<PersonEntity>> {
+  async list(actor: Actor, args: PageArgs & { filter?: PersonFilter | null }): Promise<Page<PersonEntity>> {
     requireScope(actor, 'persons:read');
     const first = pageSize(args.first);
     const qb = await this.scoped(actor);
@@ -86,7 +83,7 @@ export class PersonService {
       if (!isUuid(f.householdId)) throw badInput('householdId is not a valid id', 'householdId');
       qb.andWhere('p.household_id = :hh', { hh: f.householdId });
     }
-    const totalCount = await qb.clone().getCount();
+    const totalCount = args.count === false ? null : await qb.clone().getCount();
     if (args.after) {
       const c = decodeAfter(args.after, [textPart, textPart, uuidPart]);
       qb.andWhere('(p.family_name, p.given_name, p.id) > (:cf, :cg, :ci)', { cf: c[0], cg: c[1], ci: c[2] });
