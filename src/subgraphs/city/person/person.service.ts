@@ -12,7 +12,8 @@ import { AGS, InputCheck } from '../../shared/validation';
 import { HouseholdEntity } from '../household/household.entity';
 import { MunicipalityService } from '../municipality/municipality.service';
 import { PersonEntity } from './person.entity';
-import { searchNames, searchTerms } from './person.names';
+import { searchNames } from './person.names';
+import { filterByName } from './person.search';
 import { AddressInput, MovePersonInput, PersonFilter, RegisterPersonInput } from './person.types';
 import { decodeAfter, textPart, uuidPart } from '../../shared/connection.cursor';
 
@@ -67,14 +68,7 @@ export class PersonService {
     const first = pageSize(args.first);
     const qb = await this.scoped(actor);
     const f = args.filter ?? {};
-    if (f.name) {
-      searchTerms(f.name).forEach((t, i) => {
-        qb.andWhere(`EXISTS (SELECT 1 FROM unnest(p.search_names) n WHERE n LIKE :pre${i} OR n = :sk${i})`, {
-          [`pre${i}`]: `${t.prefix.replace(/[%_]/g, '')}%`,
-          [`sk${i}`]: t.skeleton,
-        });
-      });
-    }
+    if (f.name) await filterByName(this.ds.manager, qb, f.name);
     if (f.municipalityKey)
       qb.andWhere('p.municipality_key LIKE :mk', { mk: `${f.municipalityKey.replace(/[%_]/g, '')}%` });
     if (f.nationality) qb.andWhere(':nat = ANY(p.nationalities)', { nat: f.nationality.toUpperCase() });
