@@ -62,6 +62,12 @@ describe('migration: city.person_name', () => {
     expect(await namesOf(after)).toEqual(['yusuf2', '~ysf2']);
     await admin.query(`UPDATE city.person SET district = 'Mitte' WHERE id = $1`, [after]);
     expect(await namesOf(after)).toEqual(['yusuf2', '~ysf2']);
+    // A move: the rows follow the person into its new municipality (their row security reads it).
+    await admin.query(`UPDATE city.person SET municipality_key = '05566008' WHERE id = $1`, [after]);
+    const moved = await admin.query('SELECT DISTINCT municipality_key FROM city.person_name WHERE person_id = $1', [
+      after,
+    ]);
+    expect(moved.rows).toEqual([{ municipality_key: '05566008' }]);
     await admin.query(`UPDATE city.person SET search_names = '{}' WHERE id = $1`, [after]);
     expect(await namesOf(after)).toEqual([]);
   });

@@ -13,7 +13,7 @@ import { HouseholdEntity } from '../household/household.entity';
 import { MunicipalityService } from '../municipality/municipality.service';
 import { PersonEntity } from './person.entity';
 import { searchNames } from './person.names';
-import { filterByName } from './person.search';
+import { NameSearch, SortKey } from './person.search';
 import { AddressInput, MovePersonInput, PersonFilter, RegisterPersonInput } from './person.types';
 import { decodeAfter, textPart, uuidPart } from '../../shared/connection.cursor';
 
@@ -68,7 +68,7 @@ export class PersonService {
     const first = pageSize(args.first);
     const qb = await this.scoped(actor);
     const f = args.filter ?? {};
-    if (f.name) await filterByName(this.ds.manager, qb, f.name);
+    const search = f.name ? await NameSearch.prepare(this.ds.manager, qb, f.name) : null;
     if (f.municipalityKey)
       qb.andWhere('p.municipality_key LIKE :mk', { mk: `${f.municipalityKey.replace(/[%_]/g, '')}%` });
     if (f.nationality) qb.andWhere(':nat = ANY(p.nationalities)', { nat: f.nationality.toUpperCase() });
@@ -78,16 +78,20 @@ export class PersonService {
       qb.andWhere('p.household_id = :hh', { hh: f.householdId });
     }
     const totalCount = args.count === false ? null : await qb.clone().getCount();
+    let after: SortKey | null = null;
     if (args.after) {
-      const c = decodeAfter(args.after, [textPart, textPart, uuidPart]);
-      qb.andWhere('(p.family_name, p.given_name, p.id) > (:cf, :cg, :ci)', { cf: c[0], cg: c[1], ci: c[2] });
+      after = decodeAfter(args.after, [textPart, textPart, uuidPart]) as SortKey;
+      qb.andWhere('(p.family_name, p.given_name, p.id) > (:cf, :cg, :ci)', {
+        cf: after[0],
+        cg: after[1],
+        ci: after[2],
+      });
     }
-    const rows = await qb
-      .orderBy('p.family_name', 'ASC')
+    qb.orderBy('p.family_name', 'ASC')
       .addOrderBy('p.given_name', 'ASC')
       .addOrderBy('p.id', 'ASC')
-      .limit(first + 1)
-      .getMany();
+      .limit(first + 1);
+    const rows = search ? await search.page(qb, after, first + 1) : await qb.getMany();
     return toPage(rows, first, args.after, totalCount, (node) =>
       encodeCursor([node.familyName, node.givenName, node.id]),
     );
