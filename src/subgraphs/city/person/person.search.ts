@@ -6,17 +6,17 @@ import { searchTerms } from './person.names';
 export type SortKey = [familyName: string, givenName: string, id: string];
 
 /** Distinct names a word may stand for and still be read name by name, each in list order. */
-const MAX_NAMES = 20;
+const MAX_NAMES = 100;
 /** Index rows a word with more names may have and still be read whole and sorted. */
 const MAX_ROWS = 2000;
-/** Candidates read from `city.person_name` per round, and rounds before giving up on them. */
+/** Candidates read from `city.person_name` in the first round (each round doubles), and rounds before giving up on them. */
 const BATCH = 50;
 const MAX_ROUNDS = 8;
 
 /**
  * Name search (person.names.ts: a word matches a name that starts with it or has the same
- * skeleton). Every word is tested on `p.search_names`, which decides the result; the longest word
- * also supplies candidates from `city.person_name` (migration 1765100000000), a B-tree that
+ * skeleton). Every word is tested on `p.search_names`, which decides the result; one word (the one
+ * standing for the fewest names) also supplies candidates from `city.person_name` (migration 1765100000000), a B-tree that
  * row-level security lets PostgreSQL use and that yields each name's persons in list order.
  *
  * A word that stands for at most MAX_NAMES names (a whole name does) costs a page about its own
@@ -28,13 +28,13 @@ export class NameSearch {
   private constructor(
     private readonly em: EntityManager,
     /**
-     * How the longest word reads the index: `keys`, the names it is a prefix of and its skeleton,
+     * How the leading word reads the index: `keys`, the names it is a prefix of and its skeleton,
      * each an ordered run; `range`, all its rows, sorted; null: too common, walk the list instead.
      */
     private readonly source: { keys: string[] } | { range: [from: string, to: string, skeleton: string] } | null,
   ) {}
 
-  /** Adds the words' test to `qb` (alias `p`) and looks up which names the longest word stands for. */
+  /** Adds the words' test to `qb` (alias `p`) and chooses how the leading word reads the index. */
   static async prepare(em: EntityManager, qb: SelectQueryBuilder<PersonEntity>, query: string): Promise<NameSearch> {
     const terms = searchTerms(query);
     terms.forEach((t, i) => {
@@ -44,18 +44,15 @@ export class NameSearch {
       });
     });
     if (!terms.length) return new NameSearch(em, null);
+    // The word standing for the fewest names leads (each name costs a run of the index).
+    let best: { names: string[]; skeleton: string } | null = null;
+    for (const t of terms) {
+      const names = await distinctNames(em, t.prefix);
+      if (names.length <= MAX_NAMES && (!best || names.length < best.names.length))
+        best = { names, skeleton: t.skeleton };
+    }
+    if (best) return new NameSearch(em, { keys: [...best.names, best.skeleton] });
     const probe = terms.reduce((a, b) => (b.prefix.length > a.prefix.length ? b : a));
-    // The distinct names in [word, word~), one index descent each (a loose index scan).
-    const names: Array<{ name: string }> = await em.query(
-      `WITH RECURSIVE d(name) AS (
-         SELECT min(name) FROM city.person_name WHERE name >= $1 AND name < $2
-         UNION ALL
-         SELECT (SELECT min(n.name) FROM city.person_name n WHERE n.name > d.name AND n.name < $2)
-           FROM d WHERE d.name IS NOT NULL
-       ) SELECT name FROM d WHERE name IS NOT NULL LIMIT ${MAX_NAMES + 1}`,
-      [probe.prefix, `${probe.prefix}~`],
-    );
-    if (names.length <= MAX_NAMES) return new NameSearch(em, { keys: [...names.map((n) => n.name), probe.skeleton] });
     const range: [string, string, string] = [probe.prefix, `${probe.prefix}~`, probe.skeleton];
     const [{ n }] = await em.query<Array<{ n: number }>>(
       `SELECT count(*)::int AS n FROM (SELECT 1 FROM city.person_name
@@ -73,26 +70,31 @@ export class NameSearch {
    */
   async page(page: SelectQueryBuilder<PersonEntity>, after: SortKey | null, limit: number): Promise<PersonEntity[]> {
     if (!this.source) return page.getMany();
-    const ids: string[] = [];
+    const found: PersonEntity[] = [];
     let from = after;
-    for (let round = 0; round < MAX_ROUNDS; round++) {
-      const next = await this.candidates(from);
-      ids.push(...next.map((c) => c.person_id));
-      const rows = ids.length
-        ? await page.clone().andWhere('p.id = ANY(:candidates::uuid[])', { candidates: ids }).getMany()
-        : [];
-      if (rows.length >= limit || next.length < BATCH) return rows;
+    // Rounds follow each other in list order, each twice the last: a page of a word that the
+    // other filters mostly refuse still ends in a few rounds.
+    for (let round = 0, size = BATCH; round < MAX_ROUNDS; round++, size *= 2) {
+      const next = await this.candidates(from, size);
+      if (next.length)
+        found.push(
+          ...(await page
+            .clone()
+            .andWhere('p.id = ANY(:candidates::uuid[])', { candidates: next.map((c) => c.person_id) })
+            .getMany()),
+        );
+      if (found.length >= limit || next.length < size) return found.slice(0, limit);
       const last = next[next.length - 1];
       from = [last.family_name, last.given_name, last.person_id];
     }
     return page.getMany();
   }
 
-  /** The next BATCH persons after `from` holding the word, in list order (with keys: each key's run merged). */
-  private candidates(from: SortKey | null) {
+  /** The next `size` persons after `from` holding the word, in list order (with keys: each key's run merged). */
+  private candidates(from: SortKey | null, size: number) {
     const params: unknown[] = from ? [...from] : [];
     const after = from ? ' AND (family_name, given_name, person_id) > ($1, $2, $3::uuid)' : '';
-    const order = `ORDER BY family_name, given_name, person_id LIMIT ${BATCH}`;
+    const order = `ORDER BY family_name, given_name, person_id LIMIT ${size}`;
     let rows: string;
     if ('keys' in this.source!) {
       rows = this.source.keys
@@ -113,4 +115,21 @@ export class NameSearch {
       params,
     );
   }
+}
+
+/**
+ * The distinct names in [prefix, prefix~), up to one more than MAX_NAMES: an index descent each (a
+ * loose index scan). Each step says LIMIT 1: min() may be planned as a pass over every row.
+ */
+async function distinctNames(em: EntityManager, prefix: string): Promise<string[]> {
+  const rows = await em.query<Array<{ name: string }>>(
+    `WITH RECURSIVE d(name) AS (
+       (SELECT name FROM city.person_name WHERE name >= $1 AND name < $2 ORDER BY name LIMIT 1)
+       UNION ALL
+       SELECT (SELECT n.name FROM city.person_name n WHERE n.name > d.name AND n.name < $2 ORDER BY n.name LIMIT 1)
+         FROM d WHERE d.name IS NOT NULL
+     ) SELECT name FROM d WHERE name IS NOT NULL LIMIT ${MAX_NAMES + 1}`,
+    [prefix, `${prefix}~`],
+  );
+  return rows.map((r) => r.name);
 }
