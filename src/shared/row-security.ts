@@ -22,6 +22,7 @@ export const PROTECTED_TABLES = [
   'city.person',
   'city.household',
   'city.residence_status',
+  'city.person_name',
   'jobcenter.jobcenter_record',
   'courses.course_provider',
   'courses.course',

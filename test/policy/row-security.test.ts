@@ -62,7 +62,7 @@ describe('row-level security', () => {
   it('outside any request or system context, protected tables show no rows (fail closed)', async () => {
     // The same pooled connections served the system context just before: the setting is reapplied.
     await system('test', () => count('SELECT count(*) AS n FROM city.person'));
-    for (const table of ['city.person', 'city.residence_status']) {
+    for (const table of ['city.person', 'city.residence_status', 'city.person_name']) {
       expect(await count(`SELECT count(*) AS n FROM ${table}`)).toBe(0);
       expect(await system('test', () => count(`SELECT count(*) AS n FROM ${table}`))).toBeGreaterThan(0);
     }
@@ -129,8 +129,9 @@ describe('row-level security', () => {
     expect(rs.current()).toBe('');
   });
 
-  it('dependent and other subgraphs’ rows follow: residence statuses, jobcenter records', async () => {
+  it('dependent and other subgraphs’ rows follow: residence statuses, name index, jobcenter records', async () => {
     expect(await as([EMSDETTEN], () => count('SELECT count(*) AS n FROM city.residence_status'))).toBe(1);
+    expect(await as([EMSDETTEN], () => count('SELECT count(DISTINCT person_id) AS n FROM city.person_name'))).toBe(1);
     const jc = app.container.subgraphs.jobcenter.dataSource;
     expect(
       await as([EMSDETTEN], async () =>

@@ -321,6 +321,11 @@ describe('a run', () => {
     }
     expect(byId[ids.a].municipality_key).toBe('05566076');
     expect(byId[ids.b].municipality_key).toBe('05515000');
+    // Nothing searchable is left: the name index follows search_names.
+    const indexed = await sql('SELECT DISTINCT person_id FROM city.person_name WHERE person_id = ANY($1::uuid[])', [
+      [ids.a, ids.b, ids.c],
+    ]);
+    expect(indexed.map((r) => r.person_id)).toEqual([ids.c]);
     expect(await one('SELECT count(*)::int AS n FROM city.residence_status WHERE person_id = $1', [ids.a])).toEqual({
       n: 1,
     });

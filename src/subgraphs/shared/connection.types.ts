@@ -10,10 +10,21 @@ export class PageInfo {
   @Field(() => String, { nullable: true }) endCursor: string | null;
 }
 
-export interface Page<T> {
+export interface Page<T, C extends number | null = number | null> {
   edges: Array<{ cursor: string; node: T }>;
   pageInfo: PageInfo;
-  totalCount: number;
+  /** null when the caller did not select it (nothing was counted); GraphQL then never reads it. */
+  totalCount: C;
+}
+
+/**
+ * Paging arguments of a list service. `count: false` (the resolver saw no `totalCount` in the
+ * selection, see connection.selection.ts) skips the COUNT, which costs a pass over every matching row.
+ */
+export interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+  count?: boolean;
 }
 
 /** A Relay connection type for `node`, named `<name>Connection` / `<name>Edge`. */
@@ -46,13 +57,13 @@ export function pageSize(first: number | null | undefined): number {
  * Turns `first + 1` keyset-ordered rows into a Relay page: the extra row only tells whether a
  * next page exists.
  */
-export function toPage<T>(
+export function toPage<T, C extends number | null>(
   rows: T[],
   first: number,
   after: string | null | undefined,
-  totalCount: number,
+  totalCount: C,
   cursorOf: (node: T) => string,
-): Page<T> {
+): Page<T, C> {
   const edges = rows.slice(0, first).map((node) => ({ cursor: cursorOf(node), node }));
   return {
     edges,

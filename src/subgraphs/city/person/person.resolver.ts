@@ -1,5 +1,21 @@
 import { PersonalData } from '../../../policy/personal-data';
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { GraphQLResolveInfo } from 'graphql';
+import {
+  Arg,
+  Args,
+  ArgsType,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  Info,
+  Int,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
+import { wantsTotalCount } from '../../shared/connection.selection';
 import { CityContext } from '../city.context';
 import { Household } from '../household/household.types';
 import { Municipality } from '../municipality/municipality.types';
@@ -21,8 +37,8 @@ export class PersonResolver {
   }
 
   @Query(() => PersonConnection, { description: 'Persons in your jurisdiction, sorted by family name, given name' })
-  persons(@Args(() => PersonsArgs) args: PersonsArgs, @Ctx() ctx: CityContext) {
-    return ctx.services.persons.list(ctx.actor, args);
+  persons(@Args(() => PersonsArgs) args: PersonsArgs, @Ctx() ctx: CityContext, @Info() info: GraphQLResolveInfo) {
+    return ctx.services.persons.list(ctx.actor, { ...args, count: wantsTotalCount(info) });
   }
 
   @Mutation(() => Person)

@@ -7,12 +7,13 @@ import { Clock, isoDay } from '../../../shared/time';
 import { Outbox } from '../../../events/outbox.service';
 import { PolicyDecisionPoint } from '../../../policy/policy.service';
 import { RowSecurityContext } from '../../../shared/row-security';
-import { Page, pageSize, toPage } from '../../shared/connection.types';
+import { Page, PageArgs, pageSize, toPage } from '../../shared/connection.types';
 import { AGS, InputCheck } from '../../shared/validation';
 import { HouseholdEntity } from '../household/household.entity';
 import { MunicipalityService } from '../municipality/municipality.service';
 import { PersonEntity } from './person.entity';
-import { searchNames, searchTerms } from './person.names';
+import { searchNames } from './person.names';
+import { NameSearch, SortKey } from './person.search';
 import { AddressInput, MovePersonInput, PersonFilter, RegisterPersonInput } from './person.types';
 import { decodeAfter, textPart, uuidPart } from '../../shared/connection.cursor';
 
@@ -62,22 +63,12 @@ export class PersonService {
       .getMany();
   }
 
-  async list(
-    actor: Actor,
-    args: { first?: number | null; after?: string | null; filter?: PersonFilter | null },
-  ): Promise<Page<PersonEntity>> {
+  async list(actor: Actor, args: PageArgs & { filter?: PersonFilter | null }): Promise<Page<PersonEntity>> {
     requireScope(actor, 'persons:read');
     const first = pageSize(args.first);
     const qb = await this.scoped(actor);
     const f = args.filter ?? {};
-    if (f.name) {
-      searchTerms(f.name).forEach((t, i) => {
-        qb.andWhere(`EXISTS (SELECT 1 FROM unnest(p.search_names) n WHERE n LIKE :pre${i} OR n = :sk${i})`, {
-          [`pre${i}`]: `${t.prefix.replace(/[%_]/g, '')}%`,
-          [`sk${i}`]: t.skeleton,
-        });
-      });
-    }
+    const search = f.name ? await NameSearch.prepare(this.ds.manager, qb, f.name) : null;
     if (f.municipalityKey)
       qb.andWhere('p.municipality_key LIKE :mk', { mk: `${f.municipalityKey.replace(/[%_]/g, '')}%` });
     if (f.nationality) qb.andWhere(':nat = ANY(p.nationalities)', { nat: f.nationality.toUpperCase() });
@@ -86,17 +77,21 @@ export class PersonService {
       if (!isUuid(f.householdId)) throw badInput('householdId is not a valid id', 'householdId');
       qb.andWhere('p.household_id = :hh', { hh: f.householdId });
     }
-    const totalCount = await qb.clone().getCount();
+    const totalCount = args.count === false ? null : await qb.clone().getCount();
+    let after: SortKey | null = null;
     if (args.after) {
-      const c = decodeAfter(args.after, [textPart, textPart, uuidPart]);
-      qb.andWhere('(p.family_name, p.given_name, p.id) > (:cf, :cg, :ci)', { cf: c[0], cg: c[1], ci: c[2] });
+      after = decodeAfter(args.after, [textPart, textPart, uuidPart]) as SortKey;
+      qb.andWhere('(p.family_name, p.given_name, p.id) > (:cf, :cg, :ci)', {
+        cf: after[0],
+        cg: after[1],
+        ci: after[2],
+      });
     }
-    const rows = await qb
-      .orderBy('p.family_name', 'ASC')
+    qb.orderBy('p.family_name', 'ASC')
       .addOrderBy('p.given_name', 'ASC')
       .addOrderBy('p.id', 'ASC')
-      .limit(first + 1)
-      .getMany();
+      .limit(first + 1);
+    const rows = search ? await search.page(qb, after, first + 1) : await qb.getMany();
     return toPage(rows, first, args.after, totalCount, (node) =>
       encodeCursor([node.familyName, node.givenName, node.id]),
     );

@@ -1,4 +1,20 @@
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { GraphQLResolveInfo } from 'graphql';
+import {
+  Arg,
+  Args,
+  ArgsType,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  Info,
+  Int,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
+import { wantsTotalCount } from '../../shared/connection.selection';
 import { CoursesContext } from '../courses.context';
 import { CourseProvider } from '../provider/provider.types';
 import { CourseEntity } from './course.entity';
@@ -19,8 +35,8 @@ export class CourseResolver {
   }
 
   @Query(() => CourseConnection, { description: 'Courses in your jurisdiction, by start date' })
-  courses(@Args(() => CoursesArgs) args: CoursesArgs, @Ctx() ctx: CoursesContext) {
-    return ctx.services.courses.list(ctx.actor, args);
+  courses(@Args(() => CoursesArgs) args: CoursesArgs, @Ctx() ctx: CoursesContext, @Info() info: GraphQLResolveInfo) {
+    return ctx.services.courses.list(ctx.actor, { ...args, count: wantsTotalCount(info) });
   }
 
   @Mutation(() => Course, { description: 'Create a course for your own provider (any provider with the scope *)' })

@@ -5,7 +5,7 @@ import { encodeCursor, isUuid, newId } from '../../../shared/ids';
 import { requireScope } from '../../../shared/scopes';
 import { Clock } from '../../../shared/time';
 import { Outbox } from '../../../events/outbox.service';
-import { Page, pageSize, toPage } from '../../shared/connection.types';
+import { Page, PageArgs, pageSize, toPage } from '../../shared/connection.types';
 import { CourseProviderEntity } from '../provider/provider.entity';
 import { AGS, InputCheck, toDay } from '../../shared/validation';
 import { CourseEntity } from './course.entity';
@@ -51,10 +51,7 @@ export class CourseService {
       .getMany();
   }
 
-  async list(
-    actor: Actor,
-    args: { first?: number | null; after?: string | null; filter?: CourseFilter | null },
-  ): Promise<Page<CourseEntity>> {
+  async list(actor: Actor, args: PageArgs & { filter?: CourseFilter | null }): Promise<Page<CourseEntity>> {
     requireScope(actor, 'courses:read');
     const first = pageSize(args.first);
     const qb = this.scoped(actor);
@@ -68,7 +65,7 @@ export class CourseService {
       qb.andWhere('c.municipality_key LIKE :mk', { mk: `${f.municipalityKey.replace(/[%_\\]/g, '')}%` });
     if (f.childcare !== null && f.childcare !== undefined) qb.andWhere('c.childcare = :cc', { cc: f.childcare });
     if (f.startsAfter) qb.andWhere('c.starts_on >= :sa', { sa: toDay(f.startsAfter, 'startsAfter') });
-    const totalCount = await qb.clone().getCount();
+    const totalCount = args.count === false ? null : await qb.clone().getCount();
     if (args.after) {
       const c = decodeAfter(args.after, [dayPart, uuidPart]);
       qb.andWhere('(c.starts_on, c.id) > (:cs::date, :ci::uuid)', { cs: c[0], ci: c[1] });

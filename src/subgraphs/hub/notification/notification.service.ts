@@ -13,7 +13,7 @@ import { NotificationEntity } from './notification.entity';
 import { Recipient, routeEvent } from './notification.routing';
 import { decodeAfter, timestampPart, uuidPart } from '../../shared/connection.cursor';
 
-export type NotificationPage = Page<NotificationEntity> & { unreadCount: number };
+export type NotificationPage = Page<NotificationEntity, number> & { unreadCount: number };
 
 /**
  * The partners' inbox: one row per recipient of a public event (notification.routing decides

@@ -1,4 +1,20 @@
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { GraphQLResolveInfo } from 'graphql';
+import {
+  Arg,
+  Args,
+  ArgsType,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  Info,
+  Int,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
+import { wantsTotalCount } from '../../shared/connection.selection';
 import { HubContext } from '../hub.context';
 import { HubPerson } from '../hub.person';
 import { ReferralEntity } from './referral.entity';
@@ -41,8 +57,12 @@ export class ReferralResolver {
   }
 
   @Query(() => ReferralConnection, { description: 'Your inbox and outbox, newest first' })
-  async referrals(@Args(() => ReferralsArgs) args: ReferralsArgs, @Ctx() ctx: HubContext) {
-    const page = await ctx.services.referrals.list(ctx.actor, args);
+  async referrals(
+    @Args(() => ReferralsArgs) args: ReferralsArgs,
+    @Ctx() ctx: HubContext,
+    @Info() info: GraphQLResolveInfo,
+  ) {
+    const page = await ctx.services.referrals.list(ctx.actor, { ...args, count: wantsTotalCount(info) });
     return { ...page, edges: page.edges.map((e) => ({ cursor: e.cursor, node: view(ctx, e.node) })) };
   }
 

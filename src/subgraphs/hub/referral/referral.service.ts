@@ -7,7 +7,7 @@ import { AppError, badInput, notFound } from '../../../shared/errors';
 import { encodeCursor, isUuid, newId } from '../../../shared/ids';
 import { requireScope } from '../../../shared/scopes';
 import { Clock } from '../../../shared/time';
-import { Page, pageSize, toPage } from '../../shared/connection.types';
+import { Page, PageArgs, pageSize, toPage } from '../../shared/connection.types';
 import { PartnerEntity } from '../partner/partner.entity';
 import { CaseOwner } from './case-owner.types';
 import { CourseCapacity, ReceiverPools } from './referral.capacity';
@@ -66,10 +66,7 @@ export class ReferralService {
   }
 
   /** Inbox (you receive), outbox (you sent) or both, newest first. */
-  async list(
-    actor: Actor,
-    args: { first?: number | null; after?: string | null; filter?: ReferralFilter | null },
-  ): Promise<Page<ReferralEntity>> {
+  async list(actor: Actor, args: PageArgs & { filter?: ReferralFilter | null }): Promise<Page<ReferralEntity>> {
     requireScope(actor, 'referrals:read');
     const first = pageSize(args.first);
     const f = args.filter ?? {};
@@ -83,7 +80,7 @@ export class ReferralService {
       if (!isUuid(f.personId)) throw badInput('personId is not a valid id', 'personId');
       qb.andWhere('r.person_id = :pid', { pid: f.personId });
     }
-    const totalCount = await qb.clone().getCount();
+    const totalCount = args.count === false ? null : await qb.clone().getCount();
     if (args.after) {
       const c = decodeAfter(args.after, [timestampPart, uuidPart]);
       qb.andWhere('(r.created_at, r.id) < (:ca::timestamptz, :ci::uuid)', { ca: c[0], ci: c[1] });

@@ -1,4 +1,6 @@
-import { Arg, Args, ArgsType, Ctx, Field, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, ArgsType, Ctx, Field, ID, Info, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { wantsTotalCount } from '../../shared/connection.selection';
 import { HubContext } from '../hub.context';
 import {
   CreateWebhookEndpointInput,
@@ -26,13 +28,21 @@ class WebhookDeliveriesArgs extends WebhookEndpointsArgs {
 @Resolver()
 export class WebhookResolver {
   @Query(() => WebhookEndpointConnection, { description: 'Your webhook endpoints, oldest first' })
-  webhookEndpoints(@Args(() => WebhookEndpointsArgs) args: WebhookEndpointsArgs, @Ctx() ctx: HubContext) {
-    return ctx.services.webhooks.list(ctx.actor, args);
+  webhookEndpoints(
+    @Args(() => WebhookEndpointsArgs) args: WebhookEndpointsArgs,
+    @Ctx() ctx: HubContext,
+    @Info() info: GraphQLResolveInfo,
+  ) {
+    return ctx.services.webhooks.list(ctx.actor, { ...args, count: wantsTotalCount(info) });
   }
 
   @Query(() => WebhookDeliveryConnection, { description: 'Deliveries to your endpoints, newest first' })
-  webhookDeliveries(@Args(() => WebhookDeliveriesArgs) args: WebhookDeliveriesArgs, @Ctx() ctx: HubContext) {
-    return ctx.services.webhooks.deliveries(ctx.actor, args);
+  webhookDeliveries(
+    @Args(() => WebhookDeliveriesArgs) args: WebhookDeliveriesArgs,
+    @Ctx() ctx: HubContext,
+    @Info() info: GraphQLResolveInfo,
+  ) {
+    return ctx.services.webhooks.deliveries(ctx.actor, { ...args, count: wantsTotalCount(info) });
   }
 
   @Mutation(() => WebhookEndpointWithSecret, {

@@ -7,7 +7,7 @@ import { AppError, badInput, notFound } from '../../../shared/errors';
 import { encodeCursor, isUuid, newId } from '../../../shared/ids';
 import { requireScope } from '../../../shared/scopes';
 import { Clock } from '../../../shared/time';
-import { Page, pageSize, toPage } from '../../shared/connection.types';
+import { Page, PageArgs, pageSize, toPage } from '../../shared/connection.types';
 import { Recipient, routeEvent } from '../notification/notification.routing';
 import { sendBasis } from './webhook.basis';
 import {
@@ -73,14 +73,14 @@ export class WebhookService {
     return sendBasis(this.pdp, this.ds, d);
   }
 
-  async list(actor: Actor, args: { first?: number | null; after?: string | null }): Promise<Page<EndpointView>> {
+  async list(actor: Actor, args: PageArgs): Promise<Page<EndpointView>> {
     requireScope(actor, 'webhooks:manage');
     const first = pageSize(args.first);
     const qb = this.ds
       .getRepository(WebhookEndpointEntity)
       .createQueryBuilder('e')
       .where('e.partner = :me', { me: actor.partner });
-    const totalCount = await qb.clone().getCount();
+    const totalCount = args.count === false ? null : await qb.clone().getCount();
     if (args.after) {
       const [at, id] = decodeAfter(args.after, [timestampPart, uuidPart]);
       qb.andWhere('(e.created_at, e.id) > (:at::timestamptz, :id::uuid)', { at, id });
@@ -205,7 +205,7 @@ export class WebhookService {
 
   async deliveries(
     actor: Actor,
-    args: { filter?: WebhookDeliveryFilter | null; first?: number | null; after?: string | null },
+    args: PageArgs & { filter?: WebhookDeliveryFilter | null },
   ): Promise<Page<DeliveryView>> {
     requireScope(actor, 'webhooks:manage');
     const first = pageSize(args.first);
@@ -220,7 +220,7 @@ export class WebhookService {
     }
     if (f.status) qb.andWhere('d.status = :st', { st: f.status });
     if (f.eventType) qb.andWhere('d.event_type = :et', { et: f.eventType });
-    const totalCount = await qb.clone().getCount();
+    const totalCount = args.count === false ? null : await qb.clone().getCount();
     if (args.after) {
       const [at, id] = decodeAfter(args.after, [timestampPart, (v) => typeof v === 'string' && isMessageId(v)]);
       qb.andWhere('(d.created_at, d.id) < (:at::timestamptz, :id)', { at, id });
