@@ -32,7 +32,7 @@ const QUICK: Sizes = {
 };
 const FULL: Sizes = {
   sequential: 300,
-  sequentialBudgetMs: 90_000,
+  sequentialBudgetMs: 60_000,
   concurrent: 1000,
   drainMs: 60_000,
   floorJobs: 5000,
