@@ -97,7 +97,7 @@ export async function startLotse(ctx: BenchContext, options: StartOptions): Prom
   const id = `${process.pid}_${options.label}`.replace(/[^a-z0-9_]/gi, '_').toLowerCase();
   const database = `lotse_bench2_${id}`;
   const queuePrefix = `bench2_${id}`;
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'lotse-bench-'));
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'lotse-bench2-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = {
