@@ -8,16 +8,14 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { suite as audit } from './audit.bench';
 import { suite as gateway } from './gateway.bench';
+import { suite as pipeline } from './pipeline.bench';
+import { suite as scale } from './scale.bench';
 import { renderMarkdown, RunRecord, writeGeneratedSection } from './lib/report';
 import { BenchStack, provisionStack } from './lib/stack';
 import { BenchContext, BenchSuite } from './lib/types';
 
 /** The suites, in the order they run. */
-const SUITES: BenchSuite[] = [
-  gateway,
-  audit,
-  // ── further suites (pipeline, scale) are listed here ──
-];
+const SUITES: BenchSuite[] = [gateway, audit, pipeline, scale];
 
 const USAGE = `usage: npm run bench [-- [--quick] [--only SUITE,…]]
   --quick        one short round per suite (< 3 min); BENCHMARKS.md is left alone
