@@ -59,6 +59,8 @@ export class CityNameSearch1765100000000 implements MigrationInterface {
       `INSERT INTO city.person_name (name, family_name, given_name, person_id, municipality_key)
         SELECT DISTINCT s, p.family_name, p.given_name, p.id, p.municipality_key
           FROM city.person p, unnest(p.search_names) s`,
+      // Never usable under row security (see above), yet written on every registration and move.
+      `DROP INDEX city.person_search_names`,
     ];
     for (const sql of statements) await q.query(sql);
   }
@@ -69,5 +71,6 @@ export class CityNameSearch1765100000000 implements MigrationInterface {
     await q.query('DROP FUNCTION city.person_name_sync()');
     for (const sql of dropJurisdictionPolicySql('city', 'person_name')) await q.query(sql);
     await q.query('DROP TABLE city.person_name');
+    await q.query('CREATE INDEX person_search_names ON city.person USING gin (search_names)');
   }
 }
