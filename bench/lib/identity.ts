@@ -15,7 +15,7 @@ export async function mintIdentity(actor: Actor, subgraphName: string): Promise<
 
 /**
  * Minted identities, reused for at most `maxAgeMs` (well within the identity's 60 s lifetime), so
- * signing is no per-request cost of the peer gateways: Lotse signs one per request and subgraph.
+ * signing is no per-request cost of the peer gateways (Lotse signs one per request).
  */
 export class IdentityCache {
   private readonly entries = new Map<string, { token: Promise<string>; at: number }>();

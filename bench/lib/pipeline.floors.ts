@@ -66,12 +66,18 @@ export async function bullmqFloor(prefix: string, latencyJobs: number, throughpu
 /**
  * Plain HTTP: signed POSTs (a body the size of a referral webhook) to `url` from 10 concurrent
  * clients, each waiting for its answer. Returns POSTs per second; every one must be answered 2xx.
+ * `connection`: 'kept-alive' reuses sockets (the cheapest client there is); 'fresh' opens one per
+ * POST, as the webhook engine does (it checks the address of every connection it opens).
  */
-export async function plainPostFloor(url: string, secret: string, posts: number): Promise<{ postsPerSecond: number }> {
+export async function plainPostFloor(
+  url: string,
+  secret: string,
+  posts: number,
+  connection: 'kept-alive' | 'fresh' = 'kept-alive',
+): Promise<{ postsPerSecond: number }> {
   const signer = new Webhook(secret);
   const body = JSON.stringify(samplePayload());
-  // node:http with kept-alive connections: the cheapest client there is, so the floor is a floor.
-  const agent = new Agent({ keepAlive: true, maxSockets: 10 });
+  const agent = connection === 'fresh' ? false : new Agent({ keepAlive: true, maxSockets: 10 });
   let failed = 0;
   const t0 = performance.now();
   await pool(10, posts, async () => {
@@ -86,12 +92,12 @@ export async function plainPostFloor(url: string, secret: string, posts: number)
     if (status < 200 || status > 299) failed++;
   });
   const seconds = (performance.now() - t0) / 1000;
-  agent.destroy();
+  if (agent) agent.destroy();
   if (failed) throw new Error(`${failed} of ${posts} floor POSTs were refused`);
   return { postsPerSecond: posts / seconds };
 }
 
-function post(url: string, agent: Agent, body: string, headers: Record<string, string>): Promise<number> {
+function post(url: string, agent: Agent | false, body: string, headers: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: 'POST', agent, headers }, (res) => {
       res.resume();

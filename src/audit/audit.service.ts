@@ -1,6 +1,12 @@
 import crypto from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../shared/time';
+import {
+  AccessReportEntry,
+  AccessReportPage,
+  AccessReportPageOptions,
+  readAccessReportPage,
+} from './access-report.query';
 import { GroupCommit } from './audit.batch';
 import {
   AUDIT_KINDS,
@@ -25,6 +31,7 @@ import {
 
 export type { AuditKind } from './chain';
 export type { Checkpoint } from './checkpoint';
+export type { AccessReportEntry } from './access-report.query';
 
 export interface AuditEntryInput {
   kind: AuditKind;
@@ -61,16 +68,6 @@ export interface VerifyOptions {
   batch?: number;
   /** Called after each batch with the number of rows verified so far (CLI progress). */
   onProgress?: (rows: number) => void;
-}
-
-export interface AccessReportEntry {
-  at: Date;
-  partner: string;
-  kind: string;
-  categories: string[];
-  purpose: string | null;
-  basis: string | null;
-  operation: string | null;
 }
 
 export interface AuditLogOptions {
@@ -248,45 +245,16 @@ export class AuditLog {
   /** DSGVO Art. 15: who processed this person's data, newest first (looked up by pseudonym). */
   async accessReport(personId: string, opts: { since?: Date; first?: number } = {}): Promise<AccessReportEntry[]> {
     const first = Math.min(Math.max(Math.trunc(opts.first ?? 100), 1), 1000);
-    const { rows } = await this.accessReportPage(personId, { since: opts.since, first });
+    const { rows } = await this.accessReportPage(personId, { since: opts.since, first, count: false });
     return rows.map(({ seq: _seq, ...entry }) => entry);
   }
 
-  /**
-   * One page of the access report, newest first: rows before `beforeSeq` (keyset), optionally only
-   * one partner's, and how many rows match without the page bounds.
-   */
-  async accessReportPage(
+  /** One page of the access report, newest first (see access-report.query.ts). */
+  accessReportPage<C extends boolean = true>(
     personId: string,
-    opts: { partner?: string | null; since?: Date; beforeSeq?: number; first: number },
-  ): Promise<{ rows: Array<AccessReportEntry & { seq: number }>; totalCount: number }> {
-    const ref = this.pseudonym(personId);
-    const since = opts.since ? opts.since.toISOString() : null;
-    const partner = opts.partner ?? null;
-    const match = `person_ref = $1 AND ($2::text IS NULL OR partner = $2) AND ($3::timestamptz IS NULL OR at >= $3::timestamptz)`;
-    const rows: Array<AccessReportEntry & { seq: string }> = await this.ds.query(
-      `SELECT e.seq::text AS seq, at, partner, kind, categories, purpose, basis, operation FROM audit.entry e
-       WHERE ${match} AND ($4::bigint IS NULL OR e.seq < $4::bigint)
-       ORDER BY e.seq DESC LIMIT $5`,
-      [ref, partner, since, opts.beforeSeq === undefined ? null : String(opts.beforeSeq), opts.first],
-    );
-    const [{ n }]: Array<{ n: number }> = await this.ds.query(
-      `SELECT count(*)::int AS n FROM audit.entry WHERE ${match}`,
-      [ref, partner, since],
-    );
-    return {
-      totalCount: n,
-      rows: rows.map((r) => ({
-        seq: Number(r.seq),
-        at: r.at,
-        partner: r.partner,
-        kind: r.kind,
-        categories: r.categories,
-        purpose: r.purpose,
-        basis: r.basis,
-        operation: r.operation,
-      })),
-    };
+    opts: AccessReportPageOptions & { count?: C },
+  ): Promise<AccessReportPage<C>> {
+    return readAccessReportPage(this.ds, this.pseudonym(personId), opts);
   }
 
   /** Chains `prepared` onto the head and inserts it; the caller's transaction holds the chain lock. */

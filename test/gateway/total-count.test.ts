@@ -9,12 +9,13 @@ import { registerPersonViaApi } from '../factories';
 describe('lists count only when totalCount is selected', () => {
   let app: TestApp;
   let statements: string[] = [];
+  let personId: string;
   const counts = () => statements.filter((sql) => /\bCOUNT\s*\(/i.test(sql));
 
   beforeAll(async () => {
     app = await startTestApp();
     for (let i = 0; i < 12; i++)
-      await registerPersonViaApi(app, 'rheine-social', {
+      personId = await registerPersonViaApi(app, 'rheine-social', {
         givenName: 'Test',
         familyName: `${i < 7 ? 'Zählmann' : 'Anders'}${String.fromCharCode(97 + i)}`,
       });
@@ -29,6 +30,8 @@ describe('lists count only when totalCount is selected', () => {
     };
     for (const sg of Object.values(app.container.subgraphs))
       (sg.dataSource as unknown as { logger: TypeOrmLogger }).logger = spy;
+    // The audit log's reads (the access report) go through its own DataSource.
+    (app.container.audit as unknown as { ds: { logger: TypeOrmLogger } }).ds.logger = spy;
   });
   afterAll(() => app?.stop());
 
@@ -96,5 +99,16 @@ describe('lists count only when totalCount is selected', () => {
     const data = await run(partner, `{ list: ${field} { totalCount edges { cursor } } }`);
     expect(data.list.totalCount).toBe(data.list.edges.length);
     expect(counts()).toHaveLength(1);
+  });
+
+  it('the access report counts only when asked', async () => {
+    const field = `accessReport(personId: "${personId}", first: 5)`;
+    const page = await run('rheine-social', `{ ${field} { edges { node { partner } } coverage } }`);
+    expect(page.accessReport.edges.length).toBeGreaterThan(0);
+    expect(statements.some((sql) => sql.includes('audit.entry'))).toBe(true);
+    expect(counts().filter((sql) => sql.includes('audit.entry'))).toEqual([]);
+    const counted = await run('rheine-social', `{ ${field} { totalCount edges { node { partner } } } }`);
+    expect(counted.accessReport.totalCount).toBeGreaterThanOrEqual(counted.accessReport.edges.length);
+    expect(counts().filter((sql) => sql.includes('audit.entry'))).toHaveLength(1);
   });
 });

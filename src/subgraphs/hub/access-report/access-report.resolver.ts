@@ -1,5 +1,7 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import { DateTimeResolver } from 'graphql-scalars';
+import { wantsTotalCount } from '../../shared/connection.selection';
 import { HubContext } from '../hub.context';
 import { HubPerson } from '../hub.person';
 import { AccessReportConnection } from './access-report.types';
@@ -19,8 +21,16 @@ export class AccessReportResolver {
     @Arg('since', () => DateTimeResolver, { nullable: true, description: 'Only entries from then on' })
     since: Date | null,
     @Ctx() ctx: HubContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<AccessReportConnection> {
-    return ctx.services.accessReport.report(ctx.actor, personId, { first, after, since, field: 'Query.accessReport' });
+    const count = wantsTotalCount(info);
+    return ctx.services.accessReport.report(ctx.actor, personId, {
+      first,
+      after,
+      since,
+      field: 'Query.accessReport',
+      count,
+    });
   }
 }
 
@@ -37,7 +47,15 @@ export class PersonAccessReportResolver {
     @Arg('since', () => DateTimeResolver, { nullable: true, description: 'Only entries from then on' })
     since: Date | null,
     @Ctx() ctx: HubContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<AccessReportConnection> {
-    return ctx.services.accessReport.report(ctx.actor, p.id, { first, after, since, field: 'Person.accessReport' });
+    const count = wantsTotalCount(info);
+    return ctx.services.accessReport.report(ctx.actor, p.id, {
+      first,
+      after,
+      since,
+      field: 'Person.accessReport',
+      count,
+    });
   }
 }

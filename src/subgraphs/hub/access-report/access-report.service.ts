@@ -25,7 +25,7 @@ export class AccessReportService {
   async report(
     actor: Actor,
     personId: string,
-    opts: { first?: number | null; after?: string | null; since?: Date | null; field: string },
+    opts: { first?: number | null; after?: string | null; since?: Date | null; field: string; count?: boolean },
   ): Promise<AccessReportConnection> {
     if (!isUuid(personId)) throw badInput('personId is not a valid id', 'personId');
     const first = pageSize(opts.first);
@@ -36,6 +36,7 @@ export class AccessReportService {
       since: opts.since ?? undefined,
       beforeSeq: before,
       first: first + 1,
+      count: opts.count ?? true,
     });
     await this.audit.appendNow([
       {

@@ -38,7 +38,8 @@ export class AccessReportEdge {
 export class AccessReportConnection {
   @Field(() => [AccessReportEdge]) edges: AccessReportEdge[];
   @Field(() => PageInfo) pageInfo: PageInfo;
-  @Field(() => Int, { description: 'Entries you may read (with `since`, from then on)' }) totalCount: number;
+  /** null when not selected: nothing was counted (see connection.selection.ts), and GraphQL never reads it. */
+  @Field(() => Int, { description: 'Entries you may read (with `since`, from then on)' }) totalCount: number | null;
   @Field(() => AccessReportCoverage, { description: 'Whether you read the whole report or your own entries' })
   coverage: AccessReportCoverage;
 }
