@@ -19,6 +19,7 @@ import {
   FINAL,
   isDeadlineKind,
   MET_BY,
+  MOVES_DEADLINES,
   OpenDeadline,
   deadlineJobId,
 } from './agreement.rules';
@@ -49,6 +50,16 @@ export interface ComplianceRow {
   open: number;
   closed: number;
   complianceRate: number | null;
+}
+
+/**
+ * Whether a status change can touch the referral's deadlines. A transition into a status that
+ * creates, meets or closes none (a draft) changes nothing the settlement derives from the history:
+ * settling for it would only lock the referral and re-read what the next event settles anyway.
+ */
+export function movesDeadlines(event: EventOf<'referral.status_changed'>): boolean {
+  const { referralId, to } = event.payload;
+  return !!referralId && isUuid(referralId) && (MOVES_DEADLINES as readonly string[]).includes(to);
 }
 
 /** The state of a deadline as the API shows it, relative to `now`. */
@@ -158,9 +169,21 @@ export class AgreementService {
 
   /** Consumer of `referral.status_changed`: creates, meets or closes the referral's deadlines, then makes sure the open ones have timers. */
   async onReferralEvent(event: EventOf<'referral.status_changed'>): Promise<void> {
-    const referralId = event.payload.referralId;
-    if (!referralId || !isUuid(referralId)) return;
-    const rows = await this.ds.transaction((em) => this.settleIn(em, referralId));
+    if (!movesDeadlines(event)) return;
+    const rows = await this.ds.transaction((em) => this.settleIn(em, event.payload.referralId));
+    await this.ensureTimers(rows);
+  }
+
+  /**
+   * The settlement of `onReferralEvent` inside the caller's transaction (the events worker writes
+   * the event's biography entry in the same one); call `ensureTimers` with the result after commit.
+   */
+  settleForEvent(em: EntityManager, event: EventOf<'referral.status_changed'>): Promise<ReferralDeadlineEntity[]> {
+    return movesDeadlines(event) ? this.settleIn(em, event.payload.referralId) : Promise.resolve([]);
+  }
+
+  /** Makes sure each open deadline among `rows` has its timer (after the settlement committed). */
+  async ensureTimers(rows: ReferralDeadlineEntity[]): Promise<void> {
     const open = rows
       .filter((d) => !d.metAt && !d.breachedAt && !d.closedAt)
       .map((d) => ({ referralId: d.referralId, kind: d.kind as DeadlineKind, dueAt: d.dueAt }));
