@@ -85,6 +85,29 @@ describe('events worker statements', () => {
     expect(deadlines.length).toBeGreaterThan(0);
   });
 
+  it('starts the timers of deadlines it just created without asking Redis about them', async () => {
+    const sla = app.container.queues.sla;
+    const asked = jest.spyOn(sla, 'getJobState');
+    try {
+      const id = await handover();
+      const [, sent] = await stepsOf(id);
+      await handlers()['referral.status_changed'](sent, 'hub');
+      const kinds: Array<{ kind: string }> = await hub().dataSource.query(
+        'SELECT kind FROM hub.referral_deadline WHERE referral_id = $1 ORDER BY kind',
+        [id],
+      );
+      expect(kinds.length).toBeGreaterThan(0);
+      expect(asked).not.toHaveBeenCalled();
+      for (const { kind } of kinds) expect(await sla.getJobState(`${id}.${kind}`)).toBe('delayed');
+      asked.mockClear();
+      // Handled again (a redelivered event): the deadlines exist, so their timers are checked.
+      await handlers()['referral.status_changed'](sent, 'hub');
+      expect(asked).toHaveBeenCalledTimes(kinds.length);
+    } finally {
+      asked.mockRestore();
+    }
+  });
+
   it('does not lock or settle a referral for its draft step, which moves no deadline', async () => {
     const id = await handover();
     const [draft] = await stepsOf(id);

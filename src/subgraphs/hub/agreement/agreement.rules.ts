@@ -50,6 +50,8 @@ export interface OpenDeadline {
   referralId: string;
   kind: DeadlineKind;
   dueAt: Date;
+  /** Created by the settlement just now: no timer of its id can exist yet, so Redis need not be asked. */
+  created?: boolean;
 }
 
 /** Handles a deadline that is already due (the service's breach handling). */
