@@ -7,6 +7,7 @@ import {
   AccessReportPageOptions,
   readAccessReportPage,
 } from './access-report.query';
+import { AtCommit } from './audit.at-commit';
 import { GroupCommit } from './audit.batch';
 import {
   AUDIT_KINDS,
@@ -103,6 +104,8 @@ export class AuditLog {
   private readonly skip: boolean;
   /** appendNow's queue: one flush in flight per instance, the rest wait for the next (ADR 0009). */
   private readonly reads: GroupCommit<Prepared>;
+  /** appendAtCommit's entries, per open transaction until it commits. */
+  private readonly atCommit: AtCommit<Prepared>;
 
   constructor(
     private readonly ds: DataSource,
@@ -125,6 +128,10 @@ export class AuditLog {
         }),
       opts.maxBatchEntries ?? 500,
     );
+    this.atCommit = new AtCommit(async (qr, prepared) => {
+      await qr.query(LOCK_SQL);
+      await this.insertChained(qr.manager, prepared);
+    });
   }
 
   /** HMAC-SHA256 of the person id, hex. UUIDs are lower-cased first: PostgreSQL accepts either case for the same person. */
@@ -145,6 +152,23 @@ export class AuditLog {
     const prepared = entries.map((e) => this.prepare(e)); // validate before taking the lock
     await em.query(LOCK_SQL);
     await this.insertChained(em, prepared);
+  }
+
+  /**
+   * Appends in the caller's transaction, as its last statements before COMMIT: the entries are
+   * validated now and queued on the transaction; when it commits, every entry queued on it goes
+   * in one append (one chain lock, one head read, one INSERT). The lock is then held only for
+   * that and the commit, not across the rest of the transaction. A failing append fails the
+   * commit (the transaction rolls back); a rolled-back transaction or savepoint drops its entries.
+   */
+  appendAtCommit(em: EntityManager, entries: AuditEntryInput[]): void {
+    if (this.skip || entries.length === 0) return;
+    const qr = em.queryRunner;
+    if (!qr?.isTransactionActive) throw new Error('AuditLog.appendAtCommit must run inside a transaction');
+    this.atCommit.queue(
+      qr,
+      entries.map((e) => this.prepare(e)),
+    );
   }
 
   /**

@@ -46,7 +46,9 @@ export class Outbox {
       ],
     );
     if (event.personId) {
-      await this.audit.append(em, [
+      // Appended right before the transaction commits (with any other of its writes' entries):
+      // the chain lock is not held across the rest of the caller's work.
+      this.audit.appendAtCommit(em, [
         {
           kind: 'write',
           partner: actor.partner,

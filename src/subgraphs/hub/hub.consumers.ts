@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { EVENT_TYPES, EventOf, EventType, isEventOf } from '../../events/event-types';
 import { OutboxEvent } from '../../events/outbox.entity';
 import { systemActor } from '../../shared/actor';
+import { movesDeadlines } from './agreement/agreement.service';
 import { HubServices } from './hub.context';
 import { IdentifierSystem } from './identifier/identifier.types';
 import { routeEvent } from './notification/notification.routing';
@@ -48,10 +49,15 @@ export function hubEventHandlers(
       await services.notifications.dropForWithdrawnConsent(e);
       await services.webhooks.cancelForWithdrawnConsent(e);
     },
-    // Deadlines of cooperation agreements follow the referral's status (idempotent).
+    // Deadlines of cooperation agreements follow the referral's status (idempotent). The biography
+    // entry and the deadlines the step moves commit in one transaction; a draft moves none.
     'referral.status_changed': async (e, source) => {
-      await biography(e, source);
-      await services.agreements.onReferralEvent(e);
+      if (!movesDeadlines(e)) return biography(e, source);
+      const deadlines = await dataSource.transaction(async (em) => {
+        await services.biography.record(e, source, em);
+        return services.agreements.settleForEvent(em, e);
+      });
+      await services.agreements.ensureTimers(deadlines);
     },
     // Escalation to the agreement's partner: an entry in the biography; the partners are told below.
     'referral.escalated': biography,

@@ -31,6 +31,14 @@ export const FINAL: readonly ReferralStatus[] = [
   'entered_in_error',
 ];
 
+/**
+ * Statuses whose transition can create, meet or close a deadline: sending creates them, the rest
+ * meet or close them. A transition into any other status (a draft) leaves the deadlines as they are.
+ */
+export const MOVES_DEADLINES: readonly ReferralStatus[] = [
+  ...new Set<ReferralStatus>(['requested', ...Object.values(MET_BY).flat(), ...FINAL]),
+];
+
 /** The statuses the system may expire a referral from (the state machine's expire transition). */
 export const EXPIRABLE: readonly ReferralStatus[] = TRANSITIONS.expire.from;
 
@@ -42,6 +50,8 @@ export interface OpenDeadline {
   referralId: string;
   kind: DeadlineKind;
   dueAt: Date;
+  /** Created by the settlement just now: no timer of its id can exist yet, so Redis need not be asked. */
+  created?: boolean;
 }
 
 /** Handles a deadline that is already due (the service's breach handling). */

@@ -19,6 +19,7 @@ import {
   FINAL,
   isDeadlineKind,
   MET_BY,
+  MOVES_DEADLINES,
   OpenDeadline,
   deadlineJobId,
 } from './agreement.rules';
@@ -31,6 +32,13 @@ const DAYS_FIELD: Record<DeadlineKind, 'acknowledgeDays' | 'decideDays' | 'start
   decide: 'decideDays',
   start: 'startDays',
 };
+
+/** A referral's deadlines after a settlement, and the kinds it created. */
+export interface Settled {
+  rows: ReferralDeadlineEntity[];
+  created: string[];
+}
+const NOTHING_SETTLED: Settled = { rows: [], created: [] };
 
 /** What handling one due deadline did. */
 export type DueOutcome =
@@ -49,6 +57,16 @@ export interface ComplianceRow {
   open: number;
   closed: number;
   complianceRate: number | null;
+}
+
+/**
+ * Whether a status change can touch the referral's deadlines. A transition into a status that
+ * creates, meets or closes none (a draft) changes nothing the settlement derives from the history:
+ * settling for it would only lock the referral and re-read what the next event settles anyway.
+ */
+export function movesDeadlines(event: EventOf<'referral.status_changed'>): boolean {
+  const { referralId, to } = event.payload;
+  return !!referralId && isUuid(referralId) && (MOVES_DEADLINES as readonly string[]).includes(to);
 }
 
 /** The state of a deadline as the API shows it, relative to `now`. */
@@ -158,12 +176,29 @@ export class AgreementService {
 
   /** Consumer of `referral.status_changed`: creates, meets or closes the referral's deadlines, then makes sure the open ones have timers. */
   async onReferralEvent(event: EventOf<'referral.status_changed'>): Promise<void> {
-    const referralId = event.payload.referralId;
-    if (!referralId || !isUuid(referralId)) return;
-    const rows = await this.ds.transaction((em) => this.settleIn(em, referralId));
+    if (!movesDeadlines(event)) return;
+    const settled = await this.ds.transaction((em) => this.settle(em, event.payload.referralId));
+    await this.ensureTimers(settled);
+  }
+
+  /**
+   * The settlement of `onReferralEvent` inside the caller's transaction (the events worker writes
+   * the event's biography entry in the same one); call `ensureTimers` with the result after commit.
+   */
+  settleForEvent(em: EntityManager, event: EventOf<'referral.status_changed'>): Promise<Settled> {
+    return movesDeadlines(event) ? this.settle(em, event.payload.referralId) : Promise.resolve(NOTHING_SETTLED);
+  }
+
+  /** Makes sure each open deadline of a settlement has its timer (after the settlement committed). */
+  async ensureTimers({ rows, created }: Settled): Promise<void> {
     const open = rows
       .filter((d) => !d.metAt && !d.breachedAt && !d.closedAt)
-      .map((d) => ({ referralId: d.referralId, kind: d.kind as DeadlineKind, dueAt: d.dueAt }));
+      .map((d) => ({
+        referralId: d.referralId,
+        kind: d.kind as DeadlineKind,
+        dueAt: d.dueAt,
+        created: created.includes(d.kind),
+      }));
     if (open.length) await this.timers.ensure(open, (d) => this.processDue(d.referralId, d.kind));
   }
 
@@ -173,9 +208,13 @@ export class AgreementService {
    * each, closed_at for the rest once the referral is final. Fills empty columns only.
    */
   async settleIn(em: EntityManager, referralId: string): Promise<ReferralDeadlineEntity[]> {
+    return (await this.settle(em, referralId)).rows;
+  }
+
+  private async settle(em: EntityManager, referralId: string): Promise<Settled> {
     // One settlement per referral at a time, after any transition in flight (transitions lock this row too).
     const [ref] = await em.query(`SELECT id FROM hub.referral WHERE id = $1 FOR UPDATE`, [referralId]);
-    if (!ref) return [];
+    if (!ref) return NOTHING_SETTLED;
     const history: Array<{ to: string; receiver: string; referral_type: string; occurred_at: Date }> = await em.query(
       `SELECT payload->>'to' AS to, payload->>'receiver' AS receiver, payload->>'referralType' AS referral_type, occurred_at
          FROM hub.outbox WHERE aggregate_id = $1 AND type = 'referral.status_changed'`,
@@ -187,8 +226,9 @@ export class AgreementService {
         .reduce<Date | null>((min, h) => (!min || h.occurred_at < min ? h.occurred_at : min), null);
     const sent = history.find((h) => h.to === 'requested');
     const sentAt = first(['requested']);
+    let created: string[] = [];
     if (sent && sentAt) {
-      await em.query(
+      const inserted: Array<{ kind: string }> = await em.query(
         `INSERT INTO hub.referral_deadline (referral_id, kind, agreement_id, requested_at, due_at, created_at)
          SELECT $1, k.kind, a.id, $2::timestamptz, (($2::timestamptz AT TIME ZONE '${AGREEMENT_TIME_ZONE}') + make_interval(days => k.days)) AT TIME ZONE '${AGREEMENT_TIME_ZONE}', $5
            FROM (SELECT * FROM hub.cooperation_agreement
@@ -198,9 +238,10 @@ export class AgreementService {
                   ORDER BY valid_from DESC, created_at DESC, id LIMIT 1) a
           CROSS JOIN LATERAL (VALUES ('acknowledge', a.acknowledge_days), ('decide', a.decide_days), ('start', a.start_days)) AS k(kind, days)
           WHERE k.days IS NOT NULL
-         ON CONFLICT (referral_id, kind) DO NOTHING`,
+         ON CONFLICT (referral_id, kind) DO NOTHING RETURNING kind`,
         [referralId, sentAt, sent.receiver, sent.referral_type, this.clock.now()],
       );
+      created = inserted.map((r) => r.kind);
     }
     for (const kind of DEADLINE_KINDS) {
       const metAt = first(MET_BY[kind]);
@@ -217,7 +258,7 @@ export class AgreementService {
         [referralId, finalAt],
       );
     }
-    return em.getRepository(ReferralDeadlineEntity).findBy({ referralId });
+    return { rows: await em.getRepository(ReferralDeadlineEntity).findBy({ referralId }), created };
   }
 
   /** Open deadlines (neither met, breached nor closed) in due order, after a keyset position. */

@@ -39,7 +39,12 @@ export class SlaTimers implements DeadlineTimers {
     let recreated = 0;
     if (later.length) {
       // Only what Redis does not hold: adding an existing job id would be a no-op anyway, but this counts what was lost.
-      const states = await Promise.all(later.map((d) => this.queue.getJobState(deadlineJobId(d.referralId, d.kind))));
+      // A deadline created just now has no timer yet: not asked about.
+      const states = await Promise.all(
+        later.map((d) =>
+          d.created ? Promise.resolve('unknown') : this.queue.getJobState(deadlineJobId(d.referralId, d.kind)),
+        ),
+      );
       // A finished job (failed for good, or kept completed) would block its id: the deadline is still open, so it goes.
       const finished = later.filter((_, i) => states[i] === 'failed' || states[i] === 'completed');
       for (const d of finished) await this.queue.remove(deadlineJobId(d.referralId, d.kind));

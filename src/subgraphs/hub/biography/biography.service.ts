@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { entryOf, EVENT_TYPES, EventOf, EventType } from '../../../events/event-types';
 import { isUuid } from '../../../shared/ids';
 import { Clock } from '../../../shared/time';
@@ -23,11 +23,11 @@ export class BiographyService {
     private readonly clock: Clock,
   ) {}
 
-  /** Consumes one domain event; idempotent on the event id. */
-  async record<T extends EventType>(event: EventOf<T>, source: string): Promise<void> {
+  /** Consumes one domain event; idempotent on the event id. With `em`, inside the caller's transaction. */
+  async record<T extends EventType>(event: EventOf<T>, source: string, em?: EntityManager): Promise<void> {
     if (!event.personId) return;
     const entry = entryOf(event.type);
-    await this.ds.query(
+    await (em ?? this.ds.manager).query(
       `INSERT INTO hub.biography_entry
          (event_id, person_id, source, type, summary, category, data, actor_partner, occurred_at, recorded_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (event_id) DO NOTHING`,

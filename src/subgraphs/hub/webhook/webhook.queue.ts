@@ -10,8 +10,8 @@ export const webhookJobId = (deliveryId: string, attempt: number): string => `${
 /** What the webhook service needs to have an attempt of a delivery made at a time. */
 export interface DeliveryTimers {
   ensure(deliveryId: string, attempt: number, at: Date): Promise<void>;
-  /** The first attempt of a delivery just created: no job of its id can exist yet. */
-  queueFirst(deliveryId: string): Promise<void>;
+  /** The first attempts of deliveries just created: no job of their ids can exist yet. */
+  queueFirst(deliveryIds: string[]): Promise<void>;
 }
 
 /** Puts attempts of deliveries on the `webhooks` queue. PostgreSQL decides what is due; this only sets the timer. */
@@ -41,12 +41,16 @@ export class WebhookScheduler implements DeliveryTimers {
     await this.queue.add('deliver' satisfies JobName<typeof webhooksQueue>, { deliveryId, attempt }, { jobId, delay });
   }
 
-  /** One round trip: adding a job of an existing id would be a no-op anyway. */
-  async queueFirst(deliveryId: string): Promise<void> {
-    const data = { deliveryId, attempt: 1 };
-    await this.queue.add('deliver' satisfies JobName<typeof webhooksQueue>, data, {
-      jobId: webhookJobId(deliveryId, 1),
-    });
+  /** One round trip for all of them: adding a job of an existing id would be a no-op anyway. */
+  async queueFirst(deliveryIds: string[]): Promise<void> {
+    if (!deliveryIds.length) return;
+    await this.queue.addBulk(
+      deliveryIds.map((deliveryId) => ({
+        name: 'deliver' satisfies JobName<typeof webhooksQueue>,
+        data: { deliveryId, attempt: 1 },
+        opts: { jobId: webhookJobId(deliveryId, 1) },
+      })),
+    );
   }
 
   /** Runs a job that waits for a slot of its endpoint now (webhook.inflight.ts). */

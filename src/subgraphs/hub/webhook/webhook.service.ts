@@ -277,28 +277,41 @@ export class WebhookService {
    */
   async fanOut<T extends EventType>(event: EventOf<T>, source: string, routed?: Recipient[]): Promise<number> {
     const recipients = routed ?? (await routeEvent(this.ds.manager, event));
-    let created = 0;
-    for (const r of recipients) {
-      const endpoints: Array<{ id: string }> = await this.ds.query(
-        'SELECT id FROM hub.webhook_endpoint WHERE partner = $1 AND enabled AND $2 = ANY(event_types) ORDER BY created_at, id',
-        [r.partner, r.type],
-      );
-      for (const ep of endpoints) {
-        const now = this.clock.now();
-        const id = newMessageId(now);
-        const inserted: Array<{ id: string }> = await this.ds.query(
-          `INSERT INTO hub.webhook_delivery (id, endpoint_id, partner, event_type, event_id, event_source, person_id, referral_id, category, occurred_at, status, attempt_count, retry_base, next_attempt_at, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', 0, 0, $11, $11, $11)
-           ON CONFLICT (endpoint_id, event_id, event_type) DO NOTHING RETURNING id`,
-          [id, ep.id, r.partner, r.type, r.eventId, source, r.personId, r.referralId, r.category, r.occurredAt, now],
-        );
-        if (!inserted.length) continue;
-        created++;
-        // Queued after the row is committed; if this fails the re-sync queues it.
-        await this.scheduler.queueFirst(id);
-      }
-    }
-    return created;
+    if (!recipients.length) return 0;
+    // Every recipient's subscribed endpoints in one query, not one per recipient.
+    const targets: Array<{ endpoint: string; i: number }> = await this.ds.query(
+      `SELECT e.id AS endpoint, r.i FROM jsonb_to_recordset($1::jsonb) AS r(i int, partner text, type text)
+         JOIN hub.webhook_endpoint e ON e.partner = r.partner AND e.enabled AND r.type = ANY(e.event_types)
+        ORDER BY r.i, e.created_at, e.id`,
+      [JSON.stringify(recipients.map((r, i) => ({ i, partner: r.partner, type: r.type })))],
+    );
+    if (!targets.length) return 0;
+    const now = this.clock.now();
+    const rows = targets.map(({ endpoint, i }) => {
+      const r = recipients[i];
+      return {
+        id: newMessageId(now),
+        endpoint_id: endpoint,
+        partner: r.partner,
+        event_type: r.type,
+        event_id: r.eventId,
+        person_id: r.personId,
+        referral_id: r.referralId,
+        category: r.category,
+        occurred_at: r.occurredAt,
+      };
+    });
+    // One statement for all of them; unique per endpoint, event and type, so a re-processed event adds none.
+    const inserted: Array<{ id: string }> = await this.ds.query(
+      `INSERT INTO hub.webhook_delivery (id, endpoint_id, partner, event_type, event_id, event_source, person_id, referral_id, category, occurred_at, status, attempt_count, retry_base, next_attempt_at, created_at, updated_at)
+       SELECT r.id, r.endpoint_id, r.partner, r.event_type, r.event_id, $2, r.person_id, r.referral_id, r.category, r.occurred_at, 'pending', 0, 0, $3, $3, $3
+         FROM jsonb_to_recordset($1::jsonb) AS r(id text, endpoint_id uuid, partner text, event_type text, event_id uuid, person_id uuid, referral_id uuid, category text, occurred_at timestamptz)
+       ON CONFLICT (endpoint_id, event_id, event_type) DO NOTHING RETURNING id`,
+      [JSON.stringify(rows), source, now],
+    );
+    // Queued after the rows are committed, in one round trip; if this fails the re-sync queues them.
+    if (inserted.length) await this.scheduler.queueFirst(inserted.map((r) => r.id));
+    return inserted.length;
   }
 
   /**
