@@ -1,5 +1,6 @@
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import {
+  ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginSchemaReportingDisabled,
   ApolloServerPluginUsageReportingDisabled,
@@ -115,11 +116,29 @@ export function createApolloServer(schema: GraphQLSchema, opts: GatewayOptions):
       admissionPlugin(admission),
       suggestionScrubber<GatewayContext>(),
       observabilityPlugin(opts.metrics),
+      noStore(),
+      ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
     ],
   });
+}
+
+/**
+ * Answers are never cached (they carry personal data). Apollo's cache-control plugin would say
+ * the same, as no field has a cache hint, but it wraps every resolver to collect hints on each request.
+ */
+export function noStore<T extends object>(): ApolloServerPlugin<T> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          response.http.headers.set('cache-control', 'no-store');
+        },
+      };
+    },
+  };
 }
 
 /** Logs one line per operation (name, type, outcome, duration; never variables) and feeds metrics. */
