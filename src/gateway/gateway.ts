@@ -25,6 +25,7 @@ import { localExecutor, remoteExecutor, RequestIdentity } from './executors';
 import { Metrics } from './metrics';
 import { RateLimiter } from './rate-limit';
 import { CachedTrustedDocuments } from './trusted-documents';
+import { requestAuditPlugin } from './request-audit';
 import { SubscriptionDeps, withSubscriptions } from './subscriptions';
 
 export interface GatewayOptions {
@@ -114,6 +115,7 @@ export function createApolloServer(schema: GraphQLSchema, opts: GatewayOptions):
     // The scrubber removes "Did you mean …?" from errors of execution (variables) too.
     plugins: [
       admissionPlugin(admission),
+      requestAuditPlugin(opts.audit),
       suggestionScrubber<GatewayContext>(),
       observabilityPlugin(opts.metrics),
       noStore(),
