@@ -21,9 +21,9 @@ const invalid = () => new AppError('UNAUTHENTICATED', 'Invalid gateway identity'
 
 /**
  * Signs and checks the identity as a compact HS256 JWT with node:crypto directly: every subgraph
- * call verifies one, and a generic JOSE library's per-call work (key checks, async steps, header
- * variants we never issue) was a large part of a subgraph call's own CPU time. Only the exact
- * header above is accepted, so no other algorithm or critical extension can be smuggled in.
+ * call verifies a new one, and a generic JOSE library's per-call work (key checks, async steps,
+ * header variants we never issue) buys nothing for the one form we issue. Only the exact header
+ * above is accepted, so no other algorithm or critical extension can be smuggled in.
  */
 export class IdentitySigner {
   /** A key object once, rather than raw bytes turned into one on every call. */
