@@ -2,6 +2,7 @@ import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import {
+  ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginUsageReportingDisabled,
@@ -16,6 +17,7 @@ import { checkOperationInput } from './subgraphs/shared/input.guard';
 import { SubgraphContext } from './subgraphs/subgraph';
 import { MAX_BODY_BYTES } from './gateway/http';
 import { flushAccess } from './policy/policy.audit';
+import { noStore } from './gateway/gateway';
 
 /**
  * One subgraph over HTTP, for running it apart from the gateway. Every request must carry the
@@ -54,6 +56,8 @@ export async function startSubgraphServer(
           };
         },
       },
+      noStore(),
+      ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginUsageReportingDisabled(),

@@ -1,6 +1,7 @@
 import { Actor } from '../shared/actor';
 import { Logger } from '../shared/logger';
 import type { Refusal } from './admission';
+import type { RequestAudit } from './request-audit';
 
 /** Per-request gateway context; subgraphs get their own from the signed identity. */
 export interface GatewayContext {
@@ -11,4 +12,6 @@ export interface GatewayContext {
   operationName?: string | null;
   /** Told when admission refuses the operation: the HTTP handler answers with the refusal (Apollo copies the context). */
   onRefusal?: (refusal: Refusal) => void;
+  /** The in-process subgraphs' reads of this HTTP operation, written once before its response leaves. */
+  audit?: RequestAudit;
 }

@@ -3,12 +3,12 @@ import { Executor, ExecutionRequest } from '@graphql-tools/utils';
 import { execute, ExecutionResult, GraphQLError } from 'graphql';
 import { AuditLog } from '../audit/audit.service';
 import { RowSecurityContext } from '../shared/row-security';
-import { flushAccess } from '../policy/policy.audit';
 import { Actor } from '../shared/actor';
 import { copyActor, IdentitySigner, IDENTITY_HEADER } from '../shared/identity';
 import { checkOperationInput } from '../subgraphs/shared/input.guard';
 import { Subgraph, SubgraphContext } from '../subgraphs/subgraph';
 import { GatewayContext } from './context';
+import { auditCall } from './request-audit';
 
 /**
  * The gateway → subgraph identity of each gateway request (keyed by its context): signed once for
@@ -55,7 +55,7 @@ export class RequestIdentity {
 
 export interface LocalExecutorDeps {
   identity: RequestIdentity;
-  /** Reads and denials of personal data are written here after each call; no entry, no data. */
+  /** Reads and denials of personal data are written here, per request or per call; no entry, no data. */
   audit: AuditLog;
   /** The caller's jurisdiction is enforced by the database on every query of the call. */
   rowSecurity: RowSecurityContext;
@@ -94,9 +94,10 @@ export function localExecutor(subgraph: Subgraph, deps: LocalExecutorDeps): Exec
       });
     // The database enforces the caller's jurisdiction on every query this call makes.
     const result = await rowSecurity.run(contextValue.actor.jurisdiction, run);
-    // No audit entry, no data: a failing audit write fails this call.
-    const operationName = (request.context as GatewayContext).operationName ?? request.operationName ?? null;
-    await flushAccess(audit, contextValue.policy, operationName);
+    // No audit entry, no data: written with the request's response (src/gateway/request-audit.ts),
+    // else now, and a failing write fails this call.
+    const gctx = request.context as GatewayContext;
+    await auditCall(audit, gctx, contextValue.policy, gctx.operationName ?? request.operationName ?? null);
     return result;
   };
   return ((request: ExecutionRequest) => withTimeout(subgraph.name, timeoutMs, run(request))) as Executor;

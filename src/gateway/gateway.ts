@@ -1,5 +1,6 @@
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import {
+  ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginSchemaReportingDisabled,
   ApolloServerPluginUsageReportingDisabled,
@@ -24,6 +25,7 @@ import { localExecutor, remoteExecutor, RequestIdentity } from './executors';
 import { Metrics } from './metrics';
 import { RateLimiter } from './rate-limit';
 import { CachedTrustedDocuments } from './trusted-documents';
+import { requestAuditPlugin } from './request-audit';
 import { SubscriptionDeps, withSubscriptions } from './subscriptions';
 
 export interface GatewayOptions {
@@ -113,13 +115,32 @@ export function createApolloServer(schema: GraphQLSchema, opts: GatewayOptions):
     // The scrubber removes "Did you mean …?" from errors of execution (variables) too.
     plugins: [
       admissionPlugin(admission),
+      requestAuditPlugin(opts.audit),
       suggestionScrubber<GatewayContext>(),
       observabilityPlugin(opts.metrics),
+      noStore(),
+      ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
     ],
   });
+}
+
+/**
+ * Answers are never cached (they carry personal data). Apollo's cache-control plugin would say
+ * the same, as no field has a cache hint, but it wraps every resolver to collect hints on each request.
+ */
+export function noStore<T extends object>(): ApolloServerPlugin<T> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          response.http.headers.set('cache-control', 'no-store');
+        },
+      };
+    },
+  };
 }
 
 /** Logs one line per operation (name, type, outcome, duration; never variables) and feeds metrics. */
