@@ -145,6 +145,8 @@ export async function startLotse(ctx: BenchContext, options: StartOptions): Prom
     rmSync(dataDir, { recursive: true, force: true });
   };
 
+  // The runner's teardown (after the suite, on failure, on Ctrl-C) stops it too; stop() runs once.
+  ctx.defer(stop);
   try {
     await admin((c) => c.query(`CREATE DATABASE "${database}"`));
     const started = Date.now();
