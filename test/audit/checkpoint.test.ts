@@ -5,7 +5,6 @@
  * for this file (the superuser tampering touches nothing else); tests run in order on one chain.
  * The CLI part runs the BUILT program (`npm run build` first).
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +16,8 @@ import { CHAIN_COLUMNS, chainRowFromDb, DbChainRow, entryHash } from '../../src/
 import { AUDIT_CHECKPOINT_SCHEDULER_ID } from '../../workers/audit-checkpoint.worker';
 import { MaintenanceWorker, startMaintenanceWorker } from '../../workers/retention.worker';
 import { eventually, startTestApp, TestApp } from '../helpers/app';
+import { asSuperuser } from '../helpers/superuser';
+import { auditEntry } from './audit.fixtures';
 import { ROOT, runCli } from '../helpers/lotse-process';
 import { REDIS_URL } from '../setup/pg';
 
@@ -33,28 +34,10 @@ afterAll(async () => {
   await app?.stop();
 });
 
-const entry = (over: Partial<AuditEntryInput> = {}): AuditEntryInput => ({
-  kind: 'read',
-  partner: 'rheine-social',
-  subject: 'case-worker-1',
-  requestId: crypto.randomUUID(),
-  categories: ['identity'],
-  fields: ['Person.givenName'],
-  purpose: 'case_management',
-  basis: 'legal_basis:1',
-  operation: 'PersonView',
-  ...over,
-});
+const entry = (over: Partial<AuditEntryInput> = {}) =>
+  auditEntry({ purpose: 'case_management', basis: 'legal_basis:1', ...over });
 
-async function superuser<T>(fn: (c: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: app.db.url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
+const superuser = <T>(fn: (c: Client) => Promise<T>) => asSuperuser(app.db.url, fn);
 
 const storedCheckpoints = () =>
   superuser(

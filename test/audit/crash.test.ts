@@ -14,6 +14,7 @@ import { loadOrCreateDevKey, signDevToken } from '../../src/gateway/dev-key';
 import { freePort } from '../../src/runtime/free-port';
 import { registerPersonViaApi } from '../factories';
 import { eventually, startTestApp, TestApp } from '../helpers/app';
+import { asSuperuser } from '../helpers/superuser';
 import { LotseProcess, ROOT } from '../helpers/lotse-process';
 import { REDIS_URL } from '../setup/pg';
 
@@ -56,15 +57,7 @@ afterAll(async () => {
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function superuser<T>(fn: (c: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: app.db.url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
+const superuser = <T>(fn: (c: Client) => Promise<T>) => asSuperuser(app.db.url, fn);
 
 const rowsOf = (requestIds: string[]) =>
   superuser(

@@ -3,13 +3,14 @@
  * transaction. The number of append transactions is read from the rows' xmin (the id of the
  * transaction that inserted them): one per appendNow call before, one per batch now.
  */
-import crypto from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { AuditEntryInput, AuditLog } from '../../src/audit/audit.service';
+import { AuditLog } from '../../src/audit/audit.service';
 import { createDataSource } from '../../src/shared/database';
 import { systemClock } from '../../src/shared/time';
 import { startTestApp, TestApp } from '../helpers/app';
+import { asSuperuser } from '../helpers/superuser';
+import { auditEntry } from './audit.fixtures';
 
 jest.setTimeout(120_000);
 
@@ -43,28 +44,9 @@ async function otherProcess(opts: { maxBatchEntries?: number } = {}): Promise<{ 
   return { log: new AuditLog(ds, { ...KEYS, ...opts }), ds };
 }
 
-const entry = (over: Partial<AuditEntryInput> = {}): AuditEntryInput => ({
-  kind: 'read',
-  partner: 'rheine-social',
-  subject: 'case-worker-1',
-  requestId: crypto.randomUUID(),
-  categories: ['identity'],
-  fields: ['Person.givenName'],
-  purpose: 'integration_management',
-  basis: 'case_owner',
-  operation: 'PersonView',
-  ...over,
-});
+const entry = auditEntry;
 
-async function superuser<T>(fn: (c: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: app.db.url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
+const superuser = <T>(fn: (c: Client) => Promise<T>) => asSuperuser(app.db.url, fn);
 
 /** request_id → the transaction (xmin) that inserted it, for the given request ids. */
 const rowsOf = (requestIds: string[]) =>
