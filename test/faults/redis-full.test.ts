@@ -6,6 +6,7 @@ import { eventually, startTestApp, TestApp } from '../helpers/app';
 import { asHub } from '../helpers/system';
 import { eventHandled } from '../helpers/wait';
 import { registerPerson } from '../factories';
+import { ROOT, runCli } from '../helpers/lotse-process';
 import { RedisHandle, startRedisServer } from '../../src/runtime/redis-server';
 
 /**
@@ -101,5 +102,34 @@ describe('F6 Redis full', () => {
       ),
     );
     expect(bio[0].n).toBe(1);
+  });
+
+  it('start-up refuses a Redis whose maxmemory-policy is not noeviction', async () => {
+    if (!fs.existsSync(path.join(ROOT, 'dist', 'src', 'cli.js')))
+      throw new Error('run `npm run build` first: this test starts dist/src/cli.js');
+    const other = await startRedisServer(path.join(dataDir, 'lru'), () => undefined);
+    try {
+      const env = {
+        ...process.env,
+        LOTSE_ENV: 'test',
+        LOG_LEVEL: 'info',
+        DATABASE_URL: app.db.url,
+        DATABASE_APP_ROLE: 'lotse_app',
+        REDIS_URL: other.url,
+        LOTSE_DATA_DIR: path.join(dataDir, 'cli'),
+        HOST: '127.0.0.1',
+        PORT: '0',
+      };
+      const c = new Redis(other.url);
+      await c.config('SET', 'maxmemory-policy', 'allkeys-lru');
+      c.disconnect();
+      // Without the refusal the worker would run until runCli's limit kills it.
+      const refused = await runCli(['worker'], env, 20_000);
+      expect(refused.timedOut).toBe(false);
+      expect(refused.code).not.toBe(0);
+      expect(refused.stdout + refused.stderr).toMatch(/maxmemory-policy is allkeys-lru, must be noeviction/);
+    } finally {
+      await other.stop();
+    }
   });
 });
