@@ -5,7 +5,7 @@ import { APP_ROLE } from '../shared/row-security.sql';
 import { Config } from '../config';
 import { Logger } from '../shared/logger';
 import { startEmbeddedPostgres } from './embedded-postgres';
-import { resolveRedis } from './redis-server';
+import { redisMaxmemoryPolicy, resolveRedis } from './redis-server';
 
 export interface Infrastructure {
   databaseUrl: string;
@@ -37,6 +37,7 @@ export async function resolveInfrastructure(config: Config, log: Logger): Promis
     }
     const redis = await resolveRedis({ redisUrl: config.redisUrl, dataDir: config.dataDir, log: say });
     stops.push(redis.stop);
+    await requireNoEviction(redis.url, log);
     return {
       databaseUrl,
       redisUrl: redis.url,
@@ -49,6 +50,24 @@ export async function resolveInfrastructure(config: Config, log: Logger): Promis
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * BullMQ's jobs must never be evicted: a Redis with any other maxmemory-policy is refused at start.
+ * Where CONFIG is not allowed (some managed Redis) the policy cannot be read; then /readyz says so.
+ */
+async function requireNoEviction(url: string, log: Logger): Promise<void> {
+  let policy: string;
+  try {
+    policy = await redisMaxmemoryPolicy(url);
+  } catch (err) {
+    log.warn({ err: { message: (err as Error).message } }, 'cannot read the Redis maxmemory-policy');
+    return;
+  }
+  if (policy !== 'noeviction')
+    throw new Error(
+      `Redis maxmemory-policy is ${policy}, must be noeviction (queue jobs would be evicted): set it with CONFIG SET maxmemory-policy noeviction or in redis.conf`,
+    );
 }
 
 const RUNNING_FILE = 'postgres.running.json';

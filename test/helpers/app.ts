@@ -43,15 +43,23 @@ export interface TestApp {
  * prefix, the demo partners, the gateway on a free port. Nothing is mocked.
  */
 export async function startTestApp(
-  opts: { workers?: boolean; gateway?: boolean; env?: Record<string, string>; clock?: Clock } = {},
+  opts: {
+    workers?: boolean;
+    gateway?: boolean;
+    env?: Record<string, string>;
+    clock?: Clock;
+    /** A Redis of the test's own (fault tests); default the shared one. */
+    redisUrl?: string;
+  } = {},
 ): Promise<TestApp> {
   const db = await createTestDatabase();
+  const redisUrl = opts.redisUrl ?? REDIS_URL;
   const queuePrefix = `lotse-test-${crypto.randomBytes(4).toString('hex')}`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lotse-test-'));
   const config = loadConfig({
     LOTSE_ENV: 'test',
     DATABASE_URL: db.url,
-    REDIS_URL,
+    REDIS_URL: redisUrl,
     LOTSE_QUEUE_PREFIX: queuePrefix,
     LOTSE_DATA_DIR: dataDir,
     DB_POOL_SIZE: '3',
@@ -67,7 +75,7 @@ export async function startTestApp(
   });
   const container = await createContainer(config, {
     databaseUrl: db.url,
-    redisUrl: REDIS_URL,
+    redisUrl,
     clock: opts.clock,
     log: createLogger(config.logLevel),
   });
@@ -114,7 +122,7 @@ export async function startTestApp(
     async stop() {
       await server?.close();
       await workers?.close();
-      await flushPrefix(queuePrefix);
+      await flushPrefix(queuePrefix, redisUrl);
       await container.close();
       await db.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
@@ -125,8 +133,8 @@ export async function startTestApp(
 }
 
 /** Deletes every key of one test file's prefix (the machine's Redis is shared). */
-export async function flushPrefix(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+export async function flushPrefix(prefix: string, url = REDIS_URL): Promise<void> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
   try {
     let cursor = '0';
     do {

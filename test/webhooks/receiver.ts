@@ -26,10 +26,14 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
-/** A webhook receiver on 127.0.0.1 whose answers a test scripts: `answer(request, index)`. */
+/**
+ * A webhook receiver on 127.0.0.1 whose answers a test scripts: `answer(request, index)`. `port` 0
+ * takes a free one; a fixed port brings a receiver back at an address that was down.
+ */
 export async function startReceiver(
   answer: (r: Received, index: number) => Answer = () => ({ status: 204 }),
   path = '/hooks',
+  port = 0,
 ): Promise<Receiver> {
   const received: Received[] = [];
   let open = 0;
@@ -59,10 +63,10 @@ export async function startReceiver(
       res.writeHead(a.status, a.headers).end();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const bound = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}${path}`,
+    url: `http://127.0.0.1:${bound}${path}`,
     received,
     open: () => open,
     maxOpen: () => maxOpen,
