@@ -1,12 +1,26 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { loadConfig, ConfigError } from '../../src/config';
+import { RedisHandle, startRedisServer } from '../../src/runtime/redis-server';
 import { startTestApp, TestApp } from '../helpers/app';
 
 describe('operations endpoints', () => {
   let app: TestApp;
+  // A Redis of its own: one test switches the eviction policy, which would make any lotse process
+  // that other test files start meanwhile on the shared Redis refuse to start.
+  let redis: RedisHandle;
+  let dataDir: string;
   beforeAll(async () => {
-    app = await startTestApp();
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lotse-health-'));
+    redis = await startRedisServer(dataDir, () => undefined);
+    app = await startTestApp({ redisUrl: redis.url });
   });
-  afterAll(() => app?.stop());
+  afterAll(async () => {
+    await app?.stop();
+    await redis?.stop();
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
 
   it('/healthz answers without a token', async () => {
     const res = await fetch(`${app.url}/healthz`);
