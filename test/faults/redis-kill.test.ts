@@ -1,0 +1,126 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Redis from 'ioredis';
+import { eventually, startTestApp, TestApp } from '../helpers/app';
+import { createWebhookEndpoint, RHEINE_ADDRESS, registerPerson } from '../factories';
+import { FAST_WEBHOOKS, referToVhs } from '../webhooks/fixtures';
+import { Receiver, startReceiver } from '../webhooks/receiver';
+import { freePort } from '../../src/runtime/free-port';
+
+/** A redis-server of this test's own that writes every command to its AOF before answering. */
+function spawnAofRedis(port: number, dir: string): ChildProcess {
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''];
+  args.push('--appendonly', 'yes', '--appendfsync', 'always', '--maxmemory-policy', 'noeviction');
+  return spawn('redis-server', [...args, '--daemonize', 'no'], { stdio: 'ignore' });
+}
+
+async function answersPing(url: string): Promise<boolean> {
+  const c = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  c.on('error', () => undefined);
+  try {
+    await c.connect();
+    return (await c.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    // disconnect() on an ended client arms a timer that keeps jest alive.
+    if (c.status !== 'end') c.disconnect();
+  }
+}
+
+/**
+ * F3: Redis (AOF on, fsync on every write) is killed with SIGKILL while events and deliveries wait
+ * in its queues, and started again on the same port and directory. It replays its AOF; the app's
+ * workers reconnect by themselves. The relay's redelivery and the webhook re-sync are switched off
+ * here, so what arrives is what Redis kept: every webhook arrives, none twice with different bodies.
+ */
+describe('F3 Redis killed and restarted (AOF on)', () => {
+  let dir: string;
+  let port: number;
+  let redis: ChildProcess;
+  let app: TestApp;
+  let receiver: Receiver;
+  const killRedis = () => redis.kill('SIGKILL');
+
+  const startRedis = async () => {
+    redis = spawnAofRedis(port, dir);
+    await eventually(() => answersPing(`redis://127.0.0.1:${port}`), 10_000);
+  };
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lotse-fault-f3-'));
+    port = await freePort();
+    process.once('exit', killRedis);
+    await startRedis();
+    app = await startTestApp({
+      workers: true,
+      redisUrl: `redis://127.0.0.1:${port}`,
+      env: { ...FAST_WEBHOOKS, OUTBOX_REDELIVER_AFTER_MS: '86400000', WEBHOOK_RESYNC_SECONDS: '86400' },
+    });
+    receiver = await startReceiver();
+  });
+  afterAll(async () => {
+    await receiver?.close();
+    await app?.stop();
+    if (redis && redis.exitCode === null && redis.signalCode === null) {
+      const exited = new Promise((r) => redis.once('exit', r));
+      redis.kill('SIGTERM');
+      await exited;
+    }
+    process.removeListener('exit', killRedis);
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('every webhook arrives once per id, and the same workers carry on after the restart', async () => {
+    const personId = (
+      await registerPerson(app, 'rheine-social', {
+        givenName: 'Omid',
+        familyName: 'Karimi',
+        birthDate: '1994-03-02',
+        address: RHEINE_ADDRESS,
+      })
+    ).id;
+    await createWebhookEndpoint(app, 'vhs-rheine', { url: receiver.url, eventTypes: ['referral.requested'] });
+    const workers = app.workers!;
+    const { queues } = app.container;
+    const waiting = async (q: typeof queues.events | typeof queues.webhooks) => (await q.getJobCounts('wait')).wait;
+    const referrals: string[] = [];
+    // Jobs that only Redis holds when it dies: 10 deliveries (their worker paused), then 10 events
+    // (theirs paused too; the relay marked them published in PostgreSQL).
+    await workers.webhooks.worker.pause();
+    for (let i = 0; i < 10; i++) referrals.push(await referToVhs(app, personId));
+    await eventually(async () => (await waiting(queues.webhooks)) === 10, 20_000);
+    const events = workers.workers.find((w) => w.name === queues.events.name)!;
+    await events.pause();
+    for (let i = 0; i < 10; i++) referrals.push(await referToVhs(app, personId));
+    // Each referral raises more than one event; once the relay finds nothing left to publish, all are in Redis.
+    await eventually(
+      async () => (await app.container.relay.tick()) === 0 && (await waiting(queues.events)) >= 10,
+      20_000,
+    );
+    expect(receiver.received).toHaveLength(0);
+
+    const exited = new Promise((r) => redis.once('exit', r));
+    redis.kill('SIGKILL');
+    await exited;
+    await startRedis();
+    // The same worker objects go on; their connections find the restarted Redis by themselves.
+    await events.resume();
+    await workers.webhooks.worker.resume();
+    for (let i = 0; i < 10; i++) referrals.push(await referToVhs(app, personId));
+
+    const referralIds = () => new Set(receiver.received.map((r) => JSON.parse(r.body).data.referralId));
+    await eventually(async () => referrals.every((id) => referralIds().has(id)), 40_000);
+    // One webhook-id per referral; a resend after the kill carries the same body.
+    const bodies = new Map<string, Set<string>>();
+    for (const r of receiver.received) bodies.set(r.id, (bodies.get(r.id) ?? new Set()).add(r.body));
+    expect(bodies.size).toBe(referrals.length);
+    expect([...bodies.values()].every((b) => b.size === 1)).toBe(true);
+    expect([...referralIds()].sort()).toEqual([...referrals].sort());
+    // Nobody restarted the workers: the same ones delivered what was queued before and after the kill.
+    expect(app.workers).toBe(workers);
+    expect(workers.workers.every((w) => w.isRunning())).toBe(true);
+  });
+});
