@@ -47,8 +47,9 @@ const REGISTER = `mutation($input: RegisterPersonInput!) { registerPerson(input:
  * Backup and restore as docs/operations.md "Backups" prescribes: a database with persons, referrals,
  * a webhook endpoint and its deliveries, an audit log with a signed checkpoint, stored idempotent
  * responses, and outbox events not yet acknowledged, dumped with pg_dump --format=custom and restored
- * into a fresh cluster of this test's own, with an empty Redis. The restored log verifies against
- * its checkpoint; a gateway serves the same data; a worker publishes the events pending at dump time.
+ * into a fresh cluster of this test's own (restored as a non-superuser owner), with an empty Redis.
+ * The restored log verifies against its checkpoint; a gateway serves the same data; a worker
+ * publishes the events pending at dump time.
  */
 describe('backup and restore into a fresh cluster', () => {
   let app: TestApp;
@@ -70,6 +71,10 @@ describe('backup and restore into a fresh cluster', () => {
     app = await startTestApp({ workers: true, redisUrl: sourceRedis.url, env: FAST_WEBHOOKS });
     receiver = await startReceiver();
     pg = await startOwnPostgres();
+    // The new cluster's superuser is `admin`; the role of DATABASE_URL will be a plain role, as it
+    // is in production. Its name is the old owner's (`postgres`), which the dump's default privileges name.
+    await asSuperuser(pg.url('postgres'), (c) => c.query('CREATE ROLE admin SUPERUSER LOGIN'));
+    await asSuperuser(adminUrl('postgres'), (c) => c.query('ALTER ROLE postgres RENAME TO bootstrap'));
     // The restored installation's Redis starts empty: Redis is not backed up.
     redis = await startRedisServer(path.join(tmp, 'restored'), () => undefined);
   });
@@ -85,6 +90,7 @@ describe('backup and restore into a fresh cluster', () => {
   });
 
   const restoredUrl = () => pg.url('lotse');
+  const adminUrl = (db: string) => `postgres://admin@127.0.0.1:${pg.port}/${db}`;
   /** The environment of every restored process: the same internal secret, nothing else carried over. */
   const env = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
     PATH: process.env.PATH,
@@ -169,13 +175,25 @@ describe('backup and restore into a fresh cluster', () => {
     expect(dumped).toEqual({ code: 0, out: '' });
     const dumpMs = Date.now() - t;
     t = Date.now();
-    const admin = pg.url('postgres');
-    expect(await pgTool('psql', ['-v', 'ON_ERROR_STOP=1', '-c', 'CREATE ROLE lotse_app NOLOGIN', admin])).toMatchObject(
-      { code: 0 },
+    // Step 2: the roles before the restore, then the database, as the superuser.
+    const roles = [
+      'CREATE ROLE postgres LOGIN',
+      'CREATE ROLE lotse_app NOLOGIN',
+      'GRANT lotse_app TO postgres',
+      'CREATE DATABASE lotse OWNER postgres',
+    ];
+    const psql = await pgTool('psql', [
+      '-v',
+      'ON_ERROR_STOP=1',
+      ...roles.flatMap((r) => ['-c', r]),
+      adminUrl('postgres'),
+    ]);
+    expect(psql.code).toBe(0);
+    const superuser = await asSuperuser(
+      restoredUrl(),
+      async (c) => (await c.query('SELECT rolsuper FROM pg_roles WHERE rolname = current_user')).rows[0].rolsuper,
     );
-    expect(
-      await pgTool('psql', ['-v', 'ON_ERROR_STOP=1', '-c', 'CREATE DATABASE lotse OWNER postgres', admin]),
-    ).toMatchObject({ code: 0 });
+    expect(superuser).toBe(false);
     const restored = await pgTool('pg_restore', ['--no-owner', '--exit-on-error', '--dbname', restoredUrl(), dump]);
     expect(restored).toEqual({ code: 0, out: '' });
     const restoreMs = Date.now() - t;
@@ -238,7 +256,7 @@ describe('backup and restore into a fresh cluster', () => {
 
   it('one audit row changed in the restored database makes verify fail', async () => {
     for (const p of processes) await p.stop('SIGTERM', 15_000);
-    await asSuperuser(restoredUrl(), async (c) => {
+    await asSuperuser(adminUrl('lotse'), async (c) => {
       await c.query('ALTER TABLE audit.entry DISABLE TRIGGER entry_insert_only');
       await c.query(`UPDATE audit.entry SET operation = 'tampered' WHERE seq = 2`);
       await c.query('ALTER TABLE audit.entry ENABLE TRIGGER entry_insert_only');
