@@ -1,8 +1,9 @@
 import { Job } from 'bullmq';
-import { assertJobHandlers, createQueue, defineQueue, job, jobNames } from '../../src/jobs/job.registry';
+import { assertJobHandlers, createQueue, defineQueue, job, jobNames, throttledWarn } from '../../src/jobs/job.registry';
 import { startResync } from '../../src/jobs/job.resync';
 import { startQueueWorker } from '../../src/jobs/job.worker';
 import { QUEUES } from '../../src/jobs/queues';
+import type { Logger } from '../../src/shared/logger';
 import { startRulesWorker } from '../../src/rules/rules.worker';
 import { startEventsWorker } from '../../workers/events.worker';
 import { registerPerson } from '../factories';
@@ -44,7 +45,7 @@ describe('job registry', () => {
       options: { attempts: 3, backoff: { type: 'fixed', delay: 10 } },
       worker: () => ({ concurrency: 1 }),
     });
-    const queue = createQueue(probe, app.container.redis, app.queuePrefix);
+    const queue = createQueue(probe, app.container.redis, app.queuePrefix, app.container.log);
     const ping = async (j: Job<{ n: number }>) => ({ n: j.data.n, context: app.container.rowSecurity.systemName() });
     const worker = startQueueWorker(probe, { ping }, app.container);
     const finished = (id: string) =>
@@ -89,6 +90,38 @@ describe('job registry', () => {
     } finally {
       resync.stop();
     }
+  });
+
+  it('a queue logs its connection errors as warnings naming the queue, at most once a minute', async () => {
+    const warn = jest.fn();
+    const child = jest.fn(() => ({ warn }));
+    const log = { child } as unknown as Logger;
+    const probe = defineQueue({
+      name: 'probe',
+      jobs: { ping: job() },
+      options: {},
+      worker: () => ({ concurrency: 1 }),
+    });
+    const queue = createQueue(probe, app.container.redis, app.queuePrefix, log);
+    try {
+      const reset = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+      for (let i = 0; i < 5; i++) queue.emit('error', reset);
+      expect(child).toHaveBeenCalledWith({ component: 'queue', queue: 'probe' });
+      expect(warn.mock.calls).toEqual([
+        [{ err: { name: 'Error', code: 'ECONNRESET', message: 'read ECONNRESET' } }, 'probe queue error'],
+      ]);
+    } finally {
+      await queue.close();
+    }
+    // After the interval the next one is logged, with how many were left out.
+    let now = 0;
+    const throttled = throttledWarn({ warn } as unknown as Logger, 'x', 60_000, () => now);
+    warn.mockClear();
+    for (const t of [0, 1_000, 59_000, 61_000]) {
+      now = t;
+      throttled(new Error('connect ECONNREFUSED'));
+    }
+    expect(warn.mock.calls.map(([fields]) => fields.suppressed)).toEqual([undefined, 2]);
   });
 
   it('the events consumer sets deadline timers whether or not the sla worker runs in the process', async () => {
