@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { Job } from 'bullmq';
 import { assertJobHandlers, createQueue, defineQueue, job, jobNames, throttledWarn } from '../../src/jobs/job.registry';
 import { startResync } from '../../src/jobs/job.resync';
@@ -90,6 +91,31 @@ describe('job registry', () => {
     } finally {
       resync.stop();
     }
+  });
+
+  it('a re-sync runs again when its Redis connection is ready after a loss; runs never overlap', async () => {
+    const reconnects = new EventEmitter();
+    let calls = 0;
+    let active = 0;
+    let most = 0;
+    const resync = await startResync(
+      'probe',
+      3_600_000,
+      async () => {
+        calls++;
+        most = Math.max(most, ++active);
+        await new Promise((r) => setTimeout(r, 50));
+        active--;
+      },
+      { log: app.container.log, rowSecurity: app.container.rowSecurity, atStart: false, reconnects },
+    );
+    // Three reconnects while the first run is busy: that run, and one more after it.
+    for (let i = 0; i < 3; i++) reconnects.emit('ready');
+    await eventually(async () => calls === 2);
+    await new Promise((r) => setTimeout(r, 150));
+    expect({ calls, most }).toEqual({ calls: 2, most: 1 });
+    resync.stop();
+    expect(reconnects.listenerCount('ready')).toBe(0);
   });
 
   it('a queue logs its connection errors as warnings naming the queue, at most once a minute', async () => {
