@@ -38,7 +38,8 @@ export function auditCheckpointHandler(container: Container): JobHandler<Mainten
 
 /**
  * Creates or updates the checkpoint scheduler (every AUDIT_CHECKPOINT_EVERY_MINUTES; the first job
- * runs at once), or removes it when that is 0. Redis may have lost it, so this runs at every start.
+ * runs at once), or removes it when that is 0. Redis may have lost it, so this runs at every start
+ * (and the maintenance worker's check re-creates it).
  */
 export async function ensureAuditCheckpointSchedule(
   queue: Queues['maintenance'],

@@ -50,7 +50,7 @@ export function maintenanceHandlers(container: Container): JobHandlers<typeof ma
   };
 }
 
-/** Creates or updates the job scheduler (RETENTION_ENABLED) or removes it; Redis may have lost it, so this runs at every start. */
+/** Creates or updates the job scheduler (RETENTION_ENABLED) or removes it; Redis may have lost it, so this runs at every start (and the worker's check re-creates it). */
 export async function ensureRetentionSchedule(queue: Queues['maintenance'], container: Container): Promise<void> {
   if (!container.config.retentionEnabled) {
     await queue.removeJobScheduler(RETENTION_SCHEDULER_ID);
@@ -72,8 +72,9 @@ export interface MaintenanceWorker {
 /**
  * The `maintenance` queue's worker (one job at a time) and its job schedulers: retention
  * (RETENTION_SCHEDULE, Europe/Berlin) and audit checkpoints (AUDIT_CHECKPOINT_EVERY_MINUTES).
- * The schedulers are created at every start and checked every
- * `scheduleCheckMs` (default 10 min) while running, because Redis may lose everything.
+ * The schedulers are created at every start and checked every `scheduleCheckMs` (default 10 min)
+ * while running, because Redis may lose everything; also when the Redis connection is ready again
+ * after a loss: a Redis restarted empty drops it first, and the next interval could be far off.
  */
 export async function startMaintenanceWorker(
   container: Container,
@@ -113,6 +114,7 @@ export async function startMaintenanceWorker(
     log,
     rowSecurity: container.rowSecurity,
     atStart: false,
+    reconnects: container.redis,
   });
 
   return { queue, ...withResync(worker, schedule) };

@@ -35,8 +35,9 @@ export interface SlaWorker {
 
 /**
  * The `sla` queue's worker: it handles the deadline timers that the agreements service sets (in
- * whichever process consumes the events). At start and every SLA_RESYNC_SECONDS the timers are
- * re-created from PostgreSQL (Redis may have lost them) and what is already due is handled at once.
+ * whichever process consumes the events). At start, every SLA_RESYNC_SECONDS and when the Redis
+ * connection is back after a loss, the timers are re-created from PostgreSQL (Redis may have lost
+ * them) and what is already due is handled at once.
  */
 export async function startSlaWorker(
   container: Container,
@@ -51,6 +52,7 @@ export async function startSlaWorker(
   const resync = await startResync('sla', everyMs, () => scheduler.resync(), {
     log,
     rowSecurity: container.rowSecurity,
+    reconnects: container.redis,
   });
   return {
     queue: scheduler.queue,

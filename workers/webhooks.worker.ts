@@ -36,8 +36,9 @@ export function webhooksHandlers(engine: DeliveryEngine): JobHandlers<typeof web
 
 /**
  * The `webhooks` queue's worker: one job per attempt of a delivery (ids only). A job whose worker
- * died is taken over when its lock (WEBHOOK_LOCK_DURATION_MS) runs out; at start and every
- * WEBHOOK_RESYNC_SECONDS pending deliveries are queued again from PostgreSQL, which is the truth.
+ * died is taken over when its lock (WEBHOOK_LOCK_DURATION_MS) runs out; at start, every
+ * WEBHOOK_RESYNC_SECONDS and when the Redis connection is back after a loss, pending deliveries are
+ * queued again from PostgreSQL, which is the truth.
  */
 export async function startWebhooksWorker(
   container: Container,
@@ -72,7 +73,11 @@ export async function startWebhooksWorker(
     for (const r of rows) await scheduler.ensure(r.id, r.attempt_count + 1, r.next_attempt_at);
     return rows.length;
   };
-  const resync = await startResync('webhooks', resyncMs, requeue, { log, rowSecurity: container.rowSecurity });
+  const resync = await startResync('webhooks', resyncMs, requeue, {
+    log,
+    rowSecurity: container.rowSecurity,
+    reconnects: container.redis,
+  });
 
   return { queue: scheduler.queue, ...withResync(worker, resync) };
 }

@@ -49,8 +49,43 @@ export type JobHandlers<D> = { [K in JobName<D>]: JobHandler<JobsOf<D>[K]> };
 
 export const jobNames = (def: QueueDefinition): string[] => Object.keys(def.jobs);
 
-export function createQueue<D extends QueueDefinition>(def: D, connection: Redis, prefix: string): QueueOf<D> {
-  return new Queue<JobData<D>>(def.name, { connection, prefix, defaultJobOptions: def.options });
+/** A queue's connection errors are logged at most this often (an outage raises one per reconnect attempt). */
+export const QUEUE_ERROR_LOG_EVERY_MS = 60_000;
+
+/**
+ * The producer side of a queue. Its connection errors are logged as warnings (without a listener
+ * BullMQ prints each one to the console), at most once per `QUEUE_ERROR_LOG_EVERY_MS`.
+ */
+export function createQueue<D extends QueueDefinition>(
+  def: D,
+  connection: Redis,
+  prefix: string,
+  log: Logger,
+): QueueOf<D> {
+  const queue = new Queue<JobData<D>>(def.name, { connection, prefix, defaultJobOptions: def.options });
+  const queueLog = log.child({ component: 'queue', queue: def.name });
+  queue.on('error', throttledWarn(queueLog, `${def.name} queue error`, QUEUE_ERROR_LOG_EVERY_MS));
+  return queue;
+}
+
+/**
+ * Logs an error as a warning at once, then at most once per `everyMs`; the next warning says how
+ * many were left out meanwhile. Name, code and message only: connection errors name hosts, never data.
+ */
+export function throttledWarn(log: Logger, msg: string, everyMs: number, now = Date.now): (err: Error) => void {
+  let last = -Infinity;
+  let suppressed = 0;
+  return (err) => {
+    const t = now();
+    if (t - last < everyMs) {
+      suppressed++;
+      return;
+    }
+    last = t;
+    const code = (err as NodeJS.ErrnoException).code;
+    log.warn({ err: { name: err.name, code, message: err.message }, ...(suppressed ? { suppressed } : {}) }, msg);
+    suppressed = 0;
+  };
 }
 
 /**

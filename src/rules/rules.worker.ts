@@ -18,7 +18,7 @@ export interface RulesRuntime {
   scheduler: RuleScheduler;
   worker: Worker<JobData<typeof rulesQueue>>;
   queue: RuleScheduler['queue'];
-  /** Re-creates lost timers and runs what is due by the Clock now (also every 10 minutes). */
+  /** Re-creates lost timers and runs what is due by the Clock now (also every 10 minutes and on reconnect). */
   resync(): Promise<{ pending: number; due: number }>;
   close(): Promise<void>;
 }
@@ -45,8 +45,9 @@ export function rulesHandlers(store: RuleCheckStore, ruleSet: RuleSet, clock: Cl
 
 /**
  * The rules (RULES_ENABLED) and the `rules` queue's worker: one delayed job per pending check. At
- * start and every `resyncMs` (default 10 min) the timers of pending checks are re-created from
- * PostgreSQL, because Redis may have lost them; a check already due fires at once.
+ * start, every `resyncMs` (default 10 min) and when the Redis connection is back after a loss, the
+ * timers of pending checks are re-created from PostgreSQL, because Redis may have lost them; a
+ * check already due fires at once.
  */
 export async function startRulesWorker(
   container: Container,
@@ -79,6 +80,7 @@ export async function startRulesWorker(
   const resync = await startResync('rules', opts.resyncMs ?? 10 * 60_000, requeue, {
     log,
     rowSecurity: container.rowSecurity,
+    reconnects: container.redis,
   });
   if (config.rules.enabled.length) log.info({ rules: config.rules.enabled }, 'rules enabled');
 

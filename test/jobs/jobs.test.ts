@@ -1,8 +1,10 @@
+import { EventEmitter } from 'node:events';
 import { Job } from 'bullmq';
-import { assertJobHandlers, createQueue, defineQueue, job, jobNames } from '../../src/jobs/job.registry';
+import { assertJobHandlers, createQueue, defineQueue, job, jobNames, throttledWarn } from '../../src/jobs/job.registry';
 import { startResync } from '../../src/jobs/job.resync';
 import { startQueueWorker } from '../../src/jobs/job.worker';
 import { QUEUES } from '../../src/jobs/queues';
+import type { Logger } from '../../src/shared/logger';
 import { startRulesWorker } from '../../src/rules/rules.worker';
 import { startEventsWorker } from '../../workers/events.worker';
 import { registerPerson } from '../factories';
@@ -44,7 +46,7 @@ describe('job registry', () => {
       options: { attempts: 3, backoff: { type: 'fixed', delay: 10 } },
       worker: () => ({ concurrency: 1 }),
     });
-    const queue = createQueue(probe, app.container.redis, app.queuePrefix);
+    const queue = createQueue(probe, app.container.redis, app.queuePrefix, app.container.log);
     const ping = async (j: Job<{ n: number }>) => ({ n: j.data.n, context: app.container.rowSecurity.systemName() });
     const worker = startQueueWorker(probe, { ping }, app.container);
     const finished = (id: string) =>
@@ -89,6 +91,63 @@ describe('job registry', () => {
     } finally {
       resync.stop();
     }
+  });
+
+  it('a re-sync runs again when its Redis connection is ready after a loss; runs never overlap', async () => {
+    const reconnects = new EventEmitter();
+    let calls = 0;
+    let active = 0;
+    let most = 0;
+    const resync = await startResync(
+      'probe',
+      3_600_000,
+      async () => {
+        calls++;
+        most = Math.max(most, ++active);
+        await new Promise((r) => setTimeout(r, 50));
+        active--;
+      },
+      { log: app.container.log, rowSecurity: app.container.rowSecurity, atStart: false, reconnects },
+    );
+    // Three reconnects while the first run is busy: that run, and one more after it.
+    for (let i = 0; i < 3; i++) reconnects.emit('ready');
+    await eventually(async () => calls === 2);
+    await new Promise((r) => setTimeout(r, 150));
+    expect({ calls, most }).toEqual({ calls: 2, most: 1 });
+    resync.stop();
+    expect(reconnects.listenerCount('ready')).toBe(0);
+  });
+
+  it('a queue logs its connection errors as warnings naming the queue, at most once a minute', async () => {
+    const warn = jest.fn();
+    const child = jest.fn(() => ({ warn }));
+    const log = { child } as unknown as Logger;
+    const probe = defineQueue({
+      name: 'probe',
+      jobs: { ping: job() },
+      options: {},
+      worker: () => ({ concurrency: 1 }),
+    });
+    const queue = createQueue(probe, app.container.redis, app.queuePrefix, log);
+    try {
+      const reset = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+      for (let i = 0; i < 5; i++) queue.emit('error', reset);
+      expect(child).toHaveBeenCalledWith({ component: 'queue', queue: 'probe' });
+      expect(warn.mock.calls).toEqual([
+        [{ err: { name: 'Error', code: 'ECONNRESET', message: 'read ECONNRESET' } }, 'probe queue error'],
+      ]);
+    } finally {
+      await queue.close();
+    }
+    // After the interval the next one is logged, with how many were left out.
+    let now = 0;
+    const throttled = throttledWarn({ warn } as unknown as Logger, 'x', 60_000, () => now);
+    warn.mockClear();
+    for (const t of [0, 1_000, 59_000, 61_000]) {
+      now = t;
+      throttled(new Error('connect ECONNREFUSED'));
+    }
+    expect(warn.mock.calls.map(([fields]) => fields.suppressed)).toEqual([undefined, 2]);
   });
 
   it('the events consumer sets deadline timers whether or not the sla worker runs in the process', async () => {

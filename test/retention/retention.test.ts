@@ -426,7 +426,7 @@ describe('a run', () => {
 describe('maintenance worker', () => {
   let queue: Queue<MaintenanceJobData>;
   beforeAll(() => {
-    queue = createQueue(maintenanceQueue, app.container.redis, app.queuePrefix);
+    queue = createQueue(maintenanceQueue, app.container.redis, app.queuePrefix, app.container.log);
   });
   afterAll(async () => {
     await queue?.close();
