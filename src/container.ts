@@ -247,6 +247,7 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
       redeliverAfterMs: config.redeliverAfterMs,
       // Woken by commits in any process (LISTEN/NOTIFY); the interval is the fallback.
       listen: { url: opts.databaseUrl, applicationName: 'lotse-relay-listen' },
+      reconnects: redis,
     },
     log.child({ component: 'relay' }),
     rowSecurity,

@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import type { QueueOf } from '../jobs/job.registry';
 import type { eventsQueue } from '../jobs/queues';
 import { Logger } from '../shared/logger';
@@ -12,6 +13,8 @@ export interface RelayOptions {
   batchSize?: number;
   /** LISTEN for committed outbox rows on a dedicated connection (unset: poll only). */
   listen?: OutboxListenerOptions;
+  /** The Redis connection the queue writes through: when it is ready again, everything unacknowledged is published at once. */
+  reconnects?: EventEmitter;
 }
 
 /**
@@ -30,6 +33,12 @@ export class OutboxRelay {
   /** Outboxes to look at in the next tick; a wake-up during a tick adds to it. */
   private readonly dirty = new Set<string>();
   private readonly listener?: OutboxListener;
+  /** The next tick publishes every unacknowledged row, however recently it was published. */
+  private redeliverAll = false;
+  private readonly onReconnect = () => {
+    this.redeliverAll = true;
+    this.wake();
+  };
 
   constructor(
     private readonly stores: OutboxStore[],
@@ -71,12 +80,27 @@ export class OutboxRelay {
               opts: { jobId: row.id },
             })),
           );
+          await this.retryFailed(rows.filter((row) => row.publishedAt !== null).map((row) => row.id));
         });
         total += n;
         if (n < batch) break;
       }
     }
     return total;
+  }
+
+  /**
+   * Adding a job whose id already exists adds nothing, so an event whose job used up its attempts
+   * (say, a handler's database was down for longer than the backoff) would sit in the failed set
+   * for days while its row stays unacknowledged. Redelivery gives such a job a new round of attempts.
+   */
+  private async retryFailed(ids: string[]): Promise<void> {
+    for (const id of ids) {
+      if ((await this.queue.getJobState(id)) !== 'failed') continue;
+      const job = await this.queue.getJob(id);
+      await job?.retry('failed');
+      this.log.info({ eventId: id }, 'outbox event retried after its job had failed');
+    }
   }
 
   /** Asks for a tick of one outbox (or all): now, or right after the running one. */
@@ -108,8 +132,10 @@ export class OutboxRelay {
     while (this.dirty.size && !this.stopped) {
       const stores = this.stores.filter((s) => this.dirty.has(s.source));
       this.dirty.clear();
+      const redeliverAfterMs = this.redeliverAll ? 0 : this.opts.redeliverAfterMs;
+      this.redeliverAll = false;
       try {
-        const n = await this.rowSecurity.system('relay', () => this.publish(stores, this.opts.redeliverAfterMs));
+        const n = await this.rowSecurity.system('relay', () => this.publish(stores, redeliverAfterMs));
         if (n > 0) this.log.debug({ published: n }, 'outbox relayed');
       } catch (err) {
         this.log.warn({ err: { message: (err as Error).message } }, 'outbox relay failed, retrying');
@@ -121,12 +147,15 @@ export class OutboxRelay {
     if (!this.stopped) return;
     this.stopped = false;
     this.listener?.start();
+    // A Redis restarted empty drops the connection first: its lost jobs are back in seconds, not after redeliverAfterMs.
+    this.opts.reconnects?.on('ready', this.onReconnect);
     this.wake();
     this.schedulePoll();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.opts.reconnects?.off('ready', this.onReconnect);
     if (this.timer) clearTimeout(this.timer);
     await this.listener?.stop();
     await this.running;

@@ -1,3 +1,5 @@
+import { UnrecoverableError, Worker } from 'bullmq';
+import { createRedisConnection } from '../../src/shared/redis';
 import { startTestApp, TestApp, eventually, flushPrefix } from '../helpers/app';
 import { registerPerson } from '../factories';
 import type { RegisterPersonInput } from '../../src/subgraphs/city/person/person.types';
@@ -132,6 +134,70 @@ describe('transactional outbox', () => {
     const jobs = await app.container.queues.events.getJobs(['wait', 'active', 'completed', 'delayed']);
     expect(jobs.filter((j) => j.id === row.id)).toHaveLength(1);
     expect(Object.keys(jobs.find((j) => j.id === row.id)!.data).sort()).toEqual(['eventId', 'source']);
+  });
+
+  it('an event whose job used up its attempts gets a new round when it is redelivered', async () => {
+    const person = await register('Sadiq');
+    const [row] = await app.container.subgraphs.city.dataSource.query(
+      `SELECT id FROM city.outbox WHERE person_id = $1`,
+      [person.id],
+    );
+    const { events } = app.container.queues;
+    await app.container.relay.tick(0);
+    // A worker whose every attempt fails (as when its database is down past the last backoff).
+    const connection = createRedisConnection(app.container.redisUrl);
+    const failing = new Worker(
+      events.name,
+      async () => {
+        throw new UnrecoverableError('database unreachable');
+      },
+      { connection, prefix: app.container.config.queuePrefix },
+    );
+    try {
+      await eventually(async () => (await events.getJobState(row.id)) === 'failed');
+    } finally {
+      await failing.close();
+      connection.disconnect();
+    }
+    // Before the redelivery delay nothing happens; redelivery moves the failed job back to waiting.
+    await app.container.relay.tick(60000);
+    expect(await events.getJobState(row.id)).toBe('failed');
+    await app.container.relay.tick(0);
+    expect(await events.getJobState(row.id)).toBe('waiting');
+    const workers = await app.startWorkers();
+    try {
+      const biography = () => app.container.subgraphs.hub.services.biography.newestFor([person.id], 10);
+      await eventually(async () => (await biography()).some((e) => e.eventId === row.id));
+      await eventually(async () => {
+        const [acked] = await app.container.subgraphs.city.dataSource.query(
+          `SELECT acked_at FROM city.outbox WHERE id = $1`,
+          [row.id],
+        );
+        return acked.acked_at !== null;
+      });
+    } finally {
+      await workers.close();
+    }
+  });
+
+  it('publishes every unacknowledged event at once when its Redis connection is ready again', async () => {
+    const person = await register('Rahimi');
+    const [row] = await app.container.subgraphs.city.dataSource.query(
+      `SELECT id FROM city.outbox WHERE person_id = $1`,
+      [person.id],
+    );
+    const { relay, queues, redis } = app.container;
+    relay.start();
+    try {
+      await eventually(async () => (await queues.events.getJob(row.id)) !== undefined);
+      // Redis lost it; the next redelivery would be a minute away.
+      await queues.events.remove(row.id);
+      expect(await relay.tick()).toBe(0);
+      redis.emit('ready');
+      await eventually(async () => (await queues.events.getJob(row.id)) !== undefined);
+    } finally {
+      await relay.stop();
+    }
   });
 });
 

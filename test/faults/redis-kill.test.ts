@@ -33,8 +33,8 @@ async function answersPing(url: string): Promise<boolean> {
 /**
  * F3: Redis (AOF on, fsync on every write) is killed with SIGKILL while events and deliveries wait
  * in its queues, and started again on the same port and directory. It replays its AOF; the app's
- * workers reconnect by themselves. The relay's redelivery and the webhook re-sync are switched off
- * here, so what arrives is what Redis kept: every webhook arrives, none twice with different bodies.
+ * workers reconnect by themselves. What was queued before the kill is still there with its original
+ * timestamp (nothing re-added it), and every webhook arrives, none twice with different bodies.
  */
 describe('F3 Redis killed and restarted (AOF on)', () => {
   let dir: string;
@@ -101,11 +101,22 @@ describe('F3 Redis killed and restarted (AOF on)', () => {
       20_000,
     );
     expect(receiver.received).toHaveLength(0);
+    // What Redis holds now; the relay and the webhook re-sync would re-add lost jobs after the
+    // restart (with a new timestamp), so a job that keeps its timestamp was kept by the AOF.
+    const queued: Array<{ q: typeof queues.events | typeof queues.webhooks; id: string; timestamp: number }> = [];
+    for (const q of [queues.events, queues.webhooks])
+      for (const job of await q.getJobs(['wait'])) queued.push({ q, id: job.id!, timestamp: job.timestamp });
+    expect(queued.length).toBeGreaterThanOrEqual(20);
 
     const exited = new Promise((r) => redis.once('exit', r));
     redis.kill('SIGKILL');
     await exited;
     await startRedis();
+    // Both workers are still paused: every job is back from the AOF, none re-added.
+    const kept = () =>
+      Promise.all(queued.map(async ({ q, id }) => ({ id, timestamp: (await q.getJob(id))?.timestamp })));
+    await eventually(async () => (await kept()).every((j) => j.timestamp !== undefined), 10_000);
+    expect(await kept()).toEqual(queued.map(({ id, timestamp }) => ({ id, timestamp })));
     // The same worker objects go on; their connections find the restarted Redis by themselves.
     await events.resume();
     await workers.webhooks.worker.resume();
