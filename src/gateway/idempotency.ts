@@ -27,7 +27,9 @@ import { PendingOutcomes } from './idempotency.pending';
  *   the same request after 60 s (src/idempotency/idempotency.store.ts).
  * - A release or a response that cannot be written because PostgreSQL is unreachable is written
  *   later, before this process claims the key again and in the background
- *   (src/gateway/idempotency.pending.ts): a retry after an outage is not answered 409.
+ *   (src/gateway/idempotency.pending.ts): a retry after an outage is not answered 409. So is the
+ *   result of a mutation that took effect but was withheld (answered 503) because its audit
+ *   entries could not be written: the entries first, then the result, which the retry gets.
  *
  * Logs name the outcome, never the key or a body.
  */
@@ -52,7 +54,13 @@ export type IdempotencyDecision =
   /** Answer with this, without running anything. */
   | { kind: 'respond'; response: HttpResult }
   /** This request owns the key: run it, then hand the response to finish() (or release() on a crash); neither throws. */
-  | { kind: 'claimed'; finish(result: HttpResult): Promise<void>; release(): Promise<void> };
+  | {
+      kind: 'claimed';
+      finish(result: HttpResult): Promise<void>;
+      release(): Promise<void>;
+      /** Stores `result` later, once `before` succeeds (a result withheld until its audit entries are written). */
+      finishLater(before: () => Promise<void>, result: HttpResult): void;
+    };
 
 export interface IdempotencyGateOptions {
   store: IdempotencyStore;
@@ -158,21 +166,33 @@ export class IdempotencyGate {
             );
           }
         };
+        const stored = (result: HttpResult): StoredResponse => ({
+          status: result.status,
+          headers: pick(result.headers, STORED_HEADERS),
+          body: result.body,
+        });
         return {
           kind: 'claimed',
           release,
+          finishLater: (before, result) => {
+            log.info({ outcome: 'deferred', status: result.status }, 'idempotent response kept to be stored later');
+            this.pending.defer(
+              id,
+              async () => {
+                await before();
+                await store.complete(partner, key, claim.claimedAt, stored(result));
+              },
+              log,
+            );
+          },
           finish: async (result) => {
             // The client gets its response either way; an outage here is written later, another failure leaves the claim to be taken over.
             try {
               if (!shouldStore(result)) return await release();
-              const stored: StoredResponse = {
-                status: result.status,
-                headers: pick(result.headers, STORED_HEADERS),
-                body: result.body,
-              };
-              const write = async () => void (await store.complete(partner, key, claim.claimedAt, stored));
+              const response = stored(result);
+              const write = async () => void (await store.complete(partner, key, claim.claimedAt, response));
               try {
-                const ok = await store.complete(partner, key, claim.claimedAt, stored);
+                const ok = await store.complete(partner, key, claim.claimedAt, response);
                 log.info(
                   { outcome: ok ? 'stored' : 'claim_lost', status: result.status },
                   'idempotent response stored',
@@ -257,7 +277,8 @@ export function canonicalJson(value: unknown): string {
 
 /**
  * Stored: responses of an operation that executed (2xx), GraphQL errors included. Released: a
- * response refused before execution, a server error, or an internal error with no root field set.
+ * response refused before execution, a server error, or an internal error or outage with no root
+ * field set.
  */
 export function shouldStore(result: HttpResult): boolean {
   if (result.status < 200 || result.status >= 300) return false;
@@ -267,10 +288,12 @@ export function shouldStore(result: HttpResult): boolean {
   } catch {
     return true; // Not ours to judge: it executed.
   }
-  const internal = (parsed.errors ?? []).some(
-    (e) => (e.extensions?.code ?? 'INTERNAL_SERVER_ERROR') === 'INTERNAL_SERVER_ERROR',
-  );
-  if (!internal) return true;
+  // An outage (SERVICE_UNAVAILABLE; a withheld result can carry one) is judged like an internal error.
+  const failed = (parsed.errors ?? []).some((e) => {
+    const code = e.extensions?.code ?? 'INTERNAL_SERVER_ERROR';
+    return code === 'INTERNAL_SERVER_ERROR' || code === 'SERVICE_UNAVAILABLE';
+  });
+  if (!failed) return true;
   return Object.values(parsed.data ?? {}).some((v) => v !== null && v !== undefined);
 }
 

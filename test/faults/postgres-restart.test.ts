@@ -6,7 +6,7 @@ import { migrateDatabase } from '../../src/container';
 import { RedisHandle, startRedisServer } from '../../src/runtime/redis-server';
 import { eventually, startTestApp, TestApp } from '../helpers/app';
 import { OwnPostgres, startOwnPostgres } from '../helpers/own-postgres';
-import { createWebhookEndpoint } from '../factories';
+import { createWebhookEndpoint, RHEINE } from '../factories';
 import { FAST_WEBHOOKS } from '../webhooks/fixtures';
 import { Receiver, startReceiver } from '../webhooks/receiver';
 import { Answer, RestartLoad } from './support/postgres-restart.load';
@@ -193,4 +193,49 @@ describe('F5 PostgreSQL restarted under load', () => {
     expect(bodies.size).toBe(referrals.length);
     process.stdout.write(`F5 webhooks ${JSON.stringify({ ids: bodies.size, received: receiver.received.length })}\n`);
   }, 150_000);
+
+  it('a mutation that committed just before the stop is answered 503, and its retry replays it: one person', async () => {
+    const token = await app.token('rheine-social');
+    const query =
+      'mutation($input: RegisterPersonInput!) { registerPerson(input: $input) { id identifiers { value } } }';
+    const variables = { input: { givenName: 'Amal', familyName: 'Committed', municipalityKey: RHEINE } };
+    const post = async () => {
+      const res = await fetch(`${app.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'idempotency-key': 'f5-late' },
+        body: JSON.stringify({ query, variables }),
+        signal: AbortSignal.timeout(20_000),
+      });
+      return { status: res.status, headers: res.headers, body: (await res.json()) as any };
+    };
+    // The city subgraph commits the person; then the gateway asks the hub for `identifiers`, which waits.
+    locker = new Client({ connectionString: pg.url('lotse') });
+    locker.on('error', () => undefined);
+    await locker.connect();
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE hub.person_identifier IN ACCESS EXCLUSIVE MODE');
+    const first = post();
+    await eventually(async () => {
+      const [{ n }] = await sql(
+        `SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE application_name = 'lotse-hub' AND wait_event_type = 'Lock' AND query LIKE '%person_identifier%'`,
+      );
+      return n >= 1;
+    }, 10_000);
+    const committed = await sql(`SELECT id::text FROM city.person WHERE family_name = 'Committed'`);
+    expect(committed).toHaveLength(1);
+
+    await pg.stop();
+    const during = await first;
+    expect(during.status).toBe(503);
+    expect(Number(during.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    await pg.start();
+    const retried = await eventually(async () => {
+      const a = await post();
+      return a.status === 200 ? a : undefined;
+    }, 15_000);
+    expect(retried.headers.get('idempotent-replayed')).toBe('true');
+    expect(retried.body.data.registerPerson.id).toBe(committed[0].id);
+    expect(await sql(`SELECT id::text FROM city.person WHERE family_name = 'Committed'`)).toEqual(committed);
+  }, 60_000);
 });

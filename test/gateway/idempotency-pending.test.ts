@@ -99,6 +99,22 @@ describe('Idempotency-Key outcomes PostgreSQL did not take', () => {
     expect(again.kind === 'respond' && again.response.headers['idempotent-replayed']).toBe('true');
   });
 
+  it('a result withheld for want of its audit entries is stored once they are written: the retry gets it', async () => {
+    const first = await claimed('k5');
+    store.down = true;
+    let written = 0;
+    const writeAudit = async () => {
+      if (store.down) throw new Error('Connection terminated unexpectedly');
+      written++;
+    };
+    first.finishLater(writeAudit, OK);
+    await expect(begin('k5')).rejects.toThrow('Connection terminated');
+    store.down = false;
+    expect(await begin('k5')).toMatchObject({ kind: 'respond', response: { status: 200, body: OK.body } });
+    expect(written).toBe(1);
+    expect(gate.pendingOutcomes).toBe(0);
+  });
+
   it('is written in the background without a retry', async () => {
     gate = new IdempotencyGate({ store: store as unknown as IdempotencyStore, pendingRetryMs: [20] });
     const first = await claimed('k3');
