@@ -24,7 +24,8 @@ const DOWN_MS = 3000;
  * Partners see HTTP 503 with Retry-After meanwhile, never 401 or 500; service resumes within 10 s
  * of PostgreSQL accepting connections; a client that sends a failed mutation again with the same
  * key gets it done once: every person exactly once, with its event, audit entry and biography
- * entry, and every referral's webhook once per id.
+ * entry, and every referral's webhook once per id. A second case holds a mutation after its
+ * commit, while the gateway still reads its answer, when PostgreSQL stops: its retry is replayed.
  */
 describe('F5 PostgreSQL restarted under load', () => {
   let pg: OwnPostgres;
