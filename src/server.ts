@@ -114,6 +114,7 @@ export async function startGatewayServer(
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await apollo.stop();
+      await idempotency.close();
       await liveEvents.close();
     },
   };

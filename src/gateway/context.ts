@@ -14,4 +14,17 @@ export interface GatewayContext {
   onRefusal?: (refusal: Refusal) => void;
   /** The in-process subgraphs' reads of this HTTP operation, written once before its response leaves. */
   audit?: RequestAudit;
+  /** Told when the result of an operation that ran is withheld because its audit entries could not be written. */
+  onWithheld?: (withheld: Withheld) => void;
+}
+
+/**
+ * A result withheld for want of its audit entries (the database went away after the operation
+ * ran): the Idempotency-Key handler writes the entries later and keeps the result for a retry.
+ */
+export interface Withheld {
+  /** The result as it would have been sent. */
+  result: unknown;
+  /** Writes the entries the failed flush did not; once done, calling it again writes nothing. */
+  writeAudit(): Promise<void>;
 }

@@ -8,8 +8,8 @@ import { Logger } from '../shared/logger';
 import type { Refusal } from './admission';
 import { refusalResponse } from './admission.apollo';
 import { AccessTokenVerifier, AuthenticationError } from './auth';
-import { GatewayContext } from './context';
-import { IDEMPOTENCY_KEY_HEADER, IdempotencyDecision, IdempotencyGate } from './idempotency';
+import { GatewayContext, Withheld } from './context';
+import { IDEMPOTENCY_KEY_HEADER, IdempotencyDecision, IdempotencyGate, shouldStore } from './idempotency';
 import { Metrics } from './metrics';
 import { documentIdAsPersistedQuery } from './trusted-documents';
 
@@ -141,6 +141,7 @@ async function graphql(
 
   // A refusal of admission is answered here, every error included (Apollo would answer only the first).
   let refusal: Refusal | undefined;
+  let withheld: Withheld | undefined;
   const execute = async () => {
     const response = await opts.apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context });
     return refusal ? refusalResponse(refusal, response) : whenUnavailable(response);
@@ -149,7 +150,13 @@ async function graphql(
     try {
       const actor = await verify();
       const log = opts.log.child({ requestId, partner: actor.partner, purpose: actor.purpose });
-      return { actor, requestId, log, onRefusal: (r) => void (refusal = r) };
+      return {
+        actor,
+        requestId,
+        log,
+        onRefusal: (r) => void (refusal = r),
+        onWithheld: (w) => void (withheld = w),
+      };
     } catch (err) {
       if (err instanceof AuthenticationError) {
         const headers = new HeaderMap([['www-authenticate', err.challenge]]);
@@ -177,7 +184,13 @@ async function graphql(
       await claim.release();
       throw err;
     }
-    await claim.finish({ status: response.status ?? 200, headers: Object.fromEntries(response.headers), body });
+    const headers = Object.fromEntries(response.headers);
+    const ran = withheld && { status: 200, headers, body: JSON.stringify(withheld.result) };
+    // A mutation that took effect, its result withheld for want of its audit entries (PostgreSQL
+    // went away): answered 503 now; the entries and then the result are written once it is back,
+    // and the retry gets the result. Released instead, the retry would run the mutation again.
+    if (withheld && ran && !refusal && shouldStore(ran)) claim.finishLater(() => withheld!.writeAudit(), ran);
+    else await claim.finish({ status: response.status ?? 200, headers, body });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
     res.end(body);

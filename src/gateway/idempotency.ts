@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { Kind, OperationDefinitionNode, parse } from 'graphql';
-import { ClaimResult, IdempotencyStore, StoredResponse } from '../idempotency/idempotency.store';
+import { ClaimResult, IdempotencyStore, STALE_CLAIM_MS, StoredResponse } from '../idempotency/idempotency.store';
+import { isDependencyFailure } from '../shared/errors';
 import { Logger } from '../shared/logger';
 import { ARMOR_LIMITS } from './armor';
+import { PendingOutcomes } from './idempotency.pending';
 
 /**
  * `Idempotency-Key` for mutations, with Stripe's semantics (see README "API"):
@@ -23,6 +25,11 @@ import { ARMOR_LIMITS } from './armor';
  *   is SUBGRAPH_TIMEOUT (not internal): the subgraph may still commit after the gateway gave up.
  * - Keys live IDEMPOTENCY_TTL_HOURS (at least 24 h); a claim whose gateway died is taken over by
  *   the same request after 60 s (src/idempotency/idempotency.store.ts).
+ * - A release or a response that cannot be written because PostgreSQL is unreachable is written
+ *   later, before this process claims the key again and in the background
+ *   (src/gateway/idempotency.pending.ts): a retry after an outage is not answered 409. So is the
+ *   result of a mutation that took effect but was withheld (answered 503) because its audit
+ *   entries could not be written: the entries first, then the result, which the retry gets.
  *
  * Logs name the outcome, never the key or a body.
  */
@@ -47,12 +54,20 @@ export type IdempotencyDecision =
   /** Answer with this, without running anything. */
   | { kind: 'respond'; response: HttpResult }
   /** This request owns the key: run it, then hand the response to finish() (or release() on a crash); neither throws. */
-  | { kind: 'claimed'; finish(result: HttpResult): Promise<void>; release(): Promise<void> };
+  | {
+      kind: 'claimed';
+      finish(result: HttpResult): Promise<void>;
+      release(): Promise<void>;
+      /** Stores `result` later, once `before` succeeds (a result withheld until its audit entries are written). */
+      finishLater(before: () => Promise<void>, result: HttpResult): void;
+    };
 
 export interface IdempotencyGateOptions {
   store: IdempotencyStore;
   /** Registered text of a persisted reference (documentId / persistedQuery), to see whether it is a mutation. */
   documents?: { find(partner: string, hash: string): Promise<string | undefined> };
+  /** Delays between attempts to write an outcome PostgreSQL did not take (tests). */
+  pendingRetryMs?: number[];
 }
 
 export interface IdempotentRequest {
@@ -66,7 +81,21 @@ export interface IdempotentRequest {
 }
 
 export class IdempotencyGate {
-  constructor(private readonly opts: IdempotencyGateOptions) {}
+  private readonly pending: PendingOutcomes;
+
+  constructor(private readonly opts: IdempotencyGateOptions) {
+    this.pending = new PendingOutcomes({ retryMs: opts.pendingRetryMs, giveUpAfterMs: STALE_CLAIM_MS });
+  }
+
+  /** Outcomes still to be written (tests). */
+  get pendingOutcomes(): number {
+    return this.pending.size;
+  }
+
+  /** Writes what is still pending once more and stops retrying (server shutdown). */
+  close(): Promise<void> {
+    return this.pending.close();
+  }
 
   async begin(req: IdempotentRequest): Promise<IdempotencyDecision> {
     if (req.key === undefined) return { kind: 'run' };
@@ -82,6 +111,9 @@ export class IdempotencyGate {
       };
 
     const log = req.log.child({ partner, idempotency: true });
+    // An earlier claim of this key whose outcome PostgreSQL did not take: written first, or 503.
+    const id = `${partner}\n${key}`;
+    await this.pending.flush(id);
     const claim: ClaimResult = await this.opts.store.claim(partner, key, requestHash(request));
     switch (claim.kind) {
       case 'reused':
@@ -111,32 +143,63 @@ export class IdempotencyGate {
         };
       case 'claimed': {
         const { store } = this.opts;
-        // Never throws: a key that cannot be released is taken over after the stale-claim interval.
+        const failed = (err: unknown, what: string, write: () => Promise<void>) => {
+          const e = err as Error & { code?: string };
+          if (isDependencyFailure(err)) {
+            log.warn({ err: { name: e.name, code: e.code }, outcome: 'deferred' }, `${what}: written later`);
+            this.pending.defer(id, write, log);
+            return true;
+          }
+          return false;
+        };
+        // Never throws: a key that cannot be released is released later, or taken over after the stale-claim interval.
         const release = async () => {
+          const write = () => store.release(partner, key, claim.claimedAt);
           try {
-            await store.release(partner, key, claim.claimedAt);
+            await write();
             log.info({ outcome: 'released' }, 'idempotency key released');
           } catch (err) {
+            if (failed(err, 'idempotency key not released', write)) return;
             log.error(
               { err: { name: (err as Error).name, code: (err as { code?: string }).code } },
               'idempotency key not released',
             );
           }
         };
+        const stored = (result: HttpResult): StoredResponse => ({
+          status: result.status,
+          headers: pick(result.headers, STORED_HEADERS),
+          body: result.body,
+        });
         return {
           kind: 'claimed',
           release,
+          finishLater: (before, result) => {
+            log.info({ outcome: 'deferred', status: result.status }, 'idempotent response kept to be stored later');
+            this.pending.defer(
+              id,
+              async () => {
+                await before();
+                await store.complete(partner, key, claim.claimedAt, stored(result));
+              },
+              log,
+            );
+          },
           finish: async (result) => {
-            // The client gets its response either way; a failure here leaves the claim to be taken over.
+            // The client gets its response either way; an outage here is written later, another failure leaves the claim to be taken over.
             try {
               if (!shouldStore(result)) return await release();
-              const stored: StoredResponse = {
-                status: result.status,
-                headers: pick(result.headers, STORED_HEADERS),
-                body: result.body,
-              };
-              const ok = await store.complete(partner, key, claim.claimedAt, stored);
-              log.info({ outcome: ok ? 'stored' : 'claim_lost', status: result.status }, 'idempotent response stored');
+              const response = stored(result);
+              const write = async () => void (await store.complete(partner, key, claim.claimedAt, response));
+              try {
+                const ok = await store.complete(partner, key, claim.claimedAt, response);
+                log.info(
+                  { outcome: ok ? 'stored' : 'claim_lost', status: result.status },
+                  'idempotent response stored',
+                );
+              } catch (err) {
+                if (!failed(err, 'idempotent response not stored', write)) throw err;
+              }
             } catch (err) {
               log.error(
                 { err: { name: (err as Error).name, code: (err as { code?: string }).code } },
@@ -214,7 +277,8 @@ export function canonicalJson(value: unknown): string {
 
 /**
  * Stored: responses of an operation that executed (2xx), GraphQL errors included. Released: a
- * response refused before execution, a server error, or an internal error with no root field set.
+ * response refused before execution, a server error, or an internal error or outage with no root
+ * field set.
  */
 export function shouldStore(result: HttpResult): boolean {
   if (result.status < 200 || result.status >= 300) return false;
@@ -224,10 +288,12 @@ export function shouldStore(result: HttpResult): boolean {
   } catch {
     return true; // Not ours to judge: it executed.
   }
-  const internal = (parsed.errors ?? []).some(
-    (e) => (e.extensions?.code ?? 'INTERNAL_SERVER_ERROR') === 'INTERNAL_SERVER_ERROR',
-  );
-  if (!internal) return true;
+  // An outage (SERVICE_UNAVAILABLE; a withheld result can carry one) is judged like an internal error.
+  const failed = (parsed.errors ?? []).some((e) => {
+    const code = e.extensions?.code ?? 'INTERNAL_SERVER_ERROR';
+    return code === 'INTERNAL_SERVER_ERROR' || code === 'SERVICE_UNAVAILABLE';
+  });
+  if (!failed) return true;
   return Object.values(parsed.data ?? {}).some((v) => v !== null && v !== undefined);
 }
 

@@ -3,7 +3,7 @@ import { GraphQLError } from 'graphql';
 import { AuditLog } from '../audit/audit.service';
 import { accessEntries, flushAccess } from '../policy/policy.audit';
 import { RequestPolicy } from '../policy/policy.service';
-import { formatError } from '../shared/errors';
+import { formatError, isDependencyFailure } from '../shared/errors';
 import { GatewayContext } from './context';
 
 /**
@@ -14,6 +14,8 @@ import { GatewayContext } from './context';
 export class RequestAudit {
   private readonly policies = new Set<RequestPolicy>();
   private closed = false;
+  /** Entries a failed flush did not write. */
+  private unwritten: ReturnType<typeof accessEntries> = [];
 
   constructor(private readonly audit: AuditLog) {}
 
@@ -28,7 +30,15 @@ export class RequestAudit {
   async flush(operation: string | null): Promise<void> {
     this.closed = true;
     const entries = [...this.policies].flatMap((p) => accessEntries(p.actor, p.drain(), operation));
+    this.unwritten = entries;
+    await this.writeUnwritten();
+  }
+
+  /** Writes what a failed flush did not (a withheld result kept for an Idempotency-Key); once only. */
+  async writeUnwritten(): Promise<void> {
+    const entries = this.unwritten;
     if (entries.length) await this.audit.appendNow(entries);
+    this.unwritten = [];
   }
 }
 
@@ -49,7 +59,9 @@ export async function auditCall(
 /**
  * Gives each HTTP operation its RequestAudit and writes it before Apollo hands the response on.
  * A failed write replaces the whole response by its error: no audit entry, no data. (Responses
- * are single results: graphql 16 delivers nothing incrementally.)
+ * are single results: graphql 16 delivers nothing incrementally.) If the database went away, the
+ * withheld result and its entries are handed to onWithheld: a mutation with an Idempotency-Key
+ * took effect, and its retry gets the result once the entries are written.
  */
 export function requestAuditPlugin(audit: AuditLog): ApolloServerPlugin<GatewayContext> {
   return {
@@ -61,6 +73,12 @@ export function requestAuditPlugin(audit: AuditLog): ApolloServerPlugin<GatewayC
             await ctx.audit?.flush(ctx.operationName ?? null);
           } catch (err) {
             ctx.log.error({ err: { name: (err as Error)?.name } }, 'audit write failed: response withheld');
+            const requestAudit = ctx.audit;
+            if (requestAudit && response.body.kind === 'single' && isDependencyFailure(err))
+              ctx.onWithheld?.({
+                result: response.body.singleResult,
+                writeAudit: () => requestAudit.writeUnwritten(),
+              });
             const error = new GraphQLError('Audit write failed', { originalError: err as Error });
             const formatted = formatError(error.toJSON(), error);
             if (response.body.kind === 'single') response.body.singleResult = { errors: [formatted] };

@@ -142,6 +142,9 @@ export function isDependencyFailure(error: unknown, depth = 0): boolean {
   if (e.extensions?.code === 'SERVICE_UNAVAILABLE') return true;
   if (typeof e.code === 'string' && (NETWORK_CODES.has(e.code) || PG_UNAVAILABLE.test(e.code))) return true;
   if (e.name === 'MaxRetriesPerRequestError') return true;
+  // TypeORM releases a transaction's connection when the connection reports an error (PostgreSQL
+  // went away) and refuses every later query of it so; Lotse never queries a runner it released.
+  if (e.name === 'QueryRunnerAlreadyReleasedError' || e.name === 'QueryRunnerProviderAlreadyReleasedError') return true;
   if (typeof e.message === 'string' && UNAVAILABLE_MESSAGES.some((m) => m.test(e.message as string))) return true;
   // graphql-js wraps what is not an `Error` of its realm as NonErrorThrown { thrownValue }.
   const inner = [e.originalError, e.driverError, e.cause, e.thrownValue, ...(Array.isArray(e.errors) ? e.errors : [])];

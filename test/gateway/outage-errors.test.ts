@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { QueryFailedError } from 'typeorm';
+import { QueryFailedError, QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { badInput, formatError, isDependencyFailure } from '../../src/shared/errors';
 
 /** The one classification of "a dependency is unreachable" (src/shared/errors.ts), on the shapes drivers throw. */
@@ -27,6 +27,12 @@ describe('isDependencyFailure', () => {
       }),
     ],
     ['TypeORM wrapping a driver error', new QueryFailedError('SELECT 1', [], sys('ECONNREFUSED'))],
+    // The next query of a transaction whose connection PostgreSQL terminated (F5, test/faults/postgres-restart.test.ts).
+    ['TypeORM: the transaction lost its connection', new QueryRunnerAlreadyReleasedError()],
+    [
+      'TypeORM: the transaction lost its connection (EntityManager.query)',
+      new QueryRunnerProviderAlreadyReleasedError(),
+    ],
     ['a GraphQL error around one', new GraphQLError('x', { originalError: sys('ECONNREFUSED') })],
     ['a cause chain', new Error('lookup failed', { cause: new Error('inner', { cause: sys('ETIMEDOUT') }) })],
     ['an AggregateError (IPv4 and IPv6 refused)', new AggregateError([sys('ECONNREFUSED'), sys('ECONNREFUSED')])],

@@ -50,9 +50,11 @@ export async function startTestApp(
     clock?: Clock;
     /** A Redis of the test's own (fault tests); default the shared one. */
     redisUrl?: string;
+    /** A migrated database of the test's own (fault tests: a cluster it stops); default a clone of the template. */
+    db?: TestDatabase;
   } = {},
 ): Promise<TestApp> {
-  const db = await createTestDatabase();
+  const db = opts.db ?? (await createTestDatabase());
   const redisUrl = opts.redisUrl ?? REDIS_URL;
   const queuePrefix = `lotse-test-${crypto.randomBytes(4).toString('hex')}`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lotse-test-'));

@@ -20,6 +20,8 @@ export interface OwnPostgres {
   start(): Promise<void>;
   /** Stops the cluster if it runs and removes its directory. */
   destroy(): Promise<void>;
+  /** Immediate shutdown (SIGQUIT to the postmaster), synchronous: for process.once('exit'). */
+  killNow(): void;
 }
 
 const TIMEOUT_MS = 60_000;
@@ -76,6 +78,14 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
     async stop() {
       await run(path.join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', '-t', '30', 'stop']);
       running = false;
+    },
+    killNow() {
+      try {
+        const pid = Number(fs.readFileSync(path.join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+        if (pid > 0) process.kill(pid, 'SIGQUIT');
+      } catch {
+        // Not running.
+      }
     },
     async destroy() {
       if (running) await pg.stop().catch(() => undefined);
