@@ -200,7 +200,7 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
   // Redis and the queues come before the services: whatever process runs them sets the same timers.
   const redis = createRedisConnection(opts.redisUrl);
   redis.on('error', (err) => log.warn({ err: { message: err.message } }, 'redis connection error'));
-  const queues = createQueues(redis, config.queuePrefix);
+  const queues = createQueues(redis, config.queuePrefix, log);
   const schedulers = {
     deadlines: new SlaTimers(queues.sla, clock, log.child({ component: 'sla', queue: queues.sla.name })),
     rules: new RuleScheduler(queues.rules, clock),

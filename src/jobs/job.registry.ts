@@ -49,8 +49,19 @@ export type JobHandlers<D> = { [K in JobName<D>]: JobHandler<JobsOf<D>[K]> };
 
 export const jobNames = (def: QueueDefinition): string[] => Object.keys(def.jobs);
 
-export function createQueue<D extends QueueDefinition>(def: D, connection: Redis, prefix: string): QueueOf<D> {
-  return new Queue<JobData<D>>(def.name, { connection, prefix, defaultJobOptions: def.options });
+export function createQueue<D extends QueueDefinition>(
+  def: D,
+  connection: Redis,
+  prefix: string,
+  log?: Logger,
+): QueueOf<D> {
+  const queue = new Queue<JobData<D>>(def.name, { connection, prefix, defaultJobOptions: def.options });
+  // Without a listener BullMQ prints every connection error to the console (bypassing the log). The
+  // shared connection's own listener already warns of the outage once per error: debug here.
+  queue.on('error', (err) =>
+    log?.debug({ queue: def.name, err: { name: err.name, message: err.message } }, 'queue connection error'),
+  );
+  return queue;
 }
 
 /**

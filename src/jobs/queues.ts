@@ -1,4 +1,5 @@
 import Redis from 'ioredis';
+import type { Logger } from '../shared/logger';
 import { EVENT_TYPES, EventJobData, EventType } from '../events/event-types';
 import type { DeadlineKind } from '../subgraphs/hub/agreement/agreement.rules';
 import { createQueue, defineQueue, job, JobSpec, QueueOf } from './job.registry';
@@ -136,12 +137,12 @@ export const QUEUES = {
 export type Queues = { [K in keyof typeof QUEUES]: QueueOf<(typeof QUEUES)[K]> };
 
 /** The producers of every queue, on one shared (non-blocking) connection. */
-export function createQueues(connection: Redis, prefix: string): Queues {
+export function createQueues(connection: Redis, prefix: string, log?: Logger): Queues {
   return {
-    events: createQueue(eventsQueue, connection, prefix),
-    sla: createQueue(slaQueue, connection, prefix),
-    rules: createQueue(rulesQueue, connection, prefix),
-    webhooks: createQueue(webhooksQueue, connection, prefix),
-    maintenance: createQueue(maintenanceQueue, connection, prefix),
+    events: createQueue(eventsQueue, connection, prefix, log),
+    sla: createQueue(slaQueue, connection, prefix, log),
+    rules: createQueue(rulesQueue, connection, prefix, log),
+    webhooks: createQueue(webhooksQueue, connection, prefix, log),
+    maintenance: createQueue(maintenanceQueue, connection, prefix, log),
   };
 }
