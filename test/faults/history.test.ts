@@ -15,9 +15,10 @@ import { Traffic } from './history/history.traffic';
  * partners' inboxes and what the webhook receivers saw (history/history.checker.ts).
  */
 const SECONDS = Number(process.env.LOTSE_HISTORY_SECONDS ?? 180);
-const FAULT_EVERY_MS = Math.min(25_000, Math.max(8_000, (SECONDS * 1000) / 7));
-const RESOLVE_MS = 80_000;
-const DRAIN_MS = 60_000;
+const FAULT_EVERY_MS = Math.min(20_000, Math.max(8_000, (SECONDS * 1000) / 7));
+// A claim left by a request that PostgreSQL's stop cut off is taken over after 60 s (idempotency.store.ts).
+const RESOLVE_MS = 70_000;
+const DRAIN_MS = 45_000;
 
 describe('F9 history run with rotating faults', () => {
   let t: Topology;
@@ -98,11 +99,14 @@ describe('F9 history run with rotating faults', () => {
     async () => {
       const started = Date.now();
       const runId = String(started % 1_000_000);
-      const traffic = new Traffic({ url: t.server.url, token: t.token }, { clients: 4, budgetMs: 30_000, runId });
+      const traffic = new Traffic(
+        { url: t.server.url, token: (p) => t.token(p) },
+        { clients: 4, budgetMs: 30_000, runId },
+      );
       const faults = new FaultRotation(t, {
         firstAfterMs: Math.min(10_000, FAULT_EVERY_MS),
         everyMs: FAULT_EVERY_MS,
-        untilMs: SECONDS * 1000 - 5000,
+        untilMs: SECONDS * 1000 - 10_000,
         log,
       });
       const running = traffic.run();
@@ -124,7 +128,10 @@ describe('F9 history run with rotating faults', () => {
 
       const store = await readStore(t.databaseUrl);
       const notifications = [...(await inbox('vhs-rheine')), ...(await inbox('jobcenter-steinfurt'))];
-      const webhooks = { 'vhs-rheine': t.receivers.vhs.received, 'jobcenter-steinfurt': t.receivers.jobcenter.received };
+      const webhooks = {
+        'vhs-rheine': t.receivers.vhs.received,
+        'jobcenter-steinfurt': t.receivers.jobcenter.received,
+      };
       const verdict = check(traffic.history, { ...store, notifications, webhooks });
 
       // API availability around each fault: the longest pause between two acknowledged mutations.
@@ -132,26 +139,38 @@ describe('F9 history run with rotating faults', () => {
         .map((m) => m.ackedAt)
         .filter((a): a is number => a !== undefined)
         .sort((a, b) => a - b);
-      const gapAfter = (at: number) => {
+      // From the fault's start to the next fault (or the end of traffic).
+      const gapAfter = (i: number) => {
+        const from = started + faults.timeline[i].at;
+        const to = i + 1 < faults.timeline.length ? started + faults.timeline[i + 1].at : trafficEnded;
         let gap = 0;
-        for (let i = 1; i < acks.length; i++)
-          if (acks[i] >= at && acks[i - 1] <= at + 30_000) gap = Math.max(gap, acks[i] - Math.max(acks[i - 1], at));
+        let last = from;
+        for (const a of acks) {
+          if (a < from) continue;
+          if (a > to) break;
+          gap = Math.max(gap, a - last);
+          last = a;
+        }
         return gap;
       };
       const transient: Record<string, number> = {};
       for (const m of traffic.history.mutations)
         for (const [k, n] of Object.entries(m.transient)) transient[k] = (transient[k] ?? 0) + n;
-      log(`traffic ${SECONDS} s, ${traffic.history.mutations.length} mutations ${JSON.stringify(verdict.counts.mutations)}`);
+      log(
+        `traffic ${SECONDS} s, ${traffic.history.mutations.length} mutations ${JSON.stringify(verdict.counts.mutations)}`,
+      );
       log(`queries ${JSON.stringify(traffic.history.queries)}; transient answers retried ${JSON.stringify(transient)}`);
       log(`in doubt at the end of traffic ${doubted}, settled within ${resolved - trafficEnded} ms`);
-      for (const f of faults.timeline)
+      faults.timeline.forEach((f, i) =>
         log(
-          `fault t=${(f.at / 1000).toFixed(1)}s ${f.kind}: ${f.detail}; took ${f.tookMs} ms; longest ack gap ${gapAfter(started + f.at)} ms${f.error ? `; FAILED ${f.error}` : ''}`,
-        );
+          `fault t=${(f.at / 1000).toFixed(1)}s ${f.kind}: ${f.detail}; took ${f.tookMs} ms; longest pause between acknowledged mutations ${gapAfter(i)} ms${f.error ? `; FAILED ${f.error}` : ''}`,
+        ),
+      );
       log(
         `events ${store.outboxTotal}, biography ${verdict.counts.biography}, notifications ${verdict.counts.notifications}, ` +
           `webhook ids ${verdict.counts.webhookIds} in ${verdict.counts.webhookRequests} requests, ` +
-          `received per id ${JSON.stringify(verdict.counts.receivedPerId)}, deliveries ${JSON.stringify(verdict.counts.deliveries)}, ` +
+          `received per id ${JSON.stringify(verdict.counts.receivedPerId)}, resent with send-time state ` +
+          `${verdict.counts.sendTimeResends}, arrived then cancelled ${verdict.counts.arrivedThenCancelled}, deliveries ${JSON.stringify(verdict.counts.deliveries)}, ` +
           `expected effects ${verdict.counts.expectedEffects}`,
       );
       log(`drain ${isDrained ? '' : 'NOT DONE after '}${drainMs} ms; worker processes started ${t.allWorkers.length}`);

@@ -52,7 +52,9 @@ export class FaultRotation {
       }
       const entry = { at, kind, detail, tookMs: Date.now() - begun, error };
       this.timeline.push(entry);
-      this.opts.log(`t=${(at / 1000).toFixed(1)}s ${kind} ${detail} (${entry.tookMs} ms)${error ? ` FAILED: ${error}` : ''}`);
+      this.opts.log(
+        `t=${(at / 1000).toFixed(1)}s ${kind} ${detail} (${entry.tookMs} ms)${error ? ` FAILED: ${error}` : ''}`,
+      );
       wait = this.opts.everyMs * (0.8 + 0.4 * Math.random());
     }
   }
@@ -89,10 +91,21 @@ export class FaultRotation {
       case 'redis-kill-aof':
       case 'redis-kill-empty': {
         const empty = kind === 'redis-kill-empty';
-        await t.redis.kill(empty);
-        await sleep(1000);
-        await t.redis.start();
-        return empty ? 'restarted without its files' : 'restarted from its AOF';
+        // The workers stop (SIGSTOP) first, so that events the relay of this process publishes
+        // meanwhile wait in Redis when it dies: without its files only redelivery brings them back.
+        const stopped = t.workers.filter((w) => w.running);
+        for (const w of stopped) w.child.kill('SIGSTOP');
+        try {
+          await sleep(3000);
+          const queued = await t.container.queues.events.getJobCounts('wait', 'prioritized', 'delayed');
+          await t.redis.kill(empty);
+          await sleep(1000);
+          await t.redis.start();
+          const jobs = Object.values(queued).reduce((a, b) => a + b, 0);
+          return `${empty ? 'restarted without its files' : 'restarted from its AOF'}; ${jobs} event jobs queued at the kill`;
+        } finally {
+          for (const w of stopped) w.child.kill('SIGCONT');
+        }
       }
       case 'postgres-restart': {
         await t.pg.stop();

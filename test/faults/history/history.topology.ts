@@ -160,9 +160,15 @@ export async function startTopology(workerCount: number): Promise<Topology> {
     const devKey: DevKey = await loadOrCreateDevKey(dataDir);
     const server = await startGatewayServer(container, { port: 0, host: '127.0.0.1', devKey });
     cleanup.push(() => server.close());
+    // The relay runs here too (as in every process with workers; several relays share the outbox):
+    // it keeps publishing while the faults stop the worker processes.
+    container.relay.start();
     const vhs = await startReceiver();
     const jobcenter = await startReceiver();
-    cleanup.push(() => vhs.close(), () => jobcenter.close());
+    cleanup.push(
+      () => vhs.close(),
+      () => jobcenter.close(),
+    );
 
     const tokens = new Map<string, string>();
     const workers: LotseProcess[] = [];
@@ -171,6 +177,8 @@ export async function startTopology(workerCount: number): Promise<Topology> {
     process.once('exit', killAll);
     cleanup.push(async () => {
       process.removeListener('exit', killAll);
+      // A stopped process would not act on SIGTERM.
+      for (const w of allWorkers) if (w.running) w.child.kill('SIGCONT');
       await Promise.all(allWorkers.map((w) => w.kill(5000)));
     });
     const topology: Topology = {

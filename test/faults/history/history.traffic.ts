@@ -13,15 +13,7 @@
 export type Outcome = 'pending' | 'acked' | 'refused' | 'in_doubt';
 
 export type Step =
-  | 'register'
-  | 'consent'
-  | 'withdraw'
-  | 'refer'
-  | 'accept'
-  | 'reject'
-  | 'start'
-  | 'complete'
-  | 'cancel';
+  'register' | 'consent' | 'withdraw' | 'refer' | 'accept' | 'reject' | 'start' | 'complete' | 'cancel';
 
 export interface Mutation {
   n: number;
@@ -87,6 +79,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export class Traffic {
   readonly history: History = { mutations: [], queries: { ok: 0, failed: 0 } };
   private stopped = false;
+  /** After stop(), a mutation still retrying gives up at once (in doubt) and resolve() takes it over. */
+  private resolving = false;
   private next = 0;
 
   constructor(
@@ -105,6 +99,7 @@ export class Traffic {
 
   /** Sends every mutation still in doubt again with its key until it is settled or `deadline`. */
   async resolve(deadline: number): Promise<void> {
+    this.resolving = true;
     const open = this.history.mutations.filter((m) => m.outcome === 'in_doubt' && m.code !== 'SUBGRAPH_TIMEOUT');
     await Promise.all(open.map((m) => this.send(m, deadline)));
   }
@@ -268,7 +263,7 @@ export class Traffic {
         transient = `network ${(err as Error).name}`;
       }
       m.transient[transient] = (m.transient[transient] ?? 0) + 1;
-      if (Date.now() + retryAfterMs > deadline) {
+      if (Date.now() + retryAfterMs > deadline || (this.stopped && !this.resolving)) {
         m.outcome = 'in_doubt';
         return;
       }
