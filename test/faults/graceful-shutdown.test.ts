@@ -213,7 +213,8 @@ describe('graceful shutdown', () => {
         ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } })),
       );
       ws.on('message', (data) => {
-        if (JSON.parse(String(data)).type !== 'connection_ack') return reject(new Error(String(data)));
+        const text = (data as Buffer).toString('utf8');
+        if (JSON.parse(text).type !== 'connection_ack') return reject(new Error(text));
         ws.send(
           JSON.stringify({
             id: '1',
