@@ -148,7 +148,8 @@ describe('graceful shutdown', () => {
     const held = await holdingReceiver();
     await admin.query('UPDATE hub.webhook_endpoint SET url = $1', [held.url]);
     try {
-      const env = { SHUTDOWN_TIMEOUT_MS: '1000', WEBHOOK_LOCK_DURATION_MS: '2000' };
+      // The cut attempt is given up after WEBHOOK_TIMEOUT_MS; only then is the delivery sent again.
+      const env = { SHUTDOWN_TIMEOUT_MS: '1000', WEBHOOK_LOCK_DURATION_MS: '2000', WEBHOOK_TIMEOUT_MS: '4000' };
       const first = await workers.start(env);
       await createReferral(app, 'jobcenter-steinfurt', { personId });
       await eventually(async () => held.held() === 1, 20_000, 20);
