@@ -146,7 +146,8 @@ describe('graceful shutdown', () => {
     const before = receiver.ids.length;
     // The receiver holds again; the worker gives up on shutdown after 1 s, its job's lock runs out after 2 s.
     const held = await holdingReceiver();
-    await admin.query('UPDATE hub.webhook_endpoint SET url = $1', [held.url]);
+    await admin.query('UPDATE hub.webhook_endpoint SET enabled = false');
+    await createWebhookEndpoint(app, 'vhs-rheine', { url: held.url, eventTypes: ['referral.requested'] });
     try {
       // The cut attempt is given up after WEBHOOK_TIMEOUT_MS; only then is the delivery sent again.
       const env = { SHUTDOWN_TIMEOUT_MS: '1000', WEBHOOK_LOCK_DURATION_MS: '2000', WEBHOOK_TIMEOUT_MS: '4000' };
