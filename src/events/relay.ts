@@ -58,10 +58,16 @@ export class OutboxRelay {
     return this.rowSecurity.system('relay', () => this.publish(this.stores, redeliverAfterMs));
   }
 
-  private async publish(stores: OutboxStore[], redeliverAfterMs: number): Promise<number> {
+  private async publish(
+    stores: OutboxStore[],
+    redeliverAfterMs: number,
+    stopping: () => boolean = () => false,
+  ): Promise<number> {
     const batch = this.opts.batchSize ?? 200;
     let total = 0;
+    // A tick under way when the relay stops claims nothing more: the next outbox is left alone.
     for (const store of stores) {
+      if (stopping()) break;
       for (;;) {
         const n = await store.publishPending(batch, redeliverAfterMs, async (rows) => {
           await this.queue.addBulk(
@@ -73,7 +79,7 @@ export class OutboxRelay {
           );
         });
         total += n;
-        if (n < batch) break;
+        if (n < batch || stopping()) break;
       }
     }
     return total;
@@ -109,7 +115,9 @@ export class OutboxRelay {
       const stores = this.stores.filter((s) => this.dirty.has(s.source));
       this.dirty.clear();
       try {
-        const n = await this.rowSecurity.system('relay', () => this.publish(stores, this.opts.redeliverAfterMs));
+        const n = await this.rowSecurity.system('relay', () =>
+          this.publish(stores, this.opts.redeliverAfterMs, () => this.stopped),
+        );
         if (n > 0) this.log.debug({ published: n }, 'outbox relayed');
       } catch (err) {
         this.log.warn({ err: { message: (err as Error).message } }, 'outbox relay failed, retrying');
