@@ -2,8 +2,6 @@ import http from 'node:http';
 import type { Logger } from '../shared/logger';
 
 export interface HttpDrain {
-  /** Requests being answered right now. */
-  readonly inFlight: number;
   /**
    * Stops accepting connections, closes idle keep-alive connections and lets requests in flight
    * finish, each answered with `Connection: close`. Whatever is still open after `timeoutMs` is cut
@@ -31,9 +29,6 @@ export function trackForDrain(server: http.Server): HttpDrain {
     });
   });
   return {
-    get inFlight() {
-      return open.size;
-    },
     async close(timeoutMs, log) {
       draining = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

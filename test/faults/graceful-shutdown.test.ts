@@ -65,11 +65,13 @@ describe('graceful shutdown', () => {
     app = await startTestApp({ workers: false, redisUrl: redis.url, env: FAST_WEBHOOKS });
     admin = await adminSession(app);
     receiver = await holdingReceiver();
-    // Held requests must not time out; at most 4 in flight to the endpoint.
+    // Held requests must not time out; at most 4 in flight to the endpoint. Every worker of a queue
+    // shares one stalled-job check, throttled to its interval: all get the same short lock.
     workers = new WorkerProcesses(app, redis.url, {
       ...FAST_WEBHOOKS,
       WEBHOOK_TIMEOUT_MS: '30000',
       WEBHOOK_ENDPOINT_CONCURRENCY: '4',
+      WEBHOOK_LOCK_DURATION_MS: '2000',
     });
   });
   afterAll(async () => {
@@ -150,7 +152,7 @@ describe('graceful shutdown', () => {
     await createWebhookEndpoint(app, 'vhs-rheine', { url: held.url, eventTypes: ['referral.requested'] });
     try {
       // The cut attempt is given up after WEBHOOK_TIMEOUT_MS; only then is the delivery sent again.
-      const env = { SHUTDOWN_TIMEOUT_MS: '1000', WEBHOOK_LOCK_DURATION_MS: '2000', WEBHOOK_TIMEOUT_MS: '4000' };
+      const env = { SHUTDOWN_TIMEOUT_MS: '1000', WEBHOOK_TIMEOUT_MS: '4000' };
       const first = await workers.start(env);
       await createReferral(app, 'jobcenter-steinfurt', { personId });
       await eventually(async () => held.held() === 1, 20_000, 20);
