@@ -85,24 +85,36 @@ export async function startApp(config: Config, parts: { gateway: boolean; worker
     server,
     workers,
     async stop() {
-      await server?.close();
-      await workers?.close();
+      // Both at once, each bounded by SHUTDOWN_TIMEOUT_MS: a slow client does not eat the workers'
+      // time. Events committed after the relay stopped wait in the outbox for the next relay.
+      await Promise.all([server?.close(), workers?.close()]);
       await container.close();
       await infra.stop();
     },
   };
 }
 
-/** Stops cleanly on SIGINT/SIGTERM; a second signal exits at once. */
+/**
+ * Stops cleanly on SIGINT/SIGTERM: `stop` drains (HTTP, WebSocket, jobs, relay; each part bounded by
+ * SHUTDOWN_TIMEOUT_MS), then the process exits with 0, or 1 when stopping failed. A second signal
+ * exits at once.
+ */
 export function stopOnSignals(stop: () => Promise<void>, log: Logger): void {
   let stopping = false;
   const onSignal = (signal: string) => {
     if (stopping) process.exit(1);
     stopping = true;
+    const started = Date.now();
     log.info({ signal }, 'shutting down');
     stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
+      () => {
+        log.info({ ms: Date.now() - started }, 'stopped');
+        process.exit(0);
+      },
+      (err: Error) => {
+        log.error({ err: { name: err.name, message: err.message } }, 'stopping failed');
+        process.exit(1);
+      },
     );
   };
   process.on('SIGINT', () => onSignal('SIGINT'));

@@ -36,6 +36,13 @@ export interface Config {
   /** Unacknowledged events older than this are published again (Redis may have lost them). */
   redeliverAfterMs: number;
   workers: boolean;
+  /**
+   * BullMQ lock of an active job (all queues but `webhooks`, which has WEBHOOK_LOCK_DURATION_MS): a
+   * job whose worker died or hangs is taken over as stalled after about this long.
+   */
+  workerLockMs: number;
+  /** On SIGTERM/SIGINT: how long in-flight requests and jobs may take before the process exits anyway. */
+  shutdownTimeoutMs: number;
   seedDemoOnFirstStart: boolean;
   /** Highest cost of one operation (src/gateway/cost.ts); above it the operation is refused. */
   queryCostLimit: number;
@@ -179,6 +186,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     relayIntervalMs: int('OUTBOX_RELAY_INTERVAL_MS', 500, 50, 60000),
     redeliverAfterMs: int('OUTBOX_REDELIVER_AFTER_MS', 60000, 0, 86400000),
     workers: bool('LOTSE_WORKERS', true),
+    workerLockMs: int('WORKER_LOCK_MS', 30000, 1000, 600000),
+    shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', 30000, 1000, 600000),
     seedDemoOnFirstStart: bool('LOTSE_DEMO_SEED', lotseEnv !== 'production'),
     queryCostLimit: int('QUERY_COST_LIMIT', DEFAULT_QUERY_COST_LIMIT, 1, 1_000_000),
     rateLimit: {

@@ -10,6 +10,7 @@ import { buildGatewaySchema, createAdmission, createApolloServer, createRateLimi
 import { createGraphiqlHandler } from './gateway/graphiql';
 import { healthRoutes } from './gateway/health';
 import { createHttpHandler } from './gateway/http';
+import { trackForDrain } from './gateway/http-drain';
 import { IdempotencyGate } from './gateway/idempotency';
 import { createMetrics } from './gateway/metrics';
 import { CachedPartnerDirectory } from './gateway/partner-directory';
@@ -26,7 +27,11 @@ export interface RunningServer {
   server: http.Server;
   /** subscriptions: this process's fan-out of live events (tests wait for its listeners). */
   liveEvents: LiveEventSubscriber;
-  close(): Promise<void>;
+  /**
+   * Stops accepting connections, closes WebSocket subscriptions (1001), lets requests in flight
+   * finish and cuts what is still open after `timeoutMs` (default SHUTDOWN_TIMEOUT_MS).
+   */
+  close(timeoutMs?: number): Promise<void>;
 }
 
 /** The gateway over HTTP: /graphql, GraphiQL at /, /healthz, /readyz, /metrics. */
@@ -97,6 +102,7 @@ export async function startGatewayServer(
   const handler = createHttpHandler({ apollo, verifier, metrics, log: container.log, routes, idempotency });
   const server = http.createServer((req, res) => void handler(req, res));
   server.requestTimeout = 30000;
+  const drain = trackForDrain(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, resolve);
@@ -109,10 +115,11 @@ export async function startGatewayServer(
     port,
     server,
     liveEvents,
-    async close() {
+    async close(timeoutMs = config.shutdownTimeoutMs) {
+      // No new connections from here on; requests in flight finish (bounded), subscribers get 1001.
+      const drained = drain.close(timeoutMs, container.log.child({ component: 'http' }));
       await subscriptions.close(); // WebSocket connections are not the HTTP server's to close
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
+      await drained;
       await apollo.stop();
       await idempotency.close();
       await liveEvents.close();

@@ -16,6 +16,7 @@ import { VerifiedTokens } from './shared/verified-tokens';
 import { checkOperationInput } from './subgraphs/shared/input.guard';
 import { SubgraphContext } from './subgraphs/subgraph';
 import { MAX_BODY_BYTES } from './gateway/http';
+import { trackForDrain } from './gateway/http-drain';
 import { flushAccess } from './policy/policy.audit';
 import { noStore } from './gateway/gateway';
 
@@ -141,6 +142,7 @@ export async function startSubgraphServer(
       } else res.end();
     });
   });
+  const drain = trackForDrain(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, resolve);
@@ -149,9 +151,9 @@ export async function startSubgraphServer(
   return {
     port,
     url: `http://127.0.0.1:${port}/graphql`,
-    async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
+    /** No new connections; requests in flight finish, what is open after `timeoutMs` is cut. */
+    async close(timeoutMs = container.config.shutdownTimeoutMs) {
+      await drain.close(timeoutMs, container.log.child({ subgraph: name, component: 'http' }));
       await apollo.stop();
     },
   };

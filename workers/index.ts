@@ -14,7 +14,25 @@ export interface RunningWorkers {
   rules: RulesRuntime;
   /** Signed deliveries (tests call webhooks.resync() and pause webhooks.worker). */
   webhooks: WebhooksWorker;
-  close(): Promise<void>;
+  /**
+   * Stops the relay, takes no new jobs and waits for the running ones, at most `timeoutMs`
+   * (default SHUTDOWN_TIMEOUT_MS); then it rejects, and a job still running is left to its lock:
+   * another worker takes it over as stalled.
+   */
+  close(timeoutMs?: number): Promise<void>;
+}
+
+/** Whether `work` settles within `ms` (the timer does not outlive it). */
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([work.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
@@ -46,9 +64,20 @@ export async function startWorkers(container: Container): Promise<RunningWorkers
       sla,
       rules,
       webhooks,
-      async close() {
-        await container.relay.stop();
-        await closeAll();
+      async close(timeoutMs = container.config.shutdownTimeoutMs) {
+        const started = Date.now();
+        // At once: the relay queues nothing new, no worker takes a new job; running jobs finish.
+        const drained = Promise.all([container.relay.stop(), closeAll()]);
+        if (await settlesWithin(drained, timeoutMs)) {
+          container.log.info({ ms: Date.now() - started }, 'workers stopped');
+          return;
+        }
+        // Pools are not closed under running jobs (that could hang too): the caller exits with them.
+        container.log.warn(
+          { timeoutMs },
+          'shutdown timeout: jobs still running are left to their lock and taken over by another worker',
+        );
+        throw new Error(`workers still had running jobs after ${timeoutMs} ms`);
       },
     };
   } catch (err) {

@@ -67,10 +67,16 @@ export class OutboxRelay {
     return this.rowSecurity.system('relay', () => this.publish(this.stores, redeliverAfterMs));
   }
 
-  private async publish(stores: OutboxStore[], redeliverAfterMs: number): Promise<number> {
+  private async publish(
+    stores: OutboxStore[],
+    redeliverAfterMs: number,
+    stopping: () => boolean = () => false,
+  ): Promise<number> {
     const batch = this.opts.batchSize ?? 200;
     let total = 0;
+    // A tick under way when the relay stops claims nothing more: the next outbox is left alone.
     for (const store of stores) {
+      if (stopping()) break;
       for (;;) {
         const n = await store.publishPending(batch, redeliverAfterMs, async (rows) => {
           await this.queue.addBulk(
@@ -83,7 +89,7 @@ export class OutboxRelay {
           await this.retryFailed(rows.filter((row) => row.publishedAt !== null).map((row) => row.id));
         });
         total += n;
-        if (n < batch) break;
+        if (n < batch || stopping()) break;
       }
     }
     return total;
@@ -135,7 +141,9 @@ export class OutboxRelay {
       const redeliverAfterMs = this.redeliverAll ? 0 : this.opts.redeliverAfterMs;
       this.redeliverAll = false;
       try {
-        const n = await this.rowSecurity.system('relay', () => this.publish(stores, redeliverAfterMs));
+        const n = await this.rowSecurity.system('relay', () =>
+          this.publish(stores, redeliverAfterMs, () => this.stopped),
+        );
         if (n > 0) this.log.debug({ published: n }, 'outbox relayed');
       } catch (err) {
         this.log.warn({ err: { message: (err as Error).message } }, 'outbox relay failed, retrying');

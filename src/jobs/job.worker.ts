@@ -54,9 +54,14 @@ export function startQueueWorker<D extends QueueDefinition>(
   assertJobHandlers(def.name, jobNames(def), handlers);
   const log = queueLog(deps.log, def.name);
   const connection = createRedisConnection(deps.redisUrl);
+  const lockMs = deps.config.workerLockMs;
   const worker = new Worker<JobData<D>>(def.name, jobProcessor(def, handlers, deps), {
     connection,
     prefix: deps.config.queuePrefix,
+    // A job whose worker died or stopped answering is taken over once its lock runs out (stalled);
+    // the check runs as often as the lock lasts, at most BullMQ's default of 30 s apart.
+    lockDuration: lockMs,
+    stalledInterval: Math.min(lockMs, 30_000),
     ...def.worker(deps.config),
     ...settings,
   });
