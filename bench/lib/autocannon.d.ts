@@ -1,4 +1,4 @@
-// The part of autocannon's programmatic API the bench uses (the package ships no types).
+// The part of autocannon's programmatic API the bench and the load test use (the package ships no types).
 declare module 'autocannon' {
   interface Options {
     url: string;
@@ -9,6 +9,14 @@ declare module 'autocannon' {
     body?: string;
     timeout?: number;
     verifyBody?: (body: string) => boolean;
+    /** Sent in turn on each connection. */
+    requests?: Array<{
+      method?: string;
+      path?: string;
+      headers?: Record<string, string>;
+      body?: string;
+      onResponse?: (status: number, body: string) => void;
+    }>;
   }
   interface Histogram {
     average: number;

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { DataSource } from 'typeorm';
-import { Actor } from '../shared/actor';
+import { Actor, inJurisdiction } from '../shared/actor';
 import { Clock, isoDay } from '../shared/time';
 import { DATA_CATEGORIES, DataCategory } from './policy.vocabulary';
 
@@ -58,8 +58,13 @@ export class PolicyDecisionPoint {
     private readonly clock: Clock,
   ) {}
 
-  forRequest(actor: Actor): RequestPolicy {
-    return new RequestPolicy(this, actor);
+  /**
+   * `jurisdiction: false` only where every row is read under row security (the city subgraph):
+   * there a mutation's own result, e.g. a person just moved out of the partner's jurisdiction, is
+   * still shown to the partner that made it.
+   */
+  forRequest(actor: Actor, opts: { jurisdiction?: boolean } = {}): RequestPolicy {
+    return new RequestPolicy(this, actor, opts.jurisdiction ?? true);
   }
 
   /** Legal bases of the actor for its purpose that hold for every person: category → basis id (cached for the request). */
@@ -185,6 +190,32 @@ export class PolicyDecisionPoint {
     return rows.map((r) => r.person_id);
   }
 
+  /**
+   * Which of the persons live inside the actor's jurisdiction. The hub's own tables (identifiers,
+   * consents, biography, case owners) carry no municipality: without this a partner reaching a
+   * person through a referral would read them across jurisdictions. Row security already hides
+   * other municipalities' persons inside a request; the prefixes are compared as well, so that a
+   * system context (which sees every row) decides the same. A probe for a recipient (of a webhook,
+   * a notification) names no jurisdiction: the partner's registered one applies.
+   */
+  async inJurisdiction(actor: Actor, personIds: readonly string[]): Promise<Set<string>> {
+    if (!personIds.length) return new Set();
+    let jurisdiction = actor.jurisdiction;
+    if (!jurisdiction.length) {
+      const [partner]: Array<{ jurisdiction: string[] }> = await this.hub.query(
+        'SELECT jurisdiction FROM hub.partner WHERE slug = $1',
+        [actor.partner],
+      );
+      jurisdiction = partner?.jurisdiction ?? [];
+    }
+    const rows: Array<{ id: string; municipality_key: string }> = await this.hub.query(
+      'SELECT id, municipality_key FROM city.person WHERE id = ANY($1::uuid[])',
+      [personIds],
+    );
+    const inside = (ags: string) => inJurisdiction({ ...actor, jurisdiction }, ags);
+    return new Set(rows.filter((r) => inside(r.municipality_key)).map((r) => r.id));
+  }
+
   /** Active consents of many persons for the actor and its purpose, in one query. */
   async consents(
     actor: Actor,
@@ -210,16 +241,18 @@ export class RequestPolicy {
   constructor(
     private readonly pdp: PolicyDecisionPoint,
     readonly actor: Actor,
+    private readonly checkJurisdiction = true,
   ) {
     this.loader = new DataLoader((ids) => this.decideMany(ids));
   }
 
   private async decideMany(personIds: readonly string[]): Promise<Decisions[]> {
     const system = this.actor.scopes.includes('*');
-    const [bases, bound, consents] = await Promise.all([
+    const [bases, bound, consents, inside] = await Promise.all([
       this.pdp.legalBases(this.actor),
       this.pdp.referralBoundBases(this.actor),
       system ? [] : this.pdp.consents(this.actor, personIds),
+      system || !this.checkJurisdiction ? null : this.pdp.inJurisdiction(this.actor, personIds),
     ]);
     // Referral-bound bases need the open referrals to this partner of the persons asked about.
     const open = bound.length && !system ? await this.pdp.openReferrals(this.actor, personIds) : [];
@@ -228,6 +261,11 @@ export class RequestPolicy {
       for (const category of DATA_CATEGORIES) {
         if (system) {
           out[category] = { allowed: true, basis: 'system' };
+          continue;
+        }
+        // Outside the partner's jurisdiction no basis and no consent opens anything.
+        if (inside && !inside.has(personId)) {
+          out[category] = DENY;
           continue;
         }
         const legal =

@@ -48,7 +48,8 @@ export async function buildCitySubgraph(ds: DataSource, deps: SubgraphDeps): Pro
       actor,
       services,
       loaders: createCityLoaders(services, actor),
-      policy: deps.pdp.forRequest(actor),
+      // City rows are read under row security; the policy need not look up the municipality again.
+      policy: deps.pdp.forRequest(actor, { jurisdiction: false }),
     }),
   };
 }

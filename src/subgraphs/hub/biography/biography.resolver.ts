@@ -31,11 +31,17 @@ export class BiographyResolver {
       throw badInput(`first must be between 1 and ${MAX_BIOGRAPHY}`, 'first');
     }
     const rows: BiographyRow[] = await ctx.loaders.biography(n).load(p.id);
+    // A party sees a referral's steps only on a person it may know of at all (identity, in its jurisdiction).
+    const known = (await ctx.policy.decide(p.id, 'identity')).allowed;
     const visible: BiographyEntry[] = [];
     const seen = new Set<string>();
     for (const row of rows) {
       const category = row.category as DataCategory;
-      const decision = row.parties ? referralDecision(ctx.actor, row.parties) : await ctx.policy.decide(p.id, category);
+      const decision = row.parties
+        ? known
+          ? referralDecision(ctx.actor, row.parties)
+          : DENIED
+        : await ctx.policy.decide(p.id, category);
       const key = `${decision.allowed}|${category}|${decision.basis ?? ''}`;
       if (!seen.has(key)) {
         seen.add(key);
@@ -47,6 +53,8 @@ export class BiographyResolver {
     return visible;
   }
 }
+
+const DENIED: Decision = { allowed: false, basis: null };
 
 /**
  * A step of a referral or transfer is the business of its parties: the receiver and the person's

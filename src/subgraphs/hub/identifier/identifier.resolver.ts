@@ -23,7 +23,9 @@ export class PersonIdentifierResolver {
     @Ctx() ctx: HubContext,
   ) {
     const row = await ctx.services.identifiers.find(ctx.actor, system, value, issuedBy);
-    return row ? { id: row.personId } : null;
+    // A look-up must not tell a partner that a person exists which it may not know of (identity).
+    if (!row || !(await ctx.policy.decide(row.personId, 'identity')).allowed) return null;
+    return { id: row.personId };
   }
 
   @Mutation(() => PersonIdentifier, { description: 'Record your own identifier for a person' })
