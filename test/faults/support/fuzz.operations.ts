@@ -84,7 +84,7 @@ function argValues(
   world: FuzzWorld,
 ): fc.Arbitrary<Array<[GraphQLArgument, unknown]>> {
   const parts = args.map((a) => {
-    const value = inputValue(a.type, world).map((v) => [a, v] as [GraphQLArgument, unknown]);
+    const value = inputValue(a.type, world, 0, a.name).map((v) => [a, v] as [GraphQLArgument, unknown]);
     const required = String(a.type).endsWith('!') && a.defaultValue === undefined;
     return required ? value.map((e) => [e]) : fc.option(value, { freq: 2 }).map((e) => (e ? [e] : []));
   });
@@ -113,20 +113,22 @@ export function fuzzOperations(schema: GraphQLSchema, world: FuzzWorld): fc.Arbi
   );
 
   // The same through variables, sometimes declared with a wrong type or not sent at all.
-  const viaVariables = fc.tuple(rootField, partner, fc.nat(9)).chain(([{ op, field }, p, twist]) =>
-    fc.tuple(argValues(field.args, world), selections.of(getNamedType(field.type), 0)).map(([vals, s]) => {
-      const declared = vals.map(([a], i) => `$v${i}: ${twist === 0 ? 'String' : String(a.type)}`);
-      const passed = vals.map(([a], i) => `${a.name}: $v${i}`);
-      const variables = twist === 1 ? {} : Object.fromEntries(vals.map(([, v], i) => [`v${i}`, toVariable(v)]));
-      const head = declared.length ? `(${declared.join(', ')})` : '';
-      const call = passed.length ? `(${passed.join(', ')})` : '';
-      return {
-        kind: `${op} ${field.name} (variables${twist <= 1 ? ', twisted' : ''})`,
-        partner: p,
-        body: { query: `${op} Fuzz${head} { ${field.name}${call} ${s} }`, variables, operationName: 'Fuzz' },
-      };
-    }),
-  );
+  const viaVariables = fc
+    .tuple(rootField, partner, world.mutate ? fc.nat(9) : fc.constant(9))
+    .chain(([{ op, field }, p, twist]) =>
+      fc.tuple(argValues(field.args, world), selections.of(getNamedType(field.type), 0)).map(([vals, s]) => {
+        const declared = vals.map(([a], i) => `$v${i}: ${twist === 0 ? 'String' : String(a.type)}`);
+        const passed = vals.map(([a], i) => `${a.name}: $v${i}`);
+        const variables = twist === 1 ? {} : Object.fromEntries(vals.map(([, v], i) => [`v${i}`, toVariable(v)]));
+        const head = declared.length ? `(${declared.join(', ')})` : '';
+        const call = passed.length ? `(${passed.join(', ')})` : '';
+        return {
+          kind: `${op} ${field.name} (variables${twist <= 1 ? ', twisted' : ''})`,
+          partner: p,
+          body: { query: `${op} Fuzz${head} { ${field.name}${call} ${s} }`, variables, operationName: 'Fuzz' },
+        };
+      }),
+    );
 
   // What the schema does not have.
   const unknown = fc.tuple(rootField, partner, fc.boolean()).map(([{ op, field }, p, arg]) => ({
@@ -182,6 +184,7 @@ export function fuzzOperations(schema: GraphQLSchema, world: FuzzWorld): fc.Arbi
         .map((body) => ({ kind: 'malformed request', partner: p, body })),
     );
 
+  if (!world.mutate) return fc.oneof(literal, viaVariables).map(withShortPrint);
   return fc
     .oneof(
       { weight: 5, arbitrary: literal },

@@ -17,7 +17,25 @@ export class EnumLiteral {
 export interface FuzzWorld {
   partners: string[];
   ids: string[];
+  /** false: only values the types accept (well-formed operations that reach the services' own checks). */
+  mutate: boolean;
 }
+
+/** Values the services accept, by input field name: without them a well-formed write rarely passes. */
+const HINTS: Record<string, fc.Arbitrary<unknown>> = {
+  municipalityKey: fc.constantFrom('05566076', '05566008'),
+  purpose: fc.constantFrom('integration_course_referral', 'case_management', 'youth_welfare'),
+  referralType: fc.constantFrom('integration_course', 'youth_to_adult', 'benefit_handover'),
+  customerNumber: fc.integer({ min: 100000, max: 999999 }).map((n) => `845D${n}`),
+  url: fc.constant('http://127.0.0.1:9/hook'),
+  eventTypes: fc.constantFrom('referral.requested', 'person.moved', 'referral.accepted'),
+  categories: fc.constantFrom('identity', 'residence', 'contact'),
+  evidenceRef: fc.constant('Einwilligung 1'),
+  givenName: fc.constantFrom('Omid', 'Lina', 'Ayşe'),
+  familyName: fc.constantFrom('Karimi', 'Haddad', 'Öztürk'),
+  nationalities: fc.constantFrom('SY', 'AF', 'UA'),
+  value: fc.integer({ min: 100000, max: 999999 }).map((n) => `123456${n}`),
+};
 
 // SQL payloads are lower case on purpose: the leak check looks for upper-case SQL in error texts,
 // so an error that merely echoes the input back is not taken for a leak.
@@ -114,26 +132,30 @@ function nastyScalar(type: GraphQLScalarType): fc.Arbitrary<unknown> {
  * A value for an input type: mostly one the type accepts (so the operation reaches resolvers and
  * services), sometimes a mutated one (wrong kind, nasty string, out of range, impossible date).
  */
-export function inputValue(type: GraphQLInputType, world: FuzzWorld, depth = 0): fc.Arbitrary<unknown> {
-  const valid = validValue(type, world, depth);
+export function inputValue(type: GraphQLInputType, world: FuzzWorld, depth = 0, name = ''): fc.Arbitrary<unknown> {
+  const valid = validValue(type, world, depth, name);
+  if (!world.mutate) return valid;
   return fc.oneof({ weight: 3, arbitrary: valid }, { weight: 1, arbitrary: mutatedValue(type, world, depth) });
 }
 
-function validValue(type: GraphQLInputType, world: FuzzWorld, depth: number): fc.Arbitrary<unknown> {
-  if (type instanceof GraphQLNonNull) return inputValue(type.ofType, world, depth);
-  if (type instanceof GraphQLList) return fc.array(inputValue(type.ofType, world, depth + 1), { maxLength: 3 });
+function validValue(type: GraphQLInputType, world: FuzzWorld, depth: number, name: string): fc.Arbitrary<unknown> {
+  if (type instanceof GraphQLNonNull) return inputValue(type.ofType, world, depth, name);
+  if (type instanceof GraphQLList)
+    return fc.array(inputValue(type.ofType, world, depth + 1, name), { minLength: world.mutate ? 0 : 1, maxLength: 3 });
   if (type instanceof GraphQLEnumType) return fc.constantFrom(...type.getValues().map((v) => new EnumLiteral(v.name)));
   if (type instanceof GraphQLInputObjectType) {
     if (depth > 3) return fc.constant({});
     const fields = Object.values(type.getFields());
     const entries = fields.map((f) => {
       const required = f.type instanceof GraphQLNonNull;
-      const value = inputValue(f.type, world, depth + 1).map((v) => [f.name, v] as const);
+      const value = inputValue(f.type, world, depth + 1, f.name).map((v) => [f.name, v] as const);
       return required ? value.map((e) => [e]) : fc.option(value, { freq: 2 }).map((e) => (e ? [e] : []));
     });
     return fc.tuple(...entries).map((parts) => Object.fromEntries(parts.flat()));
   }
-  return validScalar(type, world);
+  const hint = HINTS[name];
+  const scalar = validScalar(type, world);
+  return hint && type.name === 'String' ? fc.oneof({ weight: 3, arbitrary: hint }, scalar) : scalar;
 }
 
 function mutatedValue(type: GraphQLInputType, world: FuzzWorld, depth: number): fc.Arbitrary<unknown> {
@@ -144,7 +166,7 @@ function mutatedValue(type: GraphQLInputType, world: FuzzWorld, depth: number): 
       : named instanceof GraphQLEnumType
         ? fc.oneof(nastyString, fc.constant(new EnumLiteral('NO_SUCH_VALUE')))
         : named instanceof GraphQLInputObjectType && depth < 3
-          ? validValue(named, world, depth).map((o) => ({ ...(o as object), unknownField: 'x' }))
+          ? validValue(named, world, depth, '').map((o) => ({ ...(o as object), unknownField: 'x' }))
           : nastyString;
   return fc.oneof(specific, wrongKind);
 }
