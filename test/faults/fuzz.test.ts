@@ -21,13 +21,13 @@ const RUNS = Number(process.env.LOTSE_FUZZ_RUNS ?? 5000);
 /** Requests in flight at once: the run stays within its time on two cores. */
 const CONCURRENCY = 8;
 /**
- * Heap after the run (and a few idle seconds) may exceed the fresh process's by this much: admission
- * keeps up to 1,000 valid documents (about 25 MB with their tokens; the fuzz fills it), plus
- * compiled code. Measured on the seeded run: 15 MB above. Apollo's own document cache, which kept
- * every distinct document again, ended 72 MB above (and 170 MB after 12,000 operations), so it
- * fails; a leak smaller than some 5 kB per operation stays below the margin.
+ * Heap kept after the run (full collection: the child loads support/fuzz.gc-on-signal.js) may
+ * exceed the fresh process's by this much: admission keeps up to 1,000 valid documents with their
+ * tokens (the fuzz fills it), plus compiled code. Measured on the seeded run: 12 MB above. With
+ * Apollo's own document cache, which kept every distinct document again, 42 MB above: it fails. A
+ * leak of some 2 kB per operation (7,000 with the warm-up) would exceed the margin too.
  */
-const HEAP_MARGIN_BYTES = 40 * 1024 * 1024;
+const HEAP_MARGIN_BYTES = 24 * 1024 * 1024;
 /** Warm-up before the run: enough distinct valid documents to fill admission's cache (1,000). */
 const WARM_UP_BATCHES = 250;
 const PARTNERS = ['rheine-social', 'rheine-abh', 'jobcenter-steinfurt', 'vhs-rheine', 'caritas-rheine', 'rheine-dpo'];
@@ -52,6 +52,7 @@ describe('B1 fuzz over the live schema', () => {
       DB_POOL_SIZE: '5',
       RATE_LIMIT_OPERATIONS_PER_MINUTE: '1000000',
       RATE_LIMIT_COST_PER_MINUTE: '1000000000',
+      NODE_OPTIONS: `--expose-gc --require ${path.join(__dirname, 'support', 'fuzz.gc-on-signal.js')}`,
     });
   });
   afterAll(async () => {
@@ -94,12 +95,13 @@ describe('B1 fuzz over the live schema', () => {
   }
 
   async function settledHeap(): Promise<number> {
-    // A few idle seconds, then the lowest of several readings: a collection between them counts.
+    // A few idle seconds (answers in flight finish), then a full collection before each reading.
     await sleep(5000);
     const readings = [];
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 3; i++) {
+      child.proc.child.kill('SIGUSR2');
+      await sleep(700);
       readings.push(await child.heapUsed());
-      await sleep(500);
     }
     return Math.min(...readings);
   }
