@@ -18,8 +18,16 @@ export interface ServeChild {
   schema(): Promise<GraphQLSchema>;
   /** `lotse_nodejs_heap_size_used_bytes` from /metrics. */
   heapUsed(): Promise<number>;
+  /** Asks the child for a full garbage collection (SIGUSR2, see GC_ON_SIGNAL). */
+  collectGarbage(): void;
   stop(): Promise<void>;
 }
+
+/**
+ * Loaded into the child with --require (test only): SIGUSR2 runs a full collection, so the test
+ * reads the heap that is really kept, not garbage V8 has not collected yet.
+ */
+const GC_ON_SIGNAL = `process.on('SIGUSR2', () => global.gc && global.gc());\n`;
 
 const ISSUER = 'urn:lotse:dev';
 const AUDIENCE = 'urn:lotse:api';
@@ -44,6 +52,8 @@ export async function startServeChild(
     redis = await startRedisServer(dir, () => undefined);
     // The child reads the same dev key from its data dir, so the tokens signed here are valid there.
     const devKey = await loadOrCreateDevKey(dir);
+    const gcOnSignal = path.join(dir, 'gc-on-signal.js');
+    fs.writeFileSync(gcOnSignal, GC_ON_SIGNAL);
     const port = await freePort();
     proc = new LotseProcess([path.join(ROOT, 'bin', 'lotse.js'), 'serve'], {
       PATH: process.env.PATH,
@@ -57,6 +67,7 @@ export async function startServeChild(
       LOTSE_DATA_DIR: dir,
       LOTSE_INTERNAL_SECRET: app.internalSecret,
       LOTSE_DEMO_SEED: 'false',
+      NODE_OPTIONS: `--expose-gc --require ${gcOnSignal}`,
       ...env,
     });
     const url = `http://127.0.0.1:${port}`;
@@ -108,6 +119,7 @@ export async function startServeChild(
         if (!m) throw new Error('no lotse_nodejs_heap_size_used_bytes in /metrics');
         return Number(m[1]);
       },
+      collectGarbage: () => proc?.child.kill('SIGUSR2'),
       stop,
     };
   } catch (err) {
