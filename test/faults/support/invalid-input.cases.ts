@@ -1,66 +1,30 @@
-/** What the invalid-input cases refer to: one object of each kind, in the state a case needs. */
-export interface Fixtures {
-  personId: string;
-  /** jobcenter-steinfurt → vhs-rheine, sent (requested). */
-  requestedId: string;
-  /** jobcenter-steinfurt → vhs-rheine, completed by the VHS: closed. */
-  completedId: string;
-  /** rheine-youth → rheine-social, already accepted. */
-  acceptedTransferId: string;
-  /** Active: withdrawing it is idempotent, so only a malformed withdrawal is invalid. */
-  consentId: string;
-  /** An ended jobcenter record: it cannot change any more. */
-  endedRecordId: string;
-  /** Of the person above, open: a second one is refused. */
-  openRecordPersonId: string;
-  endpointId: string;
-  providerId: string;
-  /** An AZR number the person above holds as an identifier. */
-  identifierValue: string;
-  otherPersonId: string;
-}
+import {
+  c,
+  code,
+  Fixtures,
+  input,
+  InvalidCase,
+  JOBCENTER,
+  RHEINE,
+  SOCIAL,
+  UNKNOWN,
+  UNKNOWN_PERSON_GAP,
+  VHS,
+} from './invalid-input.case-support';
+import { referralCases } from './invalid-input.referral-cases';
 
-/** One refused write: who sends what, and the code and field the answer must name. */
-export interface InvalidCase {
-  mutation: string;
-  name: string;
-  partner: string;
-  purpose?: string;
-  query: string;
-  variables?: Record<string, unknown>;
-  code: string;
-  field: string;
-  /** Set where Lotse does not refuse the input yet: why (the test expects these to fail). */
-  gap?: string;
-}
-
-const UNKNOWN = '7c1d6a54-95d1-4c43-9a0e-2b5f0c3e8a11';
-/**
- * The hub and the jobcenter keep person ids as references and never ask the city whether the
- * person exists (docs/adr/0007): a well-formed id of nobody is accepted and written.
- */
-const UNKNOWN_PERSON_GAP = 'a person id the city does not know is accepted outside the city subgraph';
-const RHEINE = '05566076';
+export type { Fixtures, InvalidCase } from './invalid-input.case-support';
 
 /**
  * Every mutation of the composed schema with at least one invalid domain input: unknown ids,
  * impossible dates, illegal transitions, duplicates. A new mutation without a case here fails the test.
  */
 export function invalidCases(f: Fixtures): InvalidCase[] {
-  const c = (mutation: string, name: string, rest: Omit<InvalidCase, 'mutation' | 'name'>): InvalidCase => ({
-    mutation,
-    name,
-    ...rest,
-  });
-  const input = (type: string, field: string, select: string) =>
-    `mutation($input: ${type}!) { ${field}(input: $input) ${select} }`;
   const REGISTER = input('RegisterPersonInput', 'registerPerson', '{ id }');
   const MOVE = input('MovePersonInput', 'movePerson', '{ id }');
   const RESIDENCE = input('RecordResidenceStatusInput', 'recordResidenceStatus', '{ id }');
   const COURSE = input('CreateCourseInput', 'createCourse', '{ id }');
   const PROVIDER = input('RegisterCourseProviderInput', 'registerCourseProvider', '{ id }');
-  const REFERRAL = input('CreateReferralInput', 'createReferral', '{ id }');
-  const TRANSFER = input('CreateTransferInput', 'createTransfer', '{ id }');
   const IDENTIFIER = input('AddPersonIdentifierInput', 'addPersonIdentifier', '{ value }');
   const CONSENT = input('RecordConsentInput', 'recordConsent', '{ id }');
   const WITHDRAW = input('WithdrawConsentInput', 'withdrawConsent', '{ id }');
@@ -79,13 +43,6 @@ export function invalidCases(f: Fixtures): InvalidCase[] {
     location: 'Rheine',
     municipalityKey: RHEINE,
   };
-  const referral = {
-    personId: f.personId,
-    receiver: 'vhs-rheine',
-    purpose: 'integration_course_referral',
-    referralType: 'integration_course',
-    send: true,
-  };
   const consent = {
     personId: f.personId,
     purpose: 'case_management',
@@ -93,12 +50,7 @@ export function invalidCases(f: Fixtures): InvalidCase[] {
     categories: ['identity'],
     evidenceRef: 'Einwilligung invalid-input',
   };
-  const social = 'rheine-social';
-  const vhs = 'vhs-rheine';
-  const jc = 'jobcenter-steinfurt';
-  const transition = (mutation: string, _partner: string, id: string, extra = '') =>
-    `mutation { ${mutation}(id: "${id}"${extra}) { id status } }`;
-  const code = (code: string, field: string) => ({ code, field });
+  const [social, vhs, jc] = [SOCIAL, VHS, JOBCENTER];
 
   return [
     c('registerPerson', 'impossible birth date', {
@@ -161,134 +113,7 @@ export function invalidCases(f: Fixtures): InvalidCase[] {
       variables: { input: { partnerSlug: vhs, name: 'VHS', municipalityKey: RHEINE } },
       ...code('CONFLICT', 'partnerSlug'),
     }),
-    c('createReferral', 'unknown person', {
-      gap: UNKNOWN_PERSON_GAP,
-      partner: jc,
-      query: REFERRAL,
-      variables: { input: { ...referral, personId: UNKNOWN } },
-      ...code('NOT_FOUND', 'personId'),
-    }),
-    c('createReferral', 'impossible due date', {
-      partner: jc,
-      query: REFERRAL,
-      variables: { input: { ...referral, dueOn: '2023-02-30' } },
-      ...code('BAD_USER_INPUT', 'dueOn'),
-    }),
-    c('createReferral', 'unknown receiver', {
-      partner: jc,
-      query: REFERRAL,
-      variables: { input: { ...referral, receiver: 'no-such-partner' } },
-      ...code('BAD_USER_INPUT', 'receiver'),
-    }),
-    c('sendReferral', 'unknown referral', {
-      partner: jc,
-      query: transition('sendReferral', jc, UNKNOWN),
-      ...code('NOT_FOUND', 'id'),
-    }),
-    c('sendReferral', 'already sent', {
-      partner: jc,
-      query: transition('sendReferral', jc, f.requestedId),
-      ...code('CONFLICT', 'id'),
-    }),
-    c('acknowledgeReferral', 'a completed referral', {
-      partner: vhs,
-      query: transition('acknowledgeReferral', vhs, f.completedId),
-      ...code('CONFLICT', 'id'),
-    }),
-    c('acceptReferral', 'a completed (closed) referral', {
-      partner: vhs,
-      query: transition('acceptReferral', vhs, f.completedId),
-      ...code('CONFLICT', 'id'),
-    }),
-    c('acceptReferral', 'as the sender', {
-      partner: jc,
-      query: transition('acceptReferral', jc, f.requestedId),
-      ...code('CONFLICT', 'id'),
-    }),
-    c('startReferral', 'not accepted yet', {
-      partner: vhs,
-      query: transition('startReferral', vhs, f.requestedId),
-      ...code('CONFLICT', 'id'),
-    }),
-    c('holdReferral', 'not in progress', {
-      partner: vhs,
-      query: transition('holdReferral', vhs, f.requestedId),
-      ...code('CONFLICT', 'id'),
-    }),
-    c('rejectReferral', 'a completed referral', {
-      partner: vhs,
-      query: transition('rejectReferral', vhs, f.completedId, ', reason: no_capacity'),
-      ...code('CONFLICT', 'id'),
-    }),
-    c('completeReferral', 'not in progress', {
-      partner: vhs,
-      query: transition('completeReferral', vhs, f.requestedId, ', outcome: got_help'),
-      ...code('CONFLICT', 'id'),
-    }),
-    c('failReferral', 'not accepted', {
-      partner: vhs,
-      query: transition('failReferral', vhs, f.requestedId, ', reason: not_reachable'),
-      ...code('CONFLICT', 'id'),
-    }),
-    c('cancelReferral', 'a completed referral', {
-      partner: jc,
-      query: transition('cancelReferral', jc, f.completedId),
-      ...code('CONFLICT', 'id'),
-    }),
-    c('redirectReferral', 'a completed referral', {
-      partner: jc,
-      query: transition('redirectReferral', jc, f.completedId, ', receiver: "fbs-rheine"'),
-      ...code('CONFLICT', 'id'),
-    }),
-    c('redirectReferral', 'unknown referral', {
-      partner: jc,
-      query: transition('redirectReferral', jc, UNKNOWN, ', receiver: "fbs-rheine"'),
-      ...code('NOT_FOUND', 'id'),
-    }),
-    c('createTransfer', 'unknown person', {
-      gap: UNKNOWN_PERSON_GAP,
-      partner: 'rheine-youth',
-      purpose: 'youth_welfare',
-      query: TRANSFER,
-      variables: {
-        input: { personId: UNKNOWN, receiver: social, purpose: 'case_management', referralType: 'youth_to_adult' },
-      },
-      ...code('NOT_FOUND', 'personId'),
-    }),
-    c('createTransfer', 'impossible due date', {
-      partner: 'rheine-youth',
-      purpose: 'youth_welfare',
-      query: TRANSFER,
-      variables: {
-        input: {
-          personId: f.otherPersonId,
-          receiver: social,
-          purpose: 'case_management',
-          referralType: 'youth_to_adult',
-          dueOn: '2023-02-30',
-        },
-      },
-      ...code('BAD_USER_INPUT', 'dueOn'),
-    }),
-    c('acceptTransfer', 'already accepted', {
-      partner: social,
-      purpose: 'case_management',
-      query: transition('acceptTransfer', social, f.acceptedTransferId),
-      ...code('CONFLICT', 'id'),
-    }),
-    c('acceptTransfer', 'unknown transfer', {
-      partner: social,
-      purpose: 'case_management',
-      query: transition('acceptTransfer', social, UNKNOWN),
-      ...code('NOT_FOUND', 'id'),
-    }),
-    c('rejectTransfer', 'already accepted', {
-      partner: social,
-      purpose: 'case_management',
-      query: transition('rejectTransfer', social, f.acceptedTransferId, ', reason: not_responsible'),
-      ...code('CONFLICT', 'id'),
-    }),
-    c('addPersonIdentifier', 'a customer number another person holds', {
+    c('addPersonIdentifier', 'an AZR number another person holds', {
       partner: 'rheine-abh',
       query: IDENTIFIER,
       variables: { input: { personId: f.otherPersonId, system: 'azr_number', value: f.identifierValue } },
@@ -436,5 +261,6 @@ export function invalidCases(f: Fixtures): InvalidCase[] {
       variables: { input: { recordId: UNKNOWN, status: 'receiving' } },
       ...code('NOT_FOUND', 'recordId'),
     }),
+    ...referralCases(f),
   ];
 }
