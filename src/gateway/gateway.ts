@@ -108,6 +108,10 @@ export function createApolloServer(schema: GraphQLSchema, opts: GatewayOptions):
     persistedQueries: false,
     // Admission validated the document against this schema, with the query limits, before Apollo sees it.
     dangerouslyDisableValidation: true,
+    // Admission keeps the valid documents (1,000 at most). Apollo's own cache would keep them again,
+    // bounded by their JSON size (30 MiB), which leaves out the tokens a parsed document holds: some
+    // 10,000 distinct documents, several hundred MB of heap. Apollo parses again instead (≤ 400 tokens).
+    documentStore: null,
     formatError,
     // We stop in order (server, workers, pools, embedded PostgreSQL) on SIGINT/SIGTERM ourselves.
     stopOnTerminationSignals: false,

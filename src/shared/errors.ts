@@ -21,7 +21,9 @@ export class AppError extends GraphQLError {
   }
 }
 
-export const notFound = (what: string, id: string) => new AppError('NOT_FOUND', `${what} ${id} not found`, { id });
+/** `field` names the argument or input field that carried the id, as badInput does (docs/partners.md, Errors). */
+export const notFound = (what: string, id: string, field?: string) =>
+  new AppError('NOT_FOUND', `${what} ${id} not found`, field ? { id, field } : { id });
 export const badInput = (message: string, field?: string) =>
   new AppError('BAD_USER_INPUT', message, field ? { field } : {});
 

@@ -1,6 +1,7 @@
 import { CityRowSecurity1764500000000 } from './migrations/1764500000000-city-row-security';
 import { DataSource } from 'typeorm';
 import { Actor } from '../../shared/actor';
+import { notFound } from '../../shared/errors';
 import { OutboxEvent } from '../../events/outbox.entity';
 import { buildFederatedSchema } from '../federation';
 import { Subgraph, SubgraphDeps } from '../subgraph';
@@ -36,7 +37,12 @@ export async function buildCitySubgraph(ds: DataSource, deps: SubgraphDeps): Pro
     {
       resolvers: [PersonResolver, HouseholdResolver, PersonResidenceResolver, ResidenceResolver, MunicipalityResolver],
     },
-    { Person: (ref: { id: string }, ctx: CityContext) => ctx.loaders.person.load(ref.id) },
+    {
+      // Another subgraph names a person the caller may not (or no longer) see, e.g. the person of a
+      // closed referral: NOT_FOUND at that field, not a null the gateway cannot merge (an internal error).
+      Person: async (ref: { id: string }, ctx: CityContext) =>
+        (await ctx.loaders.person.load(ref.id)) ?? notFound('Person', ref.id),
+    },
   );
   return {
     name: 'city',

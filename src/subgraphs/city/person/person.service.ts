@@ -160,7 +160,7 @@ export class PersonService {
       } else if (input.householdId) {
         const hh = await em.findOneBy(HouseholdEntity, { id: input.householdId });
         if (!hh || !actor.jurisdiction.some((j) => hh.municipalityKey.startsWith(j)))
-          throw notFound('Household', input.householdId);
+          throw notFound('Household', input.householdId, 'householdId');
         householdId = hh.id;
       } else if (input.newHousehold) {
         householdId = newId();
@@ -209,7 +209,7 @@ export class PersonService {
         .andWhere('p.id = :id', { id: isUuid(input.personId) ? input.personId : null })
         .setLock('pessimistic_write')
         .getOne();
-      if (!person) throw notFound('Person', input.personId);
+      if (!person) throw notFound('Person', input.personId, 'personId');
       const from = person.municipalityKey;
       Object.assign(person, {
         municipalityKey: input.municipalityKey,

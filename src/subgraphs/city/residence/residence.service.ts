@@ -46,7 +46,7 @@ export class ResidenceService {
       check.require(validUntil >= validFrom, 'validUntil lies before validFrom', 'validUntil');
     check.done();
     const person = await this.persons.get(actor, input.personId);
-    if (!person) throw notFound('Person', input.personId);
+    if (!person) throw notFound('Person', input.personId, 'personId');
     const row: ResidenceStatusEntity = {
       id: newId(),
       personId: person.id,

@@ -96,7 +96,7 @@ export class CourseService {
 
   async create(actor: Actor, input: CreateCourseInput): Promise<CourseEntity> {
     requireScope(actor, 'courses:write');
-    if (!isUuid(input.providerId)) throw notFound('CourseProvider', input.providerId);
+    if (!isUuid(input.providerId)) throw notFound('CourseProvider', input.providerId, 'providerId');
     // Every refused field in one answer; jurisdiction and provider only once the input is sound.
     const check = new InputCheck(this.clock.now());
     const title = text(check, input.title, 'title', 200);
@@ -127,7 +127,7 @@ export class CourseService {
 
     return this.ds.transaction(async (em) => {
       const provider = await em.findOneBy(CourseProviderEntity, { id: input.providerId });
-      if (!provider) throw notFound('CourseProvider', input.providerId);
+      if (!provider) throw notFound('CourseProvider', input.providerId, 'providerId');
       if (!actor.scopes.includes('*') && provider.partnerSlug !== actor.partner) {
         throw new AppError('FORBIDDEN', 'You may only create courses for your own provider', { field: 'providerId' });
       }

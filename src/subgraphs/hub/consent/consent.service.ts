@@ -91,12 +91,12 @@ export class ConsentService {
   /** Effective at once for reads (the decision point only counts active consents); idempotent. */
   async withdraw(actor: Actor, input: WithdrawConsentInput): Promise<ConsentEntity> {
     requireScope(actor, 'consent:write');
-    if (!isUuid(input.consentId)) throw notFound('Consent', input.consentId);
+    if (!isUuid(input.consentId)) throw notFound('Consent', input.consentId, 'consentId');
     return this.ds.transaction(async (em) => {
       const row = await em
         .getRepository(ConsentEntity)
         .findOne({ where: { id: input.consentId }, lock: { mode: 'pessimistic_write' } });
-      if (!row) throw notFound('Consent', input.consentId);
+      if (!row) throw notFound('Consent', input.consentId, 'consentId');
       if (row.withdrawnAt) return row;
       row.withdrawnAt = this.clock.now();
       row.withdrawalReason = input.reason?.trim() || null;

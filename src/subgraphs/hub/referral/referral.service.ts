@@ -151,7 +151,7 @@ export class ReferralService {
       check.refuse('A transfer needs a named receiver', 'anyReceiver');
     if (input.receiver === actor.partner) check.refuse('You cannot refer to yourself', 'receiver');
     check.done();
-    if (!(await this.pdp.mayKnow(actor, input.personId))) throw notFound('Person', input.personId);
+    if (!(await this.pdp.mayKnow(actor, input.personId))) throw notFound('Person', input.personId, 'personId');
     const receiverSlug = input.receiver ?? (await this.chooseReceiver(actor, input));
     const receiver = await this.ds.getRepository(PartnerEntity).findOneBy({ slug: receiverSlug });
     if (!receiver || !receiver.active) throw badInput(`Unknown or inactive partner ${receiverSlug}`, 'receiver');
@@ -194,17 +194,17 @@ export class ReferralService {
     extra: { reasonCode?: string | null; outcome?: string | null } = {},
   ): Promise<ReferralEntity> {
     requireScope(actor, 'referrals:write');
-    if (!isUuid(id)) throw notFound('Referral', id);
+    if (!isUuid(id)) throw notFound('Referral', id, 'id');
     let basis: string | null | undefined;
     if (action === 'send') {
       // Receiver, purpose and person never change: the basis can be looked up before the transaction.
       const current = await this.ds.getRepository(ReferralEntity).findOneBy({ id });
-      if (!current || !this.roleOf(actor, current)) throw notFound('Referral', id);
+      if (!current || !this.roleOf(actor, current)) throw notFound('Referral', id, 'id');
       basis = await this.basisFor(current);
     }
     return this.ds.transaction(async (em) => {
       const r = await em.getRepository(ReferralEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!r || !this.roleOf(actor, r)) throw notFound('Referral', id);
+      if (!r || !this.roleOf(actor, r)) throw notFound('Referral', id, 'id');
       return this.apply(em, actor, r, action, { ...extra, basis });
     });
   }
@@ -212,14 +212,14 @@ export class ReferralService {
   /** A new referral to another receiver, linked to the closed one it replaces. */
   async redirect(actor: Actor, id: string, receiver: string): Promise<ReferralEntity> {
     const parent = await this.get(actor, id);
-    if (!parent) throw notFound('Referral', id);
+    if (!parent) throw notFound('Referral', id, 'id');
     if (this.roleOf(actor, parent) !== 'sender')
       throw new AppError('FORBIDDEN', 'Only the sender can redirect a referral');
     if (!REDIRECTABLE.includes(parent.status as ReferralStatus)) {
       throw new AppError(
         'CONFLICT',
         `A ${parent.status} referral cannot be redirected; only ${REDIRECTABLE.join(', ')} ones can`,
-        { status: parent.status },
+        { status: parent.status, field: 'id' },
       );
     }
     return this.create(
@@ -310,7 +310,7 @@ export class ReferralService {
       throw new AppError(
         'CONFLICT',
         `Cannot ${action} a ${r.status} ${r.kind} as ${role ?? 'a stranger'}; allowed: ${allowed.length ? allowed.join(', ') : 'nothing'}`,
-        { status: r.status, allowed },
+        { status: r.status, allowed, field: 'id' },
       );
     }
     const from = r.status;

@@ -135,7 +135,7 @@ export class WebhookService {
 
   async update(actor: Actor, id: string, input: UpdateWebhookEndpointInput): Promise<EndpointView> {
     requireScope(actor, 'webhooks:manage');
-    const current = await this.own(actor, id);
+    const current = await this.own(actor, id, 'id');
     const next: Partial<WebhookEndpointEntity> = { updatedAt: this.clock.now() };
     const check = new InputCheck();
     const { url, eventTypes, description } = input;
@@ -158,7 +158,7 @@ export class WebhookService {
 
   async delete(actor: Actor, id: string): Promise<boolean> {
     requireScope(actor, 'webhooks:manage');
-    await this.own(actor, id);
+    await this.own(actor, id, 'id');
     // Its deliveries and their attempts go with it (ON DELETE CASCADE); queued jobs then find nothing to send.
     await this.ds.getRepository(WebhookEndpointEntity).delete({ id, partner: actor.partner });
     return true;
@@ -248,8 +248,8 @@ export class WebhookService {
     const d = isMessageId(id)
       ? await this.ds.getRepository(WebhookDeliveryEntity).findOneBy({ id, partner: actor.partner })
       : null;
-    if (!d) throw notFound('WebhookDelivery', id);
-    const endpoint = await this.own(actor, d.endpointId);
+    if (!d) throw notFound('WebhookDelivery', id, 'id');
+    const endpoint = await this.own(actor, d.endpointId, 'id');
     if (!endpoint.enabled)
       throw new AppError('CONFLICT', 'The endpoint is disabled: enable it first (updateWebhookEndpoint)', {
         endpointId: endpoint.id,
@@ -393,11 +393,12 @@ export class WebhookService {
     for (const r of rows) await this.scheduler.ensure(r.id, r.attempt_count + 1, now);
   }
 
-  private async own(actor: Actor, id: string): Promise<WebhookEndpointEntity> {
+  /** The actor's endpoint `id`; `field` is the argument that named it, for the NOT_FOUND. */
+  private async own(actor: Actor, id: string, field = 'endpointId'): Promise<WebhookEndpointEntity> {
     const e = isUuid(id)
       ? await this.ds.getRepository(WebhookEndpointEntity).findOneBy({ id, partner: actor.partner })
       : null;
-    if (!e) throw notFound('WebhookEndpoint', id);
+    if (!e) throw notFound('WebhookEndpoint', id, field);
     return e;
   }
 

@@ -121,17 +121,20 @@ export class JobcenterRecordService {
   /** Moves a record to another status; ended is final. Setting the current status again changes nothing. */
   async changeStatus(actor: Actor, input: ChangeBenefitStatusInput): Promise<JobcenterRecordEntity> {
     requireScope(actor, 'jobcenter:write');
-    if (!isUuid(input.recordId)) throw notFound('JobcenterRecord', input.recordId);
+    if (!isUuid(input.recordId)) throw notFound('JobcenterRecord', input.recordId, 'recordId');
     return this.ds.transaction(async (em) => {
       const record = await this.scoped(actor, em)
         .andWhere('r.id = :id', { id: input.recordId })
         .setLock('pessimistic_write')
         .getOne();
-      if (!record) throw notFound('JobcenterRecord', input.recordId);
+      if (!record) throw notFound('JobcenterRecord', input.recordId, 'recordId');
       const from = record.benefitStatus;
       if (from === input.status) return record;
       if (from === BenefitStatus.ended)
-        throw new AppError('CONFLICT', 'The record has ended; open a new one', { recordId: record.id });
+        throw new AppError('CONFLICT', 'The record has ended; open a new one', {
+          recordId: record.id,
+          field: 'recordId',
+        });
       record.benefitStatus = input.status;
       if (input.status === BenefitStatus.ended) {
         const today = isoDay(this.clock.now());
