@@ -48,6 +48,9 @@ const DENY: Decision = { allowed: false, basis: null };
  * It reads the hub's legal bases and consents; every subgraph asks it (it is infrastructure, as
  * the outbox is, not another subgraph's domain).
  */
+/** Tells whether a person exists inside the actor's jurisdiction (the policy decision point answers it). */
+export type KnownPersons = Pick<PolicyDecisionPoint, 'knowsPerson'>;
+
 export class PolicyDecisionPoint {
   /** Per request (an actor object lives for one request): legal bases are read once. */
   private readonly basesByActor = new WeakMap<Actor, Promise<ActorBases>>();
@@ -175,7 +178,18 @@ export class PolicyDecisionPoint {
   /** Whether the actor may know of the person at all (see visiblePersons). */
   async mayKnow(actor: Actor, personId: string): Promise<boolean> {
     const visible = await this.visiblePersons(actor);
-    return visible === null || visible.includes(personId);
+    if (visible !== null && !visible.includes(personId)) return false;
+    // A general basis names no person: it must still exist, inside the actor's jurisdiction.
+    return this.knowsPerson(actor, personId);
+  }
+
+  /**
+   * Whether the person exists inside the actor's jurisdiction. Writes outside the city subgraph that
+   * name a person by id (identifiers, consents, referrals, jobcenter records) refuse an id nobody
+   * has, or one of another jurisdiction, as NOT_FOUND instead of storing rows about no one.
+   */
+  async knowsPerson(actor: Actor, personId: string): Promise<boolean> {
+    return (await this.inJurisdiction(actor, [personId])).has(personId);
   }
 
   /** Persons whose active consent names the actor, its purpose and the category. */

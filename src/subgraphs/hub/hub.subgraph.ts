@@ -111,9 +111,9 @@ export async function buildHubSubgraph(ds: DataSource, deps: SubgraphDeps, hub: 
   const referrals = new ReferralService(ds, deps.outbox, deps.pdp, deps.clock, hub.capacity);
   const services: HubServices = {
     partners: new PartnerService(ds, deps.clock),
-    identifiers: new IdentifierService(ds, deps.outbox, deps.clock),
+    identifiers: new IdentifierService(ds, deps.outbox, deps.clock, deps.pdp),
     biography: new BiographyService(ds, deps.clock),
-    consents: new ConsentService(ds, deps.outbox, deps.clock),
+    consents: new ConsentService(ds, deps.outbox, deps.clock, deps.pdp),
     legalBases: new LegalBasisService(ds, deps.clock),
     accessReport: new AccessReportService(ds, deps.audit),
     referrals,

@@ -18,7 +18,7 @@ export type JobcenterSubgraph = Subgraph & { services: JobcenterServices };
 
 /** Jobcenter (SGB II): customer records and benefit status; extends `Person` with `jobcenter`. */
 export async function buildJobcenterSubgraph(ds: DataSource, deps: SubgraphDeps): Promise<JobcenterSubgraph> {
-  const services: JobcenterServices = { records: new JobcenterRecordService(ds, deps.outbox, deps.clock) };
+  const services: JobcenterServices = { records: new JobcenterRecordService(ds, deps.outbox, deps.clock, deps.pdp) };
   const { schema, sdl } = await buildFederatedSchema(
     { resolvers: [JobcenterRecordResolver, PersonJobcenterResolver], orphanedTypes: [JobcenterPerson] },
     // No existence check: the city subgraph owns persons, and a stub is all this subgraph needs.

@@ -30,8 +30,6 @@ export interface InvalidCase {
   variables?: Record<string, unknown>;
   code: string;
   field: string;
-  /** Set where Lotse does not refuse the input yet: why (the test expects these to fail). */
-  gap?: string;
 }
 
 export const UNKNOWN = '7c1d6a54-95d1-4c43-9a0e-2b5f0c3e8a11';
@@ -39,7 +37,6 @@ export const UNKNOWN = '7c1d6a54-95d1-4c43-9a0e-2b5f0c3e8a11';
  * The hub and the jobcenter keep person ids as references and never ask the city whether the
  * person exists (docs/adr/0007): a well-formed id of nobody is accepted and written.
  */
-export const UNKNOWN_PERSON_GAP = 'a person id the city does not know is accepted outside the city subgraph';
 export const RHEINE = '05566076';
 
 /** The partners most cases act as. */

@@ -8,7 +8,6 @@ import {
   RHEINE,
   SOCIAL,
   UNKNOWN,
-  UNKNOWN_PERSON_GAP,
   VHS,
 } from './invalid-input.case-support';
 import { referralCases } from './invalid-input.referral-cases';
@@ -120,14 +119,12 @@ export function invalidCases(f: Fixtures): InvalidCase[] {
       ...code('CONFLICT', 'value'),
     }),
     c('addPersonIdentifier', 'unknown person', {
-      gap: UNKNOWN_PERSON_GAP,
       partner: 'rheine-abh',
       query: IDENTIFIER,
       variables: { input: { personId: UNKNOWN, system: 'azr_number', value: '123456789013' } },
       ...code('NOT_FOUND', 'personId'),
     }),
     c('recordConsent', 'unknown person', {
-      gap: UNKNOWN_PERSON_GAP,
       partner: social,
       query: CONSENT,
       variables: { input: { ...consent, personId: UNKNOWN } },
@@ -241,7 +238,6 @@ export function invalidCases(f: Fixtures): InvalidCase[] {
       ...code('BAD_USER_INPUT', 'startedOn'),
     }),
     c('openJobcenterRecord', 'unknown person', {
-      gap: UNKNOWN_PERSON_GAP,
       partner: jc,
       query: OPEN,
       variables: {

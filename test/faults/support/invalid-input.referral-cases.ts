@@ -8,7 +8,6 @@ import {
   SOCIAL,
   transition,
   UNKNOWN,
-  UNKNOWN_PERSON_GAP,
   VHS,
 } from './invalid-input.case-support';
 
@@ -26,7 +25,6 @@ export function referralCases(f: Fixtures): InvalidCase[] {
   };
   return [
     c('createReferral', 'unknown person', {
-      gap: UNKNOWN_PERSON_GAP,
       partner: jc,
       query: REFERRAL,
       variables: { input: { ...referral, personId: UNKNOWN } },
@@ -110,7 +108,6 @@ export function referralCases(f: Fixtures): InvalidCase[] {
       ...code('NOT_FOUND', 'id'),
     }),
     c('createTransfer', 'unknown person', {
-      gap: UNKNOWN_PERSON_GAP,
       partner: 'rheine-youth',
       purpose: 'youth_welfare',
       query: TRANSFER,

@@ -5,6 +5,7 @@ import { isUuid, newId } from '../../../shared/ids';
 import { requireScope } from '../../../shared/scopes';
 import { Clock } from '../../../shared/time';
 import { Outbox } from '../../../events/outbox.service';
+import type { KnownPersons } from '../../../policy/policy.service';
 import { isCategory, isPurpose } from '../../../policy/policy.vocabulary';
 import { InputCheck } from '../../shared/validation';
 import { PartnerEntity } from '../partner/partner.entity';
@@ -16,6 +17,7 @@ export class ConsentService {
     private readonly ds: DataSource,
     private readonly outbox: Outbox,
     private readonly clock: Clock,
+    private readonly persons: KnownPersons,
   ) {}
 
   isActive(c: ConsentEntity): boolean {
@@ -60,6 +62,7 @@ export class ConsentService {
       'evidenceRef',
     );
     check.done();
+    if (!(await this.persons.knowsPerson(actor, input.personId))) throw notFound('Person', input.personId, 'personId');
     const row: ConsentEntity = {
       id: newId(),
       personId: input.personId,

@@ -1,10 +1,11 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../../../shared/actor';
-import { AppError } from '../../../shared/errors';
+import { AppError, notFound } from '../../../shared/errors';
 import { isUuid, newId } from '../../../shared/ids';
 import { requireScope } from '../../../shared/scopes';
 import { Clock } from '../../../shared/time';
 import { Outbox } from '../../../events/outbox.service';
+import type { KnownPersons } from '../../../policy/policy.service';
 import { InputCheck } from '../../shared/validation';
 import { PersonIdentifierEntity } from './identifier.entity';
 import { IdentifierSystem } from './identifier.types';
@@ -22,6 +23,7 @@ export class IdentifierService {
     private readonly ds: DataSource,
     private readonly outbox: Outbox,
     private readonly clock: Clock,
+    private readonly persons: KnownPersons,
   ) {}
 
   forPersons(personIds: readonly string[]): Promise<PersonIdentifierEntity[]> {
@@ -54,6 +56,8 @@ export class IdentifierService {
     input: { personId: string; system: IdentifierSystem; value: string },
   ): Promise<PersonIdentifierEntity> {
     requireScope(actor, 'persons:write');
+    if (isUuid(input.personId) && !(await this.persons.knowsPerson(actor, input.personId)))
+      throw notFound('Person', input.personId, 'personId');
     return this.ds.transaction((em) => this.addIn(em, actor, input, actor.partner));
   }
 

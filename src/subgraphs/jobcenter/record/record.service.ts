@@ -5,6 +5,7 @@ import { isUuid, newId } from '../../../shared/ids';
 import { requireScope } from '../../../shared/scopes';
 import { Clock, isoDay } from '../../../shared/time';
 import { Outbox } from '../../../events/outbox.service';
+import type { KnownPersons } from '../../../policy/policy.service';
 import { AGS, InputCheck } from '../../shared/validation';
 import { JobcenterRecordEntity } from './record.entity';
 import { BenefitStatus, ChangeBenefitStatusInput, OpenJobcenterRecordInput } from './record.types';
@@ -18,6 +19,7 @@ export class JobcenterRecordService {
     private readonly ds: DataSource,
     private readonly outbox: Outbox,
     private readonly clock: Clock,
+    private readonly persons: KnownPersons,
   ) {}
 
   /** Every read goes through here: a partner sees records of municipalities in its jurisdiction only. */
@@ -76,6 +78,7 @@ export class JobcenterRecordService {
     if (!inJurisdiction(actor, input.municipalityKey)) {
       throw new AppError('FORBIDDEN', 'The municipality is outside your jurisdiction', { field: 'municipalityKey' });
     }
+    if (!(await this.persons.knowsPerson(actor, input.personId))) throw notFound('Person', input.personId, 'personId');
 
     const record: JobcenterRecordEntity = {
       id: newId(),
