@@ -190,6 +190,9 @@ async function terminate(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
+/** Whether a Redis answers PING at `url` (fault tests wait for a restarted one with it). */
+export const redisAnswers = (url: string, timeoutMs = 1_000): Promise<boolean> => ping(url, timeoutMs);
+
 /** One PING with a short connect timeout, no retries, no reconnects, no unhandled 'error' events. */
 async function ping(url: string, timeoutMs: number): Promise<boolean> {
   const client = quickClient(url, timeoutMs);

@@ -7,7 +7,7 @@ import { Receiver, startReceiver } from '../webhooks/receiver';
 import { ruleJobId } from '../../src/rules/rules.scheduler';
 import { RETENTION_SCHEDULER_ID } from '../../workers/retention.worker';
 import { AUDIT_CHECKPOINT_SCHEDULER_ID } from '../../workers/audit-checkpoint.worker';
-import { ScratchRedis } from './support/redis-empty';
+import { OwnRedis } from './support/own-redis';
 
 const OUTBOXES = ['city', 'jobcenter', 'courses', 'hub'] as const;
 
@@ -20,13 +20,12 @@ const OUTBOXES = ['city', 'jobcenter', 'courses', 'hub'] as const;
  * re-creates the rest is the reconnect, as it would be with production intervals.
  */
 describe('F4 Redis restarted empty', () => {
-  let redis: ScratchRedis;
+  let redis: OwnRedis;
   let app: TestApp;
   let receiver: Receiver;
 
   beforeAll(async () => {
-    redis = await ScratchRedis.create();
-    await redis.start();
+    redis = await OwnRedis.start({ aof: false });
     app = await startTestApp({
       workers: true,
       redisUrl: redis.url,

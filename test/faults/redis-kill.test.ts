@@ -1,34 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import Redis from 'ioredis';
 import { eventually, startTestApp, TestApp } from '../helpers/app';
 import { createWebhookEndpoint, RHEINE_ADDRESS, registerPerson } from '../factories';
 import { FAST_WEBHOOKS, referToVhs } from '../webhooks/fixtures';
 import { Receiver, startReceiver } from '../webhooks/receiver';
-import { freePort } from '../../src/runtime/free-port';
-
-/** A redis-server of this test's own that writes every command to its AOF before answering. */
-function spawnAofRedis(port: number, dir: string): ChildProcess {
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''];
-  args.push('--appendonly', 'yes', '--appendfsync', 'always', '--maxmemory-policy', 'noeviction');
-  return spawn('redis-server', [...args, '--daemonize', 'no'], { stdio: 'ignore' });
-}
-
-async function answersPing(url: string): Promise<boolean> {
-  const c = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  c.on('error', () => undefined);
-  try {
-    await c.connect();
-    return (await c.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    // disconnect() on an ended client arms a timer that keeps jest alive.
-    if (c.status !== 'end') c.disconnect();
-  }
-}
+import { OwnRedis } from './support/own-redis';
 
 /**
  * F3: Redis (AOF on, fsync on every write) is killed with SIGKILL while events and deliveries wait
@@ -37,26 +11,15 @@ async function answersPing(url: string): Promise<boolean> {
  * timestamp (nothing re-added it), and every webhook arrives, none twice with different bodies.
  */
 describe('F3 Redis killed and restarted (AOF on)', () => {
-  let dir: string;
-  let port: number;
-  let redis: ChildProcess;
+  let redis: OwnRedis;
   let app: TestApp;
   let receiver: Receiver;
-  const killRedis = () => redis.kill('SIGKILL');
-
-  const startRedis = async () => {
-    redis = spawnAofRedis(port, dir);
-    await eventually(() => answersPing(`redis://127.0.0.1:${port}`), 10_000);
-  };
 
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lotse-fault-f3-'));
-    port = await freePort();
-    process.once('exit', killRedis);
-    await startRedis();
+    redis = await OwnRedis.start({ aof: true });
     app = await startTestApp({
       workers: true,
-      redisUrl: `redis://127.0.0.1:${port}`,
+      redisUrl: redis.url,
       env: { ...FAST_WEBHOOKS, OUTBOX_REDELIVER_AFTER_MS: '86400000', WEBHOOK_RESYNC_SECONDS: '86400' },
     });
     receiver = await startReceiver();
@@ -64,13 +27,7 @@ describe('F3 Redis killed and restarted (AOF on)', () => {
   afterAll(async () => {
     await receiver?.close();
     await app?.stop();
-    if (redis && redis.exitCode === null && redis.signalCode === null) {
-      const exited = new Promise((r) => redis.once('exit', r));
-      redis.kill('SIGTERM');
-      await exited;
-    }
-    process.removeListener('exit', killRedis);
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    await redis?.stop();
   });
 
   it('every webhook arrives once per id, and the same workers carry on after the restart', async () => {
@@ -108,10 +65,8 @@ describe('F3 Redis killed and restarted (AOF on)', () => {
       for (const job of await q.getJobs(['wait'])) queued.push({ q, id: job.id!, timestamp: job.timestamp });
     expect(queued.length).toBeGreaterThanOrEqual(20);
 
-    const exited = new Promise((r) => redis.once('exit', r));
-    redis.kill('SIGKILL');
-    await exited;
-    await startRedis();
+    await redis.kill();
+    await redis.start();
     // Both workers are still paused: every job is back from the AOF, none re-added.
     const kept = () =>
       Promise.all(queued.map(async ({ q, id }) => ({ id, timestamp: (await q.getJob(id))?.timestamp })));

@@ -98,7 +98,7 @@ export class FaultRotation {
         try {
           await sleep(3000);
           const queued = await t.container.queues.events.getJobCounts('wait', 'prioritized', 'delayed');
-          await t.redis.kill(empty);
+          await t.redis.kill({ empty });
           await sleep(1000);
           await t.redis.start();
           const jobs = Object.values(queued).reduce((a, b) => a + b, 0);

@@ -1,20 +1,17 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Redis from 'ioredis';
 import { loadConfig } from '../../../src/config';
 import { Container, createContainer, migrateDatabase } from '../../../src/container';
 import { DevKey, loadOrCreateDevKey, signDevToken } from '../../../src/gateway/dev-key';
-import { freePort } from '../../../src/runtime/free-port';
 import { seedPartners } from '../../../src/seed/partners.seed';
 import { RunningServer, startGatewayServer } from '../../../src/server';
 import { createLogger } from '../../../src/shared/logger';
-import { eventually } from '../../helpers/app';
 import { LotseProcess, ROOT } from '../../helpers/lotse-process';
 import { OwnPostgres, startOwnPostgres } from '../../helpers/own-postgres';
 import { FAST_WEBHOOKS } from '../../webhooks/fixtures';
+import { OwnRedis } from '../support/own-redis';
 import { Receiver, startReceiver } from '../../webhooks/receiver';
 
 /**
@@ -38,68 +35,9 @@ const RECOVERY_ENV = {
   DB_POOL_SIZE: '4',
 };
 
-/** A redis-server that writes every command to its AOF before answering (as in F3). */
-export class AofRedis {
-  private proc?: ChildProcess;
-  private constructor(
-    readonly port: number,
-    readonly dir: string,
-  ) {}
-
-  static async start(): Promise<AofRedis> {
-    const r = new AofRedis(await freePort(), fs.mkdtempSync(path.join(os.tmpdir(), 'lotse-history-redis-')));
-    await r.start();
-    return r;
-  }
-
-  get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
-  }
-
-  async start(): Promise<void> {
-    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', ''];
-    args.push('--appendonly', 'yes', '--appendfsync', 'always', '--maxmemory-policy', 'noeviction');
-    this.proc = spawn('redis-server', [...args, '--daemonize', 'no'], { stdio: 'ignore' });
-    await eventually(() => answersPing(this.url), 10_000);
-  }
-
-  /** SIGKILL; `empty` also deletes its files, so it comes back with nothing. */
-  async kill(empty: boolean): Promise<void> {
-    const p = this.proc;
-    if (p && p.exitCode === null && p.signalCode === null) {
-      const exited = new Promise((r) => p.once('exit', r));
-      p.kill('SIGKILL');
-      await exited;
-    }
-    if (empty) for (const f of fs.readdirSync(this.dir)) fs.rmSync(path.join(this.dir, f), { recursive: true });
-  }
-
-  killNow = (): void => {
-    this.proc?.kill('SIGKILL');
-  };
-
-  async destroy(): Promise<void> {
-    await this.kill(true);
-    fs.rmSync(this.dir, { recursive: true, force: true });
-  }
-}
-
-async function answersPing(url: string): Promise<boolean> {
-  const c = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  c.on('error', () => undefined);
-  try {
-    await c.connect();
-    return (await c.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    if (c.status !== 'end') c.disconnect();
-  }
-}
-
 export interface Topology {
   pg: OwnPostgres;
-  redis: AofRedis;
+  redis: OwnRedis;
   container: Container;
   server: RunningServer;
   /** Running worker processes (the faults replace killed ones). */
@@ -123,12 +61,8 @@ export async function startTopology(workerCount: number): Promise<Topology> {
     await pg.createDatabase('lotse');
     const databaseUrl = pg.url('lotse');
     await migrateDatabase(databaseUrl);
-    const redis = await AofRedis.start();
-    process.once('exit', redis.killNow);
-    cleanup.push(async () => {
-      process.removeListener('exit', redis.killNow);
-      await redis.destroy();
-    });
+    const redis = await OwnRedis.start({ aof: true });
+    cleanup.push(() => redis.stop());
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lotse-history-'));
     cleanup.push(async () => fs.rmSync(dataDir, { recursive: true, force: true }));
     const queuePrefix = `lotse-history-${crypto.randomBytes(4).toString('hex')}`;
