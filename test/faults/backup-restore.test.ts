@@ -7,8 +7,8 @@ import { LotseProcess, ROOT, runCli } from '../helpers/lotse-process';
 import { OwnPostgres, postgresBinDir, startOwnPostgres } from '../helpers/own-postgres';
 import { asSuperuser } from '../helpers/superuser';
 import { asHub } from '../helpers/system';
-import { createWebhookEndpoint, RHEINE_ADDRESS, registerPerson } from '../factories';
-import { FAST_WEBHOOKS, referToVhs } from '../webhooks/fixtures';
+import { registerPerson } from '../factories';
+import { FAST_WEBHOOKS, personReferredToVhsAt, referToVhs } from '../webhooks/fixtures';
 import { Receiver, startReceiver } from '../webhooks/receiver';
 import { loadOrCreateDevKey, signDevToken } from '../../src/gateway/dev-key';
 import { freePort } from '../../src/runtime/free-port';
@@ -119,15 +119,7 @@ describe('backup and restore into a fresh cluster', () => {
 
   it('the restored log verifies, a gateway serves the same data, pending events go out', async () => {
     // The data: persons, a webhook endpoint, a referral delivered to it, an idempotent mutation.
-    const personId = (
-      await registerPerson(app, 'rheine-social', {
-        givenName: 'Omid',
-        familyName: 'Karimi',
-        birthDate: '1994-03-02',
-        address: RHEINE_ADDRESS,
-      })
-    ).id;
-    await createWebhookEndpoint(app, 'vhs-rheine', { url: receiver.url, eventTypes: ['referral.requested'] });
+    const personId = await personReferredToVhsAt(app, receiver.url);
     const delivered = await referToVhs(app, personId);
     const idempotent = async (url: string, token: string) => {
       const res = await fetch(`${url}/graphql`, {

@@ -7,8 +7,8 @@ import type { Client } from 'pg';
 import WebSocket from 'ws';
 import { eventually, startTestApp, TestApp } from '../helpers/app';
 import { acceptsConnections, LotseProcess, ROOT } from '../helpers/lotse-process';
-import { createReferral, createWebhookEndpoint, RHEINE_ADDRESS, registerPerson } from '../factories';
-import { FAST_WEBHOOKS } from '../webhooks/fixtures';
+import { createReferral, createWebhookEndpoint, registerPerson } from '../factories';
+import { FAST_WEBHOOKS, personReferredToVhsAt } from '../webhooks/fixtures';
 import { loadOrCreateDevKey, signDevToken } from '../../src/gateway/dev-key';
 import { freePort } from '../../src/runtime/free-port';
 import { RedisHandle, startRedisServer } from '../../src/runtime/redis-server';
@@ -85,15 +85,7 @@ describe('graceful shutdown', () => {
   });
 
   it('F7: a worker on SIGTERM stops its relay, takes no new job, finishes the running ones and exits 0; the next does the rest', async () => {
-    const personId = (
-      await registerPerson(app, 'rheine-social', {
-        givenName: 'Omid',
-        familyName: 'Karimi',
-        birthDate: '1994-03-02',
-        address: RHEINE_ADDRESS,
-      })
-    ).id;
-    await createWebhookEndpoint(app, 'vhs-rheine', { url: receiver.url, eventTypes: ['referral.requested'] });
+    const personId = await personReferredToVhsAt(app, receiver.url);
     const first = await workers.start();
     const referrals: string[] = [];
     for (let i = 0; i < 12; i++) referrals.push((await createReferral(app, 'jobcenter-steinfurt', { personId })).id);

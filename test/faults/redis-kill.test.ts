@@ -1,6 +1,5 @@
 import { eventually, startTestApp, TestApp } from '../helpers/app';
-import { createWebhookEndpoint, RHEINE_ADDRESS, registerPerson } from '../factories';
-import { FAST_WEBHOOKS, referToVhs } from '../webhooks/fixtures';
+import { FAST_WEBHOOKS, personReferredToVhsAt, referToVhs } from '../webhooks/fixtures';
 import { Receiver, startReceiver } from '../webhooks/receiver';
 import { OwnRedis } from './support/own-redis';
 
@@ -31,15 +30,7 @@ describe('F3 Redis killed and restarted (AOF on)', () => {
   });
 
   it('every webhook arrives once per id, and the same workers carry on after the restart', async () => {
-    const personId = (
-      await registerPerson(app, 'rheine-social', {
-        givenName: 'Omid',
-        familyName: 'Karimi',
-        birthDate: '1994-03-02',
-        address: RHEINE_ADDRESS,
-      })
-    ).id;
-    await createWebhookEndpoint(app, 'vhs-rheine', { url: receiver.url, eventTypes: ['referral.requested'] });
+    const personId = await personReferredToVhsAt(app, receiver.url);
     const workers = app.workers!;
     const { queues } = app.container;
     const waiting = async (q: typeof queues.events | typeof queues.webhooks) => (await q.getJobCounts('wait')).wait;

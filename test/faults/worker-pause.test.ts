@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Client } from 'pg';
 import { eventually, startTestApp, TestApp } from '../helpers/app';
-import { createReferral, createWebhookEndpoint, RHEINE_ADDRESS, registerPerson } from '../factories';
-import { FAST_WEBHOOKS } from '../webhooks/fixtures';
+import { createReferral } from '../factories';
+import { FAST_WEBHOOKS, personReferredToVhsAt } from '../webhooks/fixtures';
 import { Receiver, startReceiver } from '../webhooks/receiver';
 import { RedisHandle, startRedisServer } from '../../src/runtime/redis-server';
 import { adminSession, countOf, requireBuild, WorkerProcesses } from './support/worker.process';
@@ -50,15 +50,7 @@ describe('F7 a worker paused (SIGSTOP) longer than its job lock', () => {
   });
 
   it('the stalled job is taken over, and the event has exactly one effect', async () => {
-    const personId = (
-      await registerPerson(app, 'rheine-social', {
-        givenName: 'Omid',
-        familyName: 'Karimi',
-        birthDate: '1994-03-02',
-        address: RHEINE_ADDRESS,
-      })
-    ).id;
-    await createWebhookEndpoint(app, 'vhs-rheine', { url: receiver.url, eventTypes: ['referral.requested'] });
+    const personId = await personReferredToVhsAt(app, receiver.url);
     const first = await workers.start();
     await eventually(async () => (await admin.query(UNACKED)).rows.every((r) => r.n === 0), 20_000);
 

@@ -1,5 +1,5 @@
 import { eventually, TestApp } from '../helpers/app';
-import { createReferralViaApi } from '../factories';
+import { createReferralViaApi, createWebhookEndpoint, RHEINE_ADDRESS, registerPerson } from '../factories';
 
 /** Settings for delivery tests: loopback receivers, a retry schedule of milliseconds. */
 export const FAST_WEBHOOKS = {
@@ -11,6 +11,18 @@ export const FAST_WEBHOOKS = {
   RATE_LIMIT_OPERATIONS_PER_MINUTE: '1000000',
   RATE_LIMIT_COST_PER_MINUTE: '1000000000',
 };
+
+/** A person in Rheine, and a VHS endpoint that receives `referral.requested` at `url`: returns the person's id. */
+export async function personReferredToVhsAt(app: TestApp, url: string): Promise<string> {
+  const person = await registerPerson(app, 'rheine-social', {
+    givenName: 'Omid',
+    familyName: 'Karimi',
+    birthDate: '1994-03-02',
+    address: RHEINE_ADDRESS,
+  });
+  await createWebhookEndpoint(app, 'vhs-rheine', { url, eventTypes: ['referral.requested'] });
+  return person.id;
+}
 
 /** The jobcenter refers the person to the VHS for an integration course (a legal basis on both sides). */
 export async function referToVhs(app: TestApp, personId: string, sender = 'jobcenter-steinfurt'): Promise<string> {
