@@ -77,12 +77,16 @@ export async function startGatewayServer(
   await apollo.start();
 
   const partners = container.subgraphs.hub.services.partners;
+  const partnerDirectory = new CachedPartnerDirectory(partners, {
+    listen: { url: container.databaseUrl },
+    log: container.log.child({ component: 'partner-directory' }),
+  });
   const verifier = new AccessTokenVerifier({
     issuer: config.auth.issuer,
     audience: config.auth.audience,
     jwksUrl: config.auth.jwksUrl,
     devPublicKey: opts.devKey?.publicKey,
-    partners: new CachedPartnerDirectory(partners),
+    partners: partnerDirectory,
   });
 
   // GraphiQL and its dev tokens are development tools: production serves no page and mints nothing.
@@ -106,6 +110,9 @@ export async function startGatewayServer(
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, resolve);
+  }).catch(async (err) => {
+    await partnerDirectory.close();
+    throw err;
   });
   const port = (server.address() as AddressInfo).port;
   const log = container.log.child({ component: 'subscriptions' });
@@ -123,6 +130,7 @@ export async function startGatewayServer(
       await apollo.stop();
       await idempotency.close();
       await liveEvents.close();
+      await partnerDirectory.close();
     },
   };
 }

@@ -6,6 +6,8 @@ export const OUTBOX_CHANNEL = 'lotse_outbox';
 
 export interface OutboxListenerOptions {
   url: string;
+  /** The channel to LISTEN on (default `lotse_outbox`; the gateway's partner cache uses `lotse_partner`). */
+  channel?: string;
   /** Shown in pg_stat_activity, so operators (and tests) can find the listening connection. */
   applicationName?: string;
   /** Backoff after a lost connection: doubles from `minBackoffMs` up to `maxBackoffMs`. */
@@ -33,6 +35,10 @@ export class OutboxListener {
     private readonly log: Logger,
   ) {
     this.backoffMs = opts.minBackoffMs ?? 100;
+  }
+
+  private get channel(): string {
+    return this.opts.channel ?? OUTBOX_CHANNEL;
   }
 
   /** The backend pid of the listening connection while connected. */
@@ -78,11 +84,11 @@ export class OutboxListener {
     client.on('error', onLost);
     client.on('end', () => onLost());
     client.on('notification', (msg) => {
-      if (msg.channel === OUTBOX_CHANNEL) this.onNotify(msg.payload ?? '');
+      if (msg.channel === this.channel) this.onNotify(msg.payload ?? '');
     });
     try {
       await client.connect();
-      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      await client.query(`LISTEN ${this.channel}`);
       this.backendPid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
     } catch (err) {
       onLost(err as Error);

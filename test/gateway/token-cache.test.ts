@@ -39,7 +39,7 @@ describe('verified access tokens are cached', () => {
       issuer,
       audience,
       devPublicKey: app.devKey.publicKey,
-      partners: new CachedPartnerDirectory(app.container.subgraphs.hub.services.partners, 0),
+      partners: new CachedPartnerDirectory(app.container.subgraphs.hub.services.partners, { ttlMs: 0 }),
       now: () => clock,
     });
   const token = (partner: string, ttlSeconds = 3600) =>
@@ -119,7 +119,7 @@ describe('verified access tokens are cached', () => {
         issuer,
         audience,
         jwksUrl: `http://127.0.0.1:${port}/jwks.json`,
-        partners: new CachedPartnerDirectory(app.container.subgraphs.hub.services.partners, 0),
+        partners: new CachedPartnerDirectory(app.container.subgraphs.hub.services.partners, { ttlMs: 0 }),
       });
       const sign = (key: jose.KeyLike, kid: string) =>
         new jose.SignJWT({ partner: 'caritas-rheine', scope: 'courses:read' })

@@ -45,6 +45,7 @@ import { HubReferralBoundBases1764920000000 } from './migrations/1764920000000-h
 import { HubReferralDuePool1764930000000 } from './migrations/1764930000000-hub-referral-due-pool';
 import { HubTransferAccepted1764955000000 } from './migrations/1764955000000-hub-transfer-accepted';
 import { HubWebhookConcurrency1764960000000 } from './migrations/1764960000000-hub-webhook-concurrency';
+import { HubPartnerNotify1765200000000 } from './migrations/1765200000000-hub-partner-notify';
 import { HubRetentionNotices1764940000000 } from './migrations/1764940000000-hub-retention-notices';
 import { HubNotifications1764910000000 } from './migrations/1764910000000-hub-notifications';
 import { NotificationEntity } from './notification/notification.entity';
@@ -93,6 +94,7 @@ export const hubMigrations = [
   HubRetentionNotices1764940000000,
   HubTransferAccepted1764955000000,
   HubWebhookConcurrency1764960000000,
+  HubPartnerNotify1765200000000,
 ];
 
 export type HubSubgraph = Subgraph & { services: HubServices };
