@@ -79,6 +79,16 @@ export interface Config {
   };
   /** Only for `bench/` (LOTSE_BENCH_SKIP_AUDIT=1): the audit log writes nothing. Refused in production. */
   benchSkipAudit: boolean;
+  /** Development only (LOTSE_DEV_CLOCK_OFFSET, e.g. `90d`): Lotse's clock runs this far ahead, to rehearse what is due. Refused in production. */
+  devClockOffsetMs: number;
+}
+
+const OFFSET_UNITS: Record<string, number> = { d: 86_400_000, h: 3_600_000, m: 60_000 };
+
+/** `90d`, `-3d`, `12h`, `30m` in milliseconds; undefined when malformed. */
+export function parseClockOffset(raw: string): number | undefined {
+  const m = /^(-?\d{1,5})([dhm])$/.exec(raw.trim());
+  return m ? Number(m[1]) * OFFSET_UNITS[m[2]] : undefined;
 }
 
 export class ConfigError extends Error {
@@ -208,7 +218,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxConnectionsPerPartner: int('SUBSCRIPTIONS_MAX_CONNECTIONS_PER_PARTNER', 50, 1, 100_000),
     },
     benchSkipAudit: bool('LOTSE_BENCH_SKIP_AUDIT', false),
+    devClockOffsetMs: 0,
   };
+  const offset = env.LOTSE_DEV_CLOCK_OFFSET?.trim();
+  if (offset) {
+    const ms = parseClockOffset(offset);
+    if (ms === undefined) problems.push(`LOTSE_DEV_CLOCK_OFFSET must look like 90d, -3d, 12h or 30m, got "${offset}"`);
+    // A shifted clock would date audit entries, consents and deadlines wrongly: never with real data.
+    else if (lotseEnv === 'production') problems.push('LOTSE_DEV_CLOCK_OFFSET cannot be set in production');
+    else config.devClockOffsetMs = ms;
+  }
   // Benchmarks measure the audit log's cost by switching it off; data must never flow unaudited in production.
   if (lotseEnv === 'production' && config.benchSkipAudit)
     problems.push('LOTSE_BENCH_SKIP_AUDIT cannot be set in production (it switches the audit log off)');

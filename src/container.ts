@@ -22,7 +22,7 @@ import { createLogger, Logger, withContextName } from './shared/logger';
 import { createRedisConnection } from './shared/redis';
 import { systemActor } from './shared/actor';
 import { DirectoryPerson, PersonDirectory } from './shared/person-directory';
-import { Clock, systemClock } from './shared/time';
+import { Clock, offsetClock, systemClock } from './shared/time';
 import { buildCitySubgraph, cityEntities, cityMigrations, CitySubgraph } from './subgraphs/city/city.subgraph';
 import type { PersonEntity } from './subgraphs/city/person/person.entity';
 import {
@@ -151,7 +151,7 @@ export async function migrateDatabase(databaseUrl: string): Promise<string[]> {
 
 /** Builds everything from config; nothing lives at module level. Connects, but does not migrate. */
 export async function createContainer(config: Config, opts: ContainerOptions): Promise<Container> {
-  const clock = opts.clock ?? systemClock;
+  const clock = opts.clock ?? (config.devClockOffsetMs ? offsetClock(config.devClockOffsetMs) : systemClock);
   // Row-level security: each connection carries the jurisdiction of the request it serves.
   const rowSecurity = new RowSecurityContext();
   // Lines written inside a system context name it (`context: retention`, …).
