@@ -2,33 +2,18 @@
  * LOTSE_BENCH_SKIP_AUDIT exists only so benchmarks can measure what the audit log costs: with it
  * nothing is appended, and production refuses to start with it.
  */
-import { ConfigError, loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/config';
 import { registerPersonViaApi } from '../factories';
 import { startTestApp, TestApp } from '../helpers/app';
+import { configProblems, PRODUCTION_ENV } from '../helpers/production';
 
 jest.setTimeout(120_000);
 
-const PRODUCTION = {
-  LOTSE_ENV: 'production',
-  LOTSE_INTERNAL_SECRET: 'x'.repeat(32),
-  AUTH_JWKS_URL: 'https://login.example.org/jwks.json',
-  DATABASE_URL: 'postgres://lotse@db/lotse',
-};
 const SKIP_PROBLEM = 'LOTSE_BENCH_SKIP_AUDIT cannot be set in production (it switches the audit log off)';
 
-function problems(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-    return [];
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-}
-
 it('is refused in production, read outside it', () => {
-  expect(problems(PRODUCTION)).toEqual([]);
-  expect(problems({ ...PRODUCTION, LOTSE_BENCH_SKIP_AUDIT: '1' })).toEqual([SKIP_PROBLEM]);
+  expect(configProblems(PRODUCTION_ENV)).toEqual([]);
+  expect(configProblems({ ...PRODUCTION_ENV, LOTSE_BENCH_SKIP_AUDIT: '1' })).toEqual([SKIP_PROBLEM]);
   expect(loadConfig({ LOTSE_ENV: 'test', LOTSE_BENCH_SKIP_AUDIT: '1' }).benchSkipAudit).toBe(true);
   expect(loadConfig({ LOTSE_ENV: 'test' }).benchSkipAudit).toBe(false);
 });

@@ -1,7 +1,27 @@
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { exportJWK, JWK } from 'jose';
+import { ConfigError, loadConfig } from '../../src/config';
 import { startTestApp, TestApp } from './app';
+
+/** The least a production configuration needs: tests add one setting and read what is refused. */
+export const PRODUCTION_ENV = {
+  LOTSE_ENV: 'production',
+  LOTSE_INTERNAL_SECRET: 'x'.repeat(32),
+  AUTH_JWKS_URL: 'https://login.example.org/jwks.json',
+  DATABASE_URL: 'postgres://lotse@db/lotse',
+};
+
+/** The problems loadConfig refuses `env` for ([] when it loads). */
+export function configProblems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+    return [];
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+}
 
 /**
  * A gateway in production mode. Production refuses the dev key and needs an identity provider's

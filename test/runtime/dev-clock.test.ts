@@ -2,27 +2,12 @@
  * LOTSE_DEV_CLOCK_OFFSET lets a trainer run Lotse as if it were later (what is due in three
  * months): the container's clock, which every service reads, runs ahead. Production refuses it.
  */
-import { ConfigError, loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/config';
 import { registerPersonViaApi } from '../factories';
 import { startTestApp, TestApp } from '../helpers/app';
+import { configProblems, PRODUCTION_ENV } from '../helpers/production';
 
-const PRODUCTION = {
-  LOTSE_ENV: 'production',
-  LOTSE_INTERNAL_SECRET: 'x'.repeat(32),
-  AUTH_JWKS_URL: 'https://login.example.org/jwks.json',
-  DATABASE_URL: 'postgres://lotse@db/lotse',
-};
 const DAY = 86_400_000;
-
-function problems(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-    return [];
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-}
 
 it('reads days, hours and minutes, refuses anything else, and production refuses it', () => {
   const offset = (v: string) => loadConfig({ LOTSE_ENV: 'test', LOTSE_DEV_CLOCK_OFFSET: v }).devClockOffsetMs;
@@ -31,10 +16,10 @@ it('reads days, hours and minutes, refuses anything else, and production refuses
   expect(offset('12h')).toBe(12 * 3_600_000);
   expect(offset('30m')).toBe(30 * 60_000);
   expect(loadConfig({ LOTSE_ENV: 'test' }).devClockOffsetMs).toBe(0);
-  expect(problems({ LOTSE_ENV: 'test', LOTSE_DEV_CLOCK_OFFSET: 'soon' })).toEqual([
+  expect(configProblems({ LOTSE_ENV: 'test', LOTSE_DEV_CLOCK_OFFSET: 'soon' })).toEqual([
     'LOTSE_DEV_CLOCK_OFFSET must look like 90d, -3d, 12h or 30m, got "soon"',
   ]);
-  expect(problems({ ...PRODUCTION, LOTSE_DEV_CLOCK_OFFSET: '90d' })).toEqual([
+  expect(configProblems({ ...PRODUCTION_ENV, LOTSE_DEV_CLOCK_OFFSET: '90d' })).toEqual([
     'LOTSE_DEV_CLOCK_OFFSET cannot be set in production',
   ]);
 });
