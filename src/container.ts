@@ -207,8 +207,10 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
     webhooks: new WebhookScheduler(queues.webhooks, clock),
   };
   const courses = await buildCoursesSubgraph(dataSources.courses, deps);
+  const city = await buildCitySubgraph(dataSources.city, deps);
+  const cityServices = city.services;
   const subgraphs: Subgraphs = {
-    city: await buildCitySubgraph(dataSources.city, deps),
+    city,
     jobcenter: await buildJobcenterSubgraph(dataSources.jobcenter, deps),
     courses,
     hub: await buildHubSubgraph(dataSources.hub, deps, {
@@ -224,6 +226,12 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
       },
       // The hub asks the courses service for seats; it never reads the courses schema (ADR 0007).
       capacity: courses.services.courses,
+      // Likewise the city's municipality register, for the admin API's checks of AGS keys.
+      municipalities: {
+        knownKeys: async (keys) => (await cityServices.municipalities.byKeys(keys)).map((m) => m.key),
+      },
+      // Built below; asked only when a retention rule is written.
+      retentionTasks: () => retention.tasks,
     }),
   };
   const outboxStores = SUBGRAPH_NAMES.map((name) => new OutboxStore(name, dataSources[name]));

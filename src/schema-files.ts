@@ -48,6 +48,8 @@ function schemaOnlyHubDeps(): HubDeps {
   return {
     deadlineTimers: { ensure: unused },
     capacity: { seatsByProvider: unused },
+    municipalities: { knownKeys: unused },
+    retentionTasks: () => [],
     webhooks: {
       guard: new UrlGuard({ production: true, allowedHosts: [], allowPrivateNetworks: false }),
       scheduler: { ensure: unused, queueFirst: unused },

@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 /** prev_hash of row 1. */
 export const GENESIS = '0'.repeat(64);
 
-export const AUDIT_KINDS = ['read', 'write', 'denied', 'consent', 'erasure', 'system'] as const;
+export const AUDIT_KINDS = ['read', 'write', 'denied', 'consent', 'erasure', 'system', 'configuration'] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 
 /** One row of audit.entry as it is hashed (every column except `hash`). */

@@ -124,6 +124,19 @@ export const EXAMPLE_OPERATIONS: Array<{
     query: `query Register {\n  legalBases { recipientPartner sourcePartner purpose category statute description }\n}`,
   },
   {
+    partner: 'rheine-it',
+    purpose: 'system_administration',
+    title: 'The configuration (admin API)',
+    query: `query Configuration {
+  configuration {
+    partners { slug name kind active scopes purposes }
+    legalBases { id recipientPartner purpose category statute validFrom validUntil revokedAt }
+    cooperationAgreements { id receiver referralType acknowledgeDays decideDays startDays validFrom validUntil }
+    retentionRules { id recordType category purpose retainDays action }
+  }
+}`,
+  },
+  {
     partner: 'rheine-social',
     purpose: 'case_management',
     title: 'Unread notifications (the inbox)',

@@ -140,6 +140,7 @@ export class PolicyDecisionPoint {
       await this.hub.query(
         `SELECT id, category, source_partner, while_referral_open FROM hub.legal_basis
         WHERE recipient_partner = $1 AND purpose = $2 AND valid_from <= $3 AND (valid_until IS NULL OR valid_until >= $3)
+          AND revoked_at IS NULL
         ORDER BY created_at, id`,
         [actor.partner, actor.purpose, today],
       );

@@ -27,6 +27,8 @@ export const PURPOSES = [
   'employer_service',
   'statistics',
   'data_protection_supervision',
+  /** The operator's administration of the hub's configuration; opens no personal data. */
+  'system_administration',
 ] as const;
 export type Purpose = (typeof PURPOSES)[number];
 

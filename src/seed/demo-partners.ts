@@ -130,4 +130,14 @@ export const DEMO_PARTNERS: RegisterPartnerInput[] = [
     scopes: ['partners:read', 'audit:read'],
     purposes: ['data_protection_supervision'],
   },
+  {
+    slug: 'rheine-it',
+    name: 'Stadt Rheine – Fachdienst IT',
+    kind: PartnerKind.operator,
+    legalDomains: [LegalDomain.none],
+    municipalityKey: RHEINE,
+    jurisdiction: [RHEINE],
+    scopes: ['partners:read', 'admin:manage'],
+    purposes: ['system_administration'],
+  },
 ];

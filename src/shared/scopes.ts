@@ -16,6 +16,8 @@ export const SCOPES = [
   'referrals:write',
   'audit:read',
   'webhooks:manage',
+  /** The city's configuration (partners, legal bases, agreements, retention rules): operator partners only. */
+  'admin:manage',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

@@ -14,6 +14,7 @@ import { AgreementService } from './agreement/agreement.service';
 import { loaderOne } from '../shared/loaders';
 import { NotificationService } from './notification/notification.service';
 import { WebhookService } from './webhook/webhook.service';
+import { ConfigurationService } from './admin/configuration.service';
 
 export interface HubServices {
   partners: PartnerService;
@@ -31,6 +32,8 @@ export interface HubServices {
   notifications: NotificationService;
   /** Partners' webhook endpoints and deliveries; the events worker fans events out to them. */
   webhooks: WebhookService;
+  /** The city's configuration for operators (admin:manage), the CLI and seeding. */
+  configuration: ConfigurationService;
 }
 
 export function createHubLoaders(services: HubServices, actor: Actor) {

@@ -46,6 +46,7 @@ import { HubReferralDuePool1764930000000 } from './migrations/1764930000000-hub-
 import { HubTransferAccepted1764955000000 } from './migrations/1764955000000-hub-transfer-accepted';
 import { HubWebhookConcurrency1764960000000 } from './migrations/1764960000000-hub-webhook-concurrency';
 import { HubPartnerNotify1765200000000 } from './migrations/1765200000000-hub-partner-notify';
+import { HubConfiguration1765210000000 } from './migrations/1765210000000-hub-configuration';
 import { HubRetentionNotices1764940000000 } from './migrations/1764940000000-hub-retention-notices';
 import { HubNotifications1764910000000 } from './migrations/1764910000000-hub-notifications';
 import { NotificationEntity } from './notification/notification.entity';
@@ -60,6 +61,9 @@ import {
 } from './webhook/webhook.entity';
 import { WebhookResolver } from './webhook/webhook.resolver';
 import { WebhookService, WebhookServiceDeps } from './webhook/webhook.service';
+import { AdminResolver } from './admin/admin.resolver';
+import { ConfigurationService, MunicipalityRegister } from './admin/configuration.service';
+import { RetentionTask } from '../../retention/retention.types';
 
 export const hubEntities = [
   PartnerEntity,
@@ -95,6 +99,7 @@ export const hubMigrations = [
   HubTransferAccepted1764955000000,
   HubWebhookConcurrency1764960000000,
   HubPartnerNotify1765200000000,
+  HubConfiguration1765210000000,
 ];
 
 export type HubSubgraph = Subgraph & { services: HubServices };
@@ -106,6 +111,10 @@ export interface HubDeps {
   webhooks: WebhookServiceDeps;
   /** The courses subgraph's answer to "how many seats" (ADR 0007): the hub never reads the courses schema. */
   capacity: CourseCapacity;
+  /** The city subgraph's municipality register, for checking the keys a partner is configured with. */
+  municipalities: MunicipalityRegister;
+  /** The retention service's tasks, which a retention rule is checked against. */
+  retentionTasks: () => readonly RetentionTask[];
 }
 
 /** Hub: partners, identifiers, biography, consent and legal bases, referrals and transfers, audit access. */
@@ -123,6 +132,12 @@ export async function buildHubSubgraph(ds: DataSource, deps: SubgraphDeps, hub: 
     trustedDocuments: new TrustedDocumentService(ds, deps.clock),
     notifications: new NotificationService(ds, referrals, deps.pdp, deps.audit, deps.clock),
     webhooks: new WebhookService(ds, deps.pdp, deps.audit, deps.clock, hub.webhooks),
+    configuration: new ConfigurationService(ds, {
+      audit: deps.audit,
+      clock: deps.clock,
+      municipalities: hub.municipalities,
+      retentionTasks: hub.retentionTasks,
+    }),
   };
   const { schema, sdl } = await buildFederatedSchema(
     {
@@ -142,6 +157,7 @@ export async function buildHubSubgraph(ds: DataSource, deps: SubgraphDeps, hub: 
         ReferralDeadlineResolver,
         NotificationResolver /* notifications */,
         WebhookResolver /* webhooks */,
+        AdminResolver,
       ],
       orphanedTypes: [HubPerson],
     },

@@ -19,4 +19,6 @@ export class LegalBasisEntity {
   @Column('date', { name: 'valid_from' }) validFrom: string;
   @Column('date', { name: 'valid_until', nullable: true }) validUntil: string | null;
   @Column('timestamptz', { name: 'created_at' }) createdAt: Date;
+  /** When an operator revoked it: from then on it allows nothing (the row stays for the register's history). */
+  @Column('timestamptz', { name: 'revoked_at', nullable: true }) revokedAt?: Date | null;
 }

@@ -1,4 +1,4 @@
-import { DataSource, FindOptionsWhere } from 'typeorm';
+import { DataSource, FindOptionsWhere, IsNull } from 'typeorm';
 import { Actor } from '../../../shared/actor';
 import { badInput } from '../../../shared/errors';
 import { newId } from '../../../shared/ids';
@@ -17,17 +17,20 @@ export class LegalBasisService {
   /** The register of processing activities: not personal data, readable by every partner. */
   list(actor: Actor, filter: LegalBasisFilter = {}): Promise<LegalBasisEntity[]> {
     requireScope(actor, 'partners:read');
-    return this.all(filter);
+    return this.all({ ...filter, includeRevoked: filter.includeRevoked ?? false });
   }
 
+  /** Revoked bases are included unless `includeRevoked: false` (seeding must not add a revoked basis again). */
   all(filter: LegalBasisFilter = {}): Promise<LegalBasisEntity[]> {
     const where: FindOptionsWhere<LegalBasisEntity> = {};
+    if (filter.includeRevoked === false) where.revokedAt = IsNull();
     if (filter.recipientPartner) where.recipientPartner = filter.recipientPartner;
     if (filter.purpose) where.purpose = filter.purpose;
     if (filter.category) where.category = filter.category;
-    return this.ds
-      .getRepository(LegalBasisEntity)
-      .find({ where, order: { recipientPartner: 'ASC', purpose: 'ASC', category: 'ASC' } });
+    return this.ds.getRepository(LegalBasisEntity).find({
+      where,
+      order: { recipientPartner: 'ASC', purpose: 'ASC', category: 'ASC', validFrom: 'ASC', id: 'ASC' },
+    });
   }
 
   /** Operators only (CLI, seeding): a legal basis is a decision of the data controller, not of a partner system. */

@@ -1,5 +1,5 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
-import { DateResolver } from 'graphql-scalars';
+import { DateResolver, DateTimeResolver } from 'graphql-scalars';
 
 @ObjectType({
   description:
@@ -24,6 +24,11 @@ export class LegalBasis {
   whileReferralOpen: boolean;
   @Field(() => DateResolver) validFrom: string;
   @Field(() => DateResolver, { nullable: true }) validUntil: string | null;
+  @Field(() => DateTimeResolver, {
+    nullable: true,
+    description: 'When an operator revoked it; a revoked basis allows nothing from that moment on',
+  })
+  revokedAt?: Date | null;
 }
 
 @InputType()
@@ -31,6 +36,7 @@ export class LegalBasisFilter {
   @Field(() => String, { nullable: true }) recipientPartner?: string;
   @Field(() => String, { nullable: true }) purpose?: string;
   @Field(() => String, { nullable: true }) category?: string;
+  @Field(() => Boolean, { nullable: true, description: 'Also revoked bases (default false)' }) includeRevoked?: boolean;
 }
 
 export interface LegalBasisInput {

@@ -1,5 +1,12 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
+/** How to reach a partner's team: a function mailbox, not a person's own address. */
+export interface PartnerContact {
+  name?: string | null;
+  email?: string | null;
+  phone?: string | null;
+}
+
 /** A connected agency or organisation; its slug is the partner claim in access tokens. */
 @Entity({ name: 'partner' })
 export class PartnerEntity {
@@ -15,6 +22,8 @@ export class PartnerEntity {
   @Column('text', { array: true }) scopes: string[];
   /** Purposes its requests may state. */
   @Column('text', { array: true }) purposes: string[];
+  /** A function mailbox for the city's integration team; null when none is registered. */
+  @Column('jsonb', { nullable: true }) contact?: PartnerContact | null;
   @Column('boolean') active: boolean;
   @Column('timestamptz', { name: 'created_at' }) createdAt: Date;
 }

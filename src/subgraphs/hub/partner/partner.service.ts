@@ -5,7 +5,7 @@ import { requireScope, SCOPES } from '../../../shared/scopes';
 import { Clock } from '../../../shared/time';
 import { isPurpose } from '../../../policy/policy.vocabulary';
 import { PartnerEntity } from './partner.entity';
-import { RegisterPartnerInput } from './partner.types';
+import { PartnerKind, RegisterPartnerInput } from './partner.types';
 
 const SLUG = /^[a-z0-9][a-z0-9-]{1,62}$/;
 const AGS_PREFIX = /^\d{2,8}$/;
@@ -37,6 +37,8 @@ export class PartnerService {
     if (unknownPurposes.length) throw badInput(`Unknown purposes: ${unknownPurposes.join(', ')}`, 'purposes');
     const unknown = input.scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
     if (unknown.length) throw badInput(`Unknown scopes: ${unknown.join(', ')}`, 'scopes');
+    if (input.scopes.includes('admin:manage') && input.kind !== PartnerKind.operator)
+      throw badInput('admin:manage is held only by a partner of kind operator', 'scopes');
     const row: PartnerEntity = {
       slug: input.slug,
       name: input.name.trim(),

@@ -11,6 +11,8 @@ export enum PartnerKind {
   ngo = 'ngo',
   employer = 'employer',
   data_protection_officer = 'data_protection_officer',
+  /** Runs the hub for the city (its IT department); the only kind that may hold admin:manage. */
+  operator = 'operator',
 }
 registerEnumType(PartnerKind, { name: 'PartnerKind' });
 
