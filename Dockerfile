@@ -34,6 +34,8 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY bin ./bin
+# The demo city's configuration: npm start / serve and `seed --demo` load it (lotse apply's format).
+COPY examples/rheine ./examples/rheine
 # Data directory (development signing key, generated internal secret); writable by the
 # unprivileged user. Mount a volume here to keep it across container restarts.
 RUN mkdir -p /data/lotse && chown node:node /data/lotse

@@ -9,6 +9,8 @@ export interface OptionSpec {
   type: 'string' | 'boolean';
   /** Placeholder shown in the help, e.g. SLUG. */
   value?: string;
+  /** One-letter alias, e.g. `f` for `-f FILE`. */
+  short?: string;
   description: string;
 }
 
@@ -52,7 +54,8 @@ export function helpText(spec: CommandSpec): string {
   const lines = ['Usage:', ...spec.usage.map((u) => `  lotse ${u}`), '', spec.summary];
   const options = Object.entries(spec.options ?? {});
   lines.push('', 'Options:');
-  const label = (name: string, o: OptionSpec) => `--${name}${o.value ? ` ${o.value}` : ''}`;
+  const label = (name: string, o: OptionSpec) =>
+    `${o.short ? `-${o.short}, ` : ''}--${name}${o.value ? ` ${o.value}` : ''}`;
   const width = Math.max(10, ...options.map(([n, o]) => label(n, o).length));
   for (const [name, o] of options) lines.push(`  ${label(name, o).padEnd(width)}  ${o.description}`);
   lines.push(`  ${'--help'.padEnd(width)}  show this help`);
@@ -78,7 +81,12 @@ function joinNegativeValues(args: string[], spec: CommandSpec): string[] {
 
 export function parseCommand(spec: CommandSpec, args: string[]): Parsed {
   if (args.includes('--help') || args.includes('-h')) return { help: true };
-  const options = Object.fromEntries(Object.entries(spec.options ?? {}).map(([n, o]) => [n, { type: o.type }]));
+  const options = Object.fromEntries(
+    Object.entries(spec.options ?? {}).map(([n, o]) => [
+      n,
+      o.short ? { type: o.type, short: o.short } : { type: o.type },
+    ]),
+  );
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({ args: joinNegativeValues(args, spec), options, allowPositionals: true, strict: true });

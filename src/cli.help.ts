@@ -119,6 +119,29 @@ export const COMMANDS: Record<string, CommandSpec> = {
     maxPositionals: 1,
     example: 'lotse retention run --dry-run',
   },
+  apply: {
+    name: 'apply',
+    brief: 'configure partners, legal bases, agreements and retention rules from a city.yaml',
+    usage: ['apply -f FILE [--dry-run] [--prune [--yes]]'],
+    summary:
+      'Apply a city configuration file (schema/city-config.schema.json) in one transaction: every entry is validated and audited, or nothing is written (exit 2, naming file:line:column and the entry). Prints one line per change (+ added, ~ changed, - removed) and a summary; applying the same file again prints "nothing to change". --prune also removes what the file\'s sections no longer name (partners deactivated, legal bases revoked, agreements ended, retention rules removed); a section the file leaves out is not touched.',
+    options: {
+      file: { type: 'string', short: 'f', value: 'FILE', description: 'the configuration file (YAML)' },
+      'dry-run': { type: 'boolean', description: 'print the changes, write nothing' },
+      prune: { type: 'boolean', description: 'also remove what the file no longer names (needs --yes)' },
+      yes: { type: 'boolean', description: 'confirm --prune; without it --prune only lists what would go (exit 2)' },
+    },
+    example: 'lotse apply -f examples/rheine/city.yaml --dry-run',
+  },
+  export: {
+    name: 'export',
+    brief: 'print the current configuration in the city.yaml format',
+    usage: ['export [-o FILE]'],
+    summary:
+      'Print partners, legal bases, agreements and retention rules in force as a city configuration file (stable order; applying it changes nothing).',
+    options: { out: { type: 'string', short: 'o', value: 'FILE', description: 'write to FILE instead of stdout' } },
+    example: 'lotse export -o city.yaml',
+  },
 };
 
 export const USAGE = `Usage: lotse <command> [options]

@@ -18,6 +18,12 @@ import {
   TRUSTED_DOCUMENTS_TTL_MS,
 } from './gateway/trusted-documents';
 import { RedisNotFoundError } from './runtime/redis-server';
+import {
+  ConfigCommandError,
+  readCityConfig,
+  runApplyCommand,
+  runExportCommand,
+} from './configuration/configuration.cli';
 import { seedDemo } from './seed/demo.seed';
 import { seedPartners } from './seed/partners.seed';
 import { writeSchemas } from './schema-files';
@@ -98,6 +104,9 @@ async function run(argv: string[]): Promise<number> {
       return audit(config, values, positionals);
     case 'retention':
       return retention(config, values, positionals);
+    case 'apply':
+    case 'export':
+      return configuration(config, command, values);
     default:
       throw new Error(`no handler for command "${command}"`); // every entry of COMMANDS has a case above
   }
@@ -305,6 +314,24 @@ async function retention(config: Config, values: Values, positionals: string[]):
   }
 }
 
+/** `lotse apply` and `lotse export` (src/configuration/): arguments here, the work there. */
+async function configuration(config: Config, command: 'apply' | 'export', values: Values): Promise<number> {
+  const file = typeof values.file === 'string' ? values.file : undefined;
+  if (command === 'apply' && !file) throw new UsageError('needs -f FILE', 'apply');
+  if (values.yes && !values.prune) throw new UsageError('--yes confirms --prune; it goes with --prune', 'apply');
+  // The file first: its mistakes need no database.
+  const parsed = command === 'apply' ? readCityConfig(file!) : undefined;
+  const { container, infra } = await boot({ ...config, logLevel: 'warn' }, createLogger('warn'));
+  try {
+    if (!parsed) return await runExportCommand(container, { out: values.out as string | undefined });
+    const flags = { dryRun: Boolean(values['dry-run']), prune: Boolean(values.prune), yes: Boolean(values.yes) };
+    return await runApplyCommand(container, parsed, flags);
+  } finally {
+    await container.close();
+    await infra.stop();
+  }
+}
+
 async function compose(values: Values): Promise<number> {
   const dir = path.resolve(typeof values.out === 'string' ? values.out : 'schema');
   const drift = await writeSchemas(dir, { check: Boolean(values.check) });
@@ -331,7 +358,7 @@ run(process.argv.slice(2)).then(
       console.error(err.hint());
       process.exit(2);
     }
-    if (err instanceof CliError) {
+    if (err instanceof CliError || err instanceof ConfigCommandError) {
       console.error(`lotse: ${err.message}`);
       process.exit(2);
     }

@@ -4,7 +4,7 @@ import { Container } from './container';
 import { AccessTokenVerifier } from './gateway/auth';
 import { DevKey } from './gateway/dev-key';
 import { createDevTokenIssuer, devTokenRoute } from './gateway/dev-token';
-import { DEMO_PARTNERS } from './seed/demo-partners';
+import { demoCityConfig } from './seed/demo-config';
 import { EXAMPLE_OPERATIONS } from './gateway/examples';
 import { buildGatewaySchema, createAdmission, createApolloServer, createRateLimiter } from './gateway/gateway';
 import { createGraphiqlHandler } from './gateway/graphiql';
@@ -94,7 +94,8 @@ export async function startGatewayServer(
     config,
     opts.devKey,
     partners,
-    DEMO_PARTNERS.map((p) => p.slug),
+    // GraphiQL's partner picker offers the demo partners (examples/rheine/city.yaml); no file is read in production.
+    opts.devKey && config.env !== 'production' ? demoCityConfig().partners.map((p) => p.slug) : [],
   );
   const routes = [healthRoutes(container, metrics), devTokenRoute(devTokens)];
   if (config.env !== 'production') {

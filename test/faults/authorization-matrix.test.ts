@@ -2,13 +2,15 @@ import { startTestApp, TestApp, eventually } from '../helpers/app';
 import { asSuperuser } from '../helpers/superuser';
 import { queueIdle } from '../webhooks/fixtures';
 import { composeFromCode } from '../../src/schema-files';
-import { DEMO_PARTNERS } from '../../src/seed/demo-partners';
+import { demoCityConfig } from '../../src/seed/demo-config';
 import { seedDemo } from '../../src/seed/demo.seed';
 import { generateDemoData } from '../../src/seed/demo-data';
 import { AuthorizationOracle } from './support/authorization.oracle';
 import { Asker, MatrixTally } from './support/authorization.matrix';
 import { packUnits, personUnits, schemaModel, SchemaModel, selectAll } from './support/authorization.schema';
 import { buildScenario } from './support/authorization.scenario';
+
+const DEMO_PARTNERS = demoCityConfig().partners;
 
 /**
  * B3: every demo partner × every purpose it holds × persons (the demo data and the cases it lacks)

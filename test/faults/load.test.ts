@@ -12,7 +12,7 @@ import { startReceiver, Receiver } from '../webhooks/receiver';
 import { FAST_WEBHOOKS } from '../webhooks/fixtures';
 import { loadConfig } from '../../src/config';
 import { loadOrCreateDevKey, signDevToken } from '../../src/gateway/dev-key';
-import { DEMO_PARTNERS } from '../../src/seed/demo-partners';
+import { demoCityConfig } from '../../src/seed/demo-config';
 import { freePort } from '../../src/runtime/free-port';
 import { RedisHandle, startRedisServer } from '../../src/runtime/redis-server';
 
@@ -21,6 +21,7 @@ const CONNECTIONS = 20;
 /** Persons of the backlog; each is referred to both course providers: twice as many webhooks. */
 const BACKLOG_PERSONS = 150;
 /** Pass: under 0.1 % of the requests fail; the heap after the load within this of its baseline. */
+const DEMO_PARTNERS = demoCityConfig().partners;
 const MAX_ERROR_RATE = 0.001;
 const HEAP_MARGIN_BYTES = 20 * 1024 * 1024;
 const RSS_MARGIN_BYTES = 100 * 1024 * 1024;

@@ -24,7 +24,7 @@ const INTERNAL_SECRET = 'jwks-test-internal-secret-'.padEnd(48, 'x');
 const RSA_KID = 'idp-rsa-2025';
 const EC_KID = 'idp-ec-2025';
 const VIEWER = '{ viewer { partner { slug } scopes purpose } }';
-/** Registered scopes of caritas-rheine (src/seed/demo-partners.ts). */
+/** Registered scopes of caritas-rheine (examples/rheine/city.yaml). */
 const CARITAS_SCOPES = ['courses:read', 'partners:read', 'persons:read'];
 
 // ---------------------------------------------------------------------------------------------

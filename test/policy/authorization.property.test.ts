@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
-import { DEMO_LEGAL_BASES } from '../../src/seed/demo-legal-bases';
-import { DEMO_PARTNERS } from '../../src/seed/demo-partners';
+import { demoCityConfig } from '../../src/seed/demo-config';
 import { systemActor } from '../../src/shared/actor';
 import { ResidenceStatusCode } from '../../src/subgraphs/city/residence/residence.types';
 import { startTestApp, TestApp } from '../helpers/app';
@@ -21,6 +20,7 @@ const FIELDS = {
 } as const;
 type Category = keyof typeof FIELDS;
 const CATEGORIES = Object.keys(FIELDS) as Category[];
+const { partners: DEMO_PARTNERS, legalBases: DEMO_LEGAL_BASES } = demoCityConfig();
 const READERS = DEMO_PARTNERS.filter((p) => p.scopes.includes('persons:read'));
 
 describe('authorization (property-based)', () => {

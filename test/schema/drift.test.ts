@@ -41,7 +41,8 @@ describe('saved GraphiQL examples', () => {
     const { getStitchedSchemaFromSupergraphSdl } = await import('@graphql-tools/federation');
     const { parse, validate } = await import('graphql');
     const { EXAMPLE_OPERATIONS } = await import('../../src/gateway/examples');
-    const { DEMO_PARTNERS } = await import('../../src/seed/demo-partners');
+    const { demoCityConfig } = await import('../../src/seed/demo-config');
+    const DEMO_PARTNERS = demoCityConfig().partners;
     const schema = getStitchedSchemaFromSupergraphSdl({ supergraphSdl: (await composeFromCode()).supergraph });
     for (const ex of EXAMPLE_OPERATIONS) {
       expect({ title: ex.title, errors: validate(schema, parse(ex.query)).map((e) => e.message) }).toEqual({
