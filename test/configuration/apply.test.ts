@@ -62,7 +62,7 @@ const entryBlock = (text: string, firstLine: string) => {
 beforeAll(async () => {
   if (!fs.existsSync(path.join(ROOT, 'dist/src/configuration/configuration.cli.js')))
     throw new Error('dist/ has no configuration module: run "npm run build" first');
-  db = await createTestDatabase();
+  db = await createTestDatabase({ empty: true });
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lotse-apply-'));
   env = {
     PATH: process.env.PATH,

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { databaseUrl, templateName, withAdmin } from '../setup/pg';
+import { databaseUrl, seededTemplateName, templateName, withAdmin } from '../setup/pg';
 
 export interface TestDatabase {
   name: string;
@@ -7,11 +7,16 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh database for one test file, cloned from the migrated template. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+/**
+ * A fresh database for one test file, cloned from the migrated template with the demo city's
+ * configuration applied (test/setup/global-setup.ts); `empty`: migrated only, no partners.
+ */
+export async function createTestDatabase(opts: { empty?: boolean } = {}): Promise<TestDatabase> {
   const name = `lotse_t_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
-  // The template global setup built for this run (the migrations may have changed on disk since).
-  const template = process.env.LOTSE_TEST_TEMPLATE ?? templateName();
+  // The templates global setup built for this run (the migrations may have changed on disk since).
+  const template = opts.empty
+    ? (process.env.LOTSE_TEST_TEMPLATE_MIGRATED ?? templateName())
+    : (process.env.LOTSE_TEST_TEMPLATE ?? seededTemplateName());
   await withAdmin((admin) => admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
   return {
     name,

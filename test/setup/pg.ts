@@ -34,6 +34,16 @@ export function templateName(): string {
   return `lotse_tpl_${hash.digest('hex').slice(0, 12)}`;
 }
 
+/**
+ * The template with the demo city's configuration applied (examples/rheine/city.yaml): what every
+ * test app would otherwise apply (and audit) on start. Its name changes with the file.
+ */
+export function seededTemplateName(migrated = templateName()): string {
+  const file = path.resolve(__dirname, '..', '..', 'examples', 'rheine', 'city.yaml');
+  const hash = crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+  return `${migrated}_demo_${hash.slice(0, 8)}`;
+}
+
 export async function withAdmin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: ADMIN_URL });
   await client.connect();
