@@ -44,8 +44,8 @@ export async function startApp(config: Config, parts: { gateway: boolean; worker
   let workers: RunningWorkers | undefined;
   try {
     if (config.seedDemoOnFirstStart) {
-      // Demo partners and their legal bases follow the code on every start (idempotent); the demo
-      // persons are loaded once, on a database that has none.
+      // The demo configuration (examples/rheine/city.yaml) is applied on every start, writing only
+      // what changed; the demo persons are loaded once, on a database that has none.
       await seedPartners(container);
       // As the hub: outside a system context the count would be 0 and the demo data loaded again.
       const city = container.subgraphs.city.dataSource;
