@@ -132,7 +132,8 @@ describe('admin API changes take effect at once', () => {
     await revoke(created.body.data.upsertLegalBasis.after.id);
     const after = await runCli(['register'], env, 60_000);
     expect(line(after.stdout)).toMatch(/\| 2026-01-01 – open, revoked \d{4}-\d{2}-\d{2}: not in force \|$/);
-  });
+    // Three CLI processes, each booting a container: on a shared machine that can take a while.
+  }, 180_000);
 
   it('lotse token mints a development token for the demo operator with admin:manage', async () => {
     const res = await runCli(['token', '--partner', 'rheine-it'], env, 60_000);
@@ -140,5 +141,5 @@ describe('admin API changes take effect at once', () => {
     const claims = decodeJwt(res.stdout.trim());
     expect(claims).toMatchObject({ partner: 'rheine-it' });
     expect(String(claims.scope)).toContain('admin:manage');
-  });
+  }, 60_000);
 });
