@@ -144,6 +144,11 @@ async function register(config: Config, values: Values): Promise<number> {
         return 0;
       }
       const esc = (v: string | null) => (v ?? '–').replace(/\|/g, '\\|');
+      // A revoked basis stays in the register (it was in force until then), marked as no longer in force.
+      const validity = (r: (typeof rows)[number]) =>
+        r.revokedAt
+          ? `${r.validFrom} – ${r.validUntil ?? 'open'}, revoked ${r.revokedAt.toISOString().slice(0, 10)}: not in force`
+          : `${r.validFrom} – ${r.validUntil ?? 'open'}`;
       console.log('| Recipient | Purpose | Category | Source | Holds for | Statute | Description | Valid |');
       console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
       for (const r of rows) {
@@ -151,7 +156,7 @@ async function register(config: Config, values: Values): Promise<number> {
           ? 'persons referred to the recipient, while the referral is open'
           : 'all persons in the jurisdiction';
         console.log(
-          `| ${esc(r.recipientPartner)} | ${esc(r.purpose)} | ${esc(r.category)} | ${esc(r.sourcePartner)} | ${holds} | ${esc(r.statute)} | ${esc(r.description)} | ${r.validFrom} – ${r.validUntil ?? 'open'} |`,
+          `| ${esc(r.recipientPartner)} | ${esc(r.purpose)} | ${esc(r.category)} | ${esc(r.sourcePartner)} | ${holds} | ${esc(r.statute)} | ${esc(r.description)} | ${validity(r)} |`,
         );
       }
       return 0;

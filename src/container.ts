@@ -208,7 +208,6 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
   };
   const courses = await buildCoursesSubgraph(dataSources.courses, deps);
   const city = await buildCitySubgraph(dataSources.city, deps);
-  const cityServices = city.services;
   const subgraphs: Subgraphs = {
     city,
     jobcenter: await buildJobcenterSubgraph(dataSources.jobcenter, deps),
@@ -228,7 +227,7 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
       capacity: courses.services.courses,
       // Likewise the city's municipality register, for the admin API's checks of AGS keys.
       municipalities: {
-        knownKeys: async (keys) => (await cityServices.municipalities.byKeys(keys)).map((m) => m.key),
+        knownKeys: async (keys) => (await city.services.municipalities.byKeys(keys)).map((m) => m.key),
       },
       // Built below; asked only when a retention rule is written.
       retentionTasks: () => retention.tasks,

@@ -1,84 +1,29 @@
 import { startTestApp, TestApp } from '../helpers/app';
-import { asSuperuser } from '../helpers/superuser';
+import { adminClient, NEW_PARTNER as newPartner } from './admin.fixtures';
 
 /**
  * The admin API through the gateway, as the demo operator rheine-it: each mutation creates and
- * updates, a repeated identical call writes and audits nothing, every refused input is
- * BAD_USER_INPUT naming its field and leaves the database as it was, and only an operator may use it.
+ * updates, a repeated identical call writes and audits nothing (no audit entry), the audit entries
+ * carry before and after, and only an operator may use it.
  */
 describe('admin API', () => {
   let app: TestApp;
+  let api: ReturnType<typeof adminClient>;
 
   beforeAll(async () => {
     app = await startTestApp();
+    api = adminClient(app);
   });
   afterAll(async () => {
     await app?.stop();
   });
 
-  const PARTNER_FIELDS =
-    'changed before { slug name kind active scopes purposes contact { name email phone } } after { slug name kind active scopes purposes jurisdiction municipalityKey legalDomains contact { name email phone } }';
-  const BASIS_FIELDS =
-    'changed before { id purpose category validFrom validUntil revokedAt } after { id recipientPartner sourcePartner purpose category statute validFrom validUntil revokedAt }';
-  const AGREEMENT_FIELDS =
-    'changed before { id acknowledgeDays } after { id receiver referralType acknowledgeDays decideDays validFrom validUntil escalateTo }';
-  const RULE_FIELDS = 'changed before { id retainDays } after { id recordType category purpose retainDays action }';
-
-  const upsertPartner = (input: Record<string, unknown>, as = 'rheine-it') =>
-    app.gql(as, `mutation($input: UpsertPartnerInput!) { upsertPartner(input: $input) { ${PARTNER_FIELDS} } }`, {
-      input,
-    });
-  const upsertBasis = (input: Record<string, unknown>, as = 'rheine-it') =>
-    app.gql(as, `mutation($input: UpsertLegalBasisInput!) { upsertLegalBasis(input: $input) { ${BASIS_FIELDS} } }`, {
-      input,
-    });
-  const upsertAgreement = (input: Record<string, unknown>, as = 'rheine-it') =>
-    app.gql(
-      as,
-      `mutation($input: UpsertCooperationAgreementInput!) { upsertCooperationAgreement(input: $input) { ${AGREEMENT_FIELDS} } }`,
-      { input },
-    );
-  const upsertRule = (input: Record<string, unknown>, as = 'rheine-it') =>
-    app.gql(
-      as,
-      `mutation($input: UpsertRetentionRuleInput!) { upsertRetentionRule(input: $input) { ${RULE_FIELDS} } }`,
-      {
-        input,
-      },
-    );
-
-  /** Every configuration table and the audit entries of kind configuration: what "unchanged" compares. */
-  const state = () =>
-    asSuperuser(app.db.url, async (c) => ({
-      partners: (await c.query('SELECT * FROM hub.partner ORDER BY slug')).rows,
-      bases: (await c.query('SELECT * FROM hub.legal_basis ORDER BY id')).rows,
-      agreements: (await c.query('SELECT * FROM hub.cooperation_agreement ORDER BY id')).rows,
-      rules: (await c.query('SELECT * FROM hub.retention_rule ORDER BY id')).rows,
-      audit: Number((await c.query(`SELECT count(*) FROM audit.entry WHERE kind = 'configuration'`)).rows[0].count),
-    }));
-  const auditEntries = (key: string) =>
-    asSuperuser(
-      app.db.url,
-      async (c) =>
-        (
-          await c.query(
-            `SELECT partner, operation, fields, detail FROM audit.entry WHERE kind = 'configuration' AND detail->>'key' = $1 ORDER BY seq`,
-            [key],
-          )
-        ).rows,
-    );
-
-  const newPartner = {
-    slug: 'kommunales-integrationszentrum',
-    name: 'Kommunales Integrationszentrum Kreis Steinfurt',
-    kind: 'social_services',
-    legalDomains: ['SGB_XII'],
-    municipalityKey: '05566',
-    jurisdiction: ['05566'],
-    scopes: ['persons:read', 'partners:read'],
-    purposes: ['case_management'],
-    contact: { name: 'Team Integration', email: 'ki@kreis-steinfurt.de', phone: '+49 2551 69-0' },
-  };
+  const upsertPartner = (input: Record<string, unknown>, as?: string) => api.upsertPartner(input, as);
+  const upsertBasis = (input: Record<string, unknown>, as?: string) => api.upsertBasis(input, as);
+  const upsertAgreement = (input: Record<string, unknown>, as?: string) => api.upsertAgreement(input, as);
+  const upsertRule = (input: Record<string, unknown>, as?: string) => api.upsertRule(input, as);
+  const state = () => api.state();
+  const auditEntries = (key: string) => api.auditEntries(key);
 
   it('upsertPartner creates, changes nothing when repeated, updates, and audits before and after without contact details', async () => {
     const created = await upsertPartner(newPartner);
@@ -198,224 +143,6 @@ describe('admin API', () => {
     });
     const listed = await app.gql('rheine-it', '{ retentionRules { id retainDays } }');
     expect(listed.body.data.retentionRules).toContainEqual({ id: ruleId, retainDays: 60 });
-  });
-
-  it.each<[string, () => Promise<{ body: { errors?: any } }>, string]>([
-    [
-      'an unknown purpose of a partner',
-      () => upsertPartner({ ...newPartner, slug: 'x-1', purposes: ['marketing'] }),
-      'purposes',
-    ],
-    ['an unknown scope', () => upsertPartner({ ...newPartner, slug: 'x-2', scopes: ['persons:delete'] }), 'scopes'],
-    [
-      'admin:manage for a partner that is no operator',
-      () => upsertPartner({ ...newPartner, slug: 'x-3', scopes: ['admin:manage'] }),
-      'scopes',
-    ],
-    ['an unknown kind', () => upsertPartner({ ...newPartner, slug: 'x-4', kind: 'bank' }), 'kind'],
-    [
-      'an unknown legal domain',
-      () => upsertPartner({ ...newPartner, slug: 'x-5', legalDomains: ['StGB'] }),
-      // The enum is checked by the gateway's input guard, which names the list element.
-      'legalDomains.0',
-    ],
-    [
-      'an unknown municipality key',
-      () => upsertPartner({ ...newPartner, slug: 'x-6', municipalityKey: '05566999' }),
-      'municipalityKey',
-    ],
-    [
-      'an unknown jurisdiction prefix',
-      () => upsertPartner({ ...newPartner, slug: 'x-7', jurisdiction: ['09162'] }),
-      'jurisdiction',
-    ],
-    [
-      'a malformed contact e-mail',
-      () => upsertPartner({ ...newPartner, slug: 'x-8', contact: { email: 'nobody' } }),
-      'contact.email',
-    ],
-    [
-      'a basis of an unknown category',
-      () =>
-        upsertBasis({
-          recipientPartner: 'rheine-youth',
-          category: 'finances',
-          purpose: 'youth_welfare',
-          statute: 'x',
-          description: '',
-        }),
-      'category',
-    ],
-    [
-      'a basis of an unknown purpose',
-      () =>
-        upsertBasis({
-          recipientPartner: 'rheine-youth',
-          category: 'contact',
-          purpose: 'marketing',
-          statute: 'x',
-          description: '',
-        }),
-      'purpose',
-    ],
-    [
-      'a basis for an unknown recipient',
-      () =>
-        upsertBasis({
-          recipientPartner: 'nobody',
-          category: 'contact',
-          purpose: 'youth_welfare',
-          statute: 'x',
-          description: '',
-        }),
-      'recipientPartner',
-    ],
-    [
-      'a basis from an unknown source',
-      () =>
-        upsertBasis({
-          recipientPartner: 'rheine-youth',
-          sourcePartner: 'nobody',
-          category: 'contact',
-          purpose: 'youth_welfare',
-          statute: 'x',
-          description: '',
-        }),
-      'sourcePartner',
-    ],
-    [
-      'a basis whose source is its recipient',
-      () =>
-        upsertBasis({
-          recipientPartner: 'rheine-youth',
-          sourcePartner: 'rheine-youth',
-          category: 'contact',
-          purpose: 'youth_welfare',
-          statute: 'x',
-          description: '',
-        }),
-      'sourcePartner',
-    ],
-    [
-      'a basis ending before it starts',
-      () =>
-        upsertBasis({
-          recipientPartner: 'rheine-youth',
-          category: 'contact',
-          purpose: 'youth_welfare',
-          statute: 'x',
-          description: '',
-          validFrom: '2026-05-01',
-          validUntil: '2026-04-30',
-        }),
-      'validUntil',
-    ],
-    [
-      'a basis for a purpose its recipient is not registered for',
-      () =>
-        upsertBasis({
-          recipientPartner: 'vhs-rheine',
-          category: 'contact',
-          purpose: 'benefit_administration',
-          statute: 'x',
-          description: '',
-        }),
-      'purpose',
-    ],
-    [
-      'a basis overlapping one in force',
-      () =>
-        upsertBasis({
-          recipientPartner: 'rheine-youth',
-          category: 'course_participation',
-          purpose: 'youth_welfare',
-          statute: '§ 61 SGB VIII',
-          description: '',
-          validFrom: '2027-06-01',
-        }),
-      'validFrom',
-    ],
-    [
-      'an agreement with zero days',
-      () =>
-        upsertAgreement({
-          name: 'x',
-          receiver: 'vhs-rheine',
-          referralType: 'language_course',
-          acknowledgeDays: 0,
-          statuteOrDecision: 'x',
-        }),
-      'acknowledgeDays',
-    ],
-    [
-      'an agreement with an unknown receiver',
-      () =>
-        upsertAgreement({
-          name: 'x',
-          receiver: 'nobody',
-          referralType: 'language_course',
-          acknowledgeDays: 2,
-          statuteOrDecision: 'x',
-        }),
-      'receiver',
-    ],
-    [
-      'an agreement escalating to an unknown partner',
-      () =>
-        upsertAgreement({
-          name: 'x',
-          receiver: 'vhs-rheine',
-          referralType: 'language_course',
-          acknowledgeDays: 2,
-          escalateTo: 'nobody',
-          statuteOrDecision: 'x',
-        }),
-      'escalateTo',
-    ],
-    [
-      'a retention rule of an unknown category',
-      () =>
-        upsertRule({
-          recordType: 'notification',
-          category: 'finances',
-          retainDays: 30,
-          action: 'erase',
-          description: '',
-          statute: 'x',
-        }),
-      'category',
-    ],
-    [
-      'a retention rule with an action its records do not support',
-      () =>
-        upsertRule({
-          recordType: 'notification',
-          category: 'identity',
-          retainDays: 30,
-          action: 'pseudonymise',
-          description: '',
-          statute: 'x',
-        }),
-      'action',
-    ],
-    [
-      'a retention rule of zero days',
-      () =>
-        upsertRule({
-          recordType: 'notification',
-          category: 'identity',
-          retainDays: 0,
-          action: 'erase',
-          description: '',
-          statute: 'x',
-        }),
-      'retainDays',
-    ],
-  ])('refuses %s as BAD_USER_INPUT naming its field, and writes nothing', async (_what, call, field) => {
-    const before = await state();
-    const res = await call();
-    expect(res.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
-    expect(await state()).toEqual(before);
   });
 
   it('a partner that is no operator gets FORBIDDEN for every mutation and the configuration query', async () => {

@@ -40,10 +40,13 @@ describe('input fuzzing over the whole API', () => {
     app = await startTestApp({
       env: { RATE_LIMIT_OPERATIONS_PER_MINUTE: '1000000', RATE_LIMIT_COST_PER_MINUTE: '1000000000' },
     });
-    // Every scope, so that input checks are reached rather than hidden behind FORBIDDEN.
+    // Every scope, so that input checks are reached rather than hidden behind FORBIDDEN (admin:manage
+    // needs a partner of kind operator: the admin API's checks are fuzzed too).
     const partners = app.container.subgraphs.hub.services.partners;
     const abh = (await partners.findBySlug('rheine-abh'))!;
-    await asHub(app, () => partners.upsert({ ...abh, scopes: [...SCOPES] } as unknown as RegisterPartnerInput));
+    await asHub(app, () =>
+      partners.upsert({ ...abh, kind: 'operator', scopes: [...SCOPES] } as unknown as RegisterPartnerInput),
+    );
     token = await app.token('rheine-abh', [...SCOPES]);
     const res = await app.gql('rheine-abh', getIntrospectionQuery({ descriptions: false }));
     expect(res.body.errors).toBeUndefined();

@@ -113,7 +113,7 @@ export class PartnerSettings {
   @Field(() => DateTimeResolver) createdAt: Date;
 }
 
-@ObjectType({ description: 'A retention rule: how long one kind of record of one category is kept' })
+@ObjectType('RetentionRule', { description: 'A retention rule: how long one kind of record of one category is kept' })
 export class RetentionRuleType {
   @Field(() => ID) id: string;
   @Field(() => String, { description: 'biography_entry, consent, person, notification, webhook_delivery' })

@@ -1,6 +1,5 @@
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { AuditLog } from '../../../audit/audit.service';
-import { canonicalJson } from '../../../audit/chain';
 import { RetentionTask } from '../../../retention/retention.types';
 import { Actor } from '../../../shared/actor';
 import { AppError, badInput, notFound } from '../../../shared/errors';
@@ -13,6 +12,14 @@ import { PartnerEntity } from '../partner/partner.entity';
 import { PartnerKind } from '../partner/partner.types';
 import { AgreementSpec, Change, LegalBasisSpec, PartnerSpec, RetentionRuleRow, RetentionRuleSpec } from './admin.types';
 import { configurationAudit, Entity } from './configuration.audit';
+import {
+  AGREEMENT_FIELDS,
+  BASIS_FIELDS,
+  changedFields,
+  PARTNER_FIELDS,
+  readRules,
+  RULE_FIELDS,
+} from './configuration.rows';
 import {
   ADMIN_SCOPE,
   BASIS_DEFAULT_FROM,
@@ -48,70 +55,6 @@ export interface ConfigurationSnapshot {
 
 /** pg_advisory_xact_lock key: configuration writes happen one after the other (an arbitrary constant used nowhere else). */
 const CONFIGURATION_LOCK = `SELECT pg_advisory_xact_lock(7416128380519202)`;
-
-const PARTNER_FIELDS = [
-  'name',
-  'kind',
-  'legalDomains',
-  'municipalityKey',
-  'jurisdiction',
-  'scopes',
-  'purposes',
-  'contact',
-  'active',
-] as const;
-const BASIS_FIELDS = [
-  'recipientPartner',
-  'category',
-  'purpose',
-  'statute',
-  'description',
-  'sourcePartner',
-  'whileReferralOpen',
-  'validFrom',
-  'validUntil',
-] as const;
-const AGREEMENT_FIELDS = [
-  'name',
-  'receiver',
-  'referralType',
-  'acknowledgeDays',
-  'decideDays',
-  'startDays',
-  'escalateTo',
-  'onBreach',
-  'validFrom',
-  'validUntil',
-  'statuteOrDecision',
-] as const;
-const RULE_FIELDS = ['recordType', 'category', 'purpose', 'retainDays', 'action', 'description', 'statute'] as const;
-
-/** The fields whose values differ (compared as canonical JSON, so key order and undefined/null do not count). */
-function changedFields<T extends object>(before: T, after: T, fields: readonly (keyof T & string)[]): string[] {
-  return fields.filter((f) => canonicalJson(before[f] ?? null) !== canonicalJson(after[f] ?? null));
-}
-
-interface RuleDbRow {
-  id: string;
-  record_type: string;
-  category: string;
-  purpose: string | null;
-  retain_days: number;
-  action: string;
-  description: string;
-  statute: string;
-}
-const ruleFromDb = (r: RuleDbRow): RetentionRuleRow =>
-  ({
-    id: r.id,
-    recordType: r.record_type,
-    category: r.category,
-    purpose: r.purpose,
-    retainDays: Number(r.retain_days),
-    action: r.action,
-    description: r.description,
-    statute: r.statute,
-  }) as RetentionRuleRow;
 
 /**
  * The city's configuration: partners, legal bases, cooperation agreements and retention rules, as
@@ -365,13 +308,8 @@ export class ConfigurationService {
     return this.rules(this.ds.manager);
   }
 
-  /** The retention rules in the retention service's order. */
-  private async rules(em: EntityManager): Promise<RetentionRuleRow[]> {
-    const rows: RuleDbRow[] = await em.query(
-      `SELECT id, record_type, category, purpose, retain_days, action, description, statute
-         FROM hub.retention_rule ORDER BY record_type, category, purpose NULLS FIRST, id`,
-    );
-    return rows.map(ruleFromDb);
+  private rules(em: EntityManager): Promise<RetentionRuleRow[]> {
+    return readRules(em);
   }
 
   private async partnerMap(em: EntityManager): Promise<Map<string, PartnerEntity>> {
