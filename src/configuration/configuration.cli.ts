@@ -3,7 +3,7 @@ import { Container } from '../container';
 import { systemActor } from '../shared/actor';
 import { applyCityConfig } from './configuration.apply';
 import { summary } from './configuration.diff';
-import { formatCityConfig, toCityConfig } from './configuration.export';
+import { ConfigurationRows, formatCityConfig, toCityConfig } from './configuration.export';
 import { ConfigFileError, ParsedConfig, parseCityConfig } from './configuration.parse';
 
 /** A refusal `lotse` prints as is (exit code 2): the file, the entry and the field, nothing written. */
@@ -79,7 +79,7 @@ export async function runExportCommand(container: Container, opts: { out?: strin
     ' Lotse: Konfiguration der Stadt (lotse export). Anwenden mit: lotse apply -f <Datei>',
     ' Format: schema/city-config.schema.json',
   ].join('\n');
-  const text = formatCityConfig(toCityConfig(rows as never), header);
+  const text = formatCityConfig(toCityConfig(rows as unknown as ConfigurationRows), header);
   if (!opts.out) {
     process.stdout.write(text);
     return 0;

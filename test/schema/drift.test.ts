@@ -15,7 +15,7 @@ describe('schema/ contracts', () => {
     expect(
       fs
         .readdirSync(dir)
-        .filter((f) => f.endsWith('.graphql'))
+        .filter((f) => f.endsWith('.graphql') || f.endsWith('.schema.json'))
         .sort(),
     ).toEqual(Object.keys(files).sort());
   });
