@@ -138,7 +138,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
     brief: 'print the current configuration in the city.yaml format',
     usage: ['export [-o FILE]'],
     summary:
-      'Print partners, legal bases, agreements and retention rules in force as a city configuration file (stable order; applying it changes nothing).',
+      'Print the configuration as a city configuration file: partners (deactivated ones with active: false), legal bases not revoked, agreements and retention rules, in a stable order; applying it changes nothing.',
     options: { out: { type: 'string', short: 'o', value: 'FILE', description: 'write to FILE instead of stdout' } },
     example: 'lotse export -o city.yaml',
   },
