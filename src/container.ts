@@ -207,8 +207,10 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
     webhooks: new WebhookScheduler(queues.webhooks, clock),
   };
   const courses = await buildCoursesSubgraph(dataSources.courses, deps);
+  const city = await buildCitySubgraph(dataSources.city, deps);
+  const persons = personDirectory(city, rowSecurity);
   const subgraphs: Subgraphs = {
-    city: await buildCitySubgraph(dataSources.city, deps),
+    city,
     jobcenter: await buildJobcenterSubgraph(dataSources.jobcenter, deps),
     courses,
     hub: await buildHubSubgraph(dataSources.hub, deps, {
@@ -224,6 +226,9 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
       },
       // The hub asks the courses service for seats; it never reads the courses schema (ADR 0007).
       capacity: courses.services.courses,
+      // The worklist of upcoming handovers reads birth dates and municipalities as the rules do.
+      persons,
+      rules: config.rules,
     }),
   };
   const outboxStores = SUBGRAPH_NAMES.map((name) => new OutboxStore(name, dataSources[name]));
@@ -269,7 +274,7 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
     identity: new IdentitySigner(secret),
     audit,
     rowSecurity,
-    persons: personDirectory(subgraphs.city, rowSecurity),
+    persons,
     retention,
     idempotency,
     // Migrations run as the connecting (owner) role, not the application role.
@@ -317,6 +322,9 @@ function personDirectory(city: CitySubgraph, rowSecurity: RowSecurityContext): P
     },
     async household(householdId) {
       return (await persons.byHouseholds(actor(), [householdId])).map(view);
+    },
+    async many(personIds) {
+      return (await persons.byIds(actor(), personIds)).map(view);
     },
   };
 }

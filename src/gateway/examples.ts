@@ -124,6 +124,17 @@ export const EXAMPLE_OPERATIONS: Array<{
     query: `query Register {\n  legalBases { recipientPartner sourcePartner purpose category statute description }\n}`,
   },
   {
+    partner: 'rheine-youth',
+    purpose: 'youth_welfare',
+    title: 'Upcoming handovers (eUMA turning 18)',
+    query: `query UpcomingHandovers {
+  upcomingHandovers(within: 365, kind: euma_transfer, first: 20) {
+    totalCount
+    edges { node { id dueOn startsOn sender receiver person { givenName familyName birthDate } } }
+  }
+}`,
+  },
+  {
     partner: 'rheine-social',
     purpose: 'case_management',
     title: 'Unread notifications (the inbox)',

@@ -14,6 +14,7 @@ import { AgreementService } from './agreement/agreement.service';
 import { loaderOne } from '../shared/loaders';
 import { NotificationService } from './notification/notification.service';
 import { WebhookService } from './webhook/webhook.service';
+import { UpcomingHandoverService } from './worklist/upcoming-handover.service';
 
 export interface HubServices {
   partners: PartnerService;
@@ -31,6 +32,8 @@ export interface HubServices {
   notifications: NotificationService;
   /** Partners' webhook endpoints and deliveries; the events worker fans events out to them. */
   webhooks: WebhookService;
+  /** The worklist of handovers the rules will start (pending rule checks). */
+  upcomingHandovers: UpcomingHandoverService;
 }
 
 export function createHubLoaders(services: HubServices, actor: Actor) {

@@ -60,6 +60,10 @@ import {
 } from './webhook/webhook.entity';
 import { WebhookResolver } from './webhook/webhook.resolver';
 import { WebhookService, WebhookServiceDeps } from './webhook/webhook.service';
+import { UpcomingHandoverResolver } from './worklist/upcoming-handover.resolver';
+import { UpcomingHandoverService } from './worklist/upcoming-handover.service';
+import type { PersonDirectory } from '../../shared/person-directory';
+import type { RulesConfig } from '../../rules/rules';
 
 export const hubEntities = [
   PartnerEntity,
@@ -106,6 +110,10 @@ export interface HubDeps {
   webhooks: WebhookServiceDeps;
   /** The courses subgraph's answer to "how many seats" (ADR 0007): the hub never reads the courses schema. */
   capacity: CourseCapacity;
+  /** The city's persons (birth date, municipality) for the worklist of upcoming handovers, as the rules read them. */
+  persons: PersonDirectory;
+  /** Which rules run and their parameters: the worklist lists what they will do. */
+  rules: RulesConfig;
 }
 
 /** Hub: partners, identifiers, biography, consent and legal bases, referrals and transfers, audit access. */
@@ -123,6 +131,7 @@ export async function buildHubSubgraph(ds: DataSource, deps: SubgraphDeps, hub: 
     trustedDocuments: new TrustedDocumentService(ds, deps.clock),
     notifications: new NotificationService(ds, referrals, deps.pdp, deps.audit, deps.clock),
     webhooks: new WebhookService(ds, deps.pdp, deps.audit, deps.clock, hub.webhooks),
+    upcomingHandovers: new UpcomingHandoverService(ds, deps.clock, hub.persons, hub.rules),
   };
   const { schema, sdl } = await buildFederatedSchema(
     {
@@ -142,6 +151,7 @@ export async function buildHubSubgraph(ds: DataSource, deps: SubgraphDeps, hub: 
         ReferralDeadlineResolver,
         NotificationResolver /* notifications */,
         WebhookResolver /* webhooks */,
+        UpcomingHandoverResolver,
       ],
       orphanedTypes: [HubPerson],
     },
