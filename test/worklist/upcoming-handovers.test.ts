@@ -201,7 +201,7 @@ describe('upcomingHandovers: the handovers the rules will start', () => {
     expect(one.totalCount).toBe(4);
   });
 
-  it('reads the pending checks in rounds: a round with nothing visible, or fewer than the page, reads on', async () => {
+  it('reads the pending checks in rounds (a round with nothing visible, or fewer than the page, reads on); leaves out disabled rules', async () => {
     const all = await nodes('rheine-social', 365, 'case_management');
     const c = app.container;
     const actor = {
@@ -225,6 +225,18 @@ describe('upcomingHandovers: the handovers the rules will start', () => {
       );
       expect({ batch, ids: page.edges.map((e) => e.node.id) }).toEqual({ batch, ids: all.map((n: any) => n.id) });
     }
+    // A rule switched off (RULES_ENABLED) acts on nothing: its pending checks are not listed.
+    const withoutEuma = new UpcomingHandoverService(c.subgraphs.hub.dataSource, c.clock, c.persons, {
+      ...c.config.rules,
+      enabled: c.config.rules.enabled.filter((r) => r !== 'euma_turning_18'),
+    });
+    const page = await c.rowSecurity.run(actor.jurisdiction, () =>
+      withoutEuma.list(c.subgraphs.hub.createContext(actor).policy, { within: 365, first: 10 }),
+    );
+    expect(page.edges.map((e) => e.node.id)).toEqual(
+      all.map((n: any) => n.id).filter((id: string) => !id.startsWith('euma')),
+    );
+    expect(page.totalCount).toBe(all.length - 1);
   });
 
   it('refuses a window outside 1 to 730 days and a bad cursor as BAD_USER_INPUT naming the argument', async () => {
