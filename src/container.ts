@@ -208,6 +208,7 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
   };
   const courses = await buildCoursesSubgraph(dataSources.courses, deps);
   const city = await buildCitySubgraph(dataSources.city, deps);
+  const persons = personDirectory(city, rowSecurity);
   const subgraphs: Subgraphs = {
     city,
     jobcenter: await buildJobcenterSubgraph(dataSources.jobcenter, deps),
@@ -231,6 +232,9 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
       },
       // Built below; asked only when a retention rule is written.
       retentionTasks: () => retention.tasks,
+      // The worklist of upcoming handovers reads birth dates and municipalities as the rules do.
+      persons,
+      rules: config.rules,
     }),
   };
   const outboxStores = SUBGRAPH_NAMES.map((name) => new OutboxStore(name, dataSources[name]));
@@ -276,7 +280,7 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
     identity: new IdentitySigner(secret),
     audit,
     rowSecurity,
-    persons: personDirectory(subgraphs.city, rowSecurity),
+    persons,
     retention,
     idempotency,
     // Migrations run as the connecting (owner) role, not the application role.
@@ -324,6 +328,9 @@ function personDirectory(city: CitySubgraph, rowSecurity: RowSecurityContext): P
     },
     async household(householdId) {
       return (await persons.byHouseholds(actor(), [householdId])).map(view);
+    },
+    async many(personIds) {
+      return (await persons.byIds(actor(), personIds)).map(view);
     },
   };
 }

@@ -137,6 +137,17 @@ export const EXAMPLE_OPERATIONS: Array<{
 }`,
   },
   {
+    partner: 'rheine-youth',
+    purpose: 'youth_welfare',
+    title: 'Upcoming handovers (eUMA turning 18)',
+    query: `query UpcomingHandovers {
+  upcomingHandovers(within: 365, kind: euma_transfer, first: 20) {
+    totalCount
+    edges { node { id dueOn startsOn sender receiver person { givenName familyName birthDate } } }
+  }
+}`,
+  },
+  {
     partner: 'rheine-social',
     purpose: 'case_management',
     title: 'Unread notifications (the inbox)',

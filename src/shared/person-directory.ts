@@ -1,7 +1,8 @@
 /**
  * A person as background work may learn of them from the city subgraph: the rules (municipality,
- * birth date, household) and webhook payloads (name, birth date, address). Read as the hub, so
- * only inside a named system context (row-security.ts); outside one the city's tables show no rows.
+ * birth date, household), webhook payloads (name, birth date, address) and the hub's worklist of
+ * upcoming handovers. Read as the hub: everyone inside a named system context (row-security.ts),
+ * the partner's jurisdiction inside its request; outside both the city's tables show no rows.
  */
 export interface DirectoryPerson {
   id: string;
@@ -26,4 +27,6 @@ export interface PersonDirectory {
   get(personId: string): Promise<DirectoryPerson | null>;
   /** The members of a household, in no particular order. */
   household(householdId: string): Promise<DirectoryPerson[]>;
+  /** Many persons at once (those not found, or outside a request's jurisdiction, are left out), in no particular order. */
+  many(personIds: readonly string[]): Promise<DirectoryPerson[]>;
 }

@@ -15,6 +15,7 @@ import { loaderOne } from '../shared/loaders';
 import { NotificationService } from './notification/notification.service';
 import { WebhookService } from './webhook/webhook.service';
 import { ConfigurationService } from './admin/configuration.service';
+import { UpcomingHandoverService } from './worklist/upcoming-handover.service';
 
 export interface HubServices {
   partners: PartnerService;
@@ -34,6 +35,8 @@ export interface HubServices {
   webhooks: WebhookService;
   /** The city's configuration for operators (admin:manage), the CLI and seeding. */
   configuration: ConfigurationService;
+  /** The worklist of handovers the rules will start (pending rule checks). */
+  upcomingHandovers: UpcomingHandoverService;
 }
 
 export function createHubLoaders(services: HubServices, actor: Actor) {

@@ -64,6 +64,10 @@ import { WebhookService, WebhookServiceDeps } from './webhook/webhook.service';
 import { AdminResolver } from './admin/admin.resolver';
 import { ConfigurationService, MunicipalityRegister } from './admin/configuration.service';
 import { RetentionTask } from '../../retention/retention.types';
+import { UpcomingHandoverResolver } from './worklist/upcoming-handover.resolver';
+import { UpcomingHandoverService } from './worklist/upcoming-handover.service';
+import type { PersonDirectory } from '../../shared/person-directory';
+import type { RulesConfig } from '../../rules/rules';
 
 export const hubEntities = [
   PartnerEntity,
@@ -115,6 +119,10 @@ export interface HubDeps {
   municipalities: MunicipalityRegister;
   /** The retention service's tasks, which a retention rule is checked against. */
   retentionTasks: () => readonly RetentionTask[];
+  /** The city's persons (birth date, municipality) for the worklist of upcoming handovers, as the rules read them. */
+  persons: PersonDirectory;
+  /** Which rules run and their parameters: the worklist lists what they will do. */
+  rules: RulesConfig;
 }
 
 /** Hub: partners, identifiers, biography, consent and legal bases, referrals and transfers, audit access. */
@@ -138,6 +146,7 @@ export async function buildHubSubgraph(ds: DataSource, deps: SubgraphDeps, hub: 
       municipalities: hub.municipalities,
       retentionTasks: hub.retentionTasks,
     }),
+    upcomingHandovers: new UpcomingHandoverService(ds, deps.clock, hub.persons, hub.rules),
   };
   const { schema, sdl } = await buildFederatedSchema(
     {
@@ -158,6 +167,7 @@ export async function buildHubSubgraph(ds: DataSource, deps: SubgraphDeps, hub: 
         NotificationResolver /* notifications */,
         WebhookResolver /* webhooks */,
         AdminResolver,
+        UpcomingHandoverResolver,
       ],
       orphanedTypes: [HubPerson],
     },
