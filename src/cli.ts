@@ -24,6 +24,7 @@ import { writeSchemas } from './schema-files';
 import { createLogger } from './shared/logger';
 import { SCOPES } from './shared/scopes';
 import { startSubgraphServer } from './subgraph-server';
+import { importCommand } from './import/person-import.cli';
 import { startWorkers } from '../workers';
 
 type Values = Record<string, string | boolean | undefined>;
@@ -98,6 +99,8 @@ async function run(argv: string[]): Promise<number> {
       return audit(config, values, positionals);
     case 'retention':
       return retention(config, values, positionals);
+    case 'import':
+      return importCommand(config, values, positionals);
     default:
       throw new Error(`no handler for command "${command}"`); // every entry of COMMANDS has a case above
   }

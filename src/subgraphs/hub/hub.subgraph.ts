@@ -52,6 +52,7 @@ import { NotificationEntity } from './notification/notification.entity';
 import { NotificationResolver } from './notification/notification.resolver';
 import { NotificationService } from './notification/notification.service';
 import { HubWebhooks1764900000000 } from './migrations/1764900000000-hub-webhooks';
+import { HubIdentifierHolders1765310000000 } from './migrations/1765310000000-hub-identifier-holders';
 import {
   WebhookAttemptEntity,
   WebhookDeliveryEntity,
@@ -95,6 +96,7 @@ export const hubMigrations = [
   HubTransferAccepted1764955000000,
   HubWebhookConcurrency1764960000000,
   HubPartnerNotify1765200000000,
+  HubIdentifierHolders1765310000000,
 ];
 
 export type HubSubgraph = Subgraph & { services: HubServices };
