@@ -39,6 +39,8 @@ export interface PersonImportDeps {
 export class PersonImportService {
   /** File-local household keys → household ids, filled as the rows of a run come in. */
   private readonly households = new Map<string, string>();
+  /** Municipality keys looked up in this run: a file names few, over and over. */
+  private readonly municipalities = new Map<string, Promise<boolean>>();
 
   constructor(private readonly deps: PersonImportDeps) {}
 
@@ -73,7 +75,10 @@ export class PersonImportService {
     const errors: RowError[] = [];
     if (row.residence && !hasScope(actor, 'residence:write'))
       errors.push({ field: 'residence_status', reason: 'the partner is not registered for the scope residence:write' });
-    const known = await city.municipalities.exists(row.municipalityKey);
+    let lookup = this.municipalities.get(row.municipalityKey);
+    if (!lookup)
+      this.municipalities.set(row.municipalityKey, (lookup = city.municipalities.exists(row.municipalityKey)));
+    const known = await lookup;
     if (!known) errors.push({ field: 'municipality_key', reason: 'unknown municipality key' });
 
     const holders = await hub.identifiers.holders(row.identifiers);

@@ -2,7 +2,11 @@ import { importedPersonId } from '../../src/import/person-import.ids';
 import { startTestApp, TestApp } from '../helpers/app';
 import { asHub } from '../helpers/system';
 import { importRow } from '../factories/import-file.factory';
-import { importCsv, personByAzr, sql, writeCounts } from './import-support';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runPersonImport } from '../../src/import/person-import.run';
+import { importCsv, importService, personByAzr, sql, writeCounts } from './import-support';
 
 /**
  * The import's row semantics through the service (the CLI test covers the command): a refused
@@ -154,5 +158,41 @@ describe('person import: rows', () => {
       'Partner rheine-asylblg is not registered for the scope persons:write',
     );
     await expect(importCsv(app, [importRow(40)], { partner: 'nobody' })).rejects.toThrow('Unknown partner "nobody"');
+  });
+
+  it('JSON lines: the same keys, lists as arrays; a line that is not JSON is reported by its line', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lotse-import-'));
+    const file = path.join(dir, 'persons.jsonl');
+    const row = {
+      ...importRow(50, { azrBase: 610_000_000_000 }),
+      nationalities: ['SY', 'TR'],
+      languages: ['ar', 'en'],
+      name_variants: null,
+    };
+    fs.writeFileSync(
+      file,
+      `${JSON.stringify(row)}\n{"given_name": \n\n${JSON.stringify({ ...row, languages: [5] })}\n`,
+    );
+    try {
+      const summary = await runPersonImport(importService(app), {
+        file,
+        format: 'jsonl',
+        partner: 'rheine-abh',
+        errorsFile: `${file}.errors.csv`,
+        dryRun: false,
+        concurrency: 1,
+        clock: app.container.clock,
+        progress: { tty: false, write: () => undefined },
+      });
+      expect(summary).toEqual({ created: 1, updated: 0, unchanged: 0, failed: 2 });
+      expect(fs.readFileSync(`${file}.errors.csv`, 'utf8')).toBe(
+        'line,field,reason\n2,row,not valid JSON\n4,languages,must be a list of text\n',
+      );
+      const id = await personByAzr(app, row.azr_number!);
+      const [person] = await sql(app, 'city', 'SELECT nationalities, languages FROM city.person WHERE id = $1', [id]);
+      expect(person).toEqual({ nationalities: ['SY', 'TR'], languages: ['ar', 'en'] });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
