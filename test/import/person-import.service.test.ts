@@ -195,4 +195,30 @@ describe('person import: rows', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('the shipped example file imports without a refused row', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lotse-import-'));
+    try {
+      const summary = await runPersonImport(importService(app), {
+        file: path.join(__dirname, '..', '..', 'examples', 'rheine', 'persons.example.csv'),
+        format: 'csv',
+        partner: 'rheine-abh',
+        errorsFile: path.join(dir, 'errors.csv'),
+        dryRun: false,
+        concurrency: 2,
+        clock: app.container.clock,
+        progress: { tty: false, write: () => undefined },
+      });
+      expect(summary).toEqual({ created: 5, updated: 0, unchanged: 0, failed: 0 });
+      // The first three share household F1.
+      const households = await sql(
+        app,
+        'city',
+        `SELECT count(DISTINCT household_id)::int AS n FROM city.person WHERE family_name = 'Beispiel' AND household_id IS NOT NULL`,
+      );
+      expect(households[0].n).toBe(1);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
