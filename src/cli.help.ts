@@ -142,6 +142,21 @@ export const COMMANDS: Record<string, CommandSpec> = {
     options: { out: { type: 'string', short: 'o', value: 'FILE', description: 'write to FILE instead of stdout' } },
     example: 'lotse export -o city.yaml',
   },
+  import: {
+    name: 'import',
+    brief: "import persons from an agency's CSV or JSON lines export, as a partner",
+    usage: ['import persons FILE --as PARTNER [--format csv|jsonl] [--errors FILE] [--dry-run]'],
+    summary:
+      'Import persons row by row through the services, as the partner PARTNER (its scopes, jurisdiction and first purpose). Idempotent by identifier: a re-run changes nothing, a changed file records only the changes; each row all or nothing; refused rows go to the error report (line,field,reason). Exit 0 when every row was imported, 1 when some were refused. Format: docs/import.md.',
+    options: {
+      as: { type: 'string', value: 'PARTNER', description: 'the partner the import acts as, e.g. rheine-abh' },
+      format: { type: 'string', value: 'csv|jsonl', description: 'file format (default: from the extension)' },
+      errors: { type: 'string', value: 'FILE', description: 'error report (default: FILE.errors.csv)' },
+      'dry-run': { type: 'boolean', description: 'check and count every row, write nothing (but the report)' },
+    },
+    maxPositionals: 2,
+    example: 'lotse import persons examples/rheine/persons.example.csv --as rheine-abh',
+  },
 };
 
 export const USAGE = `Usage: lotse <command> [options]

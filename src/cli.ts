@@ -30,6 +30,7 @@ import { writeSchemas } from './schema-files';
 import { createLogger } from './shared/logger';
 import { SCOPES } from './shared/scopes';
 import { startSubgraphServer } from './subgraph-server';
+import { importCommand } from './import/person-import.cli';
 import { startWorkers } from '../workers';
 
 type Values = Record<string, string | boolean | undefined>;
@@ -107,6 +108,8 @@ async function run(argv: string[]): Promise<number> {
     case 'apply':
     case 'export':
       return configuration(config, command, values);
+    case 'import':
+      return importCommand(config, values, positionals);
     default:
       throw new Error(`no handler for command "${command}"`); // every entry of COMMANDS has a case above
   }

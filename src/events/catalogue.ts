@@ -70,7 +70,13 @@ const personStatus = { types: { 'person.status_changed': 'notice' } } as const;
 const toPersonParties: Telling<unknown> = { personParties: true };
 
 export const EVENT_CATALOGUE = {
-  'person.registered': event<{ personId: string; municipalityKey: string; householdId: string | null }>()({
+  // arrivedOn: absent in events recorded before the registration could state it.
+  'person.registered': event<{
+    personId: string;
+    municipalityKey: string;
+    householdId: string | null;
+    arrivedOn?: string | null;
+  }>()({
     category: 'identity',
     summary: (p) => `Registered in municipality ${p.municipalityKey}`,
     visibility: 'category',

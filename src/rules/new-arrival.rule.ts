@@ -37,6 +37,10 @@ const PURPOSE = 'arrival_counselling';
  * After `RULE_ARRIVAL_FOLLOWUP_DAYS` (default 61, about two months: the report's indicator is a
  * visit to a district office within 2 months) the follow-up check emits `arrival.followup_due`,
  * unless the referral was rejected or cancelled.
+ *
+ * A registration that states an arrival more than `RULE_ARRIVAL_MAX_AGE_DAYS` (default 90) before
+ * it was recorded is of someone settled (typically a bulk import of an office's existing persons):
+ * no proposal. Without an arrival date the registration counts as an arrival, as before.
  */
 export function newArrivalRule(deps: RuleDeps): Rule {
   return {
@@ -44,6 +48,7 @@ export function newArrivalRule(deps: RuleDeps): Rule {
     on: {
       async 'person.registered'(e) {
         const p = e.payload;
+        if (p.arrivedOn && p.arrivedOn < isoDay(addDays(e.occurredAt, -deps.params.arrivalMaxAgeDays))) return;
         const [team] = await partnersServing(deps.hub, {
           kind: 'social_services',
           municipalityKey: p.municipalityKey,

@@ -22,6 +22,8 @@ export interface RuleParams {
   eumaMonthsBefore: number;
   /** new_arrival: days from the proposal to the follow-up check. */
   arrivalFollowupDays: number;
+  /** new_arrival: a person whose stated arrival lies more days back than this is settled, not newly arrived. */
+  arrivalMaxAgeDays: number;
 }
 
 export interface RulesConfig {
@@ -29,7 +31,12 @@ export interface RulesConfig {
   params: RuleParams;
 }
 
-export const DEFAULT_RULE_PARAMS: RuleParams = { asylumMaxAgeDays: 90, eumaMonthsBefore: 3, arrivalFollowupDays: 61 };
+export const DEFAULT_RULE_PARAMS: RuleParams = {
+  asylumMaxAgeDays: 90,
+  eumaMonthsBefore: 3,
+  arrivalFollowupDays: 61,
+  arrivalMaxAgeDays: 90,
+};
 
 /** The registry: a rule is on when its name is in RULES_ENABLED. */
 const RULES: Record<RuleName, (deps: RuleDeps) => Rule> = {
@@ -68,6 +75,7 @@ export function readRulesConfig(
       asylumMaxAgeDays: int('RULE_ASYLUM_MAX_AGE_DAYS', DEFAULT_RULE_PARAMS.asylumMaxAgeDays, 0, 3650),
       eumaMonthsBefore: int('RULE_EUMA_MONTHS_BEFORE', DEFAULT_RULE_PARAMS.eumaMonthsBefore, 0, 24),
       arrivalFollowupDays: int('RULE_ARRIVAL_FOLLOWUP_DAYS', DEFAULT_RULE_PARAMS.arrivalFollowupDays, 1, 730),
+      arrivalMaxAgeDays: int('RULE_ARRIVAL_MAX_AGE_DAYS', DEFAULT_RULE_PARAMS.arrivalMaxAgeDays, 0, 3650),
     },
   };
 }

@@ -12,17 +12,18 @@ describe('rules configuration', () => {
   it('RULES_ENABLED names the rules that run (default all, none for none); parameters are validated with the rest', () => {
     expect(loadConfig({}).rules).toEqual({
       enabled: [...RULE_NAMES],
-      params: { asylumMaxAgeDays: 90, eumaMonthsBefore: 3, arrivalFollowupDays: 61 },
+      params: { asylumMaxAgeDays: 90, eumaMonthsBefore: 3, arrivalFollowupDays: 61, arrivalMaxAgeDays: 90 },
     });
     expect(
       loadConfig({
         RULES_ENABLED: ' moved, asylum_granted ',
         RULE_EUMA_MONTHS_BEFORE: '6',
         RULE_ARRIVAL_FOLLOWUP_DAYS: '30',
+        RULE_ARRIVAL_MAX_AGE_DAYS: '365',
       }).rules,
     ).toEqual({
       enabled: ['asylum_granted', 'moved'],
-      params: { asylumMaxAgeDays: 90, eumaMonthsBefore: 6, arrivalFollowupDays: 30 },
+      params: { asylumMaxAgeDays: 90, eumaMonthsBefore: 6, arrivalFollowupDays: 30, arrivalMaxAgeDays: 365 },
     });
     expect(loadConfig({ RULES_ENABLED: 'none' }).rules.enabled).toEqual([]);
     let err: unknown;

@@ -9,6 +9,7 @@ import { CityContext, CityServices, createCityLoaders } from './city.context';
 import { HouseholdEntity } from './household/household.entity';
 import { CityInitial1764000000000 } from './migrations/1764000000000-city-initial';
 import { CityNameSearch1765100000000 } from './migrations/1765100000000-city-name-search';
+import { CityArrival1765300000000 } from './migrations/1765300000000-city-arrival';
 import { MunicipalityEntity } from './municipality/municipality.entity';
 import { MunicipalityResolver } from './municipality/municipality.resolver';
 import { MunicipalityService } from './municipality/municipality.service';
@@ -20,7 +21,12 @@ import { PersonResidenceResolver, ResidenceResolver } from './residence/residenc
 import { ResidenceService } from './residence/residence.service';
 
 export const cityEntities = [PersonEntity, HouseholdEntity, MunicipalityEntity, ResidenceStatusEntity, OutboxEvent];
-export const cityMigrations = [CityInitial1764000000000, CityRowSecurity1764500000000, CityNameSearch1765100000000];
+export const cityMigrations = [
+  CityInitial1764000000000,
+  CityRowSecurity1764500000000,
+  CityNameSearch1765100000000,
+  CityArrival1765300000000,
+];
 
 export type CitySubgraph = Subgraph & { services: CityServices };
 

@@ -53,6 +53,7 @@ import { NotificationEntity } from './notification/notification.entity';
 import { NotificationResolver } from './notification/notification.resolver';
 import { NotificationService } from './notification/notification.service';
 import { HubWebhooks1764900000000 } from './migrations/1764900000000-hub-webhooks';
+import { HubIdentifierHolders1765310000000 } from './migrations/1765310000000-hub-identifier-holders';
 import {
   WebhookAttemptEntity,
   WebhookDeliveryEntity,
@@ -104,6 +105,7 @@ export const hubMigrations = [
   HubWebhookConcurrency1764960000000,
   HubPartnerNotify1765200000000,
   HubConfiguration1765210000000,
+  HubIdentifierHolders1765310000000,
 ];
 
 export type HubSubgraph = Subgraph & { services: HubServices };

@@ -21,6 +21,8 @@ export class PersonEntity {
   @Column('text', { nullable: true }) locality: string | null;
   @Column('text', { nullable: true }) district: string | null;
   @Column('uuid', { name: 'household_id', nullable: true }) householdId: string | null;
+  /** The day the person arrived, when the registering office knows it (the new-arrival rule reads it). */
+  @Column('date', { name: 'arrived_on', nullable: true }) arrivedOn: string | null;
   @Column('timestamptz', { name: 'registered_at' }) registeredAt: Date;
   @Column('timestamptz', { name: 'updated_at' }) updatedAt: Date;
 }

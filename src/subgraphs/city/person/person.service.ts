@@ -135,6 +135,8 @@ export class PersonService {
     );
     const birthDate = input.birthDate ? check.day(input.birthDate, 'birthDate') : null;
     if (birthDate) check.require(birthDate <= isoDay(this.clock.now()), 'birthDate lies in the future', 'birthDate');
+    const arrivedOn = input.arrivedOn ? check.day(input.arrivedOn, 'arrivedOn') : null;
+    if (arrivedOn) check.require(arrivedOn <= isoDay(this.clock.now()), 'arrivedOn lies in the future', 'arrivedOn');
     check.require(!input.householdId || isUuid(input.householdId), 'householdId is not a valid id', 'householdId');
     check.require(
       !(input.householdId && input.newHousehold),
@@ -184,6 +186,7 @@ export class PersonService {
         languages,
         ...addressColumns(input.address),
         householdId,
+        arrivedOn,
         registeredAt: now,
         updatedAt: now,
       };
@@ -193,7 +196,7 @@ export class PersonService {
         personId: person.id,
         aggregateType: 'Person',
         aggregateId: person.id,
-        payload: { personId: person.id, municipalityKey: person.municipalityKey, householdId },
+        payload: { personId: person.id, municipalityKey: person.municipalityKey, householdId, arrivedOn },
       });
       return person;
     });

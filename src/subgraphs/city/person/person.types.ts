@@ -94,6 +94,12 @@ export class RegisterPersonInput {
   @Field(() => ID, { nullable: true, description: 'Join an existing household' }) householdId?: string;
   @Field(() => Boolean, { nullable: true, description: 'Start a new household with this person' })
   newHousehold?: boolean;
+  @Field(() => DateResolver, {
+    nullable: true,
+    description:
+      'Day of arrival, if known; a long-settled person (RULE_ARRIVAL_MAX_AGE_DAYS) gets no arrival counselling',
+  })
+  arrivedOn?: Date | string;
 }
 
 @InputType()

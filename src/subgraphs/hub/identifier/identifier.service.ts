@@ -10,7 +10,8 @@ import { InputCheck } from '../../shared/validation';
 import { PersonIdentifierEntity } from './identifier.entity';
 import { IdentifierSystem } from './identifier.types';
 
-const FORMATS: Record<IdentifierSystem, RegExp> = {
+/** What a value of each system looks like; the bulk import checks rows against it before writing. */
+export const IDENTIFIER_FORMATS: Record<IdentifierSystem, RegExp> = {
   azr_number: /^\d{12}$/,
   jobcenter_customer_number: /^\d{3}[A-Z]\d{6}$/,
   provider_participant_id: /^[A-Za-z0-9._-]{1,64}$/,
@@ -32,6 +33,22 @@ export class IdentifierService {
       .createQueryBuilder('i')
       .where('i.person_id = ANY(:ids)', { ids: personIds.filter(isUuid) })
       .orderBy('i.recorded_at', 'ASC')
+      .getMany();
+  }
+
+  /**
+   * Who holds these (system, value) pairs, whoever issued them: the bulk import finds the person a
+   * row is about by any of its identifiers. Not for the API: no scope, the caller decides.
+   */
+  holders(pairs: ReadonlyArray<{ system: string; value: string }>): Promise<PersonIdentifierEntity[]> {
+    if (!pairs.length) return Promise.resolve([]);
+    return this.ds
+      .getRepository(PersonIdentifierEntity)
+      .createQueryBuilder('i')
+      .where('(i.system, i.value) IN (SELECT * FROM unnest(:systems::text[], :values::text[]))', {
+        systems: pairs.map((p) => p.system),
+        values: pairs.map((p) => p.value),
+      })
       .getMany();
   }
 
@@ -71,7 +88,7 @@ export class IdentifierService {
     const check = new InputCheck();
     check.require(isUuid(input.personId), 'personId is not a valid id', 'personId');
     const value = input.value.trim();
-    check.require(FORMATS[input.system].test(value), `value is not a valid ${input.system}`, 'value');
+    check.require(IDENTIFIER_FORMATS[input.system].test(value), `value is not a valid ${input.system}`, 'value');
     check.done();
     const existing = await em.findOneBy(PersonIdentifierEntity, { system: input.system, issuedBy, value });
     if (existing) {
