@@ -5,6 +5,9 @@ import { asHub } from '../helpers/system';
 
 /** The demo data set loads through the services, emits its events, and loads only once. */
 describe('lotse seed --demo', () => {
+  // Loads about 500 persons through the services twice: on a busy CI machine that exceeds jest's
+  // default of 30 s. Not a speed check (those live in bench/), so the bound is generous.
+  jest.setTimeout(180_000);
   let app: TestApp;
   beforeAll(async () => {
     app = await startTestApp({ gateway: true });
