@@ -10,6 +10,7 @@ import {
   UNKNOWN,
   VHS,
 } from './invalid-input.case-support';
+import { adminCases } from './invalid-input.admin-cases';
 import { referralCases } from './invalid-input.referral-cases';
 
 export type { Fixtures, InvalidCase } from './invalid-input.case-support';
@@ -258,5 +259,6 @@ export function invalidCases(f: Fixtures): InvalidCase[] {
       ...code('NOT_FOUND', 'recordId'),
     }),
     ...referralCases(f),
+    ...adminCases(),
   ];
 }
