@@ -9,12 +9,17 @@ import { CourseResolver } from './course/course.resolver';
 import { CourseService } from './course/course.service';
 import { CoursesContext, CoursesServices, createCoursesLoaders } from './courses.context';
 import { CoursesInitial1764000000000 } from './migrations/1764000000000-courses-initial';
+import { CoursesOfferDetails1765390000000 } from './migrations/1765390000000-courses-offer-details';
 import { CourseProviderEntity } from './provider/provider.entity';
 import { CourseProviderResolver } from './provider/provider.resolver';
 import { CourseProviderService } from './provider/provider.service';
 
 export const coursesEntities = [CourseProviderEntity, CourseEntity, OutboxEvent];
-export const coursesMigrations = [CoursesInitial1764000000000, CoursesRowSecurity1764500000000];
+export const coursesMigrations = [
+  CoursesInitial1764000000000,
+  CoursesRowSecurity1764500000000,
+  CoursesOfferDetails1765390000000,
+];
 
 export type CoursesSubgraph = Subgraph & { services: CoursesServices };
 
