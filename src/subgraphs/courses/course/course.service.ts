@@ -218,9 +218,5 @@ function slots(check: InputCheck, input: WeeklySlotInput[], lessonsPerWeek: numb
   );
   return input
     .map((x) => ({ weekday: x.weekday, startsAt: x.startsAt, lessons: x.lessons }))
-    .sort(
-      (a, b) =>
-        WEEKDAYS.indexOf(a.weekday) - WEEKDAYS.indexOf(b.weekday) ||
-        (a.startsAt < b.startsAt ? -1 : 1),
-    );
+    .sort((a, b) => WEEKDAYS.indexOf(a.weekday) - WEEKDAYS.indexOf(b.weekday) || (a.startsAt < b.startsAt ? -1 : 1));
 }
