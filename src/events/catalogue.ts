@@ -41,6 +41,11 @@ export interface EventSpec<P, Pub extends string> {
   tell: Telling<P> | null;
   /** Whether live subscriptions (the gateway's WebSocket) carry it. */
   live: boolean;
+  /**
+   * Ids and codes a recipient's webhook carries as `data.details` (e.g. which entitlement moved to
+   * which provider), so it can act without a first query. Never names, addresses or free text.
+   */
+  details?: (p: P) => Record<string, string | number | boolean | null>;
 }
 
 /** An entry; the payload type rides along for the derived types (it has no runtime value). */
