@@ -2,6 +2,9 @@ import { Client } from 'pg';
 import { seedDemo } from '../../src/seed/demo.seed';
 import { DEMO_DEFAULTS, generateDemoData } from '../../src/seed/demo-data';
 import { collidesWithMorning } from '../../src/subgraphs/courses/matching/matching.rank';
+import { CefrLevel } from '../../src/subgraphs/courses/course/course.types';
+import { MatchingService } from '../../src/subgraphs/courses/matching/matching.service';
+import { actorFor, asHub } from '../factories/factory.support';
 import { eventually, startTestApp, TestApp } from '../helpers/app';
 
 /** courseMatches through GraphQL on the demo data (Rheine's language offensive), on the demo's day. */
@@ -134,6 +137,32 @@ describe('courseMatches on the demo data', () => {
     const womenOnly = body.data.courseMatches.filter((m: any) => m.course.womenOnly);
     expect(womenOnly.length).toBeGreaterThan(0);
     for (const m of womenOnly) expect(codes(m.missing)).toContain('women_only');
+  });
+
+  it('takes seats and waitlists from the seat counter it is given (the enrolments will give one)', async () => {
+    const [best] = (await matches(mother.id, { level: 'A1', childcare: true })).data.courseMatches;
+    const { courses, providers } = app.container.subgraphs.courses.services;
+    const service = new MatchingService({
+      courses,
+      providers,
+      clock: app.container.clock,
+      known: { knowsPerson: async () => true },
+      persons: app.container.persons,
+      seats: async (_actor, ids) =>
+        new Map(ids.filter((id) => id === best.course.id).map((id) => [id, { taken: 100, waitlist: 7 }])),
+    });
+    const run = (maxWaitlist: number) =>
+      asHub(app, () => {
+        const actor = actorFor('rheine-social');
+        const policy = app.container.subgraphs.courses.createContext(actor).policy;
+        return service.match(actor, policy, mother.id, { level: CefrLevel.A1, childcare: true, maxWaitlist }, 50);
+      });
+    // A waitlist of 7 is longer than the default 5: the full course is left out.
+    expect((await run(5)).map((m) => m.course.id)).not.toContain(best.course.id);
+    const full = (await run(7)).find((m) => m.course.id === best.course.id)!;
+    expect(full).toMatchObject({ seatsFree: 0, waitlistLength: 7 });
+    expect(full.missing).toContainEqual({ code: 'seats_free', text: 'Keine freien Plätze' });
+    expect(full.matched).toContainEqual({ code: 'short_waitlist', text: 'Warteliste mit 7 Personen' });
   });
 
   it('answers NOT_FOUND for an unknown person and FORBIDDEN for a partner without a basis', async () => {
