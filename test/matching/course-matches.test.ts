@@ -171,6 +171,19 @@ describe('courseMatches on the demo data', () => {
     const forbidden = await matches(man.id, { level: 'A1' }, { partner: 'caritas-rheine', purpose: 'case_management' });
     expect(forbidden.errors[0].extensions).toMatchObject({ code: 'FORBIDDEN' });
     expect(forbidden.data).toBeNull();
+    const client = new Client({ connectionString: app.db.url });
+    await client.connect();
+    try {
+      await eventually(async () => {
+        const r = await client.query(
+          `SELECT 1 FROM audit.entry WHERE partner = 'caritas-rheine' AND kind = 'denied'
+              AND 'Query.courseMatches' = ANY(fields) AND categories = '{course_participation}'`,
+        );
+        return r.rows.length > 0;
+      });
+    } finally {
+      await client.end();
+    }
   });
 
   it('refuses unsound needs in one answer', async () => {
