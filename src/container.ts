@@ -206,9 +206,10 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
     rules: new RuleScheduler(queues.rules, clock),
     webhooks: new WebhookScheduler(queues.webhooks, clock),
   };
-  const courses = await buildCoursesSubgraph(dataSources.courses, deps);
   const city = await buildCitySubgraph(dataSources.city, deps);
   const persons = personDirectory(city, rowSecurity);
+  // Course matching reads a person's sex and district through the directory, never the city's tables.
+  const courses = await buildCoursesSubgraph(dataSources.courses, deps, { persons });
   const subgraphs: Subgraphs = {
     city,
     jobcenter: await buildJobcenterSubgraph(dataSources.jobcenter, deps),
@@ -319,6 +320,8 @@ function personDirectory(city: CitySubgraph, rowSecurity: RowSecurityContext): P
     houseNumber: p.houseNumber,
     postalCode: p.postalCode,
     locality: p.locality,
+    sex: p.sex,
+    district: p.district,
     registeredAt: p.registeredAt,
   });
   return {

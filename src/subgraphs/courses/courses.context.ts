@@ -2,11 +2,13 @@ import { Actor } from '../../shared/actor';
 import { SubgraphContext } from '../subgraph';
 import { loaderMany, loaderOne } from '../shared/loaders';
 import { CourseService } from './course/course.service';
+import { MatchingService } from './matching/matching.service';
 import { CourseProviderService } from './provider/provider.service';
 
 export interface CoursesServices {
   providers: CourseProviderService;
   courses: CourseService;
+  matching: MatchingService;
 }
 
 export function createCoursesLoaders(services: CoursesServices, actor: Actor) {
