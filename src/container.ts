@@ -235,6 +235,11 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
       // The worklist of upcoming handovers reads birth dates and municipalities as the rules do.
       persons,
       rules: config.rules,
+      // Duplicate suspicion: the events worker asks the city's service, inside the job's system context.
+      duplicates: {
+        byName: (personId) => city.services.duplicates.detectByName(personId),
+        flag: (personId, other, reason) => city.services.duplicates.flag(personId, other, [reason]),
+      },
     }),
   };
   const outboxStores = SUBGRAPH_NAMES.map((name) => new OutboxStore(name, dataSources[name]));

@@ -147,6 +147,15 @@ export const EVENT_CATALOGUE = {
     tell: null,
     live: false,
   }),
+  // A reviewer confirmed a duplicate suspicion (docs/duplicates.md): mergedPersonId is merged into personId.
+  'person.merged': event<{ personId: string; mergedPersonId: string; suspicionId: string }>()({
+    category: 'identity',
+    summary: (p) => `Record ${p.mergedPersonId} merged into this one (duplicate confirmed)`,
+    visibility: 'category',
+    public: { types: { 'person.merged': 'notice' } },
+    tell: toPersonParties,
+    live: false,
+  }),
   'consent.given': event<Consent>()({
     category: 'identity',
     summary: (p) => `Consent for ${p.purpose} given to ${p.recipients.join(', ')} (${p.categories.join(', ')})`,

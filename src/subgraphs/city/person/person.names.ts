@@ -51,3 +51,49 @@ export function searchTerms(query: string): Array<{ prefix: string; skeleton: st
     .filter(Boolean)
     .map((w) => ({ prefix: w, skeleton: `~${nameSkeleton(w)}` }));
 }
+
+/**
+ * Articles that offices write apart, hyphenated or glued to the name ("Al-Hassan", "Al Hassan",
+ * "Alhasan"): dropped from the duplicate key, as standalone words only (glued ones see below).
+ */
+const ARTICLES = new Set(['al', 'el', 'ul', 'ar', 'as', 'ad', 'at', 'az', 'an', 'ash']);
+/** "Abd", "Abdul", "Abdel", "Abdur", "Abdoul", …: the first half of a theophoric name. */
+const ABD = /^abd(?:u|ou|o|e|a)?(?:l|r|s|d|t|n|z)?$/;
+
+/**
+ * The key two records of one person share when offices transliterated the names differently:
+ * given and family names as one bag of skeletons (order-free, so compound family names and
+ * swapped name fields meet), with "Abd al-"/"Abdul"/"Abdel" joined to the following word and the
+ * article "al-"/"el-" dropped. Coarse on purpose: it only ever raises a suspicion for a person to
+ * review, and only together with the same birth date.
+ */
+export function duplicateKey(givenName: string, familyName: string): string {
+  const words = foldName(`${givenName} ${familyName}`).split(' ').filter(Boolean);
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    let w = words[i];
+    if (ABD.test(w) && i + 1 < words.length) {
+      // "Abd al-Rahman", "Abdul Rahman": one name, glued with any article in between.
+      while (i + 1 < words.length && ARTICLES.has(words[i + 1]) && i + 2 < words.length) w += words[++i];
+      w += words[++i];
+    } else if (ARTICLES.has(w) && i + 1 < words.length) {
+      continue;
+    }
+    out.push(wordKey(w));
+  }
+  return out.sort().join(' ');
+}
+
+function wordKey(word: string): string {
+  const w = word
+    // A glued article before a consonant ("alhasan", "elhassan"), or assimilated ("arrashid").
+    .replace(/^[ae]l(?=[^aeiou].{2})/, '')
+    .replace(/^[ae]([tdrszn])\1(?=.{2})/, '$1');
+  const skeleton = nameSkeleton(w)
+    // The article inside "Abd al-…" ("abdlrmn" → "abdrmn"), however it was written.
+    .replace(/^abdl(?=.)/, 'abd');
+  // Initial vowels vary between transliterations (Osman/Usman, Ibrahim/Ebrahim); whether a name
+  // ends in a vowel does not (Samir/Samira, Hassan/Husseini), once a final "h" is set aside.
+  const open = /[aeiouy]h?$/.test(w) ? '_' : '';
+  return skeleton.replace(/^[aeiou]/, 'a') + open;
+}

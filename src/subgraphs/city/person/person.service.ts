@@ -67,6 +67,8 @@ export class PersonService {
     requireScope(actor, 'persons:read');
     const first = pageSize(args.first);
     const qb = await this.scoped(actor);
+    // A record merged into another (a confirmed duplicate) is listed once, as the kept one.
+    qb.andWhere('p.merged_into IS NULL');
     const f = args.filter ?? {};
     const search = f.name ? await NameSearch.prepare(this.ds.manager, qb, f.name) : null;
     if (f.municipalityKey)
