@@ -209,6 +209,8 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
   const courses = await buildCoursesSubgraph(dataSources.courses, deps);
   const city = await buildCitySubgraph(dataSources.city, deps);
   const persons = personDirectory(city, rowSecurity);
+  // The duplicate checks write as the hub, named after the job's context and the event behind them.
+  const checker = (cause: string) => systemActor(cause, rowSecurity.systemName() ?? undefined);
   const subgraphs: Subgraphs = {
     city,
     jobcenter: await buildJobcenterSubgraph(dataSources.jobcenter, deps),
@@ -237,8 +239,9 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
       rules: config.rules,
       // Duplicate suspicion: the events worker asks the city's service, inside the job's system context.
       duplicates: {
-        byName: (personId) => city.services.duplicates.detectByName(personId),
-        flag: (personId, other, reason) => city.services.duplicates.flag(personId, other, [reason]),
+        byName: (personId, cause) => city.services.duplicates.detectByName(checker(cause), personId),
+        flag: (personId, other, reason, cause) =>
+          city.services.duplicates.flag(checker(cause), personId, other, [reason]),
       },
     }),
   };

@@ -6,7 +6,7 @@
  */
 export interface DuplicateChecks {
   /** Other records with transliteration variants of the person's names and the same birth date. */
-  byName(personId: string): Promise<number>;
+  byName(personId: string, causeEventId: string): Promise<number>;
   /** Two records hold the same identifier (`reason`: `shared_identifier:<system>`). */
-  flag(personId: string, otherPersonId: string, reason: string): Promise<boolean>;
+  flag(personId: string, otherPersonId: string, reason: string, causeEventId: string): Promise<boolean>;
 }

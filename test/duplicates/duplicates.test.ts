@@ -1,3 +1,4 @@
+import { systemActor } from '../../src/shared/actor';
 import { eventually, startTestApp, TestApp } from '../helpers/app';
 import { eventHandled } from '../helpers/wait';
 import { asHub, registerAndCheck, registerPerson } from '../factories';
@@ -80,6 +81,14 @@ describe('duplicate suspicion', () => {
     expect(about(open, c, d)).toHaveLength(1);
     // Another partner with a basis for identity data in Rheine sees it as well.
     expect(about(await suspicions('rheine-social'), a, b)).toHaveLength(1);
+    // Each record's biography names the other (ids and reason codes only).
+    for (const [one, other] of [
+      [a, b],
+      [b, a],
+    ]) {
+      const line = `Possibly the same person as record ${other} (birth_date, name_variant)`;
+      await eventually(async () => (await biography(app, 'rheine-abh', one)).some((e) => e.summary === line));
+    }
   });
 
   it('does not flag the same names with a different birth date', async () => {
@@ -195,11 +204,15 @@ describe('duplicate suspicion', () => {
     const res = await app.gql('rheine-social', DISMISS, { input: { suspicionId: s.id, reason: 'Zwei Brüder' } });
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data.dismissDuplicate).toMatchObject({ status: 'dismissed', decidedBy: 'rheine-social' });
+    const line = `Not the same person as record ${b} (duplicate suspicion dismissed)`;
+    await eventually(async () => (await biography(app, 'rheine-abh', a)).some((e) => e.summary === line));
 
     // The same identifier on both, and the name check run again: nothing is raised.
     await addIdentifier('rheine-abh', a, '300000000001');
     await addIdentifier('rheine-social', b, '300000000001');
-    const raised = await asHub(app, () => app.container.subgraphs.city.services.duplicates.detectByName(b));
+    const raised = await asHub(app, () =>
+      app.container.subgraphs.city.services.duplicates.detectByName(systemActor('test', 'test'), b),
+    );
     expect(raised).toBe(0);
     expect(about(await suspicions('rheine-abh'), a, b)).toEqual([]);
     const [dismissed] = about(await suspicions('rheine-abh', 'dismissed'), a, b);

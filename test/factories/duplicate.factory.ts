@@ -1,4 +1,5 @@
 import type { RegisterPersonInput } from '../../src/subgraphs/city/person/person.types';
+import { systemActor } from '../../src/shared/actor';
 import { eventHandled } from '../helpers/wait';
 import { asHub, WithContainer, WithGql } from './factory.support';
 import { registerPersonViaApi } from './person.factory';
@@ -32,7 +33,7 @@ export async function duplicateSuspicion(
 ): Promise<string> {
   return asHub(app, async () => {
     const duplicates = app.container.subgraphs.city.services.duplicates;
-    await duplicates.flag(personA, personB, reasons);
+    await duplicates.flag(systemActor('test', 'test'), personA, personB, reasons);
     const [row] = await app.container.subgraphs.city.dataSource.query(
       `SELECT id FROM city.duplicate_suspicion WHERE person_a = LEAST($1::uuid, $2::uuid) AND person_b = GREATEST($1::uuid, $2::uuid)`,
       [personA, personB],

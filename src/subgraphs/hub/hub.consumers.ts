@@ -30,15 +30,17 @@ export function hubEventHandlers(
     // city answers through DuplicateChecks, the hub never reads its tables; only ever a suspicion.
     'person.registered': async (e, source) => {
       await biography(e, source);
-      await services.duplicates.byName(e.payload.personId);
+      await services.duplicates.byName(e.payload.personId, e.id);
     },
     'person.moved': biography,
     'person.residence_status_recorded': biography,
     'person.identifier_added': async (e, source) => {
       await biography(e, source);
       for (const other of await services.identifiers.sameValueHolders(e.payload.identifierId))
-        await services.duplicates.flag(e.payload.personId, other.personId, `shared_identifier:${other.system}`);
+        await services.duplicates.flag(e.payload.personId, other.personId, `shared_identifier:${other.system}`, e.id);
     },
+    'person.duplicate_suspected': biography,
+    'person.duplicate_dismissed': biography,
     // A confirmed duplicate: the merged record's identifiers and biography move to the kept person,
     // with the merge's own entry, in one transaction (idempotent: a second run moves nothing).
     'person.merged': async (e, source) => {

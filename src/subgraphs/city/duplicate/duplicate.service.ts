@@ -136,6 +136,8 @@ export class DuplicateService {
         decisionReason: reason,
       });
       await em.save(DuplicateSuspicionEntity, s);
+      // The reason stays in the suspicion only: free text, never in an event.
+      await this.tell(em, actor, 'person.duplicate_dismissed', s.personA, s.personB, s.id);
       return s;
     });
   }
@@ -145,7 +147,7 @@ export class DuplicateService {
    * are transliteration variants (duplicateKey). Without a birth date nothing is suspected: names
    * alone are too common. Idempotent.
    */
-  async detectByName(personId: string): Promise<number> {
+  async detectByName(actor: Actor, personId: string): Promise<number> {
     const person = await this.ds.getRepository(PersonEntity).findOneBy({ id: personId });
     if (!person || person.mergedInto || !person.birthDate) return 0;
     const key = duplicateKey(person.givenName, person.familyName);
@@ -157,7 +159,7 @@ export class DuplicateService {
     let flagged = 0;
     for (const other of candidates) {
       if (duplicateKey(other.givenName, other.familyName) !== key) continue;
-      if (await this.flag(personId, other.id, [...NAME_REASONS])) flagged++;
+      if (await this.flag(actor, personId, other.id, [...NAME_REASONS])) flagged++;
     }
     return flagged;
   }
@@ -165,22 +167,50 @@ export class DuplicateService {
   /**
    * Raises (or adds reasons to) the suspicion about two records; true when it is open afterwards.
    * A pair already decided stays decided: a dismissed pair is never suggested again. Records
-   * merged before are left alone.
+   * merged before are left alone. A new suspicion and its events (one per record) commit together.
    */
-  async flag(one: string, other: string, reasons: readonly string[]): Promise<boolean> {
+  async flag(actor: Actor, one: string, other: string, reasons: readonly string[]): Promise<boolean> {
     if (one === other) return false;
     const [a, b] = one < other ? [one, other] : [other, one];
-    const rows: Array<{ id: string }> = await this.ds.query(
-      `INSERT INTO city.duplicate_suspicion (id, person_a, person_b, reasons, status, detected_at)
-       SELECT $1::uuid, $2::uuid, $3::uuid, $4::text[], 'open', $5::timestamptz
-        WHERE NOT EXISTS (SELECT 1 FROM city.person p WHERE p.id IN ($2::uuid, $3::uuid) AND p.merged_into IS NOT NULL)
-       ON CONFLICT (person_a, person_b) DO UPDATE
-         SET reasons = ARRAY(SELECT DISTINCT r FROM unnest(city.duplicate_suspicion.reasons || EXCLUDED.reasons) r ORDER BY r)
-       WHERE city.duplicate_suspicion.status = 'open'
-       RETURNING id`,
-      [newId(), a, b, [...reasons].sort(), this.clock.now()],
-    );
-    return rows.length > 0;
+    return this.ds.transaction(async (em) => {
+      const rows: Array<{ id: string; inserted: boolean; reasons: string[] }> = await em.query(
+        `INSERT INTO city.duplicate_suspicion (id, person_a, person_b, reasons, status, detected_at)
+         SELECT $1::uuid, $2::uuid, $3::uuid, $4::text[], 'open', $5::timestamptz
+          WHERE NOT EXISTS (SELECT 1 FROM city.person p WHERE p.id IN ($2::uuid, $3::uuid) AND p.merged_into IS NOT NULL)
+         ON CONFLICT (person_a, person_b) DO UPDATE
+           SET reasons = ARRAY(SELECT DISTINCT r FROM unnest(city.duplicate_suspicion.reasons || EXCLUDED.reasons) r ORDER BY r)
+         WHERE city.duplicate_suspicion.status = 'open'
+         RETURNING id, (xmax = 0) AS inserted, reasons`,
+        [newId(), a, b, [...reasons].sort(), this.clock.now()],
+      );
+      const [row] = rows;
+      if (row?.inserted) await this.tell(em, actor, 'person.duplicate_suspected', a, b, row.id, row.reasons);
+      return rows.length > 0;
+    });
+  }
+
+  /** One event per record of the pair: each record's biography and audit trail shows the step. */
+  private async tell(
+    em: EntityManager,
+    actor: Actor,
+    type: 'person.duplicate_suspected' | 'person.duplicate_dismissed',
+    a: string,
+    b: string,
+    suspicionId: string,
+    reasons: string[] = [],
+  ): Promise<void> {
+    for (const [personId, otherPersonId] of [
+      [a, b],
+      [b, a],
+    ]) {
+      const ids = { personId, otherPersonId, suspicionId };
+      await this.outbox.append(em, actor, {
+        personId,
+        aggregateType: 'DuplicateSuspicion',
+        aggregateId: suspicionId,
+        ...(type === 'person.duplicate_suspected' ? { type, payload: { ...ids, reasons } } : { type, payload: ids }),
+      });
+    }
   }
 
   /** Suspicions and both records joined, limited to what the actor may see of persons. */
