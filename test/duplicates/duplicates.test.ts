@@ -3,6 +3,7 @@ import { eventually, startTestApp, TestApp } from '../helpers/app';
 import { eventHandled } from '../helpers/wait';
 import { asHub, registerAndCheck, registerPerson } from '../factories';
 import { biography } from '../rules/rules-helpers';
+import { referToVhs } from '../webhooks/fixtures';
 
 const SUSPICIONS = `query($status: DuplicateSuspicionStatus) {
   duplicateSuspicions(first: 100, status: $status) {
@@ -128,6 +129,8 @@ describe('duplicate suspicion', () => {
       familyName: 'Haddad Alsayed',
       birthDate: '1988-01-01',
     });
+    // The jobcenter refers the kept person to the VHS: both sides of the open referral are told of the merge.
+    await referToVhs(app, kept);
     await addIdentifier('rheine-abh', kept, '200000000001');
     await addIdentifier('rheine-social', merged, '200000000002');
     const [s] = about(await suspicions('rheine-abh'), kept, merged);
@@ -158,6 +161,14 @@ describe('duplicate suspicion', () => {
         '200000000002',
       ]);
     }
+    const inbox = await app.gql(
+      'jobcenter-steinfurt',
+      `{ notifications(first: 50) { edges { node { type person { id } } } } }`,
+    );
+    expect(inbox.body.data.notifications.edges.map((e: { node: unknown }) => e.node)).toContainEqual({
+      type: 'person.merged',
+      person: { id: kept },
+    });
     const entries = await biography(app, 'rheine-abh', kept);
     expect(entries.map((e) => e.summary)).toContain(`Record ${merged} merged into this one (duplicate confirmed)`);
     expect(entries.filter((e) => e.type === 'person.registered')).toHaveLength(2);
