@@ -188,6 +188,13 @@ describe('duplicate suspicion', () => {
     expect(one.body.data.person).toMatchObject({ id: merged, mergedInto: { id: kept } });
     expect(one.body.data.person.mergedAt).toEqual(expect.any(String));
 
+    // The merged record takes no more changes: they belong to the kept one.
+    const move = await app.gql(
+      'rheine-abh',
+      `mutation { movePerson(input: { personId: "${merged}", municipalityKey: "05566076" }) { id } }`,
+    );
+    expect(move.body.errors[0].extensions).toMatchObject({ code: 'CONFLICT', field: 'personId', mergedInto: kept });
+
     // Decided once: a second decision is refused, naming what happened and nothing changes.
     const again = await app.gql('rheine-social', DISMISS, { input: { suspicionId: s.id } });
     expect(again.body.errors[0].extensions).toMatchObject({
