@@ -259,6 +259,21 @@ describe('duplicate suspicion', () => {
       const nodes = about(await suspicions('jobcenter-steinfurt'), inRheine, elsewhere);
       return nodes.length ? nodes : undefined;
     });
+    // Row security (second line): the row shows only where both persons are visible.
+    const rows = (jurisdiction: string[]) =>
+      app.container.rowSecurity.run(jurisdiction, async () =>
+        Number(
+          (
+            await app.container.subgraphs.city.dataSource.query(
+              'SELECT count(*) AS n FROM city.duplicate_suspicion WHERE id = $1',
+              [open[0].id],
+            )
+          )[0].n,
+        ),
+      );
+    expect(await rows(['05566'])).toBe(1);
+    expect(await rows(['05566076'])).toBe(0);
+    expect(await rows(['05566008'])).toBe(0);
     // Outside its jurisdiction for one of the two: not listed, and NOT_FOUND when named.
     expect(about(await suspicions('rheine-abh'), inRheine)).toEqual([]);
     const res = await app.gql('rheine-abh', CONFIRM, { input: { suspicionId: open[0].id } });
