@@ -80,6 +80,14 @@ describe('duplicate suspicion', () => {
     // The record registered first is personA.
     expect(first.personA.id).toBe([a, b].sort()[0]);
     expect(about(open, c, d)).toHaveLength(1);
+    // The name search finds both spellings of the Abd name by a third one.
+    const search = await app.gql(
+      'rheine-abh',
+      `{ persons(first: 10, filter: { name: "Abdelrahman Khalil" }) { edges { node { id } } } }`,
+    );
+    expect(search.body.data.persons.edges.map((e: { node: { id: string } }) => e.node.id).sort()).toEqual(
+      [c, d].sort(),
+    );
     // Another partner with a basis for identity data in Rheine sees it as well.
     expect(about(await suspicions('rheine-social'), a, b)).toHaveLength(1);
     // Each record's biography names the other (ids and reason codes only).

@@ -11,6 +11,7 @@ import { CityInitial1764000000000 } from './migrations/1764000000000-city-initia
 import { CityNameSearch1765100000000 } from './migrations/1765100000000-city-name-search';
 import { CityArrival1765300000000 } from './migrations/1765300000000-city-arrival';
 import { CityDuplicates1765410000000 } from './migrations/1765410000000-city-duplicates';
+import { CityAbdSearchNames1765410000001 } from './migrations/1765410000001-city-abd-search-names';
 import { DuplicateSuspicionEntity } from './duplicate/duplicate.entity';
 import { DuplicateSuspicionResolver } from './duplicate/duplicate.resolver';
 import { DuplicateService } from './duplicate/duplicate.service';
@@ -38,6 +39,7 @@ export const cityMigrations = [
   CityNameSearch1765100000000,
   CityArrival1765300000000,
   CityDuplicates1765410000000,
+  CityAbdSearchNames1765410000001,
 ];
 
 export type CitySubgraph = Subgraph & { services: CityServices };
