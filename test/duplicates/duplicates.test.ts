@@ -88,6 +88,10 @@ describe('duplicate suspicion', () => {
     expect(search.body.data.persons.edges.map((e: { node: { id: string } }) => e.node.id).sort()).toEqual(
       [c, d].sort(),
     );
+    // Without keepPersonId the record registered first is kept.
+    const [cd] = about(open, c, d);
+    const confirmed = await app.gql('rheine-youth', CONFIRM, { input: { suspicionId: cd.id } });
+    expect(confirmed.body.data.confirmDuplicate.keptPerson).toEqual({ id: c });
     // Another partner with a basis for identity data in Rheine sees it as well.
     expect(about(await suspicions('rheine-social'), a, b)).toHaveLength(1);
     // Each record's biography names the other (ids and reason codes only).
@@ -142,6 +146,16 @@ describe('duplicate suspicion', () => {
     await addIdentifier('rheine-abh', kept, '200000000001');
     await addIdentifier('rheine-social', merged, '200000000002');
     const [s] = about(await suspicions('rheine-abh'), kept, merged);
+
+    // A record to keep that is not one of the two: refused, nothing written.
+    const wrong = await app.gql('rheine-abh', CONFIRM, {
+      input: {
+        suspicionId: s.id,
+        keepPersonId: '7c1d6a54-95d1-4c43-9a0e-2b5f0c3e8a11',
+      },
+    });
+    expect(wrong.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'keepPersonId' });
+    expect(about(await suspicions('rheine-abh'), kept, merged)).toHaveLength(1);
 
     const res = await app.gql('rheine-abh', CONFIRM, { input: { suspicionId: s.id, keepPersonId: kept } });
     expect(res.body.errors).toBeUndefined();
