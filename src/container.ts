@@ -210,6 +210,8 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
   const persons = personDirectory(city, rowSecurity);
   // Course matching reads a person's sex and district through the directory, never the city's tables.
   const courses = await buildCoursesSubgraph(dataSources.courses, deps, { persons });
+  // The duplicate checks write as the hub, named after the job's context and the event behind them.
+  const checker = (cause: string) => systemActor(cause, rowSecurity.systemName() ?? undefined);
   const subgraphs: Subgraphs = {
     city,
     jobcenter: await buildJobcenterSubgraph(dataSources.jobcenter, deps),
@@ -236,6 +238,12 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
       // The worklist of upcoming handovers reads birth dates and municipalities as the rules do.
       persons,
       rules: config.rules,
+      // Duplicate suspicion: the events worker asks the city's service, inside the job's system context.
+      duplicates: {
+        byName: (personId, cause) => city.services.duplicates.detectByName(checker(cause), personId),
+        flag: (personId, other, reason, cause) =>
+          city.services.duplicates.flag(checker(cause), personId, other, [reason]),
+      },
     }),
   };
   const outboxStores = SUBGRAPH_NAMES.map((name) => new OutboxStore(name, dataSources[name]));

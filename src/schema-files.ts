@@ -58,6 +58,7 @@ function schemaOnlyHubDeps(): HubDeps {
       secrets: new SecretBox('x'.repeat(32)),
     },
     persons: { get: unused, household: unused, many: unused },
+    duplicates: { byName: unused, flag: unused },
     rules: { enabled: [], params: DEFAULT_RULE_PARAMS },
   };
 }

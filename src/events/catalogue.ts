@@ -152,6 +152,37 @@ export const EVENT_CATALOGUE = {
     tell: null,
     live: false,
   }),
+  // A reviewer confirmed a duplicate suspicion (docs/duplicates.md): mergedPersonId is merged into personId.
+  'person.merged': event<{ personId: string; mergedPersonId: string; suspicionId: string }>()({
+    category: 'identity',
+    summary: (p) => `Record ${p.mergedPersonId} merged into this one (duplicate confirmed)`,
+    visibility: 'category',
+    public: { types: { 'person.merged': 'notice' } },
+    tell: toPersonParties,
+    live: false,
+  }),
+  // Duplicate suspicion (docs/duplicates.md): one event per record of the pair, ids and reason codes only.
+  'person.duplicate_suspected': event<{
+    personId: string;
+    otherPersonId: string;
+    suspicionId: string;
+    reasons: string[];
+  }>()({
+    category: 'identity',
+    summary: (p) => `Possibly the same person as record ${p.otherPersonId} (${p.reasons.join(', ')})`,
+    visibility: 'category',
+    public: null,
+    tell: null,
+    live: false,
+  }),
+  'person.duplicate_dismissed': event<{ personId: string; otherPersonId: string; suspicionId: string }>()({
+    category: 'identity',
+    summary: (p) => `Not the same person as record ${p.otherPersonId} (duplicate suspicion dismissed)`,
+    visibility: 'category',
+    public: null,
+    tell: null,
+    live: false,
+  }),
   'consent.given': event<Consent>()({
     category: 'identity',
     summary: (p) => `Consent for ${p.purpose} given to ${p.recipients.join(', ')} (${p.categories.join(', ')})`,

@@ -1,6 +1,7 @@
 import { Actor } from '../../shared/actor';
 import { SubgraphContext } from '../subgraph';
 import { loaderMany, loaderOne } from '../shared/loaders';
+import { DuplicateService } from './duplicate/duplicate.service';
 import { MunicipalityService } from './municipality/municipality.service';
 import { PersonService } from './person/person.service';
 import { ResidenceService } from './residence/residence.service';
@@ -9,6 +10,7 @@ export interface CityServices {
   persons: PersonService;
   residence: ResidenceService;
   municipalities: MunicipalityService;
+  duplicates: DuplicateService;
 }
 
 export function createCityLoaders(services: CityServices, actor: Actor) {

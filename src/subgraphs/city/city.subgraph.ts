@@ -10,6 +10,11 @@ import { HouseholdEntity } from './household/household.entity';
 import { CityInitial1764000000000 } from './migrations/1764000000000-city-initial';
 import { CityNameSearch1765100000000 } from './migrations/1765100000000-city-name-search';
 import { CityArrival1765300000000 } from './migrations/1765300000000-city-arrival';
+import { CityDuplicates1765410000000 } from './migrations/1765410000000-city-duplicates';
+import { CityAbdSearchNames1765410000001 } from './migrations/1765410000001-city-abd-search-names';
+import { DuplicateSuspicionEntity } from './duplicate/duplicate.entity';
+import { DuplicateSuspicionResolver } from './duplicate/duplicate.resolver';
+import { DuplicateService } from './duplicate/duplicate.service';
 import { MunicipalityEntity } from './municipality/municipality.entity';
 import { MunicipalityResolver } from './municipality/municipality.resolver';
 import { MunicipalityService } from './municipality/municipality.service';
@@ -20,12 +25,21 @@ import { ResidenceStatusEntity } from './residence/residence.entity';
 import { PersonResidenceResolver, ResidenceResolver } from './residence/residence.resolver';
 import { ResidenceService } from './residence/residence.service';
 
-export const cityEntities = [PersonEntity, HouseholdEntity, MunicipalityEntity, ResidenceStatusEntity, OutboxEvent];
+export const cityEntities = [
+  PersonEntity,
+  HouseholdEntity,
+  MunicipalityEntity,
+  ResidenceStatusEntity,
+  DuplicateSuspicionEntity,
+  OutboxEvent,
+];
 export const cityMigrations = [
   CityInitial1764000000000,
   CityRowSecurity1764500000000,
   CityNameSearch1765100000000,
   CityArrival1765300000000,
+  CityDuplicates1765410000000,
+  CityAbdSearchNames1765410000001,
 ];
 
 export type CitySubgraph = Subgraph & { services: CityServices };
@@ -38,10 +52,18 @@ export async function buildCitySubgraph(ds: DataSource, deps: SubgraphDeps): Pro
     persons,
     municipalities,
     residence: new ResidenceService(ds, persons, deps.outbox, deps.clock),
+    duplicates: new DuplicateService(ds, deps.outbox, deps.clock, deps.pdp),
   };
   const { schema, sdl } = await buildFederatedSchema(
     {
-      resolvers: [PersonResolver, HouseholdResolver, PersonResidenceResolver, ResidenceResolver, MunicipalityResolver],
+      resolvers: [
+        PersonResolver,
+        HouseholdResolver,
+        PersonResidenceResolver,
+        ResidenceResolver,
+        MunicipalityResolver,
+        DuplicateSuspicionResolver,
+      ],
     },
     {
       // Another subgraph names a person the caller may not (or no longer) see, e.g. the person of a

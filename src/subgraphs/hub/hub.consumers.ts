@@ -26,10 +26,31 @@ export function hubEventHandlers(
 ): Record<EventType, EventHandler> {
   const biography = <T extends EventType>(e: EventOf<T>, source: string) => services.biography.record(e, source);
   const handlers: EventHandlers = {
-    'person.registered': biography,
+    // Duplicate suspicion (docs/duplicates.md) runs here, after the registering transaction: the
+    // city answers through DuplicateChecks, the hub never reads its tables; only ever a suspicion.
+    'person.registered': async (e, source) => {
+      await biography(e, source);
+      await services.duplicates.byName(e.payload.personId, e.id);
+    },
     'person.moved': biography,
     'person.residence_status_recorded': biography,
-    'person.identifier_added': biography,
+    'person.identifier_added': async (e, source) => {
+      await biography(e, source);
+      for (const other of await services.identifiers.sameValueHolders(e.payload.identifierId))
+        await services.duplicates.flag(e.payload.personId, other.personId, `shared_identifier:${other.system}`, e.id);
+    },
+    'person.duplicate_suspected': biography,
+    'person.duplicate_dismissed': biography,
+    // A confirmed duplicate: the merged record's identifiers and biography move to the kept person,
+    // with the merge's own entry, in one transaction (idempotent: a second run moves nothing).
+    'person.merged': async (e, source) => {
+      const { personId, mergedPersonId } = e.payload;
+      await dataSource.transaction(async (em) => {
+        await services.identifiers.repointIn(em, mergedPersonId, personId);
+        await services.biography.repointIn(em, mergedPersonId, personId);
+        await services.biography.record(e, source, em);
+      });
+    },
     'jobcenter.benefit_status_changed': biography,
     'jobcenter.record_opened': async (e, source) => {
       await biography(e, source);

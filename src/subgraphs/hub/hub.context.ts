@@ -16,6 +16,7 @@ import { NotificationService } from './notification/notification.service';
 import { WebhookService } from './webhook/webhook.service';
 import { ConfigurationService } from './admin/configuration.service';
 import { UpcomingHandoverService } from './worklist/upcoming-handover.service';
+import type { DuplicateChecks } from '../../shared/duplicate-checks';
 
 export interface HubServices {
   partners: PartnerService;
@@ -37,6 +38,8 @@ export interface HubServices {
   configuration: ConfigurationService;
   /** The worklist of handovers the rules will start (pending rule checks). */
   upcomingHandovers: UpcomingHandoverService;
+  /** The city's duplicate checks, which the events worker asks after registrations and new identifiers. */
+  duplicates: DuplicateChecks;
 }
 
 export function createHubLoaders(services: HubServices, actor: Actor) {

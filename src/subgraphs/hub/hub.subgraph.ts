@@ -70,6 +70,7 @@ import { UpcomingHandoverResolver } from './worklist/upcoming-handover.resolver'
 import { UpcomingHandoverService } from './worklist/upcoming-handover.service';
 import type { PersonDirectory } from '../../shared/person-directory';
 import type { RulesConfig } from '../../rules/rules';
+import type { DuplicateChecks } from '../../shared/duplicate-checks';
 
 export const hubEntities = [
   PartnerEntity,
@@ -127,6 +128,8 @@ export interface HubDeps {
   persons: PersonDirectory;
   /** Which rules run and their parameters: the worklist lists what they will do. */
   rules: RulesConfig;
+  /** The city's duplicate checks (docs/duplicates.md): the hub never reads the city's persons itself. */
+  duplicates: DuplicateChecks;
 }
 
 /** Hub: partners, identifiers, biography, consent and legal bases, referrals and transfers, audit access. */
@@ -151,6 +154,7 @@ export async function buildHubSubgraph(ds: DataSource, deps: SubgraphDeps, hub: 
       retentionTasks: hub.retentionTasks,
     }),
     upcomingHandovers: new UpcomingHandoverService(ds, deps.clock, hub.persons, hub.rules),
+    duplicates: hub.duplicates,
   };
   const { schema, sdl } = await buildFederatedSchema(
     {

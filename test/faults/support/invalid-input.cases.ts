@@ -11,6 +11,7 @@ import {
   VHS,
 } from './invalid-input.case-support';
 import { adminCases } from './invalid-input.admin-cases';
+import { duplicateCases } from './invalid-input.duplicate-cases';
 import { referralCases } from './invalid-input.referral-cases';
 
 export type { Fixtures, InvalidCase } from './invalid-input.case-support';
@@ -266,5 +267,6 @@ export function invalidCases(f: Fixtures): InvalidCase[] {
     }),
     ...referralCases(f),
     ...adminCases(),
+    ...duplicateCases(),
   ];
 }

@@ -25,4 +25,7 @@ export class PersonEntity {
   @Column('date', { name: 'arrived_on', nullable: true }) arrivedOn: string | null;
   @Column('timestamptz', { name: 'registered_at' }) registeredAt: Date;
   @Column('timestamptz', { name: 'updated_at' }) updatedAt: Date;
+  /** Set when a reviewer confirmed this record a duplicate of another (docs/duplicates.md): the record kept. */
+  @Column('uuid', { name: 'merged_into', nullable: true }) mergedInto?: string | null;
+  @Column('timestamptz', { name: 'merged_at', nullable: true }) mergedAt?: Date | null;
 }

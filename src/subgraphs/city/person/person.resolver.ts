@@ -76,6 +76,15 @@ export class PersonResolver {
     );
   }
 
+  @PersonalData('identity')
+  @FieldResolver(() => Person, {
+    nullable: true,
+    description: 'The record this one was merged into (a confirmed duplicate): use that one; null when not merged',
+  })
+  mergedInto(@Root() p: PersonEntity, @Ctx() ctx: CityContext) {
+    return p.mergedInto ? ctx.loaders.person.load(p.mergedInto) : null;
+  }
+
   @PersonalData('contact')
   @FieldResolver(() => Household, { nullable: true })
   household(@Root() p: PersonEntity): Household | null {

@@ -67,6 +67,8 @@ export class PersonService {
     requireScope(actor, 'persons:read');
     const first = pageSize(args.first);
     const qb = await this.scoped(actor);
+    // A record merged into another (a confirmed duplicate) is listed once, as the kept one.
+    qb.andWhere('p.merged_into IS NULL');
     const f = args.filter ?? {};
     const search = f.name ? await NameSearch.prepare(this.ds.manager, qb, f.name) : null;
     if (f.municipalityKey)
@@ -213,6 +215,7 @@ export class PersonService {
         .setLock('pessimistic_write')
         .getOne();
       if (!person) throw notFound('Person', input.personId, 'personId');
+      refuseMerged(person);
       const from = person.municipalityKey;
       Object.assign(person, {
         municipalityKey: input.municipalityKey,
@@ -243,6 +246,18 @@ export class PersonService {
       throw new AppError('FORBIDDEN', 'The municipality is outside your jurisdiction', { field: 'municipalityKey' });
     }
   }
+}
+
+/**
+ * A record merged into another (a confirmed duplicate, docs/duplicates.md) takes no more changes:
+ * they belong to the kept record, which the answer names.
+ */
+export function refuseMerged(person: PersonEntity, field = 'personId'): void {
+  if (person.mergedInto)
+    throw new AppError('CONFLICT', 'The person was merged into another record: use that one', {
+      field,
+      mergedInto: person.mergedInto,
+    });
 }
 
 function addressColumns(a: AddressInput | undefined) {

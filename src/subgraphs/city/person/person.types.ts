@@ -52,6 +52,13 @@ export class Person {
   @Field(() => String, { description: 'Official municipality key (AGS) of the place of residence', nullable: true })
   municipalityKey: string;
   @Field(() => DateTimeResolver) registeredAt: Date;
+  // `mergedInto` is declared by PersonResolver's field resolver only (as `address`).
+  @PersonalData('identity')
+  @Field(() => DateTimeResolver, {
+    nullable: true,
+    description: 'When this record was merged into another after a confirmed duplicate suspicion (see mergedInto)',
+  })
+  mergedAt: Date | null;
   householdId: string | null;
 }
 

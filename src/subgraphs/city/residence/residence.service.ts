@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { Actor } from '../../../shared/actor';
 import { notFound } from '../../../shared/errors';
+import { refuseMerged } from '../person/person.service';
 import { newId } from '../../../shared/ids';
 import { requireScope } from '../../../shared/scopes';
 import { Clock, isoDay } from '../../../shared/time';
@@ -47,6 +48,7 @@ export class ResidenceService {
     check.done();
     const person = await this.persons.get(actor, input.personId);
     if (!person) throw notFound('Person', input.personId, 'personId');
+    refuseMerged(person);
     const row: ResidenceStatusEntity = {
       id: newId(),
       personId: person.id,

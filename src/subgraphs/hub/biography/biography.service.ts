@@ -47,6 +47,14 @@ export class BiographyService {
   }
 
   /**
+   * A confirmed duplicate: the merged record's entries become the kept person's, unchanged (their
+   * event ids, times and summaries); the merge entry names the merged id. Idempotent.
+   */
+  async repointIn(em: EntityManager, fromPersonId: string, toPersonId: string): Promise<void> {
+    await em.query('UPDATE hub.biography_entry SET person_id = $2 WHERE person_id = $1', [fromPersonId, toPersonId]);
+  }
+
+  /**
    * The newest `first` entries of each person, in one query (window function), newest first. An
    * entry bound to a referral comes with the referral's parties and purpose and the person's case
    * owners (joined in the same query: no query per entry or person).

@@ -52,6 +52,27 @@ export class IdentifierService {
       .getMany();
   }
 
+  /**
+   * Other persons holding the same system and value as this identifier (another issuer recorded it
+   * for another record): the events worker raises a duplicate suspicion for each.
+   */
+  async sameValueHolders(identifierId: string): Promise<Array<{ personId: string; system: string }>> {
+    return this.ds.query(
+      `SELECT DISTINCT o.person_id AS "personId", o.system FROM hub.person_identifier i
+         JOIN hub.person_identifier o ON o.system = i.system AND o.value = i.value AND o.person_id <> i.person_id
+        WHERE i.id = $1`,
+      [identifierId],
+    );
+  }
+
+  /**
+   * A confirmed duplicate: the merged record's identifiers now find the kept person (each row stays,
+   * with its issuer and time). Idempotent; in the caller's transaction.
+   */
+  async repointIn(em: EntityManager, fromPersonId: string, toPersonId: string): Promise<void> {
+    await em.update(PersonIdentifierEntity, { personId: fromPersonId }, { personId: toPersonId });
+  }
+
   /** The person behind an identifier; the city subgraph then decides whether the caller may see them. */
   async find(
     actor: Actor,
@@ -63,7 +84,8 @@ export class IdentifierService {
     const rows = await this.ds
       .getRepository(PersonIdentifierEntity)
       .findBy({ system, value, ...(issuedBy ? { issuedBy } : {}) });
-    if (rows.length > 1)
+    // After a confirmed duplicate, two issuers' rows may name the one kept person: not ambiguous.
+    if (new Set(rows.map((r) => r.personId)).size > 1)
       throw new AppError('CONFLICT', 'The identifier is ambiguous: give issuedBy', { field: 'issuedBy' });
     return rows[0] ?? null;
   }
