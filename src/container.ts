@@ -206,7 +206,14 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
     rules: new RuleScheduler(queues.rules, clock),
     webhooks: new WebhookScheduler(queues.webhooks, clock),
   };
-  const courses = await buildCoursesSubgraph(dataSources.courses, deps);
+  // The entitlement ledger asks the hub for partners' kinds and the city for a person's
+  // municipality through interfaces, never their schemas (ADR 0007); both are built below and
+  // asked only once requests or jobs run.
+  const courses = await buildCoursesSubgraph(dataSources.courses, deps, {
+    partners: { bySlug: (slug) => subgraphs.hub.services.partners.findBySlug(slug) },
+    persons: { municipalityOf: async (personId) => (await persons.get(personId))?.municipalityKey ?? null },
+    entitlementLapseDays: config.entitlementLapseDays,
+  });
   const city = await buildCitySubgraph(dataSources.city, deps);
   const persons = personDirectory(city, rowSecurity);
   const subgraphs: Subgraphs = {
