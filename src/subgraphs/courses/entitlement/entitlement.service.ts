@@ -275,7 +275,8 @@ export class EntitlementService {
       throw new AppError('FORBIDDEN', 'Only a course provider registers an entitlement', { field: 'entitlementId' });
     return this.ds.transaction(async (em) => {
       const e = await this.locked(actor, em, input.entitlementId);
-      if (e.registeredProvider === actor.partner && e.status !== 'issued') return e;
+      // Registered here already (a retry): the entry as it is.
+      if (e.registeredProvider === actor.partner && ['registered', 'in_use'].includes(e.status)) return e;
       if (e.status !== 'issued')
         throw new AppError(
           'CONFLICT',
