@@ -65,7 +65,7 @@ describe('entitlement state machine (property-based)', () => {
         for (const s of steps) {
           const role = s.who === BODY ? 'body' : s.who === provider ? 'provider' : null;
           let ok = false;
-          let next = { status, provider };
+          let next: { status: string; provider: string | null } = { status, provider };
           if (s.action === 'register') {
             // Registering where it is already registered answers the entry unchanged.
             ok = PROVIDERS.includes(s.who) && (status === 'issued' || (provider === s.who && ACTIVE.includes(status)));

@@ -11,6 +11,7 @@ import {
   VHS,
 } from './invalid-input.case-support';
 import { adminCases } from './invalid-input.admin-cases';
+import { entitlementCases } from './invalid-input.entitlement-cases';
 import { referralCases } from './invalid-input.referral-cases';
 
 export type { Fixtures, InvalidCase } from './invalid-input.case-support';
@@ -260,5 +261,6 @@ export function invalidCases(f: Fixtures): InvalidCase[] {
     }),
     ...referralCases(f),
     ...adminCases(),
+    ...entitlementCases(f),
   ];
 }
