@@ -64,7 +64,7 @@ describe('entitlement state machine (property-based)', () => {
         let changes = 1;
         for (const s of steps) {
           const role = s.who === BODY ? 'body' : s.who === provider ? 'provider' : null;
-          let ok = false;
+          let ok: boolean;
           let next: { status: string; provider: string | null } = { status, provider };
           if (s.action === 'register') {
             // Registering where it is already registered answers the entry unchanged.
