@@ -206,16 +206,19 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
     rules: new RuleScheduler(queues.rules, clock),
     webhooks: new WebhookScheduler(queues.webhooks, clock),
   };
-  // The entitlement ledger asks the hub for partners' kinds and the city for a person's
-  // municipality through interfaces, never their schemas (ADR 0007); both are built below and
-  // asked only once requests or jobs run.
-  const courses = await buildCoursesSubgraph(dataSources.courses, deps, {
-    partners: { bySlug: (slug) => subgraphs.hub.services.partners.findBySlug(slug) },
-    persons: { municipalityOf: async (personId) => (await persons.get(personId))?.municipalityKey ?? null },
-    entitlementLapseDays: config.entitlementLapseDays,
-  });
   const city = await buildCitySubgraph(dataSources.city, deps);
   const persons = personDirectory(city, rowSecurity);
+  // Course matching reads a person's sex and district through the directory, never the city's tables;
+  // the entitlement ledger asks the hub for partners' kinds (the hub is built below and asked only
+  // once requests or jobs run) and the city for a person's municipality (ADR 0007).
+  const courses = await buildCoursesSubgraph(dataSources.courses, deps, {
+    persons,
+    entitlements: {
+      partners: { bySlug: (slug) => subgraphs.hub.services.partners.findBySlug(slug) },
+      persons: { municipalityOf: async (personId) => (await persons.get(personId))?.municipalityKey ?? null },
+      entitlementLapseDays: config.entitlementLapseDays,
+    },
+  });
   const subgraphs: Subgraphs = {
     city,
     jobcenter: await buildJobcenterSubgraph(dataSources.jobcenter, deps),
@@ -326,6 +329,8 @@ function personDirectory(city: CitySubgraph, rowSecurity: RowSecurityContext): P
     houseNumber: p.houseNumber,
     postalCode: p.postalCode,
     locality: p.locality,
+    sex: p.sex,
+    district: p.district,
     registeredAt: p.registeredAt,
   });
   return {

@@ -66,7 +66,7 @@ export async function applyCityConfig(
       for (const section of SECTIONS) {
         const entries = parsed.config[section] ?? [];
         for (let i = 0; i < entries.length; i++) {
-          const entry = complete(section, entries[i] as unknown as Row);
+          const entry = complete(section, entries[i]);
           const change = await attempt(parsed, [section, i], section, entry, () =>
             upsert(service, actor, section, entry, em),
           );
@@ -107,7 +107,7 @@ async function pruneList(
   for (const section of ['retentionRules', 'cooperationAgreements', 'legalBases', 'partners'] as const) {
     const entries = parsed.config[section];
     if (!entries) continue; // a section the file leaves out is not managed by it
-    const named = new Set(entries.map((e) => naturalKey(section, e as unknown as Row)));
+    const named = new Set(entries.map((e) => naturalKey(section, e)));
     for (const row of current[section]) if (!named.has(naturalKey(section, row))) out.push({ section, row });
   }
   return out;

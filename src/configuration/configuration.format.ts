@@ -3,58 +3,38 @@
  * and retention rules. Field names are those of the configuration service's inputs; there are no
  * ids, entries are matched by their natural keys, so one file serves every environment.
  */
+import type {
+  AgreementSpec,
+  ContactSpec,
+  LegalBasisSpec,
+  PartnerSpec,
+  RetentionRuleSpec,
+} from '../subgraphs/hub/admin/admin.types';
+
 export const CONFIG_VERSION = 1;
 
-export interface PartnerEntry {
-  slug: string;
-  name: string;
-  kind: string;
-  legalDomains: string[];
-  municipalityKey: string;
-  jurisdiction: string[];
-  scopes: string[];
-  purposes: string[];
-  /** A function mailbox of the team: name, email, phone. */
-  contact?: { name?: string; email?: string; phone?: string } | null;
-  active?: boolean;
-}
+/**
+ * An entry of the file is the spec the configuration service takes, without its id: a field added
+ * to a spec is a field of the file. `Narrowed` names the fields the file writes more strictly than
+ * the service accepts them (where the schema admits no null, or requires what the service defaults);
+ * each must stay assignable to the spec's field.
+ */
+type FileEntry<
+  Spec,
+  Narrowed extends { [K in keyof Narrowed]: K extends keyof Spec ? Spec[K] : never } = Record<never, never>,
+> = Omit<Spec, 'id' | keyof Narrowed> & Narrowed;
 
-export interface LegalBasisEntry {
-  recipientPartner: string;
-  category: string;
-  purpose: string;
-  statute: string;
-  description: string;
-  sourcePartner?: string | null;
-  whileReferralOpen?: boolean;
-  validFrom?: string;
-  validUntil?: string | null;
-}
+/** The file writes each contact field as text or leaves it out. */
+type ContactEntry = { [K in keyof ContactSpec]?: NonNullable<ContactSpec[K]> };
 
-export interface AgreementEntry {
-  name: string;
-  receiver: string;
-  referralType: string;
-  acknowledgeDays?: number | null;
-  decideDays?: number | null;
-  startDays?: number | null;
-  escalateTo?: string | null;
-  onBreach?: string;
-  validFrom: string;
-  validUntil?: string | null;
-  statuteOrDecision: string;
-}
+export type PartnerEntry = FileEntry<PartnerSpec, { contact?: ContactEntry | null; active?: boolean }>;
 
-export interface RetentionRuleEntry {
-  recordType: string;
-  category: string;
-  /** Absent or null: any purpose. */
-  purpose?: string | null;
-  retainDays: number;
-  action: string;
-  description: string;
-  statute: string;
-}
+export type LegalBasisEntry = FileEntry<LegalBasisSpec, { whileReferralOpen?: boolean; validFrom?: string }>;
+
+/** validFrom is required in the file: "today" would make the key move with the day it is applied. */
+export type AgreementEntry = FileEntry<AgreementSpec, { onBreach?: string; validFrom: string }>;
+
+export type RetentionRuleEntry = FileEntry<RetentionRuleSpec>;
 
 /**
  * A section the file leaves out is not managed by it (`--prune` leaves that kind alone); an
@@ -83,11 +63,22 @@ export const SECTION_NOUN: Record<Section, string> = {
 export const DEFAULT_BASIS_VALID_FROM = '2000-01-01';
 
 /**
+ * A list of an entry's fields that must name every one of them: a field added to a spec (and so
+ * to its entry) and not listed here fails to compile instead of being dropped from the file.
+ */
+const everyField =
+  <E>() =>
+  <const F extends ReadonlyArray<keyof E & string>>(
+    fields: F & ([Exclude<keyof E, F[number]>] extends [never] ? unknown : { missing: Exclude<keyof E, F[number]> }),
+  ): F =>
+    fields;
+
+/**
  * The fields that make up each entry, in the order the export writes them (and the diff lists
  * changes in). Everything else the service returns (ids, timestamps) is not part of the file.
  */
 export const FIELDS: { [S in Section]: ReadonlyArray<string> } = {
-  partners: [
+  partners: everyField<PartnerEntry>()([
     'slug',
     'name',
     'kind',
@@ -98,8 +89,8 @@ export const FIELDS: { [S in Section]: ReadonlyArray<string> } = {
     'purposes',
     'contact',
     'active',
-  ],
-  legalBases: [
+  ]),
+  legalBases: everyField<LegalBasisEntry>()([
     'recipientPartner',
     'purpose',
     'category',
@@ -109,8 +100,8 @@ export const FIELDS: { [S in Section]: ReadonlyArray<string> } = {
     'validUntil',
     'statute',
     'description',
-  ],
-  cooperationAgreements: [
+  ]),
+  cooperationAgreements: everyField<AgreementEntry>()([
     'receiver',
     'referralType',
     'validFrom',
@@ -122,8 +113,16 @@ export const FIELDS: { [S in Section]: ReadonlyArray<string> } = {
     'escalateTo',
     'onBreach',
     'statuteOrDecision',
-  ],
-  retentionRules: ['recordType', 'category', 'purpose', 'retainDays', 'action', 'statute', 'description'],
+  ]),
+  retentionRules: everyField<RetentionRuleEntry>()([
+    'recordType',
+    'category',
+    'purpose',
+    'retainDays',
+    'action',
+    'statute',
+    'description',
+  ]),
 };
 
 type AnyEntry = Record<string, unknown>;

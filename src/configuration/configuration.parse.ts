@@ -133,14 +133,14 @@ function findDuplicates(config: CityConfig, locate: (path: ConfigPath) => { line
   for (const section of SECTIONS) {
     const seen = new Map<string, number>();
     (config[section] ?? []).forEach((entry, i) => {
-      const key = naturalKey(section, entry as unknown as Record<string, unknown>);
+      const key = naturalKey(section, entry);
       const first = seen.get(key);
       if (first === undefined) return void seen.set(key, i);
       const firstAt = locate([section, first]);
       problems.push({
         path: [section, i],
         ...locate([section, i]),
-        message: `${entryLabel(section, entry as unknown as Record<string, unknown>)} is already named at line ${firstAt.line} (${formatPath([section, first])})`,
+        message: `${entryLabel(section, entry)} is already named at line ${firstAt.line} (${formatPath([section, first])})`,
       });
     });
   }

@@ -3,7 +3,14 @@ import { LegalDomain, PartnerKind } from '../subgraphs/hub/partner/partner.types
 import { DATA_CATEGORIES, PURPOSES } from '../policy/policy.vocabulary';
 import { RECORD_TYPES, RETENTION_ACTIONS } from '../retention/retention.types';
 import { SCOPES } from '../shared/scopes';
-import { CONFIG_VERSION, DEFAULT_BASIS_VALID_FROM } from './configuration.format';
+import {
+  AgreementEntry,
+  CONFIG_VERSION,
+  DEFAULT_BASIS_VALID_FROM,
+  LegalBasisEntry,
+  PartnerEntry,
+  RetentionRuleEntry,
+} from './configuration.format';
 
 /** Written by `lotse compose` next to the SDL; editors validate city.yaml against it. */
 export const CITY_SCHEMA_FILE = 'city-config.schema.json';
@@ -18,7 +25,9 @@ const days = (description: string) => ({ type: ['integer', 'null'], minimum: 0, 
 /**
  * The JSON Schema (draft-07: the draft editors support best) of city.yaml. Its enums come from
  * the code's vocabularies, so the committed file changes with them (and a test fails when it was
- * not regenerated). Descriptions in German, for the city's staff, with the English term.
+ * not regenerated). Each entry's properties are checked against its type, so a field of a spec
+ * the schema does not describe fails to compile. Descriptions in German, for the city's staff,
+ * with the English term.
  */
 export function cityConfigSchema(): Record<string, unknown> {
   const vocabulary = {
@@ -77,7 +86,7 @@ export function cityConfigSchema(): Record<string, unknown> {
         default: true,
         description: 'false: Partner ist deaktiviert, seine Token werden sofort abgewiesen (active)',
       },
-    },
+    } satisfies Record<keyof PartnerEntry, unknown>,
   };
   const legalBasis = {
     type: 'object',
@@ -103,7 +112,7 @@ export function cityConfigSchema(): Record<string, unknown> {
       validUntil: nullable({ ...DATE, description: 'Gültig bis; leer: unbefristet (valid until)' }),
       statute: text('Norm, z. B. § 69 Abs. 1 Nr. 1 SGB X (statute)'),
       description: text('Beschreibung der Verarbeitung (description)'),
-    },
+    } satisfies Record<keyof LegalBasisEntry, unknown>,
   };
   const agreement = {
     type: 'object',
@@ -133,7 +142,7 @@ export function cityConfigSchema(): Record<string, unknown> {
       validFrom: { ...DATE, description: 'Gültig ab (valid from)' },
       validUntil: nullable({ ...DATE, description: 'Gültig bis; leer: unbefristet (valid until)' }),
       statuteOrDecision: text('Beschluss oder Norm, auf der sie beruht (statute or decision)'),
-    },
+    } satisfies Record<keyof AgreementEntry, unknown>,
   };
   const retentionRule = {
     type: 'object',
@@ -166,7 +175,7 @@ export function cityConfigSchema(): Record<string, unknown> {
       },
       description: text('Beschreibung der Regel'),
       statute: text('Rechtsgrundlage der Frist (statute)'),
-    },
+    } satisfies Record<keyof RetentionRuleEntry, unknown>,
   };
 
   const section = (item: unknown, description: string) => ({ type: 'array', items: item, description });

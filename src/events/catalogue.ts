@@ -41,6 +41,11 @@ export interface EventSpec<P, Pub extends string> {
   tell: Telling<P> | null;
   /** Whether live subscriptions (the gateway's WebSocket) carry it. */
   live: boolean;
+  /**
+   * Ids and codes a recipient's webhook carries as `data.details` (e.g. which entitlement moved to
+   * which provider), so it can act without a first query. Never names, addresses or free text.
+   */
+  details?: (p: P) => Record<string, string | number | boolean | null>;
 }
 
 /** An entry; the payload type rides along for the derived types (it has no runtime value). */
@@ -158,6 +163,12 @@ export const EVENT_CATALOGUE = {
     public: { types: { 'entitlement.issued': 'notice' } },
     tell: { partners: (p) => [p.issuer] },
     live: false,
+    details: (p) => ({
+      entitlementId: p.entitlementId,
+      courseKind: p.courseKind,
+      provider: p.provider,
+      basis: p.basis,
+    }),
   }),
   'entitlement.obligation_added': event<Entitlement & { body: string; basis: string }>()({
     category: 'course_participation',
@@ -167,6 +178,13 @@ export const EVENT_CATALOGUE = {
     public: { types: { 'entitlement.obligation_added': 'notice' } },
     tell: { partners: (p) => [...p.bodies, p.provider] },
     live: false,
+    details: (p) => ({
+      entitlementId: p.entitlementId,
+      courseKind: p.courseKind,
+      provider: p.provider,
+      body: p.body,
+      basis: p.basis,
+    }),
   }),
   'entitlement.registered': event<Entitlement>()({
     category: 'course_participation',
@@ -175,6 +193,7 @@ export const EVENT_CATALOGUE = {
     public: { types: { 'entitlement.registered': 'notice' } },
     tell: { partners: (p) => [...p.bodies, p.provider] },
     live: false,
+    details: (p) => ({ entitlementId: p.entitlementId, courseKind: p.courseKind, provider: p.provider }),
   }),
   // To another provider (the same entry), or out of Lotse's reach with the person (toProvider null).
   'entitlement.transferred': event<
@@ -193,6 +212,15 @@ export const EVENT_CATALOGUE = {
     // The old provider releases it, the new one takes the registration.
     tell: { partners: (p) => [...p.bodies, p.fromProvider, p.toProvider] },
     live: false,
+    details: (p) => ({
+      entitlementId: p.entitlementId,
+      courseKind: p.courseKind,
+      provider: p.provider,
+      fromProvider: p.fromProvider,
+      toProvider: p.toProvider,
+      reasonCode: p.reasonCode,
+      toMunicipalityKey: p.toMunicipalityKey,
+    }),
   }),
   // Moved where no provider serves the person: the old provider lets go; the entitlement is issued again.
   'entitlement.released': event<Entitlement & { reasonCode: string }>()({
@@ -202,6 +230,12 @@ export const EVENT_CATALOGUE = {
     public: { types: { 'entitlement.released': 'notice' } },
     tell: { partners: (p) => [...p.bodies, p.provider] },
     live: false,
+    details: (p) => ({
+      entitlementId: p.entitlementId,
+      courseKind: p.courseKind,
+      provider: p.provider,
+      reasonCode: p.reasonCode,
+    }),
   }),
   'entitlement.withdrawn': event<Entitlement & { reasonCode: string }>()({
     category: 'course_participation',
@@ -210,6 +244,12 @@ export const EVENT_CATALOGUE = {
     public: { types: { 'entitlement.withdrawn': 'notice' } },
     tell: { partners: (p) => [...p.bodies, p.provider] },
     live: false,
+    details: (p) => ({
+      entitlementId: p.entitlementId,
+      courseKind: p.courseKind,
+      provider: p.provider,
+      reasonCode: p.reasonCode,
+    }),
   }),
   'entitlement.lapsed': event<Entitlement>()({
     category: 'course_participation',
@@ -218,6 +258,7 @@ export const EVENT_CATALOGUE = {
     public: { types: { 'entitlement.lapsed': 'notice' } },
     tell: { partners: (p) => [...p.bodies, p.provider] },
     live: false,
+    details: (p) => ({ entitlementId: p.entitlementId, courseKind: p.courseKind, provider: p.provider }),
   }),
   'entitlement.in_use': event<Entitlement>()({
     category: 'course_participation',
@@ -226,6 +267,7 @@ export const EVENT_CATALOGUE = {
     public: { types: { 'entitlement.in_use': 'notice' } },
     tell: { partners: (p) => [...p.bodies, p.provider] },
     live: false,
+    details: (p) => ({ entitlementId: p.entitlementId, courseKind: p.courseKind, provider: p.provider }),
   }),
   'entitlement.used': event<Entitlement & { hoursUsed: number }>()({
     category: 'course_participation',
@@ -234,6 +276,12 @@ export const EVENT_CATALOGUE = {
     public: { types: { 'entitlement.used': 'notice' } },
     tell: { partners: (p) => [...p.bodies, p.provider] },
     live: false,
+    details: (p) => ({
+      entitlementId: p.entitlementId,
+      courseKind: p.courseKind,
+      provider: p.provider,
+      hoursUsed: p.hoursUsed,
+    }),
   }),
   'person.identifier_added': event<{ personId: string; identifierId: string; system: string; issuedBy: string }>()({
     category: 'identity',

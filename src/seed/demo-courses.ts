@@ -13,7 +13,9 @@ export type CourseKind =
   | 'evening_course'
   | 'women_with_childcare'
   | 'vocational_language'
-  | 'youth_course';
+  | 'youth_course'
+  | 'parents_course'
+  | 'apprentice_course';
 export type CourseLevel = 'A1' | 'A2' | 'B1' | 'B2' | 'C1';
 
 export interface DemoCourseProvider {
@@ -24,6 +26,9 @@ export interface DemoCourseProvider {
   postalCode: string;
   locality: string;
   childcare: boolean;
+  bamfApproval: string;
+  bamfApprovedUntil: string;
+  servedDistricts: string[];
 }
 
 export interface DemoCourse {
@@ -40,6 +45,10 @@ export interface DemoCourse {
   childcare: boolean;
   location: string;
   district: string;
+  weeklySlots: Array<{ weekday: string; startsAt: string; lessons: number }>;
+  womenOnly: boolean;
+  /** Started courses are running (the language offensive admits while running), later ones open. */
+  status: 'open' | 'running';
 }
 
 /** Weekly slots: days (0 = Monday) and times. Lessons (Unterrichtseinheiten) are 45 minutes. */
@@ -197,7 +206,7 @@ const TEMPLATES: CourseTemplate[] = [
   },
   {
     provider: 'vhs-rheine',
-    kind: 'evening_course',
+    kind: 'apprentice_course',
     title: 'Deutsch für Auszubildende',
     level: 'B1',
     location: 'Stadtteilbüro Eschendorf',
@@ -317,6 +326,27 @@ const TEMPLATES: CourseTemplate[] = [
   },
 ];
 
+const DISTRICTS = [
+  'Innenstadt',
+  'Dorenkamp',
+  'Schotthock',
+  'Eschendorf',
+  'Dutum',
+  'Altenrheine',
+  'Gellendorf',
+  'Hauenhorst',
+  'Mesum',
+];
+
+const WEEKDAY_CODES = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
+
+/** The slot's days as weekly slots: the start time from its schedule, its lessons spread evenly. */
+function weeklySlots(slot: Slot): DemoCourse['weeklySlots'] {
+  const startsAt = /\d{2}:\d{2}/.exec(slot.schedule)![0];
+  const lessons = slot.lessonsPerWeek / slot.days.length;
+  return slot.days.map((d) => ({ weekday: WEEKDAY_CODES[d], startsAt, lessons }));
+}
+
 /** The first day on or after `from` that is one of `days`. */
 function nextSlotDay(from: string, days: number[]): string {
   let d = from;
@@ -341,6 +371,10 @@ export function generateProviders(newId: () => string): DemoCourseProvider[] {
       postalCode: '48431',
       locality: 'Rheine',
       childcare: false,
+      // Illustrative approval numbers, not real ones.
+      bamfApproval: 'IK-5566-0101',
+      bamfApprovedUntil: '2029-12-31',
+      servedDistricts: [...DISTRICTS],
     },
     {
       id: newId(),
@@ -350,6 +384,9 @@ export function generateProviders(newId: () => string): DemoCourseProvider[] {
       postalCode: '48431',
       locality: 'Rheine',
       childcare: true,
+      bamfApproval: 'IK-5566-0207',
+      bamfApprovedUntil: '2028-06-30',
+      servedDistricts: ['Innenstadt', 'Dorenkamp', 'Schotthock', 'Eschendorf', 'Dutum'],
     },
   ];
 }
@@ -384,6 +421,9 @@ export function generateCourses(
       childcare: t.childcare,
       location: t.location,
       district: t.district,
+      weeklySlots: weeklySlots(t.slot),
+      womenOnly: t.kind === 'women_with_childcare' || t.title.includes('für Frauen'),
+      status: startsOn > today ? 'open' : 'running',
     };
   });
 }

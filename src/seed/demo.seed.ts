@@ -4,7 +4,7 @@ import { ResidenceStatusCode } from '../subgraphs/city/residence/residence.types
 import { Sex } from '../subgraphs/city/person/person.types';
 import { IdentifierSystem } from '../subgraphs/hub/identifier/identifier.types';
 import { BenefitStatus } from '../subgraphs/jobcenter/record/record.types';
-import { CefrLevel, CourseKind } from '../subgraphs/courses/course/course.types';
+import { CefrLevel, CourseKind, CourseStatus, WeeklySlotInput } from '../subgraphs/courses/course/course.types';
 import { generateDemoData } from './demo-data';
 
 /** The system context the demo data is loaded in (every municipality); it names the writes in the audit log. */
@@ -129,6 +129,9 @@ async function loadDemo(container: Container, progress: (msg: string) => void): 
       postalCode: prov.postalCode,
       locality: prov.locality,
       childcare: prov.childcare,
+      bamfApproval: prov.bamfApproval,
+      bamfApprovedUntil: prov.bamfApprovedUntil,
+      servedDistricts: prov.servedDistricts,
     });
     providerIds.set(prov.id, row.id);
     counts.courseProviders++;
@@ -149,6 +152,9 @@ async function loadDemo(container: Container, progress: (msg: string) => void): 
       location: c.location,
       district: c.district,
       municipalityKey: '05566076',
+      weeklySlots: c.weeklySlots as WeeklySlotInput[],
+      womenOnly: c.womenOnly,
+      status: c.status as CourseStatus,
     });
     counts.courses++;
   }

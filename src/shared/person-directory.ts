@@ -15,6 +15,10 @@ export interface DirectoryPerson {
   houseNumber: string | null;
   postalCode: string | null;
   locality: string | null;
+  /** As registered: female, male, diverse or unknown (course matching: women-only courses). */
+  sex: string;
+  /** City district (Stadtteil), when the address names one (course matching: distance). */
+  district: string | null;
   /** When the city registered the person: who came first in a household. */
   registeredAt: Date;
 }

@@ -4,8 +4,7 @@ import path from 'node:path';
 import { decodeJwt } from 'jose';
 import { recordResidence, registerPerson } from '../factories';
 import { flushPrefix, startTestApp, TestApp } from '../helpers/app';
-import { ROOT, runCli } from '../helpers/lotse-process';
-import { REDIS_URL } from '../setup/pg';
+import { cliEnv, ROOT, runCli } from '../helpers/lotse-process';
 
 /**
  * What an operator's change does at once: a revoked legal basis allows nothing on the next
@@ -23,16 +22,7 @@ describe('admin API changes take effect at once', () => {
       throw new Error('dist/ has no admin module: run "npm run build" first');
     app = await startTestApp();
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lotse-admin-'));
-    env = {
-      PATH: process.env.PATH,
-      DATABASE_URL: app.db.url,
-      REDIS_URL,
-      LOTSE_ENV: 'development',
-      LOTSE_DATA_DIR: tmp,
-      LOTSE_DEMO_SEED: 'false',
-      LOTSE_QUEUE_PREFIX: queuePrefix,
-      LOG_LEVEL: 'warn',
-    };
+    env = cliEnv(app, tmp, { queuePrefix });
   });
   afterAll(async () => {
     await flushPrefix(queuePrefix);

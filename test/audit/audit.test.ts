@@ -12,8 +12,7 @@ import { Client } from 'pg';
 import { AuditEntryInput, AuditLog, Checkpoint } from '../../src/audit/audit.service';
 import { CHAIN_COLUMNS, chainRowFromDb, DbChainRow, entryHash, GENESIS } from '../../src/audit/chain';
 import { flushPrefix, startTestApp, TestApp } from '../helpers/app';
-import { ROOT, runCli } from '../helpers/lotse-process';
-import { REDIS_URL } from '../setup/pg';
+import { cliEnv, ROOT, runCli } from '../helpers/lotse-process';
 
 jest.setTimeout(120_000);
 
@@ -195,16 +194,7 @@ describe('tampering', () => {
     cpFile = path.join(tmp, 'checkpoint.json');
     // development, not test: the test environment draws a new internal secret (so new checkpoint
     // key) per process, and checkpoint / verify-checkpoint run in separate processes.
-    env = {
-      PATH: process.env.PATH,
-      DATABASE_URL: app.db.url,
-      REDIS_URL,
-      LOTSE_ENV: 'development',
-      LOTSE_DATA_DIR: tmp,
-      LOTSE_DEMO_SEED: 'false',
-      LOTSE_QUEUE_PREFIX: queuePrefix,
-      LOG_LEVEL: 'warn',
-    };
+    env = cliEnv(app, tmp, { queuePrefix });
   });
   afterAll(async () => {
     await flushPrefix(queuePrefix);

@@ -18,8 +18,7 @@ import { MaintenanceWorker, startMaintenanceWorker } from '../../workers/retenti
 import { eventually, startTestApp, TestApp } from '../helpers/app';
 import { asSuperuser } from '../helpers/superuser';
 import { auditEntry } from './audit.fixtures';
-import { ROOT, runCli } from '../helpers/lotse-process';
-import { REDIS_URL } from '../setup/pg';
+import { cliEnv, ROOT, runCli } from '../helpers/lotse-process';
 
 jest.setTimeout(120_000);
 
@@ -225,18 +224,9 @@ describe('lotse audit verify', () => {
   it('reports the checkpoint it held the chain against, and fails naming it after tampering', async () => {
     if (!fs.existsSync(path.join(ROOT, 'dist/workers/audit-checkpoint.worker.js')))
       throw new Error('dist/ is older than this test: run "npm run build" first');
-    const env = {
-      PATH: process.env.PATH,
-      DATABASE_URL: app.db.url,
-      REDIS_URL,
-      LOTSE_ENV: 'development',
-      LOTSE_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'lotse-audit-cli-')),
-      // The same secret as the app, so the same checkpoint key.
-      LOTSE_INTERNAL_SECRET: app.internalSecret,
-      LOTSE_DEMO_SEED: 'false',
-      LOTSE_QUEUE_PREFIX: app.queuePrefix,
-      LOG_LEVEL: 'warn',
-    };
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lotse-audit-cli-'));
+    // The same secret as the app, so the same checkpoint key.
+    const env = cliEnv(app, dataDir, { shareSecret: true });
     try {
       const ok = await runCli(['audit', 'verify'], env, 60_000);
       expect({ code: ok.code, out: ok.stdout.trim() }).toEqual({
@@ -257,7 +247,7 @@ describe('lotse audit verify', () => {
       });
       await restore(saved);
     } finally {
-      fs.rmSync(env.LOTSE_DATA_DIR, { recursive: true, force: true });
+      fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

@@ -17,7 +17,7 @@ import { RunningServer, startGatewayServer } from '../../src/server';
 import { createLogger } from '../../src/shared/logger';
 import { flushPrefix } from '../helpers/app';
 import { createTestDatabase, TestDatabase } from '../helpers/db';
-import { ROOT, runCli } from '../helpers/lotse-process';
+import { cliEnv, ROOT, runCli } from '../helpers/lotse-process';
 import { REDIS_URL } from '../setup/pg';
 
 jest.setTimeout(240_000);
@@ -64,16 +64,7 @@ beforeAll(async () => {
     throw new Error('dist/ has no configuration module: run "npm run build" first');
   db = await createTestDatabase({ empty: true });
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lotse-apply-'));
-  env = {
-    PATH: process.env.PATH,
-    DATABASE_URL: db.url,
-    REDIS_URL,
-    LOTSE_ENV: 'development',
-    LOTSE_DATA_DIR: tmp,
-    LOTSE_DEMO_SEED: 'false',
-    LOTSE_QUEUE_PREFIX: queuePrefix,
-    LOG_LEVEL: 'warn',
-  };
+  env = cliEnv({ db }, tmp, { queuePrefix });
   sql = new Client({ connectionString: db.url });
   await sql.connect();
 });

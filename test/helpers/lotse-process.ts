@@ -1,6 +1,7 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
+import { REDIS_URL } from '../setup/pg';
 
 /** Repository root: the built program is `dist/src/main.js` under it, the CLI `bin/lotse.js`. */
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -161,6 +162,46 @@ export function runCli(
       },
     );
   });
+}
+
+/** What a `lotse` command run by a test works on: a test app, or a test database of its own. */
+export interface CliTarget {
+  db: { url: string };
+  queuePrefix?: string;
+  internalSecret?: string;
+}
+
+export interface CliEnvOptions {
+  /** LOTSE_QUEUE_PREFIX; default the app's. */
+  queuePrefix?: string;
+  /** Pass the app's LOTSE_INTERNAL_SECRET, for what must match the app's keys (encrypted secrets, checkpoint key). */
+  shareSecret?: boolean;
+  /** Connect as the app role, so row-level security applies as in the app (the test user is a superuser). */
+  appRole?: boolean;
+}
+
+/**
+ * The environment of a `lotse` command (runCli) beside a test app: its database, the test Redis,
+ * development mode (without shareSecret its internal secret is kept in the data dir, so the
+ * commands of one test share it), no demo seed, warnings only.
+ * Only PATH is taken from the runner's environment, so nothing of jest's (NODE_ENV) leaks in.
+ */
+export function cliEnv(target: CliTarget, dataDir: string, opts: CliEnvOptions = {}): NodeJS.ProcessEnv {
+  const queuePrefix = opts.queuePrefix ?? target.queuePrefix;
+  if (!queuePrefix) throw new Error('cliEnv: no queue prefix (the target has none; pass opts.queuePrefix)');
+  if (opts.shareSecret && !target.internalSecret) throw new Error('cliEnv: shareSecret, but the target has no secret');
+  return {
+    PATH: process.env.PATH,
+    DATABASE_URL: target.db.url,
+    REDIS_URL,
+    LOTSE_ENV: 'development',
+    LOTSE_DATA_DIR: dataDir,
+    LOTSE_DEMO_SEED: 'false',
+    LOTSE_QUEUE_PREFIX: queuePrefix,
+    ...(opts.shareSecret ? { LOTSE_INTERNAL_SECRET: target.internalSecret } : {}),
+    ...(opts.appRole ? { DATABASE_APP_ROLE: 'lotse_app' } : {}),
+    LOG_LEVEL: 'warn',
+  };
 }
 
 /** Whether something accepts TCP connections on host:port right now. */

@@ -2,8 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { flushPrefix, eventually, startTestApp, TestApp } from '../helpers/app';
-import { LotseProcess, ROOT, runCli } from '../helpers/lotse-process';
-import { REDIS_URL } from '../setup/pg';
+import { cliEnv, LotseProcess, ROOT, runCli } from '../helpers/lotse-process';
 import { importRow, importRows, writeImportCsv } from '../factories/import-file.factory';
 import { sql, writeCounts } from './import-support';
 
@@ -22,18 +21,7 @@ describe('lotse import persons (built CLI)', () => {
       throw new Error('dist/ has no import module: run "npm run build" first');
     app = await startTestApp({ gateway: false });
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lotse-import-cli-'));
-    env = {
-      PATH: process.env.PATH,
-      DATABASE_URL: app.db.url,
-      REDIS_URL,
-      LOTSE_ENV: 'development',
-      LOTSE_DATA_DIR: tmp,
-      LOTSE_DEMO_SEED: 'false',
-      LOTSE_QUEUE_PREFIX: queuePrefix,
-      LOTSE_INTERNAL_SECRET: app.internalSecret,
-      DATABASE_APP_ROLE: 'lotse_app',
-      LOG_LEVEL: 'warn',
-    };
+    env = cliEnv(app, tmp, { queuePrefix, shareSecret: true, appRole: true });
   });
   afterAll(async () => {
     await flushPrefix(queuePrefix);

@@ -28,8 +28,7 @@ import {
   startMaintenanceWorker,
 } from '../../workers/retention.worker';
 import { eventually, flushPrefix, startTestApp, TestApp } from '../helpers/app';
-import { ROOT, runCli } from '../helpers/lotse-process';
-import { REDIS_URL } from '../setup/pg';
+import { cliEnv, ROOT, runCli } from '../helpers/lotse-process';
 import { ResidenceStatusCode } from '../../src/subgraphs/city/residence/residence.types';
 import type { RecordConsentInput } from '../../src/subgraphs/hub/consent/consent.types';
 import { recordConsent, recordResidence, registerPerson } from '../factories';
@@ -590,16 +589,7 @@ describe('lotse retention (built CLI)', () => {
     if (!fs.existsSync(path.join(ROOT, 'dist/src/retention/retention.service.js')))
       throw new Error('dist/ has no retention module: run "npm run build" first');
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lotse-retention-'));
-    env = {
-      PATH: process.env.PATH,
-      DATABASE_URL: app.db.url,
-      REDIS_URL,
-      LOTSE_ENV: 'development',
-      LOTSE_DATA_DIR: tmp,
-      LOTSE_DEMO_SEED: 'false',
-      LOTSE_QUEUE_PREFIX: queuePrefix,
-      LOG_LEVEL: 'warn',
-    };
+    env = cliEnv(app, tmp, { queuePrefix });
   });
   afterAll(async () => {
     await flushPrefix(queuePrefix);

@@ -2,6 +2,7 @@ import { Actor } from '../../shared/actor';
 import { SubgraphContext } from '../subgraph';
 import { loaderMany, loaderOne } from '../shared/loaders';
 import { CourseService } from './course/course.service';
+import { MatchingService } from './matching/matching.service';
 import { CourseProviderService } from './provider/provider.service';
 import { EntitlementService } from './entitlement/entitlement.service';
 import { EntitlementUse } from './entitlement/entitlement.use';
@@ -9,6 +10,7 @@ import { EntitlementUse } from './entitlement/entitlement.use';
 export interface CoursesServices {
   providers: CourseProviderService;
   courses: CourseService;
+  matching: MatchingService;
   entitlements: EntitlementService;
   /** Course activity, the lapse sweep and moves (the enrolment ledger, the maintenance queue, the move rule). */
   entitlementUse: EntitlementUse;

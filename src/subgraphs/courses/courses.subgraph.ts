@@ -1,6 +1,7 @@
 import { CoursesRowSecurity1764500000000 } from './migrations/1764500000000-courses-row-security';
 import { DataSource } from 'typeorm';
 import { Actor } from '../../shared/actor';
+import type { PersonDirectory } from '../../shared/person-directory';
 import { OutboxEvent } from '../../events/outbox.entity';
 import { buildFederatedSchema } from '../federation';
 import { Subgraph, SubgraphDeps } from '../subgraph';
@@ -9,6 +10,9 @@ import { CourseResolver } from './course/course.resolver';
 import { CourseService } from './course/course.service';
 import { CoursesContext, CoursesServices, createCoursesLoaders } from './courses.context';
 import { CoursesInitial1764000000000 } from './migrations/1764000000000-courses-initial';
+import { CoursesOfferDetails1765390000000 } from './migrations/1765390000000-courses-offer-details';
+import { MatchingResolver } from './matching/matching.resolver';
+import { MatchingService, SeatCounter } from './matching/matching.service';
 import { CourseProviderEntity } from './provider/provider.entity';
 import { CourseProviderResolver } from './provider/provider.resolver';
 import { CourseProviderService } from './provider/provider.service';
@@ -32,6 +36,7 @@ export const coursesEntities = [
 export const coursesMigrations = [
   CoursesInitial1764000000000,
   CoursesRowSecurity1764500000000,
+  CoursesOfferDetails1765390000000,
   CoursesEntitlements1765400000000,
 ];
 
@@ -41,21 +46,51 @@ export type CoursesSubgraph = Subgraph & { services: CoursesServices };
  * Courses: providers, their language courses and the entitlement ledger; extends `Person` with
  * `entitlements`. Partners' kinds and persons' municipalities come through `links` (ADR 0007).
  */
+export interface CoursesExtras {
+  /** The city's persons, for course matching (sex, district); without it matching uses the needs only. */
+  persons?: Pick<PersonDirectory, 'get'>;
+  /** Seats taken and waitlists per course; without it the full capacity counts. */
+  seats?: SeatCounter;
+  /** Partners' kinds and persons' municipalities for the entitlement ledger; without it only the schema is built. */
+  entitlements?: CoursesLinks;
+}
+
+/**
+ * Courses: providers, their language courses, course matching and the entitlement ledger;
+ * extends `Person` with `entitlements`. What it needs of other subgraphs comes through `extras`.
+ */
 export async function buildCoursesSubgraph(
   ds: DataSource,
   deps: SubgraphDeps,
-  links: CoursesLinks = schemaOnlyLinks,
+  extras: CoursesExtras = {},
 ): Promise<CoursesSubgraph> {
+  const providers = new CourseProviderService(ds, deps.clock);
+  const courses = new CourseService(ds, deps.outbox, deps.clock);
+  const links = extras.entitlements ?? schemaOnlyLinks;
   const ledger = new EntitlementLedger(deps.outbox, deps.clock, deps.rowSecurity);
   const services: CoursesServices = {
-    providers: new CourseProviderService(ds, deps.clock),
-    courses: new CourseService(ds, deps.outbox, deps.clock),
+    providers,
+    courses,
+    matching: new MatchingService({
+      courses,
+      providers,
+      clock: deps.clock,
+      known: deps.pdp,
+      persons: extras.persons,
+      seats: extras.seats,
+    }),
     entitlements: new EntitlementService(ds, ledger, deps.clock, links),
     entitlementUse: new EntitlementUse(ds, ledger, deps.clock, links.entitlementLapseDays),
   };
   const { schema, sdl } = await buildFederatedSchema(
     {
-      resolvers: [CourseProviderResolver, CourseResolver, EntitlementResolver, PersonEntitlementsResolver],
+      resolvers: [
+        CourseProviderResolver,
+        CourseResolver,
+        MatchingResolver,
+        EntitlementResolver,
+        PersonEntitlementsResolver,
+      ],
       orphanedTypes: [CoursesPerson],
     },
     // No existence check: the city subgraph owns persons, and a stub is all this subgraph needs.

@@ -54,6 +54,7 @@ import { NotificationResolver } from './notification/notification.resolver';
 import { NotificationService } from './notification/notification.service';
 import { HubWebhooks1764900000000 } from './migrations/1764900000000-hub-webhooks';
 import { HubIdentifierHolders1765310000000 } from './migrations/1765310000000-hub-identifier-holders';
+import { HubWebhookDetails1765440000000 } from './migrations/1765440000000-hub-webhook-details';
 import {
   WebhookAttemptEntity,
   WebhookDeliveryEntity,
@@ -106,6 +107,7 @@ export const hubMigrations = [
   HubPartnerNotify1765200000000,
   HubConfiguration1765210000000,
   HubIdentifierHolders1765310000000,
+  HubWebhookDetails1765440000000,
 ];
 
 export type HubSubgraph = Subgraph & { services: HubServices };

@@ -108,6 +108,12 @@ export function invalidCases(f: Fixtures): InvalidCase[] {
       variables: { input: { ...course, endsOn: '2027-02-01' } },
       ...code('BAD_USER_INPUT', 'endsOn'),
     }),
+    c('createCourse', 'weekly slots that do not add up to lessonsPerWeek', {
+      partner: vhs,
+      query: COURSE,
+      variables: { input: { ...course, weeklySlots: [{ weekday: 'MO', startsAt: '09:00', lessons: 4 }] } },
+      ...code('BAD_USER_INPUT', 'weeklySlots'),
+    }),
     c('registerCourseProvider', 'duplicate provider', {
       partner: vhs,
       query: PROVIDER,

@@ -1,5 +1,12 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
+/** One weekly slot: weekday (MO…SU), local start time (HH:MM) and the lessons (45 minutes each) it holds. */
+export interface WeeklySlot {
+  weekday: string;
+  startsAt: string;
+  lessons: number;
+}
+
 /** A course a provider offers: an integration course or one of the local offers (language offensive). */
 @Entity({ name: 'course' })
 @Index('course_sort', ['startsOn', 'id'])
@@ -19,6 +26,12 @@ export class CourseEntity {
   @Column('text') location: string;
   @Column('text', { nullable: true }) district: string | null;
   @Column('text', { name: 'municipality_key' }) municipalityKey: string;
+  @Column('jsonb', { name: 'weekly_slots' }) weeklySlots: WeeklySlot[];
+  /** Evening or shift-compatible: a worker can attend. */
+  @Column('boolean', { name: 'evening_or_shift' }) eveningOrShift: boolean;
+  @Column('boolean', { name: 'women_only' }) womenOnly: boolean;
+  /** planned, open (taking enrolments), running, completed, cancelled. */
+  @Column('text') status: string;
   @Column('text', { name: 'created_by' }) createdBy: string;
   @Column('timestamptz', { name: 'created_at' }) createdAt: Date;
 }

@@ -8,8 +8,8 @@ import { Outbox } from '../../../events/outbox.service';
 import { Page, PageArgs, pageSize, toPage } from '../../shared/connection.types';
 import { CourseProviderEntity } from '../provider/provider.entity';
 import { AGS, InputCheck, toDay } from '../../shared/validation';
-import { CourseEntity } from './course.entity';
-import { CourseFilter, CourseKind, CreateCourseInput } from './course.types';
+import { CourseEntity, WeeklySlot } from './course.entity';
+import { CourseFilter, CourseKind, CourseStatus, CreateCourseInput, WEEKDAYS, WeeklySlotInput } from './course.types';
 import { dayPart, decodeAfter, uuidPart } from '../../shared/connection.cursor';
 
 export interface ProviderSeats {
@@ -65,6 +65,12 @@ export class CourseService {
       qb.andWhere('c.municipality_key LIKE :mk', { mk: `${f.municipalityKey.replace(/[%_\\]/g, '')}%` });
     if (f.childcare !== null && f.childcare !== undefined) qb.andWhere('c.childcare = :cc', { cc: f.childcare });
     if (f.startsAfter) qb.andWhere('c.starts_on >= :sa', { sa: toDay(f.startsAfter, 'startsAfter') });
+    if (f.status?.length) qb.andWhere('c.status = ANY(:st)', { st: f.status });
+    if (f.targetLevel) qb.andWhere('c.target_level = :tl', { tl: f.targetLevel });
+    if (f.district) qb.andWhere('c.district = :di', { di: f.district.trim() });
+    if (f.womenOnly !== null && f.womenOnly !== undefined) qb.andWhere('c.women_only = :wo', { wo: f.womenOnly });
+    if (f.eveningOrShift !== null && f.eveningOrShift !== undefined)
+      qb.andWhere('c.evening_or_shift = :es', { es: f.eveningOrShift });
     const totalCount = args.count === false ? null : await qb.clone().getCount();
     if (args.after) {
       const c = decodeAfter(args.after, [dayPart, uuidPart]);
@@ -120,6 +126,19 @@ export class CourseService {
     if (input.kind === CourseKind.women_with_childcare && !childcare)
       check.refuse('A course for women with childcare must offer childcare', 'childcare');
     check.require(AGS.test(input.municipalityKey), 'municipalityKey must be an eight-digit AGS', 'municipalityKey');
+    const weeklySlots = slots(check, input.weeklySlots ?? [], input.lessonsPerWeek);
+    const status = input.status ?? CourseStatus.open;
+    check.require(
+      status !== CourseStatus.completed && status !== CourseStatus.cancelled,
+      'A new course is planned, open or running',
+      'status',
+    );
+    // A slot from 17:00 fits people who work days; courses for workers and apprentices are meant to.
+    const eveningOrShift =
+      input.eveningOrShift ??
+      (input.kind === CourseKind.evening_course ||
+        input.kind === CourseKind.apprentice_course ||
+        weeklySlots.some((x) => x.startsAt >= '17:00'));
     check.done();
     if (!inJurisdiction(actor, input.municipalityKey)) {
       throw new AppError('FORBIDDEN', 'The municipality is outside your jurisdiction', { field: 'municipalityKey' });
@@ -146,6 +165,10 @@ export class CourseService {
         location,
         district,
         municipalityKey: input.municipalityKey,
+        weeklySlots,
+        eveningOrShift,
+        womenOnly: input.womenOnly ?? false,
+        status,
         createdBy: actor.partner,
         createdAt: this.clock.now(),
       };
@@ -168,4 +191,32 @@ function text(check: InputCheck, value: string | null | undefined, field: string
   if (!v && optional) return '';
   check.require(v.length > 0 && v.length <= max, `${field} must be 1 to ${max} characters`, field);
   return v;
+}
+
+const TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+/** Weekly slots in weekday and time order; refused unless sound and adding up to lessonsPerWeek. */
+function slots(check: InputCheck, input: WeeklySlotInput[], lessonsPerWeek: number): WeeklySlot[] {
+  if (!input.length) return [];
+  if (!check.require(input.length <= 14, 'weeklySlots holds at most 14 slots', 'weeklySlots')) return [];
+  let ok = true;
+  for (const slot of input) {
+    ok = check.require(TIME.test(slot.startsAt), 'startsAt must be a time like 09:00', 'weeklySlots') && ok;
+    ok =
+      check.require(
+        Number.isInteger(slot.lessons) && slot.lessons >= 1 && slot.lessons <= 10,
+        'lessons of a slot must be between 1 and 10',
+        'weeklySlots',
+      ) && ok;
+  }
+  if (!ok) return [];
+  const sum = input.reduce((n, x) => n + x.lessons, 0);
+  check.require(
+    sum === lessonsPerWeek,
+    `the slots hold ${sum} lessons, lessonsPerWeek says ${lessonsPerWeek}`,
+    'weeklySlots',
+  );
+  return input
+    .map((x) => ({ weekday: x.weekday, startsAt: x.startsAt, lessons: x.lessons }))
+    .sort((a, b) => WEEKDAYS.indexOf(a.weekday) - WEEKDAYS.indexOf(b.weekday) || (a.startsAt < b.startsAt ? -1 : 1));
 }

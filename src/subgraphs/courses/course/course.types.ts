@@ -10,11 +10,14 @@ export enum CourseKind {
   women_with_childcare = 'women_with_childcare',
   vocational_language = 'vocational_language',
   youth_course = 'youth_course',
+  parents_course = 'parents_course',
+  apprentice_course = 'apprentice_course',
 }
 registerEnumType(CourseKind, {
   name: 'CourseKind',
   description:
-    'BAMF integration course, or a local offer (language offensive, literacy, evening, women with childcare, vocational, youth)',
+    'BAMF integration course, or a local offer (language offensive, literacy, evening, women with childcare, ' +
+    "vocational (job-related), youth, parents' course, course for apprentices)",
 });
 
 export enum CefrLevel {
@@ -28,6 +31,44 @@ registerEnumType(CefrLevel, {
   name: 'CefrLevel',
   description: 'Language level of the Common European Framework of Reference',
 });
+
+export enum CourseStatus {
+  planned = 'planned',
+  open = 'open',
+  running = 'running',
+  completed = 'completed',
+  cancelled = 'cancelled',
+}
+registerEnumType(CourseStatus, {
+  name: 'CourseStatus',
+  description: 'planned (not yet taking enrolments), open (taking enrolments), running, completed, cancelled',
+});
+
+export enum Weekday {
+  MO = 'MO',
+  TU = 'TU',
+  WE = 'WE',
+  TH = 'TH',
+  FR = 'FR',
+  SA = 'SA',
+  SU = 'SU',
+}
+registerEnumType(Weekday, { name: 'Weekday' });
+export const WEEKDAYS = Object.values(Weekday);
+
+@ObjectType({ description: 'One weekly slot of a course, e.g. Tuesday 09:00, 2 lessons' })
+export class WeeklySlotType {
+  @Field(() => Weekday) weekday: Weekday;
+  @Field(() => String, { description: 'Local time HH:MM' }) startsAt: string;
+  @Field(() => Int, { description: 'Lessons of 45 minutes' }) lessons: number;
+}
+
+@InputType('WeeklySlotInput')
+export class WeeklySlotInput {
+  @Field(() => Weekday) weekday: Weekday;
+  @Field(() => String, { description: 'Local time HH:MM' }) startsAt: string;
+  @Field(() => Int, { description: '1 to 10 lessons of 45 minutes' }) lessons: number;
+}
 
 @ObjectType({ description: 'A language course' })
 export class Course {
@@ -44,6 +85,11 @@ export class Course {
   @Field(() => String, { description: 'Where it takes place, e.g. a day-care centre' }) location: string;
   @Field(() => String, { nullable: true, description: 'City district (Stadtteil)' }) district: string | null;
   @Field(() => String, { description: 'Official municipality key (AGS) where it takes place' }) municipalityKey: string;
+  @Field(() => [WeeklySlotType], { description: 'Weekly slots; empty when only `schedule` was given' })
+  weeklySlots: WeeklySlotType[];
+  @Field(() => Boolean, { description: 'Evening or shift-compatible: a worker can attend' }) eveningOrShift: boolean;
+  @Field(() => Boolean) womenOnly: boolean;
+  @Field(() => CourseStatus) status: CourseStatus;
   providerId: string;
 }
 
@@ -58,6 +104,11 @@ export class CourseFilter {
   @Field(() => Boolean, { nullable: true }) childcare?: boolean | null;
   @Field(() => DateResolver, { nullable: true, description: 'Courses starting on or after this day' }) startsAfter?:
     Date | string | null;
+  @Field(() => [CourseStatus], { nullable: true, description: 'Any of these statuses' }) status?: CourseStatus[] | null;
+  @Field(() => CefrLevel, { nullable: true }) targetLevel?: CefrLevel | null;
+  @Field(() => String, { nullable: true, description: 'City district (Stadtteil), exact' }) district?: string | null;
+  @Field(() => Boolean, { nullable: true }) womenOnly?: boolean | null;
+  @Field(() => Boolean, { nullable: true }) eveningOrShift?: boolean | null;
 }
 
 @InputType()
@@ -76,4 +127,17 @@ export class CreateCourseInput {
   @Field(() => String) location: string;
   @Field(() => String, { nullable: true }) district?: string | null;
   @Field(() => String, { description: 'AGS, eight digits, inside your jurisdiction' }) municipalityKey: string;
+  @Field(() => [WeeklySlotInput], {
+    nullable: true,
+    description: 'Weekly slots (at most 14); their lessons add up to lessonsPerWeek',
+  })
+  weeklySlots?: WeeklySlotInput[] | null;
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Default: true for evening_course, apprentice_course or a slot from 17:00, else false',
+  })
+  eveningOrShift?: boolean | null;
+  @Field(() => Boolean, { nullable: true, description: 'Default: false' }) womenOnly?: boolean | null;
+  @Field(() => CourseStatus, { nullable: true, description: 'planned, open or running (default open)' })
+  status?: CourseStatus | null;
 }

@@ -12,6 +12,11 @@ export class CourseProviderEntity {
   @Column('text', { name: 'postal_code', nullable: true }) postalCode: string | null;
   @Column('text', { nullable: true }) locality: string | null;
   @Column('boolean') childcare: boolean;
+  /** BAMF approval (Zulassung) as a course provider for integration courses, and until when. */
+  @Column('text', { name: 'bamf_approval', nullable: true }) bamfApproval: string | null;
+  @Column('date', { name: 'bamf_approved_until', nullable: true }) bamfApprovedUntil: string | null;
+  /** City districts (Stadtteile) the provider serves with courses on site. */
+  @Column('text', { name: 'served_districts', array: true }) servedDistricts: string[];
   @Column('text', { name: 'registered_by' }) registeredBy: string;
   @Column('timestamptz', { name: 'registered_at' }) registeredAt: Date;
 }

@@ -4,7 +4,7 @@ import { AppError, badInput } from '../../../shared/errors';
 import { isUuid, newId } from '../../../shared/ids';
 import { requireScope } from '../../../shared/scopes';
 import { Clock } from '../../../shared/time';
-import { AGS } from '../../shared/validation';
+import { AGS, toDay } from '../../shared/validation';
 import { CourseProviderEntity } from './provider.entity';
 import { RegisterCourseProviderInput } from './provider.types';
 
@@ -71,6 +71,15 @@ export class CourseProviderService {
     const locality = input.locality?.trim() || null;
     if (locality && locality.length > 200) throw badInput('locality must be at most 200 characters', 'locality');
 
+    const bamfApproval = input.bamfApproval?.trim() || null;
+    if (bamfApproval && bamfApproval.length > 50)
+      throw badInput('bamfApproval must be at most 50 characters', 'bamfApproval');
+    const bamfApprovedUntil = input.bamfApprovedUntil ? toDay(input.bamfApprovedUntil, 'bamfApprovedUntil') : null;
+    if (bamfApprovedUntil && !bamfApproval) throw badInput('bamfApprovedUntil needs bamfApproval', 'bamfApprovedUntil');
+    const servedDistricts = [...new Set((input.servedDistricts ?? []).map((d) => d.trim()))];
+    if (servedDistricts.length > 30 || servedDistricts.some((d) => !d || d.length > 100))
+      throw badInput('servedDistricts holds at most 30 names of 1 to 100 characters', 'servedDistricts');
+
     const provider: CourseProviderEntity = {
       id: newId(),
       partnerSlug,
@@ -80,6 +89,9 @@ export class CourseProviderService {
       postalCode,
       locality,
       childcare: input.childcare ?? false,
+      bamfApproval,
+      bamfApprovedUntil,
+      servedDistricts,
       registeredBy: actor.partner,
       registeredAt: this.clock.now(),
     };

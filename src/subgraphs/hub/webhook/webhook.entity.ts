@@ -45,6 +45,8 @@ export class WebhookDeliveryEntity {
   @Column('text', { name: 'event_source' }) eventSource: string;
   @Column('uuid', { name: 'person_id', nullable: true }) personId: string | null;
   @Column('uuid', { name: 'referral_id', nullable: true }) referralId: string | null;
+  /** Ids and codes the event type names for its recipients (catalogue `details`); null for most types. */
+  @Column('jsonb', { nullable: true }) details: Record<string, string | number | boolean | null> | null;
   /** Data category the event reveals: the partner needs a basis for it when it is sent. */
   @Column('text') category: string;
   @Column('timestamptz', { name: 'occurred_at' }) occurredAt: Date;

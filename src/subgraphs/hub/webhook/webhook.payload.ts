@@ -61,6 +61,8 @@ export async function buildPayload(
       reasonCode: r.reasonCode,
     });
   }
+  // Codes about the event only go with the person: a closing notice without a basis carries ids.
+  if (personId && d.details) data.details = d.details;
   const records: AccessRecord[] = [];
   if (personId) {
     records.push({

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { AuditLog } from '../../../audit/audit.service';
-import { EventOf, EventType } from '../../../events/event-types';
+import { entryOf, EventOf, EventType } from '../../../events/event-types';
 import { PolicyDecisionPoint } from '../../../policy/policy.service';
 import { Actor } from '../../../shared/actor';
 import { AppError, badInput, notFound } from '../../../shared/errors';
@@ -287,6 +287,7 @@ export class WebhookService {
     );
     if (!targets.length) return 0;
     const now = this.clock.now();
+    const details = entryOf(event.type).details?.(event.payload) ?? null;
     const rows = targets.map(({ endpoint, i }) => {
       const r = recipients[i];
       return {
@@ -299,13 +300,14 @@ export class WebhookService {
         referral_id: r.referralId,
         category: r.category,
         occurred_at: r.occurredAt,
+        details,
       };
     });
     // One statement for all of them; unique per endpoint, event and type, so a re-processed event adds none.
     const inserted: Array<{ id: string }> = await this.ds.query(
-      `INSERT INTO hub.webhook_delivery (id, endpoint_id, partner, event_type, event_id, event_source, person_id, referral_id, category, occurred_at, status, attempt_count, retry_base, next_attempt_at, created_at, updated_at)
-       SELECT r.id, r.endpoint_id, r.partner, r.event_type, r.event_id, $2, r.person_id, r.referral_id, r.category, r.occurred_at, 'pending', 0, 0, $3, $3, $3
-         FROM jsonb_to_recordset($1::jsonb) AS r(id text, endpoint_id uuid, partner text, event_type text, event_id uuid, person_id uuid, referral_id uuid, category text, occurred_at timestamptz)
+      `INSERT INTO hub.webhook_delivery (id, endpoint_id, partner, event_type, event_id, event_source, person_id, referral_id, category, occurred_at, details, status, attempt_count, retry_base, next_attempt_at, created_at, updated_at)
+       SELECT r.id, r.endpoint_id, r.partner, r.event_type, r.event_id, $2, r.person_id, r.referral_id, r.category, r.occurred_at, r.details, 'pending', 0, 0, $3, $3, $3
+         FROM jsonb_to_recordset($1::jsonb) AS r(id text, endpoint_id uuid, partner text, event_type text, event_id uuid, person_id uuid, referral_id uuid, category text, occurred_at timestamptz, details jsonb)
        ON CONFLICT (endpoint_id, event_id, event_type) DO NOTHING RETURNING id`,
       [JSON.stringify(rows), source, now],
     );
