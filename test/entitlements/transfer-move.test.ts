@@ -152,7 +152,22 @@ describe('entitlement transfer and move', () => {
     expect(transferred.errors).toBeNull();
     expect(transferred.entitlement).toMatchObject({ id, status: 'registered', registeredProvider: 'vhs-rheine' });
     const [toVhs] = await signed(vhs);
-    expect(toVhs).toMatchObject({ type: 'entitlement.transferred', data: { personId: person.id } });
+    // The registration names the entitlement: the provider acts without a first query.
+    expect(toVhs).toMatchObject({
+      type: 'entitlement.transferred',
+      data: {
+        personId: person.id,
+        details: {
+          entitlementId: id,
+          courseKind: 'integration_course',
+          provider: 'vhs-rheine',
+          fromProvider: 'fbs-rheine',
+          toProvider: 'vhs-rheine',
+          reasonCode: 'provider_change',
+          toMunicipalityKey: null,
+        },
+      },
+    });
     const released = await signed(fbs, 2);
     expect(released[1]).toMatchObject({ type: 'entitlement.transferred', data: { personId: person.id } });
     expect(await stepsOf(person.id)).toEqual([
