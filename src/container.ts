@@ -208,8 +208,17 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
   };
   const city = await buildCitySubgraph(dataSources.city, deps);
   const persons = personDirectory(city, rowSecurity);
-  // Course matching reads a person's sex and district through the directory, never the city's tables.
-  const courses = await buildCoursesSubgraph(dataSources.courses, deps, { persons });
+  // Course matching reads a person's sex and district through the directory, never the city's tables;
+  // the entitlement ledger asks the hub for partners' kinds (the hub is built below and asked only
+  // once requests or jobs run) and the city for a person's municipality (ADR 0007).
+  const courses = await buildCoursesSubgraph(dataSources.courses, deps, {
+    persons,
+    entitlements: {
+      partners: { bySlug: (slug) => subgraphs.hub.services.partners.findBySlug(slug) },
+      persons: { municipalityOf: async (personId) => (await persons.get(personId))?.municipalityKey ?? null },
+      entitlementLapseDays: config.entitlementLapseDays,
+    },
+  });
   // The duplicate checks write as the hub, named after the job's context and the event behind them.
   const checker = (cause: string) => systemActor(cause, rowSecurity.systemName() ?? undefined);
   const subgraphs: Subgraphs = {

@@ -47,7 +47,23 @@ export function maintenanceHandlers(container: Container): JobHandlers<typeof ma
       return { summaries };
     },
     checkpoint: auditCheckpointHandler(container),
+    async entitlementLapse(job, { log }) {
+      const lapsed = await container.subgraphs.courses.services.entitlementUse.lapseDue();
+      log.info({ jobId: job.id, lapsed }, 'entitlement lapse sweep finished');
+      return { lapsed };
+    },
   };
+}
+
+/** The daily lapse sweep's scheduler (Europe/Berlin, after retention); the sweep itself is idempotent. */
+export const ENTITLEMENT_LAPSE_SCHEDULER_ID = 'entitlement-lapse';
+
+export async function ensureEntitlementLapseSchedule(queue: Queues['maintenance']): Promise<void> {
+  await queue.upsertJobScheduler(
+    ENTITLEMENT_LAPSE_SCHEDULER_ID,
+    { pattern: '45 3 * * *', tz: RETENTION_TIME_ZONE },
+    { name: 'entitlementLapse' satisfies JobName<typeof maintenanceQueue>, data: {}, opts: maintenanceQueue.options },
+  );
 }
 
 /** Creates or updates the job scheduler (RETENTION_ENABLED) or removes it; Redis may have lost it, so this runs at every start (and the worker's check re-creates it). */
@@ -71,7 +87,8 @@ export interface MaintenanceWorker {
 
 /**
  * The `maintenance` queue's worker (one job at a time) and its job schedulers: retention
- * (RETENTION_SCHEDULE, Europe/Berlin) and audit checkpoints (AUDIT_CHECKPOINT_EVERY_MINUTES).
+ * (RETENTION_SCHEDULE, Europe/Berlin), audit checkpoints (AUDIT_CHECKPOINT_EVERY_MINUTES) and the
+ * daily entitlement lapse sweep (03:45 Europe/Berlin).
  * The schedulers are created at every start and checked every `scheduleCheckMs` (default 10 min)
  * while running, because Redis may lose everything; also when the Redis connection is ready again
  * after a loss: a Redis restarted empty drops it first, and the next interval could be far off.
@@ -96,6 +113,7 @@ export async function startMaintenanceWorker(
     );
   }
   await ensureAuditCheckpointSchedule(queue, container);
+  await ensureEntitlementLapseSchedule(queue);
   const worker = startQueueWorker(maintenanceQueue, handlers, container);
   const check = async () => {
     if (
@@ -104,6 +122,10 @@ export async function startMaintenanceWorker(
     ) {
       await ensureAuditCheckpointSchedule(queue, container);
       log.warn('audit checkpoint job scheduler was missing (Redis lost it?); re-created');
+    }
+    if (!(await queue.getJobScheduler(ENTITLEMENT_LAPSE_SCHEDULER_ID))) {
+      await ensureEntitlementLapseSchedule(queue);
+      log.warn('entitlement lapse job scheduler was missing (Redis lost it?); re-created');
     }
     if (!container.config.retentionEnabled || (await queue.getJobScheduler(RETENTION_SCHEDULER_ID))) return;
     await ensureRetentionSchedule(queue, container);

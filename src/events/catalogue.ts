@@ -71,6 +71,16 @@ type StatusChange = {
 
 type Consent = { personId: string; consentId: string; purpose: string; recipients: string[]; categories: string[] };
 
+/** What every entitlement event names: the entry, the person, its bodies (issuer first) and its provider. */
+type Entitlement = {
+  entitlementId: string;
+  personId: string;
+  courseKind: string;
+  issuer: string;
+  bodies: string[];
+  provider: string | null;
+};
+
 const personStatus = { types: { 'person.status_changed': 'notice' } } as const;
 const toPersonParties: Telling<unknown> = { personParties: true };
 
@@ -143,6 +153,135 @@ export const EVENT_CATALOGUE = {
     public: null,
     tell: null,
     live: false,
+  }),
+  // The entitlement ledger (src/subgraphs/courses/entitlement): ids, codes and partner slugs only.
+  // Its parties (issuer, obliging bodies, providers) are told; they need a basis for course_participation.
+  'entitlement.issued': event<Entitlement & { basis: string; issuerKind: string }>()({
+    category: 'course_participation',
+    summary: (p) => `Entitlement (${p.courseKind}, ${p.basis}) issued by ${p.issuer}`,
+    visibility: 'category',
+    public: { types: { 'entitlement.issued': 'notice' } },
+    tell: { partners: (p) => [p.issuer] },
+    live: false,
+    details: (p) => ({
+      entitlementId: p.entitlementId,
+      courseKind: p.courseKind,
+      provider: p.provider,
+      basis: p.basis,
+    }),
+  }),
+  'entitlement.obligation_added': event<Entitlement & { body: string; basis: string }>()({
+    category: 'course_participation',
+    summary: (p) =>
+      `Entitlement (${p.courseKind}): ${p.body} added as ${p.basis === 'obligation' ? 'obliging' : 'entitling'} body`,
+    visibility: 'category',
+    public: { types: { 'entitlement.obligation_added': 'notice' } },
+    tell: { partners: (p) => [...p.bodies, p.provider] },
+    live: false,
+    details: (p) => ({
+      entitlementId: p.entitlementId,
+      courseKind: p.courseKind,
+      provider: p.provider,
+      body: p.body,
+      basis: p.basis,
+    }),
+  }),
+  'entitlement.registered': event<Entitlement>()({
+    category: 'course_participation',
+    summary: (p) => `Entitlement (${p.courseKind}) registered at ${p.provider}`,
+    visibility: 'category',
+    public: { types: { 'entitlement.registered': 'notice' } },
+    tell: { partners: (p) => [...p.bodies, p.provider] },
+    live: false,
+    details: (p) => ({ entitlementId: p.entitlementId, courseKind: p.courseKind, provider: p.provider }),
+  }),
+  // To another provider (the same entry), or out of Lotse's reach with the person (toProvider null).
+  'entitlement.transferred': event<
+    Entitlement & {
+      fromProvider: string | null;
+      toProvider: string | null;
+      reasonCode: string;
+      toMunicipalityKey: string | null;
+    }
+  >()({
+    category: 'course_participation',
+    summary: (p) =>
+      `Entitlement (${p.courseKind}) transferred ${p.fromProvider ?? '-'} → ${p.toProvider ?? `municipality ${p.toMunicipalityKey}`} (${p.reasonCode})`,
+    visibility: 'category',
+    public: { types: { 'entitlement.transferred': 'notice' } },
+    // The old provider releases it, the new one takes the registration.
+    tell: { partners: (p) => [...p.bodies, p.fromProvider, p.toProvider] },
+    live: false,
+    details: (p) => ({
+      entitlementId: p.entitlementId,
+      courseKind: p.courseKind,
+      provider: p.provider,
+      fromProvider: p.fromProvider,
+      toProvider: p.toProvider,
+      reasonCode: p.reasonCode,
+      toMunicipalityKey: p.toMunicipalityKey,
+    }),
+  }),
+  // Moved where no provider serves the person: the old provider lets go; the entitlement is issued again.
+  'entitlement.released': event<Entitlement & { reasonCode: string }>()({
+    category: 'course_participation',
+    summary: (p) => `Entitlement (${p.courseKind}) released by ${p.provider} (${p.reasonCode})`,
+    visibility: 'category',
+    public: { types: { 'entitlement.released': 'notice' } },
+    tell: { partners: (p) => [...p.bodies, p.provider] },
+    live: false,
+    details: (p) => ({
+      entitlementId: p.entitlementId,
+      courseKind: p.courseKind,
+      provider: p.provider,
+      reasonCode: p.reasonCode,
+    }),
+  }),
+  'entitlement.withdrawn': event<Entitlement & { reasonCode: string }>()({
+    category: 'course_participation',
+    summary: (p) => `Entitlement (${p.courseKind}) withdrawn (${p.reasonCode})`,
+    visibility: 'category',
+    public: { types: { 'entitlement.withdrawn': 'notice' } },
+    tell: { partners: (p) => [...p.bodies, p.provider] },
+    live: false,
+    details: (p) => ({
+      entitlementId: p.entitlementId,
+      courseKind: p.courseKind,
+      provider: p.provider,
+      reasonCode: p.reasonCode,
+    }),
+  }),
+  'entitlement.lapsed': event<Entitlement>()({
+    category: 'course_participation',
+    summary: (p) => `Entitlement (${p.courseKind}) lapsed after a year without course activity`,
+    visibility: 'category',
+    public: { types: { 'entitlement.lapsed': 'notice' } },
+    tell: { partners: (p) => [...p.bodies, p.provider] },
+    live: false,
+    details: (p) => ({ entitlementId: p.entitlementId, courseKind: p.courseKind, provider: p.provider }),
+  }),
+  'entitlement.in_use': event<Entitlement>()({
+    category: 'course_participation',
+    summary: (p) => `Entitlement (${p.courseKind}) in use at ${p.provider}`,
+    visibility: 'category',
+    public: { types: { 'entitlement.in_use': 'notice' } },
+    tell: { partners: (p) => [...p.bodies, p.provider] },
+    live: false,
+    details: (p) => ({ entitlementId: p.entitlementId, courseKind: p.courseKind, provider: p.provider }),
+  }),
+  'entitlement.used': event<Entitlement & { hoursUsed: number }>()({
+    category: 'course_participation',
+    summary: (p) => `Entitlement (${p.courseKind}) used up at ${p.provider} (${p.hoursUsed} hours)`,
+    visibility: 'category',
+    public: { types: { 'entitlement.used': 'notice' } },
+    tell: { partners: (p) => [...p.bodies, p.provider] },
+    live: false,
+    details: (p) => ({
+      entitlementId: p.entitlementId,
+      courseKind: p.courseKind,
+      provider: p.provider,
+      hoursUsed: p.hoursUsed,
+    }),
   }),
   'person.identifier_added': event<{ personId: string; identifierId: string; system: string; issuedBy: string }>()({
     category: 'identity',

@@ -108,14 +108,20 @@ export interface MaintenanceJobData {
 }
 
 /**
- * Housekeeping that is not a domain event: retention, and the audit log's signed checkpoints
- * (`checkpoint`, every AUDIT_CHECKPOINT_EVERY_MINUTES). A retention run erases in committed
+ * Housekeeping that is not a domain event: retention, the audit log's signed checkpoints
+ * (`checkpoint`, every AUDIT_CHECKPOINT_EVERY_MINUTES) and the daily lapse of unused
+ * entitlements (`entitlementLapse`). A retention run erases in committed
  * batches, so a retry continues where a failed run stopped; a job that still fails is kept for a
  * week to be seen (a checkpoint job fails when the chain does not verify).
  */
 export const maintenanceQueue = defineQueue({
   name: 'maintenance',
-  jobs: { retention: job<MaintenanceJobData>(), checkpoint: job<MaintenanceJobData>() },
+  jobs: {
+    retention: job<MaintenanceJobData>(),
+    checkpoint: job<MaintenanceJobData>(),
+    // The daily sweep of unused entitlements (ENTITLEMENT_LAPSE_DAYS without course activity).
+    entitlementLapse: job<MaintenanceJobData>(),
+  },
   options: {
     attempts: 3,
     backoff: { type: 'exponential', delay: 60_000 },

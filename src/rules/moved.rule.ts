@@ -1,4 +1,5 @@
 import { TRANSITIONS } from '../subgraphs/hub/referral/referral.state';
+import { moveCourses } from './moved.entitlements';
 import { ensureReferral, partnersServing, PartnerRow, Rule, RuleDeps, ruleActor, serves } from './rule-support';
 
 const RULE = 'moved' as const;
@@ -29,6 +30,9 @@ const HELD = TRANSITIONS.moveAway.from;
  * the system, reason moved_away): the receiver no longer sees the person and nobody follows. A
  * move in from elsewhere works the same way for partners of the old municipality connected to Lotse.
  *
+ * Course entitlements follow the person too (moved.entitlements.ts): transferred to a provider
+ * of the new municipality, released, or handed over with the person.
+ *
  * Modest on purpose: when a new partner exists, the old referral stays as it is (its receiver
  * closes it, e.g. fail with reason moved_away, once the new partner has accepted); partners serving
  * both municipalities (the district's jobcenter for a move within the district) keep what they hold.
@@ -40,6 +44,8 @@ export function movedRule(deps: RuleDeps): Rule {
       async 'person.moved'(e) {
         const p = e.payload;
         if (p.fromMunicipalityKey === p.toMunicipalityKey) return;
+        // Entitlements (and enrolments) follow the person first: the courses subgraph's own part.
+        await moveCourses(deps, e.id, p);
         const holdings = await holdingsLeftBehind(deps, p.personId, p.fromMunicipalityKey, p.toMunicipalityKey);
         for (const h of holdings) {
           const [next] = await partnersServing(deps.hub, {

@@ -4,6 +4,7 @@ import type { Outbox } from '../events/outbox.service';
 import { Actor, systemActor } from '../shared/actor';
 import { AppError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
+import type { EnrolmentMoves, EntitlementMoves } from '../shared/course-moves';
 import type { PersonDirectory } from '../shared/person-directory';
 import type { Clock } from '../shared/time';
 import { OPEN } from '../subgraphs/hub/referral/referral.state';
@@ -22,6 +23,10 @@ export interface RuleDeps {
   outbox: Outbox;
   persons: PersonDirectory;
   checks: RuleCheckStore;
+  /** The courses subgraph's entitlements, for a move (wired to its service; the rules never read its schema). */
+  entitlements: EntitlementMoves;
+  /** The enrolments' part of a move, once the enrolment ledger provides it. */
+  enrolments?: EnrolmentMoves;
   /** Puts (or keeps) the delayed job of a pending check on the `rules` queue. */
   schedule(check: Pick<RuleCheck, 'rule' | 'personId' | 'dueAt'>): Promise<void>;
   clock: Clock;

@@ -65,6 +65,7 @@ export async function startRulesWorker(
     outbox: container.outbox,
     persons: container.persons,
     checks: store,
+    entitlements: container.subgraphs.courses.services.entitlementUse,
     schedule: (check) => scheduler.schedule(check),
     clock,
     log: log.child({ component: 'rules' }),

@@ -26,6 +26,9 @@ export const PROTECTED_TABLES = [
   'jobcenter.jobcenter_record',
   'courses.course_provider',
   'courses.course',
+  'courses.entitlement',
+  'courses.entitlement_body',
+  'courses.entitlement_step',
 ];
 
 export class RowSecurityContext {

@@ -10,6 +10,8 @@ export const SCOPES = [
   'jobcenter:write',
   'courses:read',
   'courses:write',
+  /** Issue, oblige, withdraw and transfer course entitlements (immigration offices, jobcenters). */
+  'entitlements:write',
   'partners:read',
   'consent:write',
   'referrals:read',

@@ -69,6 +69,15 @@ describe('B2 invalid domain input for every mutation', () => {
     );
     const endpointId = (await createWebhookEndpoint(app, 'vhs-rheine', { url: 'http://127.0.0.1:9/hook' })).id;
     const providerId = (await registerCourseProvider(app, 'vhs-rheine')).id;
+    const issue = `mutation($input: IssueEntitlementInput!) { issueEntitlement(input: $input) { id } }`;
+    const entitlementId = (await ok('rheine-abh', issue, { input: { personId, courseKind: 'integration_course' } })).id;
+    const withdrawnEntitlementId = (
+      await ok('rheine-abh', issue, { input: { personId: endedPersonId, courseKind: 'integration_course' } })
+    ).id;
+    await ok(
+      'rheine-abh',
+      `mutation { withdrawEntitlement(input: { entitlementId: "${withdrawnEntitlementId}", reason: issued_in_error }) { id } }`,
+    );
     f = {
       personId,
       requestedId,
@@ -78,6 +87,8 @@ describe('B2 invalid domain input for every mutation', () => {
       endedRecordId: ended.id,
       openRecordPersonId: personId,
       endpointId,
+      entitlementId,
+      withdrawnEntitlementId,
       providerId,
       identifierValue,
       otherPersonId,

@@ -4,11 +4,16 @@ import { loaderMany, loaderOne } from '../shared/loaders';
 import { CourseService } from './course/course.service';
 import { MatchingService } from './matching/matching.service';
 import { CourseProviderService } from './provider/provider.service';
+import { EntitlementService } from './entitlement/entitlement.service';
+import { EntitlementUse } from './entitlement/entitlement.use';
 
 export interface CoursesServices {
   providers: CourseProviderService;
   courses: CourseService;
   matching: MatchingService;
+  entitlements: EntitlementService;
+  /** Course activity, the lapse sweep and moves (the enrolment ledger, the maintenance queue, the move rule). */
+  entitlementUse: EntitlementUse;
 }
 
 export function createCoursesLoaders(services: CoursesServices, actor: Actor) {
@@ -20,6 +25,18 @@ export function createCoursesLoaders(services: CoursesServices, actor: Actor) {
     providerCourses: loaderMany(
       (ids: readonly string[]) => services.courses.byProviders(actor, ids),
       (c) => c.providerId,
+    ),
+    entitlementsByPerson: loaderMany(
+      (ids: readonly string[]) => services.entitlements.byPersons(actor, ids),
+      (e) => e.personId,
+    ),
+    entitlementBodies: loaderMany(
+      (ids: readonly string[]) => services.entitlements.bodiesOf(ids),
+      (b) => b.entitlementId,
+    ),
+    entitlementSteps: loaderMany(
+      (ids: readonly string[]) => services.entitlements.stepsOf(ids),
+      (s) => s.entitlementId,
     ),
   };
 }

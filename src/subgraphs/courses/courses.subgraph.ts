@@ -16,27 +16,49 @@ import { MatchingService, SeatCounter } from './matching/matching.service';
 import { CourseProviderEntity } from './provider/provider.entity';
 import { CourseProviderResolver } from './provider/provider.resolver';
 import { CourseProviderService } from './provider/provider.service';
+import { EntitlementBodyEntity, EntitlementEntity, EntitlementStepEntity } from './entitlement/entitlement.entity';
+import { EntitlementLedger } from './entitlement/entitlement.ledger';
+import { CoursesLinks, schemaOnlyLinks } from './entitlement/entitlement.links';
+import { EntitlementResolver, PersonEntitlementsResolver } from './entitlement/entitlement.resolver';
+import { EntitlementService } from './entitlement/entitlement.service';
+import { EntitlementUse } from './entitlement/entitlement.use';
+import { CoursesEntitlements1765400000000 } from './migrations/1765400000000-courses-entitlements';
+import { CoursesPerson } from './person/person.types';
 
-export const coursesEntities = [CourseProviderEntity, CourseEntity, OutboxEvent];
+export const coursesEntities = [
+  CourseProviderEntity,
+  CourseEntity,
+  EntitlementEntity,
+  EntitlementBodyEntity,
+  EntitlementStepEntity,
+  OutboxEvent,
+];
 export const coursesMigrations = [
   CoursesInitial1764000000000,
   CoursesRowSecurity1764500000000,
   CoursesOfferDetails1765390000000,
+  CoursesEntitlements1765400000000,
 ];
 
 export type CoursesSubgraph = Subgraph & { services: CoursesServices };
 
 /**
- * Courses: providers and their language courses. Adds nothing to `Person` yet (enrolments
- * would), so it declares no Person stub.
+ * Courses: providers, their language courses and the entitlement ledger; extends `Person` with
+ * `entitlements`. Partners' kinds and persons' municipalities come through `links` (ADR 0007).
  */
 export interface CoursesExtras {
   /** The city's persons, for course matching (sex, district); without it matching uses the needs only. */
   persons?: Pick<PersonDirectory, 'get'>;
   /** Seats taken and waitlists per course; without it the full capacity counts. */
   seats?: SeatCounter;
+  /** Partners' kinds and persons' municipalities for the entitlement ledger; without it only the schema is built. */
+  entitlements?: CoursesLinks;
 }
 
+/**
+ * Courses: providers, their language courses, course matching and the entitlement ledger;
+ * extends `Person` with `entitlements`. What it needs of other subgraphs comes through `extras`.
+ */
 export async function buildCoursesSubgraph(
   ds: DataSource,
   deps: SubgraphDeps,
@@ -44,6 +66,8 @@ export async function buildCoursesSubgraph(
 ): Promise<CoursesSubgraph> {
   const providers = new CourseProviderService(ds, deps.clock);
   const courses = new CourseService(ds, deps.outbox, deps.clock);
+  const links = extras.entitlements ?? schemaOnlyLinks;
+  const ledger = new EntitlementLedger(deps.outbox, deps.clock, deps.rowSecurity);
   const services: CoursesServices = {
     providers,
     courses,
@@ -55,10 +79,23 @@ export async function buildCoursesSubgraph(
       persons: extras.persons,
       seats: extras.seats,
     }),
+    entitlements: new EntitlementService(ds, ledger, deps.clock, links),
+    entitlementUse: new EntitlementUse(ds, ledger, deps.clock, links.entitlementLapseDays),
   };
-  const { schema, sdl } = await buildFederatedSchema({
-    resolvers: [CourseProviderResolver, CourseResolver, MatchingResolver],
-  });
+  const { schema, sdl } = await buildFederatedSchema(
+    {
+      resolvers: [
+        CourseProviderResolver,
+        CourseResolver,
+        MatchingResolver,
+        EntitlementResolver,
+        PersonEntitlementsResolver,
+      ],
+      orphanedTypes: [CoursesPerson],
+    },
+    // No existence check: the city subgraph owns persons, and a stub is all this subgraph needs.
+    { Person: (ref: { id: string }) => ({ id: ref.id }) },
+  );
   return {
     name: 'courses',
     dataSource: ds,

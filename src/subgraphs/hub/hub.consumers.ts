@@ -86,6 +86,16 @@ export function hubEventHandlers(
     'handover.unassigned': biography,
     'arrival.counselling_proposed': biography,
     'arrival.followup_due': biography,
+    // The entitlement ledger: every step in the biography; its parties are told below.
+    'entitlement.issued': biography,
+    'entitlement.obligation_added': biography,
+    'entitlement.registered': biography,
+    'entitlement.transferred': biography,
+    'entitlement.released': biography,
+    'entitlement.withdrawn': biography,
+    'entitlement.lapsed': biography,
+    'entitlement.in_use': biography,
+    'entitlement.used': biography,
     // Not about a person: no biography entry, and no public event (yet) for partners.
     'courses.course_created': async () => undefined,
   };

@@ -18,6 +18,10 @@ export interface Fixtures {
   /** An AZR number the person above holds as an identifier. */
   identifierValue: string;
   otherPersonId: string;
+  /** Issued by rheine-abh for the person above: a second one is refused. */
+  entitlementId: string;
+  /** Issued for another person, then withdrawn: closed. */
+  withdrawnEntitlementId: string;
 }
 
 /** One refused write: who sends what, and the code and field the answer must name. */

@@ -12,6 +12,7 @@ import {
 } from './invalid-input.case-support';
 import { adminCases } from './invalid-input.admin-cases';
 import { duplicateCases } from './invalid-input.duplicate-cases';
+import { entitlementCases } from './invalid-input.entitlement-cases';
 import { referralCases } from './invalid-input.referral-cases';
 
 export type { Fixtures, InvalidCase } from './invalid-input.case-support';
@@ -268,5 +269,6 @@ export function invalidCases(f: Fixtures): InvalidCase[] {
     ...referralCases(f),
     ...adminCases(),
     ...duplicateCases(),
+    ...entitlementCases(f),
   ];
 }
