@@ -7,7 +7,7 @@ import { DataCategory } from '../policy/policy.vocabulary';
  * and one handler in src/subgraphs/hub/hub.consumers.ts (docs/adr/0006-event-catalogue.md).
  */
 
-/** How a public type counts: a `closing` one ends a referral; its parties are told even without a basis (ADR 0004). */
+/** How a public type counts: a `closing` one ends what a partner holds (a referral, a registration); the parties are told even without a basis (ADR 0004). */
 export type PublicKind = 'notice' | 'closing';
 
 /** Who is told of an event (ids only): resolved by notification.routing.ts when the event is handled. */
@@ -209,8 +209,8 @@ export const EVENT_CATALOGUE = {
       `Entitlement (${p.courseKind}) transferred ${p.fromProvider ?? '-'} → ${p.toProvider ?? `municipality ${p.toMunicipalityKey}`} (${p.reasonCode})`,
     visibility: 'category',
     public: { types: { 'entitlement.transferred': 'notice' } },
-    // The old provider releases it, the new one takes the registration.
-    tell: { partners: (p) => [...p.bodies, p.fromProvider, p.toProvider] },
+    // The new provider takes the registration; the old one is told by entitlement.released.
+    tell: { partners: (p) => [...p.bodies, p.toProvider] },
     live: false,
     details: (p) => ({
       entitlementId: p.entitlementId,
@@ -222,12 +222,14 @@ export const EVENT_CATALOGUE = {
       toMunicipalityKey: p.toMunicipalityKey,
     }),
   }),
-  // Moved where no provider serves the person: the old provider lets go; the entitlement is issued again.
+  // A provider lets go of a registration: transferred to another provider, or moved where no
+  // provider serves the person (the entitlement is issued again). Closing: the old provider is
+  // told even when the move took the person out of its area (ids and codes only, ADR 0004).
   'entitlement.released': event<Entitlement & { reasonCode: string }>()({
     category: 'course_participation',
     summary: (p) => `Entitlement (${p.courseKind}) released by ${p.provider} (${p.reasonCode})`,
     visibility: 'category',
-    public: { types: { 'entitlement.released': 'notice' } },
+    public: { types: { 'entitlement.released': 'closing' } },
     tell: { partners: (p) => [...p.bodies, p.provider] },
     live: false,
     details: (p) => ({

@@ -20,7 +20,7 @@ const kindOf = (type: string) => {
   return null;
 };
 
-/** Public types that end a referral: its parties are told even when left without a basis (ADR 0004). */
+/** Public types that end a referral or a registration: its parties are told even when left without a basis (ADR 0004). */
 export const CLOSING_EVENTS: ReadonlySet<string> = new Set(
   PUBLIC_EVENT_TYPES.filter((t) => kindOf(t)?.kind === 'closing'),
 );

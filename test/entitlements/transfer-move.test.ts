@@ -75,7 +75,10 @@ describe('entitlement transfer and move', () => {
   const endpoint = async (slug: string) => {
     const receiver = await startReceiver();
     receivers.push(receiver);
-    const ep = await createWebhookEndpoint(app, slug, { url: receiver.url, eventTypes: ['entitlement.transferred'] });
+    const ep = await createWebhookEndpoint(app, slug, {
+      url: receiver.url,
+      eventTypes: ['entitlement.transferred', 'entitlement.released'],
+    });
     return { receiver, verifier: new Webhook(ep.secret) };
   };
   const signed = async (hook: { receiver: Receiver; verifier: Webhook }, n = 1) => {
@@ -95,6 +98,7 @@ describe('entitlement transfer and move', () => {
   it('Mr R.: issued in Emsdetten, registered there; the move to Rheine transfers it; the jobcenter obliges instead of issuing; a transfer to the VHS reaches it by signed webhook', async () => {
     const fbs = await endpoint('fbs-rheine');
     const vhs = await endpoint('vhs-rheine');
+    const emsdettenVhs = await endpoint('emsdetten-vhs');
     const person = await registerPerson(app, 'emsdetten-abh', { municipalityKey: EMSDETTEN });
     const issued = await issueEntitlementViaApi(app, 'emsdetten-abh', { personId: person.id });
     expect(issued.errors).toBeNull();
@@ -114,8 +118,27 @@ describe('entitlement transfer and move', () => {
     });
     const [toFbs] = await signed(fbs);
     expect(toFbs).toMatchObject({ type: 'entitlement.transferred', data: { personId: person.id } });
-    // Emsdetten no longer sees it.
+    expect(toFbs.data.details).toMatchObject({
+      entitlementId: id,
+      fromProvider: 'emsdetten-vhs',
+      toProvider: 'fbs-rheine',
+    });
+    // Emsdetten no longer sees it; its provider is told to let go, without the person (it has no basis left).
     expect((await entitlementsOf(app, 'emsdetten-abh', person.id)).entitlements ?? []).toEqual([]);
+    const [release] = await signed(emsdettenVhs);
+    expect(release).toMatchObject({
+      type: 'entitlement.released',
+      data: {
+        personId: null,
+        details: {
+          entitlementId: id,
+          courseKind: 'integration_course',
+          provider: 'emsdetten-vhs',
+          reasonCode: 'moved_away',
+        },
+      },
+    });
+    expect(release.data.person).toBeUndefined();
     // A retry of the move event changes nothing.
     await replay(app, 'city', moved);
     expect((await stepsOf(person.id)).filter((s: any) => s.action === 'transfer')).toHaveLength(1);
@@ -169,7 +192,13 @@ describe('entitlement transfer and move', () => {
       },
     });
     const released = await signed(fbs, 2);
-    expect(released[1]).toMatchObject({ type: 'entitlement.transferred', data: { personId: person.id } });
+    expect(released[1]).toMatchObject({
+      type: 'entitlement.released',
+      data: {
+        personId: person.id,
+        details: { entitlementId: id, provider: 'fbs-rheine', reasonCode: 'provider_change' },
+      },
+    });
     expect(await stepsOf(person.id)).toEqual([
       expect.objectContaining({ action: 'issue', to_status: 'issued', by_partner: 'emsdetten-abh' }),
       expect.objectContaining({ action: 'register', to_status: 'registered', provider_to: 'emsdetten-vhs' }),

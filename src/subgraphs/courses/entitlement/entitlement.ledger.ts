@@ -112,6 +112,16 @@ export class EntitlementLedger {
       aggregateId: e.id,
       payload: step.event.payload(base),
     });
+    // The provider that held it must let go: told by a closing notice, which reaches it even when
+    // the person has moved out of its area (it no longer has a basis to know the person).
+    if (providerFrom && providerFrom !== e.registeredProvider && step.event.type !== 'entitlement.released')
+      await this.outbox.append(em, actor, {
+        type: 'entitlement.released',
+        personId: e.personId,
+        aggregateType: 'Entitlement',
+        aggregateId: e.id,
+        payload: { ...base, provider: providerFrom, reasonCode: step.reason ?? 'transferred' },
+      });
     return e;
   }
 

@@ -29,11 +29,13 @@ export interface SendBasis {
 }
 
 /**
- * Public types that end a referral (the catalogue's `closing` kind, src/events/catalogue.ts). Its
+ * Public types that end something a partner holds (the catalogue's `closing` kind,
+ * src/events/catalogue.ts): a referral, or a provider's registration of an entitlement. Its
  * parties are told even when they no longer have a basis for the person (a referral-bound basis
- * ends with the referral; a consent may have been withdrawn): a recipient must learn that it has
- * to stop processing (DSGVO Art. 19). Such a notice carries the referral's ids and codes only — no
- * person id, no person fields. Events of a referral or transfer (isReferralEvent) carry the
+ * ends with the referral; a consent may have been withdrawn; the person moved out of the
+ * provider's area): a recipient must learn that it has to stop processing (DSGVO Art. 19). Such a
+ * notice carries ids and codes only (the referral's; the entitlement's `details`) — no person id,
+ * no person fields. Events of a referral or transfer (isReferralEvent) carry the
  * referral's codes and the person.
  */
 export { CLOSING_EVENTS, isReferralEvent } from '../../../events/public-events';
@@ -91,6 +93,18 @@ export async function sendBasis(
     const policy = pdp.forRequest(recipientActor(d.partner, purpose, d.id));
     const decision = await policy.decide(d.personId, category);
     if (decision.allowed) return { purpose, category, decision, policy, referral };
+  }
+  // A closing type outside referrals (e.g. entitlement.released) is told only to the partners its
+  // event names, which must let go of what they hold: ids and codes, never the person.
+  if (!ofReferral && CLOSING_EVENTS.has(d.eventType)) {
+    return {
+      purpose: purposes[0] ?? null,
+      category,
+      decision: { allowed: true, basis: null },
+      policy: null,
+      referral,
+      withoutPerson: true,
+    };
   }
   if (
     ofReferral &&

@@ -61,8 +61,8 @@ export async function buildPayload(
       reasonCode: r.reasonCode,
     });
   }
-  // Codes about the event only go with the person: a closing notice without a basis carries ids.
-  if (personId && d.details) data.details = d.details;
+  // Ids and codes of the event: with the person, or in a closing notice (what to let go of).
+  if (d.details && (personId || basis.withoutPerson)) data.details = d.details;
   const records: AccessRecord[] = [];
   if (personId) {
     records.push({
