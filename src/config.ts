@@ -66,6 +66,8 @@ export interface Config {
   idempotencyTtlHours: number;
   /** How often the SLA worker re-creates lost deadline timers from PostgreSQL and handles overdue deadlines (seconds). */
   slaResyncSeconds: number;
+  /** Days a person has to answer a seat offer in a course before it passes to the next on the waitlist. */
+  enrolmentOfferDays: number;
   /** Which automatic handovers run (RULES_ENABLED) and their parameters (RULE_*). */
   rules: RulesConfig;
   /** Where webhooks may go, timeouts, retries and concurrency (WEBHOOK_*). */
@@ -211,6 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     auditCheckpointEveryMinutes: int('AUDIT_CHECKPOINT_EVERY_MINUTES', 60, 0, 7 * 24 * 60),
     idempotencyTtlHours: int('IDEMPOTENCY_TTL_HOURS', 24, 24, 8760),
     slaResyncSeconds: int('SLA_RESYNC_SECONDS', 300, 1, 86400),
+    enrolmentOfferDays: int('ENROLMENT_OFFER_DAYS', 7, 1, 60),
     rules: readRulesConfig(env, int, problems),
     webhooks: readWebhookConfig(env, int, bool, problems),
     subscriptions: {

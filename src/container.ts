@@ -32,6 +32,7 @@ import {
   CoursesSubgraph,
 } from './subgraphs/courses/courses.subgraph';
 import { SlaTimers } from './subgraphs/hub/agreement/sla.scheduler';
+import { OfferQueueTimers } from './subgraphs/courses/enrolment/enrolment.timers';
 import { buildHubSubgraph, hubEntities, hubMigrations, HubSubgraph } from './subgraphs/hub/hub.subgraph';
 import { WebhookScheduler } from './subgraphs/hub/webhook/webhook.queue';
 import { SecretBox } from './subgraphs/hub/webhook/webhook.secret-box';
@@ -63,7 +64,7 @@ export interface Container {
   /** The producer side of every queue (src/jobs/queues.ts); workers consume on connections of their own. */
   queues: Queues;
   /** What puts timers on the queues; built before the services that use them. */
-  schedulers: { deadlines: SlaTimers; rules: RuleScheduler; webhooks: WebhookScheduler };
+  schedulers: { deadlines: SlaTimers; rules: RuleScheduler; webhooks: WebhookScheduler; offers: OfferQueueTimers };
   relay: OutboxRelay;
   identity: IdentitySigner;
   /**
@@ -205,15 +206,43 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
     deadlines: new SlaTimers(queues.sla, clock, log.child({ component: 'sla', queue: queues.sla.name })),
     rules: new RuleScheduler(queues.rules, clock),
     webhooks: new WebhookScheduler(queues.webhooks, clock),
+    offers: new OfferQueueTimers(queues.sla, clock),
   };
-  const courses = await buildCoursesSubgraph(dataSources.courses, deps);
+  // The hub is built after the courses: enrolments reach its referrals through this interface only (ADR 0007).
+  let hub: HubSubgraph | undefined;
+  const referralsOf = () => {
+    if (!hub) throw new Error('the hub subgraph is not built yet');
+    return hub.services.referrals;
+  };
+  const courses = await buildCoursesSubgraph(dataSources.courses, deps, {
+    referrals: {
+      async acceptedFor(provider, referralId) {
+        const r = await referralsOf().get(systemActor('enrolment', 'enrolment'), referralId);
+        const accepted = r && r.receiver === provider && ['accepted', 'in_progress'].includes(r.status);
+        return accepted && r.purpose === 'integration_course_referral' && r.kind === 'referral'
+          ? { personId: r.personId, sender: r.sender }
+          : null;
+      },
+      async senderOf(referralId) {
+        return (await referralsOf().get(systemActor('enrolment', 'enrolment'), referralId))?.sender ?? null;
+      },
+      async start(actor, referralId) {
+        const r = await referralsOf().get(systemActor('enrolment', 'enrolment'), referralId);
+        if (r?.status === 'accepted' && r.receiver === actor.partner)
+          await referralsOf().transition(actor, referralId, 'start');
+      },
+    },
+    timers: schedulers.offers,
+    offerDays: config.enrolmentOfferDays,
+    log: log.child({ component: 'enrolments' }),
+  });
   const city = await buildCitySubgraph(dataSources.city, deps);
   const persons = personDirectory(city, rowSecurity);
   const subgraphs: Subgraphs = {
     city,
     jobcenter: await buildJobcenterSubgraph(dataSources.jobcenter, deps),
     courses,
-    hub: await buildHubSubgraph(dataSources.hub, deps, {
+    hub: (hub = await buildHubSubgraph(dataSources.hub, deps, {
       deadlineTimers: schedulers.deadlines,
       webhooks: {
         guard: new UrlGuard({
@@ -235,7 +264,7 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
       // The worklist of upcoming handovers reads birth dates and municipalities as the rules do.
       persons,
       rules: config.rules,
-    }),
+    })),
   };
   const outboxStores = SUBGRAPH_NAMES.map((name) => new OutboxStore(name, dataSources[name]));
   const retention = createRetentionService({

@@ -2,11 +2,13 @@ import { Actor } from '../../shared/actor';
 import { SubgraphContext } from '../subgraph';
 import { loaderMany, loaderOne } from '../shared/loaders';
 import { CourseService } from './course/course.service';
+import { EnrolmentService } from './enrolment/enrolment.service';
 import { CourseProviderService } from './provider/provider.service';
 
 export interface CoursesServices {
   providers: CourseProviderService;
   courses: CourseService;
+  enrolments: EnrolmentService;
 }
 
 export function createCoursesLoaders(services: CoursesServices, actor: Actor) {
@@ -18,6 +20,14 @@ export function createCoursesLoaders(services: CoursesServices, actor: Actor) {
     providerCourses: loaderMany(
       (ids: readonly string[]) => services.courses.byProviders(actor, ids),
       (c) => c.providerId,
+    ),
+    courseSeats: loaderOne(
+      (ids: readonly string[]) => services.enrolments.seatCounts(ids),
+      (s) => s.courseId,
+    ),
+    personEnrolments: loaderMany(
+      (ids: readonly string[]) => services.enrolments.byPersons(actor, ids),
+      (e) => e.personId,
     ),
   };
 }

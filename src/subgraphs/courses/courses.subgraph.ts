@@ -13,26 +13,50 @@ import { CoursesOfferDetails1765390000000 } from './migrations/1765390000000-cou
 import { CourseProviderEntity } from './provider/provider.entity';
 import { CourseProviderResolver } from './provider/provider.resolver';
 import { CourseProviderService } from './provider/provider.service';
+import { AttendanceEntity, EnrolmentEntity } from './enrolment/enrolment.entity';
+import { CourseEnrolmentResolver, EnrolmentResolver, PersonEnrolmentResolver } from './enrolment/enrolment.resolver';
+import { EnrolmentDeps, EnrolmentService } from './enrolment/enrolment.service';
+import { CoursesEnrolments1765420000000 } from './migrations/1765420000000-courses-enrolments';
+import { CoursesPerson } from './person/person.types';
 
-export const coursesEntities = [CourseProviderEntity, CourseEntity, OutboxEvent];
+export const coursesEntities = [CourseProviderEntity, CourseEntity, EnrolmentEntity, AttendanceEntity, OutboxEvent];
 export const coursesMigrations = [
   CoursesInitial1764000000000,
   CoursesRowSecurity1764500000000,
   CoursesOfferDetails1765390000000,
+  CoursesEnrolments1765420000000,
 ];
 
 export type CoursesSubgraph = Subgraph & { services: CoursesServices };
 
-/**
- * Courses: providers and their language courses. Adds nothing to `Person` yet (enrolments
- * would), so it declares no Person stub.
- */
-export async function buildCoursesSubgraph(ds: DataSource, deps: SubgraphDeps): Promise<CoursesSubgraph> {
+/** What only the courses' services need, built by the container: the hub's referrals and the offer timers. */
+export type CoursesDeps = EnrolmentDeps;
+
+/** Courses: providers, their language courses and enrolments; extends `Person` with `enrolments`. */
+export async function buildCoursesSubgraph(
+  ds: DataSource,
+  deps: SubgraphDeps,
+  courses: CoursesDeps,
+): Promise<CoursesSubgraph> {
   const services: CoursesServices = {
     providers: new CourseProviderService(ds, deps.clock),
     courses: new CourseService(ds, deps.outbox, deps.clock),
+    enrolments: new EnrolmentService(ds, deps.outbox, deps.clock, courses),
   };
-  const { schema, sdl } = await buildFederatedSchema({ resolvers: [CourseProviderResolver, CourseResolver] });
+  const { schema, sdl } = await buildFederatedSchema(
+    {
+      resolvers: [
+        CourseProviderResolver,
+        CourseResolver,
+        EnrolmentResolver,
+        CourseEnrolmentResolver,
+        PersonEnrolmentResolver,
+      ],
+      orphanedTypes: [CoursesPerson],
+    },
+    // No existence check: the city subgraph owns persons, and a stub is all this subgraph needs.
+    { Person: (ref: { id: string }) => ({ id: ref.id }) },
+  );
   return {
     name: 'courses',
     dataSource: ds,
