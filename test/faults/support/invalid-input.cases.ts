@@ -11,6 +11,7 @@ import {
   VHS,
 } from './invalid-input.case-support';
 import { adminCases } from './invalid-input.admin-cases';
+import { enrolmentCases } from './invalid-input.enrolment-cases';
 import { referralCases } from './invalid-input.referral-cases';
 
 export type { Fixtures, InvalidCase } from './invalid-input.case-support';
@@ -265,6 +266,7 @@ export function invalidCases(f: Fixtures): InvalidCase[] {
       ...code('NOT_FOUND', 'recordId'),
     }),
     ...referralCases(f),
+    ...enrolmentCases(f),
     ...adminCases(),
   ];
 }
