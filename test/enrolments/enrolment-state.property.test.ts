@@ -27,7 +27,7 @@ const command: fc.Arbitrary<Command> = fc.oneof(
     kind: fc.constantFrom('enrol', 'offer', 'accept', 'decline', 'complete', 'drop', 'move', 'expire' as const),
     who: fc.nat(PERSONS - 1),
   }) as fc.Arbitrary<Command>,
-  fc.constant({ kind: 'timePasses' } as Command),
+  fc.constant<Command>({ kind: 'timePasses' }),
 );
 
 /**

@@ -6,6 +6,7 @@ import {
   registerCourseProvider,
   registerPerson,
 } from '../factories';
+import { offerJobId } from '../../src/subgraphs/courses/enrolment/enrolment.timers';
 import { eventually, startTestApp, TestApp } from '../helpers/app';
 import { movableClock } from '../rules/rules-helpers';
 import { FAST_WEBHOOKS } from '../webhooks/fixtures';
@@ -97,6 +98,24 @@ describe('seat offers', () => {
     clock.offset += 8 * DAY;
     const late = await respond(c.id, true);
     expect(late.body.errors[0].extensions).toMatchObject({ code: 'CONFLICT' });
+  });
+
+  it("an offer's timer on the sla queue passes it on when it fires after the expiry", async () => {
+    const {
+      enrolments: [a, b, c],
+    } = await courseWith(1, 3);
+    await end(a.id);
+    const [offer] = await asHub(app, () =>
+      app.container.subgraphs.courses.dataSource.query('SELECT offered_at FROM courses.enrolment WHERE id = $1', [
+        b.id,
+      ]),
+    );
+    const job = await app.container.queues.sla.getJob(offerJobId(b.id, new Date(offer.offered_at)));
+    expect(job?.name).toBe('offerExpiry');
+    clock.offset += 8 * DAY;
+    await job!.promote();
+    await eventually(async () => (await statusOf(b.id)).status === 'waitlisted');
+    expect((await statusOf(c.id)).status).toBe('offered');
   });
 
   it('the provider receives enrolment.offered as a signed webhook and in its inbox', async () => {
