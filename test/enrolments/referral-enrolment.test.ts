@@ -80,9 +80,11 @@ describe('referral → enrolment, and who may touch enrolments', () => {
     // The VHS knows the person through the open referral (the city's person(id) needs identity).
     const { personId, referralId } = await acceptedReferral();
     const mine = await enrolViaApi(app, 'vhs-rheine', { courseId, referralId, shiftWorker: true });
-    const query = `query($id: ID!) { person(id: $id) { id enrolments { id status shiftWorker } } }`;
+    const query = `query($id: ID!) { person(id: $id) { id enrolments { id status shiftWorker course { id } } } }`;
     const seen = await app.gql('vhs-rheine', query, { id: personId });
-    expect(seen.body.data.person.enrolments).toEqual([{ id: mine.id, status: 'enrolled', shiftWorker: true }]);
+    expect(seen.body.data.person.enrolments).toEqual([
+      { id: mine.id, status: 'enrolled', shiftWorker: true, course: { id: courseId } },
+    ]);
     const denied = await app.gql('jobcenter-steinfurt', query, { id: personId });
     expect(denied.body.data?.person?.enrolments ?? null).toBeNull();
     expect(denied.body.errors.map((e: any) => e.extensions)).toContainEqual(

@@ -25,6 +25,10 @@ export function createCoursesLoaders(services: CoursesServices, actor: Actor) {
       (ids: readonly string[]) => services.enrolments.seatCounts(ids),
       (s) => s.courseId,
     ),
+    course: loaderOne(
+      (ids: readonly string[]) => services.enrolments.courses(actor, ids),
+      (c) => c.id,
+    ),
     personEnrolments: loaderMany(
       (ids: readonly string[]) => services.enrolments.byPersons(actor, ids),
       (e) => e.personId,

@@ -14,7 +14,12 @@ import { CourseProviderEntity } from './provider/provider.entity';
 import { CourseProviderResolver } from './provider/provider.resolver';
 import { CourseProviderService } from './provider/provider.service';
 import { AttendanceEntity, EnrolmentEntity } from './enrolment/enrolment.entity';
-import { CourseEnrolmentResolver, EnrolmentResolver, PersonEnrolmentResolver } from './enrolment/enrolment.resolver';
+import {
+  CourseEnrolmentResolver,
+  EnrolmentCourseResolver,
+  EnrolmentResolver,
+  PersonEnrolmentResolver,
+} from './enrolment/enrolment.resolver';
 import { EnrolmentDeps, EnrolmentService } from './enrolment/enrolment.service';
 import { CoursesEnrolments1765420000000 } from './migrations/1765420000000-courses-enrolments';
 import { CoursesPerson } from './person/person.types';
@@ -49,6 +54,7 @@ export async function buildCoursesSubgraph(
         CourseProviderResolver,
         CourseResolver,
         EnrolmentResolver,
+        EnrolmentCourseResolver,
         CourseEnrolmentResolver,
         PersonEnrolmentResolver,
       ],

@@ -4,6 +4,7 @@ import { PersonalData } from '../../../policy/personal-data';
 import { wantsTotalCount } from '../../shared/connection.selection';
 import { freeSeats } from './enrolment.state';
 import { CourseEntity } from '../course/course.entity';
+import { EnrolmentEntity } from './enrolment.entity';
 import { Course } from '../course/course.types';
 import { CoursesContext } from '../courses.context';
 import { CoursesPerson } from '../person/person.types';
@@ -63,6 +64,14 @@ export class EnrolmentResolver {
   @Mutation(() => Enrolment, { description: 'End an enrolment as completed or dropped (the provider)' })
   endEnrolment(@Arg('input', () => EndEnrolmentInput) input: EndEnrolmentInput, @Ctx() ctx: CoursesContext) {
     return ctx.services.enrolments.endEnrolment(ctx.actor, input);
+  }
+}
+
+@Resolver(() => Enrolment)
+export class EnrolmentCourseResolver {
+  @FieldResolver(() => Course, { nullable: true, description: 'The course, if in your jurisdiction' })
+  course(@Root() e: EnrolmentEntity, @Ctx() ctx: CoursesContext) {
+    return ctx.loaders.course.load(e.courseId);
   }
 }
 

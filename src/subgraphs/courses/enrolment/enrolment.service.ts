@@ -81,6 +81,18 @@ export class EnrolmentService {
       .getMany();
   }
 
+  /** Courses by id within the actor's jurisdiction, for the per-request loader of Enrolment.course. */
+  async courses(actor: Actor, ids: readonly string[]): Promise<CourseEntity[]> {
+    const valid = ids.filter(isUuid);
+    if (!valid.length) return [];
+    return this.ds
+      .getRepository(CourseEntity)
+      .createQueryBuilder('c')
+      .where('c.id = ANY(:ids)', { ids: valid })
+      .andWhere('c.municipality_key LIKE ANY(:prefixes)', { prefixes: jurisdictionPatterns(actor) })
+      .getMany();
+  }
+
   /** Seats taken (offered + enrolled) and the waitlist length per course, for the per-request loader. */
   async seatCounts(courseIds: readonly string[]): Promise<Array<{ courseId: string; held: number; waiting: number }>> {
     const ids = courseIds.filter(isUuid);
