@@ -1,16 +1,11 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { Outbox } from '../../../events/outbox.service';
-import { Actor, jurisdictionPatterns, systemActor } from '../../../shared/actor';
+import { Actor, systemActor } from '../../../shared/actor';
 import { AppError, notFound } from '../../../shared/errors';
-import { encodeCursor, isUuid, newId } from '../../../shared/ids';
-import { Logger } from '../../../shared/logger';
+import { isUuid, newId } from '../../../shared/ids';
 import { requireScope } from '../../../shared/scopes';
 import { Clock, isoDay } from '../../../shared/time';
-import { decodeAfter, timestampPart, uuidPart } from '../../shared/connection.cursor';
-import { Page, PageArgs, pageSize, toPage } from '../../shared/connection.types';
 import { InputCheck } from '../../shared/validation';
-import { CourseEntity } from '../course/course.entity';
-import { CourseProviderEntity } from '../provider/provider.entity';
 import { AttendanceEntity, EnrolmentEntity } from './enrolment.entity';
 import { ACTIVE, initialStatus } from './enrolment.state';
 import {
@@ -21,115 +16,26 @@ import {
   RespondToSeatOfferInput,
 } from './enrolment.types';
 import { LockedCourse, noSeat, PendingOffer, TAKING_ENROLMENTS, Waitlist } from './enrolment.waitlist';
+import { EnrolmentDeps, OfferOutcome } from './enrolment.ports';
+import { EnrolmentReads, forbiddenCourse } from './enrolment.reads';
+
+export type { EnrolmentDeps, OfferOutcome, OfferTimers, ReferralLookup } from './enrolment.ports';
 
 /**
- * What enrolments need of the hub's referrals, wired by the container: the courses subgraph never
- * reads the hub schema (ADR 0007).
+ * The writes of enrolments: enrol, offers and their answers, attendance, ends, moves and expired
+ * offers; each seat decision with the course row locked (enrolment.waitlist.ts).
  */
-export interface ReferralLookup {
-  /** An accepted (or started) integration-course referral received by `provider`; null otherwise. */
-  acceptedFor(provider: string, referralId: string): Promise<{ personId: string; sender: string } | null>;
-  /** The sender of a referral, or null. */
-  senderOf(referralId: string): Promise<string | null>;
-  /** The receiver started work on the referral: the person is enrolled (best effort, after commit). */
-  start(actor: Actor, referralId: string): Promise<void>;
-}
-
-/** Timers for seat offers (the `sla` queue's `offerExpiry` jobs); set after the offer commits. */
-export interface OfferTimers {
-  schedule(offers: PendingOffer[]): Promise<void>;
-}
-
-export type OfferOutcome = { outcome: 'done' | 'expired' } | { outcome: 'wait'; waitMs: number };
-
-export interface EnrolmentDeps {
-  referrals: ReferralLookup;
-  timers: OfferTimers;
-  offerDays: number;
-  log: Logger;
-}
-
-export class EnrolmentService {
+export class EnrolmentService extends EnrolmentReads {
   readonly waitlist: Waitlist;
 
   constructor(
-    private readonly ds: DataSource,
+    ds: DataSource,
     outbox: Outbox,
     private readonly clock: Clock,
     private readonly deps: EnrolmentDeps,
   ) {
+    super(ds);
     this.waitlist = new Waitlist(outbox, clock, deps.offerDays);
-  }
-
-  /** Every read goes through here: enrolments of courses in the actor's jurisdiction. */
-  private scoped(actor: Actor, em: EntityManager = this.ds.manager) {
-    return em
-      .getRepository(EnrolmentEntity)
-      .createQueryBuilder('e')
-      .where('e.municipality_key LIKE ANY(:prefixes)', { prefixes: jurisdictionPatterns(actor) });
-  }
-
-  /** Enrolments of many persons, newest first, for the per-request loader of Person.enrolments. */
-  async byPersons(actor: Actor, personIds: readonly string[]): Promise<EnrolmentEntity[]> {
-    requireScope(actor, 'courses:read');
-    const ids = personIds.filter(isUuid);
-    if (!ids.length) return [];
-    return this.scoped(actor)
-      .andWhere('e.person_id = ANY(:ids)', { ids })
-      .orderBy('e.created_at', 'DESC')
-      .addOrderBy('e.id', 'ASC')
-      .getMany();
-  }
-
-  /** Courses by id within the actor's jurisdiction, for the per-request loader of Enrolment.course. */
-  async courses(actor: Actor, ids: readonly string[]): Promise<CourseEntity[]> {
-    const valid = ids.filter(isUuid);
-    if (!valid.length) return [];
-    return this.ds
-      .getRepository(CourseEntity)
-      .createQueryBuilder('c')
-      .where('c.id = ANY(:ids)', { ids: valid })
-      .andWhere('c.municipality_key LIKE ANY(:prefixes)', { prefixes: jurisdictionPatterns(actor) })
-      .getMany();
-  }
-
-  /** Seats taken (offered + enrolled) and the waitlist length per course, for the per-request loader. */
-  async seatCounts(courseIds: readonly string[]): Promise<Array<{ courseId: string; held: number; waiting: number }>> {
-    const ids = courseIds.filter(isUuid);
-    if (!ids.length) return [];
-    const rows: Array<{ course_id: string; held: number; waiting: number }> = await this.ds.query(
-      `SELECT course_id, count(*) FILTER (WHERE status IN ('offered','enrolled'))::int AS held,
-              count(*) FILTER (WHERE status = 'waitlisted')::int AS waiting
-         FROM courses.enrolment WHERE course_id = ANY($1) AND status IN ('waitlisted','offered','enrolled')
-        GROUP BY course_id`,
-      [ids],
-    );
-    return rows.map((r) => ({ courseId: r.course_id, held: Number(r.held), waiting: Number(r.waiting) }));
-  }
-
-  /** A course's enrolments, for its provider only: the waitlist first by position, then the rest by creation. */
-  async forCourse(
-    actor: Actor,
-    courseId: string,
-    args: PageArgs & { status?: string[] | null },
-  ): Promise<Page<EnrolmentEntity>> {
-    requireScope(actor, 'courses:read');
-    const first = pageSize(args.first);
-    const course = await this.courseOf(actor, courseId, 'id');
-    if (!this.mayManage(actor, course.provider)) throw forbiddenCourse();
-    const qb = this.scoped(actor).andWhere('e.course_id = :cid', { cid: courseId });
-    if (args.status?.length) qb.andWhere('e.status = ANY(:st)', { st: args.status });
-    const totalCount = args.count === false ? null : await qb.clone().getCount();
-    if (args.after) {
-      const c = decodeAfter(args.after, [timestampPart, uuidPart]);
-      qb.andWhere('(e.created_at, e.id) > (:ca::timestamptz, :ci::uuid)', { ca: c[0], ci: c[1] });
-    }
-    const rows = await qb
-      .orderBy('e.created_at', 'ASC')
-      .addOrderBy('e.id', 'ASC')
-      .limit(first + 1)
-      .getMany();
-    return toPage(rows, first, args.after, totalCount, (n) => encodeCursor([n.createdAt.toISOString(), n.id]));
   }
 
   async enrol(actor: Actor, input: EnrolInput): Promise<EnrolmentEntity> {
@@ -158,7 +64,7 @@ export class EnrolmentService {
       requireScope(actor, 'courses:write');
       if (!isProvider) throw forbiddenCourse();
     }
-    const { enrolment, offers } = await this.ds.transaction(async (em) => {
+    const enrolment = await this.ds.transaction(async (em) => {
       const locked = await this.lock(em, input.courseId);
       if (!TAKING_ENROLMENTS.includes(locked.course.status)) {
         throw new AppError('CONFLICT', `The course is ${locked.course.status} and takes no enrolments`, {
@@ -204,9 +110,8 @@ export class EnrolmentService {
       await em.insert(EnrolmentEntity, e);
       const type = status === 'enrolled' ? 'enrolment.enrolled' : 'enrolment.waitlisted';
       await this.waitlist.event(em, actor, type, e, locked.provider, { waitlistPosition: e.waitlistPosition });
-      return { enrolment: e, offers: [] as PendingOffer[] };
+      return e;
     });
-    await this.deps.timers.schedule(offers);
     if (enrolment.referralId && isProvider) {
       // Best effort: the enrolment stands even when the referral cannot move (its receiver starts it by hand).
       await this.deps.referrals.start(actor, enrolment.referralId).catch((err: Error) => {
@@ -452,32 +357,4 @@ export class EnrolmentService {
     if (!locked) throw notFound('Course', courseId, 'courseId');
     return locked;
   }
-
-  /** The course and its provider's slug, as the actor may see it; NOT_FOUND otherwise. */
-  private async courseOf(actor: Actor, courseId: string, field: string) {
-    const course = await this.ds
-      .getRepository(CourseEntity)
-      .createQueryBuilder('c')
-      .where('c.id = :id', { id: courseId })
-      .andWhere('c.municipality_key LIKE ANY(:prefixes)', { prefixes: jurisdictionPatterns(actor) })
-      .getOne();
-    if (!course) throw notFound('Course', courseId, field);
-    const provider = await this.ds.manager.findOneByOrFail(CourseProviderEntity, { id: course.providerId });
-    return { course, provider: provider.partnerSlug };
-  }
-
-  private async enrolmentOf(actor: Actor, id: string): Promise<EnrolmentEntity> {
-    if (!isUuid(id)) throw new AppError('BAD_USER_INPUT', 'enrolmentId is not a valid id', { field: 'enrolmentId' });
-    const e = await this.scoped(actor).andWhere('e.id = :id', { id }).getOne();
-    if (!e) throw notFound('Enrolment', id, 'enrolmentId');
-    return e;
-  }
-
-  /** The course's provider (or the hub with every scope) manages its enrolments. */
-  private mayManage(actor: Actor, provider: string): boolean {
-    return actor.scopes.includes('*') || actor.partner === provider;
-  }
 }
-
-const forbiddenCourse = () =>
-  new AppError('FORBIDDEN', "Only the course's provider manages its enrolments", { field: 'courseId' });
