@@ -68,6 +68,8 @@ export interface Config {
   slaResyncSeconds: number;
   /** Days without course activity after which an unused entitlement (Berechtigungsschein) lapses. */
   entitlementLapseDays: number;
+  /** Days a person has to answer a seat offer in a course before it passes to the next on the waitlist. */
+  enrolmentOfferDays: number;
   /** Which automatic handovers run (RULES_ENABLED) and their parameters (RULE_*). */
   rules: RulesConfig;
   /** Where webhooks may go, timeouts, retries and concurrency (WEBHOOK_*). */
@@ -214,6 +216,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     idempotencyTtlHours: int('IDEMPOTENCY_TTL_HOURS', 24, 24, 8760),
     slaResyncSeconds: int('SLA_RESYNC_SECONDS', 300, 1, 86400),
     entitlementLapseDays: int('ENTITLEMENT_LAPSE_DAYS', 365, 1, 3650),
+    enrolmentOfferDays: int('ENROLMENT_OFFER_DAYS', 7, 1, 60),
     rules: readRulesConfig(env, int, problems),
     webhooks: readWebhookConfig(env, int, bool, problems),
     subscriptions: {

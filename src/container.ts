@@ -32,6 +32,7 @@ import {
   CoursesSubgraph,
 } from './subgraphs/courses/courses.subgraph';
 import { SlaTimers } from './subgraphs/hub/agreement/sla.scheduler';
+import { OfferQueueTimers } from './subgraphs/courses/enrolment/enrolment.timers';
 import { buildHubSubgraph, hubEntities, hubMigrations, HubSubgraph } from './subgraphs/hub/hub.subgraph';
 import { WebhookScheduler } from './subgraphs/hub/webhook/webhook.queue';
 import { SecretBox } from './subgraphs/hub/webhook/webhook.secret-box';
@@ -63,7 +64,7 @@ export interface Container {
   /** The producer side of every queue (src/jobs/queues.ts); workers consume on connections of their own. */
   queues: Queues;
   /** What puts timers on the queues; built before the services that use them. */
-  schedulers: { deadlines: SlaTimers; rules: RuleScheduler; webhooks: WebhookScheduler };
+  schedulers: { deadlines: SlaTimers; rules: RuleScheduler; webhooks: WebhookScheduler; offers: OfferQueueTimers };
   relay: OutboxRelay;
   identity: IdentitySigner;
   /**
@@ -205,16 +206,47 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
     deadlines: new SlaTimers(queues.sla, clock, log.child({ component: 'sla', queue: queues.sla.name })),
     rules: new RuleScheduler(queues.rules, clock),
     webhooks: new WebhookScheduler(queues.webhooks, clock),
+    offers: new OfferQueueTimers(queues.sla, clock),
   };
+  // The hub is built after the courses: enrolments reach its referrals and the entitlement ledger
+  // its partners through these interfaces only, asked once requests or jobs run (ADR 0007).
+  let hub: HubSubgraph | undefined;
+  const hubOf = () => {
+    if (!hub) throw new Error('the hub subgraph is not built yet');
+    return hub;
+  };
+  const referralsOf = () => hubOf().services.referrals;
   const city = await buildCitySubgraph(dataSources.city, deps);
   const persons = personDirectory(city, rowSecurity);
-  // Course matching reads a person's sex and district through the directory, never the city's tables;
-  // the entitlement ledger asks the hub for partners' kinds (the hub is built below and asked only
-  // once requests or jobs run) and the city for a person's municipality (ADR 0007).
+  // Course matching reads a person's sex and district through the directory, never the city's tables,
+  // and its seats from the enrolments; the entitlement ledger asks the hub for partners' kinds and
+  // the city for a person's municipality (ADR 0007).
   const courses = await buildCoursesSubgraph(dataSources.courses, deps, {
     persons,
+    enrolments: {
+      referrals: {
+        async acceptedFor(provider, referralId) {
+          const r = await referralsOf().get(systemActor('enrolment', 'enrolment'), referralId);
+          const accepted = r && r.receiver === provider && ['accepted', 'in_progress'].includes(r.status);
+          return accepted && r.purpose === 'integration_course_referral' && r.kind === 'referral'
+            ? { personId: r.personId, sender: r.sender }
+            : null;
+        },
+        async senderOf(referralId) {
+          return (await referralsOf().get(systemActor('enrolment', 'enrolment'), referralId))?.sender ?? null;
+        },
+        async start(actor, referralId) {
+          const r = await referralsOf().get(systemActor('enrolment', 'enrolment'), referralId);
+          if (r?.status === 'accepted' && r.receiver === actor.partner)
+            await referralsOf().transition(actor, referralId, 'start');
+        },
+      },
+      timers: schedulers.offers,
+      offerDays: config.enrolmentOfferDays,
+      log: log.child({ component: 'enrolments' }),
+    },
     entitlements: {
-      partners: { bySlug: (slug) => subgraphs.hub.services.partners.findBySlug(slug) },
+      partners: { bySlug: (slug) => hubOf().services.partners.findBySlug(slug) },
       persons: { municipalityOf: async (personId) => (await persons.get(personId))?.municipalityKey ?? null },
       entitlementLapseDays: config.entitlementLapseDays,
     },
@@ -225,7 +257,7 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
     city,
     jobcenter: await buildJobcenterSubgraph(dataSources.jobcenter, deps),
     courses,
-    hub: await buildHubSubgraph(dataSources.hub, deps, {
+    hub: (hub = await buildHubSubgraph(dataSources.hub, deps, {
       deadlineTimers: schedulers.deadlines,
       webhooks: {
         guard: new UrlGuard({
@@ -253,7 +285,7 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
         flag: (personId, other, reason, cause) =>
           city.services.duplicates.flag(checker(cause), personId, other, [reason]),
       },
-    }),
+    })),
   };
   const outboxStores = SUBGRAPH_NAMES.map((name) => new OutboxStore(name, dataSources[name]));
   const retention = createRetentionService({

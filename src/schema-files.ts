@@ -10,7 +10,8 @@ import { RowSecurityContext } from './shared/row-security';
 import { composeSupergraph, ComposedSchemas } from './gateway/compose';
 import { systemClock } from './shared/time';
 import { buildCitySubgraph } from './subgraphs/city/city.subgraph';
-import { buildCoursesSubgraph } from './subgraphs/courses/courses.subgraph';
+import { buildCoursesSubgraph, CoursesDeps } from './subgraphs/courses/courses.subgraph';
+import { createLogger } from './shared/logger';
 import { buildHubSubgraph, HubDeps } from './subgraphs/hub/hub.subgraph';
 import { SecretBox } from './subgraphs/hub/webhook/webhook.secret-box';
 import { UrlGuard } from './subgraphs/hub/webhook/webhook.url-guard';
@@ -36,10 +37,25 @@ export async function composeFromCode(): Promise<ComposedSchemas> {
   const sdls: Record<SubgraphName, string> = {
     city: (await buildCitySubgraph(ds, deps)).sdl,
     jobcenter: (await buildJobcenterSubgraph(ds, deps)).sdl,
-    courses: (await buildCoursesSubgraph(ds, deps)).sdl,
+    courses: (await buildCoursesSubgraph(ds, deps, schemaOnlyCoursesDeps())).sdl,
     hub: (await buildHubSubgraph(ds, deps, schemaOnlyHubDeps())).sdl,
   };
   return composeSupergraph(sdls);
+}
+
+/** The courses' collaborators, likewise never called while only the schema is built. */
+function schemaOnlyCoursesDeps(): CoursesDeps {
+  const unused = async (): Promise<never> => {
+    throw new Error('not available while composing schemas');
+  };
+  return {
+    enrolments: {
+      referrals: { acceptedFor: unused, senderOf: unused, start: unused },
+      timers: { schedule: unused },
+      offerDays: 7,
+      log: createLogger('silent'),
+    },
+  };
 }
 
 /** Services that are never called while only the schema is built: no Redis, no timers. */

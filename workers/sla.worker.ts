@@ -6,9 +6,11 @@ import { queueLog, startQueueWorker } from '../src/jobs/job.worker';
 import { slaQueue } from '../src/jobs/queues';
 import { isDeadlineKind } from '../src/subgraphs/hub/agreement/agreement.rules';
 import { SlaScheduler } from '../src/subgraphs/hub/agreement/sla.scheduler';
+import { resyncOffers } from '../src/subgraphs/courses/enrolment/enrolment.timers';
 
 export function slaHandlers(container: Container): JobHandlers<typeof slaQueue> {
   const agreements = container.subgraphs.hub.services.agreements;
+  const enrolments = container.subgraphs.courses.services.enrolments;
   return {
     async deadline(job, { token }) {
       const { referralId, kind } = job.data ?? {};
@@ -21,6 +23,18 @@ export function slaHandlers(container: Container): JobHandlers<typeof slaQueue> 
         throw new DelayedError();
       }
       return result.outcome;
+    },
+    // A seat offer of a course enrolment ran out unanswered: the seat passes to the next one.
+    async offerExpiry(job, { token }) {
+      const { enrolmentId, offeredAt } = job.data ?? {};
+      if (!enrolmentId || typeof offeredAt !== 'number') throw new UnrecoverableError(`Malformed offer job ${job.id}`);
+      const { outcome } = await enrolments.expireOffer(enrolmentId, offeredAt);
+      if (outcome.outcome === 'wait') {
+        // BullMQ's delay ran on real time, the offer's expiry is kept on the Clock: wait for the rest.
+        await job.moveToDelayed(Date.now() + outcome.waitMs, token);
+        throw new DelayedError();
+      }
+      return outcome.outcome;
     },
   };
 }
@@ -49,11 +63,19 @@ export async function startSlaWorker(
   const log = queueLog(container.log, slaQueue.name);
   const scheduler = new SlaScheduler(container.schedulers.deadlines, container.subgraphs.hub.services.agreements, log);
   const everyMs = opts.resyncMs ?? container.config.slaResyncSeconds * 1000;
-  const resync = await startResync('sla', everyMs, () => scheduler.resync(), {
-    log,
-    rowSecurity: container.rowSecurity,
-    reconnects: container.redis,
-  });
+  // Seat offers of course enrolments share the queue and the re-sync's rhythm.
+  const offers = () =>
+    resyncOffers(container.subgraphs.courses.services.enrolments, container.schedulers.offers, container.clock, log);
+  const resync = await startResync(
+    'sla',
+    everyMs,
+    async () => ({ ...(await scheduler.resync()), offers: await offers() }),
+    {
+      log,
+      rowSecurity: container.rowSecurity,
+      reconnects: container.redis,
+    },
+  );
   return {
     queue: scheduler.queue,
     scheduler: { queue: scheduler.queue, resync: resync.run },

@@ -81,6 +81,33 @@ type Entitlement = {
   provider: string | null;
 };
 
+/** An enrolment's step (courses subgraph, src/subgraphs/courses/enrolment): ids and codes only. */
+type EnrolmentStep = {
+  enrolmentId: string;
+  courseId: string;
+  personId: string;
+  /** The course provider's partner slug. */
+  provider: string;
+  status: string;
+  referralId: string | null;
+  /** The waitlist position, or the end reason code, where the step has one. */
+  waitlistPosition?: number | null;
+  reason?: string | null;
+  offerExpiresAt?: string | null;
+};
+
+/** One public type per step; the provider and the sender of the enrolment's referral are told. */
+const enrolmentStep = <T extends string>(type: T, summary: (p: EnrolmentStep) => string) =>
+  event<EnrolmentStep>()({
+    category: 'course_participation',
+    summary,
+    referralOf: (p) => p.referralId,
+    visibility: 'category',
+    public: { types: { [type]: 'notice' } as Record<T, PublicKind> },
+    tell: { partners: (p) => [p.provider], referralSender: true },
+    live: false,
+  });
+
 const personStatus = { types: { 'person.status_changed': 'notice' } } as const;
 const toPersonParties: Telling<unknown> = { personParties: true };
 
@@ -430,6 +457,28 @@ export const EVENT_CATALOGUE = {
     tell: { partners: (p) => [p.partner], referralSender: true },
     live: false,
   }),
+  'enrolment.waitlisted': enrolmentStep(
+    'enrolment.waitlisted',
+    (p) => `Waitlisted for course ${p.courseId} at ${p.provider} (position ${p.waitlistPosition ?? '?'})`,
+  ),
+  'enrolment.offered': enrolmentStep(
+    'enrolment.offered',
+    (p) => `Seat offered in course ${p.courseId} at ${p.provider}, to answer by ${p.offerExpiresAt ?? '?'}`,
+  ),
+  'enrolment.enrolled': enrolmentStep('enrolment.enrolled', (p) => `Enrolled in course ${p.courseId} at ${p.provider}`),
+  'enrolment.offer_expired': enrolmentStep(
+    'enrolment.offer_expired',
+    (p) => `Seat offer in course ${p.courseId} at ${p.provider} expired unanswered; back on the waitlist`,
+  ),
+  'enrolment.completed': enrolmentStep('enrolment.completed', (p) => `Completed course ${p.courseId} at ${p.provider}`),
+  'enrolment.dropped': enrolmentStep(
+    'enrolment.dropped',
+    (p) => `Left course ${p.courseId} at ${p.provider}${p.reason ? ` (${p.reason})` : ''}`,
+  ),
+  'enrolment.transferred': enrolmentStep(
+    'enrolment.transferred',
+    (p) => `Enrolment in course ${p.courseId} at ${p.provider} transferred after a move; the seat is released`,
+  ),
   'arrival.counselling_proposed': event<{
     personId: string;
     householdId: string | null;

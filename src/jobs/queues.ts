@@ -35,14 +35,21 @@ export interface SlaJobData {
   kind: DeadlineKind;
 }
 
+/** A timer names a seat offer of a course enrolment (and which offer: its offered_at); the offer stays in PostgreSQL. */
+export interface OfferJobData {
+  enrolmentId: string;
+  /** offered_at in epoch milliseconds: a timer of an earlier offer to the same enrolment finds nothing to do. */
+  offeredAt: number;
+}
+
 /**
- * One delayed job per open deadline. A timer's job is removed when it completes (its id is then
+ * One delayed job per open deadline, and one per open seat offer (`offerExpiry`). A timer's job is removed when it completes (its id is then
  * free again); one that keeps failing is kept for a week to be seen, and the next re-sync handles
  * its deadline directly once it is due.
  */
 export const slaQueue = defineQueue({
   name: 'sla',
-  jobs: { deadline: job<SlaJobData>() },
+  jobs: { deadline: job<SlaJobData>(), offerExpiry: job<OfferJobData>() },
   options: {
     attempts: 5,
     backoff: { type: 'exponential', delay: 10_000 },

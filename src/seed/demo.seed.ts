@@ -6,6 +6,7 @@ import { IdentifierSystem } from '../subgraphs/hub/identifier/identifier.types';
 import { BenefitStatus } from '../subgraphs/jobcenter/record/record.types';
 import { CefrLevel, CourseKind, CourseStatus, WeeklySlotInput } from '../subgraphs/courses/course/course.types';
 import { generateDemoData } from './demo-data';
+import { LoadedCourse, planDemoEnrolments, seedDemoEnrolments } from './demo-enrolments';
 
 /** The system context the demo data is loaded in (every municipality); it names the writes in the audit log. */
 export const SEED_CONTEXT = 'seed';
@@ -27,6 +28,8 @@ export interface SeedCounts {
   identifiers: number;
   courseProviders: number;
   courses: number;
+  enrolments: number;
+  waitlisted: number;
 }
 
 /**
@@ -47,6 +50,8 @@ async function loadDemo(container: Container, progress: (msg: string) => void): 
     identifiers: 0,
     courseProviders: 0,
     courses: 0,
+    enrolments: 0,
+    waitlisted: 0,
   };
   const { city, jobcenter, courses, hub } = container.subgraphs;
   const data = generateDemoData();
@@ -136,9 +141,10 @@ async function loadDemo(container: Container, progress: (msg: string) => void): 
     providerIds.set(prov.id, row.id);
     counts.courseProviders++;
   }
+  const loaded: LoadedCourse[] = [];
   for (const c of data.courses) {
     const provider = data.providers.find((p) => p.id === c.providerId)!;
-    await courses.services.courses.create(actorFor(provider.partnerSlug), {
+    const row = await courses.services.courses.create(actorFor(provider.partnerSlug), {
       providerId: providerIds.get(c.providerId)!,
       title: c.title,
       kind: c.kind as CourseKind,
@@ -156,8 +162,16 @@ async function loadDemo(container: Container, progress: (msg: string) => void): 
       womenOnly: c.womenOnly,
       status: c.status as CourseStatus,
     });
+    loaded.push({ ...c, loadedId: row.id, provider: provider.partnerSlug });
     counts.courses++;
   }
-  progress(`demo data: ${counts.persons} persons, ${counts.courses} courses loaded`);
+  const plan = planDemoEnrolments(data.persons, loaded);
+  const enrolled = await seedDemoEnrolments(courses.services.enrolments, loaded, plan, actorFor);
+  counts.enrolments = enrolled.enrolled;
+  counts.waitlisted = enrolled.waitlisted;
+  progress(
+    `demo data: ${counts.persons} persons, ${counts.courses} courses, ` +
+      `${counts.enrolments} enrolled and ${counts.waitlisted} waitlisted loaded`,
+  );
   return counts;
 }

@@ -7,6 +7,7 @@ export * from './consent.factory';
 export * from './course.factory';
 export * from './duplicate.factory';
 export * from './entitlement.factory';
+export * from './enrolment.factory';
 export * from './factory.support';
 export * from './household.factory';
 export * from './person.factory';

@@ -1,6 +1,8 @@
 import { systemActor } from '../../src/shared/actor';
 import { startTestApp, TestApp } from '../helpers/app';
-import { createCourse, registerCourseProvider, registerPerson, YEAR_AHEAD } from '../factories';
+import { CourseStatus } from '../../src/subgraphs/courses/course/course.types';
+import { ReceiverPools } from '../../src/subgraphs/hub/referral/referral.capacity';
+import { asHub, createCourse, enrolPerson, registerCourseProvider, registerPerson, YEAR_AHEAD } from '../factories';
 
 /** A referral to "any course provider with capacity": the hub chooses the receiver by free seats. */
 describe('referral to any course provider with capacity', () => {
@@ -43,7 +45,7 @@ describe('referral to any course provider with capacity', () => {
       },
     );
 
-  it('chooses the provider with the most free seats, counts open referrals as taken, and refuses when all are full', async () => {
+  it('chooses the provider with the most free seats, counts referrals waiting for a decision as taken, and refuses when all are full', async () => {
     const first = await refer(persons[0], { dueOn: `${YEAR_AHEAD}-02-15` });
     expect(first.body.data.createReferral).toEqual({
       id: expect.any(String),
@@ -89,6 +91,52 @@ describe('referral to any course provider with capacity', () => {
       { partner: 'vhs-rheine', seats: 32 },
     ]);
     expect(await seats(['05515'], '2000-01-01')).toEqual([]);
+  });
+
+  it('counts free seats from enrolments; a referral turned into an enrolment counts once; planned courses do not count', async () => {
+    const { courses, hub } = app.container.subgraphs;
+    const actor = { ...systemActor(), partner: 'jobcenter-steinfurt', jurisdiction: ['05566'] };
+    const pools = new ReceiverPools(hub.dataSource, app.container.clock, courses.services.courses);
+    const vhsFree = async () =>
+      (
+        await app.container.rowSecurity.run(['05566'], () => pools.freeSeats(actor, 'integration_course_referral'))
+      ).find((s) => s.partner === 'vhs-rheine')!.free;
+    const vhsSeats = async () =>
+      (
+        await app.container.rowSecurity.run(['05566'], () =>
+          courses.services.courses.seatsByProvider(actor, '2026-01-01'),
+        )
+      ).find((s) => s.partner === 'vhs-rheine')!.seats;
+    const [course] = await asHub(app, () =>
+      courses.dataSource.query(`SELECT c.id, c.provider_id FROM courses.course c WHERE capacity = 2`),
+    );
+    // A planned course takes no enrolments yet: its seats are not offered to the pool.
+    await createCourse(app, 'vhs-rheine', {
+      providerId: course.provider_id,
+      startsOn: `${YEAR_AHEAD}-05-01`,
+      capacity: 10,
+      status: CourseStatus.planned,
+    });
+    expect(await vhsSeats()).toBe(2);
+    // Two referrals to the VHS are open (requested): 2 seats − 2 = 0.
+    expect(await vhsFree()).toBe(0);
+    const walkIn = await registerPerson(app, 'rheine-social');
+    await enrolPerson(app, 'vhs-rheine', { courseId: course.id, personId: walkIn.id });
+    expect(await vhsSeats()).toBe(1);
+    expect(await vhsFree()).toBe(-1);
+    // The VHS accepts one referral and enrols its person: the referral (now in_progress) no longer holds a seat, the enrolment does.
+    const [open] = await asHub(app, () =>
+      hub.dataSource.query(
+        `SELECT id FROM hub.referral WHERE receiver = 'vhs-rheine' AND status = 'requested' ORDER BY created_at LIMIT 1`,
+      ),
+    );
+    await app.gql('vhs-rheine', `mutation($id: ID!) { acceptReferral(id: $id) { status } }`, { id: open.id });
+    const enrolled = await app.gql('vhs-rheine', `mutation($i: EnrolInput!) { enrol(input: $i) { status } }`, {
+      i: { courseId: course.id, referralId: open.id },
+    });
+    expect(enrolled.body.data.enrol.status).toBe('enrolled');
+    expect(await vhsSeats()).toBe(0);
+    expect(await vhsFree()).toBe(-1);
   });
 
   it('refuses unclear input with nothing written', async () => {

@@ -23,6 +23,20 @@ describe('lotse seed --demo', () => {
       courseProviders: data.providers.length,
       jobcenterRecords: data.persons.filter((p) => p.jobcenter).length,
     });
+    // The language offensive: about 200 participants in the 20 courses, some courses with a waitlist.
+    expect(counts.enrolments).toBeGreaterThanOrEqual(180);
+    expect(counts.enrolments).toBeLessThanOrEqual(260);
+    expect(counts.waitlisted).toBeGreaterThanOrEqual(10);
+    const perCourse = await asHub(app, () =>
+      app.container.subgraphs.courses.dataSource.query(
+        `SELECT c.capacity, c.women_only, count(*) FILTER (WHERE e.status IN ('offered','enrolled'))::int AS held,
+                count(*) FILTER (WHERE e.status = 'waitlisted')::int AS waiting
+           FROM courses.course c JOIN courses.enrolment e ON e.course_id = c.id GROUP BY c.id`,
+      ),
+    );
+    expect(perCourse).toHaveLength(data.courses.length);
+    for (const c of perCourse) expect(c.held).toBeLessThanOrEqual(c.capacity);
+    expect(perCourse.filter((c: any) => c.waiting >= 2 && c.waiting <= 5).length).toBeGreaterThan(2);
     expect(await seedDemo(app.container)).toMatchObject({ persons: 0, courses: 0 });
 
     // Deterministic ids: docs can name the first person.

@@ -3,6 +3,7 @@ import { SubgraphContext } from '../subgraph';
 import { loaderMany, loaderOne } from '../shared/loaders';
 import { CourseService } from './course/course.service';
 import { MatchingService } from './matching/matching.service';
+import { EnrolmentService } from './enrolment/enrolment.service';
 import { CourseProviderService } from './provider/provider.service';
 import { EntitlementService } from './entitlement/entitlement.service';
 import { EntitlementUse } from './entitlement/entitlement.use';
@@ -14,6 +15,7 @@ export interface CoursesServices {
   entitlements: EntitlementService;
   /** Course activity, the lapse sweep and moves (the enrolment ledger, the maintenance queue, the move rule). */
   entitlementUse: EntitlementUse;
+  enrolments: EnrolmentService;
 }
 
 export function createCoursesLoaders(services: CoursesServices, actor: Actor) {
@@ -37,6 +39,18 @@ export function createCoursesLoaders(services: CoursesServices, actor: Actor) {
     entitlementSteps: loaderMany(
       (ids: readonly string[]) => services.entitlements.stepsOf(ids),
       (s) => s.entitlementId,
+    ),
+    courseSeats: loaderOne(
+      (ids: readonly string[]) => services.enrolments.seatCounts(ids),
+      (s) => s.courseId,
+    ),
+    course: loaderOne(
+      (ids: readonly string[]) => services.enrolments.courses(actor, ids),
+      (c) => c.id,
+    ),
+    personEnrolments: loaderMany(
+      (ids: readonly string[]) => services.enrolments.byPersons(actor, ids),
+      (e) => e.personId,
     ),
   };
 }

@@ -23,6 +23,15 @@ import { EntitlementResolver, PersonEntitlementsResolver } from './entitlement/e
 import { EntitlementService } from './entitlement/entitlement.service';
 import { EntitlementUse } from './entitlement/entitlement.use';
 import { CoursesEntitlements1765400000000 } from './migrations/1765400000000-courses-entitlements';
+import { AttendanceEntity, EnrolmentEntity } from './enrolment/enrolment.entity';
+import {
+  CourseEnrolmentResolver,
+  EnrolmentCourseResolver,
+  EnrolmentResolver,
+  PersonEnrolmentResolver,
+} from './enrolment/enrolment.resolver';
+import { EnrolmentDeps, EnrolmentService } from './enrolment/enrolment.service';
+import { CoursesEnrolments1765420000000 } from './migrations/1765420000000-courses-enrolments';
 import { CoursesPerson } from './person/person.types';
 
 export const coursesEntities = [
@@ -31,6 +40,8 @@ export const coursesEntities = [
   EntitlementEntity,
   EntitlementBodyEntity,
   EntitlementStepEntity,
+  EnrolmentEntity,
+  AttendanceEntity,
   OutboxEvent,
 ];
 export const coursesMigrations = [
@@ -38,6 +49,7 @@ export const coursesMigrations = [
   CoursesRowSecurity1764500000000,
   CoursesOfferDetails1765390000000,
   CoursesEntitlements1765400000000,
+  CoursesEnrolments1765420000000,
 ];
 
 export type CoursesSubgraph = Subgraph & { services: CoursesServices };
@@ -53,7 +65,12 @@ export interface CoursesExtras {
   seats?: SeatCounter;
   /** Partners' kinds and persons' municipalities for the entitlement ledger; without it only the schema is built. */
   entitlements?: CoursesLinks;
+  /** The hub's referrals and the offer timers, for enrolments. */
+  enrolments: EnrolmentDeps;
 }
+
+/** What only the courses' services need, built by the container. */
+export type CoursesDeps = CoursesExtras;
 
 /**
  * Courses: providers, their language courses, course matching and the entitlement ledger;
@@ -62,12 +79,13 @@ export interface CoursesExtras {
 export async function buildCoursesSubgraph(
   ds: DataSource,
   deps: SubgraphDeps,
-  extras: CoursesExtras = {},
+  extras: CoursesExtras,
 ): Promise<CoursesSubgraph> {
   const providers = new CourseProviderService(ds, deps.clock);
   const courses = new CourseService(ds, deps.outbox, deps.clock);
   const links = extras.entitlements ?? schemaOnlyLinks;
   const ledger = new EntitlementLedger(deps.outbox, deps.clock, deps.rowSecurity);
+  const enrolments = new EnrolmentService(ds, deps.outbox, deps.clock, extras.enrolments);
   const services: CoursesServices = {
     providers,
     courses,
@@ -77,10 +95,12 @@ export async function buildCoursesSubgraph(
       clock: deps.clock,
       known: deps.pdp,
       persons: extras.persons,
-      seats: extras.seats,
+      // Seats taken (enrolled or offered) and waitlists come from the enrolments.
+      seats: extras.seats ?? enrolmentSeats(enrolments),
     }),
     entitlements: new EntitlementService(ds, ledger, deps.clock, links),
     entitlementUse: new EntitlementUse(ds, ledger, deps.clock, links.entitlementLapseDays),
+    enrolments,
   };
   const { schema, sdl } = await buildFederatedSchema(
     {
@@ -90,6 +110,10 @@ export async function buildCoursesSubgraph(
         MatchingResolver,
         EntitlementResolver,
         PersonEntitlementsResolver,
+        EnrolmentResolver,
+        EnrolmentCourseResolver,
+        CourseEnrolmentResolver,
+        PersonEnrolmentResolver,
       ],
       orphanedTypes: [CoursesPerson],
     },
@@ -109,4 +133,10 @@ export async function buildCoursesSubgraph(
       policy: deps.pdp.forRequest(actor),
     }),
   };
+}
+
+/** The enrolments' seat counts as course matching asks for them. */
+function enrolmentSeats(enrolments: EnrolmentService): SeatCounter {
+  return async (_actor, courseIds) =>
+    new Map((await enrolments.seatCounts(courseIds)).map((c) => [c.courseId, { taken: c.held, waitlist: c.waiting }]));
 }

@@ -96,6 +96,14 @@ export function hubEventHandlers(
     'entitlement.lapsed': biography,
     'entitlement.in_use': biography,
     'entitlement.used': biography,
+    // Enrolment steps (courses subgraph): a biography line; provider and referral sender are told below.
+    'enrolment.waitlisted': biography,
+    'enrolment.offered': biography,
+    'enrolment.enrolled': biography,
+    'enrolment.offer_expired': biography,
+    'enrolment.completed': biography,
+    'enrolment.dropped': biography,
+    'enrolment.transferred': biography,
     // Not about a person: no biography entry, and no public event (yet) for partners.
     'courses.course_created': async () => undefined,
   };

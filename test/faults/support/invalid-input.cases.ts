@@ -13,6 +13,7 @@ import {
 import { adminCases } from './invalid-input.admin-cases';
 import { duplicateCases } from './invalid-input.duplicate-cases';
 import { entitlementCases } from './invalid-input.entitlement-cases';
+import { enrolmentCases } from './invalid-input.enrolment-cases';
 import { referralCases } from './invalid-input.referral-cases';
 
 export type { Fixtures, InvalidCase } from './invalid-input.case-support';
@@ -267,6 +268,7 @@ export function invalidCases(f: Fixtures): InvalidCase[] {
       ...code('NOT_FOUND', 'recordId'),
     }),
     ...referralCases(f),
+    ...enrolmentCases(f),
     ...adminCases(),
     ...duplicateCases(),
     ...entitlementCases(f),

@@ -85,16 +85,22 @@ export class CourseService {
   }
 
   /**
-   * Seats per provider (by partner slug) in courses that start on or after `fromDay`, within the
-   * actor's jurisdiction: capacities only, no personal data. The hub's receiver pools ask this
-   * instead of reading the courses schema themselves (ADR 0007).
+   * Free seats per provider (by partner slug) in courses taking enrolments (open or running) that
+   * start on or after `fromDay`, within the actor's jurisdiction: capacity less the seats offered
+   * and enrolled, from the enrolments; counts only, no personal data. The hub's receiver pools ask
+   * this instead of reading the courses schema themselves (ADR 0007).
    */
   async seatsByProvider(actor: Actor, fromDay: string): Promise<ProviderSeats[]> {
     const rows: Array<{ partner: string; seats: number }> = await this.scoped(actor)
       .innerJoin(CourseProviderEntity, 'p', 'p.id = c.provider_id')
       .select('p.partner_slug', 'partner')
-      .addSelect('sum(c.capacity)::int', 'seats')
+      .addSelect(
+        `sum(greatest(0, c.capacity - (SELECT count(*) FROM courses.enrolment e
+            WHERE e.course_id = c.id AND e.status IN ('offered','enrolled'))))::int`,
+        'seats',
+      )
       .andWhere('c.starts_on >= :fromDay', { fromDay: toDay(fromDay, 'fromDay') })
+      .andWhere("c.status IN ('open','running')")
       .groupBy('p.partner_slug')
       .getRawMany();
     return rows.map((r) => ({ partner: r.partner, seats: Number(r.seats) }));

@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { AuditEntryInput, AuditLog } from '../../../audit/audit.service';
 import { EventOf, EventType } from '../../../events/event-types';
 import { PolicyDecisionPoint } from '../../../policy/policy.service';
+import { DataCategory } from '../../../policy/policy.vocabulary';
 import { Actor, hasScope } from '../../../shared/actor';
 import { badInput } from '../../../shared/errors';
 import { encodeCursor, isUuid, newId } from '../../../shared/ids';
@@ -234,13 +235,23 @@ export class NotificationService {
     for (const r of recipients) {
       const acts = purposes.get(r.partner);
       if (!acts) continue;
-      if (!r.personId || isParty(r) || (await this.mayKnow(r.partner, acts, r.personId))) out.push(r);
+      if (!r.personId || isParty(r) || (await this.mayKnow(r.partner, acts, r.personId, r.category))) out.push(r);
     }
     return out;
   }
 
-  /** Whether the decision point lets the partner see the person's identity data for any purpose it acts for. */
-  private async mayKnow(partner: string, purposes: string[], personId: string): Promise<boolean> {
+  /**
+   * Whether the decision point lets the partner see the person's identity data, or the data the
+   * event reveals (as webhooks do: a course provider holds a basis for course participation), for
+   * any purpose it acts for.
+   */
+  private async mayKnow(
+    partner: string,
+    purposes: string[],
+    personId: string,
+    category = 'identity',
+  ): Promise<boolean> {
+    const categories = [...new Set(['identity', category])] as DataCategory[];
     for (const purpose of purposes) {
       const probe: Actor = {
         subject: 'notifications',
@@ -250,7 +261,7 @@ export class NotificationService {
         purpose,
         requestId: 'notifications',
       };
-      if ((await this.pdp.forRequest(probe).decide(personId, 'identity')).allowed) return true;
+      for (const c of categories) if ((await this.pdp.forRequest(probe).decide(personId, c)).allowed) return true;
     }
     return false;
   }

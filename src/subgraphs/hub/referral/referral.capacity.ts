@@ -5,8 +5,12 @@ import { Clock, isoDay } from '../../../shared/time';
 export const RECEIVER_POOLS = ['course_provider_with_capacity'] as const;
 export type ReceiverPool = (typeof RECEIVER_POOLS)[number];
 
-/** Statuses in which a referral holds a seat at its receiver. */
-const HOLDS_A_SEAT = ['requested', 'received', 'accepted', 'in_progress', 'on_hold'];
+/**
+ * Statuses in which a referral holds a seat at its receiver: until the provider enrols the person
+ * (which starts the referral: in_progress), the seat is promised but not yet an enrolment. From
+ * in_progress on, the person's enrolment (or waitlist place) is what counts, in the courses subgraph.
+ */
+const HOLDS_A_SEAT = ['requested', 'received', 'accepted'];
 
 export interface FreeSeats {
   partner: string;
@@ -23,10 +27,11 @@ export interface CourseCapacity {
 }
 
 /**
- * Who can take a referral when the sender names no receiver. Seats are the capacity of a
- * provider's courses that have not started yet, less the referrals for the purpose that are open
- * at it: an estimate until course enrolments are recorded, and one that errs on the safe side
- * (an open referral always counts). The seats come from the courses subgraph under the sender's
+ * Who can take a referral when the sender names no receiver. Seats are the free seats of a
+ * provider's open courses that have not started yet (capacity less offered and enrolled
+ * enrolments), less the referrals for the purpose that are waiting for the provider's decision
+ * or enrolment (requested, received, accepted): a referral the provider has not yet turned into an
+ * enrolment still holds a seat, so the pool errs on the safe side. The seats come from the courses subgraph under the sender's
  * jurisdiction (its service scoping and row-level security), so a sender sees the courses of its
  * own jurisdiction only; providers and open referrals are the hub's own tables.
  */
