@@ -96,16 +96,29 @@ type EnrolmentStep = {
   offerExpiresAt?: string | null;
 };
 
-/** One public type per step; the provider and the sender of the enrolment's referral are told. */
-const enrolmentStep = <T extends string>(type: T, summary: (p: EnrolmentStep) => string) =>
+/**
+ * One public type per step; the provider and the sender of the enrolment's referral are told, with
+ * the enrolment's ids and codes as webhook `details`. A `closing` step (the transfer on a move)
+ * reaches the old provider even when the person has left its area: it must free the seat.
+ */
+const enrolmentStep = <T extends string>(type: T, summary: (p: EnrolmentStep) => string, kind: PublicKind = 'notice') =>
   event<EnrolmentStep>()({
     category: 'course_participation',
     summary,
     referralOf: (p) => p.referralId,
     visibility: 'category',
-    public: { types: { [type]: 'notice' } as Record<T, PublicKind> },
+    public: { types: { [type]: kind } as Record<T, PublicKind> },
     tell: { partners: (p) => [p.provider], referralSender: true },
     live: false,
+    details: (p) => ({
+      enrolmentId: p.enrolmentId,
+      courseId: p.courseId,
+      provider: p.provider,
+      status: p.status,
+      waitlistPosition: p.waitlistPosition ?? null,
+      offerExpiresAt: p.offerExpiresAt ?? null,
+      reason: p.reason ?? null,
+    }),
   });
 
 const personStatus = { types: { 'person.status_changed': 'notice' } } as const;
@@ -478,6 +491,7 @@ export const EVENT_CATALOGUE = {
   'enrolment.transferred': enrolmentStep(
     'enrolment.transferred',
     (p) => `Enrolment in course ${p.courseId} at ${p.provider} transferred after a move; the seat is released`,
+    'closing',
   ),
   'arrival.counselling_proposed': event<{
     personId: string;

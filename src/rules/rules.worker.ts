@@ -66,6 +66,12 @@ export async function startRulesWorker(
     persons: container.persons,
     checks: store,
     entitlements: container.subgraphs.courses.services.entitlementUse,
+    // Enrolments in courses outside the new municipality end as transferred; their seats pass on.
+    enrolments: {
+      transferForMove: async (personId, _from, to, eventId) => {
+        await container.subgraphs.courses.services.enrolments.transferForMove(undefined, personId, to, eventId);
+      },
+    },
     schedule: (check) => scheduler.schedule(check),
     clock,
     log: log.child({ component: 'rules' }),

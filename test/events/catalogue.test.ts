@@ -47,6 +47,7 @@ describe('event catalogue', () => {
     const fromEntries = Object.values(EVENT_CATALOGUE).flatMap((e) => Object.keys(e.public?.types ?? {}));
     expect([...new Set(fromEntries)].sort()).toEqual([...PUBLIC_EVENT_TYPES].sort());
     expect([...CLOSING_EVENTS].sort()).toEqual([
+      'enrolment.transferred',
       'entitlement.released',
       'referral.cancelled',
       'referral.completed',

@@ -1,5 +1,5 @@
 import { CoursesRowSecurity1764500000000 } from './migrations/1764500000000-courses-row-security';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../../shared/actor';
 import type { PersonDirectory } from '../../shared/person-directory';
 import { OutboxEvent } from '../../events/outbox.entity';
@@ -31,6 +31,7 @@ import {
   PersonEnrolmentResolver,
 } from './enrolment/enrolment.resolver';
 import { EnrolmentDeps, EnrolmentService } from './enrolment/enrolment.service';
+import type { CourseUse } from './enrolment/enrolment.ports';
 import { CoursesEnrolments1765420000000 } from './migrations/1765420000000-courses-enrolments';
 import { CoursesPerson } from './person/person.types';
 
@@ -85,7 +86,14 @@ export async function buildCoursesSubgraph(
   const courses = new CourseService(ds, deps.outbox, deps.clock);
   const links = extras.entitlements ?? schemaOnlyLinks;
   const ledger = new EntitlementLedger(deps.outbox, deps.clock, deps.rowSecurity);
-  const enrolments = new EnrolmentService(ds, deps.outbox, deps.clock, extras.enrolments);
+  const entitlementUse = new EntitlementUse(ds, ledger, deps.clock, links.entitlementLapseDays);
+  const enrolments = new EnrolmentService(
+    ds,
+    deps.outbox,
+    deps.clock,
+    extras.enrolments,
+    courseUse(entitlementUse),
+  );
   const services: CoursesServices = {
     providers,
     courses,
@@ -99,7 +107,7 @@ export async function buildCoursesSubgraph(
       seats: extras.seats ?? enrolmentSeats(enrolments),
     }),
     entitlements: new EntitlementService(ds, ledger, deps.clock, links),
-    entitlementUse: new EntitlementUse(ds, ledger, deps.clock, links.entitlementLapseDays),
+    entitlementUse,
     enrolments,
   };
   const { schema, sdl } = await buildFederatedSchema(
@@ -139,4 +147,31 @@ export async function buildCoursesSubgraph(
 function enrolmentSeats(enrolments: EnrolmentService): SeatCounter {
   return async (_actor, courseIds) =>
     new Map((await enrolments.seatCounts(courseIds)).map((c) => [c.courseId, { taken: c.held, waitlist: c.waiting }]));
+}
+
+/** The entitlement a course of each kind uses: integration courses and job-related language courses (DeuFöV). */
+const ENTITLEMENT_KIND: Partial<Record<string, string>> = {
+  integration_course: 'integration_course',
+  youth_course: 'integration_course',
+  vocational_language: 'job_language_course',
+};
+
+/** Seats and attendance as the entitlement ledger sees them (EntitlementUse), in the enrolment's transaction. */
+function courseUse(use: EntitlementUse): CourseUse {
+  const kindOf = async (em: EntityManager, courseId: string) => {
+    const [c]: Array<{ kind: string }> = await em.query('SELECT kind FROM courses.course WHERE id = $1', [courseId]);
+    return c ? ENTITLEMENT_KIND[c.kind] : undefined;
+  };
+  return {
+    async enrolled(em, personId, courseId, provider) {
+      const kind = await kindOf(em, courseId);
+      if (kind) await use.markInUse(em, personId, kind, provider);
+    },
+    async attended(em, personId, courseId, provider, lessons) {
+      const kind = await kindOf(em, courseId);
+      if (!kind) return;
+      if (lessons > 0) await use.recordHours(em, { personId, courseKind: kind, provider, hours: lessons });
+      else await use.markInUse(em, personId, kind, provider);
+    },
+  };
 }

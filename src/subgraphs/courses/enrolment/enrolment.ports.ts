@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 import type { Actor } from '../../../shared/actor';
 import type { Logger } from '../../../shared/logger';
 import type { PendingOffer } from './enrolment.waitlist';
@@ -27,4 +28,16 @@ export interface EnrolmentDeps {
   timers: OfferTimers;
   offerDays: number;
   log: Logger;
+}
+
+/**
+ * What a seat means for the person's entitlement (Berechtigungsschein), inside the enrolment's
+ * transaction: taking it up puts the entitlement for the course's kind in use at the provider (a
+ * CONFLICT when another provider holds it: transfer it first); attended lessons count as used
+ * hours. Wired by the courses subgraph to the entitlement ledger; courses of kinds no entitlement
+ * covers change nothing.
+ */
+export interface CourseUse {
+  enrolled(em: EntityManager, personId: string, courseId: string, provider: string): Promise<void>;
+  attended(em: EntityManager, personId: string, courseId: string, provider: string, lessons: number): Promise<void>;
 }

@@ -16,8 +16,9 @@ import {
   RespondToSeatOfferInput,
 } from './enrolment.types';
 import { LockedCourse, noSeat, PendingOffer, TAKING_ENROLMENTS, Waitlist } from './enrolment.waitlist';
-import { EnrolmentDeps, OfferOutcome } from './enrolment.ports';
+import { CourseUse, EnrolmentDeps, OfferOutcome } from './enrolment.ports';
 import { EnrolmentReads, forbiddenCourse } from './enrolment.reads';
+import type { CourseEntity } from '../course/course.entity';
 
 export type { EnrolmentDeps, OfferOutcome, OfferTimers, ReferralLookup } from './enrolment.ports';
 
@@ -33,9 +34,10 @@ export class EnrolmentService extends EnrolmentReads {
     outbox: Outbox,
     private readonly clock: Clock,
     private readonly deps: EnrolmentDeps,
+    private readonly use?: CourseUse,
   ) {
     super(ds);
-    this.waitlist = new Waitlist(outbox, clock, deps.offerDays);
+    this.waitlist = new Waitlist(outbox, clock, deps.offerDays, use);
   }
 
   async enrol(actor: Actor, input: EnrolInput): Promise<EnrolmentEntity> {
@@ -232,13 +234,20 @@ export class EnrolmentService extends EnrolmentReads {
       recordedBy: actor.partner,
       recordedAt: this.clock.now(),
     };
-    await this.ds.query(
-      `INSERT INTO courses.attendance (id, enrolment_id, session_on, present, municipality_key, recorded_by, recorded_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT ON CONSTRAINT attendance_once_a_day
-       DO UPDATE SET present = EXCLUDED.present, recorded_by = EXCLUDED.recorded_by, recorded_at = EXCLUDED.recorded_at`,
-      [row.id, row.enrolmentId, row.sessionOn, row.present, row.municipalityKey, row.recordedBy, row.recordedAt],
-    );
+    await this.ds.transaction(async (em) => {
+      // `before` is the day's earlier answer (null: first record): hours count once, when a day first turns present.
+      const [{ before }]: Array<{ before: boolean | null }> = await em.query(
+        `WITH prior AS (SELECT present FROM courses.attendance WHERE enrolment_id = $2 AND session_on = $3)
+         INSERT INTO courses.attendance (id, enrolment_id, session_on, present, municipality_key, recorded_by, recorded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT ON CONSTRAINT attendance_once_a_day
+         DO UPDATE SET present = EXCLUDED.present, recorded_by = EXCLUDED.recorded_by, recorded_at = EXCLUDED.recorded_at
+         RETURNING (SELECT present FROM prior) AS before`,
+        [row.id, row.enrolmentId, row.sessionOn, row.present, row.municipalityKey, row.recordedBy, row.recordedAt],
+      );
+      if (row.present && before !== true && this.use)
+        await this.use.attended(em, e.personId, c.id, course.provider, lessonsOn(c, day));
+    });
     return row;
   }
 
@@ -357,4 +366,12 @@ export class EnrolmentService extends EnrolmentReads {
     if (!locked) throw notFound('Course', courseId, 'courseId');
     return locked;
   }
+}
+
+const WEEKDAY_CODES = ['SU', 'MO', 'TU', 'WE', 'TH', 'FR', 'SA'];
+
+/** Teaching units of a session day: the course's slots on that weekday (0 when it records none). */
+function lessonsOn(c: CourseEntity, day: string): number {
+  const weekday = WEEKDAY_CODES[new Date(`${day}T00:00:00Z`).getUTCDay()];
+  return c.weeklySlots.filter((s) => s.weekday === weekday).reduce((n, s) => n + s.lessons, 0);
 }

@@ -1,3 +1,4 @@
+import type { CourseUse } from './enrolment.ports';
 import { EntityManager } from 'typeorm';
 import { Outbox } from '../../../events/outbox.service';
 import { Actor, systemActor } from '../../../shared/actor';
@@ -46,6 +47,7 @@ export class Waitlist {
     private readonly outbox: Outbox,
     private readonly clock: Clock,
     private readonly offerDays: number,
+    private readonly use?: CourseUse,
   ) {}
 
   async lockCourse(em: EntityManager, courseId: string): Promise<LockedCourse | null> {
@@ -152,6 +154,8 @@ export class Waitlist {
     provider: string,
     extra: { reason?: string | null; offerExpiresAt?: string | null; waitlistPosition?: number | null } = {},
   ): Promise<void> {
+    // Every way into a seat passes here: the entitlement follows in the same transaction.
+    if (type === 'enrolment.enrolled' && this.use) await this.use.enrolled(em, e.personId, e.courseId, provider);
     await this.outbox.append(em, actor, {
       type,
       personId: e.personId,
