@@ -87,13 +87,7 @@ export async function buildCoursesSubgraph(
   const links = extras.entitlements ?? schemaOnlyLinks;
   const ledger = new EntitlementLedger(deps.outbox, deps.clock, deps.rowSecurity);
   const entitlementUse = new EntitlementUse(ds, ledger, deps.clock, links.entitlementLapseDays);
-  const enrolments = new EnrolmentService(
-    ds,
-    deps.outbox,
-    deps.clock,
-    extras.enrolments,
-    courseUse(entitlementUse),
-  );
+  const enrolments = new EnrolmentService(ds, deps.outbox, deps.clock, extras.enrolments, courseUse(entitlementUse));
   const services: CoursesServices = {
     providers,
     courses,
