@@ -7,6 +7,7 @@ import { BenefitStatus } from '../subgraphs/jobcenter/record/record.types';
 import { CefrLevel, CourseKind, CourseStatus, WeeklySlotInput } from '../subgraphs/courses/course/course.types';
 import { generateDemoData } from './demo-data';
 import { LoadedCourse, planDemoEnrolments, seedDemoEnrolments } from './demo-enrolments';
+import { planDemoEntitlements, seedDemoEntitlements } from './demo-entitlements';
 
 /** The system context the demo data is loaded in (every municipality); it names the writes in the audit log. */
 export const SEED_CONTEXT = 'seed';
@@ -30,6 +31,8 @@ export interface SeedCounts {
   courses: number;
   enrolments: number;
   waitlisted: number;
+  entitlements: number;
+  obligingBodies: number;
 }
 
 /**
@@ -52,6 +55,8 @@ async function loadDemo(container: Container, progress: (msg: string) => void): 
     courses: 0,
     enrolments: 0,
     waitlisted: 0,
+    entitlements: 0,
+    obligingBodies: 0,
   };
   const { city, jobcenter, courses, hub } = container.subgraphs;
   const data = generateDemoData();
@@ -166,12 +171,20 @@ async function loadDemo(container: Container, progress: (msg: string) => void): 
     counts.courses++;
   }
   const plan = planDemoEnrolments(data.persons, loaded);
+  // Certificates first: taking a seat in an integration course puts the person's entitlement in use.
+  const entitled = await seedDemoEntitlements(
+    courses.services.entitlements,
+    planDemoEntitlements(data.persons, loaded, plan),
+    actorFor,
+  );
+  counts.entitlements = entitled.entitlements;
+  counts.obligingBodies = entitled.obligingBodies;
   const enrolled = await seedDemoEnrolments(courses.services.enrolments, loaded, plan, actorFor);
   counts.enrolments = enrolled.enrolled;
   counts.waitlisted = enrolled.waitlisted;
   progress(
     `demo data: ${counts.persons} persons, ${counts.courses} courses, ` +
-      `${counts.enrolments} enrolled and ${counts.waitlisted} waitlisted loaded`,
+      `${counts.enrolments} enrolled and ${counts.waitlisted} waitlisted, ${counts.entitlements} entitlements loaded`,
   );
   return counts;
 }

@@ -37,6 +37,26 @@ describe('lotse seed --demo', () => {
     expect(perCourse).toHaveLength(data.courses.length);
     for (const c of perCourse) expect(c.held).toBeLessThanOrEqual(c.capacity);
     expect(perCourse.filter((c: any) => c.waiting >= 2 && c.waiting <= 5).length).toBeGreaterThan(2);
+    // Certificates behind the integration and job-related courses: one per person and kind, in use
+    // where the person sits in a course, registered where waiting, a few still waiting for a provider.
+    expect(counts.entitlements).toBeGreaterThanOrEqual(50);
+    expect(counts.obligingBodies).toBeGreaterThan(0);
+    const ledger = await asHub(app, () =>
+      app.container.subgraphs.courses.dataSource.query(
+        `SELECT status, count(*)::int AS n FROM courses.entitlement GROUP BY status ORDER BY status`,
+      ),
+    );
+    const byStatus = Object.fromEntries(ledger.map((r: any) => [r.status, r.n]));
+    expect(Object.keys(byStatus).sort()).toEqual(['in_use', 'issued', 'registered']);
+    expect(byStatus.in_use).toBeGreaterThanOrEqual(30);
+    const seatsWithout = await asHub(app, () =>
+      app.container.subgraphs.courses.dataSource.query(
+        `SELECT count(*)::int AS n FROM courses.enrolment e JOIN courses.course c ON c.id = e.course_id
+          WHERE e.status = 'enrolled' AND c.kind IN ('integration_course','youth_course','vocational_language')
+            AND NOT EXISTS (SELECT 1 FROM courses.entitlement x WHERE x.person_id = e.person_id AND x.status = 'in_use')`,
+      ),
+    );
+    expect(seatsWithout[0].n).toBe(0);
     expect(await seedDemo(app.container)).toMatchObject({ persons: 0, courses: 0 });
 
     // Deterministic ids: docs can name the first person.
