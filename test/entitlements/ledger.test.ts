@@ -182,14 +182,14 @@ describe('entitlement ledger', () => {
     // Withdrawn is not active: a new certificate may be issued.
     const fresh = await issueEntitlementViaApi(app, 'jobcenter-steinfurt', { personId: person.id });
     expect(fresh.errors).toBeNull();
-    // The other body is told in its inbox (the provider, without a basis for the person's identity, by webhook only).
+    // The other body and the provider holding it are told in their inbox (the provider on its basis for course participation).
     const id = await eventId(app, 'courses', 'entitlement.withdrawn', person.id);
     await processed(app, 'courses', id);
     const told = await app.container.subgraphs.hub.dataSource.query(
       `SELECT partner FROM hub.notification WHERE event_id = $1 ORDER BY partner`,
       [id],
     );
-    expect(told).toEqual([{ partner: 'jobcenter-steinfurt' }]);
+    expect(told).toEqual([{ partner: 'jobcenter-steinfurt' }, { partner: 'vhs-rheine' }]);
   });
 
   it('concurrent issues for one person: exactly one certificate, every other answer a CONFLICT naming it', async () => {
