@@ -1,3 +1,4 @@
+import { LegalDomain, PartnerKind } from '../../src/subgraphs/hub/partner/partner.types';
 import { eventually, startTestApp, TestApp } from '../helpers/app';
 import { asHub } from '../helpers/system';
 import { eventId, processed } from '../rules/rules-helpers';
@@ -223,6 +224,39 @@ describe('entitlement ledger', () => {
     const far = await issueEntitlementViaApi(app, 'rheine-abh', { personId: elsewhere.id });
     expect(far.errors[0].extensions).toMatchObject({ code: 'NOT_FOUND', field: 'personId' });
     expect(COURSE_PURPOSE).toBe('integration_course_referral');
+  });
+
+  it('the federal office (BAMF) issues too; a partner of another kind with the scope is refused', async () => {
+    const hub = app.container.subgraphs.hub.services;
+    const federal = (slug: string, kind: PartnerKind) => ({
+      slug,
+      name: `Test ${slug}`,
+      kind,
+      legalDomains: [LegalDomain.AufenthG],
+      municipalityKey: '05566076',
+      jurisdiction: ['05'],
+      scopes: ['persons:read', 'courses:read', 'entitlements:write'],
+      purposes: [COURSE_PURPOSE],
+    });
+    await hub.partners.upsert(federal('bamf', PartnerKind.federal_office));
+    await hub.partners.upsert(federal('not-an-issuer', PartnerKind.ngo));
+    for (const recipientPartner of ['bamf', 'not-an-issuer'])
+      for (const category of ['identity', 'course_participation'])
+        await hub.legalBases.add({
+          recipientPartner,
+          purpose: COURSE_PURPOSE,
+          category,
+          statute: '§ 44 AufenthG, § 5 IntV',
+          description: 'Zulassung zum Integrationskurs',
+          sourcePartner: null,
+        });
+    const person = await registerPerson(app, 'rheine-abh');
+    const refused = await issueEntitlementViaApi(app, 'not-an-issuer', { personId: person.id });
+    expect(refused.errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', partnerKind: 'ngo' });
+    expect(await counts(person.id)).toEqual({ entitlements: 0, events: 0, steps: 0 });
+    const issued = await issueEntitlementViaApi(app, 'bamf', { personId: person.id });
+    expect(issued.errors).toBeNull();
+    expect(issued.entitlement).toMatchObject({ issuingBody: 'bamf', issuerKind: 'federal_office', status: 'issued' });
   });
 
   it('the biography shows the steps to the parties', async () => {

@@ -38,7 +38,7 @@ export const schemaOnlyLinks: CoursesLinks = {
   entitlementLapseDays: 365,
 };
 
-/** Partner kinds that issue entitlements (a federal_office kind does not exist among partners yet). */
+/** Partner kinds that issue entitlements: immigration offices, jobcenters and a federal office (the BAMF). */
 export const ISSUER_KINDS = ['immigration_office', 'jobcenter', 'federal_office'] as const;
 export const isIssuerKind = (kind: string | undefined): boolean =>
   (ISSUER_KINDS as readonly string[]).includes(kind ?? '');

@@ -300,11 +300,11 @@ export class EntitlementService {
     });
   }
 
-  /** The issuer's kind, or FORBIDDEN: only immigration offices and jobcenters issue and oblige. */
+  /** The issuer's kind, or FORBIDDEN: only immigration offices, jobcenters and the federal office issue and oblige. */
   private async issuerKind(actor: Actor): Promise<string> {
     const me = await this.links.partners.bySlug(actor.partner);
     if (!me || !isIssuerKind(me.kind))
-      throw new AppError('FORBIDDEN', 'Only an immigration office or a jobcenter issues or obliges', {
+      throw new AppError('FORBIDDEN', 'Only an immigration office, a jobcenter or the federal office issues or obliges', {
         partnerKind: me?.kind ?? null,
       });
     return me.kind;

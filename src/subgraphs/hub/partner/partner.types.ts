@@ -11,6 +11,8 @@ export enum PartnerKind {
   ngo = 'ngo',
   employer = 'employer',
   data_protection_officer = 'data_protection_officer',
+  /** A federal authority such as the BAMF: issues entitlements to integration courses (§ 44 AufenthG, § 5 IntV). */
+  federal_office = 'federal_office',
   /** Runs the hub for the city (its IT department); the only kind that may hold admin:manage. */
   operator = 'operator',
 }
