@@ -304,9 +304,13 @@ export class EntitlementService {
   private async issuerKind(actor: Actor): Promise<string> {
     const me = await this.links.partners.bySlug(actor.partner);
     if (!me || !isIssuerKind(me.kind))
-      throw new AppError('FORBIDDEN', 'Only an immigration office, a jobcenter or the federal office issues or obliges', {
-        partnerKind: me?.kind ?? null,
-      });
+      throw new AppError(
+        'FORBIDDEN',
+        'Only an immigration office, a jobcenter or the federal office issues or obliges',
+        {
+          partnerKind: me?.kind ?? null,
+        },
+      );
     return me.kind;
   }
 
