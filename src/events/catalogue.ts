@@ -81,6 +81,13 @@ type Entitlement = {
   provider: string | null;
 };
 
+/** The ids and codes every entitlement event's webhook carries (`details`). */
+const entitlementIds = (p: Entitlement) => ({
+  entitlementId: p.entitlementId,
+  courseKind: p.courseKind,
+  provider: p.provider,
+});
+
 /** An enrolment's step (courses subgraph, src/subgraphs/courses/enrolment): ids and codes only. */
 type EnrolmentStep = {
   enrolmentId: string;
@@ -204,9 +211,7 @@ export const EVENT_CATALOGUE = {
     tell: { partners: (p) => [p.issuer] },
     live: false,
     details: (p) => ({
-      entitlementId: p.entitlementId,
-      courseKind: p.courseKind,
-      provider: p.provider,
+      ...entitlementIds(p),
       basis: p.basis,
     }),
   }),
@@ -219,9 +224,7 @@ export const EVENT_CATALOGUE = {
     tell: { partners: (p) => [...p.bodies, p.provider] },
     live: false,
     details: (p) => ({
-      entitlementId: p.entitlementId,
-      courseKind: p.courseKind,
-      provider: p.provider,
+      ...entitlementIds(p),
       body: p.body,
       basis: p.basis,
     }),
@@ -253,9 +256,7 @@ export const EVENT_CATALOGUE = {
     tell: { partners: (p) => [...p.bodies, p.toProvider] },
     live: false,
     details: (p) => ({
-      entitlementId: p.entitlementId,
-      courseKind: p.courseKind,
-      provider: p.provider,
+      ...entitlementIds(p),
       fromProvider: p.fromProvider,
       toProvider: p.toProvider,
       reasonCode: p.reasonCode,
@@ -273,9 +274,7 @@ export const EVENT_CATALOGUE = {
     tell: { partners: (p) => [...p.bodies, p.provider] },
     live: false,
     details: (p) => ({
-      entitlementId: p.entitlementId,
-      courseKind: p.courseKind,
-      provider: p.provider,
+      ...entitlementIds(p),
       reasonCode: p.reasonCode,
     }),
   }),
@@ -287,9 +286,7 @@ export const EVENT_CATALOGUE = {
     tell: { partners: (p) => [...p.bodies, p.provider] },
     live: false,
     details: (p) => ({
-      entitlementId: p.entitlementId,
-      courseKind: p.courseKind,
-      provider: p.provider,
+      ...entitlementIds(p),
       reasonCode: p.reasonCode,
     }),
   }),
@@ -319,9 +316,7 @@ export const EVENT_CATALOGUE = {
     tell: { partners: (p) => [...p.bodies, p.provider] },
     live: false,
     details: (p) => ({
-      entitlementId: p.entitlementId,
-      courseKind: p.courseKind,
-      provider: p.provider,
+      ...entitlementIds(p),
       hoursUsed: p.hoursUsed,
     }),
   }),
