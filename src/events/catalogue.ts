@@ -236,7 +236,7 @@ export const EVENT_CATALOGUE = {
     public: { types: { 'entitlement.registered': 'notice' } },
     tell: { partners: (p) => [...p.bodies, p.provider] },
     live: false,
-    details: (p) => ({ entitlementId: p.entitlementId, courseKind: p.courseKind, provider: p.provider }),
+    details: entitlementIds,
   }),
   // To another provider (the same entry), or out of Lotse's reach with the person (toProvider null).
   'entitlement.transferred': event<
@@ -297,7 +297,7 @@ export const EVENT_CATALOGUE = {
     public: { types: { 'entitlement.lapsed': 'notice' } },
     tell: { partners: (p) => [...p.bodies, p.provider] },
     live: false,
-    details: (p) => ({ entitlementId: p.entitlementId, courseKind: p.courseKind, provider: p.provider }),
+    details: entitlementIds,
   }),
   'entitlement.in_use': event<Entitlement>()({
     category: 'course_participation',
@@ -306,7 +306,7 @@ export const EVENT_CATALOGUE = {
     public: { types: { 'entitlement.in_use': 'notice' } },
     tell: { partners: (p) => [...p.bodies, p.provider] },
     live: false,
-    details: (p) => ({ entitlementId: p.entitlementId, courseKind: p.courseKind, provider: p.provider }),
+    details: entitlementIds,
   }),
   'entitlement.used': event<Entitlement & { hoursUsed: number }>()({
     category: 'course_participation',
