@@ -1,11 +1,11 @@
-import { Logger as TypeOrmLogger } from 'typeorm';
+import { countQueries } from '../helpers/query-counter';
 import { createCourse, enrolPerson, registerCourseProvider, registerPerson } from '../factories';
 import { startTestApp, TestApp } from '../helpers/app';
 
 /** House rule: no N+1. Seats and waitlists of a page of courses are counted in one batch. */
 describe('course seats query count', () => {
   let app: TestApp;
-  let queries = 0;
+  let queries: ReturnType<typeof countQueries>;
 
   beforeAll(async () => {
     app = await startTestApp();
@@ -17,21 +17,12 @@ describe('course seats query count', () => {
         await enrolPerson(app, 'vhs-rheine', { courseId: course.id, personId: person.id });
       }
     }
-    const counting: TypeOrmLogger = {
-      logQuery: () => void queries++,
-      logQueryError: () => undefined,
-      logQuerySlow: () => undefined,
-      logSchemaBuild: () => undefined,
-      logMigration: () => undefined,
-      log: () => undefined,
-    };
-    for (const sg of Object.values(app.container.subgraphs))
-      (sg.dataSource as unknown as { logger: TypeOrmLogger }).logger = counting;
+    queries = countQueries(app);
   });
   afterAll(() => app?.stop());
 
   async function countFor(first: number): Promise<number> {
-    queries = 0;
+    queries.reset();
     const res = await app.gql(
       'vhs-rheine',
       `query($first: Int) { courses(first: $first) { edges { node { id seatsTaken seatsFree waitlistLength } } } }`,
@@ -41,7 +32,7 @@ describe('course seats query count', () => {
     expect(res.body.data.courses.edges).toHaveLength(first);
     for (const e of res.body.data.courses.edges)
       expect(e.node).toMatchObject({ seatsTaken: 1, seatsFree: 0, waitlistLength: 1 });
-    return queries;
+    return queries.count;
   }
 
   it('counts the same for 2 and 8 courses', async () => {

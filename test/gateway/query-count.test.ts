@@ -1,11 +1,11 @@
-import { Logger as TypeOrmLogger } from 'typeorm';
+import { countQueries } from '../helpers/query-counter';
 import { startTestApp, TestApp } from '../helpers/app';
 import { registerPersonViaApi } from '../factories';
 
 /** House rule: no N+1. A page of persons with every joined field costs the same number of SQL queries for 5 or 30 persons. */
 describe('DataLoaders keep the query count independent of the page size', () => {
   let app: TestApp;
-  let queries = 0;
+  let queries: ReturnType<typeof countQueries>;
 
   beforeAll(async () => {
     app = await startTestApp();
@@ -26,22 +26,12 @@ describe('DataLoaders keep the query count independent of the page size', () => 
         { id, n: `845D${String(100000 + i)}` },
       );
     }
-    // Count every statement any subgraph's DataSource sends.
-    const counting: TypeOrmLogger = {
-      logQuery: () => void queries++,
-      logQueryError: () => undefined,
-      logQuerySlow: () => undefined,
-      logSchemaBuild: () => undefined,
-      logMigration: () => undefined,
-      log: () => undefined,
-    };
-    for (const sg of Object.values(app.container.subgraphs))
-      (sg.dataSource as unknown as { logger: TypeOrmLogger }).logger = counting;
+    queries = countQueries(app);
   });
   afterAll(() => app?.stop());
 
   async function countFor(first: number): Promise<number> {
-    queries = 0;
+    queries.reset();
     const res = await app.gql(
       'jobcenter-steinfurt',
       `query($first: Int) { persons(first: $first) { edges { node {
@@ -52,7 +42,7 @@ describe('DataLoaders keep the query count independent of the page size', () => 
     );
     expect(res.body.errors).toBeUndefined();
     expect(res.body.data.persons.edges).toHaveLength(first);
-    return queries;
+    return queries.count;
   }
 
   it('counts the same for 5 and 30 persons', async () => {

@@ -1,4 +1,4 @@
-import { Logger as TypeOrmLogger } from 'typeorm';
+import { countQueries } from '../helpers/query-counter';
 import { isEventOf } from '../../src/events/event-types';
 import { OutboxEvent } from '../../src/events/outbox.entity';
 import { startTestApp, TestApp } from '../helpers/app';
@@ -7,7 +7,7 @@ import { registerPerson } from '../factories';
 /** House rule: no N+1. The referrals behind a page of notifications are read in one batch. */
 describe('notification inbox query count', () => {
   let app: TestApp;
-  let queries = 0;
+  let queries: ReturnType<typeof countQueries>;
 
   beforeAll(async () => {
     // No workers: nothing else queries while counting. The events are handed to the inbox directly.
@@ -35,21 +35,12 @@ describe('notification inbox query count', () => {
       .find({ where: { type: 'referral.status_changed' } })) {
       if (isEventOf(e, 'referral.status_changed')) await hub.services.notifications.notify(e);
     }
-    const counting: TypeOrmLogger = {
-      logQuery: () => void queries++,
-      logQueryError: () => undefined,
-      logQuerySlow: () => undefined,
-      logSchemaBuild: () => undefined,
-      logMigration: () => undefined,
-      log: () => undefined,
-    };
-    for (const sg of Object.values(app.container.subgraphs))
-      (sg.dataSource as unknown as { logger: TypeOrmLogger }).logger = counting;
+    queries = countQueries(app);
   });
   afterAll(() => app?.stop());
 
   async function countFor(first: number): Promise<number> {
-    queries = 0;
+    queries.reset();
     const res = await app.gql(
       'jobcenter-steinfurt',
       `query($first: Int) { notifications(first: $first) { totalCount edges { node {
@@ -63,7 +54,7 @@ describe('notification inbox query count', () => {
     expect(
       res.body.data.notifications.edges.every((e: any) => e.node.type === 'referral.requested' && e.node.referral),
     ).toBe(true);
-    return queries;
+    return queries.count;
   }
 
   it('counts the same for 2 and 12 notifications', async () => {
