@@ -18,6 +18,12 @@ export const SCOPES = [
   'referrals:write',
   'audit:read',
   'webhooks:manage',
+  /** Case management, the eUMA track and arrival counselling visits (advice & support teams, youth welfare, NGOs). */
+  'cases:write',
+  /** Employer enquiries: an employer asks, the routed contact (immigration office, social worker) answers. */
+  'enquiries:write',
+  /** Client feedback on offers (anonymous by default). */
+  'feedback:write',
   /** The city's configuration (partners, legal bases, agreements, retention rules): operator partners only. */
   'admin:manage',
 ] as const;

@@ -98,7 +98,7 @@ describe('lotse apply on an empty database', () => {
     expect(lines.filter((l) => l.includes('retention rule'))).toEqual([]);
     const added = lines.filter((l) => l.startsWith('+ ')).length;
     expect(lines.at(-1)).toBe(`${added} added, 0 changed, 0 removed`);
-    expect(await count('SELECT count(*) AS n FROM hub.partner WHERE active')).toBe(11);
+    expect(await count('SELECT count(*) AS n FROM hub.partner WHERE active')).toBe(12);
     expect(await count('SELECT count(*) AS n FROM hub.legal_basis')).toBe(44);
     // Every change audited by the service, one entry each.
     expect(await count(`SELECT count(*) AS n FROM audit.entry WHERE kind = 'configuration'`)).toBe(added);
@@ -260,7 +260,7 @@ describe('lotse apply --prune', () => {
       ),
     ).toBe(0);
     // Nothing else went.
-    expect(await count('SELECT count(*) AS n FROM hub.partner WHERE active')).toBe(10);
+    expect(await count('SELECT count(*) AS n FROM hub.partner WHERE active')).toBe(11);
     expect(await count('SELECT count(*) AS n FROM hub.legal_basis WHERE revoked_at IS NULL')).toBe(39);
     expect((await lotse('apply', '-f', dropped, '--prune', '--yes')).stdout).toBe('nothing to change\n');
   });
