@@ -1,4 +1,5 @@
 import { DataCategory } from '../policy/policy.vocabulary';
+import { CASE_EVENTS } from './catalogue.cases';
 
 /**
  * The event catalogue: every domain event, once, with everything the rest of Lotse needs to know
@@ -515,4 +516,6 @@ export const EVENT_CATALOGUE = {
     tell: { partners: (p) => [p.partner] },
     live: false,
   }),
+  // Case management (city subgraph): src/events/catalogue.cases.ts.
+  ...CASE_EVENTS,
 };

@@ -1,6 +1,7 @@
 import { Actor } from '../../shared/actor';
 import { SubgraphContext } from '../subgraph';
 import { loaderMany, loaderOne } from '../shared/loaders';
+import { CaseService } from './case/case.service';
 import { DuplicateService } from './duplicate/duplicate.service';
 import { MunicipalityService } from './municipality/municipality.service';
 import { PersonService } from './person/person.service';
@@ -11,6 +12,7 @@ export interface CityServices {
   residence: ResidenceService;
   municipalities: MunicipalityService;
   duplicates: DuplicateService;
+  cases: CaseService;
 }
 
 export function createCityLoaders(services: CityServices, actor: Actor) {
@@ -26,6 +28,10 @@ export function createCityLoaders(services: CityServices, actor: Actor) {
     householdMembers: loaderMany(
       (ids: readonly string[]) => services.persons.byHouseholds(actor, ids),
       (p) => p.householdId!,
+    ),
+    cases: loaderMany(
+      (ids: readonly string[]) => services.cases.forPersons(actor, ids),
+      (c) => c.personId,
     ),
     municipality: loaderOne(
       (keys: readonly string[]) => services.municipalities.byKeys(keys),

@@ -12,6 +12,16 @@ import { CityNameSearch1765100000000 } from './migrations/1765100000000-city-nam
 import { CityArrival1765300000000 } from './migrations/1765300000000-city-arrival';
 import { CityDuplicates1765410000000 } from './migrations/1765410000000-city-duplicates';
 import { CityAbdSearchNames1765410000001 } from './migrations/1765410000001-city-abd-search-names';
+import {
+  CaseAppointmentEntity,
+  CaseAssessmentEntity,
+  CaseEntity,
+  CaseGoalEntity,
+  CaseHelpPlanItemEntity,
+} from './case/case.entity';
+import { CaseResolver, PersonCasesResolver } from './case/case.resolver';
+import { CaseService } from './case/case.service';
+import { CityCases1765470000000 } from './migrations/1765470000000-city-cases';
 import { DuplicateSuspicionEntity } from './duplicate/duplicate.entity';
 import { DuplicateSuspicionResolver } from './duplicate/duplicate.resolver';
 import { DuplicateService } from './duplicate/duplicate.service';
@@ -31,6 +41,11 @@ export const cityEntities = [
   MunicipalityEntity,
   ResidenceStatusEntity,
   DuplicateSuspicionEntity,
+  CaseEntity,
+  CaseAssessmentEntity,
+  CaseGoalEntity,
+  CaseAppointmentEntity,
+  CaseHelpPlanItemEntity,
   OutboxEvent,
 ];
 export const cityMigrations = [
@@ -40,6 +55,7 @@ export const cityMigrations = [
   CityArrival1765300000000,
   CityDuplicates1765410000000,
   CityAbdSearchNames1765410000001,
+  CityCases1765470000000,
 ];
 
 export type CitySubgraph = Subgraph & { services: CityServices };
@@ -53,6 +69,7 @@ export async function buildCitySubgraph(ds: DataSource, deps: SubgraphDeps): Pro
     municipalities,
     residence: new ResidenceService(ds, persons, deps.outbox, deps.clock),
     duplicates: new DuplicateService(ds, deps.outbox, deps.clock, deps.pdp),
+    cases: new CaseService(ds, deps.outbox, deps.clock, deps.pdp, persons),
   };
   const { schema, sdl } = await buildFederatedSchema(
     {
@@ -63,6 +80,8 @@ export async function buildCitySubgraph(ds: DataSource, deps: SubgraphDeps): Pro
         ResidenceResolver,
         MunicipalityResolver,
         DuplicateSuspicionResolver,
+        CaseResolver,
+        PersonCasesResolver,
       ],
     },
     {

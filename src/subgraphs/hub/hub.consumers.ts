@@ -104,6 +104,18 @@ export function hubEventHandlers(
     'enrolment.completed': biography,
     'enrolment.dropped': biography,
     'enrolment.transferred': biography,
+    // Case management (city): a biography line each; nobody else is told (catalogue.cases.ts).
+    'case.opened': biography,
+    'case.phase_changed': biography,
+    'case.assessment_recorded': biography,
+    'case.health_assessment_recorded': biography,
+    'case.goal_agreed': biography,
+    'case.goal_updated': biography,
+    'case.help_plan_item_added': biography,
+    'case.appointment_scheduled': biography,
+    'case.appointment_recorded': biography,
+    'case.closed': biography,
+    'case.reopened': biography,
     // Not about a person: no biography entry, and no public event (yet) for partners.
     'courses.course_created': async () => undefined,
   };
