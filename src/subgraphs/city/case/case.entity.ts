@@ -41,6 +41,8 @@ export class CaseAssessmentEntity {
   @Column('text') domain: LifeDomain;
   @Column('text', { array: true }) problems: string[];
   @Column('text', { array: true }) resources: string[];
+  /** The person's situation in the domain as a code, e.g. education/work: apprenticeship, school, employed, unemployed. */
+  @Column('text', { nullable: true }) situation: string | null;
   @Column('date', { name: 'assessed_on' }) assessedOn: string;
   @Column('timestamptz', { name: 'recorded_at' }) recordedAt: Date;
 }

@@ -24,7 +24,7 @@ export class CaseResolver {
   @PersonalData('case_notes')
   @FieldResolver(() => [CaseActionEnum], { nullable: true, description: 'The steps the case’s phase allows now' })
   allowedActions(@Root() c: CaseEntity) {
-    return allowedCaseActions(c.phase);
+    return allowedCaseActions(c.phase, c.allianceSignedOn !== null);
   }
 }
 

@@ -85,7 +85,7 @@ export class CaseService {
         throw new AppError('CONFLICT', `The person already has an open case with you (phase ${open.phase})`, {
           caseId: open.id,
           phase: open.phase,
-          allowedActions: allowedCaseActions(open.phase),
+          allowedActions: allowedCaseActions(open.phase, open.allianceSignedOn !== null),
         });
       }
       await em.insert(CaseEntity, row);
@@ -146,9 +146,11 @@ export class CaseService {
 
   /** Refuses a step the case's phase does not allow, naming the phase and the allowed steps. */
   require(c: CaseEntity, action: CaseAction): void {
-    if (mayRun(action, c.phase)) return;
-    const allowed = allowedCaseActions(c.phase);
-    throw new AppError('CONFLICT', `The case is in phase ${c.phase}: ${action} is not possible now`, {
+    const signed = c.allianceSignedOn !== null;
+    if (mayRun(action, c.phase, signed)) return;
+    const allowed = allowedCaseActions(c.phase, signed);
+    const why = signed ? '' : ' (the working alliance is not signed yet)';
+    throw new AppError('CONFLICT', `The case is in phase ${c.phase}${why}: ${action} is not possible now`, {
       caseId: c.id,
       phase: c.phase,
       allowedActions: allowed,

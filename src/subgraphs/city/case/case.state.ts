@@ -30,6 +30,8 @@ const WITH_GOALS: readonly CasePhase[] = ['goal_agreement', 'help_plan', 'monito
 
 /** Keys are the mutations' names: a CONFLICT lists the allowed ones as they are called. */
 export const CASE_STEPS = {
+  // A case opened from a transfer (eUMA track) starts before the agreement is signed: this signs it.
+  confirmWorkingAlliance: { from: ['working_alliance'], to: null },
   recordAssessment: { from: ['working_alliance', ...AFTER_ASSESSMENT], to: 'assessment' },
   agreeGoal: { from: AFTER_ASSESSMENT, to: 'goal_agreement' },
   updateGoal: { from: WITH_GOALS, to: null },
@@ -44,12 +46,22 @@ export type CaseAction = keyof typeof CASE_STEPS;
 
 export const CASE_ACTIONS = Object.keys(CASE_STEPS) as CaseAction[];
 
-export function allowedCaseActions(phase: CasePhase): CaseAction[] {
-  return CASE_ACTIONS.filter((a) => (CASE_STEPS[a].from as readonly CasePhase[]).includes(phase));
+/** Steps possible before the working alliance is signed (a case opened from a transfer). */
+const UNSIGNED: readonly CaseAction[] = [
+  'confirmWorkingAlliance',
+  'scheduleAppointment',
+  'recordAppointment',
+  'closeCase',
+];
+
+/** The steps a case allows now: by its phase, and before a signed working alliance only the unsigned ones. */
+export function allowedCaseActions(phase: CasePhase, allianceSigned = true): CaseAction[] {
+  return CASE_ACTIONS.filter((a) => mayRun(a, phase, allianceSigned));
 }
 
-export function mayRun(action: CaseAction, phase: CasePhase): boolean {
-  return (CASE_STEPS[action].from as readonly CasePhase[]).includes(phase);
+export function mayRun(action: CaseAction, phase: CasePhase, allianceSigned = true): boolean {
+  if (!(CASE_STEPS[action].from as readonly CasePhase[]).includes(phase)) return false;
+  return allianceSigned ? action !== 'confirmWorkingAlliance' : UNSIGNED.includes(action);
 }
 
 /** The phase after `action` in `phase` (call only when mayRun): forward to its target, never back but for reopen. */

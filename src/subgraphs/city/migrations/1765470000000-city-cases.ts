@@ -44,6 +44,7 @@ export class CityCases1765470000000 implements MigrationInterface {
         domain text NOT NULL,
         problems text[] NOT NULL,
         resources text[] NOT NULL,
+        situation text,
         assessed_on date NOT NULL,
         recorded_at timestamptz NOT NULL,
         UNIQUE (case_id, domain)
