@@ -124,6 +124,12 @@ export const EXAMPLE_OPERATIONS: Array<{
     query: `query Register {\n  legalBases { recipientPartner sourcePartner purpose category statute description }\n}`,
   },
   {
+    partner: 'elektro-brinkmann',
+    purpose: 'employer_service',
+    title: 'Employer service: the partners that answer employers (Arbeitgeberservice)',
+    query: `query EmployerService {\n  partners { slug name kind purposes }\n}`,
+  },
+  {
     partner: 'rheine-it',
     purpose: 'system_administration',
     title: 'The configuration (admin API)',

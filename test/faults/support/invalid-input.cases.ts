@@ -12,6 +12,7 @@ import {
 } from './invalid-input.case-support';
 import { adminCases } from './invalid-input.admin-cases';
 import { duplicateCases } from './invalid-input.duplicate-cases';
+import { openCaseCases } from './invalid-input.open-case-cases';
 import { entitlementCases } from './invalid-input.entitlement-cases';
 import { enrolmentCases } from './invalid-input.enrolment-cases';
 import { referralCases } from './invalid-input.referral-cases';
@@ -272,5 +273,6 @@ export function invalidCases(f: Fixtures): InvalidCase[] {
     ...adminCases(),
     ...duplicateCases(),
     ...entitlementCases(f),
+    ...openCaseCases(f),
   ];
 }
