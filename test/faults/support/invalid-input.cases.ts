@@ -11,6 +11,7 @@ import {
   VHS,
 } from './invalid-input.case-support';
 import { adminCases } from './invalid-input.admin-cases';
+import { caseCases } from './invalid-input.case-cases';
 import { duplicateCases } from './invalid-input.duplicate-cases';
 import { entitlementCases } from './invalid-input.entitlement-cases';
 import { enrolmentCases } from './invalid-input.enrolment-cases';
@@ -271,6 +272,7 @@ export function invalidCases(f: Fixtures): InvalidCase[] {
     ...enrolmentCases(f),
     ...adminCases(),
     ...duplicateCases(),
+    ...caseCases(f),
     ...entitlementCases(f),
   ];
 }
