@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { systemActor } from '../../src/shared/actor';
+import { asSuperuser } from '../helpers/superuser';
 import { movableClock } from '../rules/rules-helpers';
 import { recordConsent, registerPerson } from '../factories';
 import { asHub } from '../helpers/system';
@@ -255,6 +257,70 @@ describe('case management cycle', () => {
     });
     const twice = await error(CLOSE, { i: { caseId, kind: 'planned' } });
     expect(twice.extensions).toMatchObject({ code: 'CONFLICT', phase: 'closed', allowedActions: ['reopenCase'] });
+  });
+
+  it('turns a proposal (eUMA) into an open goal; a proposal never agreed is dropped at closure and not counted', async () => {
+    const { caseId } = await openCase();
+    // Proposals as the eUMA track pre-fills them (help plan / eUMA are another feature's).
+    const [p1, p2] = [randomUUID(), randomUUID()];
+    await asSuperuser(app.db.url, (c) =>
+      c.query(
+        `INSERT INTO city.case_goal (id, case_id, person_id, domain, wording, status, created_at, updated_at)
+         SELECT g.id, c.id, c.person_id, g.domain, g.wording, 'proposed', now(), now()
+           FROM city.client_case c, (VALUES ($2::uuid, 'housing', 'Selbstständig wohnen'),
+                                            ($3::uuid, 'education', 'Schulabschluss')) AS g(id, domain, wording)
+          WHERE c.id = $1`,
+        [caseId, p1, p2],
+      ),
+    );
+    await ok(ASSESS, { i: { caseId, domain: 'housing', problems: [], resources: ['WG-Platz'], assessedOn: today() } });
+    const agreed = (
+      await ok(AGREE, {
+        i: { caseId, domain: 'housing', wording: 'Eigene Wohnung in Rheine', agreedOn: today(), proposalId: p1 },
+      })
+    ).agreeGoal;
+    expect(agreed).toMatchObject({ id: p1, status: 'open', domain: 'housing', agreedOn: today() });
+    const twice = await error(AGREE, {
+      i: { caseId, domain: 'housing', wording: 'nochmal', agreedOn: today(), proposalId: p1 },
+    });
+    expect(twice.extensions).toMatchObject({ code: 'CONFLICT', status: 'open' });
+    const openedByUpdate = await error(UPDATE, { i: { goalId: p2, status: 'reached' } });
+    expect(openedByUpdate.extensions).toMatchObject({
+      code: 'CONFLICT',
+      status: 'proposed',
+      allowedActions: ['agreeGoal'],
+    });
+    const reachedProposal = await error(CLOSE, {
+      i: {
+        caseId,
+        kind: 'planned',
+        goals: [
+          { goalId: p1, status: 'reached' },
+          { goalId: p2, status: 'reached' },
+        ],
+      },
+    });
+    expect(reachedProposal.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'goals', goalIds: [p2] });
+    const closed = (
+      await ok(CLOSE, {
+        i: {
+          caseId,
+          kind: 'planned',
+          goals: [
+            { goalId: p1, status: 'reached' },
+            { goalId: p2, status: 'dropped' },
+          ],
+        },
+      })
+    ).closeCase;
+    expect(closed.goalAttainment).toEqual({
+      reached: 1,
+      partlyReached: 0,
+      notReached: 0,
+      dropped: 0,
+      open: 0,
+      total: 1,
+    });
   });
 
   it('shows the health assessment only under a basis or consent for health; the denial is audited', async () => {
