@@ -15,7 +15,8 @@ const event =
 /** What every case event names. */
 type CaseRef = { caseId: string; personId: string; partner: string };
 
-const quiet = { visibility: 'category', public: null, tell: null, live: false } as const;
+// Only the holder sees a case's steps in the biography (visibility holder, docs/data-protection.md).
+const quiet = { visibility: 'holder', public: null, tell: null, live: false } as const;
 
 export const CASE_EVENTS = {
   'case.opened': event<CaseRef & { track: string; sourceReferralId: string | null }>()({

@@ -33,9 +33,11 @@ export interface EventSpec<P, Pub extends string> {
    * purpose; `referral`, the referral's parties only (receiver and case owner for the referral's
    * purpose, sender for any; biography.resolver.ts, docs/data-protection.md). Only for events
    * whose payload names the referral (`referralId`). A `referral` entry's public types are
-   * referral events for webhooks (they carry the referral's codes and the person).
+   * referral events for webhooks (they carry the referral's codes and the person). `holder`, only
+   * the partner that wrote it (the entry's actor), under its basis or consent for the category:
+   * a case's steps are the holder's own documentation, not other case managers' business.
    */
-  visibility: P extends { referralId: string } ? 'category' | 'referral' : 'category';
+  visibility: P extends { referralId: string } ? 'category' | 'referral' | 'holder' : 'category' | 'holder';
   /** Its public types, and which one an event is (default: the only one); null: partners are not told. */
   public: { types: Record<Pub, PublicKind>; of?: (p: P) => string | null } | null;
   /** Who is told; null exactly when there is no public type. */

@@ -1,6 +1,11 @@
 import { Actor } from '../../shared/actor';
 import { SubgraphContext } from '../subgraph';
 import { loaderMany, loaderOne } from '../shared/loaders';
+import { CaseAppointments } from './case/case.appointments';
+import { CaseAssessments } from './case/case.assessment';
+import { CaseClosure } from './case/case.closure';
+import { CaseGoals } from './case/case.goals';
+import { CaseList } from './case/case.list';
 import { CaseService } from './case/case.service';
 import { DuplicateService } from './duplicate/duplicate.service';
 import { MunicipalityService } from './municipality/municipality.service';
@@ -13,6 +18,11 @@ export interface CityServices {
   municipalities: MunicipalityService;
   duplicates: DuplicateService;
   cases: CaseService;
+  caseAssessments: CaseAssessments;
+  caseGoals: CaseGoals;
+  caseAppointments: CaseAppointments;
+  caseClosure: CaseClosure;
+  caseList: CaseList;
 }
 
 export function createCityLoaders(services: CityServices, actor: Actor) {
@@ -32,6 +42,18 @@ export function createCityLoaders(services: CityServices, actor: Actor) {
     cases: loaderMany(
       (ids: readonly string[]) => services.cases.forPersons(actor, ids),
       (c) => c.personId,
+    ),
+    caseAssessments: loaderMany(
+      (ids: readonly string[]) => services.caseAssessments.forCases(actor, ids),
+      (a) => a.caseId,
+    ),
+    caseGoals: loaderMany(
+      (ids: readonly string[]) => services.caseGoals.forCases(actor, ids),
+      (g) => g.caseId,
+    ),
+    caseAppointments: loaderMany(
+      (ids: readonly string[]) => services.caseAppointments.forCases(actor, ids),
+      (a) => a.caseId,
     ),
     municipality: loaderOne(
       (keys: readonly string[]) => services.municipalities.byKeys(keys),

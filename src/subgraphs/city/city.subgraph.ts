@@ -21,7 +21,14 @@ import {
 } from './case/case.entity';
 import { CaseResolver, PersonCasesResolver } from './case/case.resolver';
 import { CaseService } from './case/case.service';
+import { CaseAppointments } from './case/case.appointments';
+import { CaseAssessments } from './case/case.assessment';
+import { CaseClosure } from './case/case.closure';
+import { CaseDetailResolver } from './case/case-detail.resolver';
+import { CaseGoals } from './case/case.goals';
+import { CaseList } from './case/case.list';
 import { CityCases1765470000000 } from './migrations/1765470000000-city-cases';
+import { CityCaseGoalDropped1765480000000 } from './migrations/1765480000000-city-case-goal-dropped';
 import { DuplicateSuspicionEntity } from './duplicate/duplicate.entity';
 import { DuplicateSuspicionResolver } from './duplicate/duplicate.resolver';
 import { DuplicateService } from './duplicate/duplicate.service';
@@ -56,6 +63,7 @@ export const cityMigrations = [
   CityDuplicates1765410000000,
   CityAbdSearchNames1765410000001,
   CityCases1765470000000,
+  CityCaseGoalDropped1765480000000,
 ];
 
 export type CitySubgraph = Subgraph & { services: CityServices };
@@ -64,12 +72,18 @@ export type CitySubgraph = Subgraph & { services: CityServices };
 export async function buildCitySubgraph(ds: DataSource, deps: SubgraphDeps): Promise<CitySubgraph> {
   const municipalities = new MunicipalityService(ds);
   const persons = new PersonService(ds, deps.outbox, municipalities, deps.clock, deps.pdp, deps.rowSecurity);
+  const cases = new CaseService(ds, deps.outbox, deps.clock, deps.pdp, persons);
   const services: CityServices = {
     persons,
     municipalities,
     residence: new ResidenceService(ds, persons, deps.outbox, deps.clock),
     duplicates: new DuplicateService(ds, deps.outbox, deps.clock, deps.pdp),
-    cases: new CaseService(ds, deps.outbox, deps.clock, deps.pdp, persons),
+    cases,
+    caseAssessments: new CaseAssessments(ds, deps.clock, deps.pdp, cases),
+    caseGoals: new CaseGoals(ds, deps.clock, cases),
+    caseAppointments: new CaseAppointments(ds, deps.clock, cases),
+    caseClosure: new CaseClosure(deps.clock, cases),
+    caseList: new CaseList(ds),
   };
   const { schema, sdl } = await buildFederatedSchema(
     {
@@ -82,6 +96,7 @@ export async function buildCitySubgraph(ds: DataSource, deps: SubgraphDeps): Pro
         DuplicateSuspicionResolver,
         CaseResolver,
         PersonCasesResolver,
+        CaseDetailResolver,
       ],
     },
     {

@@ -11,6 +11,7 @@ import {
   VHS,
 } from './invalid-input.case-support';
 import { adminCases } from './invalid-input.admin-cases';
+import { caseCases } from './invalid-input.case-cases';
 import { duplicateCases } from './invalid-input.duplicate-cases';
 import { openCaseCases } from './invalid-input.open-case-cases';
 import { entitlementCases } from './invalid-input.entitlement-cases';
@@ -272,6 +273,7 @@ export function invalidCases(f: Fixtures): InvalidCase[] {
     ...enrolmentCases(f),
     ...adminCases(),
     ...duplicateCases(),
+    ...caseCases(f),
     ...entitlementCases(f),
     ...openCaseCases(f),
   ];

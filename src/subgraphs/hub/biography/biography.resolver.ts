@@ -1,4 +1,5 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
+import { entryOf, EVENT_TYPES } from '../../../events/event-types';
 import { Decision } from '../../../policy/policy.service';
 import { DataCategory } from '../../../policy/policy.vocabulary';
 import { Actor } from '../../../shared/actor';
@@ -13,13 +14,14 @@ export class BiographyResolver {
   /**
    * Entries span categories (residence, benefits, …): each is shown only when the caller may see
    * its category for the stated purpose, or, for a step of a referral or transfer, when the caller
-   * is a party of that referral acting for its purpose (see referralDecision). The others are left
-   * out; reads and denials are audited once per category and basis.
+   * is a party of that referral acting for its purpose (see referralDecision), or, for a step of a
+   * case (visibility holder), when the caller is the case's holder and may see the category. The
+   * others are left out; reads and denials are audited once per category and basis.
    */
   @FieldResolver(() => [BiographyEntry], {
     description:
       'The integration biography across all agencies, newest first; entries of categories you may not see, ' +
-      'and steps of referrals you are not a party of, are left out',
+      'steps of referrals you are not a party of, and steps of cases you do not hold, are left out',
   })
   async biography(
     @Root() p: HubPerson,
@@ -41,7 +43,9 @@ export class BiographyResolver {
         ? known
           ? referralDecision(ctx.actor, row.parties)
           : DENIED
-        : await ctx.policy.decide(p.id, category);
+        : holderBound(row) && !isHolder(ctx.actor, row)
+          ? DENIED
+          : await ctx.policy.decide(p.id, category);
       const key = `${decision.allowed}|${category}|${decision.basis ?? ''}`;
       if (!seen.has(key)) {
         seen.add(key);
@@ -55,6 +59,13 @@ export class BiographyResolver {
 }
 
 const DENIED: Decision = { allowed: false, basis: null };
+
+/** Entry types shown to the partner that wrote them only (the catalogue's `holder` visibility: a case's steps). */
+const HOLDER_BOUND: ReadonlySet<string> = new Set(EVENT_TYPES.filter((t) => entryOf(t).visibility === 'holder'));
+const holderBound = (row: BiographyRow) => HOLDER_BOUND.has(row.type);
+
+/** The entry's writer, under its own basis or consent for the category (checked after this). */
+const isHolder = (actor: Actor, row: BiographyRow) => actor.scopes.includes('*') || actor.partner === row.actorPartner;
 
 /**
  * A step of a referral or transfer is the business of its parties: the receiver and the person's
