@@ -13,7 +13,6 @@ import {
 import { adminCases } from './invalid-input.admin-cases';
 import { caseCases } from './invalid-input.case-cases';
 import { duplicateCases } from './invalid-input.duplicate-cases';
-import { openCaseCases } from './invalid-input.open-case-cases';
 import { entitlementCases } from './invalid-input.entitlement-cases';
 import { enrolmentCases } from './invalid-input.enrolment-cases';
 import { referralCases } from './invalid-input.referral-cases';
@@ -275,6 +274,5 @@ export function invalidCases(f: Fixtures): InvalidCase[] {
     ...duplicateCases(),
     ...caseCases(f),
     ...entitlementCases(f),
-    ...openCaseCases(f),
   ];
 }
