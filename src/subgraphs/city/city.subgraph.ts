@@ -21,6 +21,13 @@ import {
 } from './case/case.entity';
 import { CaseResolver, PersonCasesResolver } from './case/case.resolver';
 import { CaseService } from './case/case.service';
+import { EumaResolver } from './case/euma.resolver';
+import { EumaService } from './case/euma.service';
+import { CaseHelpPlanResolver, HelpPlanResolver } from './case/help-plan.resolver';
+import type { CaseDeps } from './case/help-plan.ports';
+import { HelpPlanService } from './case/help-plan.service';
+import { WorklistResolver } from './case/worklist.resolver';
+import { WorklistService } from './case/worklist.service';
 import { CityCases1765470000000 } from './migrations/1765470000000-city-cases';
 import { DuplicateSuspicionEntity } from './duplicate/duplicate.entity';
 import { DuplicateSuspicionResolver } from './duplicate/duplicate.resolver';
@@ -61,15 +68,20 @@ export const cityMigrations = [
 export type CitySubgraph = Subgraph & { services: CityServices };
 
 /** City: persons, households, residence status (owner of `Person`). */
-export async function buildCitySubgraph(ds: DataSource, deps: SubgraphDeps): Promise<CitySubgraph> {
+export async function buildCitySubgraph(ds: DataSource, deps: SubgraphDeps, city: CaseDeps): Promise<CitySubgraph> {
   const municipalities = new MunicipalityService(ds);
   const persons = new PersonService(ds, deps.outbox, municipalities, deps.clock, deps.pdp, deps.rowSecurity);
+  const cases = new CaseService(ds, deps.outbox, deps.clock, deps.pdp, persons);
+  const helpPlan = new HelpPlanService(ds, cases, deps.pdp, deps.clock, city);
   const services: CityServices = {
     persons,
     municipalities,
     residence: new ResidenceService(ds, persons, deps.outbox, deps.clock),
     duplicates: new DuplicateService(ds, deps.outbox, deps.clock, deps.pdp),
-    cases: new CaseService(ds, deps.outbox, deps.clock, deps.pdp, persons),
+    cases,
+    helpPlan,
+    euma: new EumaService(ds, cases, persons, deps.clock, city),
+    worklist: new WorklistService(ds, helpPlan, deps.clock),
   };
   const { schema, sdl } = await buildFederatedSchema(
     {
@@ -82,6 +94,10 @@ export async function buildCitySubgraph(ds: DataSource, deps: SubgraphDeps): Pro
         DuplicateSuspicionResolver,
         CaseResolver,
         PersonCasesResolver,
+        HelpPlanResolver,
+        CaseHelpPlanResolver,
+        EumaResolver,
+        WorklistResolver,
       ],
     },
     {
