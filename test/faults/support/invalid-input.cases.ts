@@ -14,6 +14,7 @@ import { adminCases } from './invalid-input.admin-cases';
 import { duplicateCases } from './invalid-input.duplicate-cases';
 import { entitlementCases } from './invalid-input.entitlement-cases';
 import { enrolmentCases } from './invalid-input.enrolment-cases';
+import { helpPlanCases } from './invalid-input.help-plan-cases';
 import { referralCases } from './invalid-input.referral-cases';
 
 export type { Fixtures, InvalidCase } from './invalid-input.case-support';
@@ -272,5 +273,6 @@ export function invalidCases(f: Fixtures): InvalidCase[] {
     ...adminCases(),
     ...duplicateCases(),
     ...entitlementCases(f),
+    ...helpPlanCases(),
   ];
 }

@@ -75,7 +75,7 @@ export class HelpPlanService {
       throw new AppError(
         'CONFLICT',
         `The case is in phase ${c.phase}: ${provider.slug} may not receive this person's data for ${purpose} (no legal basis or consent); allowed: ${allowed.join(', ')}`,
-        { caseId: c.id, phase: c.phase, provider: provider.slug, purpose, allowedActions: allowed },
+        { caseId: c.id, phase: c.phase, provider: provider.slug, purpose, allowedActions: allowed, field: 'provider' },
       );
     }
 
