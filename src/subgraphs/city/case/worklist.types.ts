@@ -17,7 +17,9 @@ export class CaseWorklistEntry {
   @PersonalData('case_notes')
   @Field(() => [WorklistReasonEnum], { nullable: true, description: 'Most urgent first' })
   reasons: string[];
-  @Field(() => Int, { description: 'The reasons’ weight: the list is ordered by it' }) urgency: number;
+  @PersonalData('case_notes')
+  @Field(() => Int, { nullable: true, description: 'The reasons’ weight: the list is ordered by it' })
+  urgency: number;
 }
 
 export const CaseWorklistConnection = Connection('CaseWorklist', CaseWorklistEntry);
