@@ -24,6 +24,7 @@ import { systemActor } from './shared/actor';
 import { DirectoryPerson, PersonDirectory } from './shared/person-directory';
 import { Clock, offsetClock, systemClock } from './shared/time';
 import { buildCitySubgraph, cityEntities, cityMigrations, CitySubgraph } from './subgraphs/city/city.subgraph';
+import { helpPlanReferrals } from './container.cases';
 import type { PersonEntity } from './subgraphs/city/person/person.entity';
 import {
   buildCoursesSubgraph,
@@ -216,7 +217,11 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
     return hub;
   };
   const referralsOf = () => hubOf().services.referrals;
-  const city = await buildCitySubgraph(dataSources.city, deps);
+  // Case management's help plan and eUMA track reach the hub's referrals through a port (container.cases.ts).
+  const city = await buildCitySubgraph(dataSources.city, deps, {
+    referrals: helpPlanReferrals(hubOf, rowSecurity),
+    log: log.child({ component: 'cases' }),
+  });
   const persons = personDirectory(city, rowSecurity);
   // Course matching reads a person's sex and district through the directory, never the city's tables,
   // and its seats from the enrolments; the entitlement ledger asks the hub for partners' kinds and
@@ -284,6 +289,11 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
         byName: (personId, cause) => city.services.duplicates.detectByName(checker(cause), personId),
         flag: (personId, other, reason, cause) =>
           city.services.duplicates.flag(checker(cause), personId, other, [reason]),
+      },
+      // The eUMA track: an accepted transfer opens the receiver's case, asked of the city's service likewise.
+      transferCases: {
+        statusChanged: (change, cause) =>
+          city.services.euma.onTransferStatus(checker(cause.eventId), change, cause.occurredAt),
       },
     })),
   };

@@ -10,6 +10,7 @@ import { RowSecurityContext } from './shared/row-security';
 import { composeSupergraph, ComposedSchemas } from './gateway/compose';
 import { systemClock } from './shared/time';
 import { buildCitySubgraph } from './subgraphs/city/city.subgraph';
+import type { CaseDeps } from './subgraphs/city/case/help-plan.ports';
 import { buildCoursesSubgraph, CoursesDeps } from './subgraphs/courses/courses.subgraph';
 import { createLogger } from './shared/logger';
 import { buildHubSubgraph, HubDeps } from './subgraphs/hub/hub.subgraph';
@@ -35,7 +36,7 @@ export async function composeFromCode(): Promise<ComposedSchemas> {
   const outbox = new Outbox(systemClock, audit, rowSecurity);
   const deps = { clock: systemClock, outbox, pdp: new PolicyDecisionPoint(ds, systemClock), audit, rowSecurity };
   const sdls: Record<SubgraphName, string> = {
-    city: (await buildCitySubgraph(ds, deps)).sdl,
+    city: (await buildCitySubgraph(ds, deps, schemaOnlyCityDeps())).sdl,
     jobcenter: (await buildJobcenterSubgraph(ds, deps)).sdl,
     courses: (await buildCoursesSubgraph(ds, deps, schemaOnlyCoursesDeps())).sdl,
     hub: (await buildHubSubgraph(ds, deps, schemaOnlyHubDeps())).sdl,
@@ -58,6 +59,17 @@ function schemaOnlyCoursesDeps(): CoursesDeps {
   };
 }
 
+/** The city's collaborators (the hub's referrals for the help plan), never called while composing. */
+function schemaOnlyCityDeps(): CaseDeps {
+  const unused = async (): Promise<never> => {
+    throw new Error('not available while composing schemas');
+  };
+  return {
+    referrals: { provider: unused, referral: unused, create: unused, cancel: unused, states: unused },
+    log: createLogger('silent'),
+  };
+}
+
 /** Services that are never called while only the schema is built: no Redis, no timers. */
 function schemaOnlyHubDeps(): HubDeps {
   const unused = async (): Promise<never> => {
@@ -75,6 +87,7 @@ function schemaOnlyHubDeps(): HubDeps {
     },
     persons: { get: unused, household: unused, many: unused },
     duplicates: { byName: unused, flag: unused },
+    transferCases: { statusChanged: unused },
     rules: { enabled: [], params: DEFAULT_RULE_PARAMS },
   };
 }

@@ -30,6 +30,12 @@ export const CASE_EVENTS = {
     summary: (p) => `Case at ${p.partner}: phase ${p.from} → ${p.to}`,
     ...quiet,
   }),
+  // The working alliance of a case opened from a transfer is signed (eUMA track); the worker reference stays in the case.
+  'case.alliance_confirmed': event<CaseRef>()({
+    category: 'case_notes',
+    summary: (p) => `Case at ${p.partner}: working alliance signed`,
+    ...quiet,
+  }),
   'case.assessment_recorded': event<CaseRef & { domain: string }>()({
     category: 'case_notes',
     summary: (p) => `Case at ${p.partner}: assessment of ${p.domain} recorded`,

@@ -1,4 +1,4 @@
-import { openCaseFor, recordConsent, registerPerson } from '../factories';
+import { openCase, recordConsent, registerPerson } from '../factories';
 import { startTestApp, TestApp } from '../helpers/app';
 import { asHub } from '../helpers/system';
 import { eventHandled } from '../helpers/wait';
@@ -39,8 +39,8 @@ describe('case events in the biography', () => {
       recipients: ['caritas-rheine'],
       categories: ['identity', 'case_notes'],
     });
-    const social = await openCaseFor(app, 'rheine-social', { personId: p.id });
-    const caritas = await openCaseFor(app, 'caritas-rheine', { personId: p.id, workerRef: 'nb-3' });
+    const social = await openCase(app, 'rheine-social', { personId: p.id });
+    const caritas = await openCase(app, 'caritas-rheine', { personId: p.id, workerRef: 'nb-3' });
     await handled(p.id);
 
     const bySocial = await gqlAudited(app, 'rheine-social', BIO, { id: p.id });

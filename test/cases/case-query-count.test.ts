@@ -1,5 +1,5 @@
 import { countQueries } from '../helpers/query-counter';
-import { actorFor, openCaseFor, registerPerson } from '../factories';
+import { actorFor, openCase, registerPerson } from '../factories';
 import { startTestApp, TestApp } from '../helpers/app';
 import { asHub } from '../helpers/system';
 
@@ -14,7 +14,7 @@ describe('case list query count', () => {
     const actor = actorFor('rheine-social');
     for (let i = 0; i < 8; i++) {
       const person = await registerPerson(app, 'rheine-social');
-      const c = await openCaseFor(app, 'rheine-social', { personId: person.id });
+      const c = await openCase(app, 'rheine-social', { personId: person.id });
       await asHub(app, async () => {
         await s.caseAssessments.record(actor, {
           caseId: c.id,

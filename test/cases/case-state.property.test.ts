@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../src/shared/errors';
-import { actorFor, openCaseFor, registerPerson } from '../factories';
+import { actorFor, openCase, registerPerson } from '../factories';
 import { startTestApp, TestApp } from '../helpers/app';
 import { asSuperuser } from '../helpers/superuser';
 import { asHub } from '../helpers/system';
@@ -140,7 +140,7 @@ describe('case phases (property-based)', () => {
           fc.array(fc.constantFrom(...CASE_ACTIONS), { minLength: 1, maxLength: 12 }),
           async (actions) => {
             const person = await registerPerson(app, 'rheine-social');
-            const opened = await openCaseFor(app, 'rheine-social', { personId: person.id });
+            const opened = await openCase(app, 'rheine-social', { personId: person.id });
             const caseId = opened.id;
             const current = () =>
               asHub(app, () => app.container.subgraphs.city.services.cases.get(actorFor('rheine-social'), caseId));

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { demoCityConfig } from '../../src/seed/demo-config';
 import { systemActor } from '../../src/shared/actor';
-import { actorFor, openCaseFor, recordConsent, registerPerson } from '../factories';
+import { actorFor, openCase, recordConsent, registerPerson } from '../factories';
 import { startTestApp, TestApp } from '../helpers/app';
 import { asHub } from '../helpers/system';
 
@@ -31,7 +31,7 @@ describe('authorization of case data (property-based)', () => {
     const city = app.container.subgraphs.city.services;
     for (const holder of HOLDERS) {
       const p = await registerPerson(app, 'rheine-social');
-      const c = await openCaseFor(app, holder, { personId: p.id });
+      const c = await openCase(app, holder, { personId: p.id });
       const wording = `Ziel-${randomUUID()}`;
       const problem = `Gesundheit-${randomUUID()}`;
       // Set up as the system (a holder may record health only under a basis or consent).

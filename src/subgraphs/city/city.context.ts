@@ -1,3 +1,4 @@
+import DataLoader from 'dataloader';
 import { Actor } from '../../shared/actor';
 import { SubgraphContext } from '../subgraph';
 import { loaderMany, loaderOne } from '../shared/loaders';
@@ -6,7 +7,12 @@ import { CaseAssessments } from './case/case.assessment';
 import { CaseClosure } from './case/case.closure';
 import { CaseGoals } from './case/case.goals';
 import { CaseList } from './case/case.list';
+import type { CaseHelpPlanItemEntity } from './case/case.entity';
 import { CaseService } from './case/case.service';
+import { EumaService } from './case/euma.service';
+import { HelpPlanService } from './case/help-plan.service';
+import type { HelpPlanReferralState } from './case/help-plan.ports';
+import { WorklistService } from './case/worklist.service';
 import { DuplicateService } from './duplicate/duplicate.service';
 import { MunicipalityService } from './municipality/municipality.service';
 import { PersonService } from './person/person.service';
@@ -23,6 +29,12 @@ export interface CityServices {
   caseAppointments: CaseAppointments;
   caseClosure: CaseClosure;
   caseList: CaseList;
+  /** The help plan (Hilfeplan): items and their referrals through the hub. */
+  helpPlan: HelpPlanService;
+  /** The eUMA track: cases opened from accepted transfers; confirmWorkingAlliance. */
+  euma: EumaService;
+  /** The case manager's worklist (Arbeitsliste). */
+  worklist: WorklistService;
 }
 
 export function createCityLoaders(services: CityServices, actor: Actor) {
@@ -54,6 +66,18 @@ export function createCityLoaders(services: CityServices, actor: Actor) {
     caseAppointments: loaderMany(
       (ids: readonly string[]) => services.caseAppointments.forCases(actor, ids),
       (a) => a.caseId,
+    ),
+    helpPlan: loaderMany(
+      (ids: readonly string[]) => services.helpPlan.forCases(actor, ids),
+      (i) => i.caseId,
+    ),
+    // Keyed by item: the hub reads the referrals by their persons, one batch per request.
+    referralStates: new DataLoader<CaseHelpPlanItemEntity, HelpPlanReferralState | null, string>(
+      async (items) => {
+        const states = await services.helpPlan.states(actor, items);
+        return items.map((i) => (i.referralId ? (states.get(i.referralId) ?? null) : null));
+      },
+      { cacheKeyFn: (i) => i.id },
     ),
     municipality: loaderOne(
       (keys: readonly string[]) => services.municipalities.byKeys(keys),

@@ -27,6 +27,13 @@ import { CaseClosure } from './case/case.closure';
 import { CaseDetailResolver } from './case/case-detail.resolver';
 import { CaseGoals } from './case/case.goals';
 import { CaseList } from './case/case.list';
+import { EumaResolver } from './case/euma.resolver';
+import { EumaService } from './case/euma.service';
+import { CaseHelpPlanResolver, HelpPlanResolver } from './case/help-plan.resolver';
+import type { CaseDeps } from './case/help-plan.ports';
+import { HelpPlanService } from './case/help-plan.service';
+import { WorklistResolver } from './case/worklist.resolver';
+import { WorklistService } from './case/worklist.service';
 import { CityCases1765470000000 } from './migrations/1765470000000-city-cases';
 import { CityCaseGoalDropped1765480000000 } from './migrations/1765480000000-city-case-goal-dropped';
 import { DuplicateSuspicionEntity } from './duplicate/duplicate.entity';
@@ -69,10 +76,11 @@ export const cityMigrations = [
 export type CitySubgraph = Subgraph & { services: CityServices };
 
 /** City: persons, households, residence status (owner of `Person`). */
-export async function buildCitySubgraph(ds: DataSource, deps: SubgraphDeps): Promise<CitySubgraph> {
+export async function buildCitySubgraph(ds: DataSource, deps: SubgraphDeps, city: CaseDeps): Promise<CitySubgraph> {
   const municipalities = new MunicipalityService(ds);
   const persons = new PersonService(ds, deps.outbox, municipalities, deps.clock, deps.pdp, deps.rowSecurity);
   const cases = new CaseService(ds, deps.outbox, deps.clock, deps.pdp, persons);
+  const helpPlan = new HelpPlanService(ds, cases, deps.pdp, deps.clock, city);
   const services: CityServices = {
     persons,
     municipalities,
@@ -84,6 +92,9 @@ export async function buildCitySubgraph(ds: DataSource, deps: SubgraphDeps): Pro
     caseAppointments: new CaseAppointments(ds, deps.clock, cases),
     caseClosure: new CaseClosure(deps.clock, cases),
     caseList: new CaseList(ds),
+    helpPlan,
+    euma: new EumaService(ds, cases, persons, deps.clock, city),
+    worklist: new WorklistService(ds, helpPlan, deps.clock),
   };
   const { schema, sdl } = await buildFederatedSchema(
     {
@@ -97,6 +108,10 @@ export async function buildCitySubgraph(ds: DataSource, deps: SubgraphDeps): Pro
         CaseResolver,
         PersonCasesResolver,
         CaseDetailResolver,
+        HelpPlanResolver,
+        CaseHelpPlanResolver,
+        EumaResolver,
+        WorklistResolver,
       ],
     },
     {

@@ -73,6 +73,8 @@ export function hubEventHandlers(
     // Deadlines of cooperation agreements follow the referral's status (idempotent). The biography
     // entry and the deadlines the step moves commit in one transaction; a draft moves none.
     'referral.status_changed': async (e, source) => {
+      // eUMA track: an accepted youth_to_adult transfer opens the receiver's case (city; idempotent).
+      await services.transferCases.statusChanged(e.payload, { eventId: e.id, occurredAt: e.occurredAt });
       if (!movesDeadlines(e)) return biography(e, source);
       const deadlines = await dataSource.transaction(async (em) => {
         await services.biography.record(e, source, em);
@@ -107,6 +109,7 @@ export function hubEventHandlers(
     // Case management (city): a biography line each; nobody else is told (catalogue.cases.ts).
     'case.opened': biography,
     'case.phase_changed': biography,
+    'case.alliance_confirmed': biography,
     'case.assessment_recorded': biography,
     'case.health_assessment_recorded': biography,
     'case.goal_agreed': biography,

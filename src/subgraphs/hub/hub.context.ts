@@ -17,6 +17,7 @@ import { WebhookService } from './webhook/webhook.service';
 import { ConfigurationService } from './admin/configuration.service';
 import { UpcomingHandoverService } from './worklist/upcoming-handover.service';
 import type { DuplicateChecks } from '../../shared/duplicate-checks';
+import type { TransferCases } from '../../shared/transfer-cases';
 
 export interface HubServices {
   partners: PartnerService;
@@ -40,6 +41,8 @@ export interface HubServices {
   upcomingHandovers: UpcomingHandoverService;
   /** The city's duplicate checks, which the events worker asks after registrations and new identifiers. */
   duplicates: DuplicateChecks;
+  /** The city's eUMA track, which the events worker tells of accepted transfers. */
+  transferCases: TransferCases;
 }
 
 export function createHubLoaders(services: HubServices, actor: Actor) {

@@ -15,6 +15,7 @@ import { caseCases } from './invalid-input.case-cases';
 import { duplicateCases } from './invalid-input.duplicate-cases';
 import { entitlementCases } from './invalid-input.entitlement-cases';
 import { enrolmentCases } from './invalid-input.enrolment-cases';
+import { helpPlanCases } from './invalid-input.help-plan-cases';
 import { referralCases } from './invalid-input.referral-cases';
 
 export type { Fixtures, InvalidCase } from './invalid-input.case-support';
@@ -274,5 +275,6 @@ export function invalidCases(f: Fixtures): InvalidCase[] {
     ...duplicateCases(),
     ...caseCases(f),
     ...entitlementCases(f),
+    ...helpPlanCases(),
   ];
 }

@@ -41,14 +41,16 @@ export class CaseService {
   /** Opens a case in the phase working_alliance: the agreement is signed. */
   async open(
     actor: Actor,
-    input: { personId: string; household?: boolean | null; workerRef: string; allianceSignedOn: string },
+    input: { personId: string; household?: boolean | null; workerRef: string; allianceSignedOn: string | null },
     opts: { track?: CaseTrack; sourceReferralId?: string | null; em?: EntityManager } = {},
   ): Promise<CaseEntity> {
     requireScope(actor, 'cases:write');
     const check = new InputCheck(this.clock.now());
     check.require(isUuid(input.personId), 'personId is not a valid id', 'personId');
     check.require(WORKER_REF.test(input.workerRef ?? ''), 'workerRef is a code like cm-17 (no names)', 'workerRef');
-    const signed = check.day(input.allianceSignedOn, 'allianceSignedOn');
+    // Only a case opened from a transfer starts unsigned (the eUMA track: confirmWorkingAlliance signs it).
+    const unsigned = input.allianceSignedOn === null && !!opts.sourceReferralId;
+    const signed = unsigned ? null : check.day(input.allianceSignedOn ?? '', 'allianceSignedOn');
     if (signed && signed > isoDay(this.clock.now()))
       check.refuse(
         'allianceSignedOn lies in the future: a case opens once the agreement is signed',
