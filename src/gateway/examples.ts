@@ -174,4 +174,10 @@ export const EXAMPLE_OPERATIONS: Array<{
     title: 'Partner directory',
     query: `query Partners {\n  partners { slug name kind legalDomains jurisdiction }\n}`,
   },
+  {
+    partner: 'elektro-brinkmann',
+    purpose: 'employer_service',
+    title: 'My employer enquiries and who answers them',
+    query: `query MyEnquiries {\n  employerEnquiries(first: 10) { totalCount edges { node { id topic status question answer routedTo { name contact { name email phone } } } } }\n}`,
+  },
 ];

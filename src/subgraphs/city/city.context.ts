@@ -3,6 +3,7 @@ import { SubgraphContext } from '../subgraph';
 import { loaderMany, loaderOne } from '../shared/loaders';
 import { CaseService } from './case/case.service';
 import { DuplicateService } from './duplicate/duplicate.service';
+import { FeedbackService } from './feedback/feedback.service';
 import { MunicipalityService } from './municipality/municipality.service';
 import { PersonService } from './person/person.service';
 import { ResidenceService } from './residence/residence.service';
@@ -13,6 +14,7 @@ export interface CityServices {
   municipalities: MunicipalityService;
   duplicates: DuplicateService;
   cases: CaseService;
+  feedback: FeedbackService;
 }
 
 export function createCityLoaders(services: CityServices, actor: Actor) {
@@ -32,6 +34,10 @@ export function createCityLoaders(services: CityServices, actor: Actor) {
     cases: loaderMany(
       (ids: readonly string[]) => services.cases.forPersons(actor, ids),
       (c) => c.personId,
+    ),
+    feedback: loaderMany(
+      (ids: readonly string[]) => services.feedback.forPersons(ids),
+      (f) => f.personId,
     ),
     municipality: loaderOne(
       (keys: readonly string[]) => services.municipalities.byKeys(keys),

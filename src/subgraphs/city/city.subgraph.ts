@@ -22,6 +22,10 @@ import {
 import { CaseResolver, PersonCasesResolver } from './case/case.resolver';
 import { CaseService } from './case/case.service';
 import { CityCases1765470000000 } from './migrations/1765470000000-city-cases';
+import { ClientFeedbackEntity, FeedbackPersonLinkEntity } from './feedback/feedback.entity';
+import { FeedbackResolver, PersonFeedbackResolver } from './feedback/feedback.resolver';
+import { FeedbackService } from './feedback/feedback.service';
+import { CityFeedback1765460000001 } from './migrations/1765460000001-city-feedback';
 import { DuplicateSuspicionEntity } from './duplicate/duplicate.entity';
 import { DuplicateSuspicionResolver } from './duplicate/duplicate.resolver';
 import { DuplicateService } from './duplicate/duplicate.service';
@@ -46,6 +50,8 @@ export const cityEntities = [
   CaseGoalEntity,
   CaseAppointmentEntity,
   CaseHelpPlanItemEntity,
+  ClientFeedbackEntity,
+  FeedbackPersonLinkEntity,
   OutboxEvent,
 ];
 export const cityMigrations = [
@@ -56,6 +62,7 @@ export const cityMigrations = [
   CityDuplicates1765410000000,
   CityAbdSearchNames1765410000001,
   CityCases1765470000000,
+  CityFeedback1765460000001,
 ];
 
 export type CitySubgraph = Subgraph & { services: CityServices };
@@ -70,6 +77,7 @@ export async function buildCitySubgraph(ds: DataSource, deps: SubgraphDeps): Pro
     residence: new ResidenceService(ds, persons, deps.outbox, deps.clock),
     duplicates: new DuplicateService(ds, deps.outbox, deps.clock, deps.pdp),
     cases: new CaseService(ds, deps.outbox, deps.clock, deps.pdp, persons),
+    feedback: new FeedbackService(ds, deps.outbox, deps.clock, deps.pdp, persons),
   };
   const { schema, sdl } = await buildFederatedSchema(
     {
@@ -82,6 +90,8 @@ export async function buildCitySubgraph(ds: DataSource, deps: SubgraphDeps): Pro
         DuplicateSuspicionResolver,
         CaseResolver,
         PersonCasesResolver,
+        FeedbackResolver,
+        PersonFeedbackResolver,
       ],
     },
     {

@@ -17,6 +17,7 @@ import { WebhookService } from './webhook/webhook.service';
 import { ConfigurationService } from './admin/configuration.service';
 import { UpcomingHandoverService } from './worklist/upcoming-handover.service';
 import type { DuplicateChecks } from '../../shared/duplicate-checks';
+import { EnquiryService } from './enquiry/enquiry.service';
 
 export interface HubServices {
   partners: PartnerService;
@@ -40,6 +41,8 @@ export interface HubServices {
   upcomingHandovers: UpcomingHandoverService;
   /** The city's duplicate checks, which the events worker asks after registrations and new identifiers. */
   duplicates: DuplicateChecks;
+  /** Employer enquiries (Arbeitgeberservice): asked by employers, answered by the routed partner. */
+  enquiries: EnquiryService;
 }
 
 export function createHubLoaders(services: HubServices, actor: Actor) {
@@ -69,6 +72,11 @@ export function createHubLoaders(services: HubServices, actor: Actor) {
     notificationReferrals: loaderOne(
       (ids: readonly string[]) => services.notifications.referralsFor(actor, ids),
       (r) => r.id,
+    ),
+    // The routed contact of employer enquiries (name and function mailbox).
+    enquiryPartner: loaderOne(
+      (slugs: readonly string[]) => services.enquiries.partners(slugs),
+      (p) => p.slug,
     ),
     biography(first: number) {
       let loader = biographyBySize.get(first);

@@ -71,6 +71,10 @@ import { UpcomingHandoverService } from './worklist/upcoming-handover.service';
 import type { PersonDirectory } from '../../shared/person-directory';
 import type { RulesConfig } from '../../rules/rules';
 import type { DuplicateChecks } from '../../shared/duplicate-checks';
+import { EmployerEnquiryEntity } from './enquiry/enquiry.entity';
+import { EnquiryResolver } from './enquiry/enquiry.resolver';
+import { EnquiryService } from './enquiry/enquiry.service';
+import { HubEnquiries1765460000000 } from './migrations/1765460000000-hub-enquiries';
 
 export const hubEntities = [
   PartnerEntity,
@@ -87,6 +91,7 @@ export const hubEntities = [
   WebhookSecretEntity,
   WebhookDeliveryEntity,
   WebhookAttemptEntity /* webhooks */,
+  EmployerEnquiryEntity,
   OutboxEvent,
 ];
 export const hubMigrations = [
@@ -109,6 +114,7 @@ export const hubMigrations = [
   HubConfiguration1765210000000,
   HubIdentifierHolders1765310000000,
   HubWebhookDetails1765440000000,
+  HubEnquiries1765460000000,
 ];
 
 export type HubSubgraph = Subgraph & { services: HubServices };
@@ -155,6 +161,7 @@ export async function buildHubSubgraph(ds: DataSource, deps: SubgraphDeps, hub: 
     }),
     upcomingHandovers: new UpcomingHandoverService(ds, deps.clock, hub.persons, hub.rules),
     duplicates: hub.duplicates,
+    enquiries: new EnquiryService(ds, deps.outbox, deps.clock),
   };
   const { schema, sdl } = await buildFederatedSchema(
     {
@@ -176,6 +183,7 @@ export async function buildHubSubgraph(ds: DataSource, deps: SubgraphDeps, hub: 
         WebhookResolver /* webhooks */,
         AdminResolver,
         UpcomingHandoverResolver,
+        EnquiryResolver,
       ],
       orphanedTypes: [HubPerson],
     },
