@@ -193,6 +193,25 @@ describe('employer enquiries', () => {
     expect(entries).toContainEqual(
       expect.objectContaining({ partner: EMPLOYER, kind: 'denied', categories: ['employment'] }),
     );
+    // A consent that names the employer too lets it see who is linked.
+    const both = await recordConsentViaApi(app, 'rheine-social', {
+      personId: person.id,
+      purpose: 'employer_service',
+      recipients: ['rheine-abh', EMPLOYER],
+      categories: ['employment'],
+    });
+    const shared = await ask({ topic: 'RESIDENCE_LAW', employeeConsentId: both });
+    expect(shared.body.data.employerEnquiry.employeeLinked).toBe(true);
+    const seen = await app.gql(
+      EMPLOYER,
+      `query { employerEnquiries(first: 100) { edges { node { id employeePersonId } } } }`,
+      {},
+      PURPOSE,
+    );
+    expect(seen.body.data.employerEnquiries.edges.map((x: any) => x.node)).toContainEqual({
+      id: shared.body.data.employerEnquiry.id,
+      employeePersonId: person.id,
+    });
     // The events name no person even when one is linked.
     const [ev] = await hub(`SELECT person_id, payload FROM hub.outbox WHERE aggregate_id = $1`, [id]);
     expect(ev.person_id).toBeNull();
