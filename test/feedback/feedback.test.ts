@@ -33,6 +33,9 @@ describe('client feedback', () => {
   it('stores anonymous feedback that no query, audit entry, event or biography joins to a person', async () => {
     // The person the team just counselled: whatever it reads about them must not lead to the feedback.
     const person = await registerPerson(app, 'rheine-social');
+    // Its registration's event handled first: what the workers write about it is written before we count.
+    const [registered] = await city(`SELECT id FROM city.outbox WHERE person_id = $1`, [person.id]);
+    await eventHandled(app, 'city', registered.id);
     const auditBefore = (await hub('SELECT count(*)::int AS n FROM audit.entry'))[0].n;
     const outboxBefore = (await city('SELECT count(*)::int AS n FROM city.outbox'))[0].n;
     const res = await submit({ offer: 'ARRIVAL_COUNSELLING', comment: 'Sehr hilfreich, danke!' });
@@ -129,6 +132,19 @@ describe('client feedback', () => {
     const ids = list.body.data.feedback.edges.map((e: any) => e.node.id);
     expect(ids).toContain(mine);
     expect(ids).not.toContain(theirs);
+    // By months: this month's feedback lies in a period ending today, not in one ending last year.
+    const inPeriod = async (from: string, to: string) => {
+      const res = await app.gql(
+        'caritas-rheine',
+        `query($f: FeedbackFilterInput) { feedback(filter: $f) { edges { node { id } } } }`,
+        { f: { offer: 'CASE_MANAGEMENT', from, to } },
+      );
+      expect(res.body.errors).toBeUndefined();
+      return res.body.data.feedback.edges.map((e: any) => e.node.id);
+    };
+    const today = new Date().toISOString().slice(0, 10);
+    expect(await inPeriod(`${today.slice(0, 7)}-28`, today)).toContain(mine);
+    expect(await inPeriod('2020-01-01', '2020-12-31')).toEqual([]);
   });
 
   it('summarises an offer in a period, suppressing counts and means below 5 answers', async () => {
@@ -136,12 +152,14 @@ describe('client feedback', () => {
       (
         await app.gql(
           'caritas-rheine',
-          `query { feedbackSummary(offer: EUMA, period: { from: "2020-01-01", to: "2099-12-31" }) { offer count suppressed helpfulMean understoodMean wouldRecommendShare } }`,
+          `query { feedbackSummary(offer: EUMA, period: { from: "2020-01-01", to: "2099-12-31" }) { offer from to count suppressed helpfulMean understoodMean wouldRecommendShare } }`,
         )
       ).body.data.feedbackSummary;
     for (let i = 0; i < 4; i++) await submitFeedbackViaApi(app, { offer: 'EUMA', helpful: 2, understood: 4 });
     expect(await ask()).toEqual({
       offer: 'EUMA',
+      from: '2020-01-01',
+      to: '2099-12-31',
       count: null,
       suppressed: true,
       helpfulMean: null,
@@ -155,6 +173,8 @@ describe('client feedback', () => {
     );
     expect(await ask()).toEqual({
       offer: 'EUMA',
+      from: '2020-01-01',
+      to: '2099-12-31',
       count: 5,
       suppressed: false,
       helpfulMean: 2.6,
