@@ -95,14 +95,18 @@ export class EnquiryService {
 
   /**
    * The partner that answers the topic in the employer's municipality: of the kind the topic needs,
-   * active, acting for employer_service, its area covering the employer's seat; the most specific
-   * area wins, then the slug. None: CONFLICT, nothing written.
+   * active, acting for employer_service and able to answer (enquiries:write), its area covering the
+   * employer's seat; the most specific area wins, then the slug. None: CONFLICT, nothing written.
    */
   private async route(em: EntityManager, employer: PartnerEntity, topic: EnquiryTopic): Promise<PartnerEntity> {
     const kind = ROUTED_KIND[topic];
     const candidates = await em
       .createQueryBuilder(PartnerEntity, 'p')
-      .where('p.kind = :kind AND p.active AND :purpose = ANY(p.purposes)', { kind, purpose: EMPLOYER_SERVICE })
+      .where('p.kind = :kind AND p.active AND :purpose = ANY(p.purposes) AND :scope = ANY(p.scopes)', {
+        kind,
+        purpose: EMPLOYER_SERVICE,
+        scope: 'enquiries:write',
+      })
       .andWhere(`:key LIKE ANY (SELECT j || '%' FROM unnest(p.jurisdiction) AS j)`, { key: employer.municipalityKey })
       .getMany();
     const reach = (p: PartnerEntity) =>
