@@ -1,5 +1,6 @@
 import { DataCategory } from '../policy/policy.vocabulary';
 import { CASE_EVENTS } from './catalogue.cases';
+import { ENQUIRY_EVENTS } from './catalogue.enquiries';
 
 /**
  * The event catalogue: every domain event, once, with everything the rest of Lotse needs to know
@@ -520,4 +521,6 @@ export const EVENT_CATALOGUE = {
   }),
   // Case management (city subgraph): src/events/catalogue.cases.ts.
   ...CASE_EVENTS,
+  // Employer enquiries (hub) and client feedback (city): src/events/catalogue.enquiries.ts.
+  ...ENQUIRY_EVENTS,
 };

@@ -124,12 +124,6 @@ export const EXAMPLE_OPERATIONS: Array<{
     query: `query Register {\n  legalBases { recipientPartner sourcePartner purpose category statute description }\n}`,
   },
   {
-    partner: 'elektro-brinkmann',
-    purpose: 'employer_service',
-    title: 'Employer service: the partners that answer employers (Arbeitgeberservice)',
-    query: `query EmployerService {\n  partners { slug name kind purposes }\n}`,
-  },
-  {
     partner: 'rheine-it',
     purpose: 'system_administration',
     title: 'The configuration (admin API)',
@@ -179,5 +173,11 @@ export const EXAMPLE_OPERATIONS: Array<{
     purpose: 'employer_service',
     title: 'Partner directory',
     query: `query Partners {\n  partners { slug name kind legalDomains jurisdiction }\n}`,
+  },
+  {
+    partner: 'elektro-brinkmann',
+    purpose: 'employer_service',
+    title: 'My employer enquiries and who answers them',
+    query: `query MyEnquiries {\n  employerEnquiries(first: 10) { totalCount edges { node { id topic status question answer routedTo { name contact { name email phone } } } } }\n}`,
   },
 ];

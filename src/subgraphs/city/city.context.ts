@@ -14,6 +14,7 @@ import { HelpPlanService } from './case/help-plan.service';
 import type { HelpPlanReferralState } from './case/help-plan.ports';
 import { WorklistService } from './case/worklist.service';
 import { DuplicateService } from './duplicate/duplicate.service';
+import { FeedbackService } from './feedback/feedback.service';
 import { MunicipalityService } from './municipality/municipality.service';
 import { PersonService } from './person/person.service';
 import { ResidenceService } from './residence/residence.service';
@@ -35,6 +36,7 @@ export interface CityServices {
   euma: EumaService;
   /** The case manager's worklist (Arbeitsliste). */
   worklist: WorklistService;
+  feedback: FeedbackService;
 }
 
 export function createCityLoaders(services: CityServices, actor: Actor) {
@@ -78,6 +80,10 @@ export function createCityLoaders(services: CityServices, actor: Actor) {
         return items.map((i) => (i.referralId ? (states.get(i.referralId) ?? null) : null));
       },
       { cacheKeyFn: (i) => i.id },
+    ),
+    feedback: loaderMany(
+      (ids: readonly string[]) => services.feedback.forPersons(ids),
+      (f) => f.personId,
     ),
     municipality: loaderOne(
       (keys: readonly string[]) => services.municipalities.byKeys(keys),

@@ -36,6 +36,10 @@ import { WorklistResolver } from './case/worklist.resolver';
 import { WorklistService } from './case/worklist.service';
 import { CityCases1765470000000 } from './migrations/1765470000000-city-cases';
 import { CityCaseGoalDropped1765480000000 } from './migrations/1765480000000-city-case-goal-dropped';
+import { ClientFeedbackEntity, FeedbackPersonLinkEntity } from './feedback/feedback.entity';
+import { FeedbackResolver, PersonFeedbackResolver } from './feedback/feedback.resolver';
+import { FeedbackService } from './feedback/feedback.service';
+import { CityFeedback1765460000001 } from './migrations/1765460000001-city-feedback';
 import { DuplicateSuspicionEntity } from './duplicate/duplicate.entity';
 import { DuplicateSuspicionResolver } from './duplicate/duplicate.resolver';
 import { DuplicateService } from './duplicate/duplicate.service';
@@ -60,6 +64,8 @@ export const cityEntities = [
   CaseGoalEntity,
   CaseAppointmentEntity,
   CaseHelpPlanItemEntity,
+  ClientFeedbackEntity,
+  FeedbackPersonLinkEntity,
   OutboxEvent,
 ];
 export const cityMigrations = [
@@ -71,6 +77,7 @@ export const cityMigrations = [
   CityAbdSearchNames1765410000001,
   CityCases1765470000000,
   CityCaseGoalDropped1765480000000,
+  CityFeedback1765460000001,
 ];
 
 export type CitySubgraph = Subgraph & { services: CityServices };
@@ -95,6 +102,7 @@ export async function buildCitySubgraph(ds: DataSource, deps: SubgraphDeps, city
     helpPlan,
     euma: new EumaService(ds, cases, persons, deps.clock, city),
     worklist: new WorklistService(ds, helpPlan, deps.clock),
+    feedback: new FeedbackService(ds, deps.outbox, deps.clock, deps.pdp, persons),
   };
   const { schema, sdl } = await buildFederatedSchema(
     {
@@ -112,6 +120,8 @@ export async function buildCitySubgraph(ds: DataSource, deps: SubgraphDeps, city
         CaseHelpPlanResolver,
         EumaResolver,
         WorklistResolver,
+        FeedbackResolver,
+        PersonFeedbackResolver,
       ],
     },
     {

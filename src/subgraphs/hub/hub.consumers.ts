@@ -119,6 +119,11 @@ export function hubEventHandlers(
     'case.appointment_recorded': biography,
     'case.closed': biography,
     'case.reopened': biography,
+    // Employer enquiries name no person: no biography entry; the routed partner or the employer is told below.
+    'enquiry.received': async () => undefined,
+    'enquiry.answered': async () => undefined,
+    // Feedback a person chose to link: a biography line (case notes); nobody is told.
+    'feedback.linked': biography,
     // Not about a person: no biography entry, and no public event (yet) for partners.
     'courses.course_created': async () => undefined,
   };

@@ -18,6 +18,7 @@ import { ConfigurationService } from './admin/configuration.service';
 import { UpcomingHandoverService } from './worklist/upcoming-handover.service';
 import type { DuplicateChecks } from '../../shared/duplicate-checks';
 import type { TransferCases } from '../../shared/transfer-cases';
+import { EnquiryService } from './enquiry/enquiry.service';
 
 export interface HubServices {
   partners: PartnerService;
@@ -43,6 +44,8 @@ export interface HubServices {
   duplicates: DuplicateChecks;
   /** The city's eUMA track, which the events worker tells of accepted transfers. */
   transferCases: TransferCases;
+  /** Employer enquiries (Arbeitgeberservice): asked by employers, answered by the routed partner. */
+  enquiries: EnquiryService;
 }
 
 export function createHubLoaders(services: HubServices, actor: Actor) {
@@ -72,6 +75,11 @@ export function createHubLoaders(services: HubServices, actor: Actor) {
     notificationReferrals: loaderOne(
       (ids: readonly string[]) => services.notifications.referralsFor(actor, ids),
       (r) => r.id,
+    ),
+    // The routed contact of employer enquiries (name and function mailbox).
+    enquiryPartner: loaderOne(
+      (slugs: readonly string[]) => services.enquiries.partners(slugs),
+      (p) => p.slug,
     ),
     biography(first: number) {
       let loader = biographyBySize.get(first);

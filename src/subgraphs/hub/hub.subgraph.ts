@@ -72,6 +72,10 @@ import type { PersonDirectory } from '../../shared/person-directory';
 import type { RulesConfig } from '../../rules/rules';
 import type { DuplicateChecks } from '../../shared/duplicate-checks';
 import type { TransferCases } from '../../shared/transfer-cases';
+import { EmployerEnquiryEntity } from './enquiry/enquiry.entity';
+import { EnquiryResolver } from './enquiry/enquiry.resolver';
+import { EnquiryService } from './enquiry/enquiry.service';
+import { HubEnquiries1765460000000 } from './migrations/1765460000000-hub-enquiries';
 
 export const hubEntities = [
   PartnerEntity,
@@ -88,6 +92,7 @@ export const hubEntities = [
   WebhookSecretEntity,
   WebhookDeliveryEntity,
   WebhookAttemptEntity /* webhooks */,
+  EmployerEnquiryEntity,
   OutboxEvent,
 ];
 export const hubMigrations = [
@@ -110,6 +115,7 @@ export const hubMigrations = [
   HubConfiguration1765210000000,
   HubIdentifierHolders1765310000000,
   HubWebhookDetails1765440000000,
+  HubEnquiries1765460000000,
 ];
 
 export type HubSubgraph = Subgraph & { services: HubServices };
@@ -159,6 +165,7 @@ export async function buildHubSubgraph(ds: DataSource, deps: SubgraphDeps, hub: 
     upcomingHandovers: new UpcomingHandoverService(ds, deps.clock, hub.persons, hub.rules),
     duplicates: hub.duplicates,
     transferCases: hub.transferCases,
+    enquiries: new EnquiryService(ds, deps.outbox, deps.clock),
   };
   const { schema, sdl } = await buildFederatedSchema(
     {
@@ -180,6 +187,7 @@ export async function buildHubSubgraph(ds: DataSource, deps: SubgraphDeps, hub: 
         WebhookResolver /* webhooks */,
         AdminResolver,
         UpcomingHandoverResolver,
+        EnquiryResolver,
       ],
       orphanedTypes: [HubPerson],
     },

@@ -13,6 +13,7 @@ import {
 import { adminCases } from './invalid-input.admin-cases';
 import { caseCases } from './invalid-input.case-cases';
 import { duplicateCases } from './invalid-input.duplicate-cases';
+import { enquiryFeedbackCases } from './invalid-input.enquiry-feedback-cases';
 import { entitlementCases } from './invalid-input.entitlement-cases';
 import { enrolmentCases } from './invalid-input.enrolment-cases';
 import { helpPlanCases } from './invalid-input.help-plan-cases';
@@ -274,6 +275,7 @@ export function invalidCases(f: Fixtures): InvalidCase[] {
     ...adminCases(),
     ...duplicateCases(),
     ...caseCases(f),
+    ...enquiryFeedbackCases(),
     ...entitlementCases(f),
     ...helpPlanCases(),
   ];

@@ -61,8 +61,9 @@ export async function buildPayload(
       reasonCode: r.reasonCode,
     });
   }
-  // Ids and codes of the event: with the person, or in a closing notice (what to let go of).
-  if (d.details && (personId || basis.withoutPerson)) data.details = d.details;
+  // Ids and codes of the event: with the person, or in a closing notice (what to let go of), or
+  // for an event about no person at all (an employer enquiry).
+  if (d.details && (personId || basis.withoutPerson || !d.personId)) data.details = d.details;
   const records: AccessRecord[] = [];
   if (personId) {
     records.push({
