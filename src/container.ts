@@ -216,7 +216,29 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
     return hub;
   };
   const referralsOf = () => hubOf().services.referrals;
-  const city = await buildCitySubgraph(dataSources.city, deps);
+  const city = await buildCitySubgraph(dataSources.city, deps, {
+    // Arrival visits check the referrals they name and the team against the hub's services (ADR 0007).
+    arrivalHub: {
+      async referral(referralId) {
+        const r = await referralsOf().get(systemActor('arrival', 'arrival'), referralId);
+        return r && r.kind === 'referral'
+          ? {
+              id: r.id,
+              personId: r.personId,
+              sender: r.sender,
+              receiver: r.receiver,
+              referralType: r.referralType,
+              status: r.status,
+              createdAt: r.createdAt,
+            }
+          : null;
+      },
+      async isArrivalTeam(slug) {
+        const p = await hubOf().services.partners.findBySlug(slug);
+        return !!p?.active && p.kind === 'social_services' && p.purposes.includes('arrival_counselling');
+      },
+    },
+  });
   const persons = personDirectory(city, rowSecurity);
   // Course matching reads a person's sex and district through the directory, never the city's tables,
   // and its seats from the enrolments; the entitlement ledger asks the hub for partners' kinds and
@@ -284,6 +306,10 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
         byName: (personId, cause) => city.services.duplicates.detectByName(checker(cause), personId),
         flag: (personId, other, reason, cause) =>
           city.services.duplicates.flag(checker(cause), personId, other, [reason]),
+      },
+      // Arrival follow-up: a referral sent for a visited family is asked about, inside the job's system context.
+      arrivals: {
+        referralSent: (sent, cause) => city.services.arrivals.deriveFollowUp(checker(cause), sent),
       },
     })),
   };

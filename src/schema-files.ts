@@ -9,7 +9,7 @@ import { AuditLog } from './audit/audit.service';
 import { RowSecurityContext } from './shared/row-security';
 import { composeSupergraph, ComposedSchemas } from './gateway/compose';
 import { systemClock } from './shared/time';
-import { buildCitySubgraph } from './subgraphs/city/city.subgraph';
+import { buildCitySubgraph, CityDeps } from './subgraphs/city/city.subgraph';
 import { buildCoursesSubgraph, CoursesDeps } from './subgraphs/courses/courses.subgraph';
 import { createLogger } from './shared/logger';
 import { buildHubSubgraph, HubDeps } from './subgraphs/hub/hub.subgraph';
@@ -35,12 +35,20 @@ export async function composeFromCode(): Promise<ComposedSchemas> {
   const outbox = new Outbox(systemClock, audit, rowSecurity);
   const deps = { clock: systemClock, outbox, pdp: new PolicyDecisionPoint(ds, systemClock), audit, rowSecurity };
   const sdls: Record<SubgraphName, string> = {
-    city: (await buildCitySubgraph(ds, deps)).sdl,
+    city: (await buildCitySubgraph(ds, deps, schemaOnlyCityDeps())).sdl,
     jobcenter: (await buildJobcenterSubgraph(ds, deps)).sdl,
     courses: (await buildCoursesSubgraph(ds, deps, schemaOnlyCoursesDeps())).sdl,
     hub: (await buildHubSubgraph(ds, deps, schemaOnlyHubDeps())).sdl,
   };
   return composeSupergraph(sdls);
+}
+
+/** The city's collaborators, likewise never called while only the schema is built. */
+function schemaOnlyCityDeps(): CityDeps {
+  const unused = async (): Promise<never> => {
+    throw new Error('not available while composing schemas');
+  };
+  return { arrivalHub: { referral: unused, isArrivalTeam: unused } };
 }
 
 /** The courses' collaborators, likewise never called while only the schema is built. */
@@ -75,6 +83,7 @@ function schemaOnlyHubDeps(): HubDeps {
     },
     persons: { get: unused, household: unused, many: unused },
     duplicates: { byName: unused, flag: unused },
+    arrivals: { referralSent: unused },
     rules: { enabled: [], params: DEFAULT_RULE_PARAMS },
   };
 }

@@ -3,6 +3,7 @@
  * deterministic, unique defaults and takes overrides. `…ViaApi` goes through the gateway as a
  * partner; the others call the subgraph's service directly.
  */
+export * from './arrival.factory';
 export * from './consent.factory';
 export * from './course.factory';
 export * from './duplicate.factory';

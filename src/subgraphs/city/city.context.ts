@@ -1,6 +1,8 @@
 import { Actor } from '../../shared/actor';
 import { SubgraphContext } from '../subgraph';
 import { loaderMany, loaderOne } from '../shared/loaders';
+import { ArrivalReads } from './arrival/arrival.reads';
+import { ArrivalService } from './arrival/arrival.service';
 import { DuplicateService } from './duplicate/duplicate.service';
 import { MunicipalityService } from './municipality/municipality.service';
 import { PersonService } from './person/person.service';
@@ -11,6 +13,8 @@ export interface CityServices {
   residence: ResidenceService;
   municipalities: MunicipalityService;
   duplicates: DuplicateService;
+  arrivals: ArrivalService;
+  arrivalReads: ArrivalReads;
 }
 
 export function createCityLoaders(services: CityServices, actor: Actor) {
@@ -30,6 +34,11 @@ export function createCityLoaders(services: CityServices, actor: Actor) {
     municipality: loaderOne(
       (keys: readonly string[]) => services.municipalities.byKeys(keys),
       (m) => m.key,
+    ),
+    // Keyed by family: the household, or the person registered without one.
+    arrivalVisits: loaderMany(
+      (families: readonly string[]) => services.arrivalReads.byFamilies(actor, families),
+      (v) => v.familyId,
     ),
   };
 }

@@ -12,6 +12,12 @@ import { CityNameSearch1765100000000 } from './migrations/1765100000000-city-nam
 import { CityArrival1765300000000 } from './migrations/1765300000000-city-arrival';
 import { CityDuplicates1765410000000 } from './migrations/1765410000000-city-duplicates';
 import { CityAbdSearchNames1765410000001 } from './migrations/1765410000001-city-abd-search-names';
+import { CityArrivalVisits1765450000000 } from './migrations/1765450000000-city-arrival-visits';
+import { ArrivalVisitEntity } from './arrival/arrival.entity';
+import type { ArrivalHubPorts } from './arrival/arrival.ports';
+import { ArrivalReads } from './arrival/arrival.reads';
+import { ArrivalVisitResolver, PersonArrivalVisitResolver } from './arrival/arrival.resolver';
+import { ArrivalService } from './arrival/arrival.service';
 import { DuplicateSuspicionEntity } from './duplicate/duplicate.entity';
 import { DuplicateSuspicionResolver } from './duplicate/duplicate.resolver';
 import { DuplicateService } from './duplicate/duplicate.service';
@@ -31,6 +37,7 @@ export const cityEntities = [
   MunicipalityEntity,
   ResidenceStatusEntity,
   DuplicateSuspicionEntity,
+  ArrivalVisitEntity,
   OutboxEvent,
 ];
 export const cityMigrations = [
@@ -40,12 +47,19 @@ export const cityMigrations = [
   CityArrival1765300000000,
   CityDuplicates1765410000000,
   CityAbdSearchNames1765410000001,
+  CityArrivalVisits1765450000000,
 ];
 
 export type CitySubgraph = Subgraph & { services: CityServices };
 
+/** What only the city's services need of others, wired by the container. */
+export interface CityDeps {
+  /** Arrival visits check referrals and the team through the hub's services (ADR 0007). */
+  arrivalHub: ArrivalHubPorts;
+}
+
 /** City: persons, households, residence status (owner of `Person`). */
-export async function buildCitySubgraph(ds: DataSource, deps: SubgraphDeps): Promise<CitySubgraph> {
+export async function buildCitySubgraph(ds: DataSource, deps: SubgraphDeps, city: CityDeps): Promise<CitySubgraph> {
   const municipalities = new MunicipalityService(ds);
   const persons = new PersonService(ds, deps.outbox, municipalities, deps.clock, deps.pdp, deps.rowSecurity);
   const services: CityServices = {
@@ -53,6 +67,8 @@ export async function buildCitySubgraph(ds: DataSource, deps: SubgraphDeps): Pro
     municipalities,
     residence: new ResidenceService(ds, persons, deps.outbox, deps.clock),
     duplicates: new DuplicateService(ds, deps.outbox, deps.clock, deps.pdp),
+    arrivals: new ArrivalService(ds, deps.outbox, deps.clock, deps.pdp, city.arrivalHub),
+    arrivalReads: new ArrivalReads(ds, deps.pdp),
   };
   const { schema, sdl } = await buildFederatedSchema(
     {
@@ -63,6 +79,8 @@ export async function buildCitySubgraph(ds: DataSource, deps: SubgraphDeps): Pro
         ResidenceResolver,
         MunicipalityResolver,
         DuplicateSuspicionResolver,
+        ArrivalVisitResolver,
+        PersonArrivalVisitResolver,
       ],
     },
     {

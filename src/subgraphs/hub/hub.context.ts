@@ -17,6 +17,7 @@ import { WebhookService } from './webhook/webhook.service';
 import { ConfigurationService } from './admin/configuration.service';
 import { UpcomingHandoverService } from './worklist/upcoming-handover.service';
 import type { DuplicateChecks } from '../../shared/duplicate-checks';
+import type { ArrivalFollowUps } from '../../shared/arrival-follow-ups';
 
 export interface HubServices {
   partners: PartnerService;
@@ -40,6 +41,7 @@ export interface HubServices {
   upcomingHandovers: UpcomingHandoverService;
   /** The city's duplicate checks, which the events worker asks after registrations and new identifiers. */
   duplicates: DuplicateChecks;
+  arrivals: ArrivalFollowUps;
 }
 
 export function createHubLoaders(services: HubServices, actor: Actor) {

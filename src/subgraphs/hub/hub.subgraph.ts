@@ -71,6 +71,7 @@ import { UpcomingHandoverService } from './worklist/upcoming-handover.service';
 import type { PersonDirectory } from '../../shared/person-directory';
 import type { RulesConfig } from '../../rules/rules';
 import type { DuplicateChecks } from '../../shared/duplicate-checks';
+import type { ArrivalFollowUps } from '../../shared/arrival-follow-ups';
 
 export const hubEntities = [
   PartnerEntity,
@@ -130,6 +131,8 @@ export interface HubDeps {
   rules: RulesConfig;
   /** The city's duplicate checks (docs/duplicates.md): the hub never reads the city's persons itself. */
   duplicates: DuplicateChecks;
+  /** The city's arrival visits (docs/arrival-counselling.md): a referral sent may be a family's follow-up. */
+  arrivals: ArrivalFollowUps;
 }
 
 /** Hub: partners, identifiers, biography, consent and legal bases, referrals and transfers, audit access. */
@@ -155,6 +158,7 @@ export async function buildHubSubgraph(ds: DataSource, deps: SubgraphDeps, hub: 
     }),
     upcomingHandovers: new UpcomingHandoverService(ds, deps.clock, hub.persons, hub.rules),
     duplicates: hub.duplicates,
+    arrivals: hub.arrivals,
   };
   const { schema, sdl } = await buildFederatedSchema(
     {

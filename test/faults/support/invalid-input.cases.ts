@@ -12,6 +12,7 @@ import {
 } from './invalid-input.case-support';
 import { adminCases } from './invalid-input.admin-cases';
 import { duplicateCases } from './invalid-input.duplicate-cases';
+import { arrivalCases } from './invalid-input.arrival-cases';
 import { entitlementCases } from './invalid-input.entitlement-cases';
 import { enrolmentCases } from './invalid-input.enrolment-cases';
 import { referralCases } from './invalid-input.referral-cases';
@@ -271,6 +272,7 @@ export function invalidCases(f: Fixtures): InvalidCase[] {
     ...enrolmentCases(f),
     ...adminCases(),
     ...duplicateCases(),
+    ...arrivalCases(f.personId),
     ...entitlementCases(f),
   ];
 }

@@ -1,0 +1,20 @@
+/**
+ * What arrival visits need of the hub, wired by the container: the city never reads the hub
+ * schema (ADR 0007).
+ */
+export interface ArrivalReferral {
+  id: string;
+  personId: string;
+  sender: string;
+  receiver: string;
+  referralType: string;
+  status: string;
+  createdAt: Date;
+}
+
+export interface ArrivalHubPorts {
+  /** A referral by id (any status), or null. */
+  referral(referralId: string): Promise<ArrivalReferral | null>;
+  /** Whether the partner is an arrival counselling team: kind social_services, acting for arrival_counselling, active. */
+  isArrivalTeam(partner: string): Promise<boolean>;
+}
