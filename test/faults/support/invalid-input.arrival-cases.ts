@@ -6,6 +6,8 @@ export function arrivalCases(personId: string): InvalidCase[] {
   const RECORD = input('RecordArrivalVisitInput', 'recordArrivalVisit', '{ id status }');
   const FOLLOW_UP = input('RecordFollowUpInput', 'recordFollowUp', '{ id status }');
   const purpose = 'arrival_counselling';
+  // A year ahead: a valid day, whenever the suite runs.
+  const nextYear = new Date(Date.now() + 365 * 86_400_000).toISOString().slice(0, 10);
   return [
     c('planArrivalVisit', 'a planned day in the past', {
       partner: SOCIAL,
@@ -18,7 +20,7 @@ export function arrivalCases(personId: string): InvalidCase[] {
       partner: SOCIAL,
       purpose,
       query: PLAN,
-      variables: { input: { personId: UNKNOWN, plannedOn: '2099-01-01' } },
+      variables: { input: { personId: UNKNOWN, plannedOn: nextYear } },
       ...code('NOT_FOUND', 'personId'),
     }),
     c('recordArrivalVisit', 'took place without the day', {
