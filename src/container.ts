@@ -25,6 +25,8 @@ import { DirectoryPerson, PersonDirectory } from './shared/person-directory';
 import { Clock, offsetClock, systemClock } from './shared/time';
 import { buildCitySubgraph, cityEntities, cityMigrations, CitySubgraph } from './subgraphs/city/city.subgraph';
 import type { PersonEntity } from './subgraphs/city/person/person.entity';
+import type { ArrivalReferral } from './subgraphs/city/arrival/arrival.ports';
+import { ReferralEntity } from './subgraphs/hub/referral/referral.entity';
 import {
   buildCoursesSubgraph,
   coursesEntities,
@@ -221,17 +223,19 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
     arrivalHub: {
       async referral(referralId) {
         const r = await referralsOf().get(systemActor('arrival', 'arrival'), referralId);
-        return r && r.kind === 'referral'
-          ? {
-              id: r.id,
-              personId: r.personId,
-              sender: r.sender,
-              receiver: r.receiver,
-              referralType: r.referralType,
-              status: r.status,
-              createdAt: r.createdAt,
-            }
-          : null;
+        return r && r.kind === 'referral' ? arrivalReferral(r) : null;
+      },
+      async sentSince(personIds, referralTypes, fromDay) {
+        const rows = await hubOf()
+          .dataSource.getRepository(ReferralEntity)
+          .createQueryBuilder('r')
+          .where('r.person_id = ANY(:personIds::uuid[]) AND r.referral_type = ANY(:referralTypes::text[])', {
+            personIds,
+            referralTypes,
+          })
+          .andWhere("r.kind = 'referral' AND r.status <> 'draft' AND r.created_at >= :fromDay::date", { fromDay })
+          .getMany();
+        return rows.map(arrivalReferral);
       },
       async isArrivalTeam(slug) {
         const p = await hubOf().services.partners.findBySlug(slug);
@@ -372,6 +376,19 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
         ),
       );
     },
+  };
+}
+
+/** What arrival visits learn of a referral: ids, codes and its creation time. */
+function arrivalReferral(r: ReferralEntity): ArrivalReferral {
+  return {
+    id: r.id,
+    personId: r.personId,
+    sender: r.sender,
+    receiver: r.receiver,
+    referralType: r.referralType,
+    status: r.status,
+    createdAt: r.createdAt,
   };
 }
 

@@ -48,7 +48,7 @@ function schemaOnlyCityDeps(): CityDeps {
   const unused = async (): Promise<never> => {
     throw new Error('not available while composing schemas');
   };
-  return { arrivalHub: { referral: unused, isArrivalTeam: unused } };
+  return { arrivalHub: { referral: unused, sentSince: unused, isArrivalTeam: unused } };
 }
 
 /** The courses' collaborators, likewise never called while only the schema is built. */

@@ -258,6 +258,26 @@ describe('an arrival visit and its follow-up', () => {
     expect(held).toMatchObject({ status: 'took_place', tookPlaceAsPlanned: false, welcomeFolder: false, topics: [] });
   });
 
+  it('two plans for one family at once: one planned visit, the other answer a CONFLICT or the same visit', async () => {
+    const f = await family('Popal');
+    const day = today(clock);
+    const answers = await Promise.all(
+      [f.parent, f.parent, f.child].map((personId) =>
+        arrivalMutation(app, 'rheine-social', 'planArrivalVisit', { personId, plannedOn: day }),
+      ),
+    );
+    for (const a of answers)
+      if (a.body.errors) expect(a.body.errors[0].extensions).toMatchObject({ code: 'CONFLICT', status: 'planned' });
+    const ids = new Set(answers.filter((a) => !a.body.errors).map((a) => a.body.data.planArrivalVisit.id));
+    expect(ids.size).toBe(1);
+    const rows = await asHub(app, () =>
+      app.container.subgraphs.city.dataSource.query(`SELECT id FROM city.arrival_visit WHERE family_id = $1`, [
+        f.householdId,
+      ]),
+    );
+    expect(rows).toEqual([{ id: [...ids][0] }]);
+  });
+
   it('a school-placement referral within 2 months is the follow-up (derived, once); after 2 months it does not count', async () => {
     const f = await family('Nazari');
     const day = today(clock);
@@ -292,6 +312,22 @@ describe('an arrival visit and its follow-up', () => {
       status: 'took_place',
       allowedActions: [],
     });
+
+    // Sent after the visit but before the team recorded it: the recording finds it.
+    const early = await family('Ahmadi');
+    const earlyVisit = await planArrivalVisitViaApi(app, { personId: early.parent, plannedOn: day });
+    const before = await sendReferral(early.parent, 'district_office');
+    await eventHandled(app, 'hub', await sentEvent(before.id));
+    expect(await visitRow(earlyVisit.id)).toMatchObject({ status: 'planned', follow_up_kind: null });
+    expect(await recordArrivalVisitViaApi(app, { visitId: earlyVisit.id, tookPlace: true, heldOn: day })).toMatchObject(
+      {
+        followUpContact: 'DISTRICT_OFFICE',
+        followUpOn: day,
+        followUpSource: 'derived',
+        followUpInTime: true,
+        followUpReferralId: before.id,
+      },
+    );
 
     // Another family, visited today; its district-office referral comes 70 days later.
     const late = await family('Sultani');

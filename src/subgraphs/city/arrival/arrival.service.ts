@@ -1,4 +1,4 @@
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { Outbox } from '../../../events/outbox.service';
 import { PolicyDecisionPoint } from '../../../policy/policy.service';
 import { Actor } from '../../../shared/actor';
@@ -58,69 +58,83 @@ export class ArrivalService {
           'referralId',
         );
     }
-    return this.ds.transaction(async (em) => {
-      const person = await em.getRepository(PersonEntity).findOneBy({ id: input.personId });
-      if (!person || person.mergedInto) throw notFound('Person', input.personId, 'personId');
-      const familyId = person.householdId ?? person.id;
-      const now = this.clock.now();
-      const open = await em
-        .getRepository(ArrivalVisitEntity)
-        .createQueryBuilder('v')
-        .where("v.family_id = :familyId AND v.status = 'planned'", { familyId })
-        .setLock('pessimistic_write')
-        .getOne();
-      if (open) {
-        if (open.partner !== actor.partner)
-          throw new AppError('CONFLICT', 'The family already has a planned arrival visit of another team', {
-            field: 'personId',
-            status: open.status,
-            allowedActions: [],
+    return this.ds
+      .transaction(async (em) => {
+        const person = await em.getRepository(PersonEntity).findOneBy({ id: input.personId });
+        if (!person || person.mergedInto) throw notFound('Person', input.personId, 'personId');
+        const familyId = person.householdId ?? person.id;
+        const now = this.clock.now();
+        const open = await em
+          .getRepository(ArrivalVisitEntity)
+          .createQueryBuilder('v')
+          .where("v.family_id = :familyId AND v.status = 'planned'", { familyId })
+          .setLock('pessimistic_write')
+          .getOne();
+        if (open) {
+          if (open.partner !== actor.partner)
+            throw new AppError('CONFLICT', 'The family already has a planned arrival visit of another team', {
+              field: 'personId',
+              status: open.status,
+              allowedActions: [],
+            });
+          if (referralId && open.referralId && open.referralId !== referralId)
+            throw badInput('The planned visit answers another referral', 'referralId');
+          if (open.plannedOn === plannedOn && (!referralId || open.referralId === referralId)) return open;
+          const rescheduled = open.plannedOn !== plannedOn;
+          Object.assign(open, {
+            plannedOn,
+            rescheduleCount: open.rescheduleCount + (rescheduled ? 1 : 0),
+            referralId: open.referralId ?? referralId,
+            updatedAt: now,
           });
-        if (referralId && open.referralId && open.referralId !== referralId)
-          throw badInput('The planned visit answers another referral', 'referralId');
-        if (open.plannedOn === plannedOn && (!referralId || open.referralId === referralId)) return open;
-        const rescheduled = open.plannedOn !== plannedOn;
-        Object.assign(open, {
+          await em.save(ArrivalVisitEntity, open);
+          await this.planned(em, actor, open, rescheduled);
+          return open;
+        }
+        const visit: ArrivalVisitEntity = {
+          id: newId(),
+          personId: person.id,
+          householdId: person.householdId,
+          familyId,
+          partner: actor.partner,
+          referralId,
+          status: 'planned',
+          firstPlannedOn: plannedOn,
           plannedOn,
-          rescheduleCount: open.rescheduleCount + (rescheduled ? 1 : 0),
-          referralId: open.referralId ?? referralId,
+          rescheduleCount: 0,
+          tookPlaceAsPlanned: null,
+          notHeldReason: null,
+          heldOn: null,
+          welcomeFolder: null,
+          topics: [],
+          referralIds: [],
+          followUpDueOn: null,
+          followUpKind: null,
+          followUpOn: null,
+          followUpSource: null,
+          followUpInTime: null,
+          followUpReferralId: null,
+          createdAt: now,
+          recordedAt: null,
           updatedAt: now,
-        });
-        await em.save(ArrivalVisitEntity, open);
-        await this.planned(em, actor, open, rescheduled);
-        return open;
-      }
-      const visit: ArrivalVisitEntity = {
-        id: newId(),
-        personId: person.id,
-        householdId: person.householdId,
-        familyId,
-        partner: actor.partner,
-        referralId,
-        status: 'planned',
-        firstPlannedOn: plannedOn,
-        plannedOn,
-        rescheduleCount: 0,
-        tookPlaceAsPlanned: null,
-        notHeldReason: null,
-        heldOn: null,
-        welcomeFolder: null,
-        topics: [],
-        referralIds: [],
-        followUpDueOn: null,
-        followUpKind: null,
-        followUpOn: null,
-        followUpSource: null,
-        followUpInTime: null,
-        followUpReferralId: null,
-        createdAt: now,
-        recordedAt: null,
-        updatedAt: now,
-      };
-      await em.insert(ArrivalVisitEntity, visit);
-      await this.planned(em, actor, visit, false);
-      return visit;
-    });
+        };
+        await em.insert(ArrivalVisitEntity, visit);
+        await this.planned(em, actor, visit, false);
+        return visit;
+      })
+      .catch((err: unknown) => {
+        // Two plans for one family at once: the other committed first.
+        if (
+          err instanceof QueryFailedError &&
+          (err.driverError as { constraint?: string })?.constraint === 'arrival_visit_one_open'
+        )
+          throw new AppError('CONFLICT', 'The family already has a planned arrival visit (status planned)', {
+            field: 'personId',
+            status: 'planned',
+            allowedActions: ['planArrivalVisit', 'recordArrivalVisit'],
+          });
+        throw err;
+      });
   }
 
   /** Records the outcome once: held (when, folder, topics, referrals made) or not held (why). */
@@ -129,11 +143,15 @@ export class ArrivalService {
     const { heldOn, reason, topics, referralIds } = checkRecord(input, this.clock.now());
     await this.requireTeam(actor);
     const seen = await this.visible(actor, this.ds.manager, input.visitId);
-    let made: ArrivalReferral[] = [];
+    let candidates: ArrivalReferral[] = [];
     if (heldOn) {
       const planned = isoDay(seen.createdAt);
       if (heldOn < planned) throw badInput(`heldOn must not lie before the visit was planned (${planned})`, 'heldOn');
-      made = await this.referralsMade(actor, seen, referralIds);
+      const members = await this.members(seen);
+      const made = await this.referralsMade(actor, members, referralIds);
+      // Referrals sent since the day of the visit, before it was recorded: the worker found no visit then.
+      const since = await this.hub.sentSince([...members], Object.keys(FOLLOW_UP_REFERRAL_TYPES), heldOn);
+      candidates = [...made, ...since];
     }
     return this.ds.transaction(async (em) => {
       const visit = await this.lock(actor, em, input.visitId);
@@ -171,8 +189,8 @@ export class ArrivalService {
           referralIds: visit.referralIds,
         },
       });
-      // A referral to a district office or the school placement made at the visit is the follow-up already.
-      const first = made
+      // A referral to a district office or the school placement made at the visit (or sent since) is the follow-up already.
+      const first = candidates
         .map((r) => ({ r, on: isoDay(r.createdAt), kind: FOLLOW_UP_REFERRAL_TYPES[r.referralType] }))
         .filter((x) => x.kind && x.on >= heldOn! && x.on <= visit.followUpDueOn!)
         .sort((a, b) => a.on.localeCompare(b.on))[0];
@@ -300,13 +318,8 @@ export class ArrivalService {
    * The referrals named as made at the visit: each sent by the team for a member of the family
    * (its household, or the visited person), in any status but a draft.
    */
-  private async referralsMade(actor: Actor, visit: ArrivalVisitEntity, ids: string[]): Promise<ArrivalReferral[]> {
+  private async referralsMade(actor: Actor, members: Set<string>, ids: string[]): Promise<ArrivalReferral[]> {
     if (!ids.length) return [];
-    const members = new Set([visit.personId]);
-    if (visit.householdId) {
-      const rows = await this.ds.getRepository(PersonEntity).findBy({ householdId: visit.householdId });
-      for (const p of rows) members.add(p.id);
-    }
     const found = await Promise.all(ids.map((id) => this.hub.referral(id)));
     const bad = ids.filter(
       (_, i) =>
@@ -322,6 +335,16 @@ export class ArrivalService {
         { field: 'referralIds', referralIds: bad },
       );
     return found as ArrivalReferral[];
+  }
+
+  /** The visited family: the household's members, or the person alone. */
+  private async members(visit: ArrivalVisitEntity): Promise<Set<string>> {
+    const members = new Set([visit.personId]);
+    if (visit.householdId) {
+      const rows = await this.ds.getRepository(PersonEntity).findBy({ householdId: visit.householdId });
+      for (const p of rows) members.add(p.id);
+    }
+    return members;
   }
 
   /**
