@@ -374,6 +374,11 @@ describe('an arrival visit and its follow-up', () => {
     const viaChild = await social(`query($id: ID!) { person(id: $id) { arrivalVisits { id } } }`, { id: child });
     expect(viaChild.body.data.person.arrivalVisits).toEqual([{ id: visitId }]);
     await eventually(async () => (await reads()) > before);
+    // The list too, even when it selects the status and days only.
+    const mid = await reads();
+    const list = await social(`{ arrivalVisits(first: 100) { edges { node { id status heldOn } } } }`);
+    expect(list.body.data.arrivalVisits.edges.length).toBeGreaterThan(0);
+    await eventually(async () => (await reads()) > mid);
 
     // The youth welfare office sees the person (identity) but holds no basis for case notes.
     const youth = await app.gql('rheine-youth', `query($id: ID!) { person(id: $id) { id arrivalVisits { id } } }`, {

@@ -62,10 +62,20 @@ export class ArrivalVisit {
   @PersonalData('case_notes')
   @Field(() => ID, { nullable: true, description: 'The arrival referral the visit answers, if the proposal was one' })
   referralId: string | null;
-  @Field(() => ArrivalVisitStatusEnum) status: string;
-  @Field(() => DateResolver, { description: 'The day planned now' }) plannedOn: string;
-  @Field(() => DateResolver, { description: 'The day first planned' }) firstPlannedOn: string;
-  @Field(() => Int, { description: 'How often the day was moved while planned' }) rescheduleCount: number;
+  // Every fact of a visit is the team's case notes: each read is decided and audited for the person.
+  @PersonalData('case_notes')
+  @Field(() => ArrivalVisitStatusEnum, { nullable: true })
+  status: string;
+  @PersonalData('case_notes')
+  @Field(() => DateResolver, { nullable: true, description: 'The day planned now' })
+  plannedOn: string;
+  @PersonalData('case_notes')
+  @Field(() => DateResolver, { nullable: true, description: 'The day first planned' })
+  firstPlannedOn: string;
+  @PersonalData('case_notes')
+  @Field(() => Int, { nullable: true, description: 'How often the day was moved while planned' })
+  rescheduleCount: number;
+  @PersonalData('case_notes')
   @Field(() => Boolean, {
     nullable: true,
     description: 'Held on the day first planned, never moved; null while planned',
@@ -74,7 +84,9 @@ export class ArrivalVisit {
   @PersonalData('case_notes')
   @Field(() => ArrivalNotHeldReasonEnum, { nullable: true })
   notHeldReason: string | null;
-  @Field(() => DateResolver, { nullable: true }) heldOn: string | null;
+  @PersonalData('case_notes')
+  @Field(() => DateResolver, { nullable: true })
+  heldOn: string | null;
   @PersonalData('case_notes')
   @Field(() => Boolean, { nullable: true, description: 'Welcome folder (Begrüßungsmappe) handed over' })
   welcomeFolder: boolean | null;
@@ -103,7 +115,9 @@ export class ArrivalVisit {
   @Field(() => ID, { nullable: true, description: 'The referral a derived follow-up was taken from' })
   followUpReferralId: string | null;
   @Field(() => DateTimeResolver) createdAt: Date;
-  @Field(() => DateTimeResolver, { nullable: true }) recordedAt: Date | null;
+  @PersonalData('case_notes')
+  @Field(() => DateTimeResolver, { nullable: true })
+  recordedAt: Date | null;
 }
 
 export const ArrivalVisitConnection = Connection('ArrivalVisit', ArrivalVisit);
