@@ -24,6 +24,8 @@ import {
   FOLLOW_UP_MONTHS,
   FOLLOW_UP_REFERRAL_TYPES,
   FollowUpKind,
+  NotHeldReason,
+  Topic,
   TOPICS,
 } from './arrival.state';
 
@@ -170,25 +172,7 @@ export class ArrivalService {
       } else Object.assign(visit, { status: 'did_not_take_place', tookPlaceAsPlanned: false, notHeldReason: reason });
       Object.assign(visit, { recordedAt: now, updatedAt: now });
       await em.save(ArrivalVisitEntity, visit);
-      await this.outbox.append(em, actor, {
-        type: 'arrival.visit_recorded',
-        personId: visit.personId,
-        aggregateType: 'ArrivalVisit',
-        aggregateId: visit.id,
-        payload: {
-          visitId: visit.id,
-          personId: visit.personId,
-          householdId: visit.householdId,
-          partner: visit.partner,
-          status: visit.status,
-          heldOn: visit.heldOn,
-          tookPlaceAsPlanned: visit.tookPlaceAsPlanned === true,
-          notHeldReason: visit.notHeldReason,
-          welcomeFolder: visit.welcomeFolder,
-          topics: visit.topics,
-          referralIds: visit.referralIds,
-        },
-      });
+      await this.recorded(em, actor, visit);
       // A referral to a district office or the school placement made at the visit (or sent since) is the follow-up already.
       const first = candidates
         .map((r) => ({ r, on: isoDay(r.createdAt), kind: FOLLOW_UP_REFERRAL_TYPES[r.referralType] }))
@@ -247,6 +231,49 @@ export class ArrivalService {
     });
   }
 
+  /**
+   * The demo data's visits of the past (2019 and on): written as the team recorded them then, with
+   * their events, without today's checks of the days. Not part of the API.
+   */
+  async loadHistoric(actor: Actor, h: HistoricVisit): Promise<ArrivalVisitEntity> {
+    return this.ds.transaction(async (em) => {
+      const now = this.clock.now();
+      const held = h.heldOn !== null;
+      const visit: ArrivalVisitEntity = {
+        id: newId(),
+        personId: h.personId,
+        householdId: h.householdId,
+        familyId: h.householdId ?? h.personId,
+        partner: actor.partner,
+        referralId: null,
+        status: held ? 'took_place' : 'did_not_take_place',
+        firstPlannedOn: h.firstPlannedOn,
+        plannedOn: h.plannedOn,
+        rescheduleCount: h.rescheduleCount,
+        tookPlaceAsPlanned: held && asPlanned(h, h.heldOn!) && h.plannedOn === h.firstPlannedOn,
+        notHeldReason: held ? null : h.notHeldReason,
+        heldOn: h.heldOn,
+        welcomeFolder: held ? (h.welcomeFolder ?? false) : null,
+        topics: held ? h.topics : [],
+        referralIds: [],
+        followUpDueOn: held ? addMonths(h.heldOn!, FOLLOW_UP_MONTHS) : null,
+        followUpKind: null,
+        followUpOn: null,
+        followUpSource: null,
+        followUpInTime: null,
+        followUpReferralId: null,
+        createdAt: now,
+        recordedAt: now,
+        updatedAt: now,
+      };
+      await em.insert(ArrivalVisitEntity, visit);
+      await this.planned(em, actor, visit, h.rescheduleCount > 0);
+      await this.recorded(em, actor, visit);
+      if (held && h.followUp) await this.followedUp(em, actor, visit, h.followUp.kind, h.followUp.on, 'recorded', null);
+      return visit;
+    });
+  }
+
   private async followedUp(
     em: EntityManager,
     actor: Actor,
@@ -280,6 +307,28 @@ export class ArrivalService {
         source,
         inTime: visit.followUpInTime === true,
         referralId,
+      },
+    });
+  }
+
+  private recorded(em: EntityManager, actor: Actor, visit: ArrivalVisitEntity): Promise<unknown> {
+    return this.outbox.append(em, actor, {
+      type: 'arrival.visit_recorded',
+      personId: visit.personId,
+      aggregateType: 'ArrivalVisit',
+      aggregateId: visit.id,
+      payload: {
+        visitId: visit.id,
+        personId: visit.personId,
+        householdId: visit.householdId,
+        partner: visit.partner,
+        status: visit.status,
+        heldOn: visit.heldOn,
+        tookPlaceAsPlanned: visit.tookPlaceAsPlanned === true,
+        notHeldReason: visit.notHeldReason,
+        welcomeFolder: visit.welcomeFolder,
+        topics: visit.topics,
+        referralIds: visit.referralIds,
       },
     });
   }
@@ -378,4 +427,18 @@ function conflict(v: ArrivalVisitEntity, message: string): AppError {
     followUp: v.followUpKind,
     allowedActions: allowedArrivalActions(v),
   });
+}
+
+/** A visit of the past as the demo data records it (src/seed/demo-arrival.ts). */
+export interface HistoricVisit {
+  personId: string;
+  householdId: string | null;
+  firstPlannedOn: string;
+  plannedOn: string;
+  rescheduleCount: number;
+  heldOn: string | null;
+  notHeldReason: NotHeldReason | null;
+  welcomeFolder: boolean | null;
+  topics: Topic[];
+  followUp: { kind: FollowUpKind; on: string | null } | null;
 }
