@@ -386,6 +386,11 @@ describe('an arrival visit and its follow-up', () => {
     });
     expect(youth.body.data.person).toEqual({ id: parent, arrivalVisits: null });
     expect(youth.body.errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', category: 'case_notes' });
+    // The list filters by the visit's day (held on, else planned on).
+    const none = await social(`{ arrivalVisits(filter: { to: "2000-01-01" }) { totalCount } }`);
+    expect(none.body.data.arrivalVisits.totalCount).toBe(0);
+    const reversed = await social(`{ arrivalVisits(filter: { from: "2026-02-01", to: "2026-01-01" }) { totalCount } }`);
+    expect(reversed.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'to' });
     // Nor does anyone list the team's visits but the team.
     for (const partner of ['rheine-youth', 'caritas-rheine']) {
       const list = await app.gql(partner, `{ arrivalVisits { totalCount edges { node { id } } } }`);
