@@ -145,6 +145,8 @@ export class ArrivalService {
     const { heldOn, reason, topics, referralIds } = checkRecord(input, this.clock.now());
     await this.requireTeam(actor);
     const seen = await this.visible(actor, this.ds.manager, input.visitId);
+    // Out of order before the referrals are looked up; checked again under the lock below.
+    if (seen.status !== 'planned') throw conflict(seen, 'The visit was already recorded');
     let candidates: ArrivalReferral[] = [];
     if (heldOn) {
       const planned = isoDay(seen.createdAt);
