@@ -26,6 +26,8 @@ import { Clock, offsetClock, systemClock } from './shared/time';
 import { buildCitySubgraph, cityEntities, cityMigrations, CitySubgraph } from './subgraphs/city/city.subgraph';
 import { helpPlanReferrals } from './container.cases';
 import type { PersonEntity } from './subgraphs/city/person/person.entity';
+import type { ArrivalReferral } from './subgraphs/city/arrival/arrival.ports';
+import { ReferralEntity } from './subgraphs/hub/referral/referral.entity';
 import {
   buildCoursesSubgraph,
   coursesEntities,
@@ -221,6 +223,29 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
   const city = await buildCitySubgraph(dataSources.city, deps, {
     referrals: helpPlanReferrals(hubOf, rowSecurity),
     log: log.child({ component: 'cases' }),
+    // Arrival visits check the referrals they name and the team against the hub's services (ADR 0007).
+    arrivalHub: {
+      async referral(referralId) {
+        const r = await referralsOf().get(systemActor('arrival', 'arrival'), referralId);
+        return r && r.kind === 'referral' ? arrivalReferral(r) : null;
+      },
+      async sentSince(personIds, referralTypes, fromDay) {
+        const rows = await hubOf()
+          .dataSource.getRepository(ReferralEntity)
+          .createQueryBuilder('r')
+          .where('r.person_id = ANY(:personIds::uuid[]) AND r.referral_type = ANY(:referralTypes::text[])', {
+            personIds,
+            referralTypes,
+          })
+          .andWhere("r.kind = 'referral' AND r.status <> 'draft' AND r.created_at >= :fromDay::date", { fromDay })
+          .getMany();
+        return rows.map(arrivalReferral);
+      },
+      async isArrivalTeam(slug) {
+        const p = await hubOf().services.partners.findBySlug(slug);
+        return !!p?.active && p.kind === 'social_services' && p.purposes.includes('arrival_counselling');
+      },
+    },
   });
   const persons = personDirectory(city, rowSecurity);
   // Course matching reads a person's sex and district through the directory, never the city's tables,
@@ -295,6 +320,10 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
         statusChanged: (change, cause) =>
           city.services.euma.onTransferStatus(checker(cause.eventId), change, cause.occurredAt),
       },
+      // Arrival follow-up: a referral sent for a visited family is asked about, inside the job's system context.
+      arrivals: {
+        referralSent: (sent, cause) => city.services.arrivals.deriveFollowUp(checker(cause), sent),
+      },
     })),
   };
   const outboxStores = SUBGRAPH_NAMES.map((name) => new OutboxStore(name, dataSources[name]));
@@ -356,6 +385,19 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
         ),
       );
     },
+  };
+}
+
+/** What arrival visits learn of a referral: ids, codes and its creation time. */
+function arrivalReferral(r: ReferralEntity): ArrivalReferral {
+  return {
+    id: r.id,
+    personId: r.personId,
+    sender: r.sender,
+    receiver: r.receiver,
+    referralType: r.referralType,
+    status: r.status,
+    createdAt: r.createdAt,
   };
 }
 

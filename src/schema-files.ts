@@ -9,8 +9,7 @@ import { AuditLog } from './audit/audit.service';
 import { RowSecurityContext } from './shared/row-security';
 import { composeSupergraph, ComposedSchemas } from './gateway/compose';
 import { systemClock } from './shared/time';
-import { buildCitySubgraph } from './subgraphs/city/city.subgraph';
-import type { CaseDeps } from './subgraphs/city/case/help-plan.ports';
+import { buildCitySubgraph, CityDeps } from './subgraphs/city/city.subgraph';
 import { buildCoursesSubgraph, CoursesDeps } from './subgraphs/courses/courses.subgraph';
 import { createLogger } from './shared/logger';
 import { buildHubSubgraph, HubDeps } from './subgraphs/hub/hub.subgraph';
@@ -44,6 +43,18 @@ export async function composeFromCode(): Promise<ComposedSchemas> {
   return composeSupergraph(sdls);
 }
 
+/** The city's collaborators, likewise never called while only the schema is built. */
+function schemaOnlyCityDeps(): CityDeps {
+  const unused = async (): Promise<never> => {
+    throw new Error('not available while composing schemas');
+  };
+  return {
+    arrivalHub: { referral: unused, sentSince: unused, isArrivalTeam: unused },
+    referrals: { provider: unused, referral: unused, create: unused, cancel: unused, states: unused },
+    log: createLogger('silent'),
+  };
+}
+
 /** The courses' collaborators, likewise never called while only the schema is built. */
 function schemaOnlyCoursesDeps(): CoursesDeps {
   const unused = async (): Promise<never> => {
@@ -56,17 +67,6 @@ function schemaOnlyCoursesDeps(): CoursesDeps {
       offerDays: 7,
       log: createLogger('silent'),
     },
-  };
-}
-
-/** The city's collaborators (the hub's referrals for the help plan), never called while composing. */
-function schemaOnlyCityDeps(): CaseDeps {
-  const unused = async (): Promise<never> => {
-    throw new Error('not available while composing schemas');
-  };
-  return {
-    referrals: { provider: unused, referral: unused, create: unused, cancel: unused, states: unused },
-    log: createLogger('silent'),
   };
 }
 
@@ -88,6 +88,7 @@ function schemaOnlyHubDeps(): HubDeps {
     persons: { get: unused, household: unused, many: unused },
     duplicates: { byName: unused, flag: unused },
     transferCases: { statusChanged: unused },
+    arrivals: { referralSent: unused },
     rules: { enabled: [], params: DEFAULT_RULE_PARAMS },
   };
 }

@@ -8,6 +8,7 @@ import { CefrLevel, CourseKind, CourseStatus, WeeklySlotInput } from '../subgrap
 import { generateDemoData } from './demo-data';
 import { LoadedCourse, planDemoEnrolments, seedDemoEnrolments } from './demo-enrolments';
 import { planDemoEntitlements, seedDemoEntitlements } from './demo-entitlements';
+import { planDemoArrivalVisits, seedDemoArrivalVisits } from './demo-arrival';
 
 /** The system context the demo data is loaded in (every municipality); it names the writes in the audit log. */
 export const SEED_CONTEXT = 'seed';
@@ -33,6 +34,7 @@ export interface SeedCounts {
   waitlisted: number;
   entitlements: number;
   obligingBodies: number;
+  arrivalVisits: number;
 }
 
 /**
@@ -57,6 +59,7 @@ async function loadDemo(container: Container, progress: (msg: string) => void): 
     waitlisted: 0,
     entitlements: 0,
     obligingBodies: 0,
+    arrivalVisits: 0,
   };
   const { city, jobcenter, courses, hub } = container.subgraphs;
   const data = generateDemoData();
@@ -182,6 +185,12 @@ async function loadDemo(container: Container, progress: (msg: string) => void): 
   const enrolled = await seedDemoEnrolments(courses.services.enrolments, loaded, plan, actorFor);
   counts.enrolments = enrolled.enrolled;
   counts.waitlisted = enrolled.waitlisted;
+  // Arrival visits of 2019 and this year, as the team recorded them (docs/arrival-counselling.md).
+  counts.arrivalVisits = await seedDemoArrivalVisits(
+    city.services.arrivals,
+    planDemoArrivalVisits(data.persons),
+    social,
+  );
   progress(
     `demo data: ${counts.persons} persons, ${counts.courses} courses, ` +
       `${counts.enrolments} enrolled and ${counts.waitlisted} waitlisted, ${counts.entitlements} entitlements loaded`,

@@ -4,6 +4,7 @@
  * partner; the others call the subgraph's service directly.
  */
 export * from './case.factory';
+export * from './arrival.factory';
 export * from './consent.factory';
 export * from './course.factory';
 export * from './duplicate.factory';

@@ -41,6 +41,22 @@ describe('lotse seed --demo', () => {
     // where the person sits in a course, registered where waiting, a few still waiting for a provider.
     expect(counts.entitlements).toBeGreaterThanOrEqual(50);
     expect(counts.obligingBodies).toBeGreaterThan(0);
+    // Arrival visits for the report: 2019 and this year, held as planned or not, followed up or not.
+    expect(counts.arrivalVisits).toBeGreaterThanOrEqual(12);
+    const visits = await asHub(app, () =>
+      app.container.subgraphs.city.dataSource.query(
+        `SELECT extract(year FROM first_planned_on)::int AS year, status, took_place_as_planned AS planned,
+                follow_up_in_time AS in_time, count(*)::int AS n
+           FROM city.arrival_visit GROUP BY 1, 2, 3, 4`,
+      ),
+    );
+    for (const year of [2019, 2026]) {
+      const of = visits.filter((v: any) => v.year === year);
+      expect(of.some((v: any) => v.planned)).toBe(true);
+      expect(of.some((v: any) => v.status === 'did_not_take_place')).toBe(true);
+      expect(of.some((v: any) => v.in_time === true)).toBe(true);
+      expect(of.some((v: any) => v.in_time === false)).toBe(true);
+    }
     const ledger = await asHub(app, () =>
       app.container.subgraphs.courses.dataSource.query(
         `SELECT status, count(*)::int AS n FROM courses.entitlement GROUP BY status ORDER BY status`,

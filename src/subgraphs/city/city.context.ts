@@ -13,6 +13,8 @@ import { EumaService } from './case/euma.service';
 import { HelpPlanService } from './case/help-plan.service';
 import type { HelpPlanReferralState } from './case/help-plan.ports';
 import { WorklistService } from './case/worklist.service';
+import { ArrivalReads } from './arrival/arrival.reads';
+import { ArrivalService } from './arrival/arrival.service';
 import { DuplicateService } from './duplicate/duplicate.service';
 import { FeedbackService } from './feedback/feedback.service';
 import { MunicipalityService } from './municipality/municipality.service';
@@ -37,6 +39,8 @@ export interface CityServices {
   /** The case manager's worklist (Arbeitsliste). */
   worklist: WorklistService;
   feedback: FeedbackService;
+  arrivals: ArrivalService;
+  arrivalReads: ArrivalReads;
 }
 
 export function createCityLoaders(services: CityServices, actor: Actor) {
@@ -88,6 +92,11 @@ export function createCityLoaders(services: CityServices, actor: Actor) {
     municipality: loaderOne(
       (keys: readonly string[]) => services.municipalities.byKeys(keys),
       (m) => m.key,
+    ),
+    // Keyed by family: the household, or the person registered without one.
+    arrivalVisits: loaderMany(
+      (families: readonly string[]) => services.arrivalReads.byFamilies(actor, families),
+      (v) => v.familyId,
     ),
   };
 }

@@ -40,6 +40,12 @@ import { ClientFeedbackEntity, FeedbackPersonLinkEntity } from './feedback/feedb
 import { FeedbackResolver, PersonFeedbackResolver } from './feedback/feedback.resolver';
 import { FeedbackService } from './feedback/feedback.service';
 import { CityFeedback1765460000001 } from './migrations/1765460000001-city-feedback';
+import { CityArrivalVisits1765450000000 } from './migrations/1765450000000-city-arrival-visits';
+import { ArrivalVisitEntity } from './arrival/arrival.entity';
+import type { ArrivalHubPorts } from './arrival/arrival.ports';
+import { ArrivalReads } from './arrival/arrival.reads';
+import { ArrivalVisitResolver, PersonArrivalVisitResolver } from './arrival/arrival.resolver';
+import { ArrivalService } from './arrival/arrival.service';
 import { DuplicateSuspicionEntity } from './duplicate/duplicate.entity';
 import { DuplicateSuspicionResolver } from './duplicate/duplicate.resolver';
 import { DuplicateService } from './duplicate/duplicate.service';
@@ -66,6 +72,7 @@ export const cityEntities = [
   CaseHelpPlanItemEntity,
   ClientFeedbackEntity,
   FeedbackPersonLinkEntity,
+  ArrivalVisitEntity,
   OutboxEvent,
 ];
 export const cityMigrations = [
@@ -78,12 +85,19 @@ export const cityMigrations = [
   CityCases1765470000000,
   CityCaseGoalDropped1765480000000,
   CityFeedback1765460000001,
+  CityArrivalVisits1765450000000,
 ];
 
 export type CitySubgraph = Subgraph & { services: CityServices };
 
+/** What only the city's services need of others, wired by the container: the help plan's referrals (CaseDeps) and more. */
+export interface CityDeps extends CaseDeps {
+  /** Arrival visits check referrals and the team through the hub's services (ADR 0007). */
+  arrivalHub: ArrivalHubPorts;
+}
+
 /** City: persons, households, residence status (owner of `Person`). */
-export async function buildCitySubgraph(ds: DataSource, deps: SubgraphDeps, city: CaseDeps): Promise<CitySubgraph> {
+export async function buildCitySubgraph(ds: DataSource, deps: SubgraphDeps, city: CityDeps): Promise<CitySubgraph> {
   const municipalities = new MunicipalityService(ds);
   const persons = new PersonService(ds, deps.outbox, municipalities, deps.clock, deps.pdp, deps.rowSecurity);
   const cases = new CaseService(ds, deps.outbox, deps.clock, deps.pdp, persons);
@@ -103,6 +117,8 @@ export async function buildCitySubgraph(ds: DataSource, deps: SubgraphDeps, city
     euma: new EumaService(ds, cases, persons, deps.clock, city),
     worklist: new WorklistService(ds, helpPlan, deps.clock),
     feedback: new FeedbackService(ds, deps.outbox, deps.clock, deps.pdp, persons),
+    arrivals: new ArrivalService(ds, deps.outbox, deps.clock, deps.pdp, city.arrivalHub),
+    arrivalReads: new ArrivalReads(ds, deps.pdp),
   };
   const { schema, sdl } = await buildFederatedSchema(
     {
@@ -122,6 +138,8 @@ export async function buildCitySubgraph(ds: DataSource, deps: SubgraphDeps, city
         WorklistResolver,
         FeedbackResolver,
         PersonFeedbackResolver,
+        ArrivalVisitResolver,
+        PersonArrivalVisitResolver,
       ],
     },
     {

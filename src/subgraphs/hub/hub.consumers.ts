@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { EVENT_TYPES, EventOf, EventType, isEventOf } from '../../events/event-types';
 import { OutboxEvent } from '../../events/outbox.entity';
 import { systemActor } from '../../shared/actor';
+import { isoDay } from '../../shared/time';
 import { movesDeadlines } from './agreement/agreement.service';
 import { HubServices } from './hub.context';
 import { IdentifierSystem } from './identifier/identifier.types';
@@ -25,6 +26,14 @@ export function hubEventHandlers(
   rules: Partial<Record<EventType, EventHandler>> = {},
 ): Record<EventType, EventHandler> {
   const biography = <T extends EventType>(e: EventOf<T>, source: string) => services.biography.record(e, source);
+  // Arrival counselling (docs/arrival-counselling.md): a referral sent for a visited family's member to a
+  // district office or the school placement is its follow-up; the city answers, idempotently.
+  const arrivalFollowUp = async (e: EventOf<'referral.status_changed'>) => {
+    if (e.payload.to !== 'requested') return;
+    const { referralId, personId, referralType } = e.payload;
+    const sentOn = isoDay(e.occurredAt);
+    await services.arrivals.referralSent({ referralId, personId, referralType, sentOn }, e.id);
+  };
   const handlers: EventHandlers = {
     // Duplicate suspicion (docs/duplicates.md) runs here, after the registering transaction: the
     // city answers through DuplicateChecks, the hub never reads its tables; only ever a suspicion.
@@ -75,6 +84,7 @@ export function hubEventHandlers(
     'referral.status_changed': async (e, source) => {
       // eUMA track: an accepted youth_to_adult transfer opens the receiver's case (city; idempotent).
       await services.transferCases.statusChanged(e.payload, { eventId: e.id, occurredAt: e.occurredAt });
+      await arrivalFollowUp(e);
       if (!movesDeadlines(e)) return biography(e, source);
       const deadlines = await dataSource.transaction(async (em) => {
         await services.biography.record(e, source, em);
@@ -88,6 +98,9 @@ export function hubEventHandlers(
     'handover.unassigned': biography,
     'arrival.counselling_proposed': biography,
     'arrival.followup_due': biography,
+    'arrival.visit_planned': biography,
+    'arrival.visit_recorded': biography,
+    'arrival.followup_recorded': biography,
     // The entitlement ledger: every step in the biography; its parties are told below.
     'entitlement.issued': biography,
     'entitlement.obligation_added': biography,

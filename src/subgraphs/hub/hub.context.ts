@@ -19,6 +19,7 @@ import { UpcomingHandoverService } from './worklist/upcoming-handover.service';
 import type { DuplicateChecks } from '../../shared/duplicate-checks';
 import type { TransferCases } from '../../shared/transfer-cases';
 import { EnquiryService } from './enquiry/enquiry.service';
+import type { ArrivalFollowUps } from '../../shared/arrival-follow-ups';
 
 export interface HubServices {
   partners: PartnerService;
@@ -46,6 +47,7 @@ export interface HubServices {
   transferCases: TransferCases;
   /** Employer enquiries (Arbeitgeberservice): asked by employers, answered by the routed partner. */
   enquiries: EnquiryService;
+  arrivals: ArrivalFollowUps;
 }
 
 export function createHubLoaders(services: HubServices, actor: Actor) {

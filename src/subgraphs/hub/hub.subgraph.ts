@@ -76,6 +76,7 @@ import { EmployerEnquiryEntity } from './enquiry/enquiry.entity';
 import { EnquiryResolver } from './enquiry/enquiry.resolver';
 import { EnquiryService } from './enquiry/enquiry.service';
 import { HubEnquiries1765460000000 } from './migrations/1765460000000-hub-enquiries';
+import type { ArrivalFollowUps } from '../../shared/arrival-follow-ups';
 
 export const hubEntities = [
   PartnerEntity,
@@ -139,6 +140,8 @@ export interface HubDeps {
   duplicates: DuplicateChecks;
   /** The city's cases opened from accepted transfers (eUMA track): the hub never writes the city's tables. */
   transferCases: TransferCases;
+  /** The city's arrival visits (docs/arrival-counselling.md): a referral sent may be a family's follow-up. */
+  arrivals: ArrivalFollowUps;
 }
 
 /** Hub: partners, identifiers, biography, consent and legal bases, referrals and transfers, audit access. */
@@ -166,6 +169,7 @@ export async function buildHubSubgraph(ds: DataSource, deps: SubgraphDeps, hub: 
     duplicates: hub.duplicates,
     transferCases: hub.transferCases,
     enquiries: new EnquiryService(ds, deps.outbox, deps.clock),
+    arrivals: hub.arrivals,
   };
   const { schema, sdl } = await buildFederatedSchema(
     {

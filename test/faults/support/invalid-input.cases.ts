@@ -14,6 +14,7 @@ import { adminCases } from './invalid-input.admin-cases';
 import { caseCases } from './invalid-input.case-cases';
 import { duplicateCases } from './invalid-input.duplicate-cases';
 import { enquiryFeedbackCases } from './invalid-input.enquiry-feedback-cases';
+import { arrivalCases } from './invalid-input.arrival-cases';
 import { entitlementCases } from './invalid-input.entitlement-cases';
 import { enrolmentCases } from './invalid-input.enrolment-cases';
 import { helpPlanCases } from './invalid-input.help-plan-cases';
@@ -276,6 +277,7 @@ export function invalidCases(f: Fixtures): InvalidCase[] {
     ...duplicateCases(),
     ...caseCases(f),
     ...enquiryFeedbackCases(),
+    ...arrivalCases(f.personId),
     ...entitlementCases(f),
     ...helpPlanCases(),
   ];

@@ -1,0 +1,15 @@
+/**
+ * How the events worker tells the city's arrival visits of a referral sent (docs/arrival-counselling.md)
+ * without reading or writing the city's tables: an interface the container wires to the city's
+ * ArrivalService (in-process today, ADR 0007). Idempotent: a visit with a follow-up contact keeps it.
+ */
+export interface ArrivalFollowUps {
+  /**
+   * A referral sent on `sentOn` for a person: one to a district office or the school placement
+   * within 2 months after a visit to the person's family is its follow-up. Returns the visits updated.
+   */
+  referralSent(
+    sent: { referralId: string; personId: string; referralType: string; sentOn: string },
+    causeEventId: string,
+  ): Promise<number>;
+}
