@@ -62,7 +62,7 @@ describe('case events in the biography', () => {
     expect(audited('read')).toContain('case_notes');
 
     // The holder without a basis or consent for the category for the purpose stated sees nothing either.
-    const otherPurpose = await gqlAudited(app, 'rheine-social', BIO, { id: p.id }, 'arrival_counselling');
+    const otherPurpose = await gqlAudited(app, 'rheine-social', BIO, { id: p.id }, 'integration_course_referral');
     expect(caseLines(otherPurpose.body)).toEqual([]);
   });
 });

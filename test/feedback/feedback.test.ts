@@ -207,12 +207,12 @@ describe('client feedback', () => {
     expect(shown.body.data.person.feedback).toEqual([
       { id, offer: 'CASE_MANAGEMENT', helpful: 5, comment: null, month: new Date().toISOString().slice(0, 7) },
     ]);
-    // The same team under a purpose without a basis or consent for case notes: withheld, and the denial audited.
+    // A partner that may know the person but has no basis or consent for case notes: withheld, and the denial audited.
     const withheld = await app.gql(
-      'rheine-social',
+      'rheine-youth',
       `query($id: ID!) { person(id: $id) { id feedback { id } } }`,
       { id: person.id },
-      { purpose: 'arrival_counselling' },
+      { purpose: 'youth_welfare' },
     );
     expect(withheld.body.data.person).toEqual({ id: person.id, feedback: null });
     expect(withheld.body.errors[0].extensions).toMatchObject({ code: 'FORBIDDEN', category: 'case_notes' });
@@ -227,10 +227,10 @@ describe('client feedback', () => {
     );
     expect(entries).toContainEqual(
       expect.objectContaining({
-        partner: 'rheine-social',
+        partner: 'rheine-youth',
         kind: 'denied',
         categories: ['case_notes'],
-        purpose: 'arrival_counselling',
+        purpose: 'youth_welfare',
       }),
     );
   });
