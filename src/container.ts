@@ -24,10 +24,10 @@ import { systemActor } from './shared/actor';
 import { DirectoryPerson, PersonDirectory } from './shared/person-directory';
 import { Clock, offsetClock, systemClock } from './shared/time';
 import { buildCitySubgraph, cityEntities, cityMigrations, CitySubgraph } from './subgraphs/city/city.subgraph';
+import { arrivalHubPorts } from './container.arrival';
 import { helpPlanReferrals } from './container.cases';
+import { enrolmentReferrals } from './container.courses';
 import type { PersonEntity } from './subgraphs/city/person/person.entity';
-import type { ArrivalReferral } from './subgraphs/city/arrival/arrival.ports';
-import { ReferralEntity } from './subgraphs/hub/referral/referral.entity';
 import {
   buildCoursesSubgraph,
   coursesEntities,
@@ -223,29 +223,8 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
   const city = await buildCitySubgraph(dataSources.city, deps, {
     referrals: helpPlanReferrals(hubOf, rowSecurity),
     log: log.child({ component: 'cases' }),
-    // Arrival visits check the referrals they name and the team against the hub's services (ADR 0007).
-    arrivalHub: {
-      async referral(referralId) {
-        const r = await referralsOf().get(systemActor('arrival', 'arrival'), referralId);
-        return r && r.kind === 'referral' ? arrivalReferral(r) : null;
-      },
-      async sentSince(personIds, referralTypes, fromDay) {
-        const rows = await hubOf()
-          .dataSource.getRepository(ReferralEntity)
-          .createQueryBuilder('r')
-          .where('r.person_id = ANY(:personIds::uuid[]) AND r.referral_type = ANY(:referralTypes::text[])', {
-            personIds,
-            referralTypes,
-          })
-          .andWhere("r.kind = 'referral' AND r.status <> 'draft' AND r.created_at >= :fromDay::date", { fromDay })
-          .getMany();
-        return rows.map(arrivalReferral);
-      },
-      async isArrivalTeam(slug) {
-        const p = await hubOf().services.partners.findBySlug(slug);
-        return !!p?.active && p.kind === 'social_services' && p.purposes.includes('arrival_counselling');
-      },
-    },
+    // Arrival visits check the referrals they name and the team against the hub's services (container.arrival.ts).
+    arrivalHub: arrivalHubPorts(hubOf),
   });
   const persons = personDirectory(city, rowSecurity);
   // Course matching reads a person's sex and district through the directory, never the city's tables,
@@ -254,23 +233,7 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
   const courses = await buildCoursesSubgraph(dataSources.courses, deps, {
     persons,
     enrolments: {
-      referrals: {
-        async acceptedFor(provider, referralId) {
-          const r = await referralsOf().get(systemActor('enrolment', 'enrolment'), referralId);
-          const accepted = r && r.receiver === provider && ['accepted', 'in_progress'].includes(r.status);
-          return accepted && r.purpose === 'integration_course_referral' && r.kind === 'referral'
-            ? { personId: r.personId, sender: r.sender }
-            : null;
-        },
-        async senderOf(referralId) {
-          return (await referralsOf().get(systemActor('enrolment', 'enrolment'), referralId))?.sender ?? null;
-        },
-        async start(actor, referralId) {
-          const r = await referralsOf().get(systemActor('enrolment', 'enrolment'), referralId);
-          if (r?.status === 'accepted' && r.receiver === actor.partner)
-            await referralsOf().transition(actor, referralId, 'start');
-        },
-      },
+      referrals: enrolmentReferrals(referralsOf),
       timers: schedulers.offers,
       offerDays: config.enrolmentOfferDays,
       log: log.child({ component: 'enrolments' }),
@@ -385,19 +348,6 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
         ),
       );
     },
-  };
-}
-
-/** What arrival visits learn of a referral: ids, codes and its creation time. */
-function arrivalReferral(r: ReferralEntity): ArrivalReferral {
-  return {
-    id: r.id,
-    personId: r.personId,
-    sender: r.sender,
-    receiver: r.receiver,
-    referralType: r.referralType,
-    status: r.status,
-    createdAt: r.createdAt,
   };
 }
 

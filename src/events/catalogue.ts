@@ -1,4 +1,5 @@
 import { DataCategory } from '../policy/policy.vocabulary';
+import { ARRIVAL_VISIT_EVENTS } from './catalogue.arrival';
 import { CASE_EVENTS } from './catalogue.cases';
 import { ENQUIRY_EVENTS } from './catalogue.enquiries';
 
@@ -6,7 +7,9 @@ import { ENQUIRY_EVENTS } from './catalogue.enquiries';
  * The event catalogue: every domain event, once, with everything the rest of Lotse needs to know
  * about it. Types (EventType, EventPayloads, PublicEventType) and lists (EVENT_TYPES, the public
  * catalogue, closing and live types) are derived from here; adding an event means one entry here
- * and one handler in src/subgraphs/hub/hub.consumers.ts (docs/adr/0006-event-catalogue.md).
+ * (or in an area's file spread into it: catalogue.cases.ts, catalogue.arrival.ts,
+ * catalogue.enquiries.ts) and one handler in src/subgraphs/hub/hub.consumers.ts
+ * (docs/adr/0006-event-catalogue.md).
  */
 
 /** How a public type counts: a `closing` one ends what a partner holds (a referral, a registration); the parties are told even without a basis (ADR 0004). */
@@ -523,67 +526,6 @@ export const EVENT_CATALOGUE = {
   ...CASE_EVENTS,
   // Employer enquiries (hub) and client feedback (city): src/events/catalogue.enquiries.ts.
   ...ENQUIRY_EVENTS,
-  // Arrival visits (city, docs/arrival-counselling.md): the team's own case notes, codes and ids only;
-  // nobody else needs to act on them, so no partner is told.
-  'arrival.visit_planned': event<{
-    visitId: string;
-    personId: string;
-    householdId: string | null;
-    partner: string;
-    plannedOn: string;
-    referralId: string | null;
-    rescheduled: boolean;
-  }>()({
-    category: 'case_notes',
-    summary: (p) => `Arrival visit ${p.rescheduled ? 'moved to' : 'planned for'} ${p.plannedOn} by ${p.partner}`,
-    visibility: 'category',
-    public: null,
-    tell: null,
-    live: false,
-  }),
-  'arrival.visit_recorded': event<{
-    visitId: string;
-    personId: string;
-    householdId: string | null;
-    partner: string;
-    status: string;
-    heldOn: string | null;
-    tookPlaceAsPlanned: boolean;
-    notHeldReason: string | null;
-    welcomeFolder: boolean | null;
-    topics: string[];
-    referralIds: string[];
-  }>()({
-    category: 'case_notes',
-    summary: (p) =>
-      p.status === 'took_place'
-        ? `Arrival visit by ${p.partner} took place on ${p.heldOn}${p.tookPlaceAsPlanned ? ' as planned' : ''}` +
-          `${p.topics.length ? ` (${p.topics.join(', ')})` : ''}`
-        : `Arrival visit by ${p.partner} did not take place (${p.notHeldReason})`,
-    visibility: 'category',
-    public: null,
-    tell: null,
-    live: false,
-  }),
-  'arrival.followup_recorded': event<{
-    visitId: string;
-    personId: string;
-    householdId: string | null;
-    partner: string;
-    contact: string;
-    contactedOn: string | null;
-    source: string;
-    inTime: boolean;
-    referralId: string | null;
-  }>()({
-    category: 'case_notes',
-    summary: (p) =>
-      p.contact === 'none'
-        ? `Arrival visit follow-up: no contact (${p.source})`
-        : `Arrival visit follow-up: ${p.contact} on ${p.contactedOn} (${p.source}${p.inTime ? ', within 2 months' : ', after 2 months'})`,
-    visibility: 'category',
-    public: null,
-    tell: null,
-    live: false,
-  }),
+  // Arrival visits (city): src/events/catalogue.arrival.ts.
+  ...ARRIVAL_VISIT_EVENTS,
 };
