@@ -5,7 +5,7 @@ import { movableClock } from '../rules/rules-helpers';
 import { recordConsent, registerPerson } from '../factories';
 import { asHub } from '../helpers/system';
 import { startTestApp, TestApp } from '../helpers/app';
-import { auditOf, CM, gqlAudited, setPhase } from './case.support';
+import { auditOf, CM, gqlAudited } from './case.support';
 
 const HOUR = 3_600_000;
 
@@ -56,6 +56,7 @@ describe('case management cycle', () => {
     return { personId: p.id, caseId: data.openCase.id as string };
   };
   const today = () => clock.now().toISOString().slice(0, 10);
+  const inDays = (n: number) => new Date(clock.now().getTime() + n * 24 * HOUR).toISOString().slice(0, 10);
 
   it('runs open → assessment → goals → appointments → planned closure with goal attainment', async () => {
     const { personId, caseId } = await openCase();
@@ -128,10 +129,38 @@ describe('case management cycle', () => {
     const backToProposal = await error(UPDATE, { i: { goalId: g1.id, status: 'proposed' } });
     expect(backToProposal.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'status' });
 
-    // The help plan is another step (addHelpPlanItem); monitoring needs it.
+    // Monitoring needs a help plan.
     const tooEarly = await error(`mutation($id: ID!) { startMonitoring(caseId: $id) { phase } }`, { id: caseId });
     expect(tooEarly.extensions).toMatchObject({ code: 'CONFLICT', phase: 'goal_agreement' });
-    await setPhase(app, caseId, 'help_plan');
+    // The help plan: a language course at the VHS for the language goal sends its referral (the
+    // person consented to the VHS receiving identity and contact for a course); the VHS accepts it
+    // and the case manager sees the acceptance on the item.
+    await recordConsent(app, 'rheine-social', {
+      personId,
+      purpose: 'integration_course_referral',
+      recipients: ['vhs-rheine'],
+      categories: ['identity', 'contact'],
+    });
+    const item = (
+      await ok(
+        `mutation($i: AddHelpPlanItemInput!) { addHelpPlanItem(input: $i) { id referralId referralStatus overdue } }`,
+        { i: { caseId, service: 'language_course', provider: 'vhs-rheine', goalId: g1.id, dueOn: inDays(30) } },
+      )
+    ).addHelpPlanItem;
+    expect(item).toMatchObject({ referralStatus: 'requested', overdue: false });
+    const accepted = await app.gql('vhs-rheine', `mutation($id: ID!) { acceptReferral(id: $id) { status } }`, {
+      id: item.referralId,
+    });
+    expect(accepted.body.data.acceptReferral.status).toBe('accepted');
+    const plan = (
+      await ok(`query($id: ID!) { case(id: $id) { phase helpPlan { id referralId referralStatus overdue } } }`, {
+        id: caseId,
+      })
+    ).case;
+    expect(plan).toEqual({
+      phase: 'help_plan',
+      helpPlan: [{ id: item.id, referralId: item.referralId, referralStatus: 'accepted', overdue: false }],
+    });
     const mon = await ok(`mutation($id: ID!) { startMonitoring(caseId: $id) { phase allowedActions } }`, {
       id: caseId,
     });

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { TestApp } from '../helpers/app';
-import { asSuperuser } from '../helpers/superuser';
 
 export const CM = 'case_management';
 
@@ -34,12 +33,5 @@ export function auditOf(
   return app.container.subgraphs.hub.dataSource.query(
     `SELECT kind, categories, basis, fields FROM audit.entry WHERE request_id = $1`,
     [requestId],
-  );
-}
-
-/** Puts a case into a phase directly (the help plan is another feature's step). */
-export function setPhase(app: TestApp, caseId: string, phase: string): Promise<unknown> {
-  return asSuperuser(app.db.url, (c) =>
-    c.query('UPDATE city.client_case SET phase = $2 WHERE id = $1', [caseId, phase]),
   );
 }
