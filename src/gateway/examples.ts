@@ -49,6 +49,21 @@ export const EXAMPLE_OPERATIONS: Array<{
     variables: { name: 'Muhammad' },
   },
   {
+    partner: 'rheine-social',
+    purpose: 'case_management',
+    title: 'Case management: open cases, goals, help plan, and the worklist',
+    query: `query Cases {
+  cases(first: 10, filter: { open: true }) {
+    totalCount
+    edges { node { id phase track workerRef allowedActions
+      goals { domain wording status targetOn }
+      helpPlan { service provider referralStatus dueOn overdue }
+      appointments { scheduledAt status } } }
+  }
+  caseWorklist(first: 10) { edges { node { reasons case { id phase } } } }
+}`,
+  },
+  {
     partner: 'rheine-abh',
     purpose: 'residence_administration',
     title: 'Recognised refugees and their residence history',

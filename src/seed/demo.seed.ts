@@ -9,6 +9,7 @@ import { generateDemoData } from './demo-data';
 import { LoadedCourse, planDemoEnrolments, seedDemoEnrolments } from './demo-enrolments';
 import { planDemoEntitlements, seedDemoEntitlements } from './demo-entitlements';
 import { planDemoArrivalVisits, seedDemoArrivalVisits } from './demo-arrival';
+import { seedDemoCases } from './demo-cases';
 
 /** The system context the demo data is loaded in (every municipality); it names the writes in the audit log. */
 export const SEED_CONTEXT = 'seed';
@@ -35,6 +36,7 @@ export interface SeedCounts {
   entitlements: number;
   obligingBodies: number;
   arrivalVisits: number;
+  cases: number;
 }
 
 /**
@@ -60,6 +62,7 @@ async function loadDemo(container: Container, progress: (msg: string) => void): 
     entitlements: 0,
     obligingBodies: 0,
     arrivalVisits: 0,
+    cases: 0,
   };
   const { city, jobcenter, courses, hub } = container.subgraphs;
   const data = generateDemoData();
@@ -191,6 +194,8 @@ async function loadDemo(container: Container, progress: (msg: string) => void): 
     planDemoArrivalVisits(data.persons),
     social,
   );
+  // Case management at the team today: four cases in different phases (docs/case-management.md).
+  counts.cases = await seedDemoCases(city, hub.services.consents, data.persons, social, container.clock);
   progress(
     `demo data: ${counts.persons} persons, ${counts.courses} courses, ` +
       `${counts.enrolments} enrolled and ${counts.waitlisted} waitlisted, ${counts.entitlements} entitlements loaded`,

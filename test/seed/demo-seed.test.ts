@@ -57,6 +57,21 @@ describe('lotse seed --demo', () => {
       expect(of.some((v: any) => v.in_time === true)).toBe(true);
       expect(of.some((v: any) => v.in_time === false)).toBe(true);
     }
+    // Case management today: one case in monitoring with a help plan, one in goal agreement, two closed.
+    expect(counts.cases).toBe(4);
+    const cases = await asHub(app, () =>
+      app.container.subgraphs.city.dataSource.query(
+        `SELECT c.phase, c.closure_kind AS kind, count(i.id)::int AS items
+           FROM city.client_case c LEFT JOIN city.case_help_plan_item i ON i.case_id = c.id
+          GROUP BY c.id ORDER BY c.phase, c.closure_kind`,
+      ),
+    );
+    expect(cases).toEqual([
+      { phase: 'closed', kind: 'planned', items: 0 },
+      { phase: 'closed', kind: 'unplanned_by_client', items: 0 },
+      { phase: 'goal_agreement', kind: null, items: 0 },
+      { phase: 'monitoring', kind: null, items: 1 },
+    ]);
     const ledger = await asHub(app, () =>
       app.container.subgraphs.courses.dataSource.query(
         `SELECT status, count(*)::int AS n FROM courses.entitlement GROUP BY status ORDER BY status`,
