@@ -287,6 +287,11 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
       arrivals: {
         referralSent: (sent, cause) => city.services.arrivals.deriveFollowUp(checker(cause), sent),
       },
+      // A withdrawn consent: the city removes the feedback links made under it, likewise.
+      feedbackLinks: {
+        consentWithdrawn: (consentId, cause) =>
+          city.services.feedback.unlinkForWithdrawnConsent(checker(cause), consentId),
+      },
     })),
   };
   const outboxStores = SUBGRAPH_NAMES.map((name) => new OutboxStore(name, dataSources[name]));

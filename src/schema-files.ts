@@ -89,6 +89,7 @@ function schemaOnlyHubDeps(): HubDeps {
     duplicates: { byName: unused, flag: unused },
     transferCases: { statusChanged: unused },
     arrivals: { referralSent: unused },
+    feedbackLinks: { consentWithdrawn: unused },
     rules: { enabled: [], params: DEFAULT_RULE_PARAMS },
   };
 }
