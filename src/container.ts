@@ -286,6 +286,12 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
       // Arrival follow-up: a referral sent for a visited family is asked about, inside the job's system context.
       arrivals: {
         referralSent: (sent, cause) => city.services.arrivals.deriveFollowUp(checker(cause), sent),
+        followUpKnown: (family, cause) => city.services.arrivalReads.followUpKnown(checker(cause), family),
+      },
+      // A withdrawn consent: the city removes the feedback links made under it, likewise.
+      feedbackLinks: {
+        consentWithdrawn: (consentId, cause) =>
+          city.services.feedback.unlinkForWithdrawnConsent(checker(cause), consentId),
       },
     })),
   };

@@ -88,7 +88,8 @@ function schemaOnlyHubDeps(): HubDeps {
     persons: { get: unused, household: unused, many: unused },
     duplicates: { byName: unused, flag: unused },
     transferCases: { statusChanged: unused },
-    arrivals: { referralSent: unused },
+    arrivals: { referralSent: unused, followUpKnown: unused },
+    feedbackLinks: { consentWithdrawn: unused },
     rules: { enabled: [], params: DEFAULT_RULE_PARAMS },
   };
 }

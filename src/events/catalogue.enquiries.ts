@@ -55,4 +55,13 @@ export const ENQUIRY_EVENTS = {
     tell: null,
     live: false,
   }),
+  // The consent behind a link was withdrawn and the link went (the feedback row stays, anonymous).
+  'feedback.unlinked': event<{ personId: string; feedbackId: string; consentId: string; partner: string }>()({
+    category: 'case_notes',
+    summary: (p) => `Feedback link ${p.feedbackId} removed: consent ${p.consentId} withdrawn`,
+    visibility: 'category',
+    public: null,
+    tell: null,
+    live: false,
+  }),
 };

@@ -36,7 +36,8 @@ const PURPOSE = 'arrival_counselling';
  *
  * After `RULE_ARRIVAL_FOLLOWUP_DAYS` (default 61, about two months: the report's indicator is a
  * visit to a district office within 2 months) the follow-up check emits `arrival.followup_due`,
- * unless the referral was rejected or cancelled.
+ * unless the referral was rejected or cancelled, or the family's arrival visit already has its
+ * follow-up contact (district office or school placement, recorded or derived; asked of the city).
  *
  * A registration that states an arrival more than `RULE_ARRIVAL_MAX_AGE_DAYS` (default 90) before
  * it was recorded is of someone settled (typically a bulk import of an office's existing persons):
@@ -120,6 +121,12 @@ export function newArrivalRule(deps: RuleDeps): Rule {
         if (referralId && (await closedUnserved(em, referralId))) {
           await deps.checks.finish(RULE, locked.personId, 'referral_closed', em);
           return 'referral_closed';
+        }
+        // The family's visit already has its follow-up contact (recorded by the team or derived): nothing to remind of.
+        const family = { personId: locked.personId, householdId: locked.householdId };
+        if (await deps.arrivals.followUpKnown(family, locked.eventId)) {
+          await deps.checks.finish(RULE, locked.personId, 'followup_known', em);
+          return 'followup_known';
         }
         await deps.outbox.append(em, ruleActor(RULE, 'lotse', locked.eventId), {
           type: 'arrival.followup_due',

@@ -4,6 +4,7 @@ import type { Outbox } from '../events/outbox.service';
 import { Actor, systemActor } from '../shared/actor';
 import { AppError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
+import type { ArrivalFollowUps } from '../shared/arrival-follow-ups';
 import type { EnrolmentMoves, EntitlementMoves } from '../shared/course-moves';
 import type { PersonDirectory } from '../shared/person-directory';
 import type { Clock } from '../shared/time';
@@ -22,6 +23,8 @@ export interface RuleDeps {
   referrals: ReferralService;
   outbox: Outbox;
   persons: PersonDirectory;
+  /** The city's arrival visits: whether a family's follow-up contact is known (the rules never read city tables). */
+  arrivals: Pick<ArrivalFollowUps, 'followUpKnown'>;
   checks: RuleCheckStore;
   /** The courses subgraph's entitlements, for a move (wired to its service; the rules never read its schema). */
   entitlements: EntitlementMoves;

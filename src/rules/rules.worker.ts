@@ -64,6 +64,8 @@ export async function startRulesWorker(
     referrals: hub.services.referrals,
     outbox: container.outbox,
     persons: container.persons,
+    // The same port the events worker tells of referrals sent (wired in container.ts to the city).
+    arrivals: hub.services.arrivals,
     checks: store,
     entitlements: container.subgraphs.courses.services.entitlementUse,
     // Enrolments in courses outside the new municipality end as transferred; their seats pass on.

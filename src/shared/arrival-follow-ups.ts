@@ -12,4 +12,9 @@ export interface ArrivalFollowUps {
     sent: { referralId: string; personId: string; referralType: string; sentOn: string },
     causeEventId: string,
   ): Promise<number>;
+  /**
+   * Whether a visit to the family (household, or the person without one) already has its follow-up
+   * contact (district_office or school_placement): the new-arrival rule's reminder is then moot.
+   */
+  followUpKnown(family: { personId: string; householdId: string | null }, causeEventId: string): Promise<boolean>;
 }

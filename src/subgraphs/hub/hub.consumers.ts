@@ -78,6 +78,8 @@ export function hubEventHandlers(
       await services.referrals.cancelForWithdrawnConsent(systemActor(e.id), e.payload.consentId);
       await services.notifications.dropForWithdrawnConsent(e);
       await services.webhooks.cancelForWithdrawnConsent(e);
+      // Client feedback linked under this consent: the city removes the links (docs/feedback.md).
+      await services.feedbackLinks.consentWithdrawn(e.payload.consentId, e.id);
     },
     // Deadlines of cooperation agreements follow the referral's status (idempotent). The biography
     // entry and the deadlines the step moves commit in one transaction; a draft moves none.
@@ -137,6 +139,7 @@ export function hubEventHandlers(
     'enquiry.answered': async () => undefined,
     // Feedback a person chose to link: a biography line (case notes); nobody is told.
     'feedback.linked': biography,
+    'feedback.unlinked': biography,
     // Not about a person: no biography entry, and no public event (yet) for partners.
     'courses.course_created': async () => undefined,
   };

@@ -17,6 +17,7 @@ import { WebhookService } from './webhook/webhook.service';
 import { ConfigurationService } from './admin/configuration.service';
 import { UpcomingHandoverService } from './worklist/upcoming-handover.service';
 import type { DuplicateChecks } from '../../shared/duplicate-checks';
+import type { FeedbackLinks } from '../../shared/feedback-links';
 import type { TransferCases } from '../../shared/transfer-cases';
 import { EnquiryService } from './enquiry/enquiry.service';
 import type { ArrivalFollowUps } from '../../shared/arrival-follow-ups';
@@ -48,6 +49,8 @@ export interface HubServices {
   /** Employer enquiries (Arbeitgeberservice): asked by employers, answered by the routed partner. */
   enquiries: EnquiryService;
   arrivals: ArrivalFollowUps;
+  /** The city's client feedback, which the events worker tells of withdrawn consents. */
+  feedbackLinks: FeedbackLinks;
 }
 
 export function createHubLoaders(services: HubServices, actor: Actor) {

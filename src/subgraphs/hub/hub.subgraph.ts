@@ -71,6 +71,7 @@ import { UpcomingHandoverService } from './worklist/upcoming-handover.service';
 import type { PersonDirectory } from '../../shared/person-directory';
 import type { RulesConfig } from '../../rules/rules';
 import type { DuplicateChecks } from '../../shared/duplicate-checks';
+import type { FeedbackLinks } from '../../shared/feedback-links';
 import type { TransferCases } from '../../shared/transfer-cases';
 import { EmployerEnquiryEntity } from './enquiry/enquiry.entity';
 import { EnquiryResolver } from './enquiry/enquiry.resolver';
@@ -142,6 +143,8 @@ export interface HubDeps {
   transferCases: TransferCases;
   /** The city's arrival visits (docs/arrival-counselling.md): a referral sent may be a family's follow-up. */
   arrivals: ArrivalFollowUps;
+  /** The city's client feedback: links made under a withdrawn consent go (docs/feedback.md). */
+  feedbackLinks: FeedbackLinks;
 }
 
 /** Hub: partners, identifiers, biography, consent and legal bases, referrals and transfers, audit access. */
@@ -170,6 +173,7 @@ export async function buildHubSubgraph(ds: DataSource, deps: SubgraphDeps, hub: 
     transferCases: hub.transferCases,
     enquiries: new EnquiryService(ds, deps.outbox, deps.clock),
     arrivals: hub.arrivals,
+    feedbackLinks: hub.feedbackLinks,
   };
   const { schema, sdl } = await buildFederatedSchema(
     {

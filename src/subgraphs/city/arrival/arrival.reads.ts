@@ -7,7 +7,10 @@ import { InputCheck } from '../../shared/validation';
 import { decodeAfter, timestampPart, uuidPart } from '../../shared/connection.cursor';
 import { Page, PageArgs, pageSize, toPage } from '../../shared/connection.types';
 import { ArrivalVisitEntity } from './arrival.entity';
-import { ARRIVAL_VISIT_STATUSES } from './arrival.state';
+import { ARRIVAL_VISIT_STATUSES, FollowUpKind } from './arrival.state';
+
+/** The follow-up kinds that are a contact ('none' is the team's record that there was none). */
+const FOLLOW_UP_CONTACTS: readonly FollowUpKind[] = ['district_office', 'school_placement'];
 
 export interface ArrivalVisitFilter {
   status?: string | null;
@@ -76,5 +79,23 @@ export class ArrivalReads {
       .orderBy('v.created_at', 'DESC')
       .addOrderBy('v.id', 'DESC')
       .getMany();
+  }
+
+  /**
+   * Whether a visit to the person's family already has its follow-up contact (a district office
+   * or the school placement, recorded or derived): the new-arrival rule then sends no reminder.
+   * Any team's visit counts; asked by the rules worker as the system, no person data leaves.
+   */
+  async followUpKnown(actor: Actor, family: { personId: string; householdId: string | null }): Promise<boolean> {
+    requireScope(actor, 'persons:read');
+    const ids = [family.personId, family.householdId].filter((id): id is string => !!id && isUuid(id));
+    if (!ids.length) return false;
+    const known = await this.ds
+      .getRepository(ArrivalVisitEntity)
+      .createQueryBuilder('v')
+      .where('(v.family_id = ANY(:ids) OR v.person_id = ANY(:ids))', { ids })
+      .andWhere('v.follow_up_kind IN (:...kinds)', { kinds: FOLLOW_UP_CONTACTS })
+      .getExists();
+    return known;
   }
 }

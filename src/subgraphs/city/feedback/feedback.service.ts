@@ -133,6 +133,36 @@ export class FeedbackService {
   }
 
   /**
+   * The consent behind links was withdrawn: the links go (the person's choice no longer holds),
+   * each with a `feedback.unlinked` biography line; the anonymous rows stay, they never knew the
+   * person. Idempotent: links already gone write nothing. Called by the events worker as the system.
+   */
+  async unlinkForWithdrawnConsent(actor: Actor, consentId: string): Promise<number> {
+    if (!isUuid(consentId)) return 0;
+    return this.ds.transaction(async (em) => {
+      const links = await em
+        .createQueryBuilder(FeedbackPersonLinkEntity, 'l')
+        .setLock('pessimistic_write')
+        .where('l.consent_id = :consentId', { consentId })
+        .getMany();
+      if (!links.length) return 0;
+      await em.delete(
+        FeedbackPersonLinkEntity,
+        links.map((l) => l.feedbackId),
+      );
+      for (const l of links)
+        await this.outbox.append(em, actor, {
+          type: 'feedback.unlinked',
+          personId: l.personId,
+          aggregateType: 'Feedback',
+          aggregateId: l.feedbackId,
+          payload: { personId: l.personId, feedbackId: l.feedbackId, consentId, partner: l.partner },
+        });
+      return links.length;
+    });
+  }
+
+  /**
    * The person's choice to link: an active consent of theirs naming the actor, the purpose it
    * acts for and case notes. A legal basis is no choice of the person's and does not count.
    */
