@@ -8,6 +8,7 @@ import { requireScope } from '../../../shared/scopes';
 import { Clock, isoDay } from '../../../shared/time';
 import { PersonEntity } from '../person/person.entity';
 import { ArrivalVisitEntity } from './arrival.entity';
+import { ArrivalEvents } from './arrival.events';
 import type { ArrivalHubPorts, ArrivalReferral } from './arrival.ports';
 import {
   checkFollowUp,
@@ -44,7 +45,11 @@ export class ArrivalService {
     private readonly clock: Clock,
     private readonly pdp: PolicyDecisionPoint,
     private readonly hub: ArrivalHubPorts,
-  ) {}
+  ) {
+    this.events = new ArrivalEvents(outbox, clock);
+  }
+
+  private readonly events: ArrivalEvents;
 
   /** Plans the family's visit; planning again while it is planned moves the day (a reschedule). */
   async plan(actor: Actor, input: PlanArrivalVisit): Promise<ArrivalVisitEntity> {
@@ -90,7 +95,7 @@ export class ArrivalService {
             updatedAt: now,
           });
           await em.save(ArrivalVisitEntity, open);
-          await this.planned(em, actor, open, rescheduled);
+          await this.events.planned(em, actor, open, rescheduled);
           return open;
         }
         const visit: ArrivalVisitEntity = {
@@ -121,7 +126,7 @@ export class ArrivalService {
           updatedAt: now,
         };
         await em.insert(ArrivalVisitEntity, visit);
-        await this.planned(em, actor, visit, false);
+        await this.events.planned(em, actor, visit, false);
         return visit;
       })
       .catch((err: unknown) => {
@@ -174,13 +179,13 @@ export class ArrivalService {
       } else Object.assign(visit, { status: 'did_not_take_place', tookPlaceAsPlanned: false, notHeldReason: reason });
       Object.assign(visit, { recordedAt: now, updatedAt: now });
       await em.save(ArrivalVisitEntity, visit);
-      await this.recorded(em, actor, visit);
+      await this.events.recorded(em, actor, visit);
       // A referral to a district office or the school placement made at the visit (or sent since) is the follow-up already.
       const first = candidates
         .map((r) => ({ r, on: isoDay(r.createdAt), kind: FOLLOW_UP_REFERRAL_TYPES[r.referralType] }))
         .filter((x) => x.kind && x.on >= heldOn! && x.on <= visit.followUpDueOn!)
         .sort((a, b) => a.on.localeCompare(b.on))[0];
-      if (first) await this.followedUp(em, actor, visit, first.kind, first.on, 'derived', first.r.id);
+      if (first) await this.events.followedUp(em, actor, visit, first.kind, first.on, 'derived', first.r.id);
       return visit;
     });
   }
@@ -200,7 +205,7 @@ export class ArrivalService {
         );
       if (on && on < visit.heldOn!)
         throw badInput(`contactedOn must not lie before the visit (${visit.heldOn})`, 'contactedOn');
-      await this.followedUp(em, actor, visit, kind, on, 'recorded', null);
+      await this.events.followedUp(em, actor, visit, kind, on, 'recorded', null);
       return visit;
     });
   }
@@ -228,7 +233,7 @@ export class ArrivalService {
         .orderBy('v.held_on')
         .setLock('pessimistic_write')
         .getMany();
-      for (const v of visits) await this.followedUp(em, actor, v, kind, sent.sentOn, 'derived', sent.referralId);
+      for (const v of visits) await this.events.followedUp(em, actor, v, kind, sent.sentOn, 'derived', sent.referralId);
       return visits.length;
     });
   }
@@ -269,87 +274,11 @@ export class ArrivalService {
         updatedAt: now,
       };
       await em.insert(ArrivalVisitEntity, visit);
-      await this.planned(em, actor, visit, h.rescheduleCount > 0);
-      await this.recorded(em, actor, visit);
-      if (held && h.followUp) await this.followedUp(em, actor, visit, h.followUp.kind, h.followUp.on, 'recorded', null);
+      await this.events.planned(em, actor, visit, h.rescheduleCount > 0);
+      await this.events.recorded(em, actor, visit);
+      if (held && h.followUp)
+        await this.events.followedUp(em, actor, visit, h.followUp.kind, h.followUp.on, 'recorded', null);
       return visit;
-    });
-  }
-
-  private async followedUp(
-    em: EntityManager,
-    actor: Actor,
-    visit: ArrivalVisitEntity,
-    kind: FollowUpKind,
-    on: string | null,
-    source: 'recorded' | 'derived',
-    referralId: string | null,
-  ): Promise<void> {
-    Object.assign(visit, {
-      followUpKind: kind,
-      followUpOn: on,
-      followUpSource: source,
-      followUpInTime: on !== null && on <= visit.followUpDueOn!,
-      followUpReferralId: referralId,
-      updatedAt: this.clock.now(),
-    });
-    await em.save(ArrivalVisitEntity, visit);
-    await this.outbox.append(em, actor, {
-      type: 'arrival.followup_recorded',
-      personId: visit.personId,
-      aggregateType: 'ArrivalVisit',
-      aggregateId: visit.id,
-      payload: {
-        visitId: visit.id,
-        personId: visit.personId,
-        householdId: visit.householdId,
-        partner: visit.partner,
-        contact: kind,
-        contactedOn: on,
-        source,
-        inTime: visit.followUpInTime === true,
-        referralId,
-      },
-    });
-  }
-
-  private recorded(em: EntityManager, actor: Actor, visit: ArrivalVisitEntity): Promise<unknown> {
-    return this.outbox.append(em, actor, {
-      type: 'arrival.visit_recorded',
-      personId: visit.personId,
-      aggregateType: 'ArrivalVisit',
-      aggregateId: visit.id,
-      payload: {
-        visitId: visit.id,
-        personId: visit.personId,
-        householdId: visit.householdId,
-        partner: visit.partner,
-        status: visit.status,
-        heldOn: visit.heldOn,
-        tookPlaceAsPlanned: visit.tookPlaceAsPlanned === true,
-        notHeldReason: visit.notHeldReason,
-        welcomeFolder: visit.welcomeFolder,
-        topics: visit.topics,
-        referralIds: visit.referralIds,
-      },
-    });
-  }
-
-  private planned(em: EntityManager, actor: Actor, v: ArrivalVisitEntity, rescheduled: boolean): Promise<unknown> {
-    return this.outbox.append(em, actor, {
-      type: 'arrival.visit_planned',
-      personId: v.personId,
-      aggregateType: 'ArrivalVisit',
-      aggregateId: v.id,
-      payload: {
-        visitId: v.id,
-        personId: v.personId,
-        householdId: v.householdId,
-        partner: v.partner,
-        plannedOn: v.plannedOn,
-        referralId: v.referralId,
-        rescheduled,
-      },
     });
   }
 
