@@ -147,7 +147,13 @@ describe('rule euma_turning_18: youth welfare → adult services', () => {
       purpose: 'case_management',
       status: 'requested',
     });
-    expect(await ruleCheck(app, 'euma_turning_18', later)).toMatchObject({ outcome: 'transferred' });
+    // The check is finished right after the transfer commits: wait for it, not just for the transfer.
+    expect(
+      await eventually(async () => {
+        const check = await ruleCheck(app, 'euma_turning_18', later);
+        return check.outcome ? check : undefined;
+      }),
+    ).toMatchObject({ outcome: 'transferred' });
   });
 
   it("without an advice team for the person's municipality the gap goes into the biography", async () => {
