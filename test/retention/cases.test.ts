@@ -7,8 +7,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import type { QueryRunner } from 'typeorm';
 import { RetentionTaskSummary } from '../../src/retention/retention.types';
 import { CASE_CHILD_TABLES } from '../../src/retention/tasks/city-case.task';
+import { CityCaseRetention1765510000001 } from '../../src/subgraphs/city/migrations/1765510000001-city-case-retention';
+import { HubRetentionCases1765510000000 } from '../../src/subgraphs/hub/migrations/1765510000000-hub-retention-cases';
 import { systemActor } from '../../src/shared/actor';
 import { Clock } from '../../src/shared/time';
 import { registerPerson } from '../factories';
@@ -176,6 +179,23 @@ describe('retention of cases, arrival visits and feedback links', () => {
     ).toEqual(before);
   });
 
+  it('a case that cannot be deleted rolls back its whole batch: no child row gone, no audit entry', async () => {
+    // A table this task does not know refers to a due case: its delete fails on the foreign key.
+    const blocked = await caseWithRows(ids.b, '2019-01-31T12:00:00Z');
+    await sql('CREATE TABLE city.retention_test_ref (case_id uuid REFERENCES city.client_case(id))');
+    try {
+      await sql('INSERT INTO city.retention_test_ref VALUES ($1)', [blocked]);
+      await expect(app.container.retention.run({ batchSize: 10 })).rejects.toThrow(/city\.client_case/);
+      expect(await caseRows(blocked)).toBe(5);
+      expect(await caseRows(ids.oldCase)).toBe(5);
+      expect(await erasures('city.client_case')).toEqual([]);
+    } finally {
+      await sql('DROP TABLE city.retention_test_ref');
+      for (const t of CASE_CHILD_TABLES) await sql(`DELETE FROM city.${t} WHERE case_id = $1`, [blocked]);
+      await sql('DELETE FROM city.client_case WHERE id = $1', [blocked]);
+    }
+  });
+
   it('erases closed cases past the period with all their rows; open and recently closed cases stay', async () => {
     const t = byTask(await app.container.retention.run({ batchSize: 1 }));
     expect(t['city.client_case']).toMatchObject({ dryRun: false, erased: 2, persons: 1, batches: 2, auditEntries: 2 });
@@ -226,5 +246,32 @@ describe('retention of cases, arrival visits and feedback links', () => {
     const t = byTask(await app.container.retention.run());
     for (const task of ['city.client_case', 'city.arrival_visit', 'city.feedback_person_link'])
       expect(t[task]).toMatchObject({ erased: 0, batches: 0 });
+  });
+
+  it('the migrations revert (the rules and the record types go) and apply again', async () => {
+    const types = () =>
+      sql(`SELECT DISTINCT record_type FROM hub.retention_rule ORDER BY 1`).then((r) => r.map((x) => x.record_type));
+    const before = await types();
+    // As the database owner (the app's role may not alter tables): the migrations only call query().
+    const client = new Client({ connectionString: app.db.url });
+    await client.connect();
+    const owner = {
+      query: (query: string, params?: unknown[]) => client.query(query, params).then((r) => r.rows),
+    } as unknown as QueryRunner;
+    try {
+      await new HubRetentionCases1765510000000().down(owner);
+      await new CityCaseRetention1765510000001().down(owner);
+      expect(await types()).toEqual(before.filter((t) => !['case', 'arrival_visit', 'feedback_link'].includes(t)));
+      await expect(
+        sql(
+          `INSERT INTO hub.retention_rule (record_type, category, retain_days, action, description, statute) VALUES ('case', 'case_notes', 1, 'erase', 'x', 'x')`,
+        ),
+      ).rejects.toThrow(/retention_rule_record_type_check/);
+      await new CityCaseRetention1765510000001().up(owner);
+      await new HubRetentionCases1765510000000().up(owner);
+      expect(await types()).toEqual(before);
+    } finally {
+      await client.end();
+    }
   });
 });
