@@ -14,6 +14,9 @@ import {
   hubWebhookDeliveryRetention,
 } from './tasks/hub-aged-rows.task';
 import { HubConsentRetentionTask } from './tasks/hub-consent.task';
+import { CityArrivalVisitRetentionTask } from './tasks/city-arrival-visit.task';
+import { CityCaseRetentionTask } from './tasks/city-case.task';
+import { CityFeedbackLinkRetentionTask } from './tasks/city-feedback-link.task';
 
 /** Rows per transaction: short transactions, short locks, and a crash loses at most one batch. */
 export const RETENTION_BATCH_SIZE = 500;
@@ -241,6 +244,9 @@ export function createRetentionService(deps: {
       new CityPersonRetentionTask(deps.city, servedAreas),
       hubNotificationRetention(deps.hub),
       hubWebhookDeliveryRetention(deps.hub),
+      new CityCaseRetentionTask(deps.city),
+      new CityArrivalVisitRetentionTask(deps.city),
+      new CityFeedbackLinkRetentionTask(deps.city),
     ],
   });
 }

@@ -9,7 +9,16 @@ export type RetentionAction = (typeof RETENTION_ACTIONS)[number];
  * The kinds of record a retention rule can govern. Each is owned by one subgraph schema and has
  * exactly one task (src/retention/tasks/); the migration's CHECK lists the same values.
  */
-export const RECORD_TYPES = ['biography_entry', 'consent', 'person', 'notification', 'webhook_delivery'] as const;
+export const RECORD_TYPES = [
+  'biography_entry',
+  'consent',
+  'person',
+  'notification',
+  'webhook_delivery',
+  'case',
+  'arrival_visit',
+  'feedback_link',
+] as const;
 export type RecordType = (typeof RECORD_TYPES)[number];
 
 /** A row of hub.retention_rule: set by the data-protection officer, not by partners. */

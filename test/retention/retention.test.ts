@@ -610,6 +610,9 @@ describe('lotse retention (built CLI)', () => {
       'city.person',
       'hub.notification',
       'hub.webhook_delivery',
+      'city.client_case',
+      'city.arrival_visit',
+      'city.feedback_person_link',
     ]);
     for (const l of lines)
       expect(Object.keys(l).sort()).toEqual([

@@ -36,6 +36,7 @@ import { WorklistResolver } from './case/worklist.resolver';
 import { WorklistService } from './case/worklist.service';
 import { CityCases1765470000000 } from './migrations/1765470000000-city-cases';
 import { CityCaseGoalDropped1765480000000 } from './migrations/1765480000000-city-case-goal-dropped';
+import { CityCaseRetention1765510000001 } from './migrations/1765510000001-city-case-retention';
 import { ClientFeedbackEntity, FeedbackPersonLinkEntity } from './feedback/feedback.entity';
 import { FeedbackResolver, PersonFeedbackResolver } from './feedback/feedback.resolver';
 import { FeedbackService } from './feedback/feedback.service';
@@ -86,6 +87,7 @@ export const cityMigrations = [
   CityCaseGoalDropped1765480000000,
   CityFeedback1765460000001,
   CityArrivalVisits1765450000000,
+  CityCaseRetention1765510000001,
 ];
 
 export type CitySubgraph = Subgraph & { services: CityServices };

@@ -77,6 +77,7 @@ import { EmployerEnquiryEntity } from './enquiry/enquiry.entity';
 import { EnquiryResolver } from './enquiry/enquiry.resolver';
 import { EnquiryService } from './enquiry/enquiry.service';
 import { HubEnquiries1765460000000 } from './migrations/1765460000000-hub-enquiries';
+import { HubRetentionCases1765510000000 } from './migrations/1765510000000-hub-retention-cases';
 import type { ArrivalFollowUps } from '../../shared/arrival-follow-ups';
 
 export const hubEntities = [
@@ -118,6 +119,7 @@ export const hubMigrations = [
   HubIdentifierHolders1765310000000,
   HubWebhookDetails1765440000000,
   HubEnquiries1765460000000,
+  HubRetentionCases1765510000000,
 ];
 
 export type HubSubgraph = Subgraph & { services: HubServices };
