@@ -7,10 +7,13 @@ import type { Logger } from '../shared/logger';
 import type { ArrivalFollowUps } from '../shared/arrival-follow-ups';
 import type { EnrolmentMoves, EntitlementMoves } from '../shared/course-moves';
 import type { PersonDirectory } from '../shared/person-directory';
-import type { Clock } from '../shared/time';
+import { addMonths, type Clock } from '../shared/time';
 import { OPEN } from '../subgraphs/hub/referral/referral.state';
 import type { ReferralService } from '../subgraphs/hub/referral/referral.service';
 import type { RuleName, RuleParams } from './rules';
+
+/** Day arithmetic the rules share (src/shared/time.ts). */
+export { addMonths };
 
 /**
  * What every rule may use. Rules act as the hub (the system) on behalf of the partner that would
@@ -306,16 +309,6 @@ export async function ensureReferral(
       throw err;
     }
   });
-}
-
-/** Adds months to a day; the day of month is clamped to the month's end (31 Jan + 1 month = 28/29 Feb). */
-export function addMonths(day: string, months: number): string {
-  const [y, m, d] = day.split('-').map(Number);
-  const total = y * 12 + (m - 1) + months;
-  const year = Math.floor(total / 12);
-  const month = total - year * 12;
-  const last = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
-  return `${String(year).padStart(4, '0')}-${String(month + 1).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
 }
 
 export function firstOfNextMonth(day: string): string {

@@ -1,3 +1,6 @@
+/** Day arithmetic (src/shared/time.ts), for the follow-up's two months. */
+export { addMonths } from '../../../shared/time';
+
 /**
  * An arrival visit's life as data: `planned → took_place | did_not_take_place`. While planned the
  * team may move the day (planArrivalVisit again for the family: a reschedule, which makes the
@@ -42,13 +45,3 @@ export function allowedArrivalActions(v: {
 /** Held on the day planned, never moved. */
 export const asPlanned = (v: { plannedOn: string; rescheduleCount: number }, heldOn: string): boolean =>
   heldOn === v.plannedOn && v.rescheduleCount === 0;
-
-/** `day` plus whole months, on the month's last day when it has fewer days (31 Dec + 2 months = 28/29 Feb). */
-export function addMonths(day: string, months: number): string {
-  const [y, m, d] = day.split('-').map(Number);
-  const total = y * 12 + (m - 1) + months;
-  const year = Math.floor(total / 12);
-  const month = total - year * 12;
-  const last = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
-  return `${String(year).padStart(4, '0')}-${String(month + 1).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`;
-}

@@ -3,9 +3,7 @@ import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-gr
 import { PersonalData } from '../../../policy/personal-data';
 import { Connection } from '../../shared/connection.types';
 import { ARRIVAL_VISIT_STATUSES, NOT_HELD_REASONS, TOPICS } from './arrival.state';
-
-const asEnum = <T extends string>(values: readonly T[]) =>
-  Object.fromEntries(values.map((v) => [v, v])) as Record<T, T>;
+import { asEnum } from '../../shared/enum';
 
 export const ArrivalVisitStatusEnum = asEnum(ARRIVAL_VISIT_STATUSES);
 registerEnumType(ArrivalVisitStatusEnum, {

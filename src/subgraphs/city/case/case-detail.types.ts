@@ -4,7 +4,8 @@ import { PersonalData } from '../../../policy/personal-data';
 import { Connection } from '../../shared/connection.types';
 import { APPOINTMENT_OUTCOMES, CANCELLED_BY } from './case.appointments';
 import { APPOINTMENT_STATUSES, GOAL_STATUSES, LIFE_DOMAINS } from './case.state';
-import { asEnum, Case, CasePhaseEnum, CaseTrackEnum, ClosureKindEnum } from './case.types';
+import { asEnum } from '../../shared/enum';
+import { Case, CasePhaseEnum, CaseTrackEnum, ClosureKindEnum } from './case.types';
 
 export const LifeDomainEnum = asEnum(LIFE_DOMAINS);
 registerEnumType(LifeDomainEnum, {

@@ -2,9 +2,7 @@ import { DateResolver, DateTimeResolver } from 'graphql-scalars';
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { PersonalData } from '../../../policy/personal-data';
 import { CASE_ACTIONS, CASE_PHASES, CASE_TRACKS, CLOSURE_KINDS } from './case.state';
-
-export const asEnum = <T extends string>(values: readonly T[]) =>
-  Object.fromEntries(values.map((v) => [v, v])) as Record<T, T>;
+import { asEnum } from '../../shared/enum';
 
 export const CasePhaseEnum = asEnum(CASE_PHASES);
 registerEnumType(CasePhaseEnum, {

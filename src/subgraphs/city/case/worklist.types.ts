@@ -1,7 +1,8 @@
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { PersonalData } from '../../../policy/personal-data';
 import { Connection } from '../../shared/connection.types';
-import { Case, asEnum } from './case.types';
+import { asEnum } from '../../shared/enum';
+import { Case } from './case.types';
 import { WORKLIST_REASONS } from './worklist.state';
 
 export const WorklistReasonEnum = asEnum(WORKLIST_REASONS);

@@ -3,9 +3,7 @@ import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-gr
 import { PersonalData } from '../../../policy/personal-data';
 import { Connection } from '../../shared/connection.types';
 import { ENROLMENT_STATUSES } from './enrolment.state';
-
-const asEnum = <T extends string>(values: readonly T[]) =>
-  Object.fromEntries(values.map((v) => [v, v])) as Record<T, T>;
+import { asEnum } from '../../shared/enum';
 
 export const EnrolmentStatusEnum = asEnum(ENROLMENT_STATUSES);
 registerEnumType(EnrolmentStatusEnum, {

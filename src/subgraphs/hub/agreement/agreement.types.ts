@@ -1,9 +1,8 @@
 import { Field, ID, Int, Float, ObjectType, registerEnumType } from 'type-graphql';
 import { DateResolver, DateTimeResolver } from 'graphql-scalars';
 import { BREACH_ACTIONS, DEADLINE_KINDS } from './agreement.rules';
+import { asEnum } from '../../shared/enum';
 
-const asEnum = <T extends string>(values: readonly T[]) =>
-  Object.fromEntries(values.map((v) => [v, v])) as Record<T, T>;
 export const DeadlineKindEnum = asEnum(DEADLINE_KINDS);
 export const BreachActionEnum = asEnum(BREACH_ACTIONS);
 export const DEADLINE_STATES = ['open', 'overdue', 'met', 'met_late', 'breached', 'closed'] as const;

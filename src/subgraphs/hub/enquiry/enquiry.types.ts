@@ -5,6 +5,7 @@ import { Connection } from '../../shared/connection.types';
 import { PartnerContact } from '../admin/admin.types';
 import { ENQUIRY_ACTIONS, ENQUIRY_STATUSES } from './enquiry.state';
 import { EmployerEnquiryEntity } from './enquiry.entity';
+import { asEnum } from '../../shared/enum';
 
 export enum EnquiryTopic {
   RESIDENCE_LAW = 'residence_law',
@@ -16,8 +17,6 @@ registerEnumType(EnquiryTopic, {
     'RESIDENCE_LAW (aufenthaltsrechtliche Frage): answered by the immigration office; WORKPLACE (Frage am Arbeitsplatz): by the social worker team',
 });
 
-const asEnum = <T extends string>(values: readonly T[]) =>
-  Object.fromEntries(values.map((v) => [v, v])) as Record<T, T>;
 export const EnquiryStatusEnum = asEnum(ENQUIRY_STATUSES);
 registerEnumType(EnquiryStatusEnum, {
   name: 'EnquiryStatus',

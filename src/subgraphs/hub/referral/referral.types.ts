@@ -3,9 +3,8 @@ import { DateResolver, DateTimeResolver } from 'graphql-scalars';
 import { Connection } from '../../shared/connection.types';
 import { HubPerson } from '../hub.person';
 import { OUTCOMES, REASON_CODES, REFERRAL_STATUSES } from './referral.state';
+import { asEnum } from '../../shared/enum';
 
-const asEnum = <T extends string>(values: readonly T[]) =>
-  Object.fromEntries(values.map((v) => [v, v])) as Record<T, T>;
 export const ReferralStatusEnum = asEnum(REFERRAL_STATUSES);
 export const ReasonCodeEnum = asEnum(REASON_CODES);
 export const OutcomeEnum = asEnum(OUTCOMES);
