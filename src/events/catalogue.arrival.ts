@@ -1,4 +1,4 @@
-import type { CatalogueEntry, EventSpec } from './catalogue';
+import { event } from './catalogue.event';
 
 /**
  * Arrival visits (city subgraph, src/subgraphs/city/arrival; docs/arrival-counselling.md), spread
@@ -6,11 +6,6 @@ import type { CatalogueEntry, EventSpec } from './catalogue';
  * them, so no partner is told. Visibility by category: a derived follow-up is written by the hub
  * itself, and the team reads it under its basis for case notes.
  */
-const event =
-  <P>() =>
-  <Pub extends string = never>(spec: EventSpec<P, Pub>): CatalogueEntry<P, Pub> =>
-    spec;
-
 export const ARRIVAL_VISIT_EVENTS = {
   'arrival.visit_planned': event<{
     visitId: string;

@@ -1,4 +1,4 @@
-import type { CatalogueEntry, EventSpec } from './catalogue';
+import { event } from './catalogue.event';
 
 /**
  * The events of case management (city subgraph, src/subgraphs/city/case; docs/case-management.md),
@@ -7,10 +7,6 @@ import type { CatalogueEntry, EventSpec } from './catalogue';
  * Nobody but the holder acts on a case, so no partner is told (public: null); the help plan's
  * referrals tell their receivers themselves.
  */
-const event =
-  <P>() =>
-  <Pub extends string = never>(spec: EventSpec<P, Pub>): CatalogueEntry<P, Pub> =>
-    spec;
 
 /** What every case event names. */
 type CaseRef = { caseId: string; personId: string; partner: string };

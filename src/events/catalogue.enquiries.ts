@@ -1,13 +1,9 @@
-import type { CatalogueEntry, EventSpec } from './catalogue';
+import { event } from './catalogue.event';
 
 /**
  * The events of employer enquiries (hub, src/subgraphs/hub/enquiry; docs/employer-service.md) and
  * client feedback (city, src/subgraphs/city/feedback; docs/feedback.md), spread into the catalogue.
  */
-const event =
-  <P>() =>
-  <Pub extends string = never>(spec: EventSpec<P, Pub>): CatalogueEntry<P, Pub> =>
-    spec;
 
 /**
  * An enquiry's event names no person and carries no question or answer text: ids and codes

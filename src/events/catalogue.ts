@@ -1,6 +1,7 @@
 import { DataCategory } from '../policy/policy.vocabulary';
 import { ARRIVAL_VISIT_EVENTS } from './catalogue.arrival';
 import { CASE_EVENTS } from './catalogue.cases';
+import { event } from './catalogue.event';
 import { ENQUIRY_EVENTS } from './catalogue.enquiries';
 
 /**
@@ -57,12 +58,6 @@ export interface EventSpec<P, Pub extends string> {
 
 /** An entry; the payload type rides along for the derived types (it has no runtime value). */
 export type CatalogueEntry<P, Pub extends string> = EventSpec<P, Pub> & { readonly payloadType?: P };
-
-/** `event<Payload>()({...})`: the payload is named, the public types are inferred from the entry. */
-const event =
-  <P>() =>
-  <Pub extends string = never>(spec: EventSpec<P, Pub>): CatalogueEntry<P, Pub> =>
-    spec;
 
 type StatusChange = {
   referralId: string;
