@@ -78,6 +78,7 @@ import { EnquiryResolver } from './enquiry/enquiry.resolver';
 import { EnquiryService } from './enquiry/enquiry.service';
 import { HubEnquiries1765460000000 } from './migrations/1765460000000-hub-enquiries';
 import { HubRetentionCases1765510000000 } from './migrations/1765510000000-hub-retention-cases';
+import { HubIndicatorFacts1765520000000 } from './migrations/1765520000000-hub-indicator-facts';
 import type { ArrivalFollowUps } from '../../shared/arrival-follow-ups';
 
 export const hubEntities = [
@@ -120,6 +121,7 @@ export const hubMigrations = [
   HubWebhookDetails1765440000000,
   HubEnquiries1765460000000,
   HubRetentionCases1765510000000,
+  HubIndicatorFacts1765520000000,
 ];
 
 export type HubSubgraph = Subgraph & { services: HubServices };
