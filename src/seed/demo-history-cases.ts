@@ -263,7 +263,7 @@ export async function seedHistoricCases(
     );
     if (!p) continue;
     used.add(p.id);
-    const h = expand(s, p.id, i < PILOT.length ? 'cm-1' : `cm-${2 + (i % 3)}`);
+    const h = expand(s, p.id, i < PILOT.length ? 'cm-1' : `cm-${2 * (1 + (i % 3))}`);
     if (s.domains.includes('health'))
       await consents.record(actor, {
         personId: p.id,
