@@ -90,6 +90,13 @@ function schemaOnlyHubDeps(): HubDeps {
     transferCases: { statusChanged: unused },
     arrivals: { referralSent: unused, followUpKnown: unused },
     feedbackLinks: { consentWithdrawn: unused },
+    indicatorSources: {
+      visits: { fact: unused, ids: unused, ofPerson: unused },
+      cases: { fact: unused, ids: unused },
+      courses: { fact: unused, ids: unused },
+      enrolments: { fact: unused, ids: unused },
+      municipalityOf: unused,
+    },
     rules: { enabled: [], params: DEFAULT_RULE_PARAMS },
   };
 }

@@ -80,6 +80,8 @@ import { HubEnquiries1765460000000 } from './migrations/1765460000000-hub-enquir
 import { HubRetentionCases1765510000000 } from './migrations/1765510000000-hub-retention-cases';
 import { HubIndicatorFacts1765520000000 } from './migrations/1765520000000-hub-indicator-facts';
 import type { ArrivalFollowUps } from '../../shared/arrival-follow-ups';
+import { IndicatorFacts } from './indicator/indicator-facts.service';
+import type { IndicatorSources } from './indicator/indicator.ports';
 
 export const hubEntities = [
   PartnerEntity,
@@ -149,6 +151,8 @@ export interface HubDeps {
   arrivals: ArrivalFollowUps;
   /** The city's client feedback: links made under a withdrawn consent go (docs/feedback.md). */
   feedbackLinks: FeedbackLinks;
+  /** The city's and the courses' records the indicator facts are made from (container.indicators.ts). */
+  indicatorSources: IndicatorSources;
 }
 
 /** Hub: partners, identifiers, biography, consent and legal bases, referrals and transfers, audit access. */
@@ -178,6 +182,7 @@ export async function buildHubSubgraph(ds: DataSource, deps: SubgraphDeps, hub: 
     enquiries: new EnquiryService(ds, deps.outbox, deps.clock),
     arrivals: hub.arrivals,
     feedbackLinks: hub.feedbackLinks,
+    indicatorFacts: new IndicatorFacts(ds, deps.clock, hub.indicatorSources),
   };
   const { schema, sdl } = await buildFederatedSchema(
     {
