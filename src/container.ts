@@ -306,6 +306,8 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
     clock,
     rowSecurity,
     log: log.child({ component: 'retention' }),
+    // Erased cases and visits take their indicator facts with them (docs/data-protection.md).
+    afterBatch: (recordType, ids) => subgraphs.hub.services.indicatorFacts.forErased(recordType, ids),
   });
   const idempotency = new IdempotencyStore(idempotencyDs, {
     ttlHours: config.idempotencyTtlHours,

@@ -108,11 +108,11 @@ export class IndicatorFacts {
         after = ids[ids.length - 1];
       }
       const { table, key } = TABLES[kind];
-      const gone: unknown[] = await this.ds.query(
-        `DELETE FROM ${table} WHERE NOT (${key} = ANY($1::uuid[])) RETURNING 1`,
+      const [gone]: Array<{ n: number }> = await this.ds.query(
+        `WITH d AS (DELETE FROM ${table} WHERE NOT (${key} = ANY($1::uuid[])) RETURNING 1) SELECT count(*)::int AS n FROM d`,
         [seen],
       );
-      counts[kind] = { upserted, deleted: deletedNow + gone.length };
+      counts[kind] = { upserted, deleted: deletedNow + gone.n };
     }
     return counts;
   }
