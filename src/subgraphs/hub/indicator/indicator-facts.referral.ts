@@ -50,9 +50,9 @@ export async function referralFactRow(
        FROM hub.referral r WHERE r.id = $1`,
     [id, CONCLUDED],
   );
-  if (!r) return null;
-  // A draft was never sent: it has no deadlines to read.
-  const deadlineStates = r.status === 'draft' ? [] : await deadlineStatesOf();
+  // A draft was never sent: nothing of it counts (nor does it have deadlines).
+  if (!r || r.status === 'draft') return null;
+  const deadlineStates = await deadlineStatesOf();
   return {
     referral_id: r.id,
     kind: r.kind,

@@ -135,7 +135,8 @@ export class IndicatorFacts {
       // Courses have no events of their own after creation; their enrolments' steps bring them up to date.
       add('course', str(p.courseId));
     } else if (e.type.startsWith('referral.') || e.type.startsWith('handover.')) {
-      add('referral', str(p.referralId));
+      // A draft has no fact, and the step that ends it (sent, cancelled) refreshes it: a draft step changes nothing.
+      if (!(e.type === 'referral.status_changed' && p.to === 'draft')) add('referral', str(p.referralId));
     } else if (e.type === 'person.moved') {
       // The municipality of a person's visits, cases and referrals is where the person lives now.
       const personId = str(p.personId);
