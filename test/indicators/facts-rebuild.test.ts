@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { FACT_KINDS } from '../../src/subgraphs/hub/indicator/indicator-facts.service';
 import { Clock } from '../../src/shared/time';
 import {
@@ -11,7 +14,8 @@ import {
   withAppointment,
   withGoal,
 } from '../factories';
-import { eventually, startTestApp, TestApp } from '../helpers/app';
+import { eventually, flushPrefix, startTestApp, TestApp } from '../helpers/app';
+import { cliEnv, ROOT, runCli } from '../helpers/lotse-process';
 import { eventHandled } from '../helpers/wait';
 import { factRow, factRows, sqlAs } from './facts.support';
 
@@ -133,5 +137,46 @@ describe('indicator facts after retention', () => {
     expect(summary.erased).toBe(1);
     expect(await factRow(app, 'case', ids[0])).toBeUndefined();
     expect(await factRow(app, 'case', ids[1])).toMatchObject({ closure: 'planned', closed_on: '2025-06-01' });
+  });
+});
+
+describe('lotse indicators rebuild (built CLI)', () => {
+  const queuePrefix = `lotse-test-indicators-${process.pid}`;
+  let app: TestApp;
+  let tmp: string;
+  beforeAll(async () => {
+    if (!fs.existsSync(path.join(ROOT, 'dist/src/subgraphs/hub/indicator/indicator-facts.service.js')))
+      throw new Error('dist/ has no indicator facts: run "npm run build" first');
+    app = await startTestApp();
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lotse-indicators-'));
+  });
+  afterAll(async () => {
+    await flushPrefix(queuePrefix);
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+    await app?.stop();
+  });
+
+  it('recomputes the facts: progress on stderr, one JSON line of counts per kind on stdout', async () => {
+    const p = await registerPerson(app, 'rheine-social');
+    const c = await openCase(app, 'rheine-social', { personId: p.id });
+    expect(await factRow(app, 'case', c.id)).toBeUndefined();
+    const res = await runCli(['indicators', 'rebuild'], cliEnv(app, tmp, { queuePrefix }), 60_000);
+    expect(res.code).toBe(0);
+    expect(res.stderr).toMatch(/^case: 1$/m);
+    const lines = res.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines).toEqual([
+      { kind: 'arrival_visit', upserted: 0, deleted: 0 },
+      { kind: 'course', upserted: 0, deleted: 0 },
+      { kind: 'enrolment', upserted: 0, deleted: 0 },
+      { kind: 'case', upserted: 1, deleted: 0 },
+      { kind: 'referral', upserted: 0, deleted: 0 },
+    ]);
+    expect(await factRow(app, 'case', c.id)).toMatchObject({ person_id: p.id, closure: null });
+    const usage = await runCli(['indicators'], cliEnv(app, tmp, { queuePrefix }), 60_000);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/lotse indicators needs: rebuild/);
   });
 });
