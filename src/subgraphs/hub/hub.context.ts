@@ -22,6 +22,7 @@ import type { TransferCases } from '../../shared/transfer-cases';
 import { EnquiryService } from './enquiry/enquiry.service';
 import type { ArrivalFollowUps } from '../../shared/arrival-follow-ups';
 import type { IndicatorFacts } from './indicator/indicator-facts.service';
+import type { IndicatorService } from './indicator/indicator.service';
 
 export interface HubServices {
   partners: PartnerService;
@@ -54,6 +55,8 @@ export interface HubServices {
   feedbackLinks: FeedbackLinks;
   /** The report's indicator facts, kept current by the events worker (docs/indicators.md#facts). */
   indicatorFacts: IndicatorFacts;
+  /** The report's indicators, aggregated from the hub's fact tables (docs/indicators.md). */
+  indicators: IndicatorService;
 }
 
 export function createHubLoaders(services: HubServices, actor: Actor) {

@@ -82,6 +82,8 @@ import { HubIndicatorFacts1765520000000 } from './migrations/1765520000000-hub-i
 import type { ArrivalFollowUps } from '../../shared/arrival-follow-ups';
 import { IndicatorFacts } from './indicator/indicator-facts.service';
 import type { IndicatorSources } from './indicator/indicator.ports';
+import { IndicatorOptions, IndicatorService } from './indicator/indicator.service';
+import { IndicatorResolver } from './indicator/indicator.resolver';
 
 export const hubEntities = [
   PartnerEntity,
@@ -153,6 +155,8 @@ export interface HubDeps {
   feedbackLinks: FeedbackLinks;
   /** The city's and the courses' records the indicator facts are made from (container.indicators.ts). */
   indicatorSources: IndicatorSources;
+  /** Small-number threshold and longest period of the report's indicators (default 5 and 24 months). */
+  indicators?: IndicatorOptions;
 }
 
 /** Hub: partners, identifiers, biography, consent and legal bases, referrals and transfers, audit access. */
@@ -183,6 +187,12 @@ export async function buildHubSubgraph(ds: DataSource, deps: SubgraphDeps, hub: 
     arrivals: hub.arrivals,
     feedbackLinks: hub.feedbackLinks,
     indicatorFacts: new IndicatorFacts(ds, deps.clock, hub.indicatorSources),
+    indicators: new IndicatorService(
+      ds,
+      deps.audit,
+      deps.clock,
+      hub.indicators ?? { minCount: 5, maxPeriodMonths: 24 },
+    ),
   };
   const { schema, sdl } = await buildFederatedSchema(
     {
@@ -205,6 +215,7 @@ export async function buildHubSubgraph(ds: DataSource, deps: SubgraphDeps, hub: 
         AdminResolver,
         UpcomingHandoverResolver,
         EnquiryResolver,
+        IndicatorResolver,
       ],
       orphanedTypes: [HubPerson],
     },
