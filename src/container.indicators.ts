@@ -22,13 +22,17 @@ export function indicatorSources(
   const offers = new CourseStatisticsReads(courses.dataSource, persons);
   return {
     visits: {
-      fact: (id) => visits.statisticsFact(id),
+      facts: (ids) => visits.statisticsFacts(ids),
       ids: (after, limit) => visits.ids(after, limit),
       ofPerson: (personId) => visits.ofPerson(personId),
     },
-    cases: { fact: (id) => cases.statisticsFact(id), ids: (after, limit) => cases.ids(after, limit) },
-    courses: { fact: (id) => offers.courseFact(id), ids: (after, limit) => offers.courseIds(after, limit) },
-    enrolments: { fact: (id) => offers.enrolmentFact(id), ids: (after, limit) => offers.enrolmentIds(after, limit) },
-    municipalityOf: async (personId) => (await persons.get(personId))?.municipalityKey ?? null,
+    cases: { facts: (ids) => cases.statisticsFacts(ids), ids: (after, limit) => cases.ids(after, limit) },
+    courses: { facts: (ids) => offers.courseFacts(ids), ids: (after, limit) => offers.courseIds(after, limit) },
+    enrolments: {
+      facts: (ids) => offers.enrolmentFacts(ids),
+      ids: (after, limit) => offers.enrolmentIds(after, limit),
+    },
+    municipalitiesOf: async (personIds) =>
+      new Map((await persons.many(personIds)).map((p) => [p.id, p.municipalityKey])),
   };
 }

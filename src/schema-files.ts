@@ -91,11 +91,11 @@ function schemaOnlyHubDeps(): HubDeps {
     arrivals: { referralSent: unused, followUpKnown: unused },
     feedbackLinks: { consentWithdrawn: unused },
     indicatorSources: {
-      visits: { fact: unused, ids: unused, ofPerson: unused },
-      cases: { fact: unused, ids: unused },
-      courses: { fact: unused, ids: unused },
-      enrolments: { fact: unused, ids: unused },
-      municipalityOf: unused,
+      visits: { facts: unused, ids: unused, ofPerson: unused },
+      cases: { facts: unused, ids: unused },
+      courses: { facts: unused, ids: unused },
+      enrolments: { facts: unused, ids: unused },
+      municipalitiesOf: unused,
     },
     rules: { enabled: [], params: DEFAULT_RULE_PARAMS },
   };

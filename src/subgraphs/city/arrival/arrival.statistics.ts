@@ -23,7 +23,7 @@ const FACT_SQL = `
          v.held_on::text AS "heldOn", v.topics::text[] AS topics, v.follow_up_due_on::text AS "followUpDueOn",
          v.follow_up_kind AS "followUpKind", v.follow_up_in_time AS "followUpInTime"
     FROM city.arrival_visit v JOIN city.person p ON p.id = v.person_id
-   WHERE v.id = $1`;
+   WHERE v.id = ANY($1::uuid[])`;
 
 /**
  * The statistics side of arrival visits: what the report counts of one visit, no names and no
@@ -33,9 +33,13 @@ export class ArrivalStatistics {
   constructor(private readonly ds: DataSource) {}
 
   async statisticsFact(visitId: string): Promise<ArrivalVisitStatistics | null> {
-    if (!isUuid(visitId)) return null;
-    const [row]: ArrivalVisitStatistics[] = await this.ds.query(FACT_SQL, [visitId]);
-    return row ?? null;
+    return (await this.statisticsFacts([visitId]))[0] ?? null;
+  }
+
+  /** Many at once (a rebuild's page); visits not found are left out. */
+  async statisticsFacts(visitIds: readonly string[]): Promise<ArrivalVisitStatistics[]> {
+    const ids = visitIds.filter(isUuid);
+    return ids.length ? this.ds.query(FACT_SQL, [ids]) : [];
   }
 
   async ids(after: string | null, limit: number): Promise<string[]> {

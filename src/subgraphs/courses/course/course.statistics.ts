@@ -42,7 +42,7 @@ const COURSE_SQL = `
          c.starts_on::text AS "startsOn", c.ends_on::text AS "endsOn", c.capacity, c.childcare,
          c.evening_or_shift AS "eveningOrShift"
     FROM courses.course c JOIN courses.course_provider pr ON pr.id = c.provider_id
-   WHERE c.id = $1`;
+   WHERE c.id = ANY($1::uuid[])`;
 
 // Days in Europe/Berlin, like every day the report shows.
 const ENROLMENT_SQL = `
@@ -54,7 +54,7 @@ const ENROLMENT_SQL = `
          e.evening_participant AS "eveningParticipant", e.parallel_integration_course AS "parallelIntegrationCourse"
     FROM courses.enrolment e JOIN courses.course c ON c.id = e.course_id
     JOIN courses.course_provider pr ON pr.id = c.provider_id
-   WHERE e.id = $1`;
+   WHERE e.id = ANY($1::uuid[])`;
 
 /**
  * The statistics side of courses and enrolments: what the language offensive's figures count.
@@ -67,21 +67,27 @@ export class CourseStatisticsReads {
     private readonly persons: PersonDirectory,
   ) {}
 
-  async courseFact(courseId: string): Promise<CourseStatistics | null> {
-    if (!isUuid(courseId)) return null;
-    const [row]: CourseStatistics[] = await this.ds.query(COURSE_SQL, [courseId]);
-    return row ?? null;
+  /** Courses by id (those not found are left out). */
+  async courseFacts(courseIds: readonly string[]): Promise<CourseStatistics[]> {
+    const ids = courseIds.filter(isUuid);
+    return ids.length ? this.ds.query(COURSE_SQL, [ids]) : [];
   }
 
-  async enrolmentFact(enrolmentId: string): Promise<EnrolmentStatistics | null> {
-    if (!isUuid(enrolmentId)) return null;
-    const [row]: Array<Omit<EnrolmentStatistics, 'sex'>> = await this.ds.query(ENROLMENT_SQL, [enrolmentId]);
-    if (!row) return null;
-    const sex = (await this.persons.get(row.personId))?.sex;
-    return {
-      ...row,
-      sex: (SEXES as readonly string[]).includes(sex ?? '') ? (sex as EnrolmentStatistics['sex']) : 'unknown',
-    };
+  /** Enrolments by id (those not found are left out), the participants' sex asked of the city at once. */
+  async enrolmentFacts(enrolmentIds: readonly string[]): Promise<EnrolmentStatistics[]> {
+    const ids = enrolmentIds.filter(isUuid);
+    if (!ids.length) return [];
+    const rows: Array<Omit<EnrolmentStatistics, 'sex'>> = await this.ds.query(ENROLMENT_SQL, [ids]);
+    if (!rows.length) return [];
+    const persons = await this.persons.many([...new Set(rows.map((r) => r.personId))]);
+    const sexOf = new Map(persons.map((p) => [p.id, p.sex]));
+    return rows.map((row) => {
+      const sex = sexOf.get(row.personId) ?? '';
+      return {
+        ...row,
+        sex: (SEXES as readonly string[]).includes(sex) ? (sex as EnrolmentStatistics['sex']) : 'unknown',
+      };
+    });
   }
 
   courseIds(after: string | null, limit: number): Promise<string[]> {

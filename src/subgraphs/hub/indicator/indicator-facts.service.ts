@@ -1,10 +1,8 @@
 import { DataSource } from 'typeorm';
 import { isUuid } from '../../../shared/ids';
 import { Clock } from '../../../shared/time';
-import { deadlineState } from '../agreement/agreement.service';
-import { ReferralDeadlineEntity } from '../agreement/agreement.entity';
 import { IndicatorSources } from './indicator.ports';
-import { referralFactRow } from './indicator-facts.referral';
+import { referralFactRows } from './indicator-facts.referral';
 
 export const FACT_KINDS = ['arrival_visit', 'course', 'enrolment', 'case', 'referral'] as const;
 export type FactKind = (typeof FACT_KINDS)[number];
@@ -50,30 +48,42 @@ export class IndicatorFacts {
 
   /** Upserts the fact of one record from its source, or deletes it when the record is gone. */
   async refresh(kind: FactKind, id: string): Promise<FactRefresh> {
-    const row = isUuid(id) ? await this.row(kind, id) : null;
+    return (await this.refreshMany(kind, [id])).upserted ? 'upserted' : 'deleted';
+  }
+
+  /** refresh() for many records of one kind at once: one read per source, one upsert, one delete. */
+  async refreshMany(kind: FactKind, ids: readonly string[]): Promise<{ upserted: number; deleted: number }> {
+    const wanted = [...new Set(ids.filter(isUuid))];
+    if (!wanted.length) return { upserted: 0, deleted: 0 };
+    const rows = await this.rows(kind, wanted);
     const { table, key } = TABLES[kind];
-    if (!row) {
-      await this.ds.query(`DELETE FROM ${table} WHERE ${key} = $1::uuid`, [isUuid(id) ? id : null]);
-      return 'deleted';
+    if (rows.length) {
+      const at = this.clock.now();
+      const cols = [...Object.keys(rows[0]), 'refreshed_at'];
+      const values = rows.flatMap((row) => [...cols.slice(0, -1).map((c) => row[c]), at]);
+      const tuples = rows.map((_, r) => `(${cols.map((_c, i) => `$${r * cols.length + i + 1}`).join(', ')})`);
+      await this.ds.query(
+        `INSERT INTO ${table} (${cols.join(', ')}) VALUES ${tuples.join(', ')}
+         ON CONFLICT (${key}) DO UPDATE SET ${cols
+           .filter((c) => c !== key)
+           .map((c) => `${c} = EXCLUDED.${c}`)
+           .join(', ')}`,
+        values,
+      );
     }
-    row.refreshed_at = this.clock.now();
-    const cols = Object.keys(row);
-    const values = cols.map((c) => row[c]);
-    await this.ds.query(
-      `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})
-       ON CONFLICT (${key}) DO UPDATE SET ${cols
-         .filter((c) => c !== key)
-         .map((c) => `${c} = EXCLUDED.${c}`)
-         .join(', ')}`,
-      values,
-    );
-    return 'upserted';
+    const found = new Set(rows.map((r) => r[key] as string));
+    const gone = wanted.filter((id) => !found.has(id));
+    if (gone.length) await this.ds.query(`DELETE FROM ${table} WHERE ${key} = ANY($1::uuid[])`, [gone]);
+    return { upserted: rows.length, deleted: gone.length };
   }
 
   /** The facts an event changes, refreshed; returns them (kind and id). */
   async forEvent(event: FactEvent): Promise<Array<{ kind: FactKind; id: string }>> {
     const touched = await this.touchedBy(event);
-    for (const t of touched) await this.refresh(t.kind, t.id);
+    for (const kind of FACT_KINDS) {
+      const ids = touched.filter((t) => t.kind === kind).map((t) => t.id);
+      if (ids.length) await this.refreshMany(kind, ids);
+    }
     return touched;
   }
 
@@ -81,8 +91,7 @@ export class IndicatorFacts {
   async forErased(recordType: string, ids: readonly string[]): Promise<void> {
     const kind: FactKind | null =
       recordType === 'case' ? 'case' : recordType === 'arrival_visit' ? 'arrival_visit' : null;
-    if (!kind) return;
-    for (const id of ids) await this.refresh(kind, id);
+    if (kind) await this.refreshMany(kind, ids);
   }
 
   /**
@@ -98,11 +107,10 @@ export class IndicatorFacts {
       let after: string | null = null;
       for (;;) {
         const ids = await this.ids(kind, after, REBUILD_PAGE);
-        for (const id of ids) {
-          if ((await this.refresh(kind, id)) === 'upserted') upserted++;
-          else deletedNow++;
-          seen.push(id);
-        }
+        const done = await this.refreshMany(kind, ids);
+        upserted += done.upserted;
+        deletedNow += done.deleted;
+        seen.push(...ids);
         onProgress?.(kind, seen.length);
         if (ids.length < REBUILD_PAGE) break;
         after = ids[ids.length - 1];
@@ -172,19 +180,12 @@ export class IndicatorFacts {
     return { arrival_visit: s.visits, course: s.courses, enrolment: s.enrolments, case: s.cases }[kind];
   }
 
-  /** The fact row of one record as column → value, or null when the record is gone. */
-  private async row(kind: FactKind, id: string): Promise<Record<string, unknown> | null> {
-    if (kind === 'referral') {
-      const states = async () => {
-        const deadlines = await this.ds.getRepository(ReferralDeadlineEntity).findBy({ referralId: id });
-        const now = this.clock.now();
-        return deadlines.map((d) => deadlineState(d, now));
-      };
-      return referralFactRow(this.ds, id, states, (personId) => this.sources.municipalityOf(personId));
-    }
-    const f = await this.source(kind).fact(id);
-    if (!f) return null;
-    return snakeCase(f as unknown as Record<string, unknown>);
+  /** The fact rows of records as column → value; records gone are left out. */
+  private async rows(kind: FactKind, ids: string[]): Promise<Array<Record<string, unknown>>> {
+    if (kind === 'referral')
+      return referralFactRows(this.ds, ids, this.clock.now(), (personIds) => this.sources.municipalitiesOf(personIds));
+    const facts = await this.source(kind).facts(ids);
+    return facts.map((f) => snakeCase(f as unknown as Record<string, unknown>));
   }
 }
 

@@ -83,9 +83,9 @@ export interface CaseFact {
   topics: string[];
 }
 
-/** One kind of fact from its owner: one record's fact (null: gone), and its ids in pages for a rebuild. */
+/** One kind of fact from its owner: the facts of some records (those gone are left out), and its ids in pages for a rebuild. */
 export interface FactSource<F> {
-  fact(id: string): Promise<F | null>;
+  facts(ids: readonly string[]): Promise<F[]>;
   /** Ids in ascending order after `after` (null: from the start), at most `limit`. */
   ids(after: string | null, limit: number): Promise<string[]>;
 }
@@ -98,6 +98,6 @@ export interface IndicatorSources {
   cases: FactSource<CaseFact>;
   courses: FactSource<CourseFact>;
   enrolments: FactSource<EnrolmentFact>;
-  /** The person's municipality key (referrals count where the person lives); null when unknown. */
-  municipalityOf(personId: string): Promise<string | null>;
+  /** The persons' municipality keys (referrals count where the person lives); those unknown are left out. */
+  municipalitiesOf(personIds: readonly string[]): Promise<Map<string, string>>;
 }
