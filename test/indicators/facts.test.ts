@@ -340,4 +340,36 @@ describe('indicator facts', () => {
       });
     }
   });
+
+  it('a move: the person’s case, visit and referral facts count where the person lives now', async () => {
+    const p = await registerPerson(app, 'rheine-social');
+    const c = await openCase(app, 'rheine-social', { personId: p.id });
+    const day = new Date().toISOString().slice(0, 10);
+    const visit = await planArrivalVisitViaApi(app, { personId: p.id, plannedOn: day });
+    const r = await createReferral(app, 'jobcenter-steinfurt', { personId: p.id });
+    await feed(app, await caseEvents(c.id));
+    await feed(app, await outboxEvents(app, 'city', `aggregate_id = $1`, [visit.id]));
+    await feed(app, await outboxEvents(app, 'hub', `aggregate_id = $1`, [r.id]));
+    for (const [kind, id] of [
+      ['case', c.id],
+      ['arrival_visit', visit.id],
+      ['referral', r.id],
+    ] as const)
+      expect(await factRow(app, kind, id)).toMatchObject({ municipality_key: RHEINE });
+    // Emsdetten, in the same district.
+    await asHub(app, () =>
+      app.container.subgraphs.city.services.persons.move(actorFor('rheine-social'), {
+        personId: p.id,
+        municipalityKey: '05566008',
+        address: { locality: 'Emsdetten' },
+      }),
+    );
+    await feed(app, await outboxEvents(app, 'city', `type = 'person.moved' AND payload->>'personId' = $1`, [p.id]));
+    for (const [kind, id] of [
+      ['case', c.id],
+      ['arrival_visit', visit.id],
+      ['referral', r.id],
+    ] as const)
+      expect(await factRow(app, kind, id)).toMatchObject({ municipality_key: '05566008' });
+  });
 });
