@@ -1,6 +1,7 @@
 import { seedDemo } from '../../src/seed/demo.seed';
 import { startTestApp, TestApp } from '../helpers/app';
 import { asHub } from '../helpers/system';
+import { byKey, figures } from '../indicators/support';
 
 /**
  * The demo data gives the report's figures for 2019 (the pilot's last year) and the current year
@@ -12,7 +13,7 @@ describe('demo data for the report', () => {
   let app: TestApp;
   let q: (sql: string, params?: unknown[]) => Promise<any[]>;
   beforeAll(async () => {
-    app = await startTestApp({ gateway: false });
+    app = await startTestApp({ gateway: true });
     await seedDemo(app.container);
     const ds = app.container.subgraphs.hub.dataSource;
     q = (sql, params = []) => asHub(app, () => ds.query(sql, params));
@@ -130,5 +131,55 @@ describe('demo data for the report', () => {
       );
     expect(gaps.some((g) => g > 0)).toBe(true);
     expect(Math.max(...gaps)).toBeLessThanOrEqual(14);
+  });
+
+  it('the report for 2019 as social planning: the pilot year’s figures, its small closures suppressed', async () => {
+    const f = await figures(app, '2019', null);
+    const range = (key: string, lo: number, hi: number) => {
+      expect(f[key].suppressed).toBe(false);
+      expect(f[key].value).toBeGreaterThanOrEqual(lo);
+      expect(f[key].value).toBeLessThanOrEqual(hi);
+    };
+    range('language.courses_parallel', 18, 22);
+    range('language.participants', 180, 230);
+    range('language.mean_course_size', 10, 12);
+    const groups = byKey(f['language.participant_groups']);
+    const share = (k: string, lo: number, hi: number) => {
+      expect(groups[k].suppressed).toBe(false);
+      expect(groups[k].value).toBeGreaterThanOrEqual(lo);
+      expect(groups[k].value).toBeLessThanOrEqual(hi);
+    };
+    share('women', 0.55, 0.75);
+    share('childcare', 0.28, 0.42);
+    share('shift_workers', 0.1, 0.2);
+    share('apprentices_evening', 0.06, 0.14);
+    range('arrival.visits_as_planned', 0.8, 0.98);
+    range('cm.cases', 10, 10);
+    range('cm.appointments_kept', 0.75, 0.88);
+    range('cm.kept_every_appointment', 0.7, 0.7);
+    expect(f['cm.kept_every_appointment'].numerator).toBe(7);
+    // The pilot closed 3 cases as planned and 4 unplanned: below 5, so suppressed (the report's rule).
+    expect(f['cm.closures_planned'].suppressed).toBe(true);
+    expect(f['cm.closures_unplanned'].suppressed).toBe(true);
+    expect(f['cm.goals_unplanned'].suppressed).toBe(true);
+    range('referrals.time_to_acceptance', 0.5, 14);
+  });
+
+  it.each(['2019', '2026'])('%s: every set has figures that show', async (year) => {
+    const f = await figures(app, year, null);
+    for (const prefix of ['arrival.', 'language.', 'cm.', 'referrals.'])
+      expect(
+        Object.values(f).filter((x) => x.key.startsWith(prefix) && !x.suppressed && x.value !== null).length,
+      ).toBeGreaterThan(0);
+  });
+
+  it('the report for the current year: a larger programme, its case-management figures show', async () => {
+    const f = await figures(app, '2026', null);
+    for (const key of ['cm.closures_planned', 'cm.closures_unplanned', 'cm.appointments_kept', 'cm.duration'])
+      expect(f[key].suppressed).toBe(false);
+    expect(f['cm.closures_planned'].value).toBeGreaterThanOrEqual(10);
+    expect(f['cm.duration'].value).toBeGreaterThanOrEqual(4);
+    expect(f['cm.duration'].value).toBeLessThanOrEqual(8);
+    expect(f['language.participants'].value).toBeGreaterThanOrEqual(100);
   });
 });
