@@ -135,7 +135,7 @@ export function planHistoricEnrolments(
         enrolledAt: new Date(`${enrolledOn}T10:00:00.000Z`),
         endedAt: new Date(`${endedOn}T16:00:00.000Z`),
         status: dropped ? 'dropped' : 'completed',
-        endReason: dropped ? rng.pick(['found_work', 'moved_away', 'personal']) : 'finished',
+        endReason: dropped ? rng.pick(['client_withdrew', 'moved_away', 'repeated_absence'] as const) : 'finished',
         usesChildcare: c.input.childcare ? rng.chance(0.68) : false,
         shiftWorker: c.evening ? rng.chance(0.5) : rng.chance(0.13),
         apprentice: c.evening ? rng.chance(0.4) : false,

@@ -5,6 +5,7 @@ import { newId } from '../../../shared/ids';
 import { CourseEntity } from '../course/course.entity';
 import { CourseProviderEntity } from '../provider/provider.entity';
 import { EnrolmentEntity } from './enrolment.entity';
+import type { EndReason } from './enrolment.types';
 
 /** An enrolment of the past as the demo data records it (src/seed/demo-history-courses.ts). */
 export interface HistoricEnrolment {
@@ -13,7 +14,7 @@ export interface HistoricEnrolment {
   enrolledAt: Date;
   endedAt: Date;
   status: 'completed' | 'dropped';
-  endReason: string;
+  endReason: EndReason;
   usesChildcare: boolean | null;
   shiftWorker: boolean | null;
   apprentice: boolean | null;
