@@ -25,7 +25,7 @@ table { border-collapse: collapse; width: 100%; margin: 0 0 2mm; font-size: 10pt
 caption { text-align: left; font-weight: bold; padding: 1mm 0; }
 th, td { border-bottom: 1px solid #c8c8c8; padding: 1mm 2mm; vertical-align: top; }
 thead th { border-bottom: 2px solid #555; text-align: left; }
-th[scope="row"] { text-align: left; font-weight: normal; }
+th[scope="row"] { text-align: left; font-weight: normal; width: 50%; }
 td { text-align: right; white-space: nowrap; }
 td.suppressed { font-style: italic; }
 .definitions { font-size: 9pt; margin: 1mm 0 0; color: #333; }
