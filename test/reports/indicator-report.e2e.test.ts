@@ -245,7 +245,7 @@ describe('indicator report over HTTP and the CLI', () => {
       }, 60_000);
     });
 
-    it('--csv DIR writes one parsable CSV per set; a bad period is refused naming it', async () => {
+    it('--csv DIR writes one parsable CSV per set, --partner computes as that partner; a bad period or a partner without the statistics basis is refused', async () => {
       const dir = path.join(tmp, 'csv');
       const run = await runCli(['report', '--period', '2019', '--csv', dir], env(), 60_000);
       expect(run).toMatchObject({ code: 0, timedOut: false });
@@ -266,6 +266,17 @@ describe('indicator report over HTTP and the CLI', () => {
       const bad = await runCli(['report', '--period', '2019-01-01/..', '--csv', dir], env(), 60_000);
       expect(bad.code).toBe(2);
       expect(bad.stderr).toContain('--period');
+      // As a partner: its jurisdiction and legal basis; one without the scope and basis is refused.
+      const page = path.join(tmp, 'planning.html');
+      const planning = await runCli(['report', '--period', '2019', '--partner', PLANNING, '--html', page], env());
+      expect(planning).toMatchObject({ code: 0, stdout: `${page}\n` });
+      expect(fs.readFileSync(page, 'utf8')).toContain('<h2 id="heading-referrals">');
+      const jobcenter = await runCli(
+        ['report', '--period', '2019', '--partner', 'jobcenter-steinfurt', '--html', page],
+        env(),
+      );
+      expect(jobcenter.code).toBe(2);
+      expect(jobcenter.stderr).toMatch(/^lotse: .*statistics/m);
       const usage = await runCli(['report', '--period', '2019'], env());
       expect(usage.code).toBe(2);
       expect(usage.stderr).toContain('needs at least one of --pdf FILE, --html FILE, --csv DIR');
