@@ -119,6 +119,15 @@ export const COMMANDS: Record<string, CommandSpec> = {
     maxPositionals: 1,
     example: 'lotse retention run --dry-run',
   },
+  indicators: {
+    name: 'indicators',
+    brief: 'recompute the indicator facts from the records (first deployment, changed definitions)',
+    usage: ['indicators rebuild'],
+    summary:
+      'Recompute every indicator fact (docs/indicators.md#facts) from the records, page by page, and remove facts whose record is gone. Progress on stderr; one JSON line of counts per kind on stdout. Safe while workers run.',
+    maxPositionals: 1,
+    example: 'lotse indicators rebuild',
+  },
   apply: {
     name: 'apply',
     brief: 'configure partners, legal bases, agreements and retention rules from a city.yaml',
@@ -141,6 +150,30 @@ export const COMMANDS: Record<string, CommandSpec> = {
       'Print the configuration as a city configuration file: partners (deactivated ones with active: false), legal bases not revoked, agreements and retention rules, in a stable order; applying it changes nothing.',
     options: { out: { type: 'string', short: 'o', value: 'FILE', description: 'write to FILE instead of stdout' } },
     example: 'lotse export -o city.yaml',
+  },
+  report: {
+    name: 'report',
+    brief: 'the indicator report as PDF, HTML or CSV files',
+    usage: ['report --period P [--offer O] [--partner SLUG] (--pdf FILE | --html FILE | --csv DIR)'],
+    summary:
+      'Compute the indicators for period P (2019, 2019-Q1, 2019-03, 2019-01-01/2019-06-30) and write the steering report: --pdf prints the HTML page to PDF with headless Chromium (CHROMIUM_PATH), --html writes the page, --csv one CSV file per indicator set into DIR; any of them together. As the hub (every fact, small numbers suppressed) or, with --partner, as that partner (its jurisdiction; it needs a legal basis for statistics). Progress on stderr, the files written on stdout. See docs/indicators.md.',
+    options: {
+      period: {
+        type: 'string',
+        value: 'P',
+        description: 'the period: 2019, 2019-Q1, 2019-03 or FROM/TO (ISO days, both included)',
+      },
+      offer: {
+        type: 'string',
+        value: 'O',
+        description: 'one set: arrival_counselling, language_offensive, case_management, referrals (default: all)',
+      },
+      partner: { type: 'string', value: 'SLUG', description: 'compute as this partner, e.g. rheine-sozialplanung' },
+      pdf: { type: 'string', value: 'FILE', description: 'write the report as PDF (A4)' },
+      html: { type: 'string', value: 'FILE', description: 'write the report as HTML (self-contained)' },
+      csv: { type: 'string', value: 'DIR', description: 'write one CSV per indicator set into DIR' },
+    },
+    example: 'lotse report --period 2019 --pdf kennzahlen-2019.pdf',
   },
   import: {
     name: 'import',
