@@ -221,7 +221,7 @@ export const INDICATOR_DEFINITIONS: readonly IndicatorDefinition[] = [
     label: 'Wahrgenommene Termine',
     unit: 'share',
     numerator: 'Wahrgenommene Termine der Fälle',
-    denominator: 'Fällige Termine der Fälle (wahrgenommen oder versäumt)',
+    denominator: 'Fällige Termine der Fälle (wahrgenommen, versäumt oder von der Klientin/dem Klienten abgesagt)',
     periodRule: `${CASE_OPEN_PERIOD} Es zählen alle Termine dieser Fälle.`,
     chart: 'none',
   }),
