@@ -3,6 +3,7 @@ import type { RouteHandler } from '../gateway/http';
 import { AuthenticationError } from '../gateway/auth';
 import type { Actor } from '../shared/actor';
 import { AppError, isDependencyFailure, RETRY_AFTER_SECONDS } from '../shared/errors';
+import { OFFERS } from '../subgraphs/hub/indicator/indicator.model';
 import type { IndicatorDefinition, IndicatorQuery, IndicatorReport } from '../subgraphs/hub/indicator/indicator.model';
 import { csvFileName, indicatorSetCsv } from './indicator-report.csv';
 import { esc } from './indicator-report.format';
@@ -33,6 +34,13 @@ export const REPORT_PURPOSE = 'statistics';
  */
 export const REPORT_CSP =
   "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/** What city staff read when a link is wrong: the allowed forms, in German. */
+const HINTS: Record<string, string> = {
+  period:
+    'Erlaubt sind ein Jahr (2019), ein Quartal (2019-Q1), ein Monat (2019-03) oder ein Zeitraum von Tag bis Tag (2019-01-01/2019-06-30), begrenzt auf die eingestellte Höchstdauer.',
+  offer: `Erlaubt sind: ${OFFERS.join(', ')}.`,
+};
 
 const COMMON_HEADERS = {
   'cache-control': 'no-store',
@@ -103,7 +111,12 @@ export function indicatorReportRoute(opts: ReportRouteOptions): RouteHandler {
         return refuse(res, csv, 403, `Keine Berechtigung für den Kennzahlenbericht: ${bare(err.message)}.`);
       if (err instanceof AppError && err.code === 'BAD_USER_INPUT') {
         const field = typeof err.extensions.field === 'string' ? err.extensions.field : 'period';
-        return refuse(res, csv, 400, `Der Parameter „${field}“ ist ungültig: ${bare(err.message)}.`);
+        return refuse(
+          res,
+          csv,
+          400,
+          `Der Parameter „${field}“ ist ungültig. ${HINTS[field] ?? ''} (${bare(err.message)})`,
+        );
       }
       if (isDependencyFailure(err))
         return refuse(res, csv, 503, 'Der Bericht kann gerade nicht berechnet werden. Bitte später erneut versuchen.', {

@@ -121,7 +121,9 @@ describe('indicator report over HTTP and the CLI', () => {
       for (const bad of ['2019-13', '2019-01-01/..', 'last year']) {
         const res = await get(`/reports/indicators?period=${encodeURIComponent(bad)}`, PLANNING);
         expect(res.status).toBe(400);
-        expect(await res.text()).toContain('Der Parameter „period“ ist ungültig');
+        const text = await res.text();
+        expect(text).toContain('Der Parameter „period“ ist ungültig');
+        expect(text).toContain('Erlaubt sind ein Jahr (2019)');
       }
       const missing = await get('/reports/indicators', PLANNING);
       expect(missing.status).toBe(400);
