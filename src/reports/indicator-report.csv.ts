@@ -38,10 +38,10 @@ export const CSV_UNITS: Record<IndicatorUnit, string> = {
   months: 'Monate',
 };
 
-/** German decimal comma, at most one decimal for percent, days and months; counts as integers. */
+/** German decimal comma, one decimal for percent, days, months and means; whole counts as integers. */
 function decimal(unit: IndicatorUnit, value: number | null): string {
   if (value === null || !Number.isFinite(value)) return '';
-  if (unit === 'count') return String(Math.round(value));
+  if (unit === 'count' && Number.isInteger(value)) return String(value);
   const scaled = unit === 'share' ? value * 100 : value;
   return (Math.round(scaled * 10) / 10).toFixed(1).replace('.', ',');
 }

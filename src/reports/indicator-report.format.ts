@@ -39,7 +39,8 @@ export function formatValue(unit: IndicatorUnit, value: number | null): string {
     case 'months':
       return `${ONE_DECIMAL.format(value)} Monate`;
     default:
-      return INTEGER.format(value);
+      // A mean of counts (course size) keeps its decimal: 11,2, not 11.
+      return Number.isInteger(value) ? INTEGER.format(value) : ONE_DECIMAL.format(value);
   }
 }
 

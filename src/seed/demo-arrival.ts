@@ -4,10 +4,17 @@ import { addMonths, NOT_HELD_REASONS, TOPICS } from '../subgraphs/city/arrival/a
 import type { DemoPerson } from './demo-types';
 
 const RHEINE = '05566076';
-const YEARS = ['2019', '2026'] as const;
-const KINDS = [0, 0, 0, 5, 0, 0, 0, 0, 0, 3, 0, 0, 0, 4];
-/** Visits per year, at most: enough for shares in the report, few enough to read. */
-const PER_YEAR = 12;
+/**
+ * The years with visits: 2019 (the pilot's last year: families who moved into a flat in Rheine since
+ * 2015, visited through the year, about 3–4 a month) and the demo's current year (families newly
+ * arrived since last year). `spreadDays` spreads the first planned days over the year.
+ */
+const YEARS = [
+  { year: '2019', since: '2015', visits: 40, spreadDays: 330 },
+  { year: '2026', since: '2025', visits: 12, spreadDays: 0 },
+] as const;
+/** 0 as planned, 3 moved, 4 held on another day, 5 not held: 35 of 40 as planned (the report: 90 %). */
+const KINDS = Array.from({ length: 40 }, (_, i) => (i % 20 === 3 ? 5 : i % 20 === 13 ? 3 : i === 37 ? 4 : 0));
 
 /**
  * Arrival visits of the advice & support team to Rheine families, in 2019 and in the demo's
@@ -22,16 +29,18 @@ export function planDemoArrivalVisits(persons: DemoPerson[]): HistoricVisit[] {
     if (p.municipalityKey === RHEINE && !families.has(p.householdId) && p.birthDate <= '2000-01-01')
       families.set(p.householdId, p);
   const visits: HistoricVisit[] = [];
-  for (const [y, year] of YEARS.entries()) {
-    // Families registered that year or the year before, before the summer: visited some weeks after.
+  for (const [y, { year, since, visits: count, spreadDays }] of YEARS.entries()) {
+    // Families registered since `since`, before the summer: visited some weeks after, or later in the year.
     const candidates = [...families.values()]
-      .filter((p) => p.registeredAt.slice(0, 4) >= String(Number(year) - 1) && p.registeredAt < `${year}-08-01`)
+      .filter((p) => p.registeredAt.slice(0, 4) >= since && p.registeredAt < `${year}-08-01`)
       .sort((a, b) => (a.registeredAt < b.registeredAt ? 1 : -1))
-      .slice(0, PER_YEAR);
+      .slice(0, count);
     for (const [i, p] of candidates.entries()) {
       const weeksAfter = addDays(p.registeredAt.slice(0, 10), 14 + 7 * (i % 4));
-      const plannedOn = weeksAfter < `${year}-01-08` ? `${year}-01-${String(8 + i).padStart(2, '0')}` : weeksAfter;
-      // Most as planned (the report: 90 %); the fourth not held, the tenth moved, the fourteenth held on another day.
+      const earliest = spreadDays
+        ? addDays(`${year}-01-08`, Math.floor((i * spreadDays) / count))
+        : `${year}-01-${String(8 + i).padStart(2, '0')}`;
+      const plannedOn = weeksAfter < earliest ? earliest : weeksAfter;
       const kind = KINDS[i % KINDS.length]; // 0 as planned, 3 moved, 4 another day, 5 not held
       const visit: HistoricVisit = {
         personId: p.id,
@@ -51,12 +60,15 @@ export function planDemoArrivalVisits(persons: DemoPerson[]): HistoricVisit[] {
         visit.heldOn = kind === 4 ? addDays(plannedOn, 2) : visit.plannedOn;
         visit.welcomeFolder = i % 4 !== 1;
         visit.topics = TOPICS.filter((_, t) => (i + t) % 3 !== 0);
-        const f = i % 5; // district office in time, school placement in time, district office late, none, unknown
+        // Half in time (the report: 50 %): district office, school placement, district office near the
+        // end of the two months; then one too late, one none, one not known.
+        const f = i % 6;
         const due = addMonths(visit.heldOn, 2);
         if (f === 0) visit.followUp = { kind: 'district_office', on: addDays(visit.heldOn, 20) };
         else if (f === 1) visit.followUp = { kind: 'school_placement', on: addDays(visit.heldOn, 35) };
-        else if (f === 2) visit.followUp = { kind: 'district_office', on: addDays(due, 10) };
-        else if (f === 3) visit.followUp = { kind: 'none', on: null };
+        else if (f === 2) visit.followUp = { kind: 'district_office', on: addDays(visit.heldOn, 50) };
+        else if (f === 3) visit.followUp = { kind: 'district_office', on: addDays(due, 10) };
+        else if (f === 4) visit.followUp = { kind: 'none', on: null };
       }
       visits.push(visit);
     }

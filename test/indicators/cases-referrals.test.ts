@@ -80,8 +80,8 @@ describe('indicators: case management and referrals', () => {
     expect(f['cm.cases']).toMatchObject({ value: 16 });
     // Appointments kept: (6×4 + 5×2 + 3×2) = 40 of (6×4 + 5×4 + 3×2) = 50 due → 0.8.
     expect(f['cm.appointments_kept']).toMatchObject({ value: 0.8, numerator: 40, denominator: 50 });
-    // Kept every one: 6 planned + 3 open = 9 of the 14 cases with an appointment due → 0.6429.
-    expect(f['cm.kept_every_appointment']).toMatchObject({ value: 0.6429, numerator: 9, denominator: 14 });
+    // Kept every one: 6 planned + 3 open = 9 of the 14 cases with an appointment due → 0.642857.
+    expect(f['cm.kept_every_appointment']).toMatchObject({ value: 0.642857, numerator: 9, denominator: 14 });
     expect(f['cm.closures_planned']).toMatchObject({ value: 6 });
     expect(f['cm.closures_unplanned']).toMatchObject({ value: 5 });
     expect(f['cm.still_open']).toMatchObject({ value: 5 });
@@ -195,8 +195,8 @@ describe('indicators: case management and referrals', () => {
     expect(f['referrals.by_outcome']).toMatchObject({ value: 14 });
     // Time to acceptance of the 9 accepted: 1, 2, 2, 3, 3, 4, 5, 6, 10 days → mean 36/9 = 4.0, min 1, max 10.
     expect(f['referrals.time_to_acceptance']).toMatchObject({ value: 4, min: 1, max: 10, numerator: 9 });
-    // Deadlines: referrals 5×2 met of 6×2 due, transfers 4 met of 6 due → 14 of 18 → 0.7778.
-    expect(f['referrals.agreement_compliance']).toMatchObject({ value: 0.7778, numerator: 14, denominator: 18 });
+    // Deadlines: referrals 5×2 met of 6×2 due, transfers 4 met of 6 due → 14 of 18 → 0.777778.
+    expect(f['referrals.agreement_compliance']).toMatchObject({ value: 0.777778, numerator: 14, denominator: 18 });
     // Handover gaps of the 5 transfers with a gap: 2, 3, 5, 7, 13 → mean 6, min 2, max 13; all 5 above 0.
     expect(f['referrals.handover_gap']).toMatchObject({ value: 6, min: 2, max: 13, numerator: 5 });
     expect(f['referrals.handovers_with_gap']).toMatchObject({ value: 5, suppressed: false });

@@ -153,7 +153,15 @@ describe('demo data for the report', () => {
     share('childcare', 0.28, 0.42);
     share('shift_workers', 0.1, 0.2);
     share('apprentices_evening', 0.06, 0.14);
+    // About 3–4 visits a month, 9 in 10 as planned, half followed up within 2 months, each topic in about 2 of 3.
+    range('arrival.visits', 30, 40);
     range('arrival.visits_as_planned', 0.8, 0.98);
+    range('arrival.follow_up_in_time', 0.4, 0.6);
+    for (const topic of Object.values(byKey(f['arrival.topics']))) {
+      expect(topic.suppressed).toBe(false);
+      expect(topic.value).toBeGreaterThanOrEqual(0.5);
+    }
+    expect(f['arrival.topics'].breakdown.length).toBe(5);
     range('cm.cases', 10, 10);
     range('cm.appointments_kept', 0.75, 0.88);
     range('cm.kept_every_appointment', 0.7, 0.7);

@@ -21,11 +21,11 @@ export function countFigure(s: Suppression, n: number): IndicatorFigure {
   return small(s, n) ? SUPPRESSED : { value: n, numerator: n, denominator: null, suppressed: false };
 }
 
-/** A share 0..1 (4 decimals); null value for 0 of 0 when shown. */
+/** A share 0..1 (6 decimals, so a report rounding it once more stays exact); null value for 0 of 0 when shown. */
 export function shareFigure(s: Suppression, numerator: number, denominator: number): IndicatorFigure {
   if (small(s, numerator) || small(s, denominator)) return SUPPRESSED;
   return {
-    value: denominator > 0 ? round(numerator / denominator, 4) : null,
+    value: denominator > 0 ? round(numerator / denominator, 6) : null,
     numerator,
     denominator,
     suppressed: false,
