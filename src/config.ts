@@ -70,6 +70,8 @@ export interface Config {
   entitlementLapseDays: number;
   /** Days a person has to answer a seat offer in a course before it passes to the next on the waitlist. */
   enrolmentOfferDays: number;
+  /** The report's indicators (docs/indicators.md). */
+  indicators: { minCount: number; maxPeriodMonths: number };
   /** Which automatic handovers run (RULES_ENABLED) and their parameters (RULE_*). */
   rules: RulesConfig;
   /** Where webhooks may go, timeouts, retries and concurrency (WEBHOOK_*). */
@@ -217,6 +219,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     slaResyncSeconds: int('SLA_RESYNC_SECONDS', 300, 1, 86400),
     entitlementLapseDays: int('ENTITLEMENT_LAPSE_DAYS', 365, 1, 3650),
     enrolmentOfferDays: int('ENROLMENT_OFFER_DAYS', 7, 1, 60),
+    indicators: {
+      minCount: int('INDICATORS_MIN_COUNT', 5, 1, 1000),
+      maxPeriodMonths: int('INDICATORS_MAX_PERIOD_MONTHS', 24, 1, 120),
+    },
     rules: readRulesConfig(env, int, problems),
     webhooks: readWebhookConfig(env, int, bool, problems),
     subscriptions: {

@@ -272,6 +272,7 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
       // The worklist of upcoming handovers reads birth dates and municipalities as the rules do.
       persons,
       rules: config.rules,
+      indicators: config.indicators,
       // Duplicate suspicion: the events worker asks the city's service, inside the job's system context.
       duplicates: {
         byName: (personId, cause) => city.services.duplicates.detectByName(checker(cause), personId),

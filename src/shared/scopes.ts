@@ -24,6 +24,8 @@ export const SCOPES = [
   'enquiries:write',
   /** Client feedback on offers (anonymous by default). */
   'feedback:write',
+  /** The report's indicators (aggregates only; also needs a legal basis for the purpose statistics). */
+  'statistics:read',
   /** The city's configuration (partners, legal bases, agreements, retention rules): operator partners only. */
   'admin:manage',
 ] as const;

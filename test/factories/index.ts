@@ -14,6 +14,7 @@ export * from './enquiry.factory';
 export * from './factory.support';
 export * from './feedback.factory';
 export * from './household.factory';
+export * from './indicator.factory';
 export * from './person.factory';
 export * from './referral.factory';
 export * from './residence.factory';

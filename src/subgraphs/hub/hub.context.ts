@@ -21,6 +21,7 @@ import type { FeedbackLinks } from '../../shared/feedback-links';
 import type { TransferCases } from '../../shared/transfer-cases';
 import { EnquiryService } from './enquiry/enquiry.service';
 import type { ArrivalFollowUps } from '../../shared/arrival-follow-ups';
+import type { IndicatorService } from './indicator/indicator.service';
 
 export interface HubServices {
   partners: PartnerService;
@@ -51,6 +52,8 @@ export interface HubServices {
   arrivals: ArrivalFollowUps;
   /** The city's client feedback, which the events worker tells of withdrawn consents. */
   feedbackLinks: FeedbackLinks;
+  /** The report's indicators, aggregated from the hub's fact tables (docs/indicators.md). */
+  indicators: IndicatorService;
 }
 
 export function createHubLoaders(services: HubServices, actor: Actor) {

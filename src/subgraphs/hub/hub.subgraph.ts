@@ -80,6 +80,8 @@ import { HubEnquiries1765460000000 } from './migrations/1765460000000-hub-enquir
 import { HubRetentionCases1765510000000 } from './migrations/1765510000000-hub-retention-cases';
 import { HubIndicatorFacts1765520000000 } from './migrations/1765520000000-hub-indicator-facts';
 import type { ArrivalFollowUps } from '../../shared/arrival-follow-ups';
+import { IndicatorOptions, IndicatorService } from './indicator/indicator.service';
+import { IndicatorResolver } from './indicator/indicator.resolver';
 
 export const hubEntities = [
   PartnerEntity,
@@ -149,6 +151,8 @@ export interface HubDeps {
   arrivals: ArrivalFollowUps;
   /** The city's client feedback: links made under a withdrawn consent go (docs/feedback.md). */
   feedbackLinks: FeedbackLinks;
+  /** Small-number threshold and longest period of the report's indicators (default 5 and 24 months). */
+  indicators?: IndicatorOptions;
 }
 
 /** Hub: partners, identifiers, biography, consent and legal bases, referrals and transfers, audit access. */
@@ -178,6 +182,12 @@ export async function buildHubSubgraph(ds: DataSource, deps: SubgraphDeps, hub: 
     enquiries: new EnquiryService(ds, deps.outbox, deps.clock),
     arrivals: hub.arrivals,
     feedbackLinks: hub.feedbackLinks,
+    indicators: new IndicatorService(
+      ds,
+      deps.audit,
+      deps.clock,
+      hub.indicators ?? { minCount: 5, maxPeriodMonths: 24 },
+    ),
   };
   const { schema, sdl } = await buildFederatedSchema(
     {
@@ -200,6 +210,7 @@ export async function buildHubSubgraph(ds: DataSource, deps: SubgraphDeps, hub: 
         AdminResolver,
         UpcomingHandoverResolver,
         EnquiryResolver,
+        IndicatorResolver,
       ],
       orphanedTypes: [HubPerson],
     },
