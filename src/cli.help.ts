@@ -119,6 +119,15 @@ export const COMMANDS: Record<string, CommandSpec> = {
     maxPositionals: 1,
     example: 'lotse retention run --dry-run',
   },
+  indicators: {
+    name: 'indicators',
+    brief: 'recompute the indicator facts from the records (first deployment, changed definitions)',
+    usage: ['indicators rebuild'],
+    summary:
+      'Recompute every indicator fact (docs/indicators.md#facts) from the records, page by page, and remove facts whose record is gone. Progress on stderr; one JSON line of counts per kind on stdout. Safe while workers run.',
+    maxPositionals: 1,
+    example: 'lotse indicators rebuild',
+  },
   apply: {
     name: 'apply',
     brief: 'configure partners, legal bases, agreements and retention rules from a city.yaml',

@@ -105,6 +105,8 @@ async function run(argv: string[]): Promise<number> {
       return audit(config, values, positionals);
     case 'retention':
       return retention(config, values, positionals);
+    case 'indicators':
+      return indicators(config, positionals);
     case 'apply':
     case 'export':
       return configuration(config, command, values);
@@ -314,6 +316,24 @@ async function retention(config: Config, values: Values, positionals: string[]):
   try {
     return await container.rowSecurity.system('cli:retention', async () => {
       for (const summary of await container.retention.run({ dryRun })) console.log(JSON.stringify(summary));
+      return 0;
+    });
+  } finally {
+    await container.close();
+    await infra.stop();
+  }
+}
+
+/** `lotse indicators rebuild`: progress on stderr, one JSON line of counts per fact kind on stdout. */
+async function indicators(config: Config, positionals: string[]): Promise<number> {
+  if (positionals.length !== 1 || positionals[0] !== 'rebuild') throw new UsageError('needs: rebuild', 'indicators');
+  const { container, infra } = await boot({ ...config, logLevel: 'warn' }, createLogger('warn'));
+  try {
+    return await container.rowSecurity.system('cli:indicators', async () => {
+      const counts = await container.subgraphs.hub.services.indicatorFacts.rebuild((kind, done) =>
+        console.error(`${kind}: ${done}`),
+      );
+      for (const [kind, c] of Object.entries(counts)) console.log(JSON.stringify({ kind, ...c }));
       return 0;
     });
   } finally {

@@ -27,6 +27,7 @@ import { buildCitySubgraph, cityEntities, cityMigrations, CitySubgraph } from '.
 import { arrivalHubPorts } from './container.arrival';
 import { helpPlanReferrals } from './container.cases';
 import { enrolmentReferrals } from './container.courses';
+import { indicatorSources } from './container.indicators';
 import type { PersonEntity } from './subgraphs/city/person/person.entity';
 import {
   buildCoursesSubgraph,
@@ -294,6 +295,8 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
         consentWithdrawn: (consentId, cause) =>
           city.services.feedback.unlinkForWithdrawnConsent(checker(cause), consentId),
       },
+      // The indicator facts: visits and cases from the city, courses and enrolments from the courses (ADR 0007).
+      indicatorSources: indicatorSources(city, courses, persons),
     })),
   };
   const outboxStores = SUBGRAPH_NAMES.map((name) => new OutboxStore(name, dataSources[name]));
@@ -304,6 +307,8 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
     clock,
     rowSecurity,
     log: log.child({ component: 'retention' }),
+    // Erased cases and visits take their indicator facts with them (docs/data-protection.md).
+    afterBatch: (recordType, ids) => subgraphs.hub.services.indicatorFacts.forErased(recordType, ids),
   });
   const idempotency = new IdempotencyStore(idempotencyDs, {
     ttlHours: config.idempotencyTtlHours,

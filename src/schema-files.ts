@@ -90,6 +90,13 @@ function schemaOnlyHubDeps(): HubDeps {
     transferCases: { statusChanged: unused },
     arrivals: { referralSent: unused, followUpKnown: unused },
     feedbackLinks: { consentWithdrawn: unused },
+    indicatorSources: {
+      visits: { facts: unused, ids: unused, ofPerson: unused },
+      cases: { facts: unused, ids: unused },
+      courses: { facts: unused, ids: unused },
+      enrolments: { facts: unused, ids: unused },
+      municipalitiesOf: unused,
+    },
     rules: { enabled: [], params: DEFAULT_RULE_PARAMS },
   };
 }

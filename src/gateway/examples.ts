@@ -190,6 +190,17 @@ export const EXAMPLE_OPERATIONS: Array<{
     query: `query Partners {\n  partners { slug name kind legalDomains jurisdiction }\n}`,
   },
   {
+    partner: 'rheine-sozialplanung',
+    purpose: 'statistics',
+    title: 'The report’s indicators (small numbers suppressed)',
+    query: `query Indicators {
+  indicators(period: "2019", offer: null) {
+    period { from to } minCount
+    sets { label indicators { key label unit value numerator denominator suppressed min max breakdown { label value suppressed } } }
+  }
+}`,
+  },
+  {
     partner: 'elektro-brinkmann',
     purpose: 'employer_service',
     title: 'My employer enquiries and who answers them',

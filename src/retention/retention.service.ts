@@ -6,7 +6,7 @@ import { Logger } from '../shared/logger';
 import { RowSecurityContext } from '../shared/row-security';
 import { Clock } from '../shared/time';
 import { loadRules, RetentionRuleError, validateRules } from './retention.rules';
-import { RetentionCandidate, RetentionRule, RetentionTask, RetentionTaskSummary } from './retention.types';
+import { RecordType, RetentionCandidate, RetentionRule, RetentionTask, RetentionTaskSummary } from './retention.types';
 import { CityPersonRetentionTask } from './tasks/city-person.task';
 import {
   hubBiographyRetention,
@@ -36,6 +36,12 @@ export interface RetentionServiceOptions {
   log: Logger;
   /** Retention reads every municipality's records: it runs in the system context `retention`. */
   rowSecurity: RowSecurityContext;
+  /**
+   * Told of the records a committed batch erased or pseudonymised (ids of its record type), so
+   * what was derived from them elsewhere follows: the hub's indicator facts of an erased case or
+   * visit go. A failure is logged; the next rebuild of the facts catches up.
+   */
+  afterBatch?: (recordType: RecordType, ids: string[]) => Promise<void>;
 }
 
 /** The system context retention runs in; its audit entries carry the subject `system:retention`. */
@@ -146,6 +152,7 @@ export class RetentionService {
     const persons = new Set<string>();
     let previous = new Set<string>();
     for (;;) {
+      let changedIds: string[] = [];
       const done = await task.dataSource.transaction(async (em) => {
         const batch = await task.due(em, now, rules, batchSize);
         if (!batch.length) return 0;
@@ -167,12 +174,25 @@ export class RetentionService {
         }
         summary.auditEntries += entries.length;
         summary.batches++;
+        changedIds = batch.map((c) => c.id);
         return batch.length;
       });
+      if (changedIds.length) await this.tellAfterBatch(task, changedIds);
       if (done < batchSize) break;
     }
     summary.persons = persons.size;
     return summary;
+  }
+
+  private async tellAfterBatch(task: RetentionTask, ids: string[]): Promise<void> {
+    if (!this.opts.afterBatch) return;
+    try {
+      await this.opts.afterBatch(task.recordType, ids);
+    } catch (err) {
+      // Name and code only: a database message can quote values.
+      const e = err as Error & { code?: string };
+      this.opts.log.warn({ task: task.name, err: { name: e.name, code: e.code } }, 'retention follow-up failed');
+    }
   }
 
   /** One `erasure` entry per person, rule and category in the batch: a pseudonym, codes and counts. */
@@ -225,6 +245,7 @@ export function createRetentionService(deps: {
   clock: Clock;
   log: Logger;
   rowSecurity: RowSecurityContext;
+  afterBatch?: RetentionServiceOptions['afterBatch'];
 }): RetentionService {
   const servedAreas = async (): Promise<string[]> => {
     const rows: Array<{ area: string }> = await deps.hub.query(
@@ -238,6 +259,7 @@ export function createRetentionService(deps: {
     clock: deps.clock,
     log: deps.log,
     rowSecurity: deps.rowSecurity,
+    afterBatch: deps.afterBatch,
     tasks: [
       hubBiographyRetention(deps.hub),
       new HubConsentRetentionTask(deps.hub),

@@ -196,6 +196,14 @@ async function loadDemo(container: Container, progress: (msg: string) => void): 
   );
   // Case management at the team today: four cases in different phases (docs/case-management.md).
   counts.cases = await seedDemoCases(city, hub.services.consents, data.persons, social, container.clock);
+  // The indicator facts (docs/indicators.md#facts): the demo loads before workers run, and some of it
+  // without events, so they are computed here once from the records.
+  const facts = await hub.services.indicatorFacts.rebuild();
+  progress(
+    `demo data: indicator facts for ${Object.entries(facts)
+      .map(([kind, c]) => `${c.upserted} ${kind}`)
+      .join(', ')}`,
+  );
   progress(
     `demo data: ${counts.persons} persons, ${counts.courses} courses, ` +
       `${counts.enrolments} enrolled and ${counts.waitlisted} waitlisted, ${counts.entitlements} entitlements loaded`,

@@ -47,6 +47,7 @@ test.each([
   [['subgraph', 'city', '--port', '-1'], /--port must be a port number/],
   [['documents', 'list'], /needs --partner SLUG/],
   [['retention', 'now'], /needs: run/],
+  [['indicators', 'now'], /needs: rebuild/],
   [['migrate', 'now'], /unexpected argument "now"/],
   [['frobnicate'], /unknown command "frobnicate"/],
 ])('lotse %j: one-line hint on stderr, exit 2', async (args, message) => {

@@ -98,8 +98,8 @@ describe('lotse apply on an empty database', () => {
     expect(lines.filter((l) => l.includes('retention rule'))).toEqual([]);
     const added = lines.filter((l) => l.startsWith('+ ')).length;
     expect(lines.at(-1)).toBe(`${added} added, 0 changed, 0 removed`);
-    expect(await count('SELECT count(*) AS n FROM hub.partner WHERE active')).toBe(12);
-    expect(await count('SELECT count(*) AS n FROM hub.legal_basis')).toBe(45);
+    expect(await count('SELECT count(*) AS n FROM hub.partner WHERE active')).toBe(13);
+    expect(await count('SELECT count(*) AS n FROM hub.legal_basis')).toBe(47);
     // Every change audited by the service, one entry each.
     expect(await count(`SELECT count(*) AS n FROM audit.entry WHERE kind = 'configuration'`)).toBe(added);
     expect((await auditEntries()) - before).toBe(added);
@@ -143,7 +143,7 @@ describe('lotse apply on an empty database', () => {
     const res = await lotse('register', '--json');
     expect(res.code).toBe(0);
     const rows = JSON.parse(res.stdout) as Array<{ recipientPartner: string; statute: string }>;
-    expect(rows).toHaveLength(45);
+    expect(rows).toHaveLength(47);
     expect(rows).toContainEqual(expect.objectContaining({ recipientPartner: 'rheine-abh', statute: '§ 86 AufenthG' }));
   });
 
@@ -260,8 +260,8 @@ describe('lotse apply --prune', () => {
       ),
     ).toBe(0);
     // Nothing else went.
-    expect(await count('SELECT count(*) AS n FROM hub.partner WHERE active')).toBe(11);
-    expect(await count('SELECT count(*) AS n FROM hub.legal_basis WHERE revoked_at IS NULL')).toBe(40);
+    expect(await count('SELECT count(*) AS n FROM hub.partner WHERE active')).toBe(12);
+    expect(await count('SELECT count(*) AS n FROM hub.legal_basis WHERE revoked_at IS NULL')).toBe(42);
     expect((await lotse('apply', '-f', dropped, '--prune', '--yes')).stdout).toBe('nothing to change\n');
   });
 
@@ -275,7 +275,7 @@ describe('lotse apply --prune', () => {
       stdout: 'nothing to change\n',
       stderr: '',
     });
-    expect(await count('SELECT count(*) AS n FROM hub.legal_basis WHERE revoked_at IS NULL')).toBe(40);
+    expect(await count('SELECT count(*) AS n FROM hub.legal_basis WHERE revoked_at IS NULL')).toBe(42);
   });
 });
 
@@ -290,7 +290,7 @@ describe('lotse export', () => {
     expect(validate(exported) || validate.errors).toBe(true);
     // Deactivated partners stay in the file (active: false); revoked bases are history, not configuration.
     expect(exported.partners).toContainEqual(expect.objectContaining({ slug: 'caritas-rheine', active: false }));
-    expect(exported.legalBases).toHaveLength(40);
+    expect(exported.legalBases).toHaveLength(42);
     const stdout = await lotse('export');
     expect(stdout.stdout).toBe(fs.readFileSync(out, 'utf8'));
 

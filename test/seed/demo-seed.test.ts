@@ -72,6 +72,21 @@ describe('lotse seed --demo', () => {
       { phase: 'goal_agreement', kind: null, items: 0 },
       { phase: 'monitoring', kind: null, items: 1 },
     ]);
+    // The indicator facts exist without workers: one per visit, case, course and enrolment.
+    const facts = await app.container.subgraphs.hub.dataSource.query(
+      `SELECT (SELECT count(*)::int FROM hub.indicator_case) AS cases,
+              (SELECT count(*)::int FROM hub.indicator_course) AS courses,
+              (SELECT count(*)::int FROM hub.indicator_enrolment) AS enrolments,
+              (SELECT count(*)::int FROM hub.indicator_arrival_visit) AS visits`,
+    );
+    expect(facts[0]).toEqual({
+      cases: 4,
+      courses: counts.courses,
+      enrolments: expect.any(Number),
+      visits: expect.any(Number),
+    });
+    expect(facts[0].enrolments).toBeGreaterThanOrEqual(counts.enrolments + counts.waitlisted);
+    expect(facts[0].visits).toBeGreaterThanOrEqual(counts.arrivalVisits);
     const ledger = await asHub(app, () =>
       app.container.subgraphs.courses.dataSource.query(
         `SELECT status, count(*)::int AS n FROM courses.entitlement GROUP BY status ORDER BY status`,

@@ -151,6 +151,8 @@ export function hubEventHandlers(
       if (!isEventOf(row, type)) throw new Error(`event ${row.id} is ${row.type}, not ${type}`);
       await handle(row, source);
       if (hook) await hook(row, source);
+      // The indicator facts the event touches, recomputed from their records (idempotent, any order).
+      await services.indicatorFacts.forEvent(row);
       // Who hears of the event is worked out once for the inbox and the webhooks.
       const recipients = await routeEvent(dataSource.manager, row);
       await services.notifications.notify(row, recipients);

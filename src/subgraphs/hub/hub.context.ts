@@ -21,6 +21,7 @@ import type { FeedbackLinks } from '../../shared/feedback-links';
 import type { TransferCases } from '../../shared/transfer-cases';
 import { EnquiryService } from './enquiry/enquiry.service';
 import type { ArrivalFollowUps } from '../../shared/arrival-follow-ups';
+import type { IndicatorFacts } from './indicator/indicator-facts.service';
 import type { IndicatorService } from './indicator/indicator.service';
 
 export interface HubServices {
@@ -52,6 +53,8 @@ export interface HubServices {
   arrivals: ArrivalFollowUps;
   /** The city's client feedback, which the events worker tells of withdrawn consents. */
   feedbackLinks: FeedbackLinks;
+  /** The report's indicator facts, kept current by the events worker (docs/indicators.md#facts). */
+  indicatorFacts: IndicatorFacts;
   /** The report's indicators, aggregated from the hub's fact tables (docs/indicators.md). */
   indicators: IndicatorService;
 }

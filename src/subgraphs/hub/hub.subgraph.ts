@@ -80,6 +80,8 @@ import { HubEnquiries1765460000000 } from './migrations/1765460000000-hub-enquir
 import { HubRetentionCases1765510000000 } from './migrations/1765510000000-hub-retention-cases';
 import { HubIndicatorFacts1765520000000 } from './migrations/1765520000000-hub-indicator-facts';
 import type { ArrivalFollowUps } from '../../shared/arrival-follow-ups';
+import { IndicatorFacts } from './indicator/indicator-facts.service';
+import type { IndicatorSources } from './indicator/indicator.ports';
 import { IndicatorOptions, IndicatorService } from './indicator/indicator.service';
 import { IndicatorResolver } from './indicator/indicator.resolver';
 
@@ -151,6 +153,8 @@ export interface HubDeps {
   arrivals: ArrivalFollowUps;
   /** The city's client feedback: links made under a withdrawn consent go (docs/feedback.md). */
   feedbackLinks: FeedbackLinks;
+  /** The city's and the courses' records the indicator facts are made from (container.indicators.ts). */
+  indicatorSources: IndicatorSources;
   /** Small-number threshold and longest period of the report's indicators (default 5 and 24 months). */
   indicators?: IndicatorOptions;
 }
@@ -182,6 +186,7 @@ export async function buildHubSubgraph(ds: DataSource, deps: SubgraphDeps, hub: 
     enquiries: new EnquiryService(ds, deps.outbox, deps.clock),
     arrivals: hub.arrivals,
     feedbackLinks: hub.feedbackLinks,
+    indicatorFacts: new IndicatorFacts(ds, deps.clock, hub.indicatorSources),
     indicators: new IndicatorService(
       ds,
       deps.audit,
