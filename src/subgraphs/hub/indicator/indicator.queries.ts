@@ -52,11 +52,15 @@ export interface ArrivalFacts {
   topics: Record<string, number>;
 }
 
-/** One pass over the period's visits (index on planned_on). $3: the follow-up day limit. */
+/**
+ * The period's visits, an index-only scan of indicator_arrival_visit_period. $3: the follow-up day
+ * limit. Not materialised (here and below): scanning the index twice is cheaper than writing the
+ * period's rows to a temporary file and reading them back (BENCHMARKS.md, Indicators).
+ */
 export async function arrivalFacts(ds: DataSource, scope: FactScope): Promise<ArrivalFacts> {
   const { params, and } = scoped(scope, (p) => `owner = ${p}`, [scope.dueBy]);
   const [r]: Row[] = await ds.query(
-    `WITH v AS MATERIALIZED (
+    `WITH v AS NOT MATERIALIZED (
        SELECT status, as_planned, topics, follow_up_due_on, follow_up_kind, follow_up_in_time
          FROM hub.indicator_arrival_visit WHERE planned_on BETWEEN $1::date AND $2::date${and})
      SELECT count(*) FILTER (WHERE status IN ('took_place', 'did_not_take_place')) AS concluded,
@@ -90,7 +94,8 @@ export interface LanguageFacts {
 /**
  * Courses running in the period and the most running on one day (a sweep over start and end
  * days, clipped to the period), then the period's participations. Two statements: the courses
- * (few rows) and the enrolments (many, by the enrolled_on index).
+ * (few rows) and the enrolments (many; by their end, indicator_enrolment_period, whose expression
+ * the condition spells: an open enrolment ends 'infinity').
  */
 export async function languageFacts(ds: DataSource, scope: FactScope): Promise<LanguageFacts> {
   const kinds = [...LANGUAGE_OFFENSIVE_KINDS];
@@ -117,7 +122,7 @@ export async function languageFacts(ds: DataSource, scope: FactScope): Promise<L
             count(*) FILTER (WHERE apprentice OR evening_participant) AS apprentices_evening,
             count(*) FILTER (WHERE parallel_integration_course) AS integration_course
        FROM hub.indicator_enrolment
-      WHERE enrolled_on <= $2::date AND (ended_on IS NULL OR ended_on >= $1::date)
+      WHERE enrolled_on <= $2::date AND coalesce(ended_on, 'infinity'::date) >= $1::date
         AND course_kind = ANY($3::text[]) AND status = ANY($4::text[])${e.and}`,
     e.params,
   );
@@ -153,15 +158,18 @@ export interface CaseFacts {
 /** Days per month for durations (365.25 / 12). */
 const DAYS_PER_MONTH = 30.4375;
 
-/** The cases open at any time of the period, in one pass (index on opened_on, closed_on). */
+/**
+ * The cases open at any time of the period, found by their end (indicator_case_period: an open
+ * case ends 'infinity'), so the cases closed before the period are not read at all.
+ */
 export async function caseFacts(ds: DataSource, scope: FactScope): Promise<CaseFacts> {
   const { params, and } = scoped(scope, (p) => `owner = ${p}`);
   const closedIn = 'closed_on BETWEEN $1::date AND $2::date';
   const [r]: Row[] = await ds.query(
-    `WITH k AS MATERIALIZED (
+    `WITH k AS NOT MATERIALIZED (
        SELECT opened_on, closed_on, closure, appointments_due, appointments_kept, goals_agreed, goals_reached, topics
          FROM hub.indicator_case
-        WHERE opened_on <= $2::date AND (closed_on IS NULL OR closed_on >= $1::date)${and})
+        WHERE opened_on <= $2::date AND coalesce(closed_on, 'infinity'::date) >= $1::date${and})
      SELECT count(*) AS cases,
             coalesce(sum(appointments_due), 0) AS appointments_due,
             coalesce(sum(appointments_kept), 0) AS appointments_kept,
@@ -225,14 +233,14 @@ function outcomeCase(): string {
 }
 
 /**
- * The referrals and transfers requested in the period (index on requested_at; the period's days
+ * The referrals and transfers requested in the period (indicator_referral_period; the period's days
  * are Berlin days). In internal mode the owner is either party.
  */
 export async function referralFacts(ds: DataSource, scope: FactScope): Promise<ReferralFacts> {
   const { params, and } = scoped(scope, (p) => `(sender = ${p} OR receiver = ${p})`);
   const DAY = 86400;
   const [r]: Row[] = await ds.query(
-    `WITH f AS MATERIALIZED (
+    `WITH f AS NOT MATERIALIZED (
        SELECT kind, referral_type, status, outcome, requested_at, accepted_at, deadlines_due, deadlines_met, gap_days,
               ${outcomeCase()} AS outcome_group
          FROM hub.indicator_referral

@@ -79,9 +79,10 @@ export class IndicatorService {
     };
     const s: Suppression = { minCount: this.options.minCount, show: internal };
     const offers = offer ? [offer] : [...OFFERS];
-    const sets: IndicatorSetResult[] = [];
-    for (const o of offers)
-      sets.push({ offer: o, label: OFFER_LABELS[o], indicators: await this.compute(o, scope, s) });
+    // The sets are independent: computed side by side on the pool's connections (BENCHMARKS.md, Indicators).
+    const sets: IndicatorSetResult[] = await Promise.all(
+      offers.map(async (o) => ({ offer: o, label: OFFER_LABELS[o], indicators: await this.compute(o, scope, s) })),
+    );
     if (internal)
       // Small numbers leave only on this record (purpose statistics, no person named).
       await this.audit.appendNow([
