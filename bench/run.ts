@@ -20,7 +20,7 @@ import { BenchContext, BenchSuite } from './lib/types';
 const SUITES: BenchSuite[] = [gateway, audit, pipeline, scale, importPersons, indicators];
 
 const USAGE = `usage: npm run bench [-- [--quick] [--only SUITE,…]]
-  --quick        one short round per suite (< 3 min); BENCHMARKS.md is left alone
+  --quick        one short round per suite (< 4 min); BENCHMARKS.md is left alone
   --only LIST    only these suites (${SUITES.map((s) => s.name).join(', ')}); BENCHMARKS.md is left alone`;
 
 type Teardown = () => Promise<void> | void;
