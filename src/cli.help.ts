@@ -151,6 +151,30 @@ export const COMMANDS: Record<string, CommandSpec> = {
     options: { out: { type: 'string', short: 'o', value: 'FILE', description: 'write to FILE instead of stdout' } },
     example: 'lotse export -o city.yaml',
   },
+  report: {
+    name: 'report',
+    brief: 'the indicator report as PDF, HTML or CSV files',
+    usage: ['report --period P [--offer O] [--partner SLUG] (--pdf FILE | --html FILE | --csv DIR)'],
+    summary:
+      'Compute the indicators for period P (2019, 2019-Q1, 2019-03, 2019-01-01/2019-06-30) and write the steering report: --pdf prints the HTML page to PDF with headless Chromium (CHROMIUM_PATH), --html writes the page, --csv one CSV file per indicator set into DIR; any of them together. As the hub (every fact, small numbers suppressed) or, with --partner, as that partner (its jurisdiction; it needs a legal basis for statistics). Progress on stderr, the files written on stdout. See docs/indicators.md.',
+    options: {
+      period: {
+        type: 'string',
+        value: 'P',
+        description: 'the period: 2019, 2019-Q1, 2019-03 or FROM/TO (ISO days, both included)',
+      },
+      offer: {
+        type: 'string',
+        value: 'O',
+        description: 'one set: arrival_counselling, language_offensive, case_management, referrals (default: all)',
+      },
+      partner: { type: 'string', value: 'SLUG', description: 'compute as this partner, e.g. rheine-sozialplanung' },
+      pdf: { type: 'string', value: 'FILE', description: 'write the report as PDF (A4)' },
+      html: { type: 'string', value: 'FILE', description: 'write the report as HTML (self-contained)' },
+      csv: { type: 'string', value: 'DIR', description: 'write one CSV per indicator set into DIR' },
+    },
+    example: 'lotse report --period 2019 --pdf kennzahlen-2019.pdf',
+  },
   import: {
     name: 'import',
     brief: "import persons from an agency's CSV or JSON lines export, as a partner",

@@ -31,6 +31,7 @@ import { createLogger } from './shared/logger';
 import { SCOPES } from './shared/scopes';
 import { startSubgraphServer } from './subgraph-server';
 import { importCommand } from './import/person-import.cli';
+import { ReportCommandError, ReportCommandOptions, runReportCommand } from './reports/indicator-report.cli';
 import { startWorkers } from '../workers';
 
 type Values = Record<string, string | boolean | undefined>;
@@ -112,6 +113,8 @@ async function run(argv: string[]): Promise<number> {
       return configuration(config, command, values);
     case 'import':
       return importCommand(config, values, positionals);
+    case 'report':
+      return report(config, values);
     default:
       throw new Error(`no handler for command "${command}"`); // every entry of COMMANDS has a case above
   }
@@ -354,6 +357,39 @@ async function configuration(config: Config, command: 'apply' | 'export', values
     if (!parsed) return await runExportCommand(container, { out: values.out as string | undefined });
     const flags = { dryRun: Boolean(values['dry-run']), prune: Boolean(values.prune), yes: Boolean(values.yes) };
     return await runApplyCommand(container, parsed, flags);
+  } finally {
+    await container.close();
+    await infra.stop();
+  }
+}
+
+/** `lotse report` (src/reports/indicator-report.cli.ts): arguments here, the work there. */
+async function report(config: Config, raw: Values): Promise<number> {
+  const values = raw as {
+    period?: string;
+    offer?: string;
+    partner?: string;
+    pdf?: string;
+    html?: string;
+    csv?: string;
+  };
+  if (!values.period) throw new UsageError('needs --period P, e.g. --period 2019', 'report');
+  if (!values.pdf && !values.html && !values.csv)
+    throw new UsageError('needs at least one of --pdf FILE, --html FILE, --csv DIR', 'report');
+  const { container, infra } = await boot({ ...config, logLevel: 'warn' }, createLogger('warn'));
+  try {
+    return await runReportCommand(
+      container,
+      container.subgraphs.hub.services.indicators,
+      values as ReportCommandOptions,
+      {
+        progress: (line) => console.error(line),
+        result: (line) => console.log(line),
+      },
+    );
+  } catch (err) {
+    if (err instanceof ReportCommandError) throw new CliError(err.message);
+    throw err;
   } finally {
     await container.close();
     await infra.stop();

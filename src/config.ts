@@ -83,6 +83,8 @@ export interface Config {
     /** Open connections per partner. */
     maxConnectionsPerPartner: number;
   };
+  /** Headless Chromium that prints the indicator report to PDF (`lotse report --pdf`). */
+  chromiumPath: string;
   /** Only for `bench/` (LOTSE_BENCH_SKIP_AUDIT=1): the audit log writes nothing. Refused in production. */
   benchSkipAudit: boolean;
   /** Development only (LOTSE_DEV_CLOCK_OFFSET, e.g. `90d`): Lotse's clock runs this far ahead, to rehearse what is due. Refused in production. */
@@ -229,6 +231,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxPerConnection: int('SUBSCRIPTIONS_MAX_PER_CONNECTION', 20, 1, 1000),
       maxConnectionsPerPartner: int('SUBSCRIPTIONS_MAX_CONNECTIONS_PER_PARTNER', 50, 1, 100_000),
     },
+    chromiumPath: str('CHROMIUM_PATH') ?? '/usr/bin/chromium',
     benchSkipAudit: bool('LOTSE_BENCH_SKIP_AUDIT', false),
     devClockOffsetMs: 0,
   };

@@ -9,6 +9,7 @@ import { EXAMPLE_OPERATIONS } from './gateway/examples';
 import { buildGatewaySchema, createAdmission, createApolloServer, createRateLimiter } from './gateway/gateway';
 import { createGraphiqlHandler } from './gateway/graphiql';
 import { healthRoutes } from './gateway/health';
+import { indicatorReportRoute } from './reports/indicator-report.route';
 import { createHttpHandler } from './gateway/http';
 import { trackForDrain } from './gateway/http-drain';
 import { IdempotencyGate } from './gateway/idempotency';
@@ -34,7 +35,7 @@ export interface RunningServer {
   close(timeoutMs?: number): Promise<void>;
 }
 
-/** The gateway over HTTP: /graphql, GraphiQL at /, /healthz, /readyz, /metrics. */
+/** The gateway over HTTP: /graphql, GraphiQL at /, /reports/indicators, /healthz, /readyz, /metrics. */
 export async function startGatewayServer(
   container: Container,
   opts: { port: number; host: string; devKey?: DevKey },
@@ -97,7 +98,16 @@ export async function startGatewayServer(
     // GraphiQL's partner picker offers the demo partners (examples/rheine/city.yaml); no file is read in production.
     opts.devKey && config.env !== 'production' ? demoCityConfig().partners.map((p) => p.slug) : [],
   );
-  const routes = [healthRoutes(container, metrics), devTokenRoute(devTokens)];
+  const routes = [
+    healthRoutes(container, metrics),
+    devTokenRoute(devTokens),
+    // The steering report (HTML, CSV) with the same credentials as /graphql.
+    indicatorReportRoute({
+      indicators: container.subgraphs.hub.services.indicators,
+      verifier,
+      asActor: (actor, fn) => container.rowSecurity.run(actor.jurisdiction, fn),
+    }),
+  ];
   if (config.env !== 'production') {
     routes.push(createGraphiqlHandler({ endpoint: '/graphql', examples: EXAMPLE_OPERATIONS, devTokens }));
   }

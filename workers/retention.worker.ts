@@ -52,7 +52,27 @@ export function maintenanceHandlers(container: Container): JobHandlers<typeof ma
       log.info({ jobId: job.id, lapsed }, 'entitlement lapse sweep finished');
       return { lapsed };
     },
+    async indicatorFacts(job, { log }) {
+      const started = Date.now();
+      const counts = await container.subgraphs.hub.services.indicatorFacts.rebuild();
+      log.info({ jobId: job.id, counts, ms: Date.now() - started }, 'indicator facts rebuilt');
+      return { counts };
+    },
   };
+}
+
+/**
+ * The nightly rebuild of the indicator facts (04:15 Europe/Berlin, after retention and the lapse
+ * sweep): the events worker keeps them current, this catches what changes without an event.
+ */
+export const INDICATOR_FACTS_SCHEDULER_ID = 'indicator-facts';
+
+export async function ensureIndicatorFactsSchedule(queue: Queues['maintenance']): Promise<void> {
+  await queue.upsertJobScheduler(
+    INDICATOR_FACTS_SCHEDULER_ID,
+    { pattern: '15 4 * * *', tz: RETENTION_TIME_ZONE },
+    { name: 'indicatorFacts' satisfies JobName<typeof maintenanceQueue>, data: {}, opts: maintenanceQueue.options },
+  );
 }
 
 /** The daily lapse sweep's scheduler (Europe/Berlin, after retention); the sweep itself is idempotent. */
@@ -88,7 +108,7 @@ export interface MaintenanceWorker {
 /**
  * The `maintenance` queue's worker (one job at a time) and its job schedulers: retention
  * (RETENTION_SCHEDULE, Europe/Berlin), audit checkpoints (AUDIT_CHECKPOINT_EVERY_MINUTES) and the
- * daily entitlement lapse sweep (03:45 Europe/Berlin).
+ * daily entitlement lapse sweep (03:45 Europe/Berlin) and the nightly indicator facts rebuild (04:15).
  * The schedulers are created at every start and checked every `scheduleCheckMs` (default 10 min)
  * while running, because Redis may lose everything; also when the Redis connection is ready again
  * after a loss: a Redis restarted empty drops it first, and the next interval could be far off.
@@ -114,6 +134,7 @@ export async function startMaintenanceWorker(
   }
   await ensureAuditCheckpointSchedule(queue, container);
   await ensureEntitlementLapseSchedule(queue);
+  await ensureIndicatorFactsSchedule(queue);
   const worker = startQueueWorker(maintenanceQueue, handlers, container);
   const check = async () => {
     if (
@@ -126,6 +147,10 @@ export async function startMaintenanceWorker(
     if (!(await queue.getJobScheduler(ENTITLEMENT_LAPSE_SCHEDULER_ID))) {
       await ensureEntitlementLapseSchedule(queue);
       log.warn('entitlement lapse job scheduler was missing (Redis lost it?); re-created');
+    }
+    if (!(await queue.getJobScheduler(INDICATOR_FACTS_SCHEDULER_ID))) {
+      await ensureIndicatorFactsSchedule(queue);
+      log.warn('indicator facts job scheduler was missing (Redis lost it?); re-created');
     }
     if (!container.config.retentionEnabled || (await queue.getJobScheduler(RETENTION_SCHEDULER_ID))) return;
     await ensureRetentionSchedule(queue, container);

@@ -21,7 +21,17 @@ export class Outbox {
     private readonly rowSecurity: RowSecurityContext,
   ) {}
 
-  async append<T extends EventType>(em: EntityManager, actor: Actor, event: DomainEvent<T>): Promise<string> {
+  /**
+   * `occurredAt` only for records of the past loaded as they happened (the demo data's history):
+   * their events carry the day the live path would have written them, so whatever derives from the
+   * history (deadlines, biographies, indicators) sees it then.
+   */
+  async append<T extends EventType>(
+    em: EntityManager,
+    actor: Actor,
+    event: DomainEvent<T>,
+    opts: { occurredAt?: Date } = {},
+  ): Promise<string> {
     if (!em.queryRunner?.isTransactionActive) throw new Error('Outbox.append must run inside a transaction');
     const id = newId();
     // Raw SQL: the jsonb payload goes in as JSON, typed by DomainEvent (TypeORM's insert types know no jsonb).
@@ -41,7 +51,7 @@ export class Outbox {
         event.aggregateId,
         JSON.stringify(event.payload),
         actor.partner,
-        this.clock.now(),
+        opts.occurredAt ?? this.clock.now(),
         table.schema,
       ],
     );

@@ -117,7 +117,8 @@ export interface MaintenanceJobData {
 /**
  * Housekeeping that is not a domain event: retention, the audit log's signed checkpoints
  * (`checkpoint`, every AUDIT_CHECKPOINT_EVERY_MINUTES) and the daily lapse of unused
- * entitlements (`entitlementLapse`). A retention run erases in committed
+ * entitlements (`entitlementLapse`), the nightly rebuild of the indicator facts
+ * (`indicatorFacts`: what changed without an event, e.g. a deadline that passed). A retention run erases in committed
  * batches, so a retry continues where a failed run stopped; a job that still fails is kept for a
  * week to be seen (a checkpoint job fails when the chain does not verify).
  */
@@ -128,6 +129,8 @@ export const maintenanceQueue = defineQueue({
     checkpoint: job<MaintenanceJobData>(),
     // The daily sweep of unused entitlements (ENTITLEMENT_LAPSE_DAYS without course activity).
     entitlementLapse: job<MaintenanceJobData>(),
+    // The nightly rebuild of the indicator facts (docs/indicators.md#facts).
+    indicatorFacts: job<MaintenanceJobData>(),
   },
   options: {
     attempts: 3,

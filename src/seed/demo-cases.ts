@@ -8,6 +8,12 @@ import type { DemoPerson } from './demo-types';
 const RHEINE = '05566076';
 const DAY = 86_400_000;
 
+/** The persons of today's cases: the first adults in Rheine aged 18–45 on the seed day, by position. */
+export function caseClients(persons: DemoPerson[], now: Date): DemoPerson[] {
+  const age = (p: DemoPerson) => (now.getTime() - new Date(`${p.birthDate}T00:00:00Z`).getTime()) / (365.25 * DAY);
+  return persons.filter((p) => p.municipalityKey === RHEINE && age(p) >= 18 && age(p) <= 45).slice(0, 4);
+}
+
 /**
  * Case management at the advice & support team as it stands today (docs/case-management.md):
  * four cases through the services, as the team would work them — one in monitoring with a help
@@ -31,8 +37,7 @@ export async function seedDemoCases(
     d.setUTCHours(hour, 0, 0, 0);
     return d;
   };
-  const age = (p: DemoPerson) => (now.getTime() - new Date(`${p.birthDate}T00:00:00Z`).getTime()) / (365.25 * DAY);
-  const clients = persons.filter((p) => p.municipalityKey === RHEINE && age(p) >= 18 && age(p) <= 45).slice(0, 4);
+  const clients = caseClients(persons, now);
   if (clients.length < 4) return 0;
   const s = city.services;
   const open = async (p: DemoPerson, workerRef: string, signedDaysAgo: number) =>

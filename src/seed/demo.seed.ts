@@ -9,7 +9,11 @@ import { generateDemoData } from './demo-data';
 import { LoadedCourse, planDemoEnrolments, seedDemoEnrolments } from './demo-enrolments';
 import { planDemoEntitlements, seedDemoEntitlements } from './demo-entitlements';
 import { planDemoArrivalVisits, seedDemoArrivalVisits } from './demo-arrival';
-import { seedDemoCases } from './demo-cases';
+import { caseClients, seedDemoCases } from './demo-cases';
+import { DEMO_DEFAULTS } from './demo-data';
+import { seedHistoricCourses } from './demo-history-courses';
+import { seedHistoricCases } from './demo-history-cases';
+import { seedHistoricReferrals } from './demo-history-referrals';
 
 /** The system context the demo data is loaded in (every municipality); it names the writes in the audit log. */
 export const SEED_CONTEXT = 'seed';
@@ -37,7 +41,16 @@ export interface SeedCounts {
   obligingBodies: number;
   arrivalVisits: number;
   cases: number;
+  /** The history for the report (2019, the pilot's last year, and the current year). */
+  historicCourses: number;
+  historicEnrolments: number;
+  formerParticipants: number;
+  historicCases: number;
+  historicReferrals: number;
 }
+
+/** Where the 2019 participants who have left Rheine live now. */
+const MUENSTER = '05515000';
 
 /**
  * Loads the deterministic demo data set through the services, as the partners would: each write
@@ -63,6 +76,11 @@ async function loadDemo(container: Container, progress: (msg: string) => void): 
     obligingBodies: 0,
     arrivalVisits: 0,
     cases: 0,
+    historicCourses: 0,
+    historicEnrolments: 0,
+    formerParticipants: 0,
+    historicCases: 0,
+    historicReferrals: 0,
   };
   const { city, jobcenter, courses, hub } = container.subgraphs;
   const data = generateDemoData();
@@ -193,6 +211,67 @@ async function loadDemo(container: Container, progress: (msg: string) => void): 
     city.services.arrivals,
     planDemoArrivalVisits(data.persons),
     social,
+  );
+  // The report's history (docs/indicators.md): the 2019 language offensive, the pilot's cases and
+  // this year's, referrals and handovers of both years, with the days they happened.
+  const year = DEMO_DEFAULTS.today.slice(0, 4);
+  const bySlug = new Map(data.providers.map((p) => [p.partnerSlug as string, providerIds.get(p.id)!]));
+  const history = await seedHistoricCourses(
+    {
+      courses: courses.services.courses,
+      enrolments: courses.services.enrolments,
+      providerIds: bySlug,
+      registerFormer: async (p) => {
+        await city.services.persons.register(
+          social,
+          {
+            givenName: p.givenName,
+            familyName: p.familyName,
+            nameVariants: p.nameVariants,
+            birthDate: p.birthDate,
+            sex: p.sex as Sex,
+            nationalities: p.nationalities,
+            languages: p.languages,
+            municipalityKey: p.municipalityKey,
+            address: p.address,
+          },
+          { id: p.id },
+        );
+        await city.services.persons.move(social, {
+          personId: p.id,
+          municipalityKey: MUENSTER,
+          address: {
+            street: 'Hammer Straße',
+            houseNumber: String(10 + (counts.formerParticipants++ % 90)),
+            postalCode: '48153',
+            locality: 'Münster',
+            district: 'Geist',
+          },
+        });
+      },
+    },
+    data.persons,
+    actorFor,
+  );
+  counts.historicCourses = history.courses;
+  counts.historicEnrolments = history.enrolments;
+  counts.historicCases = await seedHistoricCases(
+    city.services.cases,
+    hub.services.consents,
+    data.persons,
+    new Set(caseClients(data.persons, container.clock.now()).map((p) => p.id)),
+    social,
+    year,
+  );
+  counts.historicReferrals = await seedHistoricReferrals(
+    hub.services.referrals,
+    data.persons,
+    actorFor,
+    [
+      { year: '2019', scale: 1 },
+      { year, scale: 2 },
+    ],
+    `${year}-10-25`,
   );
   // Case management at the team today: four cases in different phases (docs/case-management.md).
   counts.cases = await seedDemoCases(city, hub.services.consents, data.persons, social, container.clock);

@@ -5,7 +5,11 @@ import { createWebhookEndpoint, RHEINE_ADDRESS, registerPerson, registerPersonVi
 import { FAST_WEBHOOKS, referToVhs } from '../webhooks/fixtures';
 import { Receiver, startReceiver } from '../webhooks/receiver';
 import { ruleJobId } from '../../src/rules/rules.scheduler';
-import { ENTITLEMENT_LAPSE_SCHEDULER_ID, RETENTION_SCHEDULER_ID } from '../../workers/retention.worker';
+import {
+  ENTITLEMENT_LAPSE_SCHEDULER_ID,
+  INDICATOR_FACTS_SCHEDULER_ID,
+  RETENTION_SCHEDULER_ID,
+} from '../../workers/retention.worker';
 import { AUDIT_CHECKPOINT_SCHEDULER_ID } from '../../workers/audit-checkpoint.worker';
 import { OwnRedis } from './support/own-redis';
 
@@ -105,7 +109,12 @@ describe('F4 Redis restarted empty', () => {
     expect((await queues.rules.getJobCounts('delayed')).delayed).toBe(checksBefore.length);
     const schedulerIds = async () => (await queues.maintenance.getJobSchedulers()).map((s) => s.key).sort();
     expect(await schedulerIds()).toEqual(
-      [AUDIT_CHECKPOINT_SCHEDULER_ID, ENTITLEMENT_LAPSE_SCHEDULER_ID, RETENTION_SCHEDULER_ID].sort(),
+      [
+        AUDIT_CHECKPOINT_SCHEDULER_ID,
+        ENTITLEMENT_LAPSE_SCHEDULER_ID,
+        INDICATOR_FACTS_SCHEDULER_ID,
+        RETENTION_SCHEDULER_ID,
+      ].sort(),
     );
 
     const marker = async () => {
@@ -181,12 +190,13 @@ describe('F4 Redis restarted empty', () => {
     expect(await timers(queues.sla)).toEqual({ delayed: deadlinesBefore.length + 15, wait: 0, active: 0 });
     expect(await timers(queues.rules)).toEqual({ delayed: checksBefore.length, wait: 0, active: 0 });
     // The schedules as configured: retention at 03:15 Berlin time, a checkpoint every hour, the lapse sweep at 03:45.
-    const [checkpoint, lapse, retention] = await queues.maintenance
+    const [checkpoint, lapse, facts, retention] = await queues.maintenance
       .getJobSchedulers(0, -1, true)
       .then((s) => [...s].sort((a, b) => a.key.localeCompare(b.key)));
     expect(checkpoint).toMatchObject({ key: AUDIT_CHECKPOINT_SCHEDULER_ID, every: 3_600_000 });
     expect(retention).toMatchObject({ key: RETENTION_SCHEDULER_ID, pattern: '15 3 * * *', tz: 'Europe/Berlin' });
     expect(lapse).toMatchObject({ key: ENTITLEMENT_LAPSE_SCHEDULER_ID, pattern: '45 3 * * *', tz: 'Europe/Berlin' });
+    expect(facts).toMatchObject({ key: INDICATOR_FACTS_SCHEDULER_ID, pattern: '15 4 * * *', tz: 'Europe/Berlin' });
     // The outage was logged by the app's listeners, not printed.
     const printed = consoleError.mock.calls.filter((args) => /ECONN|Connection is closed/.test(String(args[0])));
     expect(printed).toEqual([]);

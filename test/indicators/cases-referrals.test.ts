@@ -101,6 +101,17 @@ describe('indicators: case management and referrals', () => {
     expect(f['cm.duration']).toMatchObject({ value: 6, min: 4, max: 8, numerator: 11, suppressed: false });
   });
 
+  it('a breakdown lists codes its definition does not know after the known ones, labelled by their code', async () => {
+    // 10 cases: 5 with housing, 5 with the code "debts" (and housing on one of them) → housing 6/10, debts 5/10.
+    await times(5, () => caseFact(app, { topics: ['housing'] }));
+    await times(5, (i) => caseFact(app, { topics: i === 0 ? ['debts', 'housing'] : ['debts'] }));
+    const f = await figures(app, '2019', 'case_management');
+    const keys = f['cm.topics'].breakdown.map((b) => b.key);
+    expect(keys.at(-1)).toBe('debts');
+    expect(byKey(f['cm.topics']).debts).toMatchObject({ value: 0.5, numerator: 5, label: 'debts' });
+    expect(byKey(f['cm.topics']).housing).toMatchObject({ value: 0.6, numerator: 6 });
+  });
+
   it('referrals: by type and outcome, time to acceptance, agreement compliance, handover gaps', async () => {
     const requested = at('2019-05-06');
     // 6 integration-course referrals (sender rheine-social): statuses and days to acceptance

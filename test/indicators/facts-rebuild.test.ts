@@ -16,7 +16,7 @@ import {
 } from '../factories';
 import { eventually, flushPrefix, startTestApp, TestApp } from '../helpers/app';
 import { cliEnv, ROOT, runCli } from '../helpers/lotse-process';
-import { eventHandled } from '../helpers/wait';
+import { afterJob, eventHandled } from '../helpers/wait';
 import { factRow, factRows, sqlAs } from './facts.support';
 
 /**
@@ -104,6 +104,20 @@ describe('indicator facts from the events worker, rebuilt', () => {
     expect(counts.enrolment.upserted).toBe(1);
     expect(progress).toEqual(expect.arrayContaining([`case:${Object.keys(incremental.case).length}`, 'enrolment:1']));
     for (const k of FACT_KINDS) expect(await factRows(app, k)).toEqual(incremental[k]);
+  });
+
+  it('the nightly maintenance job rebuilds what changed without an event', async () => {
+    const before = Object.fromEntries(await Promise.all(FACT_KINDS.map(async (k) => [k, await factRows(app, k)])));
+    expect(Object.keys(before.case).length).toBeGreaterThan(0);
+    // As if a change had reached no event: the facts are wrong until the nightly job runs.
+    await hub().dataSource.query(`UPDATE hub.indicator_case SET appointments_due = 0, appointments_kept = 0`);
+    await hub().dataSource.query(`DELETE FROM hub.indicator_enrolment`);
+    const worker = app.workers!.workers.find((w) => w.name === 'maintenance')!;
+    const result = await afterJob(worker, 'indicator-facts-test', () =>
+      app.container.queues.maintenance.add('indicatorFacts', {}, { jobId: 'indicator-facts-test' }),
+    );
+    expect(result).toMatchObject({ counts: { enrolment: { upserted: Object.keys(before.enrolment).length } } });
+    for (const k of FACT_KINDS) expect(await factRows(app, k)).toEqual(before[k]);
   });
 });
 

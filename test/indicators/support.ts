@@ -20,7 +20,7 @@ export interface Figure {
   suppressed: boolean;
   min: number | null;
   max: number | null;
-  breakdown: Array<{ key: string; value: number | null; numerator: number | null; suppressed: boolean }>;
+  breakdown: Array<{ key: string; label: string; value: number | null; numerator: number | null; suppressed: boolean }>;
 }
 
 /** The report's figures by key, asked over GraphQL as `partner`; throws on errors. */

@@ -11,6 +11,7 @@ import { Clock, isoDay } from '../../../shared/time';
 import { InputCheck } from '../../shared/validation';
 import { PersonService } from '../person/person.service';
 import { CaseEntity } from './case.entity';
+import { HistoricCase, loadHistoricCase } from './case.historic';
 import { allowedCaseActions, CaseAction, CasePhase, CaseTrack, mayRun, phaseAfter } from './case.state';
 
 /** A pseudonymous worker reference: a code, never a name (no spaces, no more than 40 characters). */
@@ -166,14 +167,20 @@ export class CaseService {
     type: T,
     c: CaseEntity,
     extra: CaseEventData<T>,
+    /** Only for records of the past (case.historic.ts): the day the step was taken. */
+    occurredAt?: Date,
   ): Promise<void> {
     const payload = { caseId: c.id, personId: c.personId, partner: c.partner, ...extra } as EventPayloads[T];
-    await this.outbox.append(em, actor, {
-      type,
-      personId: c.personId,
-      aggregateType: 'Case',
-      aggregateId: c.id,
-      payload,
-    });
+    await this.outbox.append(
+      em,
+      actor,
+      { type, personId: c.personId, aggregateType: 'Case', aggregateId: c.id, payload },
+      { occurredAt },
+    );
+  }
+
+  /** The demo data's cases of the past (case.historic.ts). Not part of the API. */
+  loadHistoric(actor: Actor, h: HistoricCase): Promise<CaseEntity> {
+    return loadHistoricCase(this.ds, this, actor, h);
   }
 }

@@ -19,6 +19,7 @@ import { LockedCourse, noSeat, PendingOffer, TAKING_ENROLMENTS, Waitlist } from 
 import { CourseUse, EnrolmentDeps, OfferOutcome } from './enrolment.ports';
 import { EnrolmentReads, forbiddenCourse } from './enrolment.reads';
 import type { CourseEntity } from '../course/course.entity';
+import { HistoricEnrolment, loadHistoricEnrolment } from './enrolment.historic';
 
 export type { EnrolmentDeps, OfferOutcome, OfferTimers, ReferralLookup } from './enrolment.ports';
 
@@ -31,13 +32,18 @@ export class EnrolmentService extends EnrolmentReads {
 
   constructor(
     ds: DataSource,
-    outbox: Outbox,
+    private readonly outbox: Outbox,
     private readonly clock: Clock,
     private readonly deps: EnrolmentDeps,
     private readonly use?: CourseUse,
   ) {
     super(ds);
     this.waitlist = new Waitlist(outbox, clock, deps.offerDays, use);
+  }
+
+  /** The demo data's enrolments of the past (enrolment.historic.ts). Not part of the API. */
+  loadHistoric(actor: Actor, h: HistoricEnrolment): Promise<EnrolmentEntity> {
+    return loadHistoricEnrolment(this.ds, this.outbox, actor, h);
   }
 
   async enrol(actor: Actor, input: EnrolInput): Promise<EnrolmentEntity> {

@@ -101,26 +101,33 @@ export class IndicatorFacts {
   async rebuild(onProgress?: RebuildProgress): Promise<RebuildCounts> {
     const counts = {} as RebuildCounts;
     for (const kind of FACT_KINDS) {
-      const seen: string[] = [];
+      const { table, key } = TABLES[kind];
+      let seen = 0;
       let upserted = 0;
-      let deletedNow = 0;
+      let deleted = 0;
       let after: string | null = null;
       for (;;) {
         const ids = await this.ids(kind, after, REBUILD_PAGE);
         const done = await this.refreshMany(kind, ids);
         upserted += done.upserted;
-        deletedNow += done.deleted;
-        seen.push(...ids);
-        onProgress?.(kind, seen.length);
-        if (ids.length < REBUILD_PAGE) break;
-        after = ids[ids.length - 1];
+        deleted += done.deleted;
+        seen += ids.length;
+        // The sources page in id order: rows in this page's id range without a record are gone.
+        // Per page, so memory stays flat however many records there are.
+        const last: string | null = ids.length < REBUILD_PAGE ? null : ids[ids.length - 1];
+        const [gone]: Array<{ n: number }> = await this.ds.query(
+          `WITH d AS (DELETE FROM ${table}
+             WHERE ($1::uuid IS NULL OR ${key} > $1) AND ($2::uuid IS NULL OR ${key} <= $2) AND NOT (${key} = ANY($3::uuid[]))
+             RETURNING 1)
+           SELECT count(*)::int AS n FROM d`,
+          [after, last, ids],
+        );
+        deleted += gone.n;
+        onProgress?.(kind, seen);
+        if (last === null) break;
+        after = last;
       }
-      const { table, key } = TABLES[kind];
-      const [gone]: Array<{ n: number }> = await this.ds.query(
-        `WITH d AS (DELETE FROM ${table} WHERE NOT (${key} = ANY($1::uuid[])) RETURNING 1) SELECT count(*)::int AS n FROM d`,
-        [seen],
-      );
-      counts[kind] = { upserted, deleted: deletedNow + gone.n };
+      counts[kind] = { upserted, deleted };
     }
     return counts;
   }

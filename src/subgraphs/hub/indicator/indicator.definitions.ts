@@ -116,7 +116,7 @@ export const INDICATOR_DEFINITIONS: readonly IndicatorDefinition[] = [
     numerator: 'Hausbesuche, die wie geplant stattfanden',
     denominator: 'Abgeschlossene Hausbesuche (stattgefunden oder nicht stattgefunden; noch geplante zählen nicht)',
     periodRule: ARRIVAL_PERIOD,
-    chart: 'none',
+    chart: 'bar',
   }),
   def({
     key: 'arrival.follow_up_in_time',
@@ -128,7 +128,7 @@ export const INDICATOR_DEFINITIONS: readonly IndicatorDefinition[] = [
     denominator:
       'Stattgefundene Hausbesuche, deren 2-Monats-Frist bis zum Zeitraumende (höchstens bis heute) abgelaufen ist',
     periodRule: `${ARRIVAL_PERIOD} Besuche, deren Frist noch läuft, zählen weder im Zähler noch im Nenner.`,
-    chart: 'none',
+    chart: 'bar',
   }),
   def({
     key: 'arrival.topics',
@@ -221,9 +221,9 @@ export const INDICATOR_DEFINITIONS: readonly IndicatorDefinition[] = [
     label: 'Wahrgenommene Termine',
     unit: 'share',
     numerator: 'Wahrgenommene Termine der Fälle',
-    denominator: 'Fällige Termine der Fälle (wahrgenommen oder versäumt)',
+    denominator: 'Fällige Termine der Fälle (wahrgenommen, versäumt oder von der Klientin/dem Klienten abgesagt)',
     periodRule: `${CASE_OPEN_PERIOD} Es zählen alle Termine dieser Fälle.`,
-    chart: 'none',
+    chart: 'bar',
   }),
   def({
     key: 'cm.kept_every_appointment',
@@ -233,7 +233,7 @@ export const INDICATOR_DEFINITIONS: readonly IndicatorDefinition[] = [
     numerator: 'Fälle mit mindestens einem fälligen Termin, in denen jeder fällige Termin wahrgenommen wurde',
     denominator: 'Fälle mit mindestens einem fälligen Termin',
     periodRule: CASE_OPEN_PERIOD,
-    chart: 'none',
+    chart: 'bar',
   }),
   def({
     key: 'cm.closures_planned',
@@ -273,7 +273,7 @@ export const INDICATOR_DEFINITIONS: readonly IndicatorDefinition[] = [
     numerator: 'Erreichte Ziele der planmäßig abgeschlossenen Fälle',
     denominator: 'Vereinbarte Ziele dieser Fälle',
     periodRule: CASE_CLOSED_PERIOD,
-    chart: 'none',
+    chart: 'bar',
   }),
   def({
     key: 'cm.goals_unplanned',
@@ -283,7 +283,7 @@ export const INDICATOR_DEFINITIONS: readonly IndicatorDefinition[] = [
     numerator: 'Erreichte Ziele der ungeplant abgeschlossenen Fälle',
     denominator: 'Vereinbarte Ziele dieser Fälle',
     periodRule: CASE_CLOSED_PERIOD,
-    chart: 'none',
+    chart: 'bar',
   }),
   def({
     key: 'cm.topics',
@@ -346,7 +346,7 @@ export const INDICATOR_DEFINITIONS: readonly IndicatorDefinition[] = [
     numerator: 'Eingehaltene Fristen aus Kooperationsvereinbarungen',
     denominator: 'Fällige Fristen aus Kooperationsvereinbarungen',
     periodRule: REFERRAL_PERIOD,
-    chart: 'none',
+    chart: 'bar',
   }),
   def({
     key: 'referrals.handover_gap',

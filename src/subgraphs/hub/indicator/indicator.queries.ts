@@ -1,10 +1,14 @@
 import { DataSource } from 'typeorm';
 import {
+  ARRIVAL_TOPICS,
   ATTENDING_STATUSES,
+  CASE_TOPICS,
   HELPED_OUTCOMES,
   LANGUAGE_OFFENSIVE_KINDS,
   REFERRAL_OUTCOMES,
 } from './indicator.definitions';
+
+const TOPIC_CODES = { arrival: ARRIVAL_TOPICS.map((t) => t.key), cases: CASE_TOPICS.map((t) => t.key) };
 
 /**
  * Which facts a report counts: the period, the jurisdiction (AGS prefixes as LIKE patterns; null
@@ -20,11 +24,31 @@ export interface FactScope {
 }
 
 type Row = Record<string, unknown>;
+
+/**
+ * Counts per topic in the same pass as the other aggregates: a FILTER per known code (cheaper
+ * than unnesting every row), plus the arrays of the rare rows that hold codes no definition
+ * lists, counted here.
+ */
+function topicColumns(codes: readonly string[], where: string): string {
+  const known = `ARRAY[${codes.map((c) => `'${c}'`).join(', ')}]::text[]`;
+  return [
+    ...codes.map((c, i) => `count(*) FILTER (WHERE ${where} AND '${c}' = ANY(topics)) AS topic_${i}`),
+    `jsonb_agg(topics) FILTER (WHERE ${where} AND NOT topics <@ ${known}) AS topics_other`,
+  ].join(',\n            ');
+}
+
+function topicCounts(codes: readonly string[], r: Row): Record<string, number> {
+  const out: Record<string, number> = {};
+  codes.forEach((c, i) => {
+    if (num(r[`topic_${i}`]) > 0) out[c] = num(r[`topic_${i}`]);
+  });
+  for (const topics of (r.topics_other as string[][] | null) ?? [])
+    for (const t of topics) if (!codes.includes(t)) out[t] = (out[t] ?? 0) + 1;
+  return out;
+}
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-const counts = (v: unknown): Record<string, number> =>
-  Object.fromEntries(Object.entries((v as Record<string, unknown>) ?? {}).map(([k, n]) => [k, Number(n)]));
-
 /**
  * Parameters $1 from, $2 to, then the jurisdiction and owner conditions. `ownerSql` is the
  * condition on `$n` (the owner slug) for the table at hand.
@@ -52,26 +76,19 @@ export interface ArrivalFacts {
   topics: Record<string, number>;
 }
 
-/**
- * The period's visits, an index-only scan of indicator_arrival_visit_period. $3: the follow-up day
- * limit. Not materialised (here and below): scanning the index twice is cheaper than writing the
- * period's rows to a temporary file and reading them back (BENCHMARKS.md, Indicators).
- */
+/** One pass over the period's visits (index-only, indicator_arrival_visit_period). $3: the follow-up day limit. */
 export async function arrivalFacts(ds: DataSource, scope: FactScope): Promise<ArrivalFacts> {
   const { params, and } = scoped(scope, (p) => `owner = ${p}`, [scope.dueBy]);
+  const tookPlace = "status = 'took_place'";
   const [r]: Row[] = await ds.query(
-    `WITH v AS NOT MATERIALIZED (
-       SELECT status, as_planned, topics, follow_up_due_on, follow_up_kind, follow_up_in_time
-         FROM hub.indicator_arrival_visit WHERE planned_on BETWEEN $1::date AND $2::date${and})
-     SELECT count(*) FILTER (WHERE status IN ('took_place', 'did_not_take_place')) AS concluded,
-            count(*) FILTER (WHERE status = 'took_place' AND as_planned) AS as_planned,
-            count(*) FILTER (WHERE status = 'took_place') AS took_place,
-            count(*) FILTER (WHERE status = 'took_place' AND follow_up_due_on <= $3::date) AS follow_up_due,
-            count(*) FILTER (WHERE status = 'took_place' AND follow_up_due_on <= $3::date AND follow_up_in_time
+    `SELECT count(*) FILTER (WHERE status IN ('took_place', 'did_not_take_place')) AS concluded,
+            count(*) FILTER (WHERE ${tookPlace} AND as_planned) AS as_planned,
+            count(*) FILTER (WHERE ${tookPlace}) AS took_place,
+            count(*) FILTER (WHERE ${tookPlace} AND follow_up_due_on <= $3::date) AS follow_up_due,
+            count(*) FILTER (WHERE ${tookPlace} AND follow_up_due_on <= $3::date AND follow_up_in_time
                                AND follow_up_kind IN ('district_office', 'school_placement')) AS follow_up_in_time,
-            (SELECT jsonb_object_agg(t, n) FROM (
-               SELECT t, count(*) AS n FROM v, unnest(v.topics) AS t WHERE status = 'took_place' GROUP BY t) x) AS topics
-       FROM v`,
+            ${topicColumns(TOPIC_CODES.arrival, tookPlace)}
+       FROM hub.indicator_arrival_visit WHERE planned_on BETWEEN $1::date AND $2::date${and}`,
     params,
   );
   return {
@@ -80,7 +97,7 @@ export async function arrivalFacts(ds: DataSource, scope: FactScope): Promise<Ar
     tookPlace: num(r.took_place),
     followUpDue: num(r.follow_up_due),
     followUpInTime: num(r.follow_up_in_time),
-    topics: counts(r.topics),
+    topics: topicCounts(TOPIC_CODES.arrival, r),
   };
 }
 
@@ -159,18 +176,14 @@ export interface CaseFacts {
 const DAYS_PER_MONTH = 30.4375;
 
 /**
- * The cases open at any time of the period, found by their end (indicator_case_period: an open
- * case ends 'infinity'), so the cases closed before the period are not read at all.
+ * The cases open at any time of the period, in one pass, found by their end (indicator_case_period:
+ * an open case ends 'infinity'), so the cases closed before the period are not read at all.
  */
 export async function caseFacts(ds: DataSource, scope: FactScope): Promise<CaseFacts> {
   const { params, and } = scoped(scope, (p) => `owner = ${p}`);
   const closedIn = 'closed_on BETWEEN $1::date AND $2::date';
   const [r]: Row[] = await ds.query(
-    `WITH k AS NOT MATERIALIZED (
-       SELECT opened_on, closed_on, closure, appointments_due, appointments_kept, goals_agreed, goals_reached, topics
-         FROM hub.indicator_case
-        WHERE opened_on <= $2::date AND coalesce(closed_on, 'infinity'::date) >= $1::date${and})
-     SELECT count(*) AS cases,
+    `SELECT count(*) AS cases,
             coalesce(sum(appointments_due), 0) AS appointments_due,
             coalesce(sum(appointments_kept), 0) AS appointments_kept,
             count(*) FILTER (WHERE appointments_due > 0) AS with_due,
@@ -186,9 +199,9 @@ export async function caseFacts(ds: DataSource, scope: FactScope): Promise<CaseF
             avg((closed_on - opened_on) / ${DAYS_PER_MONTH}) FILTER (WHERE ${closedIn}) AS duration_mean,
             min((closed_on - opened_on) / ${DAYS_PER_MONTH}) FILTER (WHERE ${closedIn}) AS duration_min,
             max((closed_on - opened_on) / ${DAYS_PER_MONTH}) FILTER (WHERE ${closedIn}) AS duration_max,
-            (SELECT jsonb_object_agg(t, n) FROM (
-               SELECT t, count(*) AS n FROM k, unnest(k.topics) AS t GROUP BY t) x) AS topics
-       FROM k`,
+            ${topicColumns(TOPIC_CODES.cases, 'true')}
+       FROM hub.indicator_case
+      WHERE opened_on <= $2::date AND coalesce(closed_on, 'infinity'::date) >= $1::date${and}`,
     params,
   );
   return {
@@ -202,7 +215,7 @@ export async function caseFacts(ds: DataSource, scope: FactScope): Promise<CaseF
     stillOpen: num(r.still_open),
     goalsPlanned: { agreed: num(r.planned_agreed), reached: num(r.planned_reached) },
     goalsUnplanned: { agreed: num(r.unplanned_agreed), reached: num(r.unplanned_reached) },
-    topics: counts(r.topics),
+    topics: topicCounts(TOPIC_CODES.cases, r),
     duration: {
       n: num(r.closed),
       mean: numOrNull(r.duration_mean),
@@ -233,51 +246,60 @@ function outcomeCase(): string {
 }
 
 /**
- * The referrals and transfers requested in the period (indicator_referral_period; the period's days
+ * The referrals and transfers requested in the period (index-only, indicator_referral_period; the period's days
  * are Berlin days). In internal mode the owner is either party.
  */
 export async function referralFacts(ds: DataSource, scope: FactScope): Promise<ReferralFacts> {
   const { params, and } = scoped(scope, (p) => `(sender = ${p} OR receiver = ${p})`);
-  const DAY = 86400;
-  const [r]: Row[] = await ds.query(
-    `WITH f AS NOT MATERIALIZED (
-       SELECT kind, referral_type, status, outcome, requested_at, accepted_at, deadlines_due, deadlines_met, gap_days,
-              ${outcomeCase()} AS outcome_group
-         FROM hub.indicator_referral
-        WHERE requested_at >= ($1::date)::timestamp AT TIME ZONE 'Europe/Berlin'
-          AND requested_at < ($2::date + 1)::timestamp AT TIME ZONE 'Europe/Berlin'
-          AND status NOT IN ('draft', 'entered_in_error')${and})
-     SELECT (SELECT jsonb_object_agg(referral_type, n) FROM (
-               SELECT referral_type, count(*) AS n FROM f GROUP BY referral_type) x) AS by_type,
-            (SELECT jsonb_object_agg(outcome_group, n) FROM (
-               SELECT outcome_group, count(*) AS n FROM f WHERE outcome_group IS NOT NULL GROUP BY outcome_group) x)
-              AS by_outcome,
-            count(*) FILTER (WHERE accepted_at IS NOT NULL) AS accepted,
-            avg(extract(epoch FROM accepted_at - requested_at) / ${DAY}) AS acceptance_mean,
-            min(extract(epoch FROM accepted_at - requested_at) / ${DAY}) AS acceptance_min,
-            max(extract(epoch FROM accepted_at - requested_at) / ${DAY}) AS acceptance_max,
-            coalesce(sum(deadlines_due), 0) AS deadlines_due,
-            coalesce(sum(deadlines_met), 0) AS deadlines_met,
-            count(gap_days) FILTER (WHERE kind = 'transfer') AS gaps,
-            avg(gap_days) FILTER (WHERE kind = 'transfer') AS gap_mean,
-            min(gap_days) FILTER (WHERE kind = 'transfer') AS gap_min,
-            max(gap_days) FILTER (WHERE kind = 'transfer') AS gap_max,
-            count(*) FILTER (WHERE kind = 'transfer' AND gap_days > 0) AS with_gap
-       FROM f`,
+  const days = `extract(epoch FROM accepted_at - requested_at) / 86400`;
+  const transfer = `kind = 'transfer'`;
+  // One scan, grouped by type and outcome group (a few dozen rows); sums, minima and maxima combine here.
+  const rows: Row[] = await ds.query(
+    `SELECT referral_type, ${outcomeCase()} AS outcome_group, count(*) AS n,
+            count(accepted_at) AS accepted, sum(${days}) AS acceptance_sum,
+            min(${days}) AS acceptance_min, max(${days}) AS acceptance_max,
+            coalesce(sum(deadlines_due), 0) AS deadlines_due, coalesce(sum(deadlines_met), 0) AS deadlines_met,
+            count(gap_days) FILTER (WHERE ${transfer}) AS gaps, sum(gap_days) FILTER (WHERE ${transfer}) AS gap_sum,
+            min(gap_days) FILTER (WHERE ${transfer}) AS gap_min, max(gap_days) FILTER (WHERE ${transfer}) AS gap_max,
+            count(*) FILTER (WHERE ${transfer} AND gap_days > 0) AS with_gap
+       FROM hub.indicator_referral
+      WHERE requested_at >= ($1::date)::timestamp AT TIME ZONE 'Europe/Berlin'
+        AND requested_at < ($2::date + 1)::timestamp AT TIME ZONE 'Europe/Berlin'
+        AND status NOT IN ('draft', 'entered_in_error')${and}
+      GROUP BY 1, 2`,
     params,
   );
-  return {
-    byType: counts(r.by_type),
-    byOutcome: counts(r.by_outcome),
-    acceptance: {
-      n: num(r.accepted),
-      mean: numOrNull(r.acceptance_mean),
-      min: numOrNull(r.acceptance_min),
-      max: numOrNull(r.acceptance_max),
-    },
-    deadlinesDue: num(r.deadlines_due),
-    deadlinesMet: num(r.deadlines_met),
-    gap: { n: num(r.gaps), mean: numOrNull(r.gap_mean), min: numOrNull(r.gap_min), max: numOrNull(r.gap_max) },
-    withGap: num(r.with_gap),
+  const f: ReferralFacts = {
+    byType: {},
+    byOutcome: {},
+    acceptance: { n: 0, mean: null, min: null, max: null },
+    deadlinesDue: 0,
+    deadlinesMet: 0,
+    gap: { n: 0, mean: null, min: null, max: null },
+    withGap: 0,
   };
+  let acceptanceSum = 0;
+  let gapSum = 0;
+  const lower = (a: number | null, b: unknown) => (b === null ? a : a === null ? Number(b) : Math.min(a, Number(b)));
+  const upper = (a: number | null, b: unknown) => (b === null ? a : a === null ? Number(b) : Math.max(a, Number(b)));
+  for (const r of rows) {
+    const type = r.referral_type as string;
+    const group = r.outcome_group as string | null;
+    f.byType[type] = (f.byType[type] ?? 0) + num(r.n);
+    if (group !== null) f.byOutcome[group] = (f.byOutcome[group] ?? 0) + num(r.n);
+    f.acceptance.n += num(r.accepted);
+    acceptanceSum += num(r.acceptance_sum);
+    f.acceptance.min = lower(f.acceptance.min, r.acceptance_min);
+    f.acceptance.max = upper(f.acceptance.max, r.acceptance_max);
+    f.deadlinesDue += num(r.deadlines_due);
+    f.deadlinesMet += num(r.deadlines_met);
+    f.gap.n += num(r.gaps);
+    gapSum += num(r.gap_sum);
+    f.gap.min = lower(f.gap.min, r.gap_min);
+    f.gap.max = upper(f.gap.max, r.gap_max);
+    f.withGap += num(r.with_gap);
+  }
+  f.acceptance.mean = f.acceptance.n ? acceptanceSum / f.acceptance.n : null;
+  f.gap.mean = f.gap.n ? gapSum / f.gap.n : null;
+  return f;
 }

@@ -79,7 +79,7 @@ export class IndicatorService {
     };
     const s: Suppression = { minCount: this.options.minCount, show: internal };
     const offers = offer ? [offer] : [...OFFERS];
-    // The sets are independent: computed side by side on the pool's connections (BENCHMARKS.md, Indicators).
+    // The sets side by side, each on a connection of its own: the report takes as long as its slowest set.
     const sets: IndicatorSetResult[] = await Promise.all(
       offers.map(async (o) => ({ offer: o, label: OFFER_LABELS[o], indicators: await this.compute(o, scope, s) })),
     );

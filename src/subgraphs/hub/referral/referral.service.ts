@@ -12,6 +12,7 @@ import { PartnerEntity } from '../partner/partner.entity';
 import { CaseOwner } from './case-owner.types';
 import { CourseCapacity, ReceiverPools } from './referral.capacity';
 import { ReferralEntity } from './referral.entity';
+import { HistoricReferral, loadHistoricReferral } from './referral.historic';
 import {
   allowedActions,
   OPEN,
@@ -207,6 +208,12 @@ export class ReferralService {
       if (!r || !this.roleOf(actor, r)) throw notFound('Referral', id, 'id');
       return this.apply(em, actor, r, action, { ...extra, basis });
     });
+  }
+
+  /** The demo data's referrals of the past (referral.historic.ts), on the basis a live send needs. Not part of the API. */
+  async loadHistoric(actor: Actor, h: HistoricReferral): Promise<ReferralEntity> {
+    const basis = await this.pdp.recipientBasis(h.receiver, h.purpose, h.personId, actor.partner);
+    return loadHistoricReferral(this.ds, this.outbox, actor, h, basis);
   }
 
   /** A new referral to another receiver, linked to the closed one it replaces. */
