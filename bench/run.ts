@@ -11,15 +11,16 @@ import { suite as gateway } from './gateway.bench';
 import { suite as pipeline } from './pipeline.bench';
 import { suite as scale } from './scale.bench';
 import { suite as importPersons } from './import.bench';
+import { suite as indicators } from './indicators.bench';
 import { renderMarkdown, RunRecord, writeGeneratedSection } from './lib/report';
 import { BenchStack, provisionStack } from './lib/stack';
 import { BenchContext, BenchSuite } from './lib/types';
 
 /** The suites, in the order they run. */
-const SUITES: BenchSuite[] = [gateway, audit, pipeline, scale, importPersons];
+const SUITES: BenchSuite[] = [gateway, audit, pipeline, scale, importPersons, indicators];
 
 const USAGE = `usage: npm run bench [-- [--quick] [--only SUITE,…]]
-  --quick        one short round per suite (< 3 min); BENCHMARKS.md is left alone
+  --quick        one short round per suite (< 4 min); BENCHMARKS.md is left alone
   --only LIST    only these suites (${SUITES.map((s) => s.name).join(', ')}); BENCHMARKS.md is left alone`;
 
 type Teardown = () => Promise<void> | void;

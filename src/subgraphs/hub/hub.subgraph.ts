@@ -79,6 +79,7 @@ import { EnquiryService } from './enquiry/enquiry.service';
 import { HubEnquiries1765460000000 } from './migrations/1765460000000-hub-enquiries';
 import { HubRetentionCases1765510000000 } from './migrations/1765510000000-hub-retention-cases';
 import { HubIndicatorFacts1765520000000 } from './migrations/1765520000000-hub-indicator-facts';
+import { HubIndicatorBenchIndexes1765520000002 } from './migrations/1765520000002-hub-indicator-bench-indexes';
 import type { ArrivalFollowUps } from '../../shared/arrival-follow-ups';
 import { IndicatorFacts } from './indicator/indicator-facts.service';
 import type { IndicatorSources } from './indicator/indicator.ports';
@@ -126,6 +127,7 @@ export const hubMigrations = [
   HubEnquiries1765460000000,
   HubRetentionCases1765510000000,
   HubIndicatorFacts1765520000000,
+  HubIndicatorBenchIndexes1765520000002,
 ];
 
 export type HubSubgraph = Subgraph & { services: HubServices };

@@ -76,7 +76,7 @@ export interface ArrivalFacts {
   topics: Record<string, number>;
 }
 
-/** One pass over the period's visits (index on planned_on). $3: the follow-up day limit. */
+/** One pass over the period's visits (index-only, indicator_arrival_visit_period). $3: the follow-up day limit. */
 export async function arrivalFacts(ds: DataSource, scope: FactScope): Promise<ArrivalFacts> {
   const { params, and } = scoped(scope, (p) => `owner = ${p}`, [scope.dueBy]);
   const tookPlace = "status = 'took_place'";
@@ -111,7 +111,8 @@ export interface LanguageFacts {
 /**
  * Courses running in the period and the most running on one day (a sweep over start and end
  * days, clipped to the period), then the period's participations. Two statements: the courses
- * (few rows) and the enrolments (many, by the enrolled_on index).
+ * (few rows) and the enrolments (many; by their end, indicator_enrolment_period, whose expression
+ * the condition spells: an open enrolment ends 'infinity').
  */
 export async function languageFacts(ds: DataSource, scope: FactScope): Promise<LanguageFacts> {
   const kinds = [...LANGUAGE_OFFENSIVE_KINDS];
@@ -138,7 +139,7 @@ export async function languageFacts(ds: DataSource, scope: FactScope): Promise<L
             count(*) FILTER (WHERE apprentice OR evening_participant) AS apprentices_evening,
             count(*) FILTER (WHERE parallel_integration_course) AS integration_course
        FROM hub.indicator_enrolment
-      WHERE enrolled_on <= $2::date AND (ended_on IS NULL OR ended_on >= $1::date)
+      WHERE enrolled_on <= $2::date AND coalesce(ended_on, 'infinity'::date) >= $1::date
         AND course_kind = ANY($3::text[]) AND status = ANY($4::text[])${e.and}`,
     e.params,
   );
@@ -174,7 +175,10 @@ export interface CaseFacts {
 /** Days per month for durations (365.25 / 12). */
 const DAYS_PER_MONTH = 30.4375;
 
-/** The cases open at any time of the period, in one pass (index on opened_on, closed_on). */
+/**
+ * The cases open at any time of the period, in one pass, found by their end (indicator_case_period:
+ * an open case ends 'infinity'), so the cases closed before the period are not read at all.
+ */
 export async function caseFacts(ds: DataSource, scope: FactScope): Promise<CaseFacts> {
   const { params, and } = scoped(scope, (p) => `owner = ${p}`);
   const closedIn = 'closed_on BETWEEN $1::date AND $2::date';
@@ -197,7 +201,7 @@ export async function caseFacts(ds: DataSource, scope: FactScope): Promise<CaseF
             max((closed_on - opened_on) / ${DAYS_PER_MONTH}) FILTER (WHERE ${closedIn}) AS duration_max,
             ${topicColumns(TOPIC_CODES.cases, 'true')}
        FROM hub.indicator_case
-      WHERE opened_on <= $2::date AND (closed_on IS NULL OR closed_on >= $1::date)${and}`,
+      WHERE opened_on <= $2::date AND coalesce(closed_on, 'infinity'::date) >= $1::date${and}`,
     params,
   );
   return {
@@ -242,7 +246,7 @@ function outcomeCase(): string {
 }
 
 /**
- * The referrals and transfers requested in the period (index on requested_at; the period's days
+ * The referrals and transfers requested in the period (index-only, indicator_referral_period; the period's days
  * are Berlin days). In internal mode the owner is either party.
  */
 export async function referralFacts(ds: DataSource, scope: FactScope): Promise<ReferralFacts> {
