@@ -151,12 +151,13 @@ export function hubEventHandlers(
       if (!isEventOf(row, type)) throw new Error(`event ${row.id} is ${row.type}, not ${type}`);
       await handle(row, source);
       if (hook) await hook(row, source);
-      // The indicator facts the event touches, recomputed from their records (idempotent, any order).
-      await services.indicatorFacts.forEvent(row);
       // Who hears of the event is worked out once for the inbox and the webhooks.
       const recipients = await routeEvent(dataSource.manager, row);
       await services.notifications.notify(row, recipients);
       await services.webhooks.fanOut(row, source, recipients);
+      // Last, so partners are not kept waiting for statistics: the indicator facts the event touches,
+      // recomputed from their records (idempotent, any order; a retry fans out nothing twice).
+      await services.indicatorFacts.forEvent(row);
     };
   };
   return Object.fromEntries(EVENT_TYPES.map((type) => [type, dispatch(type)])) as Record<EventType, EventHandler>;
