@@ -1,3 +1,4 @@
+import type { DemoPerson } from './demo-types';
 import { Container } from '../container';
 import { Actor, systemSubject } from '../shared/actor';
 import { ResidenceStatusCode } from '../subgraphs/city/residence/residence.types';
@@ -101,21 +102,7 @@ async function loadDemo(container: Container, progress: (msg: string) => void): 
 
   for (const [i, p] of data.persons.entries()) {
     if (existing.has(p.id)) continue;
-    await city.services.persons.register(
-      social,
-      {
-        givenName: p.givenName,
-        familyName: p.familyName,
-        nameVariants: p.nameVariants,
-        birthDate: p.birthDate,
-        sex: p.sex as Sex,
-        nationalities: p.nationalities,
-        languages: p.languages,
-        municipalityKey: p.municipalityKey,
-        address: p.address,
-      },
-      { id: p.id, householdId: p.householdId },
-    );
+    await city.services.persons.register(social, registration(p), { id: p.id, householdId: p.householdId });
     households.add(p.householdId);
     counts.persons++;
     for (const r of p.residence) {
@@ -222,21 +209,7 @@ async function loadDemo(container: Container, progress: (msg: string) => void): 
       enrolments: courses.services.enrolments,
       providerIds: bySlug,
       registerFormer: async (p) => {
-        await city.services.persons.register(
-          social,
-          {
-            givenName: p.givenName,
-            familyName: p.familyName,
-            nameVariants: p.nameVariants,
-            birthDate: p.birthDate,
-            sex: p.sex as Sex,
-            nationalities: p.nationalities,
-            languages: p.languages,
-            municipalityKey: p.municipalityKey,
-            address: p.address,
-          },
-          { id: p.id },
-        );
+        await city.services.persons.register(social, registration(p), { id: p.id });
         await city.services.persons.move(social, {
           personId: p.id,
           municipalityKey: MUENSTER,
@@ -288,4 +261,19 @@ async function loadDemo(container: Container, progress: (msg: string) => void): 
       `${counts.enrolments} enrolled and ${counts.waitlisted} waitlisted, ${counts.entitlements} entitlements loaded`,
   );
   return counts;
+}
+
+/** A demo person as the team registers them. */
+function registration(p: DemoPerson) {
+  return {
+    givenName: p.givenName,
+    familyName: p.familyName,
+    nameVariants: p.nameVariants,
+    birthDate: p.birthDate,
+    sex: p.sex as Sex,
+    nationalities: p.nationalities,
+    languages: p.languages,
+    municipalityKey: p.municipalityKey,
+    address: p.address,
+  };
 }

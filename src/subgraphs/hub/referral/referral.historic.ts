@@ -4,6 +4,7 @@ import type { Actor } from '../../../shared/actor';
 import { AppError } from '../../../shared/errors';
 import { newId } from '../../../shared/ids';
 import { ReferralEntity } from './referral.entity';
+import { referralStatusEvent } from './referral.event';
 import type { ReferralStatus } from './referral.state';
 
 /** A referral or transfer of the past as the demo data records it (src/seed/demo-history-referrals.ts). */
@@ -63,28 +64,7 @@ export async function loadHistoricReferral(
     // The receiver's steps are the receiver's: each event names the partner that took it.
     const receiverActor: Actor = { ...actor, partner: h.receiver, requestId: `${actor.requestId}-receiver` };
     const event = (by: Actor, from: string | null, when: Date) =>
-      outbox.append(
-        em,
-        by,
-        {
-          type: 'referral.status_changed',
-          personId: r.personId,
-          aggregateType: r.kind === 'transfer' ? 'Transfer' : 'Referral',
-          aggregateId: r.id,
-          payload: {
-            referralId: r.id,
-            kind: r.kind,
-            personId: r.personId,
-            from,
-            to: r.status,
-            sender: r.sender,
-            receiver: r.receiver,
-            referralType: r.referralType,
-            reasonCode: r.reasonCode,
-          },
-        },
-        { occurredAt: when },
-      );
+      outbox.append(em, by, referralStatusEvent(r, from), { occurredAt: when });
     await event(actor, null, sentAt);
     const steps = [{ to: 'requested' as ReferralStatus, at: h.sentAt }, ...h.steps];
     for (const s of steps) {

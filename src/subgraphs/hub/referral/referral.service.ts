@@ -12,6 +12,7 @@ import { PartnerEntity } from '../partner/partner.entity';
 import { CaseOwner } from './case-owner.types';
 import { CourseCapacity, ReceiverPools } from './referral.capacity';
 import { ReferralEntity } from './referral.entity';
+import { referralStatusEvent } from './referral.event';
 import { HistoricReferral, loadHistoricReferral } from './referral.historic';
 import {
   allowedActions,
@@ -367,22 +368,6 @@ export class ReferralService {
   }
 
   private event(em: EntityManager, actor: Actor, r: ReferralEntity, from: string | null) {
-    return this.outbox.append(em, actor, {
-      type: 'referral.status_changed',
-      personId: r.personId,
-      aggregateType: r.kind === 'transfer' ? 'Transfer' : 'Referral',
-      aggregateId: r.id,
-      payload: {
-        referralId: r.id,
-        kind: r.kind,
-        personId: r.personId,
-        from,
-        to: r.status,
-        sender: r.sender,
-        receiver: r.receiver,
-        referralType: r.referralType,
-        reasonCode: r.reasonCode,
-      },
-    });
+    return this.outbox.append(em, actor, referralStatusEvent(r, from));
   }
 }
