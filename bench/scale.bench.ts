@@ -1,5 +1,5 @@
 import { generatePersons, nameRows, personId, EVENTS_PER_PERSON } from './lib/scale.generate';
-import { LotseInstance, startLotse } from './lib/pipeline.instance';
+import { databaseBytes, LotseInstance, startLotse } from './lib/pipeline.instance';
 import { percentile, round } from './lib/pipeline.stats';
 import type { BenchContext, BenchSuite, Metric, SuiteResult } from './lib/types';
 import { Client } from 'pg';
@@ -66,17 +66,6 @@ async function waitIdle(url: string): Promise<void> {
       if (Number(rows[0].n) === 0) return;
       await new Promise((r) => setTimeout(r, 250));
     }
-  } finally {
-    await c.end();
-  }
-}
-
-async function databaseBytes(url: string): Promise<number> {
-  const c = new Client({ connectionString: url });
-  await c.connect();
-  try {
-    const { rows } = await c.query('SELECT pg_database_size(current_database())::bigint AS size');
-    return Number(rows[0].size);
   } finally {
     await c.end();
   }

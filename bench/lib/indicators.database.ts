@@ -4,12 +4,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { Client } from 'pg';
 import { boot } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import type { Container } from '../../src/container';
 import { createLogger } from '../../src/shared/logger';
-import { BENCH_POSTGRES_URL, BENCH_REDIS_URL, deleteRedisPrefix } from './pipeline.instance';
+import { admin, BENCH_POSTGRES_URL, BENCH_REDIS_URL, deleteRedisPrefix } from './pipeline.instance';
 import type { BenchContext } from './types';
 
 const run = promisify(execFile);
@@ -48,13 +47,13 @@ export async function createBenchDatabase(ctx: BenchContext, label: string): Pro
     LOG_LEVEL: 'error',
   };
   ctx.defer(async () => {
-    await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch((err: Error) =>
+    await admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).catch((err: Error) =>
       ctx.log(`could not drop ${name}: ${err.message}`),
     );
     await deleteRedisPrefix(queuePrefix).catch((err: Error) => ctx.log(`could not clear Redis: ${err.message}`));
     rmSync(dataDir, { recursive: true, force: true });
   });
-  await admin(`CREATE DATABASE "${name}"`);
+  await admin((c) => c.query(`CREATE DATABASE "${name}"`));
   await run(process.execPath, [path.join(ctx.root, 'bin', 'lotse.js'), 'migrate'], { env, cwd: ctx.root });
   return { name, url, env };
 }
@@ -72,25 +71,4 @@ export async function bootContainer(ctx: BenchContext, db: BenchDatabase): Promi
   };
   ctx.defer(close);
   return container;
-}
-
-export async function databaseBytes(url: string): Promise<number> {
-  const c = new Client({ connectionString: url });
-  await c.connect();
-  try {
-    const { rows } = await c.query('SELECT pg_database_size(current_database())::bigint AS size');
-    return Number(rows[0].size);
-  } finally {
-    await c.end();
-  }
-}
-
-async function admin(sql: string): Promise<void> {
-  const c = new Client({ connectionString: BENCH_POSTGRES_URL });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
 }

@@ -63,11 +63,24 @@ function dbUrl(database: string): string {
   return u.toString();
 }
 
-async function admin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
+/** One statement or more on the maintenance database (create and drop the runs' databases). */
+export async function admin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
   const c = new Client({ connectionString: BENCH_POSTGRES_URL });
   await c.connect();
   try {
     return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+/** A database's size on disk, in bytes. */
+export async function databaseBytes(url: string): Promise<number> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    const { rows } = await c.query('SELECT pg_database_size(current_database())::bigint AS size');
+    return Number(rows[0].size);
   } finally {
     await c.end();
   }

@@ -5,6 +5,7 @@ import { newId } from '../../../shared/ids';
 import { CourseEntity } from '../course/course.entity';
 import { CourseProviderEntity } from '../provider/provider.entity';
 import { EnrolmentEntity } from './enrolment.entity';
+import { enrolmentEvent } from './enrolment.event';
 import type { EndReason } from './enrolment.types';
 
 /** An enrolment of the past as the demo data records it (src/seed/demo-history-courses.ts). */
@@ -64,21 +65,9 @@ export async function loadHistoricEnrolment(
       outbox.append(
         em,
         actor,
-        {
-          type,
-          personId: e.personId,
-          aggregateType: 'Enrolment',
-          aggregateId: e.id,
-          payload: {
-            enrolmentId: e.id,
-            courseId: e.courseId,
-            personId: e.personId,
-            provider: provider.partnerSlug,
-            status: e.status,
-            referralId: null,
-            ...(type === 'enrolment.enrolled' ? { waitlistPosition: null } : { reason: e.endReason }),
-          },
-        },
+        enrolmentEvent(type, e, provider.partnerSlug, {
+          ...(type === 'enrolment.enrolled' ? { waitlistPosition: null } : { reason: e.endReason }),
+        }),
         { occurredAt: at },
       );
     await step('enrolment.enrolled', h.enrolledAt);

@@ -7,6 +7,7 @@ import { Clock } from '../../../shared/time';
 import { CourseEntity } from '../course/course.entity';
 import { CourseProviderEntity } from '../provider/provider.entity';
 import { EnrolmentEntity } from './enrolment.entity';
+import { enrolmentEvent, EnrolmentEvent, EnrolmentEventExtra } from './enrolment.event';
 import { allowedEnrolmentActions, EnrolmentAction, EnrolmentStatus, freeSeats } from './enrolment.state';
 
 /** A seat offer whose expiry needs a timer (set after the transaction commits). */
@@ -23,15 +24,6 @@ export interface LockedCourse {
   held: number;
   free: number;
 }
-
-type EnrolmentEvent =
-  | 'enrolment.waitlisted'
-  | 'enrolment.offered'
-  | 'enrolment.enrolled'
-  | 'enrolment.offer_expired'
-  | 'enrolment.completed'
-  | 'enrolment.dropped'
-  | 'enrolment.transferred';
 
 /** Courses that take enrolments and offer seats. */
 export const TAKING_ENROLMENTS = ['open', 'running'];
@@ -152,25 +144,11 @@ export class Waitlist {
     type: EnrolmentEvent,
     e: EnrolmentEntity,
     provider: string,
-    extra: { reason?: string | null; offerExpiresAt?: string | null; waitlistPosition?: number | null } = {},
+    extra: EnrolmentEventExtra = {},
   ): Promise<void> {
     // Every way into a seat passes here: the entitlement follows in the same transaction.
     if (type === 'enrolment.enrolled' && this.use) await this.use.enrolled(em, e.personId, e.courseId, provider);
-    await this.outbox.append(em, actor, {
-      type,
-      personId: e.personId,
-      aggregateType: 'Enrolment',
-      aggregateId: e.id,
-      payload: {
-        enrolmentId: e.id,
-        courseId: e.courseId,
-        personId: e.personId,
-        provider,
-        status: e.status,
-        referralId: e.referralId,
-        ...extra,
-      },
-    });
+    await this.outbox.append(em, actor, enrolmentEvent(type, e, provider, extra));
   }
 }
 
