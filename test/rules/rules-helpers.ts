@@ -1,5 +1,5 @@
 import { Clock } from '../../src/shared/time';
-import { TestApp } from '../helpers/app';
+import { eventually, TestApp } from '../helpers/app';
 import { eventHandled } from '../helpers/wait';
 
 /** Real time moved by `offset` ms: BullMQ's delays keep running, the hub sees a later day. */
@@ -32,7 +32,12 @@ export async function processed(app: TestApp, source: Source, id: string): Promi
 
 /** Delivers an already handled event once more, as Redis redelivery would: the job is gone, the row unacknowledged. */
 export async function replay(app: TestApp, source: Source, id: string): Promise<void> {
-  await app.container.queues.events.remove(id);
+  // The worker acknowledges the row inside the job, so the job may still be active (locked, not
+  // removable) for a moment after the ack; a job left behind would swallow the re-publish as a duplicate.
+  await eventually(async () => {
+    await app.container.queues.events.remove(id);
+    return (await app.container.queues.events.getJobState(id)) === 'unknown';
+  });
   await app.container.subgraphs[source].dataSource.query(
     `UPDATE "${source}".outbox SET acked_at = NULL, published_at = NULL WHERE id = $1`,
     [id],
