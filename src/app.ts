@@ -15,10 +15,14 @@ export interface App {
   stop(): Promise<void>;
 }
 
-/** Resolves PostgreSQL and Redis, builds the container and runs migrations: shared by every command. */
+/**
+ * Resolves PostgreSQL and Redis, builds the container and runs migrations: shared by every command.
+ * `role` names the process in traces (`lotse-<role>` unless OTEL_SERVICE_NAME says otherwise).
+ */
 export async function boot(
   config: Config,
   log: Logger = createLogger(config.logLevel),
+  role = 'cli',
 ): Promise<{ container: Container; infra: Infrastructure }> {
   const infra = await resolveInfrastructure(config, log);
   try {
@@ -27,7 +31,7 @@ export async function boot(
     if (ran.length) log.info({ migrations: ran }, 'migrations applied');
     const container = await createContainer(
       { ...config, databaseAppRole: config.databaseAppRole ?? infra.appRole },
-      { databaseUrl: infra.databaseUrl, redisUrl: infra.redisUrl, log },
+      { databaseUrl: infra.databaseUrl, redisUrl: infra.redisUrl, log, role },
     );
     return { container, infra };
   } catch (err) {
@@ -39,7 +43,8 @@ export async function boot(
 /** `npm start` / `lotse serve`: gateway, all subgraphs and workers in one process; demo data on first start. */
 export async function startApp(config: Config, parts: { gateway: boolean; workers: boolean }): Promise<App> {
   const log = createLogger(config.logLevel);
-  const { container, infra } = await boot(config, log);
+  const role = parts.gateway && parts.workers ? 'serve' : parts.gateway ? 'gateway' : 'worker';
+  const { container, infra } = await boot(config, log, role);
   let server: RunningServer | undefined;
   let workers: RunningWorkers | undefined;
   try {

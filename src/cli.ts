@@ -64,7 +64,7 @@ async function run(argv: string[]): Promise<number> {
       return -1;
     }
     case 'worker': {
-      const { container, infra } = await boot(config, log);
+      const { container, infra } = await boot(config, log, 'worker');
       const workers = await startWorkers(container);
       stopOnSignals(async () => {
         await workers.close();
@@ -130,7 +130,7 @@ async function subgraph(config: Config, values: Values, positionals: string[]): 
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UsageError('--port must be a port number (0 to 65535)', 'subgraph');
   const log = createLogger(config.logLevel, { subgraph: name });
-  const { container, infra } = await boot(config, log);
+  const { container, infra } = await boot(config, log, `subgraph-${name}`);
   const server = await startSubgraphServer(container, name, { port, host: config.host });
   log.info({ url: server.url }, `subgraph ${name} listening`);
   stopOnSignals(async () => {

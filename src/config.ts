@@ -89,6 +89,13 @@ export interface Config {
   benchSkipAudit: boolean;
   /** Development only (LOTSE_DEV_CLOCK_OFFSET, e.g. `90d`): Lotse's clock runs this far ahead, to rehearse what is due. Refused in production. */
   devClockOffsetMs: number;
+  /** OpenTelemetry traces over OTLP/HTTP (src/shared/tracing.ts); no endpoint: off. */
+  tracing: {
+    /** The traces URL: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as given, else OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces. */
+    endpoint?: string;
+    /** OTEL_SERVICE_NAME; unset: `lotse-<role>` of the process (gateway, worker, subgraph-city, serve). */
+    serviceName?: string;
+  };
 }
 
 const OFFSET_UNITS: Record<string, number> = { d: 86_400_000, h: 3_600_000, m: 60_000 };
@@ -115,6 +122,15 @@ function logLevel(raw: string | undefined, env: Environment, problems: string[])
   if ((LOG_LEVELS as readonly string[]).includes(level)) return level;
   problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
   return 'info';
+}
+
+const HTTP = ['http:', 'https:'];
+
+/** The OTLP/HTTP traces URL as the OpenTelemetry specification derives it: the signal's own URL as is, else the base + v1/traces. */
+function tracesEndpoint(traces: string | undefined, base: string | undefined): string | undefined {
+  if (traces) return traces;
+  if (!base) return undefined;
+  return `${base.endsWith('/') ? base : `${base}/`}v1/traces`;
 }
 
 /** Reads and validates the environment once; every problem is reported together. */
@@ -234,6 +250,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     chromiumPath: str('CHROMIUM_PATH') ?? '/usr/bin/chromium',
     benchSkipAudit: bool('LOTSE_BENCH_SKIP_AUDIT', false),
     devClockOffsetMs: 0,
+    tracing: {
+      endpoint: tracesEndpoint(
+        url('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', HTTP),
+        url('OTEL_EXPORTER_OTLP_ENDPOINT', HTTP),
+      ),
+      serviceName: str('OTEL_SERVICE_NAME'),
+    },
   };
   const offset = env.LOTSE_DEV_CLOCK_OFFSET?.trim();
   if (offset) {

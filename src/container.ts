@@ -20,6 +20,8 @@ import { RowSecurityContext, rowSecurityClient } from './shared/row-security';
 import { IdentitySigner } from './shared/identity';
 import { createLogger, Logger, withContextName } from './shared/logger';
 import { createRedisConnection } from './shared/redis';
+import { createTracing, Tracing } from './shared/tracing';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { systemActor } from './shared/actor';
 import { DirectoryPerson, PersonDirectory } from './shared/person-directory';
 import { Clock, offsetClock, systemClock } from './shared/time';
@@ -84,6 +86,8 @@ export interface Container {
   retention: RetentionService;
   /** Idempotency keys of mutations (schema `idempotency`; src/gateway/idempotency.ts). */
   idempotency: IdempotencyStore;
+  /** OpenTelemetry traces of this process (src/shared/tracing.ts); off without an OTLP endpoint. */
+  tracing: Tracing;
   /** Runs every subgraph's (and the audit log's) pending migrations; returns what ran. */
   migrate(): Promise<string[]>;
   close(): Promise<void>;
@@ -101,6 +105,10 @@ export interface ContainerOptions {
   redisUrl: string;
   clock?: Clock;
   log?: Logger;
+  /** What this process runs (gateway, worker, subgraph-city, serve): the traces' default service name `lotse-<role>`. */
+  role?: string;
+  /** Tests only: spans go to this exporter (e.g. in memory) whether or not an endpoint is configured. */
+  traceExporter?: SpanExporter;
 }
 
 /** Migrates every subgraph schema of one database, without Redis (tests' template database, tooling). */
@@ -157,6 +165,11 @@ export async function migrateDatabase(databaseUrl: string): Promise<string[]> {
 /** Builds everything from config; nothing lives at module level. Connects, but does not migrate. */
 export async function createContainer(config: Config, opts: ContainerOptions): Promise<Container> {
   const clock = opts.clock ?? (config.devClockOffsetMs ? offsetClock(config.devClockOffsetMs) : systemClock);
+  const tracing = createTracing({
+    endpoint: config.tracing.endpoint,
+    serviceName: config.tracing.serviceName ?? `lotse-${opts.role ?? 'serve'}`,
+    exporter: opts.traceExporter,
+  });
   // Row-level security: each connection carries the jurisdiction of the request it serves.
   const rowSecurity = new RowSecurityContext();
   // Lines written inside a system context name it (`context: retention`, …).
@@ -198,7 +211,7 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
   await Promise.all([...Object.values(dataSources), auditDs, idempotencyDs].map((ds) => ds.initialize()));
   const secret = internalSecret(config);
   const audit = new AuditLog(auditDs, { ...auditKeys(secret), clock, skipForBenchmark: config.benchSkipAudit });
-  const outbox = new Outbox(clock, audit, rowSecurity);
+  const outbox = new Outbox(clock, audit, rowSecurity, tracing);
   // The policy decision point reads the hub's legal bases and consents for every subgraph.
   const pdp = new PolicyDecisionPoint(dataSources.hub, clock);
   const deps = { clock, outbox, pdp, audit, rowSecurity };
@@ -209,7 +222,7 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
   const schedulers = {
     deadlines: new SlaTimers(queues.sla, clock, log.child({ component: 'sla', queue: queues.sla.name })),
     rules: new RuleScheduler(queues.rules, clock),
-    webhooks: new WebhookScheduler(queues.webhooks, clock),
+    webhooks: new WebhookScheduler(queues.webhooks, clock, tracing),
     offers: new OfferQueueTimers(queues.sla, clock),
   };
   // The hub is built after the courses: enrolments reach its referrals and the entitlement ledger
@@ -326,6 +339,7 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
     },
     log.child({ component: 'relay' }),
     rowSecurity,
+    tracing,
   );
 
   return {
@@ -347,6 +361,7 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
     persons,
     retention,
     idempotency,
+    tracing,
     // Migrations run as the connecting (owner) role, not the application role.
     migrate: () => migrateDatabase(opts.databaseUrl),
     async close() {
@@ -359,6 +374,8 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
           ds.isInitialized ? ds.destroy() : Promise.resolve(),
         ),
       );
+      // Last: the spans of everything stopped above are exported before the process exits.
+      await tracing.close();
     },
   };
 }

@@ -69,8 +69,20 @@ export async function startGatewayServer(
   // One set of per-partner counters and one cache of registered documents for the whole process.
   const rateLimiter = createRateLimiter({ redis: container.redis, config });
   const documents = new CachedTrustedDocuments(container.subgraphs.hub.services.trustedDocuments);
-  const { subgraphs, identity, redis, audit, rowSecurity } = container;
-  const gatewayOpts = { config, subgraphs, identity, metrics, redis, audit, rowSecurity, live, rateLimiter, documents };
+  const { subgraphs, identity, redis, audit, rowSecurity, tracing } = container;
+  const gatewayOpts = {
+    config,
+    subgraphs,
+    identity,
+    metrics,
+    redis,
+    audit,
+    rowSecurity,
+    live,
+    rateLimiter,
+    documents,
+    tracing,
+  };
   const { schema } = buildGatewaySchema(gatewayOpts);
   // One admission for HTTP operations and WebSocket subscriptions.
   const admission = createAdmission(schema, gatewayOpts);
@@ -114,7 +126,7 @@ export async function startGatewayServer(
 
   // Idempotency-Key: a persisted reference is looked up to see whether it names a mutation.
   const idempotency = new IdempotencyGate({ store: container.idempotency, documents });
-  const handler = createHttpHandler({ apollo, verifier, metrics, log: container.log, routes, idempotency });
+  const handler = createHttpHandler({ apollo, verifier, metrics, log: container.log, routes, idempotency, tracing });
   const server = http.createServer((req, res) => void handler(req, res));
   server.requestTimeout = 30000;
   const drain = trackForDrain(server);

@@ -19,6 +19,9 @@ import { MAX_BODY_BYTES } from './gateway/http';
 import { trackForDrain } from './gateway/http-drain';
 import { flushAccess } from './policy/policy.audit';
 import { noStore } from './gateway/gateway';
+import { SpanKind } from './shared/tracing';
+
+const firstHeader = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
 /**
  * One subgraph over HTTP, for running it apart from the gateway. Every request must carry the
@@ -74,6 +77,7 @@ export async function startSubgraphServer(
     identities.set(id, actor, until);
     return copyActor(actor);
   };
+  const attributes = { 'lotse.subgraph': name };
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz') {
@@ -116,14 +120,19 @@ export async function startSubgraphServer(
         '{"errors":[{"message":"A gateway identity is required","extensions":{"code":"UNAUTHENTICATED"}}]}',
       );
     }
-    const response = await container.rowSecurity.run(context.actor.jurisdiction, () =>
-      apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: 'POST', headers, search: '', body },
-        context: async () => context,
-      }),
-    );
-    // No audit entry, no data: the response leaves only after its reads are logged.
-    await flushAccess(container.audit, context.policy, (body as { operationName?: string })?.operationName ?? null);
+    // The gateway's (or router's) `subgraph.call` is the parent, when it sends a traceparent.
+    const span = { kind: SpanKind.SERVER, parent: firstHeader(req.headers.traceparent) ?? null, attributes };
+    const response = await container.tracing.span('subgraph.request', span, async () => {
+      const answer = await container.rowSecurity.run(context.actor.jurisdiction, () =>
+        apollo.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: { method: 'POST', headers, search: '', body },
+          context: async () => context,
+        }),
+      );
+      // No audit entry, no data: the response leaves only after its reads are logged.
+      await flushAccess(container.audit, context.policy, (body as { operationName?: string })?.operationName ?? null);
+      return answer;
+    });
     for (const [k, v] of response.headers) res.setHeader(k, v);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') res.end(response.body.string);

@@ -6,6 +6,7 @@ import { JobData, JobHandler, JobHandlers } from '../src/jobs/job.registry';
 import { jobProcessor, startQueueWorker } from '../src/jobs/job.worker';
 import { eventsQueue } from '../src/jobs/queues';
 import { EventHandler, hubEventHandlers } from '../src/subgraphs/hub/hub.consumers';
+import { SpanKind } from '../src/shared/tracing';
 
 /**
  * The `events` queue's handlers, one per event type: the job names an outbox row by id. The row
@@ -20,7 +21,27 @@ export function eventsHandlers(
   const stores = new Map(container.outboxStores.map((s) => [s.source, s]));
   const liveLog = container.log.child({ component: 'live-events' });
   const live = new LiveEventPublisher(container.redis, container.config.queuePrefix, liveLog);
-  const handle =
+  const { tracing } = container;
+  const handle = (consumer: EventHandler) => {
+    const run = handleEvent(consumer);
+    // The trace continues from the relay's `outbox.publish` (the job's traceparent), ids only.
+    return (job: Job<EventJobData>): Promise<void> =>
+      tracing.span(
+        'event.handle',
+        {
+          kind: SpanKind.CONSUMER,
+          parent: job.data.traceparent ?? null,
+          attributes: {
+            'lotse.event.id': job.data.eventId,
+            'lotse.event.type': job.name,
+            'lotse.event.source': job.data.source,
+            'lotse.job.attempt': job.attemptsMade + 1,
+          },
+        },
+        () => run(job),
+      );
+  };
+  const handleEvent =
     (consumer: EventHandler) =>
     async (job: Job<EventJobData>): Promise<void> => {
       const store = stores.get(job.data.source);
@@ -48,7 +69,7 @@ export function startEventsWorker(
   opts: { concurrency?: number; rules?: Partial<Record<EventType, EventHandler>> } = {},
 ): Worker<JobData<typeof eventsQueue>> {
   const hub = container.subgraphs.hub;
-  const consumers = hubEventHandlers(hub.services, hub.dataSource, opts.rules); // src/rules
+  const consumers = hubEventHandlers(hub.services, hub.dataSource, opts.rules, container.tracing); // src/rules
   const settings = opts.concurrency ? { concurrency: opts.concurrency } : {};
   return startQueueWorker(eventsQueue, eventsHandlers(container, consumers), container, settings);
 }

@@ -7,6 +7,7 @@ import { webhooksQueue } from '../src/jobs/queues';
 import { DeliveryEngine } from '../src/subgraphs/hub/webhook/webhook.delivery';
 import { EndpointSlots } from '../src/subgraphs/hub/webhook/webhook.inflight';
 import { WebhookScheduler } from '../src/subgraphs/hub/webhook/webhook.queue';
+import { noTracing, SpanKind, Tracing } from '../src/shared/tracing';
 
 export interface WebhooksWorker {
   worker: Worker<JobData<typeof webhooksQueue>>;
@@ -18,13 +19,26 @@ export interface WebhooksWorker {
 
 const RESYNC_BATCH = 1000;
 
-export function webhooksHandlers(engine: DeliveryEngine): JobHandlers<typeof webhooksQueue> {
+export function webhooksHandlers(
+  engine: DeliveryEngine,
+  tracing: Tracing = noTracing(),
+): JobHandlers<typeof webhooksQueue> {
   return {
     async deliver(job, { token }) {
-      const { deliveryId, attempt } = job.data ?? {};
+      const { deliveryId, attempt, traceparent } = job.data ?? {};
       if (typeof deliveryId !== 'string' || !Number.isInteger(attempt))
         throw new UnrecoverableError(`Malformed webhook job ${job.id}`);
-      const result = await engine.run({ deliveryId, attempt });
+      // Continues the trace of the event whose handling created the delivery (or of the previous attempt).
+      const span = {
+        kind: SpanKind.CLIENT,
+        parent: typeof traceparent === 'string' ? traceparent : null,
+        attributes: { 'lotse.webhook.delivery_id': deliveryId, 'lotse.webhook.attempt': attempt },
+      };
+      const result = await tracing.span('webhook.deliver', span, async (s) => {
+        const r = await engine.run({ deliveryId, attempt });
+        s.setAttribute('lotse.webhook.outcome', r.outcome);
+        return r;
+      });
       if (result.outcome === 'delay') {
         await job.moveToDelayed(result.at, token);
         throw new DelayedError();
@@ -60,8 +74,9 @@ export async function startWebhooksWorker(
     clock: container.clock,
     log,
     person: (personId) => container.persons.get(personId),
+    tracing: container.tracing,
   });
-  const worker = startQueueWorker(webhooksQueue, webhooksHandlers(engine), container);
+  const worker = startQueueWorker(webhooksQueue, webhooksHandlers(engine, container.tracing), container);
 
   const resyncMs = opts.resyncMs ?? cfg.resyncSeconds * 1000;
   const requeue = async (): Promise<number> => {

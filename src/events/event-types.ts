@@ -73,4 +73,6 @@ export const EVENT_CATEGORY = Object.fromEntries(EVENT_TYPES.map((t) => [t, EVEN
 export interface EventJobData {
   eventId: string;
   source: string;
+  /** W3C trace context of the relay's `outbox.publish` span, when tracing is on (ids only). */
+  traceparent?: string;
 }

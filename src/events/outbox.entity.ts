@@ -33,4 +33,8 @@ export class OutboxEvent {
 
   @Column('timestamptz', { name: 'acked_at', nullable: true })
   ackedAt: Date | null;
+
+  /** W3C `traceparent` of the append, when tracing was on: the relay and the worker continue its trace. */
+  @Column('text', { name: 'trace_context', nullable: true })
+  traceContext: string | null;
 }

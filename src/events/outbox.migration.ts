@@ -14,3 +14,11 @@ export const outboxTableSql = (schema: string): string[] => [
   )`,
   `CREATE INDEX outbox_unacked ON "${schema}".outbox (published_at) WHERE acked_at IS NULL`,
 ];
+
+/** The append's trace context (W3C traceparent, 55 characters), added to every outbox table alike. */
+export const outboxTraceContextSql = (schema: string): string[] => [
+  `ALTER TABLE "${schema}".outbox ADD COLUMN trace_context text`,
+];
+export const dropOutboxTraceContextSql = (schema: string): string[] => [
+  `ALTER TABLE "${schema}".outbox DROP COLUMN trace_context`,
+];

@@ -3,6 +3,7 @@ import { Actor, systemSubject } from '../shared/actor';
 import { newId } from '../shared/ids';
 import { RowSecurityContext } from '../shared/row-security';
 import { Clock } from '../shared/time';
+import { noTracing, Tracing } from '../shared/tracing';
 import { AuditLog } from '../audit/audit.service';
 import { OUTBOX_CHANNEL } from './outbox.listener';
 import { OutboxEvent } from './outbox.entity';
@@ -19,6 +20,7 @@ export class Outbox {
     private readonly clock: Clock,
     private readonly audit: AuditLog,
     private readonly rowSecurity: RowSecurityContext,
+    private readonly tracing: Tracing = noTracing(),
   ) {}
 
   /**
@@ -34,26 +36,17 @@ export class Outbox {
   ): Promise<string> {
     if (!em.queryRunner?.isTransactionActive) throw new Error('Outbox.append must run inside a transaction');
     const id = newId();
-    // Raw SQL: the jsonb payload goes in as JSON, typed by DomainEvent (TypeORM's insert types know no jsonb).
-    // The same statement notifies the relay (in any process); PostgreSQL delivers it at commit, never
-    // for a rolled-back transaction.
     const table = em.connection.getMetadata(OutboxEvent);
-    await em.query(
-      `WITH appended AS (
-         INSERT INTO "${table.schema}"."${table.tableName}" (id, type, person_id, aggregate_type, aggregate_id, payload, actor_partner, occurred_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id)
-       SELECT pg_notify('${OUTBOX_CHANNEL}', $9) FROM appended`,
-      [
-        id,
-        event.type,
-        event.personId,
-        event.aggregateType,
-        event.aggregateId,
-        JSON.stringify(event.payload),
-        actor.partner,
-        opts.occurredAt ?? this.clock.now(),
-        table.schema,
-      ],
+    const attributes = {
+      'lotse.event.id': id,
+      'lotse.event.type': event.type,
+      'lotse.event.source': table.schema ?? '',
+      'lotse.aggregate.type': event.aggregateType,
+      // A person's own id stays out of traces (the audit log keeps it only as a pseudonym).
+      ...(event.aggregateId !== event.personId ? { 'lotse.aggregate.id': event.aggregateId } : {}),
+    };
+    await this.tracing.span('outbox.append', { attributes }, () =>
+      this.insert(em, id, event, actor, table.schema, opts),
     );
     if (event.personId) {
       // Appended right before the transaction commits (with any other of its writes' entries):
@@ -72,6 +65,40 @@ export class Outbox {
       ]);
     }
     return id;
+  }
+
+  /**
+   * Raw SQL: the jsonb payload goes in as JSON, typed by DomainEvent (TypeORM's insert types know no
+   * jsonb). The same statement notifies the relay (in any process); PostgreSQL delivers it at
+   * commit, never for a rolled-back transaction. The row keeps the trace context of its append
+   * (null while tracing is off): the relay and the worker continue the trace from it.
+   */
+  private async insert(
+    em: EntityManager,
+    id: string,
+    event: DomainEvent,
+    actor: Actor,
+    schema: string | undefined,
+    opts: { occurredAt?: Date },
+  ): Promise<void> {
+    await em.query(
+      `WITH appended AS (
+         INSERT INTO "${schema}"."outbox" (id, type, person_id, aggregate_type, aggregate_id, payload, actor_partner, occurred_at, trace_context)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $10) RETURNING id)
+       SELECT pg_notify('${OUTBOX_CHANNEL}', $9) FROM appended`,
+      [
+        id,
+        event.type,
+        event.personId,
+        event.aggregateType,
+        event.aggregateId,
+        JSON.stringify(event.payload),
+        actor.partner,
+        opts.occurredAt ?? this.clock.now(),
+        schema,
+        this.tracing.traceparent() ?? null,
+      ],
+    );
   }
 
   /** The hub's own writes name the system context they ran in (`system:retention`, `system:queue:events`, …). */

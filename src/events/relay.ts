@@ -3,8 +3,10 @@ import type { QueueOf } from '../jobs/job.registry';
 import type { eventsQueue } from '../jobs/queues';
 import { Logger } from '../shared/logger';
 import { RowSecurityContext } from '../shared/row-security';
+import { noTracing, SpanKind, Tracing } from '../shared/tracing';
 import { OutboxListener, OutboxListenerOptions } from './outbox.listener';
 import { OutboxStore } from './outbox.service';
+import type { OutboxEvent } from './outbox.entity';
 
 export interface RelayOptions {
   /** How often every outbox is polled: the fallback when a notification is lost, and the pace of redelivery. */
@@ -46,6 +48,7 @@ export class OutboxRelay {
     private readonly opts: RelayOptions,
     private readonly log: Logger,
     private readonly rowSecurity: RowSecurityContext,
+    private readonly tracing: Tracing = noTracing(),
   ) {
     if (opts.listen)
       this.listener = new OutboxListener(
@@ -79,13 +82,7 @@ export class OutboxRelay {
       if (stopping()) break;
       for (;;) {
         const n = await store.publishPending(batch, redeliverAfterMs, async (rows) => {
-          await this.queue.addBulk(
-            rows.map((row) => ({
-              name: row.type,
-              data: { eventId: row.id, source: store.source },
-              opts: { jobId: row.id },
-            })),
-          );
+          await this.enqueue(rows, store.source);
           await this.retryFailed(rows.filter((row) => row.publishedAt !== null).map((row) => row.id));
         });
         total += n;
@@ -93,6 +90,42 @@ export class OutboxRelay {
       }
     }
     return total;
+  }
+
+  /**
+   * One job per row; each row's `outbox.publish` span continues the trace of its append, and the
+   * job carries that span on (`traceparent`) to the worker's `event.handle`.
+   */
+  private async enqueue(rows: OutboxEvent[], source: string): Promise<void> {
+    const spans = rows.map((row) =>
+      this.tracing.start('outbox.publish', {
+        kind: SpanKind.PRODUCER,
+        parent: row.traceContext ?? null,
+        attributes: {
+          'lotse.event.id': row.id,
+          'lotse.event.type': row.type,
+          'lotse.event.source': source,
+          'lotse.outbox.redelivery': row.publishedAt !== null,
+        },
+      }),
+    );
+    try {
+      await this.queue.addBulk(
+        rows.map((row, i) => {
+          const traceparent = this.tracing.traceparentOf(spans[i]);
+          return {
+            name: row.type,
+            data: { eventId: row.id, source, ...(traceparent ? { traceparent } : {}) },
+            opts: { jobId: row.id },
+          };
+        }),
+      );
+    } catch (err) {
+      for (const span of spans) this.tracing.failed(span, err);
+      throw err;
+    } finally {
+      for (const span of spans) span.end();
+    }
   }
 
   /**

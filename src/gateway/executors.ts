@@ -7,6 +7,7 @@ import { Actor } from '../shared/actor';
 import { copyActor, IdentitySigner, IDENTITY_HEADER } from '../shared/identity';
 import { checkOperationInput } from '../subgraphs/shared/input.guard';
 import { Subgraph, SubgraphContext } from '../subgraphs/subgraph';
+import { noTracing, SpanKind, Tracing } from '../shared/tracing';
 import { GatewayContext } from './context';
 import { auditCall } from './request-audit';
 
@@ -60,6 +61,8 @@ export interface LocalExecutorDeps {
   /** The caller's jurisdiction is enforced by the database on every query of the call. */
   rowSecurity: RowSecurityContext;
   timeoutMs?: number;
+  /** Each call is a `subgraph.call` span inside the request's `graphql.request`. */
+  tracing?: Tracing;
 }
 
 /**
@@ -69,7 +72,11 @@ export interface LocalExecutorDeps {
  * row security are not optional: a subgraph served in-process must be as closed as one served over HTTP.
  */
 export function localExecutor(subgraph: Subgraph, deps: LocalExecutorDeps): Executor {
-  const { identity, audit, rowSecurity, timeoutMs = 10000 } = deps;
+  const { identity, audit, rowSecurity, timeoutMs = 10000, tracing = noTracing() } = deps;
+  const span = {
+    kind: SpanKind.INTERNAL,
+    attributes: { 'lotse.subgraph': subgraph.name, 'lotse.transport': 'in-process' },
+  };
   const contexts = new WeakMap<GatewayContext, Promise<SubgraphContext>>();
   const contextFor = (gctx: GatewayContext) => {
     let ctx = contexts.get(gctx);
@@ -100,25 +107,38 @@ export function localExecutor(subgraph: Subgraph, deps: LocalExecutorDeps): Exec
     await auditCall(audit, gctx, contextValue.policy, gctx.operationName ?? request.operationName ?? null);
     return result;
   };
-  return ((request: ExecutionRequest) => withTimeout(subgraph.name, timeoutMs, run(request))) as Executor;
+  return ((request: ExecutionRequest) =>
+    tracing.span('subgraph.call', span, () => withTimeout(subgraph.name, timeoutMs, run(request)))) as Executor;
 }
 
-/** Remote subgraph over GraphQL-over-HTTP, with the request's signed identity in a header. */
-export function remoteExecutor(endpoint: string, identity: RequestIdentity, timeoutMs = 15000): Executor {
+/**
+ * Remote subgraph over GraphQL-over-HTTP, with the request's signed identity in a header, and the
+ * `subgraph.call` span as W3C `traceparent` when tracing is on (the subgraph continues the trace).
+ */
+export function remoteExecutor(
+  endpoint: string,
+  identity: RequestIdentity,
+  timeoutMs = 15000,
+  opts: { name?: string; tracing?: Tracing } = {},
+): Executor {
+  const tracing = opts.tracing ?? noTracing();
   const http = buildHTTPExecutor({
     endpoint,
     headers: (req?: ExecutionRequest) => {
       const token = req?.context ? identity.signedToken(req.context as GatewayContext) : undefined;
       const headers: Record<string, string> = {};
       if (token) headers[IDENTITY_HEADER] = token;
+      tracing.inject(headers);
       return headers;
     },
     timeout: timeoutMs,
   });
-  return (async (request: ExecutionRequest) => {
-    await identity.token(request.context as GatewayContext);
-    return http(request);
-  }) as Executor;
+  const span = { kind: SpanKind.CLIENT, attributes: { 'lotse.subgraph': opts.name ?? '', 'lotse.transport': 'http' } };
+  return ((request: ExecutionRequest) =>
+    tracing.span('subgraph.call', span, async () => {
+      await identity.token(request.context as GatewayContext);
+      return http(request);
+    })) as Executor;
 }
 
 /**

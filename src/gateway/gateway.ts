@@ -13,6 +13,7 @@ import { RowSecurityContext } from '../shared/row-security';
 import { Config, SubgraphName, SUBGRAPH_NAMES } from '../config';
 import { errorCode, formatError } from '../shared/errors';
 import { IdentitySigner } from '../shared/identity';
+import type { Tracing } from '../shared/tracing';
 import { Subgraph } from '../subgraphs/subgraph';
 import type { HubSubgraph } from '../subgraphs/hub/hub.subgraph';
 import { Admission } from './admission';
@@ -48,6 +49,8 @@ export interface GatewayOptions {
   admission?: Admission;
   /** Live events of this process: with them the schema gets the Subscription type (src/gateway/subscriptions.ts). */
   live?: SubscriptionDeps;
+  /** Spans of requests and subgraph calls (off unless configured). */
+  tracing?: Tracing;
 }
 
 /**
@@ -66,10 +69,10 @@ export function buildGatewaySchema(opts: GatewayOptions): { schema: GraphQLSchem
       const name = cfg.name.toLowerCase() as SubgraphName;
       const url = opts.config.subgraphUrls[name];
       const timeoutMs = opts.config.subgraphTimeoutMs;
-      const { audit, rowSecurity } = opts;
+      const { audit, rowSecurity, tracing } = opts;
       cfg.executor = url
-        ? remoteExecutor(url, identity, timeoutMs)
-        : localExecutor(opts.subgraphs[name], { identity, audit, rowSecurity, timeoutMs });
+        ? remoteExecutor(url, identity, timeoutMs, { name, tracing })
+        : localExecutor(opts.subgraphs[name], { identity, audit, rowSecurity, timeoutMs, tracing });
     },
     // The gateway's own Subscription type, stitched with the subgraphs.
     onStitchingOptions: opts.live ? (stitching) => withSubscriptions(stitching, opts.live!) : undefined,
@@ -121,7 +124,7 @@ export function createApolloServer(schema: GraphQLSchema, opts: GatewayOptions):
       admissionPlugin(admission),
       requestAuditPlugin(opts.audit),
       suggestionScrubber<GatewayContext>(),
-      observabilityPlugin(opts.metrics),
+      observabilityPlugin(opts.metrics, opts.tracing),
       noStore(),
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginLandingPageDisabled(),
@@ -148,13 +151,19 @@ export function noStore<T extends object>(): ApolloServerPlugin<T> {
 }
 
 /** Logs one line per operation (name, type, outcome, duration; never variables) and feeds metrics. */
-function observabilityPlugin(metrics: Metrics): ApolloServerPlugin<GatewayContext> {
+function observabilityPlugin(metrics: Metrics, tracing?: Tracing): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart({ contextValue }) {
       const start = process.hrtime.bigint();
       return {
-        async didResolveOperation({ operationName }) {
+        async didResolveOperation({ operationName, operation }) {
           contextValue.operationName = operationName ?? null;
+          // The operation's type and name on the request's span; never its variables or document.
+          if (tracing?.enabled)
+            tracing.active().setAttributes({
+              'graphql.operation.type': operation?.operation ?? 'unknown',
+              ...(operationName ? { 'graphql.operation.name': operationName } : {}),
+            });
         },
         async willSendResponse({ operation, operationName, errors }) {
           const seconds = Number(process.hrtime.bigint() - start) / 1e9;

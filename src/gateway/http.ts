@@ -5,6 +5,7 @@ import { GraphQLError } from 'graphql';
 import { Actor } from '../shared/actor';
 import { AppError, isDependencyFailure, RETRY_AFTER_SECONDS, serviceUnavailable } from '../shared/errors';
 import { Logger } from '../shared/logger';
+import { noTracing, SpanKind, Tracing } from '../shared/tracing';
 import type { Refusal } from './admission';
 import { refusalResponse } from './admission.apollo';
 import { AccessTokenVerifier, AuthenticationError } from './auth';
@@ -29,10 +30,13 @@ export interface HttpOptions {
   routes: RouteHandler[];
   /** Idempotency-Key for mutations (src/gateway/idempotency.ts); without it the header is ignored. */
   idempotency?: IdempotencyGate;
+  /** Each /graphql request is a `graphql.request` span (off unless configured). */
+  tracing?: Tracing;
 }
 
 /** Plain node:http in front of Apollo Server: no framework, one place for limits and auth. */
 export function createHttpHandler(opts: HttpOptions) {
+  const tracing = opts.tracing ?? noTracing();
   return async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const incomingId = String(req.headers['x-request-id'] ?? '');
@@ -47,7 +51,12 @@ export function createHttpHandler(opts: HttpOptions) {
     try {
       for (const route of opts.routes) if (await route(req, res)) return;
       if (url.pathname !== '/graphql') return sendJson(res, 404, { error: 'not found' });
-      await graphql(req, res, url, requestId, opts);
+      // A new trace per request: a traceparent sent from outside is not trusted to parent our spans.
+      const span = { kind: SpanKind.SERVER, parent: null, attributes: { 'lotse.request_id': requestId } };
+      await tracing.span('graphql.request', span, async (s) => {
+        await graphql(req, res, url, requestId, opts);
+        s.setAttribute('http.response.status_code', res.statusCode);
+      });
     } catch (err) {
       if (isDependencyFailure(err)) {
         opts.log.warn({ requestId, err: { name: (err as Error).name } }, 'request failed: a dependency is unreachable');
@@ -150,6 +159,7 @@ async function graphql(
     try {
       const actor = await verify();
       const log = opts.log.child({ requestId, partner: actor.partner, purpose: actor.purpose });
+      opts.tracing?.active().setAttributes({ 'lotse.partner': actor.partner, 'lotse.purpose': actor.purpose ?? '' });
       return {
         actor,
         requestId,

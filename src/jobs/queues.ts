@@ -85,6 +85,8 @@ export interface WebhookJobData {
   deliveryId: string;
   /** Which attempt (1-based) this job makes; a job for an attempt already made is dropped. */
   attempt: number;
+  /** W3C trace context of the work that queued the attempt (event.handle, webhook.deliver), when tracing is on. */
+  traceparent?: string;
 }
 
 /** One job per attempt of a delivery. */

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Redis from 'ioredis';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { loadConfig } from '../../src/config';
 import { Container, createContainer } from '../../src/container';
 import { DevKey, loadOrCreateDevKey, signDevToken } from '../../src/gateway/dev-key';
@@ -52,6 +53,8 @@ export async function startTestApp(
     redisUrl?: string;
     /** A migrated database of the test's own (fault tests: a cluster it stops); default a clone of the template. */
     db?: TestDatabase;
+    /** Spans of this app go here (e.g. an InMemorySpanExporter): tracing on without an OTLP endpoint. */
+    traceExporter?: SpanExporter;
   } = {},
 ): Promise<TestApp> {
   const db = opts.db ?? (await createTestDatabase());
@@ -80,6 +83,7 @@ export async function startTestApp(
     redisUrl,
     clock: opts.clock,
     log: createLogger(config.logLevel),
+    traceExporter: opts.traceExporter,
   });
   await seedPartners(container);
   const devKey = await loadOrCreateDevKey(dataDir);

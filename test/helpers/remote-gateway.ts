@@ -3,6 +3,7 @@ import { createContainer } from '../../src/container';
 import { startGatewayServer } from '../../src/server';
 import { createLogger } from '../../src/shared/logger';
 import { startSubgraphServer } from '../../src/subgraph-server';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { REDIS_URL } from '../setup/pg';
 import { TestApp } from './app';
 
@@ -18,7 +19,12 @@ export interface RemoteGateway {
  * container, and a gateway of its own that reaches them by URL (LOTSE_SUBGRAPH_URLS). The app must
  * have been started with LOTSE_INTERNAL_SECRET = `secret`, which every process shares.
  */
-export async function startRemoteGateway(app: TestApp, names: SubgraphName[], secret: string): Promise<RemoteGateway> {
+export async function startRemoteGateway(
+  app: TestApp,
+  names: SubgraphName[],
+  secret: string,
+  opts: { traceExporter?: SpanExporter } = {},
+): Promise<RemoteGateway> {
   const subgraphs: RemoteGateway['subgraphs'] = {};
   for (const name of names) {
     subgraphs[name] = await startSubgraphServer(app.container, name, { port: 0, host: '127.0.0.1' });
@@ -37,6 +43,8 @@ export async function startRemoteGateway(app: TestApp, names: SubgraphName[], se
     databaseUrl: app.db.url,
     redisUrl: REDIS_URL,
     log: createLogger('silent'),
+    role: 'gateway',
+    traceExporter: opts.traceExporter,
   });
   const gateway = await startGatewayServer(container, { port: 0, host: '127.0.0.1', devKey: app.devKey });
   return {

@@ -112,6 +112,7 @@ describe('live event messages', () => {
       occurredAt: new Date('2026-11-24T10:00:00Z'),
       publishedAt: null,
       ackedAt: null,
+      traceContext: null,
     })!;
     expect(change.parties).toEqual(['jobcenter-steinfurt', 'vhs-rheine']);
     expect(mayConcern(change, 'vhs-rheine')).toBe(true);

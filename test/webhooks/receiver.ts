@@ -8,6 +8,8 @@ export interface Received {
   signature: string;
   userAgent: string;
   contentType: string;
+  /** A W3C trace context header, if one was sent (it must not be). */
+  traceparent?: string;
   body: string;
   /** Date.now() when the request arrived. */
   at: number;
@@ -48,6 +50,7 @@ export async function startReceiver(
         signature: String(req.headers['webhook-signature'] ?? ''),
         userAgent: String(req.headers['user-agent'] ?? ''),
         contentType: String(req.headers['content-type'] ?? ''),
+        traceparent: req.headers.traceparent as string | undefined,
         body: Buffer.concat(chunks).toString('utf8'),
         at: Date.now(),
       };

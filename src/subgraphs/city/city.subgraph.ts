@@ -1,4 +1,5 @@
 import { CityRowSecurity1764500000000 } from './migrations/1764500000000-city-row-security';
+import { CityOutboxTraceContext1765530000000 } from './migrations/1765530000000-city-outbox-trace-context';
 import { DataSource } from 'typeorm';
 import { Actor } from '../../shared/actor';
 import { notFound } from '../../shared/errors';
@@ -88,6 +89,7 @@ export const cityMigrations = [
   CityFeedback1765460000001,
   CityArrivalVisits1765450000000,
   CityCaseRetention1765510000001,
+  CityOutboxTraceContext1765530000000,
 ];
 
 export type CitySubgraph = Subgraph & { services: CityServices };

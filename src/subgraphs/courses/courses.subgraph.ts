@@ -1,4 +1,5 @@
 import { CoursesRowSecurity1764500000000 } from './migrations/1764500000000-courses-row-security';
+import { CoursesOutboxTraceContext1765530000002 } from './migrations/1765530000002-courses-outbox-trace-context';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../../shared/actor';
 import type { PersonDirectory } from '../../shared/person-directory';
@@ -51,6 +52,7 @@ export const coursesMigrations = [
   CoursesOfferDetails1765390000000,
   CoursesEntitlements1765400000000,
   CoursesEnrolments1765420000000,
+  CoursesOutboxTraceContext1765530000002,
 ];
 
 export type CoursesSubgraph = Subgraph & { services: CoursesServices };

@@ -3,6 +3,7 @@ import { EVENT_TYPES, EventOf, EventType, isEventOf } from '../../events/event-t
 import { OutboxEvent } from '../../events/outbox.entity';
 import { systemActor } from '../../shared/actor';
 import { isoDay } from '../../shared/time';
+import { noTracing, Tracing } from '../../shared/tracing';
 import { movesDeadlines } from './agreement/agreement.service';
 import { HubServices } from './hub.context';
 import { IdentifierSystem } from './identifier/identifier.types';
@@ -24,7 +25,11 @@ export function hubEventHandlers(
   services: HubServices,
   dataSource: DataSource,
   rules: Partial<Record<EventType, EventHandler>> = {},
+  tracing: Tracing = noTracing(),
 ): Record<EventType, EventHandler> {
+  // One `event.consumer` span per consumer of the event, inside the worker's `event.handle`.
+  const consumer = (name: string, fn: () => Promise<unknown>) =>
+    tracing.span('event.consumer', { attributes: { 'lotse.consumer': name } }, fn);
   const biography = <T extends EventType>(e: EventOf<T>, source: string) => services.biography.record(e, source);
   // Arrival counselling (docs/arrival-counselling.md): a referral sent for a visited family's member to a
   // district office or the school placement is its follow-up; the city answers, idempotently.
@@ -149,15 +154,15 @@ export function hubEventHandlers(
     const hook = rules[type];
     return async (row, source) => {
       if (!isEventOf(row, type)) throw new Error(`event ${row.id} is ${row.type}, not ${type}`);
-      await handle(row, source);
-      if (hook) await hook(row, source);
+      await consumer('domain', () => handle(row, source));
+      if (hook) await consumer('rules', () => hook(row, source));
       // Who hears of the event is worked out once for the inbox and the webhooks.
       const recipients = await routeEvent(dataSource.manager, row);
-      await services.notifications.notify(row, recipients);
-      await services.webhooks.fanOut(row, source, recipients);
+      await consumer('notifications', () => services.notifications.notify(row, recipients));
+      await consumer('webhooks', () => services.webhooks.fanOut(row, source, recipients));
       // Last, so partners are not kept waiting for statistics: the indicator facts the event touches,
       // recomputed from their records (idempotent, any order; a retry fans out nothing twice).
-      await services.indicatorFacts.forEvent(row);
+      await consumer('indicators', () => services.indicatorFacts.forEvent(row));
     };
   };
   return Object.fromEntries(EVENT_TYPES.map((type) => [type, dispatch(type)])) as Record<EventType, EventHandler>;

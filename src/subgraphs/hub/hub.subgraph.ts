@@ -1,4 +1,5 @@
 import { HubReferrals1764600000000 } from './migrations/1764600000000-hub-referrals';
+import { HubOutboxTraceContext1765530000003 } from './migrations/1765530000003-hub-outbox-trace-context';
 import { ReferralEntity } from './referral/referral.entity';
 import { PersonReferralResolver, ReferralResolver } from './referral/referral.resolver';
 import { PersonCaseOwnerResolver } from './referral/case-owner.resolver';
@@ -128,6 +129,7 @@ export const hubMigrations = [
   HubRetentionCases1765510000000,
   HubIndicatorFacts1765520000000,
   HubIndicatorBenchIndexes1765520000002,
+  HubOutboxTraceContext1765530000003,
 ];
 
 export type HubSubgraph = Subgraph & { services: HubServices };

@@ -1,4 +1,5 @@
 import { JobcenterRowSecurity1764500000000 } from './migrations/1764500000000-jobcenter-row-security';
+import { JobcenterOutboxTraceContext1765530000001 } from './migrations/1765530000001-jobcenter-outbox-trace-context';
 import { DataSource } from 'typeorm';
 import { Actor } from '../../shared/actor';
 import { OutboxEvent } from '../../events/outbox.entity';
@@ -12,7 +13,11 @@ import { JobcenterRecordResolver, PersonJobcenterResolver } from './record/recor
 import { JobcenterRecordService } from './record/record.service';
 
 export const jobcenterEntities = [JobcenterRecordEntity, OutboxEvent];
-export const jobcenterMigrations = [JobcenterInitial1764000000000, JobcenterRowSecurity1764500000000];
+export const jobcenterMigrations = [
+  JobcenterInitial1764000000000,
+  JobcenterRowSecurity1764500000000,
+  JobcenterOutboxTraceContext1765530000001,
+];
 
 export type JobcenterSubgraph = Subgraph & { services: JobcenterServices };
 

@@ -3,6 +3,7 @@ import { AuditLog } from '../../../audit/audit.service';
 import { accessEntries } from '../../../policy/policy.audit';
 import { Logger } from '../../../shared/logger';
 import { Clock } from '../../../shared/time';
+import type { Tracing } from '../../../shared/tracing';
 import { isReferralEvent, recipientActor } from './webhook.basis';
 import { WebhookConfig } from './webhook.config';
 import { WebhookDeliveryEntity, WebhookEndpointEntity } from './webhook.entity';
@@ -24,6 +25,8 @@ export interface DeliveryDeps {
   clock: Clock;
   log: Logger;
   person(personId: string): Promise<PersonRecord | null>;
+  /** The attempt's ids and outcome go on the worker's `webhook.deliver` span. */
+  tracing?: Tracing;
 }
 
 /** What a job did; `delay` asks the worker to run the same job again at `at`. */
@@ -95,6 +98,8 @@ export class DeliveryEngine {
         accessEntries(recipientActor(d.partner, basis.purpose, d.id), records, 'webhook'),
       );
     const timestamp = Math.floor(clock.now().getTime() / 1000);
+    // No traceparent: a trace id in the receiver's logs would tie our internals to theirs, and the
+    // receiver could not use it anyway (docs/deployment.md#traces).
     const headers = {
       'content-type': 'application/json',
       'user-agent': USER_AGENT,
@@ -154,7 +159,12 @@ export class DeliveryEngine {
       }
       return true;
     });
-    // Ids, codes and timings only: the body and the person stay out of the log.
+    // Ids, codes and timings only: the body, the person and the URL stay out of the log and the span.
+    this.deps.tracing?.active().setAttributes({
+      'lotse.webhook.endpoint_id': endpoint.id,
+      ...(code !== null ? { 'http.response.status_code': code } : {}),
+      'lotse.webhook.attempt_status': status,
+    });
     log.info(
       {
         deliveryId: d.id,

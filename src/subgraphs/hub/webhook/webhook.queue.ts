@@ -2,6 +2,7 @@ import type { JobName, QueueOf } from '../../../jobs/job.registry';
 import type { webhooksQueue } from '../../../jobs/queues';
 export type { WebhookJobData } from '../../../jobs/queues';
 import { Clock } from '../../../shared/time';
+import { noTracing, Tracing } from '../../../shared/tracing';
 import type { WakeResult } from './webhook.inflight';
 
 /** Deterministic per attempt: queuing the same attempt twice (re-sync, a re-processed event) is a no-op. */
@@ -19,7 +20,14 @@ export class WebhookScheduler implements DeliveryTimers {
   constructor(
     readonly queue: QueueOf<typeof webhooksQueue>,
     private readonly clock: Clock,
+    private readonly tracing: Tracing = noTracing(),
   ) {}
+
+  /** The attempt's job continues the trace of what queued it (the event's handling, the previous attempt). */
+  private data(deliveryId: string, attempt: number) {
+    const traceparent = this.tracing.traceparent();
+    return traceparent ? { deliveryId, attempt, traceparent } : { deliveryId, attempt };
+  }
 
   /**
    * Makes sure a job for `attempt` exists and runs at `at`: a finished or failed job of the same id
@@ -38,7 +46,10 @@ export class WebhookScheduler implements DeliveryTimers {
         return;
       }
     }
-    await this.queue.add('deliver' satisfies JobName<typeof webhooksQueue>, { deliveryId, attempt }, { jobId, delay });
+    await this.queue.add('deliver' satisfies JobName<typeof webhooksQueue>, this.data(deliveryId, attempt), {
+      jobId,
+      delay,
+    });
   }
 
   /** One round trip for all of them: adding a job of an existing id would be a no-op anyway. */
@@ -47,7 +58,7 @@ export class WebhookScheduler implements DeliveryTimers {
     await this.queue.addBulk(
       deliveryIds.map((deliveryId) => ({
         name: 'deliver' satisfies JobName<typeof webhooksQueue>,
-        data: { deliveryId, attempt: 1 },
+        data: this.data(deliveryId, 1),
         opts: { jobId: webhookJobId(deliveryId, 1) },
       })),
     );
