@@ -131,6 +131,7 @@ describe('traces', () => {
       };
       const referralId = await referToVhs(viaRemote as TestApp, personId);
       const spans = await traceOfReferral(referralId);
+      if (process.env.TRACE_TREE) console.log(renderTrace(spans));
       const deliver = spans.find((s) => s.name === 'webhook.deliver')!;
       expect(ancestry(spans, deliver)).toEqual([
         'graphql.request',
