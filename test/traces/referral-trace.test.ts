@@ -111,6 +111,37 @@ describe('traces', () => {
     expect(row.trace_context).toBe(`00-${traceOf(append)}-${idOf(append)}-01`);
   });
 
+  it('keeps a retried delivery in the trace: each attempt is the child of the one before', async () => {
+    const failing = await startReceiver((_r, i) => ({ status: i === 0 ? 500 : 204 }));
+    const ep = await createWebhookEndpoint(app, 'vhs-rheine', { url: failing.url, eventTypes: ['referral.requested'] });
+    try {
+      await referToVhs(app, personId);
+      const delivery = await deliveryIn(app, 'vhs-rheine', ep.id, ['succeeded']);
+      const second = await spanWhere(
+        exporter,
+        (s) =>
+          s.name === 'webhook.deliver' &&
+          s.attributes['lotse.webhook.delivery_id'] === delivery.id &&
+          s.attributes['lotse.webhook.attempt'] === 2,
+      );
+      const first = exporter.getFinishedSpans().find((s) => idOf(s) === parentOf(second))!;
+      expect(first.attributes).toMatchObject({
+        'lotse.webhook.delivery_id': delivery.id,
+        'lotse.webhook.attempt': 1,
+        'http.response.status_code': 500,
+        'lotse.webhook.outcome': 'retry',
+      });
+      expect(second.attributes).toMatchObject({
+        'http.response.status_code': 204,
+        'lotse.webhook.outcome': 'succeeded',
+      });
+      expect(ancestry(spansOfTrace(exporter, traceOf(second)), second)[0]).toBe('graphql.request');
+    } finally {
+      await app.gql('vhs-rheine', `mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }`, { id: ep.id });
+      await failing.close();
+    }
+  });
+
   describe('with the hub served over HTTP', () => {
     let remote: RemoteGateway;
     beforeAll(async () => {
