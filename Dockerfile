@@ -40,8 +40,10 @@ COPY examples/rheine ./examples/rheine
 # unprivileged user. Mount a volume here to keep it across container restarts.
 RUN mkdir -p /data/lotse && chown node:node /data/lotse
 ENV LOTSE_DATA_DIR=/data/lotse
-USER node
-EXPOSE 4000
+# The image's user `node` by its uid: Kubernetes can check runAsNonRoot only against a number.
+USER 1000:1000
+# 4000 gateway (serve, gateway), 9464 worker (WORKER_PORT), 4001-4004 `subgraph NAME`.
+EXPOSE 4000 9464 4001-4004
 # Liveness of the gateway (serve/gateway commands). Other commands have no HTTP server:
 # disable the check for them (docker-compose.yml does).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=120s --retries=3 \
