@@ -10,6 +10,7 @@ import {
   secretProblems,
   securityProblems,
 } from './kubernetes.policy';
+import { loadConfig } from '../../src/config';
 import { K8sObject, kustomizeRenderer, parseManifests, sourceObjects, validateObject } from './kubernetes.schema';
 
 /**
@@ -122,6 +123,28 @@ withRenderer('Kubernetes manifests: rendered overlays', () => {
           expect(p.spec.containers[0].ports.map((cp: any) => cp.name)).toContain(port.targetPort);
     }
   });
+
+  it.each(OVERLAYS)(
+    '%s: the environment of every container is a valid production configuration of Lotse',
+    (overlay) => {
+      const cfg = config(rendered[overlay]);
+      for (const { owner, spec } of pods(rendered[overlay])) {
+        const env: Record<string, string> = { ...cfg };
+        for (const e of spec.containers[0].env ?? [])
+          env[e.name] = e.value ?? `stand-in-for-${e.name}-`.padEnd(40, 'x');
+        env.DATABASE_URL = 'postgres://lotse@db:5432/lotse';
+        env.REDIS_URL = 'redis://redis:6379';
+        const parsed = (() => {
+          try {
+            return loadConfig(env);
+          } catch (err) {
+            return `${owner.metadata.name}: ${(err as Error).message}`;
+          }
+        })();
+        expect(typeof parsed === 'string' ? parsed : parsed.env).toBe('production');
+      }
+    },
+  );
 
   it('city: the gateways run the subgraphs in-process', () => {
     const objects = rendered.city;
