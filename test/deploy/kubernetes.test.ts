@@ -146,6 +146,26 @@ withRenderer('Kubernetes manifests: rendered overlays', () => {
     },
   );
 
+  it.each(OVERLAYS)(
+    '%s: the first step of a release brings what the migrations Job needs, and no Deployment',
+    (overlay) => {
+      // kubectl apply -k OVERLAY -l 'app.kubernetes.io/component notin (gateway,worker,subgraph)'
+      const rolled = ['gateway', 'worker', 'subgraph'];
+      const first = rendered[overlay].filter(
+        (o) => !rolled.includes(o.metadata.labels?.['app.kubernetes.io/component']),
+      );
+      const has = (kind: string, name: string) => first.some((o) => o.kind === kind && o.metadata.name === name);
+      expect(
+        first.filter((o) => ['Deployment', 'HorizontalPodAutoscaler', 'PodDisruptionBudget'].includes(o.kind)),
+      ).toEqual([]);
+      const job = first.find((o) => o.kind === 'Job')!;
+      const spec = job.spec.template.spec;
+      expect(has('Namespace', job.metadata.namespace)).toBe(true);
+      expect(has('ServiceAccount', spec.serviceAccountName)).toBe(true);
+      for (const from of spec.containers[0].envFrom) expect(has('ConfigMap', from.configMapRef.name)).toBe(true);
+    },
+  );
+
   it('city: the gateways run the subgraphs in-process', () => {
     const objects = rendered.city;
     expect(pods(objects).filter((p) => p.labels['app.kubernetes.io/component'] === 'subgraph')).toEqual([]);
