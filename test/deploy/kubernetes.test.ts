@@ -149,7 +149,7 @@ withRenderer('Kubernetes manifests: rendered overlays', () => {
   it.each(OVERLAYS)(
     '%s: the first step of a release brings what the migrations Job needs, and no Deployment',
     (overlay) => {
-      // kubectl apply -k OVERLAY -l 'app.kubernetes.io/component notin (gateway,worker,subgraph)'
+      // kubectl apply -k OVERLAY -l 'app.kubernetes.io/component!=gateway,…!=worker,…!=subgraph'
       const rolled = ['gateway', 'worker', 'subgraph'];
       const first = rendered[overlay].filter(
         (o) => !rolled.includes(o.metadata.labels?.['app.kubernetes.io/component']),
