@@ -42,8 +42,8 @@ RUN mkdir -p /data/lotse && chown node:node /data/lotse
 ENV LOTSE_DATA_DIR=/data/lotse
 USER node
 EXPOSE 4000
-# Liveness of the gateway (serve/gateway commands). Other commands have no HTTP server:
-# disable the check for them (docker-compose.yml does).
+# Liveness of the gateway (serve/gateway commands). `worker` serves /healthz on WORKER_PORT
+# (9464; docker-compose.yml checks that); disable the check for `migrate`.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=120s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4000) + '/healthz', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["node", "bin/lotse.js"]
