@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Latency buckets (seconds) of the request-sized histograms. */
 const REQUEST_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -39,6 +39,17 @@ export function createMetrics() {
       name: 'lotse_subscription_events_total',
       help: 'Live events per subscription field, delivered or dropped by authorization',
       labelNames: ['field', 'outcome'],
+      registers,
+    }),
+    subscriptionConnections: new Gauge({
+      name: 'lotse_subscription_connections',
+      help: 'Open WebSocket connections',
+      registers,
+    }),
+    subscriptionRefusals: new Counter({
+      name: 'lotse_subscription_refusals_total',
+      help: 'Refused WebSocket connections by close code',
+      labelNames: ['code'],
       registers,
     }),
     subgraphRequests: new Histogram({
