@@ -138,7 +138,10 @@ async function subgraph(config: Config, values: Values, positionals: string[]): 
     throw new UsageError('--port must be a port number (0 to 65535)', 'subgraph');
   const log = createLogger(config.logLevel, { subgraph: name });
   const { container, infra } = await boot(config, log);
-  const server = await startSubgraphServer(container, name, { port, host: config.host });
+  // Partner tokens signed with the development key (`lotse token`) are checked as the gateway checks them.
+  const devKey =
+    config.subgraphPartnerTokens && config.auth.devKey ? await loadOrCreateDevKey(config.dataDir) : undefined;
+  const server = await startSubgraphServer(container, name, { port, host: config.host, devKey });
   log.info({ url: server.url }, `subgraph ${name} listening`);
   stopOnSignals(async () => {
     await server.close();

@@ -34,6 +34,11 @@ export interface Config {
   };
   /** HMAC secret for the gateway → subgraph identity; generated under dataDir in development. */
   internalSecret?: string;
+  /**
+   * Subgraph processes also accept a partner's own access token forwarded by a Federation router
+   * (SUBGRAPH_PARTNER_TOKENS), verified as the gateway verifies it; see src/subgraph-auth.ts.
+   */
+  subgraphPartnerTokens: boolean;
   relayIntervalMs: number;
   /** Unacknowledged events older than this are published again (Redis may have lost them). */
   redeliverAfterMs: number;
@@ -204,6 +209,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       devKey,
     },
     internalSecret,
+    subgraphPartnerTokens: bool('SUBGRAPH_PARTNER_TOKENS', false),
     relayIntervalMs: int('OUTBOX_RELAY_INTERVAL_MS', 500, 50, 60000),
     redeliverAfterMs: int('OUTBOX_REDELIVER_AFTER_MS', 60000, 0, 86400000),
     workers: bool('LOTSE_WORKERS', true),

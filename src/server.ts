@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Container } from './container';
-import { AccessTokenVerifier } from './gateway/auth';
+import { partnerTokens } from './gateway/auth.verifier';
 import { DevKey } from './gateway/dev-key';
 import { createDevTokenIssuer, devTokenRoute } from './gateway/dev-token';
 import { demoCityConfig } from './seed/demo-config';
@@ -13,7 +13,6 @@ import { indicatorReportRoute } from './reports/indicator-report.route';
 import { createHttpHandler } from './gateway/http';
 import { trackForDrain } from './gateway/http-drain';
 import { IdempotencyGate } from './gateway/idempotency';
-import { CachedPartnerDirectory } from './gateway/partner-directory';
 import { CachedTrustedDocuments } from './gateway/trusted-documents';
 import { LiveEventSubscriber } from './events/live-events';
 import { createRedisConnection } from './shared/redis';
@@ -73,17 +72,8 @@ export async function startGatewayServer(
   await apollo.start();
 
   const partners = container.subgraphs.hub.services.partners;
-  const partnerDirectory = new CachedPartnerDirectory(partners, {
-    listen: { url: container.databaseUrl },
-    log: container.log.child({ component: 'partner-directory' }),
-  });
-  const verifier = new AccessTokenVerifier({
-    issuer: config.auth.issuer,
-    audience: config.auth.audience,
-    jwksUrl: config.auth.jwksUrl,
-    devPublicKey: opts.devKey?.publicKey,
-    partners: partnerDirectory,
-  });
+  const tokens = partnerTokens(container, opts.devKey);
+  const { verifier } = tokens;
 
   // GraphiQL and its dev tokens are development tools: production serves no page and mints nothing.
   const devTokens = createDevTokenIssuer(
@@ -117,7 +107,7 @@ export async function startGatewayServer(
     server.once('error', reject);
     server.listen(opts.port, opts.host, resolve);
   }).catch(async (err) => {
-    await partnerDirectory.close();
+    await tokens.close();
     throw err;
   });
   const port = (server.address() as AddressInfo).port;
@@ -136,7 +126,7 @@ export async function startGatewayServer(
       await apollo.stop();
       await idempotency.close();
       await liveEvents.close();
-      await partnerDirectory.close();
+      await tokens.close();
     },
   };
 }
