@@ -49,6 +49,10 @@ export function registerStateMetrics(metrics: Metrics, sources: StateSources): v
     help: 'Scrapes whose figures from a source (redis, postgres) did not arrive in time; the last values were kept',
     labelNames: ['source'],
     registers,
+    // Waits for this scrape's reads (they are shared), so a miss shows in the same scrape.
+    collect: async () => {
+      await Promise.all([fromRedis(), fromPostgres()]);
+    },
   });
   const failed = (source: string) => (err: unknown) => {
     errors.inc({ source });
