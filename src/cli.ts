@@ -33,6 +33,7 @@ import { startSubgraphServer } from './subgraph-server';
 import { importCommand } from './import/person-import.cli';
 import { ReportCommandError, ReportCommandOptions, runReportCommand } from './reports/indicator-report.cli';
 import { startWorkers } from '../workers';
+import { startWorkerHttp } from '../workers/worker-http';
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -65,9 +66,15 @@ async function run(argv: string[]): Promise<number> {
     }
     case 'worker': {
       const { container, infra } = await boot(config, log);
-      const workers = await startWorkers(container);
+      // Probes and /metrics of the worker (WORKER_PORT), bound first: a taken port fails before any job runs.
+      const probe = await startWorkerHttp(container, { port: config.workerPort, host: config.host });
+      const workers = await startWorkers(container).catch(async (err) => {
+        await probe.close();
+        throw err;
+      });
+      log.info({ url: probe.url, port: probe.port }, 'worker listening');
       stopOnSignals(async () => {
-        await workers.close();
+        await Promise.all([workers.close(), probe.close()]);
         await container.close();
         await infra.stop();
       }, log);

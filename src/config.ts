@@ -11,6 +11,8 @@ export interface Config {
   env: Environment;
   host: string;
   port: number;
+  /** `lotse worker`'s /healthz, /readyz and /metrics. */
+  workerPort: number;
   logLevel: string;
   /** Unset: an embedded PostgreSQL under dataDir is started. */
   databaseUrl?: string;
@@ -191,6 +193,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     env: lotseEnv,
     host: str('HOST') ?? '0.0.0.0',
     port: int('PORT', 4000, 0, 65535),
+    workerPort: int('WORKER_PORT', 9464, 0, 65535),
     logLevel: logLevel(str('LOG_LEVEL'), lotseEnv, problems),
     databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
     dbPoolSize: int('DB_POOL_SIZE', 5, 1, 100),

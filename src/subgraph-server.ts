@@ -71,6 +71,11 @@ export async function startSubgraphServer(
       res.setHeader('content-type', 'application/json');
       return res.end('{"status":"ok"}');
     }
+    // This process's own figures (audit appends happen here); the cluster's are on gateways and workers.
+    if (path === '/metrics' && req.method === 'GET') {
+      res.setHeader('content-type', container.metrics.registry.contentType);
+      return res.end(await container.metrics.registry.metrics());
+    }
     if (path !== '/graphql' || req.method !== 'POST') {
       res.statusCode = 404;
       return res.end();

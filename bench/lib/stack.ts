@@ -57,6 +57,8 @@ export async function provisionStack(ctx: Pick<BenchContext, 'root' | 'log' | 'd
     LOTSE_ENV: 'development',
     LOG_LEVEL: 'error',
     HOST: '127.0.0.1',
+    // Workers' probe port: a free one, as several may run on this host.
+    WORKER_PORT: '0',
     DATABASE_URL: databaseUrl,
     REDIS_URL,
     LOTSE_QUEUE_PREFIX: queuePrefix,

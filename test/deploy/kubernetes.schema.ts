@@ -15,10 +15,11 @@ import * as core from 'kubernetes-models/v1';
  * field the schema does not define is an error, not silently dropped by the API server.
  */
 
-export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; [k: string]: unknown } } & Record<
-  string,
-  any
->;
+export type K8sObject = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; [k: string]: unknown };
+} & Record<string, any>;
 
 /** The API groups the manifests use; an object of any other apiVersion is refused (extend on purpose). */
 const GROUPS: Record<string, Record<string, unknown>> = {

@@ -152,7 +152,7 @@ withRenderer('Kubernetes manifests: rendered overlays', () => {
       // kubectl apply -k OVERLAY -l 'app.kubernetes.io/component!=gateway,…!=worker,…!=subgraph'
       const rolled = ['gateway', 'worker', 'subgraph'];
       const first = rendered[overlay].filter(
-        (o) => !rolled.includes(o.metadata.labels?.['app.kubernetes.io/component']),
+        (o) => !rolled.includes(o.metadata.labels?.['app.kubernetes.io/component'] ?? ''),
       );
       const has = (kind: string, name: string) => first.some((o) => o.kind === kind && o.metadata.name === name);
       expect(
@@ -160,7 +160,7 @@ withRenderer('Kubernetes manifests: rendered overlays', () => {
       ).toEqual([]);
       const job = first.find((o) => o.kind === 'Job')!;
       const spec = job.spec.template.spec;
-      expect(has('Namespace', job.metadata.namespace)).toBe(true);
+      expect(has('Namespace', job.metadata.namespace ?? '')).toBe(true);
       expect(has('ServiceAccount', spec.serviceAccountName)).toBe(true);
       for (const from of spec.containers[0].envFrom) expect(has('ConfigMap', from.configMapRef.name)).toBe(true);
     },
