@@ -194,3 +194,28 @@ export function secretProblems(objects: K8sObject[]): string[] {
       }
   return out;
 }
+
+/** Only /graphql is public: an Ingress routes that exact path to the gateway Service, over TLS. */
+export function ingressProblems(objects: K8sObject[]): string[] {
+  const out: string[] = [];
+  const ingresses = objects.filter((o) => o.kind === 'Ingress');
+  if (!ingresses.length) out.push('no Ingress');
+  for (const ing of ingresses) {
+    const hosts = ing.spec.rules.map((r: any) => r.host);
+    const tls = (ing.spec.tls ?? []).flatMap((t: any) => t.hosts ?? []);
+    for (const h of hosts) if (!tls.includes(h)) out.push(`${name(ing)}: ${h} without TLS`);
+    if (ing.spec.defaultBackend) out.push(`${name(ing)}: a default backend publishes more than /graphql`);
+    for (const rule of ing.spec.rules)
+      for (const p of rule.http.paths) {
+        if (p.path !== '/graphql' || p.pathType !== 'Exact')
+          out.push(`${name(ing)}: publishes ${p.pathType} ${p.path}`);
+        const svc = objects.find((o) => o.kind === 'Service' && o.metadata.name === p.backend.service?.name);
+        const port = p.backend.service?.port;
+        if (svc?.metadata.labels?.['app.kubernetes.io/component'] !== 'gateway')
+          out.push(`${name(ing)}: routes to ${p.backend.service?.name}, not the gateway Service`);
+        else if (!svc.spec.ports.some((sp: any) => sp.name === port?.name || sp.port === port?.number))
+          out.push(`${name(ing)}: port ${JSON.stringify(port)} not on ${name(svc)}`);
+      }
+  }
+  return out;
+}

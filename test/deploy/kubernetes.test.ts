@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   availabilityProblems,
+  ingressProblems,
   jobProblems,
   matches,
   networkProblems,
@@ -111,6 +112,10 @@ withRenderer('Kubernetes manifests: rendered overlays', () => {
     );
     expect(new Set(refs.filter(Boolean))).toEqual(new Set(['lotse-secrets']));
     expect(config(rendered[overlay]).LOTSE_ENV).toBe('production');
+  });
+
+  it.each(OVERLAYS)('%s: the Ingress publishes /graphql only, over TLS, to the gateway', (overlay) => {
+    expect(ingressProblems(rendered[overlay])).toEqual([]);
   });
 
   it.each(OVERLAYS)('%s: every Service selects pods and a port they declare', (overlay) => {
