@@ -18,6 +18,7 @@ import { createRetentionService, RetentionService } from './retention/retention.
 import { createDataSource, migrate } from './shared/database';
 import { RowSecurityContext, rowSecurityClient } from './shared/row-security';
 import { IdentitySigner } from './shared/identity';
+import { createMetrics, Metrics } from './metrics/metrics.registry';
 import { createLogger, Logger, withContextName } from './shared/logger';
 import { createRedisConnection } from './shared/redis';
 import { createTracing, Tracing } from './shared/tracing';
@@ -88,6 +89,8 @@ export interface Container {
   idempotency: IdempotencyStore;
   /** OpenTelemetry traces of this process (src/shared/tracing.ts); off without an OTLP endpoint. */
   tracing: Tracing;
+  /** This process's Prometheus registry and metrics (src/metrics), served on its /metrics. */
+  metrics: Metrics;
   /** Runs every subgraph's (and the audit log's) pending migrations; returns what ran. */
   migrate(): Promise<string[]>;
   close(): Promise<void>;
@@ -210,7 +213,13 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
   });
   await Promise.all([...Object.values(dataSources), auditDs, idempotencyDs].map((ds) => ds.initialize()));
   const secret = internalSecret(config);
-  const audit = new AuditLog(auditDs, { ...auditKeys(secret), clock, skipForBenchmark: config.benchSkipAudit });
+  const metrics = createMetrics();
+  const audit = new AuditLog(auditDs, {
+    ...auditKeys(secret),
+    clock,
+    skipForBenchmark: config.benchSkipAudit,
+    appendSeconds: metrics.auditAppendSeconds,
+  });
   const outbox = new Outbox(clock, audit, rowSecurity, tracing);
   // The policy decision point reads the hub's legal bases and consents for every subgraph.
   const pdp = new PolicyDecisionPoint(dataSources.hub, clock);
@@ -362,6 +371,7 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
     retention,
     idempotency,
     tracing,
+    metrics,
     // Migrations run as the connecting (owner) role, not the application role.
     migrate: () => migrateDatabase(opts.databaseUrl),
     async close() {

@@ -73,6 +73,7 @@ export async function startWebhooksWorker(
     config: cfg,
     clock: container.clock,
     log,
+    metrics: container.metrics,
     person: (personId) => container.persons.get(personId),
     tracing: container.tracing,
   });

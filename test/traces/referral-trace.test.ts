@@ -175,7 +175,10 @@ describe('traces', () => {
         'webhook.deliver',
       ]);
       const request = spans.find((s) => s.name === 'subgraph.request')!;
-      expect(request).toMatchObject({ kind: SpanKind.SERVER, attributes: { 'lotse.subgraph': 'hub' } });
+      expect(request).toMatchObject({
+        kind: SpanKind.SERVER,
+        attributes: { 'lotse.subgraph': 'hub', 'lotse.partner': 'jobcenter-steinfurt' },
+      });
       const call = spans.find((s) => idOf(s) === parentOf(request))!;
       expect(call).toMatchObject({
         kind: SpanKind.CLIENT,

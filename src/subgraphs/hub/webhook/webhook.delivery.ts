@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { AuditLog } from '../../../audit/audit.service';
 import { accessEntries } from '../../../policy/policy.audit';
+import type { WebhookMetrics } from '../../../metrics/metrics.registry';
 import { Logger } from '../../../shared/logger';
 import { Clock } from '../../../shared/time';
 import type { Tracing } from '../../../shared/tracing';
@@ -24,6 +25,8 @@ export interface DeliveryDeps {
   config: WebhookConfig;
   clock: Clock;
   log: Logger;
+  /** Each request sent, by outcome, and its duration. */
+  metrics: WebhookMetrics;
   person(personId: string): Promise<PersonRecord | null>;
   /** The attempt's ids and outcome go on the worker's `webhook.deliver` span. */
   tracing?: Tracing;
@@ -159,6 +162,16 @@ export class DeliveryEngine {
       }
       return true;
     });
+    const outcome =
+      status === 'succeeded'
+        ? 'delivered'
+        : code === 410
+          ? 'gone'
+          : status === 'dead'
+            ? 'failed_final'
+            : 'failed_retry';
+    this.deps.metrics.webhookAttempts.inc({ outcome });
+    this.deps.metrics.webhookAttemptSeconds.observe({ outcome }, res.latencyMs / 1000);
     // Ids, codes and timings only: the body, the person and the URL stay out of the log and the span.
     this.deps.tracing?.active().setAttributes({
       'lotse.webhook.endpoint_id': endpoint.id,
