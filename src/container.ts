@@ -19,7 +19,7 @@ import { createDataSource, migrate } from './shared/database';
 import { RowSecurityContext, rowSecurityClient } from './shared/row-security';
 import { IdentitySigner } from './shared/identity';
 import { createLogger, Logger, withContextName } from './shared/logger';
-import { createRedisConnection } from './shared/redis';
+import { createRedisConnection, RedisTarget } from './shared/redis';
 import { systemActor } from './shared/actor';
 import { DirectoryPerson, PersonDirectory } from './shared/person-directory';
 import { Clock, offsetClock, systemClock } from './shared/time';
@@ -60,7 +60,7 @@ export interface Container {
   log: Logger;
   clock: Clock;
   databaseUrl: string;
-  redisUrl: string;
+  redisUrl: RedisTarget;
   subgraphs: Subgraphs;
   outbox: Outbox;
   outboxStores: OutboxStore[];
@@ -98,7 +98,7 @@ const DEFINITIONS = {
 
 export interface ContainerOptions {
   databaseUrl: string;
-  redisUrl: string;
+  redisUrl: RedisTarget;
   clock?: Clock;
   log?: Logger;
 }
