@@ -40,10 +40,12 @@ COPY examples/rheine ./examples/rheine
 # unprivileged user. Mount a volume here to keep it across container restarts.
 RUN mkdir -p /data/lotse && chown node:node /data/lotse
 ENV LOTSE_DATA_DIR=/data/lotse
-USER node
-EXPOSE 4000
-# Liveness of the gateway (serve/gateway commands). Other commands have no HTTP server:
-# disable the check for them (docker-compose.yml does).
+# The image's user `node` by its uid: Kubernetes can check runAsNonRoot only against a number.
+USER 1000:1000
+# 4000 gateway (serve, gateway), 9464 worker (WORKER_PORT), 4001-4004 `subgraph NAME`.
+EXPOSE 4000 9464 4001-4004
+# Liveness of the gateway (serve/gateway commands). `worker` serves /healthz on WORKER_PORT
+# (9464; docker-compose.yml checks that); disable the check for `migrate`.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=120s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4000) + '/healthz', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["node", "bin/lotse.js"]

@@ -30,7 +30,8 @@ export const COMMANDS: Record<string, CommandSpec> = {
     name: 'worker',
     brief: 'all queue processors and the outbox relay',
     usage: ['worker'],
-    summary: 'All queue processors and the outbox relay.',
+    summary:
+      'All queue processors and the outbox relay. Serves /healthz, /readyz and /metrics on HOST:WORKER_PORT (default 9464).',
     example: 'lotse worker',
   },
   migrate: {

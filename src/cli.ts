@@ -33,6 +33,7 @@ import { startSubgraphServer } from './subgraph-server';
 import { importCommand } from './import/person-import.cli';
 import { ReportCommandError, ReportCommandOptions, runReportCommand } from './reports/indicator-report.cli';
 import { startWorkers } from '../workers';
+import { startWorkerHttp } from '../workers/worker-http';
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -65,9 +66,15 @@ async function run(argv: string[]): Promise<number> {
     }
     case 'worker': {
       const { container, infra } = await boot(config, log);
-      const workers = await startWorkers(container);
+      // Probes and /metrics of the worker (WORKER_PORT), bound first: a taken port fails before any job runs.
+      const probe = await startWorkerHttp(container, { port: config.workerPort, host: config.host });
+      const workers = await startWorkers(container).catch(async (err) => {
+        await probe.close();
+        throw err;
+      });
+      log.info({ url: probe.url, port: probe.port }, 'worker listening');
       stopOnSignals(async () => {
-        await workers.close();
+        await Promise.all([workers.close(), probe.close()]);
         await container.close();
         await infra.stop();
       }, log);
@@ -131,7 +138,10 @@ async function subgraph(config: Config, values: Values, positionals: string[]): 
     throw new UsageError('--port must be a port number (0 to 65535)', 'subgraph');
   const log = createLogger(config.logLevel, { subgraph: name });
   const { container, infra } = await boot(config, log);
-  const server = await startSubgraphServer(container, name, { port, host: config.host });
+  // Partner tokens signed with the development key (`lotse token`) are checked as the gateway checks them.
+  const devKey =
+    config.subgraphPartnerTokens && config.auth.devKey ? await loadOrCreateDevKey(config.dataDir) : undefined;
+  const server = await startSubgraphServer(container, name, { port, host: config.host, devKey });
   log.info({ url: server.url }, `subgraph ${name} listening`);
   stopOnSignals(async () => {
     await server.close();

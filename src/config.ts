@@ -12,6 +12,8 @@ export interface Config {
   env: Environment;
   host: string;
   port: number;
+  /** `lotse worker`'s /healthz, /readyz and /metrics. */
+  workerPort: number;
   logLevel: string;
   /** Unset: an embedded PostgreSQL under dataDir is started. */
   databaseUrl?: string;
@@ -35,6 +37,11 @@ export interface Config {
   };
   /** HMAC secret for the gateway → subgraph identity; generated under dataDir in development. */
   internalSecret?: string;
+  /**
+   * Subgraph processes also accept a partner's own access token forwarded by a Federation router
+   * (SUBGRAPH_PARTNER_TOKENS), verified as the gateway verifies it; see src/subgraph-auth.ts.
+   */
+  subgraphPartnerTokens: boolean;
   relayIntervalMs: number;
   /** Unacknowledged events older than this are published again (Redis may have lost them). */
   redeliverAfterMs: number;
@@ -205,6 +212,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     env: lotseEnv,
     host: str('HOST') ?? '0.0.0.0',
     port: int('PORT', 4000, 0, 65535),
+    workerPort: int('WORKER_PORT', 9464, 0, 65535),
     logLevel: logLevel(str('LOG_LEVEL'), lotseEnv, problems),
     databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
     dbPoolSize: int('DB_POOL_SIZE', 5, 1, 100),
@@ -221,6 +229,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       devKey,
     },
     internalSecret,
+    subgraphPartnerTokens: bool('SUBGRAPH_PARTNER_TOKENS', false),
     relayIntervalMs: int('OUTBOX_RELAY_INTERVAL_MS', 500, 50, 60000),
     redeliverAfterMs: int('OUTBOX_REDELIVER_AFTER_MS', 60000, 0, 86400000),
     workers: bool('LOTSE_WORKERS', true),

@@ -18,6 +18,7 @@ import { createRetentionService, RetentionService } from './retention/retention.
 import { createDataSource, migrate } from './shared/database';
 import { RowSecurityContext, rowSecurityClient } from './shared/row-security';
 import { IdentitySigner } from './shared/identity';
+import { createMetrics, Metrics } from './metrics/metrics.registry';
 import { createLogger, Logger, withContextName } from './shared/logger';
 import { createRedisConnection, RedisTarget } from './shared/redis';
 import { systemActor } from './shared/actor';
@@ -84,6 +85,8 @@ export interface Container {
   retention: RetentionService;
   /** Idempotency keys of mutations (schema `idempotency`; src/gateway/idempotency.ts). */
   idempotency: IdempotencyStore;
+  /** This process's Prometheus registry and metrics (src/metrics), served on its /metrics. */
+  metrics: Metrics;
   /** Runs every subgraph's (and the audit log's) pending migrations; returns what ran. */
   migrate(): Promise<string[]>;
   close(): Promise<void>;
@@ -197,7 +200,13 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
   });
   await Promise.all([...Object.values(dataSources), auditDs, idempotencyDs].map((ds) => ds.initialize()));
   const secret = internalSecret(config);
-  const audit = new AuditLog(auditDs, { ...auditKeys(secret), clock, skipForBenchmark: config.benchSkipAudit });
+  const metrics = createMetrics();
+  const audit = new AuditLog(auditDs, {
+    ...auditKeys(secret),
+    clock,
+    skipForBenchmark: config.benchSkipAudit,
+    appendSeconds: metrics.auditAppendSeconds,
+  });
   const outbox = new Outbox(clock, audit, rowSecurity);
   // The policy decision point reads the hub's legal bases and consents for every subgraph.
   const pdp = new PolicyDecisionPoint(dataSources.hub, clock);
@@ -347,6 +356,7 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
     persons,
     retention,
     idempotency,
+    metrics,
     // Migrations run as the connecting (owner) role, not the application role.
     migrate: () => migrateDatabase(opts.databaseUrl),
     async close() {

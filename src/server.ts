@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Container } from './container';
-import { AccessTokenVerifier } from './gateway/auth';
+import { partnerTokens } from './gateway/auth.verifier';
 import { DevKey } from './gateway/dev-key';
 import { createDevTokenIssuer, devTokenRoute } from './gateway/dev-token';
 import { demoCityConfig } from './seed/demo-config';
@@ -13,14 +13,12 @@ import { indicatorReportRoute } from './reports/indicator-report.route';
 import { createHttpHandler } from './gateway/http';
 import { trackForDrain } from './gateway/http-drain';
 import { IdempotencyGate } from './gateway/idempotency';
-import { createMetrics } from './gateway/metrics';
-import { CachedPartnerDirectory } from './gateway/partner-directory';
 import { CachedTrustedDocuments } from './gateway/trusted-documents';
 import { LiveEventSubscriber } from './events/live-events';
 import { createRedisConnection } from './shared/redis';
 import { SubscriptionDeps } from './gateway/subscriptions';
 import { attachSubscriptionServer } from './gateway/subscriptions-server';
-import { Counter } from 'prom-client';
+import { registerClusterMetrics } from './metrics/metrics.state';
 
 export interface RunningServer {
   url: string;
@@ -41,19 +39,15 @@ export async function startGatewayServer(
   opts: { port: number; host: string; devKey?: DevKey },
 ): Promise<RunningServer> {
   const { config } = container;
-  const metrics = createMetrics();
+  // The container's registry: in `lotse serve` the workers' figures are on this /metrics too.
+  const metrics = container.metrics;
+  registerClusterMetrics(container);
   const liveEvents = new LiveEventSubscriber(
     createRedisConnection(container.redisUrl),
     config.queuePrefix,
     container.log.child({ component: 'live-events' }),
   );
   await liveEvents.start();
-  const liveOutcomes = new Counter({
-    name: 'lotse_subscription_events_total',
-    help: 'Live events per subscription field, delivered or dropped by authorization',
-    labelNames: ['field', 'outcome'],
-    registers: [metrics.registry],
-  });
   const live: SubscriptionDeps = {
     listen: (listener) => liveEvents.listen(listener),
     // The policy decision point, as the hub's resolvers ask it, under the subscriber's jurisdiction.
@@ -64,10 +58,10 @@ export async function startGatewayServer(
     maxBacklog: 100,
     onCheckFailed: (eventId, err) =>
       container.log.warn({ eventId, err: { name: (err as Error).name } }, 'live event check failed'),
-    onOutcome: (field, outcome) => liveOutcomes.inc({ field, outcome }),
+    onOutcome: (field, outcome) => metrics.subscriptionEvents.inc({ field, outcome }),
   };
   // One set of per-partner counters and one cache of registered documents for the whole process.
-  const rateLimiter = createRateLimiter({ redis: container.redis, config });
+  const rateLimiter = createRateLimiter({ redis: container.redis, config, metrics });
   const documents = new CachedTrustedDocuments(container.subgraphs.hub.services.trustedDocuments);
   const { subgraphs, identity, redis, audit, rowSecurity } = container;
   const gatewayOpts = { config, subgraphs, identity, metrics, redis, audit, rowSecurity, live, rateLimiter, documents };
@@ -78,17 +72,8 @@ export async function startGatewayServer(
   await apollo.start();
 
   const partners = container.subgraphs.hub.services.partners;
-  const partnerDirectory = new CachedPartnerDirectory(partners, {
-    listen: { url: container.databaseUrl },
-    log: container.log.child({ component: 'partner-directory' }),
-  });
-  const verifier = new AccessTokenVerifier({
-    issuer: config.auth.issuer,
-    audience: config.auth.audience,
-    jwksUrl: config.auth.jwksUrl,
-    devPublicKey: opts.devKey?.publicKey,
-    partners: partnerDirectory,
-  });
+  const tokens = partnerTokens(container, opts.devKey);
+  const { verifier } = tokens;
 
   // GraphiQL and its dev tokens are development tools: production serves no page and mints nothing.
   const devTokens = createDevTokenIssuer(
@@ -122,7 +107,7 @@ export async function startGatewayServer(
     server.once('error', reject);
     server.listen(opts.port, opts.host, resolve);
   }).catch(async (err) => {
-    await partnerDirectory.close();
+    await tokens.close();
     throw err;
   });
   const port = (server.address() as AddressInfo).port;
@@ -141,7 +126,7 @@ export async function startGatewayServer(
       await apollo.stop();
       await idempotency.close();
       await liveEvents.close();
-      await partnerDirectory.close();
+      await tokens.close();
     },
   };
 }

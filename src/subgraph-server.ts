@@ -10,9 +10,8 @@ import {
 import { Container } from './container';
 import { SubgraphName } from './config';
 import { formatError } from './shared/errors';
-import { Actor } from './shared/actor';
-import { copyActor, IDENTITY_HEADER } from './shared/identity';
-import { VerifiedTokens } from './shared/verified-tokens';
+import { DevKey } from './gateway/dev-key';
+import { createSubgraphAuth, SubgraphRefusal } from './subgraph-auth';
 import { checkOperationInput } from './subgraphs/shared/input.guard';
 import { SubgraphContext } from './subgraphs/subgraph';
 import { MAX_BODY_BYTES } from './gateway/http';
@@ -22,14 +21,14 @@ import { noStore } from './gateway/gateway';
 
 /**
  * One subgraph over HTTP, for running it apart from the gateway. Every request must carry the
- * gateway's signed identity (for all subgraphs, or for this one); without it nothing is answered
- * (401). A gateway request sends the same identity with each of its calls here: it is verified
- * once and kept (by its hash) until it expires.
+ * gateway's signed identity (for all subgraphs, or for this one) or, with SUBGRAPH_PARTNER_TOKENS,
+ * a partner's access token forwarded by a Federation router (src/subgraph-auth.ts); without a
+ * verified actor nothing is answered. `devKey`: the development key tokens may be signed with.
  */
 export async function startSubgraphServer(
   container: Container,
   name: SubgraphName,
-  opts: { port: number; host: string },
+  opts: { port: number; host: string; devKey?: DevKey },
 ) {
   const subgraph = container.subgraphs[name];
   const apollo = new ApolloServer<SubgraphContext>({
@@ -65,20 +64,17 @@ export async function startSubgraphServer(
     ],
   });
   await apollo.start();
-  const identities = new VerifiedTokens<Actor>();
-  const identify = async (token: string | undefined): Promise<Actor> => {
-    const id = token ? VerifiedTokens.keyOf(token) : '';
-    const known = id ? identities.get(id) : undefined;
-    if (known) return copyActor(known);
-    const { actor, until } = await container.identity.verified(token, name);
-    identities.set(id, actor, until);
-    return copyActor(actor);
-  };
+  const auth = createSubgraphAuth(container, name, opts.devKey);
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz') {
       res.setHeader('content-type', 'application/json');
       return res.end('{"status":"ok"}');
+    }
+    // This process's own figures (audit appends happen here); the cluster's are on gateways and workers.
+    if (path === '/metrics' && req.method === 'GET') {
+      res.setHeader('content-type', container.metrics.registry.contentType);
+      return res.end(await container.metrics.registry.metrics());
     }
     if (path !== '/graphql' || req.method !== 'POST') {
       res.statusCode = 404;
@@ -104,17 +100,16 @@ export async function startSubgraphServer(
     const headers = new HeaderMap();
     for (const [k, v] of Object.entries(req.headers))
       if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
-    // The identity is checked first: its jurisdiction bounds every database query of this request.
+    // The caller is checked first: its jurisdiction bounds every database query of this request.
     let context: SubgraphContext;
     try {
-      const raw = req.headers[IDENTITY_HEADER];
-      context = subgraph.createContext(await identify(Array.isArray(raw) ? raw[0] : raw));
-    } catch {
-      res.statusCode = 401;
+      context = subgraph.createContext(await auth.actor(req));
+    } catch (err) {
+      if (!(err instanceof SubgraphRefusal)) throw err;
+      res.statusCode = err.status;
       res.setHeader('content-type', 'application/json');
-      return res.end(
-        '{"errors":[{"message":"A gateway identity is required","extensions":{"code":"UNAUTHENTICATED"}}]}',
-      );
+      for (const [k, v] of Object.entries(err.headers)) res.setHeader(k, v);
+      return res.end(JSON.stringify(err.body));
     }
     const response = await container.rowSecurity.run(context.actor.jurisdiction, () =>
       apollo.executeHTTPGraphQLRequest({
@@ -146,6 +141,9 @@ export async function startSubgraphServer(
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, resolve);
+  }).catch(async (err) => {
+    await auth.close();
+    throw err;
   });
   const port = (server.address() as AddressInfo).port;
   return {
@@ -155,6 +153,7 @@ export async function startSubgraphServer(
     async close(timeoutMs = container.config.shutdownTimeoutMs) {
       await drain.close(timeoutMs, container.log.child({ subgraph: name, component: 'http' }));
       await apollo.stop();
+      await auth.close();
     },
   };
 }

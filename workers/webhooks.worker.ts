@@ -59,6 +59,7 @@ export async function startWebhooksWorker(
     config: cfg,
     clock: container.clock,
     log,
+    metrics: container.metrics,
     person: (personId) => container.persons.get(personId),
   });
   const worker = startQueueWorker(webhooksQueue, webhooksHandlers(engine), container);

@@ -27,9 +27,10 @@ export async function startSubgraphs(ctx: BenchContext, stack: BenchStack): Prom
   const started: Array<Promise<void>> = [];
   for (const name of SUBGRAPH_NAMES) {
     const port = await freePort();
+    // Lotse's gateway sends its signed identity; the peers forward the partner's token.
     const proc = startProcess(`subgraph ${name}`, ['bin/lotse.js', 'subgraph', name, '--port', String(port)], {
       cwd: ctx.root,
-      env: stack.env(),
+      env: stack.env({ SUBGRAPH_PARTNER_TOKENS: 'true' }),
     });
     ctx.defer(() => proc.stop());
     urls[name] = `http://127.0.0.1:${port}/graphql`;
@@ -100,15 +101,13 @@ export function peerGateway(
         NODE_ENV: 'production',
         PORT: String(port),
         LOTSE_BENCH_SUPERGRAPH: opts.supergraphFile,
-        LOTSE_BENCH_ACTOR: JSON.stringify(stack.actor),
-        LOTSE_INTERNAL_SECRET: stack.internalSecret,
         ...opts.env,
       };
       const script = path.join(ctx.root, 'dist', 'bench', 'lib', opts.script);
       const proc = startProcess(opts.name, [script], { cwd: ctx.root, env });
       ctx.defer(() => proc.stop());
       await proc.waitHealthy(`http://127.0.0.1:${port}/healthz`);
-      // The same request as to Lotse: the peers ignore the partner's headers (they check no token).
+      // The same request as to Lotse: the peers forward the partner's token and purpose to the subgraphs.
       return { process: proc, url: `http://127.0.0.1:${port}/graphql`, headers: lotseHeaders(stack) };
     },
   };

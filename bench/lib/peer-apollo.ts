@@ -1,28 +1,36 @@
 // Entry script: @apollo/gateway in @apollo/server, serving the committed supergraph over the bench's
 // subgraph processes. Started by the gateway suite with `node`; env: PORT, LOTSE_BENCH_SUPERGRAPH (a
-// file), LOTSE_BENCH_ACTOR, LOTSE_INTERNAL_SECRET, APOLLO_TELEMETRY_DISABLED=1.
+// file), APOLLO_TELEMETRY_DISABLED=1. It holds no Lotse secret: it forwards the partner's token and
+// purpose, as an operator's router does (docs/deployment.md); the subgraphs verify them.
 import fs from 'node:fs';
 import http from 'node:http';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer, HeaderMap } from '@apollo/server';
-import { actorFromEnv, IDENTITY_HEADER, IdentityCache } from './identity';
-import { readBody, answerHealth } from './peer-common';
+import { readBody, answerHealth, FORWARDED_HEADERS } from './peer-common';
+
+/** The client's headers to forward, per request. */
+interface PeerContext {
+  forwarded: Array<[string, string]>;
+}
 
 async function main(): Promise<void> {
-  const identities = new IdentityCache(actorFromEnv());
   const gateway = new ApolloGateway({
     supergraphSdl: fs.readFileSync(process.env.LOTSE_BENCH_SUPERGRAPH!, 'utf8'),
     logger: { debug() {}, info() {}, warn() {}, error: (m: unknown) => console.error(m) },
     // RemoteGraphQLDataSource does not deduplicate requests.
-    buildService: ({ name, url }) =>
-      new RemoteGraphQLDataSource({
+    buildService: ({ url }) =>
+      new RemoteGraphQLDataSource<PeerContext>({
         url,
-        async willSendRequest({ request }) {
-          request.http!.headers.set(IDENTITY_HEADER, await identities.get(name));
+        willSendRequest({ request, context }) {
+          for (const [key, value] of context.forwarded ?? []) request.http!.headers.set(key, value);
         },
       }),
   });
-  const apollo = new ApolloServer({ gateway, csrfPrevention: true, includeStacktraceInErrorResponses: false });
+  const apollo = new ApolloServer<PeerContext>({
+    gateway,
+    csrfPrevention: true,
+    includeStacktraceInErrorResponses: false,
+  });
   await apollo.start();
   // A plain node:http front, as the other gateways have.
   const server = http.createServer((req, res) => {
@@ -38,7 +46,12 @@ async function main(): Promise<void> {
           search: new URL(req.url ?? '/', 'http://localhost').search,
           body: body.length ? JSON.parse(body) : undefined,
         },
-        context: async () => ({}),
+        context: async () => ({
+          forwarded: FORWARDED_HEADERS.flatMap((name) => {
+            const value = req.headers[name];
+            return typeof value === 'string' ? [[name, value] as [string, string]] : [];
+          }),
+        }),
       });
       for (const [key, value] of response.headers) res.setHeader(key, value);
       res.statusCode = response.status ?? 200;

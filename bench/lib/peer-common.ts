@@ -1,5 +1,8 @@
 import http from 'node:http';
 
+/** The client headers a router in front of Lotse's subgraphs forwards: the partner's token and purpose, the request id. */
+export const FORWARDED_HEADERS = ['authorization', 'lotse-purpose', 'x-request-id'];
+
 /** `GET /healthz` for the suite to wait on; true when answered. */
 export function answerHealth(req: http.IncomingMessage, res: http.ServerResponse): boolean {
   if (req.url !== '/healthz') return false;

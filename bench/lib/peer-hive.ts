@@ -1,11 +1,11 @@
 // Entry script: @graphql-hive/gateway serving the committed supergraph over the bench's subgraph
-// processes. Started by the gateway suite with `node`; env: PORT, LOTSE_BENCH_SUPERGRAPH (a file),
-// LOTSE_BENCH_ACTOR, LOTSE_INTERNAL_SECRET.
+// processes. Started by the gateway suite with `node`; env: PORT, LOTSE_BENCH_SUPERGRAPH (a file).
+// It holds no Lotse secret: it forwards the partner's token and purpose, as an operator's router
+// does (docs/deployment.md, "A Federation router in front"); the subgraphs verify them.
 import fs from 'node:fs';
 import http from 'node:http';
 import { createRequire } from 'node:module';
-import { actorFromEnv, IDENTITY_HEADER, IdentityCache } from './identity';
-import { answerHealth } from './peer-common';
+import { answerHealth, FORWARDED_HEADERS } from './peer-common';
 
 /** The part of the runtime's configuration used here. */
 interface HiveConfig {
@@ -14,7 +14,7 @@ interface HiveConfig {
   inboundInflightRequestDeduplication: boolean;
   transportEntries: Record<string, { options: Record<string, unknown> }>;
   propagateHeaders: {
-    fromClientToSubgraphs: (payload: { subgraphName: string }) => Promise<Record<string, string>>;
+    fromClientToSubgraphs: (payload: { request: Request }) => Record<string, string>;
   };
 }
 type HiveRuntime = ((req: http.IncomingMessage, res: http.ServerResponse) => unknown) & {
@@ -26,15 +26,22 @@ const { createGatewayRuntime } = createRequire(__filename)('@graphql-hive/gatewa
   createGatewayRuntime: (config: HiveConfig) => HiveRuntime;
 };
 
-const identities = new IdentityCache(actorFromEnv());
 const gateway = createGatewayRuntime({
   supergraph: fs.readFileSync(process.env.LOTSE_BENCH_SUPERGRAPH!, 'utf8'),
   logging: false,
   // As Lotse: no deduplication of identical requests, neither from clients nor to subgraphs.
   inboundInflightRequestDeduplication: false,
   transportEntries: { '*.http': { options: { deduplicateInflightRequests: false } } },
+  // x-request-id is Hive's own: the client's, else a new one, sent to every subgraph.
   propagateHeaders: {
-    fromClientToSubgraphs: async ({ subgraphName }) => ({ [IDENTITY_HEADER]: await identities.get(subgraphName) }),
+    fromClientToSubgraphs: ({ request }) => {
+      const headers: Record<string, string> = {};
+      for (const name of FORWARDED_HEADERS) {
+        const value = request.headers.get(name);
+        if (value !== null) headers[name] = value;
+      }
+      return headers;
+    },
   },
 });
 const server = http.createServer((req, res) => answerHealth(req, res) || void gateway(req, res));

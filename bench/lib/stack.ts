@@ -7,7 +7,6 @@ import { promisify } from 'node:util';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { keyPatterns } from '../../src/shared/redis.keys';
-import { Actor } from '../../src/shared/actor';
 import { startProcess, sleep } from './process';
 import { BenchContext } from './types';
 
@@ -28,8 +27,6 @@ export interface BenchStack {
   internalSecret: string;
   /** A development access token of BENCH_PARTNER (dev key under the run's data directory). */
   token: string;
-  /** The actor Lotse derives from `token` and BENCH_PURPOSE: what the peers sign identities for. */
-  actor: Actor;
   /** A person in the partner's jurisdiction with a residence status, a jobcenter record and a biography. */
   personId: string;
   /** Environment for `node bin/lotse.js …` on this stack, quiet, rate limits raised; `extra` wins. */
@@ -61,6 +58,8 @@ export async function provisionStack(ctx: Pick<BenchContext, 'root' | 'log' | 'd
     LOTSE_ENV: 'development',
     LOG_LEVEL: 'error',
     HOST: '127.0.0.1',
+    // Workers' probe port: a free one, as several may run on this host.
+    WORKER_PORT: '0',
     DATABASE_URL: databaseUrl,
     REDIS_URL,
     LOTSE_QUEUE_PREFIX: queuePrefix,
@@ -83,8 +82,8 @@ export async function provisionStack(ctx: Pick<BenchContext, 'root' | 'log' | 'd
   await cli('seed', '--demo');
   await drainOutbox(ctx, databaseUrl, env());
   const token = (await cli('token', '--partner', BENCH_PARTNER)).trim();
-  const { actor, personId } = await readDemo(databaseUrl);
-  return { databaseUrl, queuePrefix, internalSecret, token, actor, personId, env };
+  const { personId } = await readDemo(databaseUrl);
+  return { databaseUrl, queuePrefix, internalSecret, token, personId, env };
 }
 
 /** A worker handles the seed's events (biographies) until every outbox is acknowledged and nothing changes. */
@@ -119,11 +118,11 @@ async function drainOutbox(
   }
 }
 
-async function readDemo(databaseUrl: string): Promise<{ actor: Actor; personId: string }> {
+async function readDemo(databaseUrl: string): Promise<{ personId: string }> {
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();
   try {
-    const partner = await db.query('SELECT jurisdiction, scopes FROM hub.partner WHERE slug = $1', [BENCH_PARTNER]);
+    const partner = await db.query('SELECT 1 FROM hub.partner WHERE slug = $1', [BENCH_PARTNER]);
     if (!partner.rows.length) throw new Error(`demo partner ${BENCH_PARTNER} is missing`);
     // The first such person by id: the same one on every run of the same demo data.
     const person = await db.query(
@@ -133,15 +132,7 @@ async function readDemo(databaseUrl: string): Promise<{ actor: Actor; personId: 
         ORDER BY j.person_id LIMIT 1`,
     );
     if (!person.rows.length) throw new Error('no demo person with residence status, jobcenter record and biography');
-    const actor: Actor = {
-      subject: `client:${BENCH_PARTNER}`,
-      partner: BENCH_PARTNER,
-      scopes: partner.rows[0].scopes,
-      jurisdiction: partner.rows[0].jurisdiction,
-      purpose: BENCH_PURPOSE,
-      requestId: 'bench',
-    };
-    return { actor, personId: person.rows[0].person_id };
+    return { personId: person.rows[0].person_id };
   } finally {
     await db.end();
   }

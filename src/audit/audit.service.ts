@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
+import type { Histogram } from 'prom-client';
 import { Clock } from '../shared/time';
 import {
   AccessReportEntry,
@@ -82,6 +83,8 @@ export interface AuditLogOptions {
   skipForBenchmark?: boolean;
   /** Most entries one appendNow flush writes (default 500); one caller's entries always go together. */
   maxBatchEntries?: number;
+  /** Observes each append until committed (appendNow, path `reads`) or inserted (in a transaction, `writes`). */
+  appendSeconds?: Pick<Histogram<'path'>, 'startTimer'>;
 }
 
 /** pg_advisory_xact_lock key that serialises appenders (an arbitrary constant used nowhere else). */
@@ -106,6 +109,7 @@ export class AuditLog {
   private readonly reads: GroupCommit<Prepared>;
   /** appendAtCommit's entries, per open transaction until it commits. */
   private readonly atCommit: AtCommit<Prepared>;
+  private readonly timer: (path: 'reads' | 'writes') => () => void;
 
   constructor(
     private readonly ds: DataSource,
@@ -119,6 +123,8 @@ export class AuditLog {
     this.checkpointKey = opts.checkpointKey;
     this.clock = opts.clock;
     this.skip = opts.skipForBenchmark === true;
+    const histogram = opts.appendSeconds;
+    this.timer = histogram ? (path) => histogram.startTimer({ path }) : () => () => undefined;
     this.reads = new GroupCommit(
       (take) =>
         this.ds.transaction(async (em) => {
@@ -129,8 +135,10 @@ export class AuditLog {
       opts.maxBatchEntries ?? 500,
     );
     this.atCommit = new AtCommit(async (qr, prepared) => {
+      const done = this.timer('writes');
       await qr.query(LOCK_SQL);
       await this.insertChained(qr.manager, prepared);
+      done();
     });
   }
 
@@ -150,8 +158,10 @@ export class AuditLog {
     if (this.skip || entries.length === 0) return;
     if (!em.queryRunner?.isTransactionActive) throw new Error('AuditLog.append must run inside a transaction');
     const prepared = entries.map((e) => this.prepare(e)); // validate before taking the lock
+    const done = this.timer('writes');
     await em.query(LOCK_SQL);
     await this.insertChained(em, prepared);
+    done();
   }
 
   /**
@@ -180,7 +190,9 @@ export class AuditLog {
   async appendNow(entries: AuditEntryInput[]): Promise<void> {
     if (this.skip || entries.length === 0) return;
     const prepared = entries.map((e) => this.prepare(e)); // a bad entry fails its caller, not the batch
+    const done = this.timer('reads');
     await this.reads.submit(prepared);
+    done();
   }
 
   /**

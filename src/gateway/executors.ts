@@ -1,6 +1,7 @@
 import { buildHTTPExecutor } from '@graphql-tools/executor-http';
 import { Executor, ExecutionRequest } from '@graphql-tools/utils';
 import { execute, ExecutionResult, GraphQLError } from 'graphql';
+import type { Histogram } from 'prom-client';
 import { AuditLog } from '../audit/audit.service';
 import { RowSecurityContext } from '../shared/row-security';
 import { Actor } from '../shared/actor';
@@ -118,6 +119,38 @@ export function remoteExecutor(endpoint: string, identity: RequestIdentity, time
   return (async (request: ExecutionRequest) => {
     await identity.token(request.context as GatewayContext);
     return http(request);
+  }) as Executor;
+}
+
+/**
+ * Records each call's duration per subgraph and outcome: ok, error (errors in the result),
+ * timeout (SUBGRAPH_TIMEOUT, or a thrown timeout of an HTTP subgraph), unavailable (it threw).
+ */
+export function timedExecutor(
+  name: string,
+  executor: Executor,
+  histogram: Pick<Histogram<'subgraph' | 'outcome'>, 'startTimer'>,
+): Executor {
+  return (async (request: ExecutionRequest) => {
+    const done = histogram.startTimer({ subgraph: name });
+    try {
+      const result = await executor(request);
+      // A stream (subscriptions) is not a call with a duration: counted as started only.
+      if (!result || Symbol.asyncIterator in (result as object)) done({ outcome: 'ok' });
+      else {
+        const errors = (result as ExecutionResult).errors ?? [];
+        const timedOut = errors.some((e) => e.extensions?.code === 'SUBGRAPH_TIMEOUT');
+        done({ outcome: timedOut ? 'timeout' : errors.length ? 'error' : 'ok' });
+      }
+      return result;
+    } catch (err) {
+      done({
+        outcome: /timeout|timed out|abort/i.test((err as Error).name + (err as Error).message)
+          ? 'timeout'
+          : 'unavailable',
+      });
+      throw err;
+    }
   }) as Executor;
 }
 

@@ -21,7 +21,7 @@ import { suggestionScrubber } from './armor';
 import { composeSupergraph } from './compose';
 import { GatewayContext } from './context';
 import { locateSubgraphErrors } from './error-paths';
-import { localExecutor, remoteExecutor, RequestIdentity } from './executors';
+import { localExecutor, remoteExecutor, RequestIdentity, timedExecutor } from './executors';
 import { Metrics } from './metrics';
 import { RateLimiter } from './rate-limit';
 import { CachedTrustedDocuments } from './trusted-documents';
@@ -67,9 +67,10 @@ export function buildGatewaySchema(opts: GatewayOptions): { schema: GraphQLSchem
       const url = opts.config.subgraphUrls[name];
       const timeoutMs = opts.config.subgraphTimeoutMs;
       const { audit, rowSecurity } = opts;
-      cfg.executor = url
+      const executor = url
         ? remoteExecutor(url, identity, timeoutMs)
         : localExecutor(opts.subgraphs[name], { identity, audit, rowSecurity, timeoutMs });
+      cfg.executor = timedExecutor(name, executor, opts.metrics.subgraphRequests);
     },
     // The gateway's own Subscription type, stitched with the subgraphs.
     onStitchingOptions: opts.live ? (stitching) => withSubscriptions(stitching, opts.live!) : undefined,
@@ -78,8 +79,14 @@ export function buildGatewaySchema(opts: GatewayOptions): { schema: GraphQLSchem
 }
 
 /** The per-partner rate limits of the configuration, counted in Redis under the queue prefix. */
-export function createRateLimiter(opts: Pick<GatewayOptions, 'redis' | 'config'>): RateLimiter {
-  return new RateLimiter({ redis: opts.redis, prefix: opts.config.queuePrefix, ...opts.config.rateLimit });
+export function createRateLimiter(opts: Pick<GatewayOptions, 'redis' | 'config' | 'metrics'>): RateLimiter {
+  const { redis, config, metrics } = opts;
+  return new RateLimiter({
+    redis,
+    prefix: config.queuePrefix,
+    ...config.rateLimit,
+    refusals: metrics.rateLimitRefusals,
+  });
 }
 
 /**

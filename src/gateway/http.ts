@@ -16,7 +16,8 @@ import { documentIdAsPersistedQuery } from './trusted-documents';
 export const MAX_BODY_BYTES = 100 * 1024;
 /** The purpose a request states (DSGVO Art. 5(1)(b)); recorded in the audit log with every access. */
 export const PURPOSE_HEADER = 'lotse-purpose';
-const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+/** A request id taken from a caller's x-request-id; anything else is replaced by a fresh one. */
+export const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
 export type RouteHandler = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<boolean>;
 

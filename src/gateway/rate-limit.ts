@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import type Redis from 'ioredis';
+import type { Counter } from 'prom-client';
 import { Logger } from '../shared/logger';
 import { rateLimitKeys } from '../shared/redis.keys';
 
@@ -27,6 +28,8 @@ export interface RateLimitOptions {
   /** Redis that takes longer counts as down. */
   redisTimeoutMs?: number;
   now?: () => number;
+  /** Counts refusals by the limit reached (lotse_rate_limit_refusals_total). */
+  refusals?: Pick<Counter<'limit'>, 'inc'>;
 }
 
 const WINDOW_MS = 60_000;
@@ -82,6 +85,7 @@ export class RateLimiter {
     }
     if (verdict[0] === 1) return null;
     const limit = verdict[1] === 1 ? 'operations' : 'cost';
+    this.opts.refusals?.inc({ limit });
     const message =
       limit === 'operations'
         ? `Rate limit of ${this.opts.operationsPerMinute} operations per minute exceeded; retry in ${retryAfter} s`

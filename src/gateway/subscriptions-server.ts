@@ -4,7 +4,6 @@ import { Duplex } from 'node:stream';
 import { CloseCode, GRAPHQL_TRANSPORT_WS_PROTOCOL, makeServer } from 'graphql-ws';
 import { decodeJwt } from 'jose';
 import { GraphQLError } from 'graphql';
-import { Gauge, Counter } from 'prom-client';
 import WebSocket, { WebSocketServer } from 'ws';
 import { Config } from '../config';
 import { Actor } from '../shared/actor';
@@ -62,17 +61,8 @@ export function attachSubscriptionServer(opts: SubscriptionServerOptions): { clo
   const { config, log, verifier } = opts;
   const limits = config.subscriptions;
   const perPartner = new Map<string, number>();
-  const connections = new Gauge({
-    name: 'lotse_subscription_connections',
-    help: 'Open WebSocket connections',
-    registers: [opts.metrics.registry],
-  });
-  const refused = new Counter({
-    name: 'lotse_subscription_refusals_total',
-    help: 'Refused WebSocket connections by close code',
-    labelNames: ['code'],
-    registers: [opts.metrics.registry],
-  });
+  // The process's (several servers of one container share them).
+  const { subscriptionConnections: connections, subscriptionRefusals: refused } = opts.metrics;
 
   const closeFor = (state: ConnectionState, err: unknown) => {
     if (isDependencyFailure(err)) {

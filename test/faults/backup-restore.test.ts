@@ -231,7 +231,7 @@ describe('backup and restore into a fresh cluster', () => {
     // A worker publishes what was pending at dump time; the webhook sent before the dump is not sent again.
     t = Date.now();
     // Redelivery after 1 s instead of 60 s: events published shortly before the dump wait that long.
-    await start('worker', 'workers started', { OUTBOX_REDELIVER_AFTER_MS: '1000' });
+    await start('worker', 'workers started', { OUTBOX_REDELIVER_AFTER_MS: '1000', WORKER_PORT: '0' });
     await eventually(async () => (await unacked(restoredUrl())).length === 0, 30_000);
     await eventually(async () => receiver.received.length >= 2, 20_000);
     const publishMs = Date.now() - t;

@@ -16,12 +16,17 @@ export interface RemoteGateway {
 /**
  * A split deployment beside a test app: the named subgraphs served over HTTP from the app's
  * container, and a gateway of its own that reaches them by URL (LOTSE_SUBGRAPH_URLS). The app must
- * have been started with LOTSE_INTERNAL_SECRET = `secret`, which every process shares.
+ * have been started with LOTSE_INTERNAL_SECRET = `secret`, which every process shares. With
+ * SUBGRAPH_PARTNER_TOKENS in the app's environment the subgraphs also take the app's dev-key tokens.
  */
 export async function startRemoteGateway(app: TestApp, names: SubgraphName[], secret: string): Promise<RemoteGateway> {
   const subgraphs: RemoteGateway['subgraphs'] = {};
   for (const name of names) {
-    subgraphs[name] = await startSubgraphServer(app.container, name, { port: 0, host: '127.0.0.1' });
+    subgraphs[name] = await startSubgraphServer(app.container, name, {
+      port: 0,
+      host: '127.0.0.1',
+      devKey: app.devKey,
+    });
   }
   const urls = names.map((name) => `${name}=${subgraphs[name]!.url}`).join(',');
   const env = {

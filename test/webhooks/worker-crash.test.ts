@@ -46,6 +46,7 @@ describe('a worker killed mid-delivery', () => {
       // The worker reads the endpoint's sealed signing secret: same key as the app.
       LOTSE_INTERNAL_SECRET: app.internalSecret,
       OUTBOX_RELAY_INTERVAL_MS: '100',
+      WORKER_PORT: '0', // several workers on one host
       // Long enough that the held request does not time out; a dead worker's job is taken over after ~2 s.
       WEBHOOK_TIMEOUT_MS: '60000',
       WEBHOOK_LOCK_DURATION_MS: '2000',

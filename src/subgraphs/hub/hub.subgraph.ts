@@ -80,6 +80,7 @@ import { HubEnquiries1765460000000 } from './migrations/1765460000000-hub-enquir
 import { HubRetentionCases1765510000000 } from './migrations/1765510000000-hub-retention-cases';
 import { HubIndicatorFacts1765520000000 } from './migrations/1765520000000-hub-indicator-facts';
 import { HubIndicatorBenchIndexes1765520000002 } from './migrations/1765520000002-hub-indicator-bench-indexes';
+import { HubWebhookDeadIndex1765550000000 } from './migrations/1765550000000-hub-webhook-dead-index';
 import type { ArrivalFollowUps } from '../../shared/arrival-follow-ups';
 import { IndicatorFacts } from './indicator/indicator-facts.service';
 import type { IndicatorSources } from './indicator/indicator.ports';
@@ -128,6 +129,7 @@ export const hubMigrations = [
   HubRetentionCases1765510000000,
   HubIndicatorFacts1765520000000,
   HubIndicatorBenchIndexes1765520000002,
+  HubWebhookDeadIndex1765550000000,
 ];
 
 export type HubSubgraph = Subgraph & { services: HubServices };

@@ -142,6 +142,7 @@ export async function startTopology(workerCount: number): Promise<Topology> {
           ...env,
           LOG_LEVEL: 'info',
           LOTSE_DATA_DIR: path.join(dataDir, `worker-${allWorkers.length}`),
+          WORKER_PORT: '0', // several workers on one host
         });
         allWorkers.push(w);
         await w.waitForLine('workers started', 60_000);

@@ -47,6 +47,7 @@ export class WorkerProcesses {
       LOTSE_DATA_DIR: this.dataDir,
       LOTSE_INTERNAL_SECRET: this.app.internalSecret,
       OUTBOX_RELAY_INTERVAL_MS: '100',
+      WORKER_PORT: '0', // several workers on one host
       ...this.env,
       ...env,
     });

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { AuditLog } from '../../../audit/audit.service';
 import { accessEntries } from '../../../policy/policy.audit';
+import type { WebhookMetrics } from '../../../metrics/metrics.registry';
 import { Logger } from '../../../shared/logger';
 import { Clock } from '../../../shared/time';
 import { isReferralEvent, recipientActor } from './webhook.basis';
@@ -23,6 +24,8 @@ export interface DeliveryDeps {
   config: WebhookConfig;
   clock: Clock;
   log: Logger;
+  /** Each request sent, by outcome, and its duration. */
+  metrics: WebhookMetrics;
   person(personId: string): Promise<PersonRecord | null>;
 }
 
@@ -154,6 +157,16 @@ export class DeliveryEngine {
       }
       return true;
     });
+    const outcome =
+      status === 'succeeded'
+        ? 'delivered'
+        : code === 410
+          ? 'gone'
+          : status === 'dead'
+            ? 'failed_final'
+            : 'failed_retry';
+    this.deps.metrics.webhookAttempts.inc({ outcome });
+    this.deps.metrics.webhookAttemptSeconds.observe({ outcome }, res.latencyMs / 1000);
     // Ids, codes and timings only: the body and the person stay out of the log.
     log.info(
       {
