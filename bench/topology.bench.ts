@@ -37,8 +37,14 @@ async function drainRound(ctx: BenchContext, backlog: Backlog, workers: number, 
       // The rows marked published stay put until released below.
       OUTBOX_REDELIVER_AFTER_MS: '3600000',
     };
+    // WORKER_PORT 0: each worker's health and metrics server on a port of its own.
     for (let i = 0; i < workers; i++)
-      procs.push(startProcess(`worker ${i + 1}`, ['bin/lotse.js', 'worker'], { cwd: ctx.root, env }));
+      procs.push(
+        startProcess(`worker ${i + 1}`, ['bin/lotse.js', 'worker'], {
+          cwd: ctx.root,
+          env: { ...env, WORKER_PORT: '0' },
+        }),
+      );
     for (const p of procs) await waitFor(p, 'workers started', 90_000);
     const cpuBefore = procs.map((p) => p.cpuMs());
     const started = performance.now();

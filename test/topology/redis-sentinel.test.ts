@@ -45,6 +45,7 @@ describe('Redis through Sentinel', () => {
       LOTSE_DATA_DIR: dataDir,
       LOTSE_INTERNAL_SECRET: app.internalSecret,
       OUTBOX_RELAY_INTERVAL_MS: '100',
+      WORKER_PORT: '0',
     });
     await worker.waitForLine('workers started', 30_000);
   }, 90_000);

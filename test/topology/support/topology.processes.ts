@@ -97,7 +97,8 @@ export async function startProcessTopology(opts: { gateways: number; workers: nu
     );
     const workers = await Promise.all(
       Array.from({ length: opts.workers }, async () => {
-        const p = spawn(['worker']);
+        // Each serves /healthz, /readyz and /metrics on a port of its own.
+        const p = spawn(['worker'], { WORKER_PORT: String(await freePort()) });
         await p.waitForLine('workers started', 90_000);
         return p;
       }),
