@@ -12,12 +12,13 @@ import { suite as pipeline } from './pipeline.bench';
 import { suite as scale } from './scale.bench';
 import { suite as importPersons } from './import.bench';
 import { suite as indicators } from './indicators.bench';
+import { suite as topology } from './topology.bench';
 import { renderMarkdown, RunRecord, writeGeneratedSection } from './lib/report';
 import { BenchStack, provisionStack } from './lib/stack';
 import { BenchContext, BenchSuite } from './lib/types';
 
 /** The suites, in the order they run. */
-const SUITES: BenchSuite[] = [gateway, audit, pipeline, scale, importPersons, indicators];
+const SUITES: BenchSuite[] = [gateway, audit, pipeline, scale, importPersons, indicators, topology];
 
 const USAGE = `usage: npm run bench [-- [--quick] [--only SUITE,…]]
   --quick        one short round per suite (< 4 min); BENCHMARKS.md is left alone

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { DEFAULT_QUERY_COST_LIMIT } from './gateway/cost';
 import { readRulesConfig, RulesConfig } from './rules/rules';
 import { readWebhookConfig, WebhookConfig } from './subgraphs/hub/webhook/webhook.config';
+import { parseSentinels, type RedisSentinels } from './shared/redis';
 
 export type Environment = 'development' | 'test' | 'production';
 export const SUBGRAPH_NAMES = ['city', 'jobcenter', 'courses', 'hub'] as const;
@@ -21,6 +22,8 @@ export interface Config {
   databaseAppRole?: string;
   /** Unset: localhost:6379, else a redis-server from PATH. */
   redisUrl?: string;
+  /** Set: the master is found through these Sentinels; redisUrl then gives password, db and TLS only. */
+  redisSentinel?: RedisSentinels;
   queuePrefix: string;
   dataDir: string;
   /** Subgraphs served elsewhere, by URL; the rest run in this process. */
@@ -141,6 +144,22 @@ function tracesEndpoint(traces: string | undefined, base: string | undefined): s
 }
 
 /** Reads and validates the environment once; every problem is reported together. */
+/** REDIS_SENTINELS, REDIS_SENTINEL_NAME (default mymaster), REDIS_SENTINEL_PASSWORD; undefined without the first. */
+function redisSentinel(str: (name: string) => string | undefined, problems: string[]): RedisSentinels | undefined {
+  const raw = str('REDIS_SENTINELS');
+  if (raw === undefined) {
+    for (const name of ['REDIS_SENTINEL_NAME', 'REDIS_SENTINEL_PASSWORD'])
+      if (str(name) !== undefined) problems.push(`${name} is set but REDIS_SENTINELS is not`);
+    return undefined;
+  }
+  const password = str('REDIS_SENTINEL_PASSWORD');
+  return {
+    sentinels: parseSentinels(raw, problems),
+    name: str('REDIS_SENTINEL_NAME') ?? 'mymaster',
+    ...(password ? { password } : {}),
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
   const str = (name: string) => {
@@ -215,6 +234,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbPoolSize: int('DB_POOL_SIZE', 5, 1, 100),
     databaseAppRole: str('DATABASE_APP_ROLE'),
     redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
+    redisSentinel: redisSentinel(str, problems),
     queuePrefix: str('LOTSE_QUEUE_PREFIX') ?? 'lotse',
     dataDir: path.resolve(str('LOTSE_DATA_DIR') ?? '.lotse'),
     subgraphUrls,
@@ -285,7 +305,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (config.databaseAppRole && !/^[a-z_][a-z0-9_]{0,62}$/.test(config.databaseAppRole))
     problems.push('DATABASE_APP_ROLE must be a plain role name, e.g. lotse_app');
-  if (config.queuePrefix.includes(':')) problems.push('LOTSE_QUEUE_PREFIX must not contain ":"');
+  // Braces would be read as a Redis Cluster hash tag of their own (src/shared/redis.keys.ts).
+  if (/[:{}]/.test(config.queuePrefix)) problems.push('LOTSE_QUEUE_PREFIX must not contain ":", "{" or "}"');
   if (problems.length) throw new ConfigError(problems);
   return config;
 }

@@ -20,7 +20,7 @@ import { RowSecurityContext, rowSecurityClient } from './shared/row-security';
 import { IdentitySigner } from './shared/identity';
 import { createMetrics, Metrics } from './metrics/metrics.registry';
 import { createLogger, Logger, withContextName } from './shared/logger';
-import { createRedisConnection } from './shared/redis';
+import { createRedisConnection, RedisTarget } from './shared/redis';
 import { createTracing, Tracing } from './shared/tracing';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { systemActor } from './shared/actor';
@@ -63,7 +63,7 @@ export interface Container {
   log: Logger;
   clock: Clock;
   databaseUrl: string;
-  redisUrl: string;
+  redisUrl: RedisTarget;
   subgraphs: Subgraphs;
   outbox: Outbox;
   outboxStores: OutboxStore[];
@@ -105,7 +105,7 @@ const DEFINITIONS = {
 
 export interface ContainerOptions {
   databaseUrl: string;
-  redisUrl: string;
+  redisUrl: RedisTarget;
   clock?: Clock;
   log?: Logger;
   /** What this process runs (gateway, worker, subgraph-city, serve): the traces' default service name `lotse-<role>`. */

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import Redis from 'ioredis';
 import { Client } from 'pg';
+import { keyPatterns } from '../../src/shared/redis.keys';
 import type { BenchContext } from './types';
 
 const run = promisify(execFile);
@@ -86,18 +87,20 @@ export async function databaseBytes(url: string): Promise<number> {
   }
 }
 
-/** Deletes every key under `prefix:` (SCAN, never KEYS: the Redis is shared). */
+/** Deletes every key under `prefix:` and `{prefix}:` (SCAN, never KEYS: the Redis is shared). */
 export async function deleteRedisPrefix(prefix: string): Promise<number> {
   const redis = new Redis(BENCH_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 3 });
   await redis.connect();
   let deleted = 0;
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) deleted += await redis.del(...keys);
-    } while (cursor !== '0');
+    for (const pattern of keyPatterns(prefix)) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length) deleted += await redis.del(...keys);
+      } while (cursor !== '0');
+    }
   } finally {
     redis.disconnect();
   }

@@ -2,10 +2,11 @@ import { GraphQLError } from 'graphql';
 import type Redis from 'ioredis';
 import type { Counter } from 'prom-client';
 import { Logger } from '../shared/logger';
+import { rateLimitKeys } from '../shared/redis.keys';
 
 /**
  * Per-partner rate limits: operations per minute and cost per minute, in fixed one-minute
- * windows kept in Redis (`<prefix>:ratelimit:<partner>:<ops|cost>:<window>`, expiring after two
+ * windows kept in Redis (`<prefix>:ratelimit:{<partner>}:<ops|cost>:<window>`, expiring after two
  * minutes), so that every gateway process shares them. Checked once per operation by admission
  * (src/gateway/admission.ts) after validation, when the operation and its variables are known, for
  * HTTP operations and subscription starts alike (a query's check runs while the query executes, and its
@@ -62,7 +63,7 @@ export class RateLimiter {
     const t = this.now();
     const window = Math.floor(t / WINDOW_MS);
     const retryAfter = Math.max(1, Math.ceil(((window + 1) * WINDOW_MS - t) / 1000));
-    const base = `${this.opts.prefix}:ratelimit:${encodeURIComponent(partner)}`;
+    const keys = rateLimitKeys(this.opts.prefix, partner, window);
     let verdict: [number, number];
     if (this.opts.redis.status !== 'ready') return this.failOpen(log, `redis ${this.opts.redis.status}`);
     try {
@@ -70,8 +71,8 @@ export class RateLimiter {
         this.opts.redis.eval(
           CHECK_AND_COUNT,
           2,
-          `${base}:ops:${window}`,
-          `${base}:cost:${window}`,
+          keys.ops,
+          keys.cost,
           this.opts.operationsPerMinute,
           this.opts.costPerMinute,
           cost,

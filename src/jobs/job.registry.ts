@@ -2,6 +2,7 @@ import { DefaultJobOptions, Job, Queue } from 'bullmq';
 import Redis from 'ioredis';
 import type { Config } from '../config';
 import type { Logger } from '../shared/logger';
+import { queueKeyPrefix } from '../shared/redis.keys';
 
 /** A job name's data type; it exists for the compiler only (the value is empty). */
 export interface JobSpec<Data> {
@@ -62,7 +63,11 @@ export function createQueue<D extends QueueDefinition>(
   prefix: string,
   log: Logger,
 ): QueueOf<D> {
-  const queue = new Queue<JobData<D>>(def.name, { connection, prefix, defaultJobOptions: def.options });
+  const queue = new Queue<JobData<D>>(def.name, {
+    connection,
+    prefix: queueKeyPrefix(prefix),
+    defaultJobOptions: def.options,
+  });
   const queueLog = log.child({ component: 'queue', queue: def.name });
   queue.on('error', throttledWarn(queueLog, `${def.name} queue error`, QUEUE_ERROR_LOG_EVERY_MS));
   return queue;

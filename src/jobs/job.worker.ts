@@ -1,7 +1,9 @@
+import os from 'node:os';
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Config } from '../config';
 import type { Logger } from '../shared/logger';
-import { createRedisConnection } from '../shared/redis';
+import { createRedisConnection, RedisTarget } from '../shared/redis';
+import { queueKeyPrefix } from '../shared/redis.keys';
 import type { RowSecurityContext } from '../shared/row-security';
 import {
   assertJobHandlers,
@@ -16,7 +18,7 @@ import {
 /** What a queue's worker needs from the container. */
 export interface QueueWorkerDeps {
   config: Config;
-  redisUrl: string;
+  redisUrl: RedisTarget;
   log: Logger;
   rowSecurity: RowSecurityContext;
 }
@@ -57,7 +59,9 @@ export function startQueueWorker<D extends QueueDefinition>(
   const lockMs = deps.config.workerLockMs;
   const worker = new Worker<JobData<D>>(def.name, jobProcessor(def, handlers, deps), {
     connection,
-    prefix: deps.config.queuePrefix,
+    prefix: queueKeyPrefix(deps.config.queuePrefix),
+    // Stored on each job as `processedBy`: which process ran it, when several share the queues.
+    name: `${os.hostname()}/${process.pid}`,
     // A job whose worker died or stopped answering is taken over once its lock runs out (stalled);
     // the check runs as often as the lock lasts, at most BullMQ's default of 30 s apart.
     lockDuration: lockMs,

@@ -5,11 +5,13 @@ import { APP_ROLE } from '../shared/row-security.sql';
 import { Config } from '../config';
 import { Logger } from '../shared/logger';
 import { startEmbeddedPostgres } from './embedded-postgres';
-import { redisMaxmemoryPolicy, resolveRedis } from './redis-server';
+import type { RedisTarget } from '../shared/redis';
+import { redisMaxmemoryPolicy, resolveRedis, requireSentinelRedis } from './redis-server';
 
 export interface Infrastructure {
   databaseUrl: string;
-  redisUrl: string;
+  /** A URL, or the Sentinels (REDIS_SENTINELS) with REDIS_URL's password, db and TLS. */
+  redisUrl: RedisTarget;
   /** The embedded PostgreSQL's login is a superuser: the app then acts as the app role, as in production. */
   appRole?: string;
   stop(): Promise<void>;
@@ -35,12 +37,19 @@ export async function resolveInfrastructure(config: Config, log: Logger): Promis
       });
       databaseUrl = pg.url;
     }
-    const redis = await resolveRedis({ redisUrl: config.redisUrl, dataDir: config.dataDir, log: say });
-    stops.push(redis.stop);
-    await requireNoEviction(redis.url, log);
+    let redisTarget: RedisTarget;
+    if (config.redisSentinel) {
+      redisTarget = { url: config.redisUrl, sentinel: config.redisSentinel };
+      await requireSentinelRedis(redisTarget);
+    } else {
+      const redis = await resolveRedis({ redisUrl: config.redisUrl, dataDir: config.dataDir, log: say });
+      stops.push(redis.stop);
+      redisTarget = redis.url;
+    }
+    await requireNoEviction(redisTarget, log);
     return {
       databaseUrl,
-      redisUrl: redis.url,
+      redisUrl: redisTarget,
       appRole: config.databaseUrl ? undefined : APP_ROLE,
       async stop() {
         for (const stop of stops.reverse()) await stop().catch(() => undefined);
@@ -56,10 +65,10 @@ export async function resolveInfrastructure(config: Config, log: Logger): Promis
  * BullMQ's jobs must never be evicted: a Redis with any other maxmemory-policy is refused at start.
  * Where CONFIG is not allowed (some managed Redis) the policy cannot be read; then /readyz says so.
  */
-async function requireNoEviction(url: string, log: Logger): Promise<void> {
+async function requireNoEviction(target: RedisTarget, log: Logger): Promise<void> {
   let policy: string;
   try {
-    policy = await redisMaxmemoryPolicy(url);
+    policy = await redisMaxmemoryPolicy(target);
   } catch (err) {
     log.warn({ err: { message: (err as Error).message } }, 'cannot read the Redis maxmemory-policy');
     return;

@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { accessSync, constants as fsConstants, promises as fs } from 'node:fs';
 import path from 'node:path';
 import Redis from 'ioredis';
+import { newRedis, RedisTarget } from '../shared/redis';
 import { freePort } from './free-port';
 
 export interface RedisHandle {
@@ -51,6 +52,14 @@ export async function resolveRedis(opts: ResolveRedisOptions): Promise<RedisHand
   const bin = findOnPath('redis-server', opts.searchPath ?? process.env.PATH ?? '');
   if (!bin) throw new RedisNotFoundError();
   return startRedisServer(opts.dataDir, opts.log, bin);
+}
+
+/** The master the Sentinels name (REDIS_SENTINELS); it must answer PING through them or we fail. */
+export async function requireSentinelRedis(target: Exclude<RedisTarget, string>): Promise<void> {
+  if (!(await ping(target, 3_000))) {
+    const where = target.sentinel.sentinels.map((s) => `${s.host}:${s.port}`).join(',');
+    throw new Error(`Redis master "${target.sentinel.name}" of the Sentinels ${where} does not answer PING`);
+  }
 }
 
 /** Start redis-server on a free 127.0.0.1 port; stop() (or our exit) ends it. */
@@ -109,8 +118,8 @@ export async function startRedisServer(
 }
 
 /** CONFIG GET maxmemory-policy; BullMQ needs "noeviction" or jobs may silently vanish. */
-export async function redisMaxmemoryPolicy(url: string): Promise<string> {
-  const client = quickClient(url, 2_000);
+export async function redisMaxmemoryPolicy(target: RedisTarget): Promise<string> {
+  const client = quickClient(target, 2_000);
   try {
     await client.connect();
     const reply = await client.config('GET', 'maxmemory-policy');
@@ -191,11 +200,11 @@ async function terminate(child: ChildProcess): Promise<void> {
 }
 
 /** Whether a Redis answers PING at `url` (fault tests wait for a restarted one with it). */
-export const redisAnswers = (url: string, timeoutMs = 1_000): Promise<boolean> => ping(url, timeoutMs);
+export const redisAnswers = (target: RedisTarget, timeoutMs = 1_000): Promise<boolean> => ping(target, timeoutMs);
 
 /** One PING with a short connect timeout, no retries, no reconnects, no unhandled 'error' events. */
-async function ping(url: string, timeoutMs: number): Promise<boolean> {
-  const client = quickClient(url, timeoutMs);
+async function ping(target: RedisTarget, timeoutMs: number): Promise<boolean> {
+  const client = quickClient(target, timeoutMs);
   try {
     await client.connect();
     return (await client.ping()) === 'PONG';
@@ -214,13 +223,14 @@ function close(client: Redis): void {
   if (client.status !== 'end') client.disconnect();
 }
 
-function quickClient(url: string, timeoutMs: number): Redis {
-  const client = new Redis(url, {
+function quickClient(target: RedisTarget, timeoutMs: number): Redis {
+  const client = newRedis(target, {
     lazyConnect: true,
     connectTimeout: timeoutMs,
     commandTimeout: timeoutMs,
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
+    sentinelRetryStrategy: () => null,
     enableOfflineQueue: false,
     disconnectTimeout: 500, // bounds the wait for a hung socket to close
   });

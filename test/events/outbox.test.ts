@@ -1,5 +1,6 @@
 import { UnrecoverableError, Worker } from 'bullmq';
 import { createRedisConnection } from '../../src/shared/redis';
+import { queueKeyPrefix } from '../../src/shared/redis.keys';
 import { startTestApp, TestApp, eventually, flushPrefix } from '../helpers/app';
 import { registerPerson } from '../factories';
 import type { RegisterPersonInput } from '../../src/subgraphs/city/person/person.types';
@@ -151,7 +152,7 @@ describe('transactional outbox', () => {
       async () => {
         throw new UnrecoverableError('database unreachable');
       },
-      { connection, prefix: app.container.config.queuePrefix },
+      { connection, prefix: queueKeyPrefix(app.container.config.queuePrefix) },
     );
     try {
       await eventually(async () => (await events.getJobState(row.id)) === 'failed');

@@ -15,6 +15,7 @@ import { loadOrCreateDevKey, signDevToken } from '../../src/gateway/dev-key';
 import { demoCityConfig } from '../../src/seed/demo-config';
 import { freePort } from '../../src/runtime/free-port';
 import { RedisHandle, startRedisServer } from '../../src/runtime/redis-server';
+import { queueKeyPrefix } from '../../src/shared/redis.keys';
 
 const SECONDS = Number(process.env.LOTSE_LOAD_SECONDS ?? 60);
 const CONNECTIONS = 20;
@@ -131,7 +132,7 @@ describe('L1 load while the workers drain a backlog', () => {
         return c;
       };
       events = Object.values(app.container.queues).map((q) => {
-        const e = new QueueEvents(q.name, { connection: connection(), prefix: app.queuePrefix });
+        const e = new QueueEvents(q.name, { connection: connection(), prefix: queueKeyPrefix(app.queuePrefix) });
         e.on('stalled', ({ jobId }) => stalled.push(`${q.name}:${jobId}`));
         e.on('failed', ({ jobId, failedReason }) => failed.push(`${q.name}:${jobId}: ${failedReason}`));
         return e;

@@ -4,6 +4,7 @@ import { getNamedType, getOperationAST, GraphQLSchema, isObjectType, parse } fro
 import { loadConfig } from '../../src/config';
 import { DEFAULT_QUERY_COST_LIMIT, documentedPageSize, operationCost, UNPAGED_LIST_SIZE } from '../../src/gateway/cost';
 import { composeFromCode } from '../../src/schema-files';
+import { rateLimitKeys } from '../../src/shared/redis.keys';
 import { eventually, startTestApp, TestApp } from '../helpers/app';
 import { collect, liveClient } from '../subscriptions/live';
 
@@ -169,7 +170,7 @@ describe('query cost (default limit)', () => {
     expect(cost).toBe(61); // 1 + 30 × (node 1 + household 1)
     await freshWindow();
     const window = Math.floor(Date.now() / 60_000);
-    const key = `${app.queuePrefix}:ratelimit:fbs-rheine:cost:${window}`;
+    const key = rateLimitKeys(app.queuePrefix, 'fbs-rheine', window).cost;
     const before = Number((await app.container.redis.get(key)) ?? 0);
     const res = await app.gql('fbs-rheine', query, { n: 30 });
     expect(res.status).toBe(200);
@@ -220,7 +221,7 @@ describe('query cost (configured limit)', () => {
       ]);
       await freshWindow();
       const window = Math.floor(Date.now() / 60_000);
-      const key = `${app.queuePrefix}:ratelimit:rheine-social:cost:${window}`;
+      const key = rateLimitKeys(app.queuePrefix, 'rheine-social', window).cost;
       const before = Number((await app.container.redis.get(key)) ?? 0);
       const fits = collect(client, query, { n: 50 }); // 53
       await eventually(async () => Number(await app.container.redis.get(key)) > before);

@@ -12,6 +12,7 @@ import { CachedPartnerDirectory } from '../../src/gateway/partner-directory';
 import { EXAMPLE_OPERATIONS } from '../../src/gateway/examples';
 import { MAX_BODY_BYTES } from '../../src/gateway/http';
 import { formatError } from '../../src/shared/errors';
+import { rateLimitKeys } from '../../src/shared/redis.keys';
 import { startTestApp, TestApp } from '../helpers/app';
 
 /** Query limits (graphql-armor, tuned), rate limits and subgraph timeouts, against the real gateway. */
@@ -280,7 +281,7 @@ describe('per-partner rate limits', () => {
     expect((await app.gql('rheine-youth', '{ __typename }')).body.data.__typename).toBe('Query');
     // Counters live under the installation's prefix and expire.
     const window = Math.floor(Date.now() / 60_000);
-    const key = `${app.queuePrefix}:ratelimit:rheine-social:ops:${window}`;
+    const key = rateLimitKeys(app.queuePrefix, 'rheine-social', window).ops;
     expect(await app.container.redis.get(key)).toBe('3'); // rejected operations are not counted
     const ttl = await app.container.redis.pttl(key);
     expect(ttl).toBeGreaterThan(0);

@@ -3,7 +3,6 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import Redis from 'ioredis';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { loadConfig } from '../../src/config';
 import { Container, createContainer } from '../../src/container';
@@ -11,6 +10,8 @@ import { DevKey, loadOrCreateDevKey, signDevToken } from '../../src/gateway/dev-
 import { seedPartners } from '../../src/seed/partners.seed';
 import { RunningServer, startGatewayServer } from '../../src/server';
 import { createLogger } from '../../src/shared/logger';
+import { newRedis, RedisTarget } from '../../src/shared/redis';
+import { keyPatterns } from '../../src/shared/redis.keys';
 import { Clock } from '../../src/shared/time';
 import { RunningWorkers, startWorkers } from '../../workers';
 import { REDIS_URL } from '../setup/pg';
@@ -49,8 +50,8 @@ export async function startTestApp(
     gateway?: boolean;
     env?: Record<string, string>;
     clock?: Clock;
-    /** A Redis of the test's own (fault tests); default the shared one. */
-    redisUrl?: string;
+    /** A Redis of the test's own (fault tests), or Sentinels that name one; default the shared one. */
+    redisUrl?: RedisTarget;
     /** A migrated database of the test's own (fault tests: a cluster it stops); default a clone of the template. */
     db?: TestDatabase;
     /** Spans of this app go here (e.g. an InMemorySpanExporter): tracing on without an OTLP endpoint. */
@@ -64,7 +65,7 @@ export async function startTestApp(
   const config = loadConfig({
     LOTSE_ENV: 'test',
     DATABASE_URL: db.url,
-    REDIS_URL: redisUrl,
+    ...redisEnv(redisUrl),
     LOTSE_QUEUE_PREFIX: queuePrefix,
     LOTSE_DATA_DIR: dataDir,
     DB_POOL_SIZE: '3',
@@ -138,16 +139,31 @@ export async function startTestApp(
   return app;
 }
 
-/** Deletes every key of one test file's prefix (the machine's Redis is shared). */
-export async function flushPrefix(prefix: string, url = REDIS_URL): Promise<void> {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+/** REDIS_URL, or REDIS_SENTINELS and its companions, as an operator would set them. */
+function redisEnv(target: RedisTarget): Record<string, string> {
+  if (typeof target === 'string') return { REDIS_URL: target };
+  const { sentinels, name, password } = target.sentinel;
+  return {
+    ...(target.url ? { REDIS_URL: target.url } : {}),
+    REDIS_SENTINELS: sentinels.map((s) => `${s.host}:${s.port}`).join(','),
+    REDIS_SENTINEL_NAME: name,
+    ...(password ? { REDIS_SENTINEL_PASSWORD: password } : {}),
+  };
+}
+
+/** Deletes every key of one test file's prefix, queues' `{prefix}:` included (the machine's Redis is shared). */
+export async function flushPrefix(prefix: string, url: RedisTarget = REDIS_URL): Promise<void> {
+  const redis = newRedis(url, { maxRetriesPerRequest: 1 });
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
+    for (const pattern of keyPatterns(prefix)) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+        cursor = next;
+        // One DEL per key: a Redis Cluster refuses keys of several slots in one command.
+        if (keys.length) await keys.reduce((p, k) => p.del(k), redis.pipeline()).exec();
+      } while (cursor !== '0');
+    }
   } finally {
     redis.disconnect();
   }

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import Redis from 'ioredis';
+import { endpointSlotKeys } from '../../../shared/redis.keys';
 
 /**
  * At most `cap` requests in flight per endpoint across all workers, so one slow endpoint cannot
@@ -49,13 +50,13 @@ export class EndpointSlots {
    * id) is woken by the next release.
    */
   async acquire(endpointId: string, cap: number, waiterId = ''): Promise<(() => Promise<void>) | null> {
-    const key = this.key(endpointId);
+    const keys = endpointSlotKeys(this.prefix, endpointId);
     const token = crypto.randomUUID();
     const ok = await this.redis.eval(
       ACQUIRE,
       2,
-      key,
-      `${key}:waiting`,
+      keys.inflight,
+      keys.waiting,
       String(Date.now()),
       String(this.ttlMs),
       String(cap),
@@ -65,27 +66,24 @@ export class EndpointSlots {
     if (ok !== 1) return null;
     return async () => {
       try {
-        await this.release(key, token);
+        await this.release(keys, token);
       } catch {
         // A failed wake-up leaves the waiter to its fallback delay.
       }
     };
   }
 
-  private async release(key: string, token: string): Promise<void> {
+  private async release(keys: { inflight: string; waiting: string }, token: string): Promise<void> {
     let busy: string | undefined;
     for (let i = 0; i < MAX_WAKE_TRIES; i++) {
-      const waiter = (await this.redis.eval(RELEASE, 2, key, `${key}:waiting`, i === 0 ? token : '')) as string | null;
+      const waiter = (await this.redis.eval(RELEASE, 2, keys.inflight, keys.waiting, i === 0 ? token : '')) as
+        string | null;
       if (!waiter) break;
       const result = await this.wake(waiter);
       if (result === 'woken') break;
       // Refused a moment ago and not yet set aside: the next release wakes it.
       if (result === 'busy') busy = waiter;
     }
-    if (busy) await this.redis.multi().zadd(`${key}:waiting`, 0, busy).pexpire(`${key}:waiting`, this.ttlMs).exec();
-  }
-
-  private key(endpointId: string): string {
-    return `${this.prefix}:webhooks:inflight:${endpointId}`;
+    if (busy) await this.redis.multi().zadd(keys.waiting, 0, busy).pexpire(keys.waiting, this.ttlMs).exec();
   }
 }
