@@ -37,8 +37,12 @@ export interface Backlog {
  * commits its outbox event); no relay runs meanwhile, so every event waits. The database is then
  * the template every round clones (CREATE DATABASE … TEMPLATE: the same backlog each time).
  */
-export async function buildBacklog(ctx: BenchContext, persons: number): Promise<Backlog> {
-  const template = `lotse_bench_topo_${process.pid}`;
+export async function buildBacklog(
+  ctx: BenchContext,
+  persons: number,
+  webhooks?: { receiverUrl: string; maxConcurrency: number },
+): Promise<Backlog> {
+  const template = `lotse_bench_topo_${process.pid}${webhooks ? 'w' : ''}`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lotse-bench-topo-'));
   const queuePrefix = `benchtopo${process.pid}`;
   ctx.defer(() => fs.rmSync(dataDir, { recursive: true, force: true }));
@@ -56,6 +60,8 @@ export async function buildBacklog(ctx: BenchContext, persons: number): Promise<
     LOTSE_DEMO_SEED: 'false',
     // What a new person sets off: biography, identifiers, indicator facts, rule checks.
     RETENTION_ENABLED: 'false',
+    // The webhook scenario's receiver listens on loopback.
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
     AUDIT_CHECKPOINT_EVERY_MINUTES: '0',
   };
   const url = databaseUrl(template);
@@ -77,18 +83,43 @@ export async function buildBacklog(ctx: BenchContext, persons: number): Promise<
   try {
     const actor = { ...systemActor(), partner: 'rheine-social' };
     const persons$ = container.subgraphs.city.services.persons;
+    const hub = container.subgraphs.hub.services;
+    if (webhooks)
+      await container.rowSecurity.system('bench', () =>
+        hub.webhooks.create(
+          { ...systemActor(), partner: 'vhs-rheine' },
+          { url: webhooks.receiverUrl, eventTypes: ['referral.requested'], maxConcurrency: webhooks.maxConcurrency },
+        ),
+      );
     const started = Date.now();
     await pool(8, persons, async (i) => {
-      await container.rowSecurity.system('bench', () =>
-        persons$.register(actor, {
+      await container.rowSecurity.system('bench', async () => {
+        const person = await persons$.register(actor, {
           givenName: 'Amal',
           familyName: `Backlog${i}`,
           birthDate: new Date(Date.UTC(1960, 0, 1) + i * 86_400_000).toISOString().slice(0, 10),
           municipalityKey: '05566076',
-        }),
-      );
+          ...(webhooks && {
+            address: { street: 'Emsstraße', houseNumber: '3', postalCode: '48431', locality: 'Rheine' },
+          }),
+        });
+        // The jobcenter refers each person to the VHS: one webhook delivery per referral.
+        if (webhooks)
+          await hub.referrals.create(
+            { ...systemActor(), partner: 'jobcenter-steinfurt' },
+            {
+              personId: person.id,
+              receiver: 'vhs-rheine',
+              purpose: 'integration_course_referral',
+              referralType: 'integration_course',
+              send: true,
+            },
+          );
+      });
     });
-    ctx.log(`backlog: ${persons} persons registered in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    ctx.log(
+      `backlog: ${persons} persons registered${webhooks ? ' and referred to the VHS' : ''} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
   } finally {
     await container.close();
   }
@@ -114,6 +145,19 @@ export async function setPublished(url: string, value: 'now()' | 'NULL'): Promis
   await c.connect();
   try {
     for (const s of OUTBOXES) await c.query(`UPDATE ${s}.outbox SET published_at = ${value} WHERE acked_at IS NULL`);
+  } finally {
+    await c.end();
+  }
+}
+
+/** Webhook deliveries that succeeded (the delivery scenario is drained when all have). */
+export async function deliveredWebhooks(url: string): Promise<number> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    return Number(
+      (await c.query(`SELECT count(*) AS n FROM hub.webhook_delivery WHERE status = 'succeeded'`)).rows[0].n,
+    );
   } finally {
     await c.end();
   }
