@@ -135,8 +135,11 @@ withRenderer('Kubernetes manifests: rendered overlays', () => {
       const cfg = config(rendered[overlay]);
       for (const { owner, spec } of pods(rendered[overlay])) {
         const env: Record<string, string> = { ...cfg };
-        for (const e of spec.containers[0].env ?? [])
+        for (const e of spec.containers[0].env ?? []) {
+          // An optional Secret key the operator did not create leaves the variable unset (REDIS_SENTINEL_PASSWORD).
+          if (e.valueFrom?.secretKeyRef?.optional) continue;
           env[e.name] = e.value ?? `stand-in-for-${e.name}-`.padEnd(40, 'x');
+        }
         env.DATABASE_URL = 'postgres://lotse@db:5432/lotse';
         env.REDIS_URL = 'redis://redis:6379';
         const parsed = (() => {
