@@ -3,11 +3,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Redis from 'ioredis';
-import { DataSource } from 'typeorm';
-import { AUDIT_SCHEMA, auditMigrations } from './audit/audit.module';
 import { AuditLog } from './audit/audit.service';
-import { Config, SubgraphName, SUBGRAPH_NAMES } from './config';
-import { IDEMPOTENCY_SCHEMA, idempotencyMigrations } from './idempotency/idempotency.module';
+import { Config, SUBGRAPH_NAMES } from './config';
 import { IdempotencyStore } from './idempotency/idempotency.store';
 import { Outbox, OutboxStore } from './events/outbox.service';
 import { PolicyDecisionPoint } from './policy/policy.service';
@@ -15,10 +12,10 @@ import { OutboxRelay } from './events/relay';
 import { createQueues, Queues } from './jobs/queues';
 import { RuleScheduler } from './rules/rules.scheduler';
 import { createRetentionService, RetentionService } from './retention/retention.service';
-import { createDataSource, migrate } from './shared/database';
 import { RowSecurityContext, rowSecurityClient } from './shared/row-security';
 import { IdentitySigner } from './shared/identity';
 import { createMetrics, Metrics } from './metrics/metrics.registry';
+import { migrateDatabase, openDataSources } from './container.data';
 import { createLogger, Logger, withContextName } from './shared/logger';
 import { createRedisConnection, RedisTarget } from './shared/redis';
 import { createTracing, Tracing } from './shared/tracing';
@@ -26,30 +23,20 @@ import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { systemActor } from './shared/actor';
 import { DirectoryPerson, PersonDirectory } from './shared/person-directory';
 import { Clock, offsetClock, systemClock } from './shared/time';
-import { buildCitySubgraph, cityEntities, cityMigrations, CitySubgraph } from './subgraphs/city/city.subgraph';
+import { buildCitySubgraph, CitySubgraph } from './subgraphs/city/city.subgraph';
 import { arrivalHubPorts } from './container.arrival';
 import { helpPlanReferrals } from './container.cases';
 import { enrolmentReferrals } from './container.courses';
 import { indicatorSources } from './container.indicators';
 import type { PersonEntity } from './subgraphs/city/person/person.entity';
-import {
-  buildCoursesSubgraph,
-  coursesEntities,
-  coursesMigrations,
-  CoursesSubgraph,
-} from './subgraphs/courses/courses.subgraph';
+import { buildCoursesSubgraph, CoursesSubgraph } from './subgraphs/courses/courses.subgraph';
 import { SlaTimers } from './subgraphs/hub/agreement/sla.scheduler';
 import { OfferQueueTimers } from './subgraphs/courses/enrolment/enrolment.timers';
-import { buildHubSubgraph, hubEntities, hubMigrations, HubSubgraph } from './subgraphs/hub/hub.subgraph';
+import { buildHubSubgraph, HubSubgraph } from './subgraphs/hub/hub.subgraph';
 import { WebhookScheduler } from './subgraphs/hub/webhook/webhook.queue';
 import { SecretBox } from './subgraphs/hub/webhook/webhook.secret-box';
 import { UrlGuard } from './subgraphs/hub/webhook/webhook.url-guard';
-import {
-  buildJobcenterSubgraph,
-  jobcenterEntities,
-  jobcenterMigrations,
-  JobcenterSubgraph,
-} from './subgraphs/jobcenter/jobcenter.subgraph';
+import { buildJobcenterSubgraph, JobcenterSubgraph } from './subgraphs/jobcenter/jobcenter.subgraph';
 
 export interface Subgraphs {
   city: CitySubgraph;
@@ -96,12 +83,7 @@ export interface Container {
   close(): Promise<void>;
 }
 
-const DEFINITIONS = {
-  city: { entities: cityEntities, migrations: cityMigrations, build: buildCitySubgraph },
-  jobcenter: { entities: jobcenterEntities, migrations: jobcenterMigrations, build: buildJobcenterSubgraph },
-  courses: { entities: coursesEntities, migrations: coursesMigrations, build: buildCoursesSubgraph },
-  hub: { entities: hubEntities, migrations: hubMigrations, build: buildHubSubgraph },
-} as const;
+export { migrateDatabase };
 
 export interface ContainerOptions {
   databaseUrl: string;
@@ -112,57 +94,6 @@ export interface ContainerOptions {
   role?: string;
   /** Tests only: spans go to this exporter (e.g. in memory) whether or not an endpoint is configured. */
   traceExporter?: SpanExporter;
-}
-
-/** Migrates every subgraph schema of one database, without Redis (tests' template database, tooling). */
-export async function migrateDatabase(databaseUrl: string): Promise<string[]> {
-  const ran: string[] = [];
-  for (const name of SUBGRAPH_NAMES) {
-    const ds = createDataSource({
-      url: databaseUrl,
-      schema: name,
-      entities: [...DEFINITIONS[name].entities],
-      migrations: [...DEFINITIONS[name].migrations],
-      poolSize: 1,
-      applicationName: 'lotse-migrate',
-    });
-    await ds.initialize();
-    try {
-      ran.push(...(await migrate(ds, name)));
-    } finally {
-      await ds.destroy();
-    }
-  }
-  // The audit log's schema, like a subgraph's (the tests' template database is built here).
-  const auditDs = createDataSource({
-    url: databaseUrl,
-    schema: AUDIT_SCHEMA,
-    entities: [],
-    migrations: [...auditMigrations],
-    poolSize: 1,
-    applicationName: 'lotse-migrate',
-  });
-  await auditDs.initialize();
-  try {
-    ran.push(...(await migrate(auditDs, AUDIT_SCHEMA)));
-  } finally {
-    await auditDs.destroy();
-  }
-  const idempotencyDs = createDataSource({
-    url: databaseUrl,
-    schema: IDEMPOTENCY_SCHEMA,
-    entities: [],
-    migrations: [...idempotencyMigrations],
-    poolSize: 1,
-    applicationName: 'lotse-migrate',
-  });
-  await idempotencyDs.initialize();
-  try {
-    ran.push(...(await migrate(idempotencyDs, IDEMPOTENCY_SCHEMA)));
-  } finally {
-    await idempotencyDs.destroy();
-  }
-  return ran;
 }
 
 /** Builds everything from config; nothing lives at module level. Connects, but does not migrate. */
@@ -181,37 +112,7 @@ export async function createContainer(config: Config, opts: ContainerOptions): P
     appRole: config.databaseAppRole,
     onOutsideContext: (table) => log.warn({ table }, 'protected table read outside any request or system context'),
   });
-  const dataSources = {} as Record<SubgraphName, DataSource>;
-  for (const name of SUBGRAPH_NAMES) {
-    dataSources[name] = createDataSource({
-      url: opts.databaseUrl,
-      schema: name,
-      entities: [...DEFINITIONS[name].entities],
-      migrations: [...DEFINITIONS[name].migrations],
-      poolSize: config.dbPoolSize,
-      applicationName: `lotse-${name}`,
-      client,
-    });
-  }
-  const auditDs = createDataSource({
-    url: opts.databaseUrl,
-    schema: AUDIT_SCHEMA,
-    entities: [],
-    migrations: [...auditMigrations],
-    poolSize: config.dbPoolSize,
-    applicationName: 'lotse-audit',
-    client,
-  });
-  const idempotencyDs = createDataSource({
-    url: opts.databaseUrl,
-    schema: IDEMPOTENCY_SCHEMA,
-    entities: [],
-    migrations: [...idempotencyMigrations],
-    poolSize: config.dbPoolSize,
-    applicationName: 'lotse-idempotency',
-    client,
-  });
-  await Promise.all([...Object.values(dataSources), auditDs, idempotencyDs].map((ds) => ds.initialize()));
+  const { dataSources, auditDs, idempotencyDs } = await openDataSources(opts.databaseUrl, config.dbPoolSize, client);
   const secret = internalSecret(config);
   const metrics = createMetrics();
   const audit = new AuditLog(auditDs, {
