@@ -196,7 +196,7 @@ export const EXAMPLE_OPERATIONS: Array<{
     query: `query Indicators {
   indicators(period: "2019", offer: null) {
     period { from to } minCount
-    sets { label indicators { key label unit value numerator denominator suppressed min max breakdown { label value suppressed } } }
+    sets { label indicators { key label unit value numerator denominator suppressed suppression min max breakdown { label value suppressed suppression } } }
   }
 }`,
   },

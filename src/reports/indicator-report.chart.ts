@@ -1,5 +1,5 @@
 import type { IndicatorFigure, IndicatorUnit } from '../subgraphs/hub/indicator/indicator.model';
-import { esc, formatValue, hasValue, suppressedText } from './indicator-report.format';
+import { esc, formatValue, hasValue, withheldText } from './indicator-report.format';
 
 /**
  * Horizontal bar charts as SVG, drawn on the server: the page needs no script, no font and no
@@ -79,7 +79,7 @@ const num = (n: number) => Number(n.toFixed(1));
 
 /**
  * One chart: `<svg role="img">` named by its <title>, a bar per figure; a suppressed figure gets
- * no bar, only its "< 5" label, and never a number.
+ * no bar, only its "< 5" (or "gesperrt") label, and never a number.
  */
 export function barChart(spec: ChartSpec): string {
   const id = chartId(spec.chart);
@@ -114,7 +114,7 @@ export function barChart(spec: ChartSpec): string {
       if (bar.figure.suppressed)
         return (
           `<g data-bar="${esc(bar.key)}" data-suppressed="true">${label}` +
-          `<text x="${LABEL_WIDTH + 4}" y="${middle + 4}" class="suppressed">${esc(suppressedText(spec.minCount))} – nicht ausgewiesen</text></g>`
+          `<text x="${LABEL_WIDTH + 4}" y="${middle + 4}" class="suppressed">${esc(withheldText(bar.figure, spec.minCount))} – nicht ausgewiesen</text></g>`
         );
       if (!hasValue(bar.figure))
         return (

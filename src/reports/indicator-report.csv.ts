@@ -28,7 +28,11 @@ export const CSV_COLUMNS = [
   'minimum',
   'maximum',
   'unterdrueckt',
+  'grund',
 ] as const;
+
+/** `grund` of a suppressed figure: a small number, or shown it would give one away (gesperrt). */
+const REASON = { small_number: 'kleine Zahl', complement: 'gesperrt' } as const;
 
 /** `wert` is in this unit: shares as percent (65,0), so the number reads as the report prints it. */
 export const CSV_UNITS: Record<IndicatorUnit, string> = {
@@ -70,6 +74,7 @@ function row(
     shown ? decimal(ind.unit, figure.min ?? null) : '',
     shown ? decimal(ind.unit, figure.max ?? null) : '',
     figure.suppressed ? 'ja' : 'nein',
+    figure.suppressed ? REASON[figure.suppression ?? 'small_number'] : '',
   ];
 }
 

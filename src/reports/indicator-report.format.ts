@@ -54,6 +54,17 @@ export const formatTimestamp = (iso: string): string => TIMESTAMP.format(new Dat
 /** What a suppressed figure shows instead of a number: "< 5", with minCount from the report. */
 export const suppressedText = (minCount: number): string => `< ${minCount}`;
 
+/** What a figure suppressed for a small number's sake shows: it is not small itself (docs/indicators.md). */
+export const COMPLEMENT_TEXT = 'gesperrt';
+
+/** The marker text of a suppressed figure, by why it is suppressed. */
+export const withheldText = (f: IndicatorFigure, minCount: number): string =>
+  f.suppression === 'complement' ? COMPLEMENT_TEXT : suppressedText(minCount);
+
+/** The explanation of the complement, printed once per set that has one. */
+export const complementNote = (minCount: number): string =>
+  `Gesperrt: Die Zahl ist nicht kleiner als ${minCount}, wird aber nicht ausgewiesen, weil sich sonst eine nicht ausgewiesene kleine Zahl aus einer Summe des Berichts errechnen ließe.`;
+
 /** The explanation printed once per set, referred to by every suppressed figure. */
 export const suppressionNote = (minCount: number): string =>
   `Weniger als ${minCount} Fälle: Die Zahl wird nicht ausgewiesen, ebenso jeder Anteil oder Mittelwert, der aus einer so kleinen Zahl berechnet ist. So bleibt keine Person aus den Zahlen erkennbar.`;

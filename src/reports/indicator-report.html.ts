@@ -13,6 +13,8 @@ import {
   formatDay,
   formatTimestamp,
   formatValue,
+  complementNote,
+  COMPLEMENT_TEXT,
   suppressedText,
   suppressionNote,
 } from './indicator-report.format';
@@ -121,13 +123,16 @@ const withheldCell = '<td class="na"><span aria-hidden="true">–</span><span cl
 function table(block: Block, offer: string, minCount: number): string {
   const withRange = block.rows.some((r) => r.unit === 'days' || r.unit === 'months');
   const head = [block.firstColumn, 'Wert', 'Zähler', 'Nenner', ...(withRange ? ['Minimum', 'Maximum'] : [])];
-  const marker =
-    `<td class="suppressed">${esc(suppressedText(minCount))}` +
-    `<sup><a href="#hinweis-${esc(offer)}" aria-label="Hinweis: kleine Zahl nicht ausgewiesen">*</a></sup></td>`;
+  const marker = (f: IndicatorFigure) =>
+    f.suppression === 'complement'
+      ? `<td class="suppressed">${esc(COMPLEMENT_TEXT)}` +
+        `<sup><a href="#hinweis-gesperrt-${esc(offer)}" aria-label="Hinweis: gesperrt, um eine kleine Zahl zu schützen">**</a></sup></td>`
+      : `<td class="suppressed">${esc(suppressedText(minCount))}` +
+        `<sup><a href="#hinweis-${esc(offer)}" aria-label="Hinweis: kleine Zahl nicht ausgewiesen">*</a></sup></td>`;
   const rows = block.rows.map((r) => {
     const f = r.figure;
     const cells = f.suppressed
-      ? [marker, withheldCell, withheldCell, ...(withRange ? [withheldCell, withheldCell] : [])]
+      ? [marker(f), withheldCell, withheldCell, ...(withRange ? [withheldCell, withheldCell] : [])]
       : [
           cell(formatValue(r.unit, f.value), 'num'),
           cell(formatCount(f.numerator), 'num'),
@@ -160,7 +165,9 @@ function definitionList(items: (IndicatorDefinition | IndicatorResult)[]): strin
 }
 
 function section(set: IndicatorSetResult, report: IndicatorReport, defs: Map<string, IndicatorDefinition>): string {
-  const anySuppressed = set.indicators.some((i) => i.suppressed || i.breakdown.some((c) => c.suppressed));
+  const figures = set.indicators.flatMap((i) => [i, ...i.breakdown]);
+  const anySmall = figures.some((f) => f.suppressed && f.suppression !== 'complement');
+  const anyComplement = figures.some((f) => f.suppression === 'complement');
   const parts = blocks(set, defs).map((b) => {
     const chart = b.chart
       ? barChart({
@@ -174,9 +181,11 @@ function section(set: IndicatorSetResult, report: IndicatorReport, defs: Map<str
       : '';
     return `<div class="block"><h3>${esc(b.caption)}</h3>${chart}${table(b, set.offer, report.minCount)}${definitionList(b.definitions)}</div>`;
   });
-  const note = anySuppressed
-    ? `<p class="note" id="hinweis-${esc(set.offer)}">* ${esc(suppressionNote(report.minCount))}</p>`
-    : '';
+  const note =
+    (anySmall ? `<p class="note" id="hinweis-${esc(set.offer)}">* ${esc(suppressionNote(report.minCount))}</p>` : '') +
+    (anyComplement
+      ? `<p class="note" id="hinweis-gesperrt-${esc(set.offer)}">** ${esc(complementNote(report.minCount))}</p>`
+      : '');
   return (
     `<section class="set" id="set-${esc(set.offer)}" aria-labelledby="heading-${esc(set.offer)}">` +
     `<h2 id="heading-${esc(set.offer)}">${esc(set.label)}</h2>${parts.join('')}${note}</section>`
@@ -189,7 +198,7 @@ export function renderIndicatorReportHtml(report: IndicatorReport, definitions: 
   const title = reportTitle(report);
   const small = report.internal
     ? `<p class="internal"><strong>Interne Auswertung:</strong> Kleine Zahlen (unter ${esc(report.minCount)}) werden gezeigt. Nicht zur Weitergabe.</p>`
-    : `<p>Zahlen unter ${esc(report.minCount)} und daraus berechnete Werte werden nicht ausgewiesen (markiert mit ${esc(suppressedText(report.minCount))}*).</p>`;
+    : `<p>Zahlen unter ${esc(report.minCount)} und daraus berechnete Werte werden nicht ausgewiesen (markiert mit ${esc(suppressedText(report.minCount))}*), ebenso Zahlen, aus denen sie sich errechnen ließen (${COMPLEMENT_TEXT}**).</p>`;
   const toc = report.sets.map((s) => `<li><a href="#set-${esc(s.offer)}">${esc(s.label)}</a></li>`).join('');
   return `<!DOCTYPE html>
 <html lang="de">

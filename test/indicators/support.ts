@@ -7,8 +7,8 @@ export const STATISTICS = { purpose: 'statistics' };
 export const INDICATORS = `query Indicators($p: String!, $o: String, $i: Boolean) {
   indicators(period: $p, offer: $o, internal: $i) {
     period { from to label } offer internal minCount computedAt
-    sets { offer label indicators { key label unit value numerator denominator suppressed min max
-      breakdown { key label value numerator denominator suppressed } } }
+    sets { offer label indicators { key label unit value numerator denominator suppressed suppression min max
+      breakdown { key label value numerator denominator suppressed suppression } } }
   }
 }`;
 
@@ -18,9 +18,17 @@ export interface Figure {
   numerator: number | null;
   denominator: number | null;
   suppressed: boolean;
+  suppression: 'small_number' | 'complement' | null;
   min: number | null;
   max: number | null;
-  breakdown: Array<{ key: string; label: string; value: number | null; numerator: number | null; suppressed: boolean }>;
+  breakdown: Array<{
+    key: string;
+    label: string;
+    value: number | null;
+    numerator: number | null;
+    suppressed: boolean;
+    suppression: 'small_number' | 'complement' | null;
+  }>;
 }
 
 /** The report's figures by key, asked over GraphQL as `partner`; throws on errors. */

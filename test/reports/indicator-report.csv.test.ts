@@ -12,7 +12,14 @@ export function parseIndicatorCsv(text: string): Row[] {
 
 /** What the CSV should hold for a figure: percent for shares, one decimal, comma. */
 function expected(unit: IndicatorUnit, f: IndicatorFigure): Partial<Row> {
-  if (f.suppressed) return { wert: '', zaehler: '', nenner: '', unterdrueckt: 'ja' };
+  if (f.suppressed)
+    return {
+      wert: '',
+      zaehler: '',
+      nenner: '',
+      unterdrueckt: 'ja',
+      grund: f.suppression === 'complement' ? 'gesperrt' : 'kleine Zahl',
+    };
   const v =
     f.value === null
       ? ''
@@ -24,6 +31,7 @@ function expected(unit: IndicatorUnit, f: IndicatorFigure): Partial<Row> {
     zaehler: f.numerator === null ? '' : String(f.numerator),
     nenner: f.denominator === null ? '' : String(f.denominator),
     unterdrueckt: 'nein',
+    grund: '',
   };
 }
 

@@ -2,6 +2,14 @@ import type { IndicatorFigure, IndicatorReport } from '../../src/subgraphs/hub/i
 import { renderIndicatorReportHtml } from '../../src/reports/indicator-report.html';
 import { FIXTURE_DEFINITIONS, fixtureReport, HOSTILE_LABEL } from './indicator-report.fixture';
 
+const COMPLEMENT_FIGURE: IndicatorFigure = {
+  value: null,
+  numerator: null,
+  denominator: null,
+  suppressed: true,
+  suppression: 'complement',
+};
+
 /** The page's opening <svg …> tags and their attributes. */
 function charts(html: string): { attrs: Record<string, string>; after: string }[] {
   return [...html.matchAll(/<svg\b([^>]*)>/g)].map((m) => ({
@@ -97,6 +105,27 @@ describe('indicator report HTML', () => {
     const seven = renderIndicatorReportHtml(fixtureReport({ minCount: 7 }), FIXTURE_DEFINITIONS);
     expect(seven).toContain('&lt; 7<sup>');
     expect(seven).toContain('Weniger als 7 Fälle');
+  });
+
+  it('marks a figure suppressed to protect a small number "gesperrt", with its own footnote, never "< 5"', () => {
+    const report = fixtureReport();
+    const cases = report.sets[1];
+    // The duration's 7 closures would give the suppressed closures away: suppressed as their complement.
+    cases.indicators[0] = { ...cases.indicators[0], ...COMPLEMENT_FIGURE, min: null, max: null };
+    const page = renderIndicatorReportHtml(report, FIXTURE_DEFINITIONS);
+    expect(page.match(/<td class="suppressed">gesperrt<sup><a href="#hinweis-gesperrt-case_management"/g)).toHaveLength(
+      1,
+    );
+    expect(page).toContain('id="hinweis-gesperrt-case_management"');
+    expect(page).toContain('** Gesperrt: Die Zahl ist nicht kleiner als 5');
+    expect(page).not.toContain('id="hinweis-gesperrt-arrival_counselling"');
+    expect(page).toMatch(
+      /<g data-bar="cases\.duration" data-suppressed="true">.*?gesperrt – nicht ausgewiesen<\/text><\/g>/,
+    );
+    // The duration's figures are nowhere: not its mean, range or count.
+    expect(page).not.toMatch(/6,0 Monate|4,0 Monate|8,0 Monate/);
+    // Without one, there is no such footnote.
+    expect(html).not.toContain('id="hinweis-gesperrt-');
   });
 
   it('escapes every string and refers to nothing outside the page', () => {

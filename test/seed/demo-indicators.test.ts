@@ -170,6 +170,10 @@ describe('demo data for the report', () => {
     expect(f['cm.closures_planned'].suppressed).toBe(true);
     expect(f['cm.closures_unplanned'].suppressed).toBe(true);
     expect(f['cm.goals_unplanned'].suppressed).toBe(true);
+    // 3 still open, suppressed too; the duration of the 7 closed cases is not small, but 10 − 7
+    // would give the 3 away: suppressed as their complement.
+    expect(f['cm.still_open']).toMatchObject({ suppressed: true, suppression: 'small_number' });
+    expect(f['cm.duration']).toMatchObject({ value: null, suppressed: true, suppression: 'complement' });
     range('referrals.time_to_acceptance', 0.5, 14);
   });
 

@@ -11,7 +11,14 @@ export interface Suppression {
   show: boolean;
 }
 
-const SUPPRESSED: IndicatorFigure = { value: null, numerator: null, denominator: null, suppressed: true };
+const SUPPRESSED: IndicatorFigure = {
+  value: null,
+  numerator: null,
+  denominator: null,
+  suppressed: true,
+  suppression: 'small_number',
+};
+const COMPLEMENT: IndicatorFigure = { ...SUPPRESSED, suppression: 'complement' };
 
 const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
 
@@ -89,10 +96,61 @@ export function shareBreakdown(
   });
 }
 
-/** A breakdown of counts (referrals by type): the top-level figure is the total. */
+/**
+ * Of the cells of one sum (total first, then its parts), the one to suppress as well, or -1. A
+ * sum shown with exactly one cell suppressed gives that cell away (the total less the shown parts,
+ * or the parts added up), so the smallest shown cell goes with it, a part before the total.
+ */
+function complementOf(cells: IndicatorFigure[]): number {
+  if (cells.filter((c) => c.suppressed).length !== 1) return -1;
+  let pick = -1;
+  cells.forEach((c, i) => {
+    if (c.suppressed) return;
+    const better = pick === -1 || pick === 0 || (i > 0 && (c.numerator ?? 0) < (cells[pick].numerator ?? 0));
+    if (better) pick = i;
+  });
+  return pick;
+}
+
+/** A breakdown of counts (referrals by type): the top-level figure is the total, the sum of the categories. */
 export function countBreakdown(s: Suppression, key: string, counts: Record<string, number>): IndicatorResult {
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
-  return result(key, countFigure(s, total), {
-    breakdown: categoriesOf(key, counts).map((c) => ({ ...c, ...countFigure(s, counts[c.key] ?? 0) })),
-  });
+  const top = countFigure(s, total);
+  const categories = categoriesOf(key, counts).map((c) => ({ ...c, ...countFigure(s, counts[c.key] ?? 0) }));
+  const also = complementOf([top, ...categories]);
+  if (also === 0) return result(key, COMPLEMENT, { breakdown: categories });
+  if (also > 0) categories[also - 1] = { ...categories[also - 1], ...COMPLEMENT };
+  return result(key, top, { breakdown: categories });
+}
+
+/** A sum the report shows twice, by the definitions (total = the parts added up): indicator keys. */
+export interface SumRelation {
+  total: string;
+  parts: string[];
+}
+
+/**
+ * Secondary suppression across a set's single figures (docs/indicators.md, Small numbers): until
+ * no relation has exactly one suppressed cell, the smallest shown cell of such a relation is
+ * suppressed too. A count's or a duration's cell is its numerator (the number of records).
+ */
+export function suppressComplements(
+  s: Suppression,
+  results: IndicatorResult[],
+  relations: readonly SumRelation[],
+): IndicatorResult[] {
+  if (s.show) return results;
+  const byKey = new Map(results.map((r) => [r.key, r]));
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const relation of relations) {
+      const keys = [relation.total, ...relation.parts];
+      const also = complementOf(keys.map((k) => byKey.get(k)!));
+      if (also === -1) continue;
+      const r = byKey.get(keys[also])!;
+      byKey.set(r.key, { ...r, ...COMPLEMENT, min: null, max: null });
+      changed = true;
+    }
+  }
+  return results.map((r) => byKey.get(r.key)!);
 }

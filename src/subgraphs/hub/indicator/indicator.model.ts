@@ -26,12 +26,21 @@ export interface IndicatorDefinition {
   categories?: { key: string; label: string }[];
 }
 
+/**
+ * Why a figure is not shown (docs/indicators.md, Small numbers): `small_number` — it is, or is
+ * computed from, a count below the threshold; `complement` — it is not small, but with it shown a
+ * suppressed number could be worked out from a sum the report also shows.
+ */
+export type SuppressionReason = 'small_number' | 'complement';
+
 /** One figure, or one category of a breakdown. Suppressed: value, numerator and denominator are null. */
 export interface IndicatorFigure {
   value: number | null; // share as 0..1, days, months or count
   numerator: number | null;
   denominator: number | null;
   suppressed: boolean;
+  /** Set when suppressed; absent or null when shown. */
+  suppression?: SuppressionReason | null;
 }
 
 export interface IndicatorResult extends IndicatorFigure {

@@ -13,6 +13,8 @@ import {
   shareBreakdown,
   shareFigure,
   spreadResult,
+  SumRelation,
+  suppressComplements,
   Suppression,
 } from './indicator.figures';
 import {
@@ -39,6 +41,18 @@ export const STATISTICS_PURPOSE = 'statistics';
 
 /** The categories of personal data the fact tables are derived from (named in the internal mode's audit entry). */
 const SOURCE_CATEGORIES = ['case_notes', 'course_participation'];
+
+/**
+ * The case-management figures that add up, by their period rules: every case open in the period
+ * was closed in it (planned or unplanned, the only closures) or is still open at its end, and
+ * the duration counts the cases closed in it. With the cases and the duration's count shown, a
+ * suppressed "still open" would otherwise be their difference.
+ */
+const CASE_SUMS: readonly SumRelation[] = [
+  { total: 'cm.cases', parts: ['cm.closures_planned', 'cm.closures_unplanned', 'cm.still_open'] },
+  { total: 'cm.duration', parts: ['cm.closures_planned', 'cm.closures_unplanned'] },
+  { total: 'cm.cases', parts: ['cm.duration', 'cm.still_open'] },
+];
 
 /** The hub itself (CLI `lotse report`, benchmark): every fact, always suppressed, never internal. */
 const isSystem = (actor: Actor) => actor.scopes.includes('*');
@@ -156,18 +170,22 @@ export class IndicatorService {
       }
       case 'case_management': {
         const f = await caseFacts(this.ds, scope);
-        return [
-          result('cm.cases', countFigure(s, f.cases)),
-          result('cm.appointments_kept', shareFigure(s, f.appointmentsKept, f.appointmentsDue)),
-          result('cm.kept_every_appointment', shareFigure(s, f.keptEvery, f.withDue)),
-          result('cm.closures_planned', countFigure(s, f.closedPlanned)),
-          result('cm.closures_unplanned', countFigure(s, f.closedUnplanned)),
-          result('cm.still_open', countFigure(s, f.stillOpen)),
-          result('cm.goals_planned', shareFigure(s, f.goalsPlanned.reached, f.goalsPlanned.agreed)),
-          result('cm.goals_unplanned', shareFigure(s, f.goalsUnplanned.reached, f.goalsUnplanned.agreed)),
-          shareBreakdown(s, 'cm.topics', f.topics, f.cases),
-          spreadResult(s, 'cm.duration', f.duration.n, f.duration.mean, f.duration.min, f.duration.max),
-        ];
+        return suppressComplements(
+          s,
+          [
+            result('cm.cases', countFigure(s, f.cases)),
+            result('cm.appointments_kept', shareFigure(s, f.appointmentsKept, f.appointmentsDue)),
+            result('cm.kept_every_appointment', shareFigure(s, f.keptEvery, f.withDue)),
+            result('cm.closures_planned', countFigure(s, f.closedPlanned)),
+            result('cm.closures_unplanned', countFigure(s, f.closedUnplanned)),
+            result('cm.still_open', countFigure(s, f.stillOpen)),
+            result('cm.goals_planned', shareFigure(s, f.goalsPlanned.reached, f.goalsPlanned.agreed)),
+            result('cm.goals_unplanned', shareFigure(s, f.goalsUnplanned.reached, f.goalsUnplanned.agreed)),
+            shareBreakdown(s, 'cm.topics', f.topics, f.cases),
+            spreadResult(s, 'cm.duration', f.duration.n, f.duration.mean, f.duration.min, f.duration.max),
+          ],
+          CASE_SUMS,
+        );
       }
       case 'referrals': {
         const f = await referralFacts(this.ds, scope);

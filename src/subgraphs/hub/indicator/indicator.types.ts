@@ -31,11 +31,17 @@ export class IndicatorBreakdownItem {
   @Field(() => Int, { nullable: true }) numerator: number | null;
   @Field(() => Int, { nullable: true }) denominator: number | null;
   @Field(() => Boolean) suppressed: boolean;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Why it is suppressed: small_number (a count below minCount, or computed from one) or complement (not small, but it would give a suppressed number away through a sum the report shows); null when shown',
+  })
+  suppression?: string | null;
 }
 
 @ObjectType({
   description:
-    'One figure: a count, a share (0..1), or a mean in days or months (with min and max). Suppressed (small numbers): value, numerator and denominator are null',
+    'One figure: a count, a share (0..1), or a mean in days or months (with min and max). Suppressed (small numbers, see suppression): value, numerator and denominator are null',
 })
 export class IndicatorResult {
   @Field(() => String) key: string;
@@ -46,6 +52,12 @@ export class IndicatorResult {
   numerator: number | null;
   @Field(() => Int, { nullable: true }) denominator: number | null;
   @Field(() => Boolean) suppressed: boolean;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Why it is suppressed: small_number (a count below minCount, or computed from one) or complement (not small, but it would give a suppressed number away through a sum the report shows); null when shown',
+  })
+  suppression?: string | null;
   @Field(() => [IndicatorBreakdownItem]) breakdown: IndicatorBreakdownItem[];
   @Field(() => Float, { nullable: true }) min: number | null;
   @Field(() => Float, { nullable: true }) max: number | null;
