@@ -17,17 +17,29 @@ interface ImportRun {
   stdout: string;
   /** Resident set size of the import process, sampled every 500 ms (kB). */
   rss: number[];
+  /** Heap in use after each full collection (bytes), from heap-probe.ts. */
+  liveHeap: number[];
 }
 
 /** `lotse import persons` in a process of its own, against the instance's database; RSS sampled meanwhile. */
 async function runImport(ctx: BenchContext, env: NodeJS.ProcessEnv, file: string): Promise<ImportRun> {
+  const heapFile = `${file}.heap-${Date.now()}`;
   const started = Date.now();
   const proc = startProcess(
     'import',
-    [path.join(ctx.root, 'bin', 'lotse.js'), 'import', 'persons', file, '--as', 'rheine-abh'],
+    [
+      '--require',
+      path.join(__dirname, 'lib', 'heap-probe.js'),
+      path.join(ctx.root, 'bin', 'lotse.js'),
+      'import',
+      'persons',
+      file,
+      '--as',
+      'rheine-abh',
+    ],
     {
       cwd: ctx.root,
-      env,
+      env: { ...env, LOTSE_BENCH_HEAP_FILE: heapFile },
     },
   );
   ctx.defer(() => proc.stop());
@@ -47,7 +59,14 @@ async function runImport(ctx: BenchContext, env: NodeJS.ProcessEnv, file: string
     .split('\n')
     .find((l) => l.startsWith('created '));
   if (!summary) throw new Error(`import failed:\n${proc.output()}`);
-  return { seconds, stdout: summary, rss };
+  const liveHeap = fs.existsSync(heapFile)
+    ? fs
+        .readFileSync(heapFile, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => Number(l.split(' ')[1]))
+    : [];
+  return { seconds, stdout: summary, rss, liveHeap };
 }
 
 async function run(ctx: BenchContext): Promise<SuiteResult> {
@@ -78,6 +97,10 @@ async function run(ctx: BenchContext): Promise<SuiteResult> {
     ctx.log(`import: second run ${again.stdout} in ${round(again.seconds)} s`);
     const quarter = first.rss[Math.floor(first.rss.length / 4)] ?? NaN;
     const peak = Math.max(...first.rss);
+    // Flat memory is the live heap: the same after the first quarter's collections as at the end.
+    const heaps = first.liveHeap;
+    const heapAt = (share: number) => heaps[Math.min(heaps.length - 1, Math.floor(heaps.length * share))] ?? NaN;
+    const MB = 1024 * 1024;
     const metrics: Metric[] = [
       { name: `first run, ${rows} new persons`, value: round(first.seconds), unit: 's', note: first.stdout },
       { name: 'first run, rows per second', value: round(rows / first.seconds), unit: 'rows/s' },
@@ -85,6 +108,18 @@ async function run(ctx: BenchContext): Promise<SuiteResult> {
       { name: 'second run, rows per second', value: round(rows / again.seconds), unit: 'rows/s' },
       { name: 'import process RSS at a quarter of the first run', value: round(quarter / 1024), unit: 'MB' },
       { name: 'import process RSS, peak of the first run', value: round(peak / 1024), unit: 'MB' },
+      {
+        name: 'live heap after a full collection, a quarter into the first run',
+        value: round(heapAt(0.25) / MB),
+        unit: 'MB',
+        note: `${heaps.length} full collections`,
+      },
+      { name: 'live heap after the last full collection of the first run', value: round(heapAt(1) / MB), unit: 'MB' },
+      {
+        name: 'live heap after a full collection, highest of the first run',
+        value: round(Math.max(...heaps) / MB),
+        unit: 'MB',
+      },
     ];
     const projected = (first.seconds / rows) * FULL_ROWS;
     return {
@@ -97,6 +132,17 @@ async function run(ctx: BenchContext): Promise<SuiteResult> {
           target: `≤ ${TARGET_SECONDS} s`,
           met: projected <= TARGET_SECONDS,
         },
+        // Too few full collections (a short run) say nothing about growth; the first ones are start-up.
+        ...(heaps.length >= 8
+          ? [
+              {
+                name: 'flat memory: live heap at the end ÷ a quarter in',
+                value: round(heapAt(1) / heapAt(0.25), 2),
+                target: '≤ 1.25',
+                met: heapAt(1) / heapAt(0.25) <= 1.25,
+              },
+            ]
+          : []),
       ],
       notes: [
         'generated invented persons (test/factories/import-file.factory.ts): each with a residence status, an AZR number, every third row a new household',
