@@ -143,8 +143,24 @@ export function remoteExecutor(
 }
 
 /**
+ * The outcome of a call that returned errors. The HTTP executor does not throw when a subgraph
+ * cannot be reached: it returns an error with the code SUBREQUEST_HTTP_ERROR (no response came
+ * back), for a timeout with the HTTP status 504 it sets itself.
+ */
+function outcomeOf(errors: readonly GraphQLError[]): 'ok' | 'error' | 'timeout' | 'unavailable' {
+  if (!errors.length) return 'ok';
+  const unreached = errors.filter((e) => e.extensions?.code === 'SUBREQUEST_HTTP_ERROR');
+  const httpStatus = (e: GraphQLError) => (e.extensions?.http as { status?: number } | undefined)?.status;
+  if (errors.some((e) => e.extensions?.code === 'SUBGRAPH_TIMEOUT') || unreached.some((e) => httpStatus(e) === 504))
+    return 'timeout';
+  if (unreached.length) return 'unavailable';
+  return 'error';
+}
+
+/**
  * Records each call's duration per subgraph and outcome: ok, error (errors in the result),
- * timeout (SUBGRAPH_TIMEOUT, or a thrown timeout of an HTTP subgraph), unavailable (it threw).
+ * timeout (SUBGRAPH_TIMEOUT, or an HTTP subgraph's timeout), unavailable (it threw, or an HTTP
+ * subgraph could not be reached).
  */
 export function timedExecutor(
   name: string,
@@ -158,9 +174,7 @@ export function timedExecutor(
       // A stream (subscriptions) is not a call with a duration: counted as started only.
       if (!result || Symbol.asyncIterator in (result as object)) done({ outcome: 'ok' });
       else {
-        const errors = (result as ExecutionResult).errors ?? [];
-        const timedOut = errors.some((e) => e.extensions?.code === 'SUBGRAPH_TIMEOUT');
-        done({ outcome: timedOut ? 'timeout' : errors.length ? 'error' : 'ok' });
+        done({ outcome: outcomeOf((result as ExecutionResult).errors ?? []) });
       }
       return result;
     } catch (err) {
