@@ -22,6 +22,14 @@ describe('transactional outbox', () => {
 
   const register = (familyName: string, extra: Partial<RegisterPersonInput> = {}) =>
     registerPerson(app, 'rheine-social', { givenName: 'Amina', familyName, ...extra });
+  /** Whether the city's outbox row is acknowledged (the job does it after every consumer). */
+  const acknowledged = async (id: string): Promise<boolean> => {
+    const [row] = await app.container.subgraphs.city.dataSource.query(
+      `SELECT acked_at FROM city.outbox WHERE id = $1`,
+      [id],
+    );
+    return row.acked_at !== null;
+  };
 
   it('a failed transaction leaves neither the change nor its event', async () => {
     const persons = await count(app, 'SELECT count(*)::int AS n FROM city.person');
@@ -113,14 +121,8 @@ describe('transactional outbox', () => {
       await eventually(
         async () => (await app.container.subgraphs.hub.services.biography.newestFor([person.id], 10)).length === 1,
       );
-      // The job acknowledges the row after every consumer (the biography is the first of them).
-      await eventually(async () => {
-        const [acked] = await app.container.subgraphs.city.dataSource.query(
-          `SELECT acked_at FROM city.outbox WHERE id = $1`,
-          [row.id],
-        );
-        return acked.acked_at !== null;
-      });
+      // Acknowledged after every consumer, of which the biography is only the first.
+      await eventually(() => acknowledged(row.id));
     } finally {
       // Also when it failed: workers left running would take the next test's jobs.
       await workers.close();
@@ -176,13 +178,7 @@ describe('transactional outbox', () => {
     try {
       const biography = () => app.container.subgraphs.hub.services.biography.newestFor([person.id], 10);
       await eventually(async () => (await biography()).some((e) => e.eventId === row.id));
-      await eventually(async () => {
-        const [acked] = await app.container.subgraphs.city.dataSource.query(
-          `SELECT acked_at FROM city.outbox WHERE id = $1`,
-          [row.id],
-        );
-        return acked.acked_at !== null;
-      });
+      await eventually(() => acknowledged(row.id));
     } finally {
       await workers.close();
     }
